@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/**
+ * Every setting Masterly reads, parsed once at start (see README "Configuration").
+ * Only src/main.ts and the CLIs read process.env; everything else receives the frozen Config.
+ */
+export const ConfigSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    /** Public base URL of the tool: LTI URLs (login, launch, JWKS) are built from it. */
+    BASE_URL: z.url().default('http://localhost:3000').transform((u) => u.replace(/\/+$/, '')),
+    /** `postgres://…` for PostgreSQL; `sqlite:<path>` (or `sqlite::memory:`) for the embedded store. */
+    DATABASE_URL: z.string().min(1).default('sqlite:./data/masterly.db'),
+    /** Signs session and login cookies. Generated into ./data on first start when unset outside production. */
+    COOKIE_SECRET: z.string().min(32).optional(),
+    /** 32 bytes, base64: encrypts the tool's private keys at rest. Generated like COOKIE_SECRET when unset. */
+    KEY_ENCRYPTION_KEY: z.string().min(43).optional(),
+    /** Bearer token for admin pages and APIs (platform registration). Generated and logged when unset outside production. */
+    ADMIN_TOKEN: z.string().min(24).optional(),
+    /** Where generated secrets are kept when the variables above are unset (never used in production). */
+    DATA_DIR: z.string().default('./data'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Extra origins allowed to frame the tool (space separated); registered platforms are always allowed. */
+    FRAME_ANCESTORS: z.string().default(''),
+    /** Express `trust proxy` setting (hops or a list), for deployments behind a TLS-terminating proxy. */
+    TRUST_PROXY: z.string().default('loopback'),
+    /** Session lifetime after a launch, in seconds (at most an hour). */
+    SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(3600),
+    /** Oldest id_token `iat` accepted, in seconds. */
+    LAUNCH_MAX_AGE_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
+    /** Allowed clock difference with platforms, in seconds. */
+    CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(60),
+    /** Start the built-in LMS emulator beside the tool (also `--demo`). */
+    DEMO: bool.default(false),
+    /** Port of the built-in LMS emulator in demo mode. */
+    DEVPLATFORM_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+    /** Public base URL of the emulator (same host name as BASE_URL so cookies behave as in a real LMS). */
+    DEVPLATFORM_URL: z.url().optional(),
+  })
+  .superRefine((c, ctx) => {
+    if (c.NODE_ENV === 'production') {
+      for (const key of ['COOKIE_SECRET', 'KEY_ENCRYPTION_KEY', 'ADMIN_TOKEN'] as const) {
+        if (!c[key]) ctx.addIssue({ code: 'custom', path: [key], message: `${key} is required in production` });
+      }
+      if (!c.DATABASE_URL.startsWith('postgres')) {
+        // Allowed, but worth knowing: SQLite supports one process only.
+      }
+    }
+  });
+
+export type Config = Readonly<z.infer<typeof ConfigSchema>>;
+
+/** Parses the environment once; throws a readable error naming each bad setting (never its value). */
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(config)'}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return Object.freeze(parsed.data);
+}

@@ -1,0 +1,97 @@
+/**
+ * Stable error codes. Branch on `code` (or `instanceof`), never on messages;
+ * src/web/errors.ts is the only place that maps them to HTTP.
+ */
+export type ErrorCode =
+  | 'ERR_LAUNCH_REJECTED'
+  | 'ERR_LOGIN_REJECTED'
+  | 'ERR_SESSION_REQUIRED'
+  | 'ERR_FORBIDDEN'
+  | 'ERR_ADMIN_AUTH_REQUIRED'
+  | 'ERR_NOT_FOUND'
+  | 'ERR_VALIDATION'
+  | 'ERR_CONFLICT'
+  | 'ERR_PLATFORM_UNKNOWN'
+  | 'ERR_OBJECTIVE_CYCLE'
+  | 'ERR_OBJECTIVE_LOCKED'
+  | 'ERR_NOT_ENROLLED'
+  | 'ERR_LMS_UNAVAILABLE'
+  | 'ERR_LMS_REJECTED';
+
+/** Base class of every expected failure; `message` is safe to show to the user. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown; details?: Record<string, unknown> },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.details = options?.details;
+  }
+  readonly details: Record<string, unknown> | undefined;
+}
+
+/** Why a launch (or login) was refused: one snake_case reason per check, logged and shown to the user. */
+export type LaunchRejectReason =
+  | 'platform_unknown'
+  | 'login_params_invalid'
+  | 'target_link_uri_invalid'
+  | 'token_missing'
+  | 'token_malformed'
+  | 'kid_missing'
+  | 'kid_unknown'
+  | 'alg_not_allowed'
+  | 'signature_invalid'
+  | 'jwks_unavailable'
+  | 'iss_mismatch'
+  | 'aud_mismatch'
+  | 'azp_mismatch'
+  | 'exp_missing'
+  | 'token_expired'
+  | 'iat_missing'
+  | 'iat_in_future'
+  | 'iat_too_old'
+  | 'nonce_missing'
+  | 'nonce_mismatch'
+  | 'state_missing'
+  | 'state_unknown'
+  | 'state_expired'
+  | 'state_replayed'
+  | 'state_browser_mismatch'
+  | 'deployment_missing'
+  | 'deployment_unknown'
+  | 'version_invalid'
+  | 'message_type_missing'
+  | 'message_type_unsupported'
+  | 'roles_missing'
+  | 'sub_missing'
+  | 'resource_link_missing'
+  | 'claims_invalid';
+
+/** A launch or login that failed one of the ordered checks. Nothing has been written when it is thrown. */
+export class LaunchRejected extends AppError {
+  constructor(
+    readonly reason: LaunchRejectReason,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super('ERR_LAUNCH_REJECTED', message, options);
+  }
+}
+
+/** Input that failed validation; `issues` lists field paths and plain-language messages. */
+export class ValidationFailed extends AppError {
+  constructor(
+    message: string,
+    readonly issues: { path: string; message: string }[] = [],
+  ) {
+    super('ERR_VALIDATION', message);
+  }
+}
+
+export class NotFound extends AppError {
+  constructor(what: string) {
+    super('ERR_NOT_FOUND', `${what} was not found.`);
+  }
+}
