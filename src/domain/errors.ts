@@ -95,3 +95,69 @@ export class NotFound extends AppError {
     super('ERR_NOT_FOUND', `${what} was not found.`);
   }
 }
+
+/** The objectives' prerequisites form a cycle; `cycle` lists its objective ids in order (first = last omitted). */
+export class ObjectiveCycle extends AppError {
+  constructor(
+    readonly cycle: readonly string[],
+    message: string,
+  ) {
+    super('ERR_OBJECTIVE_CYCLE', message, { details: { cycle } });
+  }
+}
+
+/** The student tried to work on an objective that is not released to them yet. */
+export class ObjectiveLocked extends AppError {
+  constructor(readonly objectiveId: string) {
+    super('ERR_OBJECTIVE_LOCKED', `Objective ${objectiveId} is locked.`, { details: { objectiveId } });
+  }
+}
+
+/** A state change the mastery state machine does not allow (e.g. mastered → checking). */
+export class IllegalTransition extends AppError {
+  constructor(
+    readonly from: string,
+    readonly trigger: string,
+  ) {
+    super('ERR_CONFLICT', `Cannot apply "${trigger}" to an objective in state "${from}".`, { details: { from, trigger } });
+  }
+}
+
+/** Why a login initiation was refused (before any redirect to the platform). */
+export type LoginRejectReason =
+  | 'platform_unknown'
+  | 'platform_ambiguous'
+  | 'login_params_invalid'
+  | 'target_link_uri_invalid'
+  | 'deployment_unknown';
+
+/** A third-party-initiated login that could not start; nothing has been written when it is thrown. */
+export class LoginRejected extends AppError {
+  constructor(
+    readonly reason: LoginRejectReason,
+    message: string,
+  ) {
+    super('ERR_LOGIN_REJECTED', message);
+  }
+}
+
+/** Something that already exists (e.g. a platform with the same issuer and client_id). */
+export class Conflict extends AppError {
+  constructor(message: string) {
+    super('ERR_CONFLICT', message);
+  }
+}
+
+/** A page that needs a launch session was opened without one (or after it expired). */
+export class SessionRequired extends AppError {
+  constructor() {
+    super('ERR_SESSION_REQUIRED', 'Your session has ended. Please open Masterly again from your course.');
+  }
+}
+
+/** An admin page was opened without a valid admin token. */
+export class AdminAuthRequired extends AppError {
+  constructor() {
+    super('ERR_ADMIN_AUTH_REQUIRED', 'Sign in with the admin token to see this page.');
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * Items (questions) tagged to objectives, content, and server-side answer checking.
+ * Markdown is stored raw here; it is sanitised when rendered, not in the domain.
+ */
+import type { ObjectiveResponseKind } from './bkt.js';
+
+/** A choice of a multiple-choice item, with optional feedback shown when it is picked. */
+export interface Choice {
+  readonly id: string;
+  readonly text: string;
+  readonly feedback?: string;
+}
+
+interface ItemBase {
+  readonly id: string;
+  /** Objectives this item gives evidence on; the first is its primary objective. */
+  readonly objectiveIds: readonly string[];
+  /** The question, Markdown. */
+  readonly stem: string;
+  /** Worked explanation shown after answering (Markdown). */
+  readonly explanation?: string;
+}
+/** Multiple choice with exactly one right answer. */
+export interface SingleChoiceItem extends ItemBase {
+  readonly kind: 'single_choice';
+  readonly choices: readonly Choice[];
+  readonly correctChoiceId: string;
+}
+/** Multiple choice where the response must be exactly the set of right choices. */
+export interface MultipleChoiceItem extends ItemBase {
+  readonly kind: 'multiple_choice';
+  readonly choices: readonly Choice[];
+  readonly correctChoiceIds: readonly string[];
+}
+/** A number, right when |response − answer| ≤ tolerance. */
+export interface NumericItem extends ItemBase {
+  readonly kind: 'numeric';
+  readonly answer: number;
+  /** Absolute tolerance; default 1e-9. */
+  readonly tolerance?: number;
+}
+/** Free text, right when its normalised form equals one accepted answer's. */
+export interface ShortAnswerItem extends ItemBase {
+  readonly kind: 'short_answer';
+  readonly acceptedAnswers: readonly string[];
+  readonly caseSensitive?: boolean;
+}
+/** Any item. */
+export type Item = SingleChoiceItem | MultipleChoiceItem | NumericItem | ShortAnswerItem;
+
+/** What a student submitted: a choice id (single choice), choice ids (multiple choice), or text (numeric, short answer). */
+export type ItemResponse = string | readonly string[];
+
+/** The result of checking a response: whether it is right, and plain feedback to show at once. */
+export interface AnswerCheck {
+  readonly correct: boolean;
+  readonly feedback: string;
+}
+
+/** Kinds of instructional content attached to an objective. */
+export type ContentKind = 'lesson' | 'reteach' | 'enrichment';
+
+/** A lesson, reteach page or enrichment page (Markdown, sanitised on render). */
+export interface Content {
+  readonly id: string;
+  readonly objectiveId: string;
+  readonly kind: ContentKind;
+  readonly title: string;
+  readonly markdown: string;
+}
+
+/** Trims, lower-cases (unless case-sensitive), folds runs of whitespace to one space, and NFKC-normalises. */
+export function normaliseText(s: string, caseSensitive = false): string {
+  const t = s.normalize('NFKC').trim().replace(/\s+/g, ' ');
+  return caseSensitive ? t : t.toLowerCase();
+}
+
+/**
+ * Parses a number as students write it: "0.75", ".75", "-2", "1,000", "3/4", "1 1/2", "75%".
+ * A percentage is returned as a fraction (0.75). Returns null when it is not a number.
+ */
+export function parseNumber(s: string): number | null {
+  let t = s.normalize('NFKC').trim().replace(/\u2212/g, '-');
+  if (!t) return null;
+  let scale = 1;
+  if (t.endsWith('%')) {
+    scale = 0.01;
+    t = t.slice(0, -1).trim();
+  }
+  if (/^[-+]?\d{1,3}(,\d{3})+(\.\d*)?$/.test(t)) t = t.replace(/,/g, '');
+  const dec = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
+  if (dec.test(t)) return Number(t) * scale;
+  const frac = /^([-+]?)(?:(\d+)\s+)?(\d+)\s*\/\s*(\d+)$/.exec(t);
+  if (frac) {
+    const [, sign, whole, num, den] = frac;
+    if (Number(den) === 0) return null;
+    const v = Number(whole ?? 0) + Number(num) / Number(den);
+    return (sign === '-' ? -v : v) * scale;
+  }
+  return null;
+}
+
+const asArray = (r: ItemResponse): readonly string[] => (typeof r === 'string' ? [r] : r);
+const asText = (r: ItemResponse): string => (typeof r === 'string' ? r : r.join(' '));
+
+/** Checks a response against an item (server-side only); never throws on odd input, it is just wrong. */
+export function checkAnswer(item: Item, response: ItemResponse): AnswerCheck {
+  switch (item.kind) {
+    case 'single_choice': {
+      const picked = asArray(response);
+      const correct = picked.length === 1 && picked[0] === item.correctChoiceId;
+      const choice = item.choices.find((c) => c.id === picked[0]);
+      return { correct, feedback: choice?.feedback ?? (correct ? 'Correct.' : 'Not quite.') };
+    }
+    case 'multiple_choice': {
+      const picked = new Set(asArray(response));
+      const want = new Set(item.correctChoiceIds);
+      const missing = [...want].filter((c) => !picked.has(c)).length;
+      const extra = [...picked].filter((c) => !want.has(c)).length;
+      const correct = missing === 0 && extra === 0;
+      const feedback = correct
+        ? 'Correct.'
+        : `Not quite: ${missing ? `${missing} right choice${missing > 1 ? 's' : ''} missing` : ''}${missing && extra ? ', ' : ''}${extra ? `${extra} wrong choice${extra > 1 ? 's' : ''} picked` : ''}.`;
+      return { correct, feedback };
+    }
+    case 'numeric': {
+      const v = parseNumber(asText(response));
+      if (v === null) return { correct: false, feedback: 'Please enter a number, like 0.75 or 3/4.' };
+      const tol = item.tolerance ?? 1e-9;
+      // "75%" may mean 0.75 or 75 depending on how the question is asked: accept either reading.
+      const isPct = asText(response).trim().endsWith('%');
+      const close = (x: number) => Math.abs(x - item.answer) <= tol + 1e-12;
+      const correct = close(v) || (isPct && close(v * 100));
+      return { correct, feedback: correct ? 'Correct.' : 'Not quite.' };
+    }
+    case 'short_answer': {
+      const r = normaliseText(asText(response), item.caseSensitive);
+      const correct = item.acceptedAnswers.some((a) => normaliseText(a, item.caseSensitive) === r);
+      return { correct, feedback: correct ? 'Correct.' : 'Not quite.' };
+    }
+  }
+}
+
+/** 'multiple_choice' when every item on the objective is a choice item, else 'open' (decides the BKT bounds). */
+export function responseKindOf(items: readonly Item[]): ObjectiveResponseKind {
+  return items.length > 0 && items.every((i) => i.kind === 'single_choice' || i.kind === 'multiple_choice') ? 'multiple_choice' : 'open';
+}
