@@ -1,0 +1,155 @@
+import type { Generated } from 'kysely';
+
+/** engine_courses: the course settings of one context (created by the course import). */
+export interface EngineCoursesTable {
+  context_id: string;
+  title: string;
+  description: Generated<string>;
+  /** θ, 0.80–0.99. */
+  mastery_threshold: Generated<number>;
+  /** Canvas calculation method (src/domain/aggregation.ts). */
+  aggregation_method: Generated<string>;
+  aggregation_weight: Generated<number>;
+  aggregation_n: Generated<number>;
+  format: string;
+  imported_at: number;
+  updated_at: number;
+}
+
+/** objectives: a learning objective of a context, with its BKT parameters (defaults until fitted). */
+export interface ObjectivesTable {
+  id: string;
+  context_id: string;
+  key: string;
+  title: string;
+  description: Generated<string>;
+  position: number;
+  response_kind: Generated<string>;
+  bkt_prior: number;
+  bkt_learn: number;
+  bkt_guess: number;
+  bkt_slip: number;
+  bkt_forget: Generated<number>;
+  bkt_fitted: Generated<number>;
+  bkt_fitted_at: number | null;
+  release_at: number | null;
+  released_override: Generated<number>;
+  grade_due_at: number | null;
+  updated_at: number;
+}
+
+/** objective_prerequisites: objective_id requires prerequisite_id. */
+export interface ObjectivePrerequisitesTable {
+  objective_id: string;
+  prerequisite_id: string;
+}
+
+/** items: a question; `payload` is JSON with choices, the answer, feedback and hint (the answer stays on the server). */
+export interface ItemsTable {
+  id: string;
+  context_id: string;
+  objective_id: string;
+  key: string;
+  kind: string;
+  prompt: string;
+  payload: string;
+  position: number;
+  active: Generated<number>;
+  updated_at: number;
+}
+
+/** content: lesson, reteach or enrichment Markdown of an objective. */
+export interface ContentTable {
+  id: string;
+  context_id: string;
+  objective_id: string;
+  key: string;
+  kind: string;
+  title: string;
+  body: string;
+  position: number;
+  updated_at: number;
+}
+
+/** responses: the append-only learning event log (source of truth); `attempt_id` makes writes idempotent. */
+export interface ResponsesTable {
+  id: Generated<number>;
+  attempt_id: string;
+  context_id: string;
+  user_id: string;
+  objective_id: string;
+  type: Generated<string>;
+  item_id: string | null;
+  correct: number | null;
+  answer: string | null;
+  phase: string | null;
+  data: string | null;
+  occurred_at: number;
+}
+
+/** learner_objectives: the projection of the event log per user × objective. */
+export interface LearnerObjectivesTable {
+  user_id: string;
+  objective_id: string;
+  context_id: string;
+  p: number;
+  state: string;
+  responses: Generated<number>;
+  correct: Generated<number>;
+  cycle: Generated<number>;
+  last_check_item_ids: Generated<string>;
+  locked_grade: number | null;
+  data: string;
+  last_event_id: Generated<number>;
+  updated_at: number;
+}
+
+/** explanations: why a learner's objective changed state (rule + evidence), for "unlocked because…". */
+export interface ExplanationsTable {
+  id: Generated<number>;
+  context_id: string;
+  user_id: string;
+  objective_id: string;
+  event_id: number | null;
+  kind: string;
+  rule: string;
+  evidence: string;
+  message: string;
+  at: number;
+}
+
+/** accommodations: per-student adjustments in a context. */
+export interface AccommodationsTable {
+  user_id: string;
+  context_id: string;
+  threshold_offset: Generated<number>;
+  extra_cycles: Generated<number>;
+  extra_opportunities: Generated<number>;
+  time_multiplier: Generated<number>;
+  updated_at: number;
+}
+
+/** item_stats: Elo-style difficulty and usage of an item, and whether it behaves badly. */
+export interface ItemStatsTable {
+  item_id: string;
+  difficulty: number;
+  n: Generated<number>;
+  correct: Generated<number>;
+  flagged: Generated<number>;
+  flag_reason: string | null;
+  updated_at: number;
+}
+
+/** Tables of migration 0002_engine. */
+export interface EngineTables {
+  engine_courses: EngineCoursesTable;
+  objectives: ObjectivesTable;
+  objective_prerequisites: ObjectivePrerequisitesTable;
+  items: ItemsTable;
+  content: ContentTable;
+  responses: ResponsesTable;
+  learner_objectives: LearnerObjectivesTable;
+  explanations: ExplanationsTable;
+  accommodations: AccommodationsTable;
+  item_stats: ItemStatsTable;
+}
