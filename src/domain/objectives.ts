@@ -101,7 +101,12 @@ export function transitiveDependents(objectives: readonly Objective[], id: strin
   const seen = new Set<string>();
   const queue = [id];
   while (queue.length) {
-    for (const d of idx.get(queue.shift() as string) ?? []) if (!seen.has(d)) (seen.add(d), queue.push(d));
+    for (const d of idx.get(queue.shift() as string) ?? []) {
+      if (!seen.has(d)) {
+        seen.add(d);
+        queue.push(d);
+      }
+    }
   }
   return topologicalOrder(objectives).filter((o) => seen.has(o));
 }

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { fitBkt, shouldFit, simulateBkt } from '../../src/domain/fitBkt.js';
+import { mulberry32 } from '../../src/domain/random.js';
+import type { BktParams } from '../../src/domain/bkt.js';
+
+const truth: BktParams = { prior: 0.1, learn: 0.3, guess: 0.1, slip: 0.03, forget: 0 };
+
+describe('EM recovery', () => {
+  it('recovers L0, T, G, S within ±0.03 from 500 students × 100 responses', () => {
+    const data = simulateBkt(truth, 500, 100, mulberry32(42));
+    const fit = fitBkt(data, { kind: 'multiple_choice', seed: 7 });
+    for (const k of ['prior', 'learn', 'guess', 'slip'] as const) expect(Math.abs(fit.params[k] - truth[k]), k).toBeLessThanOrEqual(0.03);
+  });
+  it('recovers each parameter within ±0.1 from 200 students × 8 responses', () => {
+    const data = simulateBkt(truth, 200, 8, mulberry32(4242));
+    const fit = fitBkt(data, { kind: 'multiple_choice', seed: 7 });
+    for (const k of ['prior', 'learn', 'guess', 'slip'] as const) expect(Math.abs(fit.params[k] - truth[k]), k).toBeLessThanOrEqual(0.1);
+  });
+  it('is deterministic for a seed and stays within the bounds for open objectives', () => {
+    const data = simulateBkt({ prior: 0.3, learn: 0.2, guess: 0.35, slip: 0.3, forget: 0 }, 150, 10, mulberry32(1));
+    const a = fitBkt(data, { kind: 'open', seed: 3 });
+    expect(fitBkt(data, { kind: 'open', seed: 3 })).toEqual(a);
+    expect(a.params.guess).toBeLessThanOrEqual(0.1);
+    expect(a.params.slip).toBeLessThanOrEqual(0.1);
+  });
+});
+
+describe('shouldFit', () => {
+  it('needs 100 students with at least 5 responses', () => {
+    expect(shouldFit([...Array(99).fill(5), 4, 50])).toBe(true);
+    expect(shouldFit([...Array(99).fill(5), 4])).toBe(false);
+  });
+});
