@@ -35,6 +35,8 @@ export interface ObjectivesTable {
   release_at: number | null;
   released_override: Generated<number>;
   grade_due_at: number | null;
+  /** 0 once a re-import no longer lists it (rows with responses are never deleted). */
+  active: Generated<number>;
   updated_at: number;
 }
 
@@ -132,9 +134,14 @@ export interface AccommodationsTable {
 /** item_stats: Elo-style difficulty and usage of an item, and whether it behaves badly. */
 export interface ItemStatsTable {
   item_id: string;
+  /** Elo difficulty (scale 400, 0 = average). */
   difficulty: number;
+  initial_difficulty: number;
   n: Generated<number>;
   correct: Generated<number>;
+  /** Responses from students whose P(mastery) was ≥ θ at the time, and how many were right. */
+  mastered_n: Generated<number>;
+  mastered_correct: Generated<number>;
   flagged: Generated<number>;
   flag_reason: string | null;
   updated_at: number;

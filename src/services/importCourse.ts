@@ -1,0 +1,162 @@
+import { z } from 'zod';
+import { DEFAULT_BKT, clampBktParams } from '../domain/bkt.js';
+import { ValidationFailed } from '../domain/errors.js';
+import { validateObjectives } from '../domain/objectives.js';
+import type { Clock } from './ports.js';
+import type { CourseItemKind, CoursePlan, CourseRepo, ImportSummary, ItemPayload } from './enginePorts.js';
+
+/** The course file format this importer reads. */
+export const COURSE_FORMAT = 'masterly-course/1';
+
+const key = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}$/, 'must be 1–80 letters, digits, "_", ".", ":" or "-"');
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+const Choice = z.object({ key, text: text(2000) });
+const Feedback = z.object({ correct: z.string().max(4000), incorrect: z.string().max(4000) });
+const ItemBase = { key, objective: key, prompt: text(8000), feedback: Feedback, hint: z.string().max(4000).optional(), difficulty: z.number().min(-5).max(5).optional() };
+
+const CourseItem = z.discriminatedUnion('kind', [
+  z.object({ ...ItemBase, kind: z.literal('mc_single'), choices: z.array(Choice).min(2).max(10), answer: z.array(key).length(1) }),
+  z.object({ ...ItemBase, kind: z.literal('mc_multi'), choices: z.array(Choice).min(2).max(10), answer: z.array(key).min(1) }),
+  z.object({ ...ItemBase, kind: z.literal('numeric'), answer: z.object({ value: z.number().finite(), tolerance: z.number().min(0).default(0) }) }),
+  z.object({
+    ...ItemBase,
+    kind: z.literal('short'),
+    answer: z.object({ accepted: z.array(text(500)).min(1), caseSensitive: z.boolean().default(false) }),
+  }),
+]);
+
+/** Schema of a `masterly-course/1` file (validated at the edge of the import). */
+export const CourseFile = z.object({
+  format: z.literal(COURSE_FORMAT),
+  course: z.object({ title: text(200), description: z.string().max(4000).default('') }),
+  objectives: z
+    .array(
+      z.object({
+        key,
+        title: text(200),
+        description: z.string().max(4000).default(''),
+        prerequisites: z.array(key).default([]),
+        itemKind: z.string().optional(),
+      }),
+    )
+    .min(1)
+    .max(500),
+  items: z.array(CourseItem).max(20000),
+  content: z
+    .array(z.object({ key, objective: key, kind: z.enum(['lesson', 'reteach', 'enrichment']), title: text(200), body: z.string().max(100_000) }))
+    .default([]),
+});
+export type CourseFile = z.infer<typeof CourseFile>;
+
+type Issue = { path: string; message: string };
+
+function crossCheck(file: CourseFile): Issue[] {
+  const issues: Issue[] = [];
+  const objectiveKeys = new Set<string>();
+  const dup = (seen: Set<string>, k: string, path: string, what: string) => {
+    if (seen.has(k)) issues.push({ path, message: `Duplicate ${what} key "${k}".` });
+    seen.add(k);
+  };
+  file.objectives.forEach((o, i) => dup(objectiveKeys, o.key, `objectives.${i}.key`, 'objective'));
+  file.objectives.forEach((o, i) =>
+    o.prerequisites.forEach((p, j) => {
+      if (!objectiveKeys.has(p)) issues.push({ path: `objectives.${i}.prerequisites.${j}`, message: `Unknown objective "${p}".` });
+    }),
+  );
+  const itemKeys = new Set<string>();
+  file.items.forEach((it, i) => {
+    dup(itemKeys, it.key, `items.${i}.key`, 'item');
+    if (!objectiveKeys.has(it.objective)) issues.push({ path: `items.${i}.objective`, message: `Unknown objective "${it.objective}".` });
+    if (it.kind === 'mc_single' || it.kind === 'mc_multi') {
+      const choiceKeys = new Set<string>();
+      it.choices.forEach((c, j) => dup(choiceKeys, c.key, `items.${i}.choices.${j}.key`, 'choice'));
+      it.answer.forEach((a, j) => {
+        if (!choiceKeys.has(a)) issues.push({ path: `items.${i}.answer.${j}`, message: `Answer "${a}" is not one of the choices.` });
+      });
+      if (new Set(it.answer).size !== it.answer.length) issues.push({ path: `items.${i}.answer`, message: 'Answers repeat a choice.' });
+    }
+  });
+  const contentKeys = new Set<string>();
+  file.content.forEach((c, i) => {
+    dup(contentKeys, c.key, `content.${i}.key`, 'content');
+    if (!objectiveKeys.has(c.objective)) issues.push({ path: `content.${i}.objective`, message: `Unknown objective "${c.objective}".` });
+  });
+  return issues;
+}
+
+const payloadOf = (it: CourseFile['items'][number]): ItemPayload => {
+  const common = { feedback: it.feedback, ...(it.hint ? { hint: it.hint } : {}) };
+  switch (it.kind) {
+    case 'mc_single':
+    case 'mc_multi':
+      return { ...common, choices: it.choices, answer: it.answer };
+    case 'numeric':
+      return { ...common, answer: { value: it.answer.value, tolerance: it.answer.tolerance } };
+    case 'short':
+      return { ...common, answer: { accepted: it.answer.accepted, caseSensitive: it.answer.caseSensitive } };
+  }
+};
+
+const isChoice = (k: CourseItemKind) => k === 'mc_single' || k === 'mc_multi';
+
+/**
+ * Parses and checks a course file into a write plan; throws ValidationFailed (issues with paths such as
+ * `items.3.answer.0`) or ObjectiveCycle (ERR_OBJECTIVE_CYCLE, naming the cycle). Pure: writes nothing.
+ */
+export function planCourseImport(contextId: string, input: unknown): CoursePlan {
+  const parsed = CourseFile.safeParse(input);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(file)', message: i.message }));
+    throw new ValidationFailed(`The course file is not valid ${COURSE_FORMAT}: ${issues.slice(0, 3).map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
+  }
+  const file = parsed.data;
+  const issues = crossCheck(file);
+  if (issues.length) {
+    throw new ValidationFailed(`The course file is inconsistent: ${issues.slice(0, 3).map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
+  }
+  validateObjectives(file.objectives.map((o) => ({ id: o.key, title: o.title, prerequisites: o.prerequisites })));
+
+  return {
+    contextId,
+    format: file.format,
+    course: { title: file.course.title, description: file.course.description },
+    objectives: file.objectives.map((o) => {
+      const kinds = file.items.filter((it) => it.objective === o.key).map((it) => it.kind);
+      const responseKind = kinds.length > 0 && kinds.every(isChoice) ? 'multiple_choice' : 'open';
+      return {
+        key: o.key,
+        title: o.title,
+        description: o.description,
+        prerequisiteKeys: o.prerequisites,
+        responseKind,
+        bkt: clampBktParams(DEFAULT_BKT, responseKind),
+      };
+    }),
+    items: file.items.map((it) => ({
+      key: it.key,
+      objectiveKey: it.objective,
+      kind: it.kind,
+      prompt: it.prompt,
+      payload: payloadOf(it),
+      difficulty: it.difficulty ?? 0,
+    })),
+    content: file.content.map((c) => ({ key: c.key, objectiveKey: c.objective, kind: c.kind, title: c.title, body: c.body })),
+  };
+}
+
+/** What importCourse needs. */
+export interface ImportCourseDeps {
+  courses: CourseRepo;
+  clock: Clock;
+}
+
+/**
+ * Imports a `masterly-course/1` file into a context: validates everything first, then writes it in one
+ * transaction. Idempotent by keys: a re-import updates objectives, items and content in place (learner data
+ * stays attached); items and objectives no longer listed are deactivated, never deleted.
+ */
+export async function importCourse(deps: ImportCourseDeps, input: { contextId: string; file: unknown }): Promise<ImportSummary> {
+  const plan = planCourseImport(input.contextId, input.file);
+  return deps.courses.applyImport(plan, deps.clock.now().getTime());
+}

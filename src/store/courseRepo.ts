@@ -1,0 +1,308 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Selectable } from 'kysely';
+import type { BktParams, ObjectiveResponseKind } from '../domain/bkt.js';
+import type { CalculationMethod } from '../domain/aggregation.js';
+import type { ContentKind, Item } from '../domain/items.js';
+import type {
+  CourseItemKind,
+  CoursePlan,
+  CourseRepo,
+  CourseSnapshot,
+  ImportSummary,
+  ItemPayload,
+  StoredContent,
+  StoredItem,
+  StoredObjective,
+} from '../services/enginePorts.js';
+import type { Database } from './schema.js';
+import type { ContentTable, ItemsTable, ObjectivesTable } from './tables/engine.js';
+
+const CHUNK = 100;
+const chunks = <T>(xs: readonly T[]): T[][] => {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += CHUNK) out.push(xs.slice(i, i + CHUNK));
+  return out;
+};
+
+/** items.payload → the domain item (answer included) and what pages may show. */
+export function toStoredItem(row: Selectable<ItemsTable>): StoredItem {
+  const payload = JSON.parse(row.payload) as ItemPayload;
+  const kind = row.kind as CourseItemKind;
+  const base = { id: row.id, objectiveIds: [row.objective_id], stem: row.prompt };
+  const choices = (payload.choices ?? []).map((c) => ({ id: c.key, text: c.text }));
+  let item: Item;
+  const a = payload.answer;
+  switch (kind) {
+    case 'mc_single':
+      item = { ...base, kind: 'single_choice', choices, correctChoiceId: (a as string[])[0] ?? '' };
+      break;
+    case 'mc_multi':
+      item = { ...base, kind: 'multiple_choice', choices, correctChoiceIds: a as string[] };
+      break;
+    case 'numeric': {
+      const n = a as { value: number; tolerance: number };
+      item = { ...base, kind: 'numeric', answer: n.value, tolerance: n.tolerance };
+      break;
+    }
+    case 'short': {
+      const s = a as { accepted: string[]; caseSensitive: boolean };
+      item = { ...base, kind: 'short_answer', acceptedAnswers: s.accepted, caseSensitive: s.caseSensitive };
+      break;
+    }
+  }
+  return {
+    id: row.id,
+    key: row.key,
+    contextId: row.context_id,
+    objectiveId: row.objective_id,
+    kind,
+    prompt: row.prompt,
+    choices,
+    item,
+    feedback: payload.feedback,
+    hint: payload.hint ?? null,
+    position: row.position,
+  };
+}
+
+const toObjective = (row: Selectable<ObjectivesTable>, prerequisites: string[]): StoredObjective => ({
+  id: row.id,
+  contextId: row.context_id,
+  key: row.key,
+  title: row.title,
+  description: row.description,
+  position: row.position,
+  prerequisites,
+  responseKind: row.response_kind as ObjectiveResponseKind,
+  bkt: { prior: row.bkt_prior, learn: row.bkt_learn, guess: row.bkt_guess, slip: row.bkt_slip, forget: row.bkt_forget } satisfies BktParams,
+  bktFitted: row.bkt_fitted === 1,
+  releaseAt: row.release_at,
+  releasedOverride: row.released_override === 1,
+  gradeDueAt: row.grade_due_at,
+});
+
+const toContent = (row: Selectable<ContentTable>): StoredContent => ({
+  id: row.id,
+  key: row.key,
+  objectiveId: row.objective_id,
+  kind: row.kind as ContentKind,
+  title: row.title,
+  markdown: row.body,
+  position: row.position,
+});
+
+/** Course content storage (objectives, prerequisites, items, content, settings). */
+export const courseRepo = (db: Kysely<Database>): CourseRepo => ({
+  applyImport: (plan: CoursePlan, at: number): Promise<ImportSummary> =>
+    db.transaction().execute(async (trx) => {
+      const ctx = plan.contextId;
+      await trx
+        .insertInto('engine_courses')
+        .values({ context_id: ctx, title: plan.course.title, description: plan.course.description, format: plan.format, imported_at: at, updated_at: at })
+        .onConflict((oc) => oc.column('context_id').doUpdateSet({ title: plan.course.title, description: plan.course.description, format: plan.format, updated_at: at }))
+        .execute();
+
+      // Objectives: upsert by key; fitted BKT parameters survive a re-import.
+      const before = await trx.selectFrom('objectives').select(['id', 'key', 'bkt_fitted']).where('context_id', '=', ctx).execute();
+      const existing = new Map(before.map((o) => [o.key, o]));
+      const listed = new Set(plan.objectives.map((o) => o.key));
+      const summary: ImportSummary = {
+        contextId: ctx,
+        objectives: { created: 0, updated: 0, deactivated: 0 },
+        items: { created: 0, updated: 0, deactivated: 0 },
+        content: { created: 0, updated: 0, removed: 0 },
+      };
+      for (const [i, o] of plan.objectives.entries()) {
+        const old = existing.get(o.key);
+        const common = { title: o.title, description: o.description, position: i, response_kind: o.responseKind, active: 1, updated_at: at };
+        const bkt = { bkt_prior: o.bkt.prior, bkt_learn: o.bkt.learn, bkt_guess: o.bkt.guess, bkt_slip: o.bkt.slip, bkt_forget: o.bkt.forget };
+        if (old) {
+          await trx.updateTable('objectives').set(old.bkt_fitted === 1 ? common : { ...common, ...bkt }).where('id', '=', old.id).execute();
+          summary.objectives.updated++;
+        } else {
+          await trx
+            .insertInto('objectives')
+            .values({ id: randomUUID(), context_id: ctx, key: o.key, ...common, ...bkt })
+            .onConflict((oc) => oc.columns(['context_id', 'key']).doUpdateSet(common))
+            .execute();
+          summary.objectives.created++;
+        }
+      }
+      const gone = before.filter((o) => !listed.has(o.key)).map((o) => o.id);
+      if (gone.length) {
+        await trx.updateTable('objectives').set({ active: 0, updated_at: at }).where('id', 'in', gone).execute();
+        summary.objectives.deactivated = gone.length;
+      }
+      const ids = new Map(
+        (await trx.selectFrom('objectives').select(['id', 'key']).where('context_id', '=', ctx).execute()).map((o) => [o.key, o.id]),
+      );
+      const idOf = (k: string): string => {
+        const id = ids.get(k);
+        if (!id) throw new Error(`objective ${k} vanished during import`);
+        return id;
+      };
+
+      const allIds = [...ids.values()];
+      for (const part of chunks(allIds)) await trx.deleteFrom('objective_prerequisites').where('objective_id', 'in', part).execute();
+      const edges = plan.objectives.flatMap((o) => o.prerequisiteKeys.map((p) => ({ objective_id: idOf(o.key), prerequisite_id: idOf(p) })));
+      for (const part of chunks(edges)) await trx.insertInto('objective_prerequisites').values(part).execute();
+
+      // Items: upsert by key; unlisted items are deactivated (responses keep pointing at them).
+      const oldItems = new Map(
+        (await trx.selectFrom('items').select(['id', 'key']).where('context_id', '=', ctx).execute()).map((r) => [r.key, r.id]),
+      );
+      const positionIn = new Map<string, number>();
+      const itemRows = plan.items.map((it) => {
+        const position = positionIn.get(it.objectiveKey) ?? 0;
+        positionIn.set(it.objectiveKey, position + 1);
+        const id = oldItems.get(it.key) ?? randomUUID();
+        if (oldItems.has(it.key)) summary.items.updated++;
+        else summary.items.created++;
+        return {
+          id,
+          context_id: ctx,
+          objective_id: idOf(it.objectiveKey),
+          key: it.key,
+          kind: it.kind,
+          prompt: it.prompt,
+          payload: JSON.stringify(it.payload),
+          position,
+          active: 1,
+          updated_at: at,
+          difficulty: it.difficulty,
+        };
+      });
+      for (const part of chunks(itemRows)) {
+        await trx
+          .insertInto('items')
+          .values(part.map(({ difficulty: _d, ...r }) => r))
+          .onConflict((oc) =>
+            oc.columns(['context_id', 'key']).doUpdateSet((eb) => ({
+              objective_id: eb.ref('excluded.objective_id'),
+              kind: eb.ref('excluded.kind'),
+              prompt: eb.ref('excluded.prompt'),
+              payload: eb.ref('excluded.payload'),
+              position: eb.ref('excluded.position'),
+              active: 1,
+              updated_at: at,
+            })),
+          )
+          .execute();
+        await trx
+          .insertInto('item_stats')
+          .values(part.map((r) => ({ item_id: r.id, difficulty: r.difficulty, initial_difficulty: r.difficulty, updated_at: at })))
+          .onConflict((oc) => oc.column('item_id').doNothing())
+          .execute();
+      }
+      const listedItems = new Set(plan.items.map((i) => i.key));
+      const goneItems = [...oldItems].filter(([k]) => !listedItems.has(k)).map(([, id]) => id);
+      for (const part of chunks(goneItems)) await trx.updateTable('items').set({ active: 0, updated_at: at }).where('id', 'in', part).execute();
+      summary.items.deactivated = goneItems.length;
+
+      // Content: nothing references it, so unlisted pages are removed.
+      const oldContent = new Map(
+        (await trx.selectFrom('content').select(['id', 'key']).where('context_id', '=', ctx).execute()).map((r) => [r.key, r.id]),
+      );
+      const contentPos = new Map<string, number>();
+      const contentRows = plan.content.map((c) => {
+        const k = `${c.objectiveKey}/${c.kind}`;
+        const position = contentPos.get(k) ?? 0;
+        contentPos.set(k, position + 1);
+        if (oldContent.has(c.key)) summary.content.updated++;
+        else summary.content.created++;
+        return {
+          id: oldContent.get(c.key) ?? randomUUID(),
+          context_id: ctx,
+          objective_id: idOf(c.objectiveKey),
+          key: c.key,
+          kind: c.kind,
+          title: c.title,
+          body: c.body,
+          position,
+          updated_at: at,
+        };
+      });
+      for (const part of chunks(contentRows)) {
+        await trx
+          .insertInto('content')
+          .values(part)
+          .onConflict((oc) =>
+            oc.columns(['context_id', 'key']).doUpdateSet((eb) => ({
+              objective_id: eb.ref('excluded.objective_id'),
+              kind: eb.ref('excluded.kind'),
+              title: eb.ref('excluded.title'),
+              body: eb.ref('excluded.body'),
+              position: eb.ref('excluded.position'),
+              updated_at: at,
+            })),
+          )
+          .execute();
+      }
+      const listedContent = new Set(plan.content.map((c) => c.key));
+      const goneContent = [...oldContent].filter(([k]) => !listedContent.has(k)).map(([, id]) => id);
+      for (const part of chunks(goneContent)) await trx.deleteFrom('content').where('id', 'in', part).execute();
+      summary.content.removed = goneContent.length;
+      return summary;
+    }),
+
+  hasObjectives: async (contextId) =>
+    (await db.selectFrom('objectives').select('id').where('context_id', '=', contextId).where('active', '=', 1).limit(1).executeTakeFirst()) !==
+    undefined,
+
+  snapshot: async (contextId): Promise<CourseSnapshot | undefined> => {
+    const course = await db.selectFrom('engine_courses').selectAll().where('context_id', '=', contextId).executeTakeFirst();
+    if (!course) return undefined;
+    const rows = await db
+      .selectFrom('objectives')
+      .selectAll()
+      .where('context_id', '=', contextId)
+      .where('active', '=', 1)
+      .orderBy('position')
+      .orderBy('key')
+      .execute();
+    const edges = await db
+      .selectFrom('objective_prerequisites as p')
+      .innerJoin('objectives as o', 'o.id', 'p.objective_id')
+      .innerJoin('objectives as q', 'q.id', 'p.prerequisite_id')
+      .select(['p.objective_id', 'p.prerequisite_id', 'q.position'])
+      .where('o.context_id', '=', contextId)
+      .where('q.active', '=', 1)
+      .orderBy('q.position')
+      .execute();
+    const prereqs = new Map<string, string[]>();
+    for (const e of edges) prereqs.set(e.objective_id, [...(prereqs.get(e.objective_id) ?? []), e.prerequisite_id]);
+    return {
+      settings: {
+        contextId,
+        title: course.title,
+        description: course.description,
+        masteryThreshold: course.mastery_threshold,
+        aggregation: { method: course.aggregation_method as CalculationMethod, weight: course.aggregation_weight, n: course.aggregation_n },
+      },
+      objectives: rows.map((r) => toObjective(r, prereqs.get(r.id) ?? [])),
+    };
+  },
+
+  listItems: async (contextId, objectiveIds) => {
+    if (objectiveIds && objectiveIds.length === 0) return [];
+    let q = db.selectFrom('items').selectAll().where('context_id', '=', contextId).where('active', '=', 1);
+    if (objectiveIds) q = q.where('objective_id', 'in', [...objectiveIds]);
+    return (await q.orderBy('objective_id').orderBy('position').execute()).map(toStoredItem);
+  },
+
+  getItem: async (contextId, itemId) => {
+    const row = await db.selectFrom('items').selectAll().where('id', '=', itemId).where('context_id', '=', contextId).executeTakeFirst();
+    return row ? toStoredItem(row) : undefined;
+  },
+
+  listContent: async (objectiveId, kind) => {
+    let q = db.selectFrom('content').selectAll().where('objective_id', '=', objectiveId);
+    if (kind) q = q.where('kind', '=', kind);
+    return (await q.orderBy('kind').orderBy('position').execute()).map(toContent);
+  },
+
+  getContent: async (contextId, contentId) => {
+    const row = await db.selectFrom('content').selectAll().where('id', '=', contentId).where('context_id', '=', contextId).executeTakeFirst();
+    return row ? toContent(row) : undefined;
+  },
+});
