@@ -1,3 +1,99 @@
-/** Tables of migration 0001_foundation (filled in by the LTI foundation work). */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in by migration 0001
-export interface FoundationTables {}
+import type { Generated } from 'kysely';
+
+/** platforms: one LTI 1.3 registration (issuer + client_id). */
+export interface PlatformsTable {
+  id: string;
+  issuer: string;
+  client_id: string;
+  auth_url: string;
+  token_url: string;
+  jwks_url: string;
+  name: string;
+  vendor: Generated<string>;
+  created_at: number;
+}
+
+/** deployments: the allow-list of deployment ids per platform. */
+export interface DeploymentsTable {
+  platform_id: string;
+  deployment_id: string;
+  created_at: number;
+}
+
+/** tool_keys: the tool's RSA keys; `private_key_enc` is AES-256-GCM ciphertext, never a PEM. */
+export interface ToolKeysTable {
+  kid: string;
+  public_jwk: string;
+  private_key_enc: string;
+  status: 'current' | 'next' | 'retired';
+  created_at: number;
+}
+
+/** login_states: one OIDC login; consumed once by the launch that answers it. */
+export interface LoginStatesTable {
+  state: string;
+  nonce: string;
+  platform_id: string;
+  browser_hash: string;
+  target_link_uri: string;
+  created_at: number;
+  expires_at: number;
+  consumed_at: number | null;
+}
+
+/** users: a person at a platform (platform_id + sub). */
+export interface UsersTable {
+  id: string;
+  platform_id: string;
+  sub: string;
+  name: string | null;
+  given_name: string | null;
+  family_name: string | null;
+  email: string | null;
+  updated_at: number;
+}
+
+/** contexts: a course at a platform, with the service endpoints of its last launch (JSON text). */
+export interface ContextsTable {
+  id: string;
+  platform_id: string;
+  context_id: string;
+  label: string | null;
+  title: string | null;
+  ags_json: string | null;
+  nrps_json: string | null;
+  updated_at: number;
+}
+
+/** enrollments: a user's roles in a context, as of their last launch. */
+export interface EnrollmentsTable {
+  user_id: string;
+  context_id: string;
+  roles: string;
+  last_launch_at: number;
+}
+
+/** launch_sessions: what a launch established; the session cookie carries only `id`. */
+export interface LaunchSessionsTable {
+  id: string;
+  user_id: string;
+  context_id: string | null;
+  platform_id: string;
+  deployment_id: string;
+  roles: string;
+  claims: string;
+  created_at: number;
+  expires_at: number;
+}
+
+/** Tables of migration 0001_foundation. */
+export interface FoundationTables {
+  platforms: PlatformsTable;
+  deployments: DeploymentsTable;
+  tool_keys: ToolKeysTable;
+  login_states: LoginStatesTable;
+  users: UsersTable;
+  contexts: ContextsTable;
+  enrollments: EnrollmentsTable;
+  launch_sessions: LaunchSessionsTable;
+}

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+
+/**
+ * Message claim URIs and zod schemas for the parts of an LTI 1.3 id_token Masterly reads.
+ *
+ * @see https://www.imsglobal.org/spec/lti/v1p3#required-message-claims
+ */
+export const CLAIM = {
+  messageType: 'https://purl.imsglobal.org/spec/lti/claim/message_type',
+  version: 'https://purl.imsglobal.org/spec/lti/claim/version',
+  deploymentId: 'https://purl.imsglobal.org/spec/lti/claim/deployment_id',
+  targetLinkUri: 'https://purl.imsglobal.org/spec/lti/claim/target_link_uri',
+  roles: 'https://purl.imsglobal.org/spec/lti/claim/roles',
+  resourceLink: 'https://purl.imsglobal.org/spec/lti/claim/resource_link',
+  context: 'https://purl.imsglobal.org/spec/lti/claim/context',
+  toolPlatform: 'https://purl.imsglobal.org/spec/lti/claim/tool_platform',
+  launchPresentation: 'https://purl.imsglobal.org/spec/lti/claim/launch_presentation',
+  custom: 'https://purl.imsglobal.org/spec/lti/claim/custom',
+  ags: 'https://purl.imsglobal.org/spec/lti-ags/claim/endpoint',
+  nrps: 'https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice',
+  deepLinkingSettings: 'https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings',
+} as const;
+
+/** Message types Masterly accepts. */
+export const MESSAGE_TYPES = ['LtiResourceLinkRequest', 'LtiDeepLinkingRequest'] as const;
+
+const optString = z.string().optional();
+
+/** Identity claims (all optional: platforms may send no PII). */
+export const IdentityClaims = z.looseObject({
+  sub: z.string().min(1),
+  name: optString,
+  given_name: optString,
+  family_name: optString,
+  email: optString,
+});
+
+export const ResourceLinkClaim = z.looseObject({ id: z.string().min(1), title: optString.nullable(), description: optString.nullable() });
+export const ContextClaim = z.looseObject({ id: z.string().min(1), label: optString.nullable(), title: optString.nullable() });
+export const RolesClaim = z.array(z.string());
+export const AgsClaim = z.looseObject({ scope: z.array(z.string()).default([]), lineitems: optString, lineitem: optString });
+export const NrpsClaim = z.looseObject({
+  context_memberships_url: z.string().min(1),
+  service_versions: z.array(z.string()).default([]),
+});

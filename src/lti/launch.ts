@@ -1,0 +1,250 @@
+import { timingSafeEqual } from 'node:crypto';
+import { compactVerify, decodeJwt, decodeProtectedHeader, errors as joseErrors, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
+import type { z } from 'zod';
+import { LaunchRejected } from '../domain/errors.js';
+import type { Clock, LaunchInput, LoginState, LoginStateRepo, Platform, PlatformRegistry, VerifiedLaunch } from '../services/ports.js';
+import { AgsClaim, CLAIM, ContextClaim, IdentityClaims, MESSAGE_TYPES, NrpsClaim, ResourceLinkClaim, RolesClaim } from './claims.js';
+import type { PlatformJwks } from './jwks.js';
+import { bindingHash, loginCookieName } from './login.js';
+import { summariseRoles } from './roles.js';
+
+/** Settings of launch verification. */
+export interface LaunchConfig {
+  clockSkewSeconds: number;
+  launchMaxAgeSeconds: number;
+}
+
+/** What launch verification needs. */
+export interface LaunchDeps {
+  registry: PlatformRegistry;
+  loginStates: LoginStateRepo;
+  jwks: PlatformJwks;
+  clock: Clock;
+  config: LaunchConfig;
+}
+
+/** Working state passed from step to step. */
+interface Ctx {
+  input: LaunchInput;
+  token: string;
+  header: ProtectedHeaderParameters;
+  unverified: JWTPayload;
+  platform?: Platform;
+  claims?: JWTPayload & Record<string, unknown>;
+  login?: LoginState;
+  result?: VerifiedLaunch;
+}
+
+/** One named check; throws LaunchRejected or enriches the context. */
+export interface LaunchStep {
+  name: string;
+  run(deps: LaunchDeps, ctx: Ctx): Promise<void> | void;
+}
+
+const reject = (reason: ConstructorParameters<typeof LaunchRejected>[0], message: string, cause?: unknown): never => {
+  throw new LaunchRejected(reason, message, cause === undefined ? undefined : { cause });
+};
+
+const audience = (aud: JWTPayload['aud']): string[] => (typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud.filter((a) => typeof a === 'string') : []);
+
+const sameSecret = (a: string, b: string) => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+const parse = <T extends z.ZodType>(schema: T, value: unknown): z.infer<T> | undefined => {
+  const r = schema.safeParse(value);
+  return r.success ? r.data : undefined;
+};
+
+/**
+ * The ordered launch checks (1EdTech Security Framework §5.1.3, LTI 1.3 §5). Nothing is written before
+ * `signature` holds; `state_and_nonce` is the only write (one UPDATE … RETURNING).
+ *
+ * @see https://www.imsglobal.org/spec/security/v1p0#authentication-response-validation
+ */
+export const LAUNCH_STEPS: readonly LaunchStep[] = [
+  {
+    name: 'header',
+    run: (_deps, ctx) => {
+      if (ctx.header.alg !== 'RS256') reject('alg_not_allowed', 'The launch was not signed with an accepted algorithm (RS256).');
+      if (typeof ctx.header.kid !== 'string' || !ctx.header.kid) reject('kid_missing', 'The launch token does not name its signing key (kid).');
+    },
+  },
+  {
+    name: 'registration',
+    run: async (deps, ctx) => {
+      const iss = ctx.unverified.iss;
+      if (typeof iss !== 'string' || !iss) return reject('iss_mismatch', 'The launch token does not say which LMS sent it.');
+      const candidates = await deps.registry.byIssuer(iss);
+      if (!candidates.length) return reject('iss_mismatch', 'The launch came from an LMS that is not registered with Masterly.');
+      const aud = audience(ctx.unverified.aud);
+      const matching = candidates.filter((p) => aud.includes(p.clientId));
+      if (!matching.length) return reject('aud_mismatch', 'The launch token is not addressed to Masterly.');
+      const azp = ctx.unverified.azp;
+      if (aud.length > 1 && typeof azp !== 'string') return reject('azp_mismatch', 'The launch token has several audiences but no authorized party (azp).');
+      let platform = matching[0] as Platform;
+      if (typeof azp === 'string') {
+        const byAzp = matching.find((p) => p.clientId === azp);
+        if (!byAzp) return reject('azp_mismatch', 'The launch token names another authorized party (azp).');
+        platform = byAzp;
+      } else if (matching.length > 1) {
+        return reject('azp_mismatch', 'The launch token matches several registrations and names no authorized party (azp).');
+      }
+      ctx.platform = platform;
+    },
+  },
+  {
+    name: 'signature',
+    run: async (deps, ctx) => {
+      const key = await deps.jwks.keyFor(ctx.platform as Platform, ctx.header.kid as string);
+      try {
+        const { payload } = await compactVerify(ctx.token, key, { algorithms: ['RS256'] });
+        ctx.claims = JSON.parse(new TextDecoder().decode(payload)) as JWTPayload & Record<string, unknown>;
+      } catch (err) {
+        if (err instanceof joseErrors.JWSSignatureVerificationFailed) reject('signature_invalid', 'The launch token signature is not valid.', err);
+        reject('token_malformed', 'The launch token could not be read.', err);
+      }
+    },
+  },
+  {
+    name: 'time',
+    run: (deps, ctx) => {
+      const c = ctx.claims as JWTPayload;
+      const now = deps.clock.now().getTime() / 1000;
+      const skew = deps.config.clockSkewSeconds;
+      if (typeof c.exp !== 'number') reject('exp_missing', 'The launch token has no expiry.');
+      if ((c.exp as number) + skew < now) reject('token_expired', 'The launch token has expired. Please launch again from your course.');
+      if (typeof c.iat !== 'number') reject('iat_missing', 'The launch token has no issue time.');
+      if ((c.iat as number) - skew > now) reject('iat_in_future', 'The launch token was issued in the future; check the LMS clock.');
+      if ((c.iat as number) + deps.config.launchMaxAgeSeconds + skew < now) reject('iat_too_old', 'The launch token is too old. Please launch again from your course.');
+    },
+  },
+  {
+    name: 'state_and_nonce',
+    run: async (deps, ctx) => {
+      const c = ctx.claims as JWTPayload & { nonce?: unknown };
+      const state = ctx.input.state;
+      if (!state) return reject('state_missing', 'The launch did not include the login state.');
+      if (typeof c.nonce !== 'string' || !c.nonce) return reject('nonce_missing', 'The launch token has no nonce.');
+      const now = deps.clock.now().getTime();
+      const login = await deps.loginStates.consume(state, now);
+      if (!login) {
+        const seen = await deps.loginStates.find(state);
+        return seen
+          ? reject('state_replayed', 'This launch was already used. Please launch again from your course.')
+          : reject('state_unknown', 'This launch does not match a login started by Masterly. Please launch again from your course.');
+      }
+      if (login.expiresAt < now) return reject('state_expired', 'The login took too long. Please launch again from your course.');
+      if (!sameSecret(login.nonce, c.nonce)) return reject('nonce_mismatch', 'The launch token was issued for another login.');
+      if (login.platformId !== ctx.platform?.id) return reject('iss_mismatch', 'The launch came from another LMS than the login.');
+      const binding = ctx.input.cookies[loginCookieName(state)];
+      if (!binding || !sameSecret(bindingHash(binding), login.browserHash)) {
+        return reject(
+          'state_browser_mismatch',
+          'This launch was started in another browser window or your browser blocked the login cookie. Please launch again from your course.',
+        );
+      }
+      ctx.login = login;
+    },
+  },
+  {
+    name: 'deployment',
+    run: (_deps, ctx) => {
+      const id = (ctx.claims as Record<string, unknown>)[CLAIM.deploymentId];
+      if (typeof id !== 'string' || !id) reject('deployment_missing', 'The launch does not name a deployment.');
+      if (!ctx.platform?.deploymentIds.includes(id as string)) {
+        reject('deployment_unknown', 'This deployment of Masterly is not registered. Ask your administrator to add it.');
+      }
+    },
+  },
+  {
+    name: 'message_claims',
+    run: (_deps, ctx) => {
+      const c = ctx.claims as Record<string, unknown>;
+      const platform = ctx.platform as Platform;
+      if (c[CLAIM.version] !== '1.3.0') reject('version_invalid', 'The launch is not an LTI 1.3.0 message.');
+      const type = c[CLAIM.messageType];
+      if (type === undefined || type === null || type === '') reject('message_type_missing', 'The launch does not say what kind of message it is.');
+      if (!MESSAGE_TYPES.includes(type as (typeof MESSAGE_TYPES)[number])) reject('message_type_unsupported', 'Masterly does not handle this kind of LTI message.');
+      const messageType = type as VerifiedLaunch['messageType'];
+      if (typeof c.sub !== 'string' || !c.sub) reject('sub_missing', 'The launch does not identify the user.');
+      if (!(CLAIM.roles in c)) reject('roles_missing', 'The launch does not list the user\u2019s roles.');
+      const roles = parse(RolesClaim, c[CLAIM.roles]) ?? reject('claims_invalid', 'The roles claim of the launch is not a list.');
+      let resourceLink: VerifiedLaunch['resourceLink'];
+      if (c[CLAIM.resourceLink] !== undefined || messageType === 'LtiResourceLinkRequest') {
+        const rl = parse(ResourceLinkClaim, c[CLAIM.resourceLink]);
+        if (!rl && messageType === 'LtiResourceLinkRequest') reject('resource_link_missing', 'The launch does not identify the link it came from.');
+        if (rl) resourceLink = { id: rl.id, ...(rl.title ? { title: rl.title } : {}), ...(rl.description ? { description: rl.description } : {}) };
+      }
+      const identity = parse(IdentityClaims, c) ?? reject('claims_invalid', 'The identity claims of the launch are not valid.');
+      let context: VerifiedLaunch['context'];
+      if (c[CLAIM.context] !== undefined) {
+        const ctxClaim = parse(ContextClaim, c[CLAIM.context]) ?? reject('claims_invalid', 'The course (context) claim of the launch is not valid.');
+        context = { id: ctxClaim.id, ...(ctxClaim.label ? { label: ctxClaim.label } : {}), ...(ctxClaim.title ? { title: ctxClaim.title } : {}) };
+      }
+      const ags = c[CLAIM.ags] === undefined ? undefined : parse(AgsClaim, c[CLAIM.ags]);
+      const nrps = c[CLAIM.nrps] === undefined ? undefined : parse(NrpsClaim, c[CLAIM.nrps]);
+      const target = typeof c[CLAIM.targetLinkUri] === 'string' ? (c[CLAIM.targetLinkUri] as string) : (ctx.login as LoginState).targetLinkUri;
+      const extra: Record<string, unknown> = {};
+      for (const [name, key] of [
+        ['launchPresentation', CLAIM.launchPresentation],
+        ['custom', CLAIM.custom],
+        ['deepLinkingSettings', CLAIM.deepLinkingSettings],
+        ['toolPlatform', CLAIM.toolPlatform],
+      ] as const) {
+        if (c[key] !== undefined && c[key] !== null && typeof c[key] === 'object') extra[name] = c[key];
+      }
+      ctx.result = {
+        platformId: platform.id,
+        deploymentId: c[CLAIM.deploymentId] as string,
+        messageType,
+        user: {
+          sub: identity.sub,
+          ...(identity.name ? { name: identity.name } : {}),
+          ...(identity.given_name ? { givenName: identity.given_name } : {}),
+          ...(identity.family_name ? { familyName: identity.family_name } : {}),
+          ...(identity.email ? { email: identity.email } : {}),
+        },
+        ...(context ? { context } : {}),
+        roles,
+        ...summariseRoles(roles),
+        ...(resourceLink ? { resourceLink } : {}),
+        targetLinkUri: target,
+        ...(ags ? { ags: { scope: ags.scope, ...(ags.lineitems ? { lineitems: ags.lineitems } : {}), ...(ags.lineitem ? { lineitem: ags.lineitem } : {}) } } : {}),
+        ...(nrps ? { nrps: { contextMembershipsUrl: nrps.context_memberships_url, serviceVersions: nrps.service_versions } } : {}),
+        extra,
+      };
+    },
+  },
+];
+
+/**
+ * Verifies a posted launch (id_token + state + the browser's cookies) by running LAUNCH_STEPS in order.
+ * Throws LaunchRejected with the first failing check's reason.
+ */
+export async function verifyLaunch(deps: LaunchDeps, input: LaunchInput): Promise<VerifiedLaunch> {
+  const token = input.idToken;
+  if (!token) throw new LaunchRejected('token_missing', 'The launch did not include an id_token.');
+  let header: ProtectedHeaderParameters;
+  let unverified: JWTPayload;
+  try {
+    header = decodeProtectedHeader(token);
+    unverified = decodeJwt(token);
+  } catch (err) {
+    if (typeof token === 'string' && token.split('.').length === 3) {
+      // decodeJwt refuses alg "none" tokens' empty signatures only later; a readable header with alg none lands here too.
+      try {
+        const h = decodeProtectedHeader(token);
+        if (h.alg !== 'RS256') throw new LaunchRejected('alg_not_allowed', 'The launch was not signed with an accepted algorithm (RS256).');
+      } catch (inner) {
+        if (inner instanceof LaunchRejected) throw inner;
+      }
+    }
+    throw new LaunchRejected('token_malformed', 'The launch token could not be read.', { cause: err });
+  }
+  const ctx: Ctx = { input, token, header, unverified };
+  for (const step of LAUNCH_STEPS) await step.run(deps, ctx);
+  return ctx.result as VerifiedLaunch;
+}

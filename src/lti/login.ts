@@ -1,0 +1,101 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { LoginRejected } from '../domain/errors.js';
+import type { Clock, LoginParams, LoginRedirect, LoginStateRepo, Platform, PlatformRegistry } from '../services/ports.js';
+
+/** Settings of the login step. */
+export interface LoginConfig {
+  baseUrl: string;
+  /** How long a login may take before its state expires (seconds). */
+  loginTtlSeconds: number;
+}
+
+/** What login initiation needs. */
+export interface LoginDeps {
+  registry: PlatformRegistry;
+  loginStates: LoginStateRepo;
+  clock: Clock;
+  config: LoginConfig;
+  /** Random url-safe string of `bytes` bytes (injected for tests). */
+  random?: (bytes: number) => string;
+}
+
+/** The login binding cookie for a state: a short prefix keeps names distinct when logins overlap in one browser. */
+export const loginCookieName = (state: string): string => `lti_login_${state.slice(0, 16)}`;
+
+/** sha-256 hex of the browser binding value (only the hash is stored). */
+export const bindingHash = (value: string): string => createHash('sha256').update(value).digest('hex');
+
+const defaultRandom = (bytes: number) => randomBytes(bytes).toString('base64url');
+
+/** Picks the registration a login is for: by client_id when given, else the only one (or the one with that deployment). */
+export function resolveLoginPlatform(candidates: Platform[], clientId?: string, deploymentId?: string): Platform {
+  let list = clientId ? candidates.filter((p) => p.clientId === clientId) : candidates;
+  if (!list.length) throw new LoginRejected('platform_unknown', 'This LMS is not registered with Masterly. Ask your administrator to register it.');
+  if (list.length > 1 && deploymentId) list = list.filter((p) => p.deploymentIds.includes(deploymentId));
+  if (list.length > 1) {
+    throw new LoginRejected(
+      'platform_ambiguous',
+      'Masterly has several registrations for this LMS and the login did not say which one (no client_id). Ask your administrator to send client_id in the login request.',
+    );
+  }
+  const platform = list[0];
+  if (!platform) throw new LoginRejected('deployment_unknown', 'This deployment of Masterly is not registered. Ask your administrator to add it.');
+  if (deploymentId && !platform.deploymentIds.includes(deploymentId)) {
+    throw new LoginRejected('deployment_unknown', 'This deployment of Masterly is not registered. Ask your administrator to add it.');
+  }
+  return platform;
+}
+
+/**
+ * Third-party-initiated login: checks the parameters, stores a fresh state + nonce bound to this browser
+ * (one INSERT), and returns the platform's auth URL to redirect to.
+ *
+ * @see https://www.imsglobal.org/spec/security/v1p0#step-1-third-party-initiated-login
+ */
+export async function beginLogin(deps: LoginDeps, params: LoginParams): Promise<LoginRedirect> {
+  const { iss, loginHint, targetLinkUri } = params;
+  if (!iss || !loginHint || !targetLinkUri) {
+    throw new LoginRejected('login_params_invalid', 'The login request from your LMS is missing iss, login_hint or target_link_uri.');
+  }
+  let target: URL;
+  try {
+    target = new URL(targetLinkUri);
+  } catch {
+    throw new LoginRejected('target_link_uri_invalid', 'The login request names a target that is not part of Masterly.');
+  }
+  if (target.origin !== new URL(deps.config.baseUrl).origin) {
+    throw new LoginRejected('target_link_uri_invalid', 'The login request names a target that is not part of Masterly.');
+  }
+  const platform = resolveLoginPlatform(await deps.registry.byIssuer(iss), params.clientId, params.deploymentId);
+
+  const random = deps.random ?? defaultRandom;
+  const state = random(32);
+  const nonce = random(32);
+  const binding = random(32);
+  const now = deps.clock.now().getTime();
+  const ttl = deps.config.loginTtlSeconds;
+  await deps.loginStates.create({
+    state,
+    nonce,
+    platformId: platform.id,
+    browserHash: bindingHash(binding),
+    targetLinkUri: target.href,
+    createdAt: now,
+    expiresAt: now + ttl * 1000,
+    consumedAt: null,
+  });
+
+  const url = new URL(platform.authUrl);
+  const q = url.searchParams;
+  q.set('response_type', 'id_token');
+  q.set('response_mode', 'form_post');
+  q.set('scope', 'openid');
+  q.set('prompt', 'none');
+  q.set('client_id', platform.clientId);
+  q.set('redirect_uri', `${deps.config.baseUrl}/lti/launch`);
+  q.set('login_hint', loginHint);
+  if (params.ltiMessageHint !== undefined) q.set('lti_message_hint', params.ltiMessageHint);
+  q.set('state', state);
+  q.set('nonce', nonce);
+  return { redirectUrl: url.href, state, cookie: { name: loginCookieName(state), value: binding, maxAgeSeconds: ttl } };
+}

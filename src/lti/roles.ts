@@ -1,0 +1,59 @@
+/**
+ * LTI 1.3 roles: full URIs, the deprecated short names (`Instructor`) and LTI 1.1 URNs are all accepted;
+ * unknown roles are kept and ignored.
+ *
+ * @see https://www.imsglobal.org/spec/lti/v1p3#role-vocabularies
+ */
+
+const LIS = 'http://purl.imsglobal.org/vocab/lis/v2/';
+
+/** A role split into its vocabulary, name and optional sub-role. */
+export interface ParsedRole {
+  vocabulary: 'membership' | 'institution' | 'system' | 'unknown';
+  name: string;
+  subRole?: string;
+}
+
+/** Parses one role string. */
+export function parseRole(role: string): ParsedRole {
+  if (role.startsWith(LIS)) {
+    const rest = role.slice(LIS.length); // e.g. membership#Instructor, membership/Instructor#TeachingAssistant
+    const m = /^(membership|institution\/person|system\/person)(?:\/([^#]+))?#(.+)$/.exec(rest);
+    if (m) {
+      const vocabulary = m[1] === 'membership' ? 'membership' : m[1] === 'institution/person' ? 'institution' : 'system';
+      return m[2] ? { vocabulary, name: m[2], subRole: m[3] } : { vocabulary, name: m[3] as string };
+    }
+    return { vocabulary: 'unknown', name: role };
+  }
+  const urn = /^urn:lti:(role|instrole|sysrole):ims\/lis\/([^/]+)(?:\/(.+))?$/.exec(role);
+  if (urn) {
+    const vocabulary = urn[1] === 'role' ? 'membership' : urn[1] === 'instrole' ? 'institution' : 'system';
+    return urn[3] ? { vocabulary, name: urn[2] as string, subRole: urn[3] } : { vocabulary, name: urn[2] as string };
+  }
+  // Short names are context (membership) roles.
+  if (/^[A-Za-z]+$/.test(role)) return { vocabulary: 'membership', name: role };
+  return { vocabulary: 'unknown', name: role };
+}
+
+const TEACHING = new Set(['Instructor', 'ContentDeveloper', 'Administrator', 'TeachingAssistant']);
+
+/** What Masterly needs to know about a person's roles in a course. */
+export interface RoleSummary {
+  isInstructor: boolean;
+  isLearner: boolean;
+}
+
+/** Instructor = teaching membership roles (incl. TA sub-roles) or institution administrator; learner = membership Learner. */
+export function summariseRoles(roles: readonly string[]): RoleSummary {
+  let isInstructor = false;
+  let isLearner = false;
+  for (const r of roles.map(parseRole)) {
+    if (r.vocabulary === 'membership') {
+      if (TEACHING.has(r.name) || (r.subRole && TEACHING.has(r.subRole))) isInstructor = true;
+      if (r.name === 'Learner' || r.name === 'Student') isLearner = true;
+    } else if (r.vocabulary === 'institution' && r.name === 'Administrator') {
+      isInstructor = true;
+    }
+  }
+  return { isInstructor, isLearner };
+}

@@ -1,0 +1,41 @@
+import type { Clock, LoginStateRepo, LtiTool, PlatformRegistry } from '../services/ports.js';
+import { createPlatformJwks, type PlatformJwks } from './jwks.js';
+import { verifyLaunch } from './launch.js';
+import { beginLogin, loginCookieName } from './login.js';
+
+/** Settings of the LTI core, taken from Config by main.ts. */
+export interface LtiToolConfig {
+  baseUrl: string;
+  clockSkewSeconds: number;
+  launchMaxAgeSeconds: number;
+  loginTtlSeconds?: number;
+}
+
+/** What the LTI core needs. */
+export interface LtiToolDeps {
+  registry: PlatformRegistry;
+  loginStates: LoginStateRepo;
+  clock: Clock;
+  config: LtiToolConfig;
+  fetch?: typeof fetch;
+  /** Shared JWKS cache (optional; one is created otherwise). */
+  jwks?: PlatformJwks;
+  random?: (bytes: number) => string;
+}
+
+/** Builds the LTI core behind the LtiTool port (one per app). */
+export function createLtiTool(deps: LtiToolDeps): LtiTool {
+  const jwks = deps.jwks ?? createPlatformJwks({ clock: deps.clock, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
+  const loginConfig = { baseUrl: deps.config.baseUrl, loginTtlSeconds: deps.config.loginTtlSeconds ?? 600 };
+  const launchConfig = { clockSkewSeconds: deps.config.clockSkewSeconds, launchMaxAgeSeconds: deps.config.launchMaxAgeSeconds };
+  return {
+    beginLogin: (params) =>
+      beginLogin(
+        { registry: deps.registry, loginStates: deps.loginStates, clock: deps.clock, config: loginConfig, ...(deps.random ? { random: deps.random } : {}) },
+        params,
+      ),
+    verifyLaunch: (input) =>
+      verifyLaunch({ registry: deps.registry, loginStates: deps.loginStates, jwks, clock: deps.clock, config: launchConfig }, input),
+    loginCookieName,
+  };
+}

@@ -1,0 +1,36 @@
+import type { Clock, LaunchInput, LaunchRepo, LtiTool, VerifiedLaunch } from './ports.js';
+
+/** What completing a launch needs. */
+export interface CompleteLaunchDeps {
+  lti: LtiTool;
+  launches: LaunchRepo;
+  clock: Clock;
+  newId: () => string;
+  sessionTtlSeconds: number;
+}
+
+/** A launch that passed every check and opened a session. */
+export interface CompletedLaunch {
+  sessionId: string;
+  expiresAt: number;
+  launch: VerifiedLaunch;
+}
+
+/**
+ * Verifies the posted id_token (ordered checks, state consumed once) and records the launch: user, course,
+ * enrollment and a session bound to user + context + deployment, in one statement on PostgreSQL.
+ */
+export async function completeLaunch(deps: CompleteLaunchDeps, input: LaunchInput): Promise<CompletedLaunch> {
+  const launch = await deps.lti.verifyLaunch(input);
+  const at = deps.clock.now().getTime();
+  const expiresAt = at + deps.sessionTtlSeconds * 1000;
+  const sessionId = await deps.launches.record({
+    sessionId: deps.newId(),
+    userId: deps.newId(),
+    contextRowId: deps.newId(),
+    launch,
+    at,
+    expiresAt,
+  });
+  return { sessionId, expiresAt, launch };
+}

@@ -1,0 +1,70 @@
+import { addDeployment } from './addDeployment.js';
+import { completeLaunch, type CompletedLaunch } from './completeLaunch.js';
+import { getSession } from './getSession.js';
+import { listPlatforms } from './listPlatforms.js';
+import type {
+  Clock,
+  LaunchInput,
+  LaunchRepo,
+  LaunchSession,
+  LoginParams,
+  LoginRedirect,
+  LoginStateRepo,
+  LtiTool,
+  NewPlatform,
+  Platform,
+  PlatformRegistry,
+  PlatformRepo,
+  PublicJwk,
+  ToolKeyring,
+} from './ports.js';
+import { registerPlatform } from './registerPlatform.js';
+import { removePlatform } from './removePlatform.js';
+import { startLogin } from './startLogin.js';
+
+/** Everything the foundation services need; main.ts builds it. */
+export interface FoundationDeps {
+  platforms: PlatformRepo;
+  registry: PlatformRegistry;
+  loginStates: LoginStateRepo;
+  launches: LaunchRepo;
+  lti: LtiTool;
+  keys: ToolKeyring;
+  clock: Clock;
+  newId: () => string;
+  sessionTtlSeconds: number;
+}
+
+/** The foundation use-cases, bound to their dependencies (what web routers and CLIs call). */
+export interface FoundationServices {
+  startLogin(params: LoginParams): Promise<LoginRedirect>;
+  completeLaunch(input: LaunchInput): Promise<CompletedLaunch>;
+  getSession(id: string): Promise<LaunchSession | undefined>;
+  loginCookieName(state: string): string;
+  registerPlatform(input: NewPlatform): Promise<Platform>;
+  addDeployment(input: { platformId: string; deploymentId: string }): Promise<void>;
+  listPlatforms(): Promise<Platform[]>;
+  removePlatform(id: string): Promise<void>;
+  /** Origins of registered platforms' auth URLs (for CSP frame-ancestors), from the cache. */
+  platformOrigins(): Promise<string[]>;
+  publicJwks(): Promise<{ keys: PublicJwk[] }>;
+  /** Signs a JWT with the tool's current key (client assertions, deep-linking responses). */
+  signJwt(payload: Record<string, unknown>, opts?: { expiresInSeconds?: number; typ?: string }): Promise<string>;
+}
+
+/** Binds the foundation use-cases to their dependencies. */
+export function buildFoundationServices(deps: FoundationDeps): FoundationServices {
+  return {
+    startLogin: (params) => startLogin(deps, params),
+    completeLaunch: (input) => completeLaunch(deps, input),
+    getSession: (id) => getSession(deps, id),
+    loginCookieName: (state) => deps.lti.loginCookieName(state),
+    registerPlatform: (input) => registerPlatform(deps, input),
+    addDeployment: (input) => addDeployment(deps, input),
+    listPlatforms: () => listPlatforms(deps),
+    removePlatform: (id) => removePlatform(deps, id),
+    platformOrigins: async () => [...new Set((await deps.registry.all()).map((p) => new URL(p.authUrl).origin))],
+    publicJwks: () => deps.keys.publicJwks(),
+    signJwt: (payload, opts) => deps.keys.signJwt(payload, opts),
+  };
+}

@@ -1,0 +1,225 @@
+/**
+ * Ports owned by the services layer: storage, LTI and clock interfaces, plus the value types that cross them.
+ * src/store and src/lti implement them; only src/main.ts wires concrete implementations.
+ */
+
+/** Injected time source (STYLE rule 11). */
+export interface Clock {
+  now(): Date;
+}
+
+/** The wall clock. */
+export const systemClock: Clock = { now: () => new Date() };
+
+/** Which LMS a registration belongs to (changes only the admin hints and a few quirks). */
+export type Vendor = 'canvas' | 'moodle' | 'generic';
+
+/** One LTI 1.3 registration (issuer + client_id) and its deployment allow-list. */
+export interface Platform {
+  id: string;
+  issuer: string;
+  clientId: string;
+  authUrl: string;
+  tokenUrl: string;
+  jwksUrl: string;
+  name: string;
+  vendor: Vendor;
+  createdAt: number;
+  deploymentIds: string[];
+}
+
+/** What an admin gives to register a platform. */
+export interface NewPlatform {
+  issuer: string;
+  clientId: string;
+  authUrl: string;
+  tokenUrl: string;
+  jwksUrl: string;
+  name?: string;
+  vendor?: Vendor;
+  deploymentIds?: string[];
+}
+
+/** Storage of registrations. */
+export interface PlatformRepo {
+  /** Every platform with its deployments (small: the registry caches it). */
+  listAll(): Promise<Platform[]>;
+  /** Inserts a platform and its deployments; throws Conflict when issuer + client_id exists. */
+  create(platform: Platform): Promise<void>;
+  /** Adds a deployment id (idempotent). */
+  addDeployment(platformId: string, deploymentId: string, at: number): Promise<void>;
+  /** Removes a platform and everything that hangs off it; false when it did not exist. */
+  remove(id: string): Promise<boolean>;
+}
+
+/** Cached read access to registrations, as used on every login and launch. */
+export interface PlatformRegistry {
+  /** Registrations of an issuer (several when one LMS registered the tool more than once). */
+  byIssuer(issuer: string): Promise<Platform[]>;
+  byId(id: string): Promise<Platform | undefined>;
+  all(): Promise<Platform[]>;
+  /** Drops the cache (after a change through our own services). */
+  invalidate(): void;
+}
+
+/** One OIDC login in flight. */
+export interface LoginState {
+  state: string;
+  nonce: string;
+  platformId: string;
+  /** sha-256 (hex) of the random value in the browser's login cookie. */
+  browserHash: string;
+  targetLinkUri: string;
+  createdAt: number;
+  expiresAt: number;
+  consumedAt: number | null;
+}
+
+/** Storage of login states. */
+export interface LoginStateRepo {
+  create(state: LoginState): Promise<void>;
+  /** Atomically marks the state consumed (once); undefined when unknown or already consumed. */
+  consume(state: string, at: number): Promise<LoginState | undefined>;
+  /** Reads a state without consuming it (diagnostics on the failure path only). */
+  find(state: string): Promise<LoginState | undefined>;
+}
+
+/** AGS endpoint claim as received at the last launch. */
+export interface AgsEndpoint {
+  scope: string[];
+  lineitems?: string;
+  lineitem?: string;
+}
+
+/** NRPS claim as received at the last launch. */
+export interface NrpsEndpoint {
+  contextMembershipsUrl: string;
+  serviceVersions: string[];
+}
+
+/** What a verified launch says about who, where and what. */
+export interface VerifiedLaunch {
+  platformId: string;
+  deploymentId: string;
+  messageType: 'LtiResourceLinkRequest' | 'LtiDeepLinkingRequest';
+  user: { sub: string; name?: string; givenName?: string; familyName?: string; email?: string };
+  context?: { id: string; label?: string; title?: string };
+  roles: string[];
+  isInstructor: boolean;
+  isLearner: boolean;
+  resourceLink?: { id: string; title?: string; description?: string };
+  targetLinkUri: string;
+  ags?: AgsEndpoint;
+  nrps?: NrpsEndpoint;
+  /** Claims later pages need (launch presentation, deep-linking settings, custom); JSON-safe. */
+  extra: Record<string, unknown>;
+}
+
+/** Input to record a launch and open its session (one statement on PostgreSQL). */
+export interface LaunchRecord {
+  sessionId: string;
+  userId: string;
+  contextRowId: string;
+  launch: VerifiedLaunch;
+  at: number;
+  expiresAt: number;
+}
+
+/** A live launch session, as pages need it. */
+export interface LaunchSession {
+  id: string;
+  userId: string;
+  platformId: string;
+  deploymentId: string;
+  contextId: string | null;
+  user: { sub: string; name: string | null; givenName: string | null; familyName: string | null; email: string | null };
+  context: { contextId: string; label: string | null; title: string | null } | null;
+  roles: string[];
+  isInstructor: boolean;
+  isLearner: boolean;
+  claims: Record<string, unknown>;
+  createdAt: number;
+  expiresAt: number;
+}
+
+/** Storage of launches: people, courses, enrollments and sessions. */
+export interface LaunchRepo {
+  /** Upserts user, context and enrollment and inserts the session; returns the session id. */
+  record(input: LaunchRecord): Promise<string>;
+  /** A session that has not expired at `at`, or undefined. */
+  findSession(id: string, at: number): Promise<LaunchSession | undefined>;
+}
+
+/** A stored tool key (the private half still encrypted). */
+export interface StoredToolKey {
+  kid: string;
+  publicJwk: PublicJwk;
+  privateKeyEnc: string;
+  status: 'current' | 'next' | 'retired';
+  createdAt: number;
+}
+
+/** An RSA public key as served on our JWKS. */
+export interface PublicJwk {
+  kty: string;
+  kid: string;
+  n: string;
+  e: string;
+  alg: string;
+  use: string;
+}
+
+/** Storage of the tool's keys. */
+export interface ToolKeyRepo {
+  list(): Promise<StoredToolKey[]>;
+  /** Inserts keys (first start). */
+  insert(keys: StoredToolKey[]): Promise<void>;
+  /** next→current, current→retired, and inserts `next`; all or nothing. */
+  rotate(next: StoredToolKey): Promise<void>;
+}
+
+/** Login initiation parameters (GET query or POST form), already read as strings. */
+export interface LoginParams {
+  iss?: string;
+  loginHint?: string;
+  targetLinkUri?: string;
+  ltiMessageHint?: string;
+  clientId?: string;
+  deploymentId?: string;
+}
+
+/** Where to send the browser after a login initiation, and the cookie that binds the login to it. */
+export interface LoginRedirect {
+  redirectUrl: string;
+  state: string;
+  cookie: { name: string; value: string; maxAgeSeconds: number };
+}
+
+/** A posted launch: the id_token, the state, and the browser's login cookies. */
+export interface LaunchInput {
+  idToken?: string;
+  state?: string;
+  /** Cookies of the request (name → value); the login binding cookie is read from here. */
+  cookies: Record<string, string>;
+}
+
+/** The tool's LTI core: login, launch verification, its keys. */
+export interface LtiTool {
+  beginLogin(params: LoginParams): Promise<LoginRedirect>;
+  /** Runs the ordered launch checks; throws LaunchRejected. Consumes the login state. */
+  verifyLaunch(input: LaunchInput): Promise<VerifiedLaunch>;
+  /** Name of the login binding cookie for a state (so the caller can clear it). */
+  loginCookieName(state: string): string;
+}
+
+/** The tool's signing keys. */
+export interface ToolKeyring {
+  /** Creates the first current + next keys when there are none. */
+  ensureKeys(): Promise<void>;
+  /** Public keys served on /.well-known/jwks.json (current and next). */
+  publicJwks(): Promise<{ keys: PublicJwk[] }>;
+  /** Signs a JWT with the current key (RS256, kid set). */
+  signJwt(payload: Record<string, unknown>, opts?: { expiresInSeconds?: number; typ?: string }): Promise<string>;
+  /** next→current, current→retired, new next. */
+  rotate(): Promise<{ current: string; next: string }>;
+}

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { ValidationFailed } from '../domain/errors.js';
+import type { Clock, NewPlatform, Platform, PlatformRegistry, PlatformRepo } from './ports.js';
+
+const httpUrl = z.url({ protocol: /^https?$/ });
+
+/** A registration as an admin enters it (CLI flags or the admin form). */
+export const NewPlatformSchema = z.object({
+  issuer: z.string().trim().min(1, 'issuer is required'),
+  clientId: z.string().trim().min(1, 'client ID is required'),
+  authUrl: httpUrl,
+  tokenUrl: httpUrl,
+  jwksUrl: httpUrl,
+  name: z.string().trim().max(200).optional(),
+  vendor: z.enum(['canvas', 'moodle', 'generic']).optional(),
+  deploymentIds: z.array(z.string().trim().min(1)).optional(),
+});
+
+/** What registering and changing platforms needs. */
+export interface PlatformAdminDeps {
+  platforms: PlatformRepo;
+  registry: PlatformRegistry;
+  clock: Clock;
+  newId: () => string;
+}
+
+/** Parses admin input into a NewPlatform or throws ValidationFailed naming each bad field. */
+export function parseNewPlatform(input: unknown): NewPlatform {
+  const r = NewPlatformSchema.safeParse(input);
+  if (!r.success) {
+    const issues = r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+    throw new ValidationFailed(`The platform registration is not valid: ${issues.map((i) => `${i.path} (${i.message})`).join(', ')}.`, issues);
+  }
+  return r.data;
+}
+
+/**
+ * Registers an LMS (issuer + client_id) with its deployment allow-list; throws Conflict when it exists.
+ *
+ * @see https://www.imsglobal.org/spec/lti/v1p3#tool-deployment
+ */
+export async function registerPlatform(deps: PlatformAdminDeps, input: NewPlatform): Promise<Platform> {
+  const p = parseNewPlatform(input);
+  const platform: Platform = {
+    id: deps.newId(),
+    issuer: p.issuer,
+    clientId: p.clientId,
+    authUrl: p.authUrl,
+    tokenUrl: p.tokenUrl,
+    jwksUrl: p.jwksUrl,
+    name: p.name || new URL(p.authUrl).host,
+    vendor: p.vendor ?? 'generic',
+    createdAt: deps.clock.now().getTime(),
+    deploymentIds: [...new Set(p.deploymentIds ?? [])],
+  };
+  try {
+    await deps.platforms.create(platform);
+  } finally {
+    deps.registry.invalidate();
+  }
+  return platform;
+}
