@@ -1,0 +1,529 @@
+/**
+ * The event-sourced mastery projection. Events (responses and instructor actions) are the
+ * append-only source of truth; `project(events, config)` folds them deterministically into state,
+ * and `applyEvent(state, event)` is the same step used online. An event id seen before is ignored,
+ * so a double submission of the same attempt changes nothing.
+ *
+ * The state is plain data owned by the caller; `applyEvent` updates it in place (fast enough to
+ * recompute a million responses) and returns the explanations it produced.
+ */
+import { aggregateScores, type CalculationSettings } from './aggregation.js';
+import { clampBktParams, DEFAULT_BKT, updateMastery, type BktParams } from './bkt.js';
+import { DEFAULT_ELO, newItemStats, updateElo, type EloConfig, type ItemStats } from './elo.js';
+import { ObjectiveLocked, ValidationFailed } from './errors.js';
+import { explanationMessage, type Evidence, type Explanation, type ExplanationKind, type ExplanationRule } from './explain.js';
+import { DEFAULT_THRESHOLD, effectiveThreshold, masteryRule, transition, validateThreshold, type ObjectiveState, type Trigger } from './mastery.js';
+import { dependentsIndex, topologicalOrder, validateObjectives, type Objective } from './objectives.js';
+import { releaseDecision, type Accommodations } from './release.js';
+import { capReached, DEFAULT_LOOP_POLICY, effectiveCaps, retentionDueAt, validateLoopPolicy, type LoopPolicy } from './reteach.js';
+
+// ---------------------------------------------------------------- events
+
+/** A checked answer (correctness decided server-side by `checkAnswer`). `id` is the attempt id. */
+export interface ResponseEvent {
+  readonly type: 'response';
+  readonly id: string;
+  readonly studentId: string;
+  readonly itemId: string;
+  readonly correct: boolean;
+  /** Epoch ms. */
+  readonly at: number;
+}
+/** An instructor unlocks an objective for one student. */
+export interface UnlockOverrideEvent {
+  readonly type: 'unlock_override';
+  readonly id: string;
+  readonly studentId: string;
+  readonly objectiveId: string;
+  readonly at: number;
+}
+/** A due date passed: the objective's grade is locked for the student (later retention misses cannot lower it). */
+export interface GradeLockedEvent {
+  readonly type: 'grade_locked';
+  readonly id: string;
+  readonly studentId: string;
+  readonly objectiveId: string;
+  readonly at: number;
+}
+/** An instructor resets a "not mastered" (stuck) objective so the student can try again. */
+export interface ResetEvent {
+  readonly type: 'reset';
+  readonly id: string;
+  readonly studentId: string;
+  readonly objectiveId: string;
+  readonly at: number;
+}
+/** Any event of the log. */
+export type EngineEvent = ResponseEvent | UnlockOverrideEvent | GradeLockedEvent | ResetEvent;
+
+// ---------------------------------------------------------------- config
+
+/** What the engine needs of an item: its id, objectives (first = primary) and authored Elo difficulty. */
+export interface ItemRef {
+  readonly id: string;
+  readonly objectiveIds: readonly string[];
+  readonly difficulty?: number;
+}
+
+/** Course configuration of the engine. Only `objectives` and `items` are required. */
+export interface EngineConfig {
+  readonly objectives: readonly Objective[];
+  readonly items: readonly ItemRef[];
+  /** Fitted BKT parameters by objective; others use {@link DEFAULT_BKT}. Clamped to the objective's bounds. */
+  readonly params?: Readonly<Record<string, BktParams>>;
+  /** Mastery threshold θ, 0.80–0.99; default 0.95. */
+  readonly threshold?: number;
+  readonly policy?: LoopPolicy;
+  /** Release dates (epoch ms) by objective. */
+  readonly releaseDates?: Readonly<Record<string, number>>;
+  readonly accommodations?: Readonly<Record<string, Accommodations>>;
+  /** Points of a full-score check (scores are scaled to it) and how scores roll up; default 4 points, mastery 3, Canvas weighted average 65%. */
+  readonly scoring?: { readonly pointsPossible: number; readonly calculation: CalculationSettings };
+  /** Objectives that have enrichment content (mastery unlocks it). */
+  readonly enrichmentObjectiveIds?: readonly string[];
+  readonly elo?: EloConfig;
+  /** Whether "not mastered" (cap reached) unlocks dependents; default true ("the student may move on"). */
+  readonly moveOnUnlocksDependents?: boolean;
+  /** Keep explanations in `state.explanations` (default true; the recompute benchmark turns it off). */
+  readonly keepExplanations?: boolean;
+  /** How many recent items per student are remembered for "not seen recently"; default 20. */
+  readonly recentWindow?: number;
+}
+
+/** A validated config with indexes; build once with {@link compileConfig} and reuse. */
+export interface CompiledConfig {
+  readonly source: EngineConfig;
+  readonly objectives: ReadonlyMap<string, Objective>;
+  readonly order: readonly string[];
+  readonly dependents: ReadonlyMap<string, readonly string[]>;
+  readonly items: ReadonlyMap<string, ItemRef>;
+  readonly itemsByObjective: ReadonlyMap<string, readonly string[]>;
+  readonly params: ReadonlyMap<string, BktParams>;
+  readonly threshold: number;
+  readonly policy: LoopPolicy;
+  readonly releaseDates: Readonly<Record<string, number>>;
+  readonly scoring: { readonly pointsPossible: number; readonly calculation: CalculationSettings };
+  readonly enrichment: ReadonlySet<string>;
+  readonly elo: EloConfig;
+  readonly moveOn: boolean;
+  readonly keepExplanations: boolean;
+  readonly recentWindow: number;
+}
+
+/** Validates the config (DAG, θ, policy, item tags) and builds indexes. Throws ERR_OBJECTIVE_CYCLE or ERR_VALIDATION. */
+export function compileConfig(config: EngineConfig): CompiledConfig {
+  validateObjectives(config.objectives);
+  const objectives = new Map(config.objectives.map((o) => [o.id, o]));
+  const issues: { path: string; message: string }[] = [];
+  const itemsByObjective = new Map<string, string[]>(config.objectives.map((o) => [o.id, []]));
+  config.items.forEach((it, i) => {
+    if (it.objectiveIds.length === 0) issues.push({ path: `items.${i}.objectiveIds`, message: `Item ${it.id} has no objective.` });
+    for (const o of it.objectiveIds) {
+      const list = itemsByObjective.get(o);
+      if (list) list.push(it.id);
+      else issues.push({ path: `items.${i}.objectiveIds`, message: `Item ${it.id} is tagged to unknown objective ${o}.` });
+    }
+  });
+  if (issues.length) throw new ValidationFailed('Invalid items.', issues);
+  const params = new Map(config.objectives.map((o) => [o.id, clampBktParams(config.params?.[o.id] ?? DEFAULT_BKT, o.responseKind ?? 'open')]));
+  return {
+    source: config,
+    objectives,
+    order: topologicalOrder(config.objectives),
+    dependents: dependentsIndex(config.objectives),
+    items: new Map(config.items.map((i) => [i.id, i])),
+    itemsByObjective,
+    params,
+    threshold: validateThreshold(config.threshold ?? DEFAULT_THRESHOLD),
+    policy: validateLoopPolicy(config.policy ?? DEFAULT_LOOP_POLICY),
+    releaseDates: config.releaseDates ?? {},
+    scoring: config.scoring ?? { pointsPossible: 4, calculation: { method: 'decaying_average', weight: 65, masteryPoints: 3 } },
+    enrichment: new Set(config.enrichmentObjectiveIds ?? []),
+    elo: config.elo ?? DEFAULT_ELO,
+    moveOn: config.moveOnUnlocksDependents ?? true,
+    keepExplanations: config.keepExplanations ?? true,
+    recentWindow: config.recentWindow ?? 20,
+  };
+}
+
+// ---------------------------------------------------------------- state
+
+/** One student × objective. */
+export interface ObjectiveProgress {
+  readonly objectiveId: string;
+  state: ObjectiveState;
+  /** P(mastery) from BKT. */
+  p: number;
+  /** All responses on this objective. */
+  responses: number;
+  lastCorrect: boolean | null;
+  /** Responses since release (or reset) without mastery; drives the opportunity cap. */
+  opportunities: number;
+  /** Failed mastery checks. */
+  cycles: number;
+  /** The check in progress: items answered so far and how many were right. */
+  check: { itemIds: string[]; correct: number } | null;
+  /** Items of the last finished check: never reused in the next one. */
+  previousCheckItemIds: string[];
+  /** Guided-practice responses since the last failed check. */
+  guided: number;
+  /** Flagged for the instructor: cap reached without mastery. */
+  stuck: boolean;
+  masteredAt: number | null;
+  /** Next retention item: step index and due time (epoch ms). */
+  retention: { step: number; dueAt: number } | null;
+  /** Check and retention scores in points, oldest first (rolled up with the course's calculation method). */
+  scores: number[];
+  /** Grade locked by a due date; the reported grade never drops below it. */
+  lockedGrade: number | null;
+  /** Prerequisites that need review: the remedial path for this objective. */
+  remedialFor: string[];
+  enrichmentUnlocked: boolean;
+}
+
+/** One student: ability, objectives, instructor overrides and recently seen items (newest last). */
+export interface StudentState {
+  readonly studentId: string;
+  ability: number;
+  readonly objectives: Record<string, ObjectiveProgress>;
+  readonly overrides: Set<string>;
+  readonly recentItems: string[];
+}
+
+/** The whole projection. */
+export interface EngineState {
+  readonly students: Map<string, StudentState>;
+  readonly items: Map<string, ItemStats>;
+  /** Ids of events already applied (idempotency). */
+  readonly applied: Set<string>;
+  readonly explanations: Explanation[];
+  /** Time of the latest event applied (epoch ms). */
+  clock: number;
+}
+
+/** An empty projection. */
+export function emptyState(): EngineState {
+  return { students: new Map(), items: new Map(), applied: new Set(), explanations: [], clock: 0 };
+}
+
+const isCompiled = (c: EngineConfig | CompiledConfig): c is CompiledConfig => 'order' in c && 'source' in c;
+
+function newProgress(objectiveId: string, p0: number): ObjectiveProgress {
+  return {
+    objectiveId,
+    state: 'locked',
+    p: p0,
+    responses: 0,
+    lastCorrect: null,
+    opportunities: 0,
+    cycles: 0,
+    check: null,
+    previousCheckItemIds: [],
+    guided: 0,
+    stuck: false,
+    masteredAt: null,
+    retention: null,
+    scores: [],
+    lockedGrade: null,
+    remedialFor: [],
+    enrichmentUnlocked: false,
+  };
+}
+
+// ---------------------------------------------------------------- folding
+
+/** Context of one event's application: collects explanations. */
+interface Step {
+  readonly cfg: CompiledConfig;
+  readonly state: EngineState;
+  readonly student: StudentState;
+  readonly eventId: string;
+  readonly at: number;
+  readonly out: Explanation[];
+}
+
+function thetaFor(cfg: CompiledConfig, studentId: string): number {
+  return effectiveThreshold(cfg.threshold, cfg.source.accommodations?.[studentId]?.thresholdOffset ?? 0);
+}
+
+function emit(s: Step, objectiveId: string, kind: ExplanationKind, rule: ExplanationRule, from: ObjectiveState | null, to: ObjectiveState | null, evidence: Evidence): void {
+  const title = s.cfg.objectives.get(objectiveId)?.title ?? objectiveId;
+  s.out.push({ studentId: s.student.studentId, objectiveId, at: s.at, eventId: s.eventId, kind, rule, from, to, evidence, message: explanationMessage(kind, rule, title, evidence, s.at) });
+}
+
+function move(s: Step, prog: ObjectiveProgress, trigger: Trigger, kind: ExplanationKind, rule: ExplanationRule, evidence: Evidence): void {
+  const from = prog.state;
+  prog.state = transition(from, trigger);
+  emit(s, prog.objectiveId, kind, rule, from, prog.state, evidence);
+}
+
+/** Unlocks every locked objective whose release rule now holds (in topological order, so chains resolve in one pass). */
+function release(s: Step): void {
+  const { cfg, student } = s;
+  const theta = thetaFor(cfg, student.studentId);
+  const ctx = {
+    stateOf: (id: string) => student.objectives[id]?.state ?? 'locked',
+    overrides: student.overrides,
+    releaseDates: cfg.releaseDates,
+    now: s.at,
+    moveOnCountsAsMet: cfg.moveOn,
+  };
+  for (const id of cfg.order) {
+    const prog = student.objectives[id] as ObjectiveProgress;
+    if (prog.state !== 'locked') continue;
+    const decision = releaseDecision(cfg.objectives.get(id) as Objective, ctx);
+    if (!decision) continue;
+    const prerequisites = decision.prerequisites.map((p) => {
+      const pp = student.objectives[p] as ObjectiveProgress;
+      return { id: p, title: cfg.objectives.get(p)?.title ?? p, p: pp.p, responses: pp.responses, state: pp.state };
+    });
+    move(s, prog, 'unlock', 'unlocked', decision.rule, {
+      threshold: theta,
+      prerequisites,
+      releaseDate: decision.rule === 'release_date' ? cfg.releaseDates[id] : undefined,
+    });
+  }
+}
+
+function ensureStudent(cfg: CompiledConfig, state: EngineState, studentId: string): StudentState {
+  let st = state.students.get(studentId);
+  if (!st) {
+    const objectives: Record<string, ObjectiveProgress> = {};
+    for (const id of cfg.order) objectives[id] = newProgress(id, (cfg.params.get(id) as BktParams).prior);
+    st = { studentId, ability: 0, objectives, overrides: new Set(), recentItems: [] };
+    state.students.set(studentId, st);
+  }
+  return st;
+}
+
+function currentGrade(cfg: CompiledConfig, prog: ObjectiveProgress): number | null {
+  return aggregateScores(prog.scores, cfg.scoring.calculation);
+}
+
+function reopen(s: Step, prog: ObjectiveProgress, rule: 'retention_miss' | 'probability_below_threshold', ev: Evidence): void {
+  move(s, prog, 'reopen', 'reopened', rule, ev);
+  prog.retention = null;
+  // Remedial path: dependents already released learn that this prerequisite needs review.
+  for (const d of s.cfg.dependents.get(prog.objectiveId) ?? []) {
+    const dp = s.student.objectives[d] as ObjectiveProgress;
+    if (dp.state === 'locked' || dp.remedialFor.includes(prog.objectiveId)) continue;
+    dp.remedialFor.push(prog.objectiveId);
+    const title = s.cfg.objectives.get(prog.objectiveId)?.title ?? prog.objectiveId;
+    emit(s, d, 'remedial', 'weak_prerequisite', dp.state, dp.state, {
+      weakPrerequisiteId: prog.objectiveId,
+      prerequisites: [{ id: prog.objectiveId, title, p: prog.p, responses: prog.responses, state: prog.state }],
+      pAfter: prog.p,
+      threshold: ev.threshold,
+    });
+  }
+}
+
+function becomeMastered(s: Step, prog: ObjectiveProgress, trigger: 'pass_check' | 'remaster', rule: ExplanationRule, ev: Evidence): void {
+  move(s, prog, trigger, 'mastered', rule, ev);
+  prog.masteredAt = s.at;
+  prog.stuck = false;
+  const due = retentionDueAt(s.at, 0, s.cfg.policy.retentionIntervalsDays);
+  prog.retention = due === null ? null : { step: 0, dueAt: due };
+  for (const d of s.cfg.dependents.get(prog.objectiveId) ?? []) {
+    const dp = s.student.objectives[d] as ObjectiveProgress;
+    const i = dp.remedialFor.indexOf(prog.objectiveId);
+    if (i >= 0) dp.remedialFor.splice(i, 1);
+  }
+  if (!prog.enrichmentUnlocked && s.cfg.enrichment.has(prog.objectiveId)) {
+    prog.enrichmentUnlocked = true;
+    emit(s, prog.objectiveId, 'enrichment_unlocked', rule, 'mastered', 'mastered', { pAfter: prog.p, threshold: ev.threshold });
+  }
+}
+
+function stuck(s: Step, prog: ObjectiveProgress, which: 'cycles' | 'opportunities', caps: { cycles: number; opportunities: number }, ev: Evidence): void {
+  prog.check = null;
+  prog.stuck = true;
+  move(s, prog, 'reach_cap', 'stuck', which === 'cycles' ? 'cycle_cap' : 'opportunity_cap', {
+    ...ev,
+    cycles: prog.cycles,
+    opportunities: prog.opportunities,
+    cap: which === 'cycles' ? caps.cycles : caps.opportunities,
+  });
+}
+
+/** One response on one objective: BKT, then the state machine. */
+function respond(s: Step, prog: ObjectiveProgress, itemId: string, correct: boolean): void {
+  const { cfg, student } = s;
+  const theta = thetaFor(cfg, student.studentId);
+  const pBefore = prog.p;
+  prog.p = updateMastery(pBefore, correct, cfg.params.get(prog.objectiveId) as BktParams);
+  prog.responses++;
+  prog.lastCorrect = correct;
+  const rule = masteryRule(prog, theta);
+  const ev = (): Evidence => ({ pBefore, pAfter: prog.p, threshold: theta, responses: prog.responses, lastCorrect: correct, opportunities: prog.opportunities, cycles: prog.cycles });
+  const caps = effectiveCaps(cfg.policy, cfg.source.accommodations?.[student.studentId]);
+  const pts = cfg.scoring.pointsPossible;
+
+  switch (prog.state) {
+    case 'locked':
+      return; // not released: the service refuses these (assertCanAnswer); a stray event only moves P
+    case 'available':
+      move(s, prog, 'start', 'practising', 'first_response', ev());
+    // falls through: the first response is also practice
+    case 'practising': {
+      prog.opportunities++;
+      if (rule.met) {
+        move(s, prog, 'begin_check', 'checking', 'mastery_rule_met', ev());
+        prog.check = { itemIds: [], correct: 0 };
+      } else {
+        const cap = capReached(prog.cycles, prog.opportunities, caps);
+        if (cap) stuck(s, prog, cap, caps, ev());
+      }
+      return;
+    }
+    case 'checking': {
+      prog.opportunities++;
+      const check = (prog.check ??= { itemIds: [], correct: 0 });
+      check.itemIds.push(itemId);
+      if (correct) check.correct++;
+      if (check.itemIds.length < cfg.policy.checkLength) return;
+      prog.scores.push(Math.round((check.correct / check.itemIds.length) * pts * 1e6) / 1e6);
+      const checkEv: Evidence = { ...ev(), itemIds: check.itemIds.slice(), checkCorrect: check.correct, checkLength: check.itemIds.length };
+      prog.previousCheckItemIds = check.itemIds;
+      prog.check = null;
+      if (rule.met) {
+        becomeMastered(s, prog, 'pass_check', 'check_passed', checkEv);
+        return;
+      }
+      prog.cycles++;
+      prog.guided = 0;
+      const cap = capReached(prog.cycles, prog.opportunities, caps);
+      if (cap) stuck(s, prog, cap, caps, checkEv);
+      else move(s, prog, 'fail_check', 'reteaching', 'check_failed', { ...checkEv, cycles: prog.cycles });
+      return;
+    }
+    case 'reteaching': {
+      prog.opportunities++;
+      prog.guided++;
+      if (rule.met && prog.guided >= cfg.policy.minGuidedItems) {
+        move(s, prog, 'begin_check', 'rechecking', 'mastery_rule_met', ev());
+        prog.check = { itemIds: [], correct: 0 };
+        return;
+      }
+      const cap = capReached(prog.cycles, prog.opportunities, caps);
+      if (cap) stuck(s, prog, cap, caps, ev());
+      return;
+    }
+    case 'mastered': {
+      const due = prog.retention !== null && s.at >= prog.retention.dueAt;
+      if (due) prog.scores.push(correct ? pts : 0);
+      if (due && !correct) return reopen(s, prog, 'retention_miss', ev());
+      if (prog.p < theta) return reopen(s, prog, 'probability_below_threshold', ev());
+      if (due && prog.retention && prog.masteredAt !== null) {
+        const step = prog.retention.step + 1;
+        const next = retentionDueAt(prog.masteredAt, step, cfg.policy.retentionIntervalsDays);
+        prog.retention = next === null ? null : { step, dueAt: next };
+        emit(s, prog.objectiveId, 'retention_passed', 'retention_correct', 'mastered', 'mastered', { ...ev(), nextRetentionAt: next });
+      }
+      return;
+    }
+    case 'needs_review':
+      if (rule.met) becomeMastered(s, prog, 'remaster', 'mastery_rule_met', ev());
+      return;
+    case 'not_mastered':
+      return; // moved on; P still tracks the evidence, the instructor may reset
+  }
+}
+
+/**
+ * Applies one event to the state in place and returns the explanations it produced.
+ * Deterministic; an event whose id was already applied is ignored (returns []).
+ * Unknown items or objectives are ignored too (the log may outlive content).
+ */
+export function applyEvent(state: EngineState, event: EngineEvent, config: CompiledConfig): Explanation[] {
+  if (state.applied.has(event.id)) return [];
+  state.applied.add(event.id);
+  const cfg = config;
+  if (event.at > state.clock) state.clock = event.at;
+  const student = ensureStudent(cfg, state, event.studentId);
+  const s: Step = { cfg, state, student, eventId: event.id, at: event.at, out: [] };
+  release(s);
+  switch (event.type) {
+    case 'response': {
+      const item = cfg.items.get(event.itemId);
+      if (!item) break;
+      let stats = state.items.get(item.id);
+      if (!stats) state.items.set(item.id, (stats = newItemStats(item.difficulty ?? 0)));
+      const primary = student.objectives[item.objectiveIds[0] as string];
+      const hadMastered = primary !== undefined && primary.p >= thetaFor(cfg, student.studentId);
+      if (primary && primary.state !== 'locked') student.ability = updateElo(student.ability, stats, event.correct, hadMastered, cfg.elo);
+      for (const o of item.objectiveIds) {
+        const prog = student.objectives[o];
+        if (prog) respond(s, prog, item.id, event.correct);
+      }
+      const recent = student.recentItems;
+      recent.push(item.id);
+      if (recent.length > cfg.recentWindow) recent.splice(0, recent.length - cfg.recentWindow);
+      break;
+    }
+    case 'unlock_override':
+      if (cfg.objectives.has(event.objectiveId)) student.overrides.add(event.objectiveId);
+      break;
+    case 'grade_locked': {
+      const prog = student.objectives[event.objectiveId];
+      if (!prog) break;
+      const grade = currentGrade(cfg, prog);
+      prog.lockedGrade = grade === null ? prog.lockedGrade : Math.max(grade, prog.lockedGrade ?? -Infinity);
+      emit(s, prog.objectiveId, 'grade_locked', 'due_date', prog.state, prog.state, { grade: prog.lockedGrade });
+      break;
+    }
+    case 'reset': {
+      const prog = student.objectives[event.objectiveId];
+      if (!prog || prog.state !== 'not_mastered') break;
+      move(s, prog, 'reset', 'reset', 'instructor_reset', { cycles: prog.cycles, opportunities: prog.opportunities });
+      Object.assign(prog, { opportunities: 0, cycles: 0, guided: 0, check: null, stuck: false, previousCheckItemIds: [] });
+      break;
+    }
+  }
+  release(s);
+  if (cfg.keepExplanations) for (const e of s.out) state.explanations.push(e);
+  return s.out;
+}
+
+/**
+ * Releases objectives whose release date has passed by `now` (reads call this before showing a
+ * student's map). Returns the explanations produced; deterministic in `now`.
+ */
+export function advanceClock(state: EngineState, studentId: string, now: number, config: CompiledConfig): Explanation[] {
+  const student = ensureStudent(config, state, studentId);
+  const s: Step = { cfg: config, state, student, eventId: `clock:${now}`, at: now, out: [] };
+  release(s);
+  if (config.keepExplanations) for (const e of s.out) state.explanations.push(e);
+  return s.out;
+}
+
+/**
+ * Rebuilds the projection from the log: a deterministic fold of {@link applyEvent}.
+ * Events are applied in the given order (the log's append order).
+ */
+export function project(events: Iterable<EngineEvent>, config: EngineConfig | CompiledConfig): EngineState {
+  const cfg = isCompiled(config) ? config : compileConfig(config);
+  const state = emptyState();
+  for (const e of events) applyEvent(state, e, cfg);
+  return state;
+}
+
+/** The grade to report for an objective (points): the roll-up of its scores, never below a locked grade. */
+export function reportedGrade(prog: ObjectiveProgress, config: CompiledConfig): number | null {
+  const g = currentGrade(config, prog);
+  if (prog.lockedGrade === null) return g;
+  return g === null ? prog.lockedGrade : Math.max(g, prog.lockedGrade);
+}
+
+/** Throws `ObjectiveLocked` (ERR_OBJECTIVE_LOCKED) unless the student may answer items on the objective. */
+export function assertCanAnswer(state: EngineState, studentId: string, objectiveId: string, config: CompiledConfig): void {
+  const prog = state.students.get(studentId)?.objectives[objectiveId];
+  const released = prog ? prog.state !== 'locked' : config.objectives.get(objectiveId)?.prerequisites.length === 0;
+  if (!released) throw new ObjectiveLocked(objectiveId);
+}
+
+/** The student's view of their projection, creating (and releasing) it when the student has no events yet. */
+export function studentView(state: EngineState, studentId: string, now: number, config: CompiledConfig): StudentState {
+  advanceClock(state, studentId, now, config);
+  return state.students.get(studentId) as StudentState;
+}
