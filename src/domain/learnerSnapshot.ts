@@ -1,0 +1,64 @@
+/**
+ * Restoring one learner's slice of the projection from storage, so a submission can apply one event
+ * with `applyEvent` without replaying the log. Pure; the shapes are the projection's own.
+ */
+import type { CompiledConfig, EngineState, ObjectiveProgress, StudentState } from './projection.js';
+import { emptyState } from './projection.js';
+import type { ItemStats } from './elo.js';
+
+/** What storage keeps of a learner (see src/services/enginePorts.ts LearnerProjection). */
+export interface LearnerSlice {
+  readonly ability: number;
+  readonly overrides: readonly string[];
+  readonly recentItems: readonly string[];
+  readonly objectives: readonly ObjectiveProgress[];
+}
+
+/** A fresh, locked progress record (as the projection creates one for a new student). */
+export function newObjectiveProgress(objectiveId: string, prior: number): ObjectiveProgress {
+  return {
+    objectiveId,
+    state: 'locked',
+    p: prior,
+    responses: 0,
+    lastCorrect: null,
+    opportunities: 0,
+    cycles: 0,
+    check: null,
+    previousCheckItemIds: [],
+    guided: 0,
+    stuck: false,
+    masteredAt: null,
+    retention: null,
+    scores: [],
+    lockedGrade: null,
+    remedialFor: [],
+    enrichmentUnlocked: false,
+  };
+}
+
+/**
+ * An engine state holding one learner (when `slice` is given) and the given item statistics.
+ * Objectives the course gained since the slice was saved start fresh; objectives it lost are dropped.
+ * Without a slice the learner is absent, and `applyEvent` creates them exactly as `project` would.
+ */
+export function restoreState(config: CompiledConfig, studentId: string, slice: LearnerSlice | undefined, items: ReadonlyMap<string, ItemStats>): EngineState {
+  const state = emptyState();
+  for (const [id, s] of items) state.items.set(id, { ...s });
+  if (!slice) return state;
+  const saved = new Map(slice.objectives.map((o) => [o.objectiveId, o]));
+  const objectives: Record<string, ObjectiveProgress> = {};
+  for (const id of config.order) {
+    const prior = config.params.get(id)?.prior ?? 0;
+    objectives[id] = structuredClone(saved.get(id) ?? newObjectiveProgress(id, prior));
+  }
+  const student: StudentState = {
+    studentId,
+    ability: slice.ability,
+    objectives,
+    overrides: new Set(slice.overrides),
+    recentItems: [...slice.recentItems],
+  };
+  state.students.set(studentId, student);
+  return state;
+}
