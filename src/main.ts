@@ -4,21 +4,109 @@ import { loadConfig, type Config } from '../config/schema.js';
 import { resolveSecrets } from '../config/secrets.js';
 import { migrate, openDb, type Db } from './store/db.js';
 import { createApp } from './web/app.js';
-import { sql } from 'kysely';
+import { sql, type LogEvent } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import { systemClock, type Clock, type ToolKeyring } from './services/ports.js';
+import { buildFoundationServices, type FoundationServices } from './services/index.js';
+import { createPlatformRegistry } from './services/platformRegistry.js';
+import { platformRepo } from './store/platformRepo.js';
+import { loginStateRepo } from './store/loginStateRepo.js';
+import { launchRepo } from './store/launchRepo.js';
+import { toolKeyRepo } from './store/toolKeyRepo.js';
+import { createLtiTool } from './lti/tool.js';
+import { createToolKeyring } from './lti/keys.js';
+import { ltiRouter } from './web/routes/lti.js';
+import { homeRouter } from './web/routes/home.js';
+import { adminRouter } from './web/routes/admin.js';
 
 /** A running Masterly: its HTTP server and how to stop it. */
 export interface Running {
   server: Server;
   url: string;
   db: Db;
+  /** The foundation use-cases (platform registration, sessions, signing with the tool key). */
+  services: FoundationServices;
+  /** The tool's signing keys. */
+  keys: ToolKeyring;
   close(): Promise<void>;
 }
 
+/** Optional hooks for tests and benchmarks. */
+export interface StartOptions {
+  /** Called for every database statement (the launch benchmark counts them). */
+  onQuery?: (event: LogEvent) => void;
+  /** HTTP client for calls to platforms (JWKS); defaults to global fetch. */
+  fetch?: typeof fetch;
+  clock?: Clock;
+  /** PostgreSQL schema to use instead of `public` (tests). */
+  pgSchema?: string;
+}
+
 /** Composition root: config → store → lti → services → web. The only place that builds concrete classes. */
-export async function start(config: Config, logger: Logger = pino({ level: config.LOG_LEVEL })): Promise<Running> {
+export async function start(
+  config: Config,
+  logger: Logger = pino({ level: config.LOG_LEVEL }),
+  options: StartOptions = {},
+): Promise<Running> {
   const secrets = resolveSecrets(config);
-  const db = await openDb({ url: config.DATABASE_URL });
+  const db = await openDb({
+    url: config.DATABASE_URL,
+    ...(options.onQuery ? { onQuery: options.onQuery } : {}),
+    ...(options.pgSchema ? { pgSchema: options.pgSchema } : {}),
+  });
   await migrate(db);
+
+  // --- LTI tool wiring (store → lti → services → web) ---
+  const clock = options.clock ?? systemClock;
+  const platforms = platformRepo(db.kysely);
+  const loginStates = loginStateRepo(db.kysely);
+  const baseRegistry = createPlatformRegistry({ platforms, clock });
+  let platformOrigins: string[] = [];
+  const refreshOrigins = async () => {
+    platformOrigins = [...new Set((await baseRegistry.all()).map((p) => new URL(p.authUrl).origin))];
+  };
+  const registry = {
+    ...baseRegistry,
+    invalidate: () => {
+      baseRegistry.invalidate();
+      refreshOrigins().catch((err: unknown) => logger.error({ err }, 'could not refresh platform origins'));
+    },
+  };
+  const keys = createToolKeyring({ repo: toolKeyRepo(db.kysely), keyEncryptionKey: secrets.keyEncryptionKey, clock });
+  await keys.ensureKeys();
+  await refreshOrigins();
+  const originTimer = setInterval(() => registry.invalidate(), 60_000);
+  originTimer.unref();
+  const lti = createLtiTool({
+    registry,
+    loginStates,
+    clock,
+    config: { baseUrl: config.BASE_URL, clockSkewSeconds: config.CLOCK_SKEW_SECONDS, launchMaxAgeSeconds: config.LAUNCH_MAX_AGE_SECONDS },
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+  const services = buildFoundationServices({
+    platforms,
+    registry,
+    loginStates,
+    launches: launchRepo(db.kysely, db.dialect),
+    lti,
+    keys,
+    clock,
+    newId: randomUUID,
+    sessionTtlSeconds: config.SESSION_TTL_SECONDS,
+  });
+  const toolRouters = [
+    ltiRouter({ services, baseUrl: config.BASE_URL, cookieSecret: secrets.cookieSecret, sessionTtlSeconds: config.SESSION_TTL_SECONDS }),
+    homeRouter({ getSession: services.getSession, cookieSecret: secrets.cookieSecret }),
+    adminRouter({
+      services,
+      baseUrl: config.BASE_URL,
+      adminToken: secrets.adminToken,
+      cookieSecret: secrets.cookieSecret,
+      now: () => clock.now().getTime(),
+    }),
+  ];
+  const extraAncestors = config.FRAME_ANCESTORS.split(/\s+/).filter(Boolean);
 
   const app = createApp({
     config,
@@ -26,10 +114,9 @@ export async function start(config: Config, logger: Logger = pino({ level: confi
     health: async () => {
       await sql`select 1`.execute(db.kysely);
     },
-    frameAncestors: () => config.FRAME_ANCESTORS.split(/\s+/).filter(Boolean),
-    routers: [],
+    frameAncestors: () => [...platformOrigins, ...extraAncestors],
+    routers: [...toolRouters],
   });
-  void secrets;
 
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(config.PORT, () => resolve(s));
@@ -41,7 +128,10 @@ export async function start(config: Config, logger: Logger = pino({ level: confi
     server,
     url,
     db,
+    services,
+    keys,
     close: async () => {
+      clearInterval(originTimer);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await db.close();
     },

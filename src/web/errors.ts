@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, Request } from 'express';
 import type { Logger } from 'pino';
-import { AppError, LaunchRejected, type ErrorCode } from '../domain/errors.js';
+import { AppError, LaunchRejected, LoginRejected, type ErrorCode } from '../domain/errors.js';
 
 /** The only place that knows HTTP status codes for our errors. */
 export const STATUS: Record<ErrorCode, number> = {
@@ -34,7 +34,7 @@ export function presentError(err: unknown, requestId: string): ErrorView {
     return {
       status: STATUS[err.code],
       code: err.code,
-      ...(err instanceof LaunchRejected ? { reason: err.reason } : {}),
+      ...(err instanceof LaunchRejected || err instanceof LoginRejected ? { reason: err.reason } : {}),
       message: err.message,
       requestId,
     };

@@ -1,0 +1,128 @@
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { pino } from 'pino';
+import { loadConfig, type Config } from '../../config/schema.js';
+import { start, type Running, type StartOptions } from '../../src/main.js';
+import { browser, startTestLms, type TestBrowser, type TestLms } from '../support/devplatform.js';
+import { onPostgres } from '../support/db.js';
+
+/** A free TCP port on localhost (the tool must know its BASE_URL before it starts). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** The admin token every test tool uses. */
+export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+
+/** Config for a test tool on `port`, on the suite's dialect. */
+export function testConfig(port: number, extra: Record<string, string> = {}): Config {
+  return loadConfig({
+    NODE_ENV: 'test',
+    PORT: String(port),
+    BASE_URL: `http://localhost:${port}`,
+    DATABASE_URL: onPostgres() ? (process.env.DATABASE_URL as string) : 'sqlite::memory:',
+    COOKIE_SECRET: randomBytes(32).toString('base64url'),
+    KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    ADMIN_TOKEN,
+    DATA_DIR: path.join(os.tmpdir(), `masterly-test-${randomBytes(4).toString('hex')}`),
+    LOG_LEVEL: 'silent',
+    ...extra,
+  });
+}
+
+/** A running tool (real start()) on its own database: SQLite in memory or a fresh PostgreSQL schema. */
+export interface TestTool extends Running {
+  config: Config;
+  close(): Promise<void>;
+}
+
+/** Starts the tool with the real composition root. */
+export async function startTestTool(opts: StartOptions & { env?: Record<string, string> } = {}): Promise<TestTool> {
+  const port = await freePort();
+  const config = testConfig(port, opts.env);
+  const pgSchema = onPostgres() ? `t_${randomBytes(6).toString('hex')}` : undefined;
+  const running = await start(config, pino({ level: 'silent' }), { ...opts, ...(pgSchema ? { pgSchema } : {}) });
+  return {
+    ...running,
+    config,
+    close: async () => {
+      await running.close();
+      if (pgSchema) {
+        const c = new pg.Client({ connectionString: config.DATABASE_URL });
+        await c.connect();
+        try {
+          await c.query(`DROP SCHEMA IF EXISTS ${pgSchema} CASCADE`);
+        } finally {
+          await c.end();
+        }
+      }
+    },
+  };
+}
+
+/** The tool plus an LMS emulator registered with it. */
+export interface LaunchRig {
+  tool: TestTool;
+  lms: TestLms;
+  toolUrl: string;
+  close(): Promise<void>;
+}
+
+/** Starts a tool and an emulator and registers the emulator through the registerPlatform service. */
+export async function startRig(mode: 'generic' | 'canvas' | 'moodle' = 'generic', opts: StartOptions = {}): Promise<LaunchRig> {
+  const tool = await startTestTool(opts);
+  const toolUrl = tool.config.BASE_URL;
+  const lms = await startTestLms({ toolUrl, mode });
+  await tool.services.registerPlatform(lms.registration());
+  return {
+    tool,
+    lms,
+    toolUrl,
+    close: async () => {
+      await lms.close();
+      await tool.close();
+    },
+  };
+}
+
+/** Starts a login at the tool as the LMS iframe would; returns state, nonce and the browser holding the binding cookie. */
+export async function loginAt(
+  rig: LaunchRig,
+  userId: string,
+  b: TestBrowser = browser(),
+): Promise<{ state: string; nonce: string; browser: TestBrowser; location: URL }> {
+  const q = new URLSearchParams({
+    iss: rig.lms.issuer,
+    login_hint: userId,
+    target_link_uri: `${rig.toolUrl}/lti/launch`,
+    lti_message_hint: 'hint-123',
+    client_id: rig.lms.clientId,
+    lti_deployment_id: rig.lms.deploymentId,
+  });
+  const res = await b.get(`${rig.toolUrl}/lti/login?${q.toString()}`);
+  if (res.status !== 302) throw new Error(`login answered ${res.status}: ${await res.text()}`);
+  const location = new URL(res.headers.get('location') as string);
+  return { state: location.searchParams.get('state') as string, nonce: location.searchParams.get('nonce') as string, browser: b, location };
+}
+
+/** Reads `code` and `reason` from the error page. */
+export function errorOf(html: string): { code?: string; reason?: string } {
+  const m = /<code>(ERR_[A-Z_]+)<\/code>(?: \(<code>([a-z_]+)<\/code>\))?/.exec(html);
+  return { ...(m?.[1] ? { code: m[1] } : {}), ...(m?.[2] ? { reason: m[2] } : {}) };
+}
+
+/** Rows in launch_sessions. */
+export async function sessionCount(tool: TestTool): Promise<number> {
+  const r = await tool.db.kysely.selectFrom('launch_sessions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
