@@ -1,0 +1,72 @@
+import type { Logger } from 'pino';
+import type { DpDb } from './db.js';
+import type { FaultState } from './faults.js';
+import type { PlatformKey, ToolKeys } from './keys.js';
+import type { DevUser } from './people.js';
+
+/** Which real LMS the emulator imitates. */
+export type Mode = 'generic' | 'canvas' | 'moodle';
+
+/** Names the course the emulator hosts. */
+export const COURSE = { label: 'FRAC101', title: 'Fractions 101' } as const;
+
+/** The resource link every "Launch Masterly" button uses unless deep linking created others. */
+export const DEFAULT_RESOURCE_LINK = 'rl-masterly';
+/** A second link that only half the students can see (exercises the NRPS `rlid` filter). */
+export const SECTION_B_RESOURCE_LINK = 'rl-masterly-section-b';
+
+/** Scope URIs (AGS 2.0 §3.1, NRPS 2.0 §2.2). */
+export const SCOPES = {
+  lineItem: 'https://purl.imsglobal.org/spec/lti-ags/scope/lineitem',
+  lineItemReadonly: 'https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly',
+  resultReadonly: 'https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly',
+  score: 'https://purl.imsglobal.org/spec/lti-ags/scope/score',
+  nrps: 'https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly',
+} as const;
+
+/** In-memory view of the roster, persisted in `dp_users`. */
+export interface Roster {
+  list(): DevUser[];
+  get(id: string): DevUser | undefined;
+  /** Change sequence of a member (NRPS differences). */
+  seqOf(id: string): number;
+  currentSeq(): number;
+}
+
+/** Everything the routers share: one per emulator instance. */
+export interface Ctx {
+  db: DpDb;
+  logger: Logger;
+  url: string;
+  toolUrl: string;
+  clientId: string;
+  deploymentId: string;
+  courseId: string;
+  key: PlatformKey;
+  toolKeys: ToolKeys;
+  faults: FaultState;
+  roster: Roster;
+  mode(): Mode;
+  /** Epoch milliseconds. */
+  now(): number;
+  /** Random URL-safe id. */
+  randomId(bytes?: number): string;
+}
+
+/** Tool endpoints the emulator talks to (the tool exposes them). */
+export const toolEndpoints = (toolUrl: string) => ({
+  login: `${toolUrl}/lti/login`,
+  launch: `${toolUrl}/lti/launch`,
+  jwks: `${toolUrl}/.well-known/jwks.json`,
+});
+
+/** The emulator's own endpoints. */
+export const platformEndpoints = (url: string, courseId: string) => ({
+  auth: `${url}/auth`,
+  token: `${url}/token`,
+  jwks: `${url}/.well-known/jwks.json`,
+  memberships: `${url}/api/lti/courses/${courseId}/names_and_roles`,
+  lineItems: `${url}/api/lti/courses/${courseId}/line_items`,
+  deepLinkReturn: `${url}/deep_links/return`,
+  returnUrl: `${url}/return`,
+});

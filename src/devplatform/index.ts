@@ -1,0 +1,341 @@
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { SignJWT, base64url, type JWK } from 'jose';
+import { pino, type Logger } from 'pino';
+import { agsRouter } from './ags.js';
+import { authRouter } from './auth.js';
+import { buildLaunchClaims } from './claims.js';
+import { DEFAULT_RESOURCE_LINK, SECTION_B_RESOURCE_LINK, platformEndpoints, toolEndpoints, type Ctx, type Mode } from './context.js';
+import { getMeta, openDpDb, setMeta } from './db.js';
+import { deepLinkingRouter } from './deepLinking.js';
+import { createFaults, type Faults } from './faults.js';
+import { createToolKeys, loadOrCreatePlatformKey, newRsaKey, type PlatformKey } from './keys.js';
+import { createLaunch, signWithPlatformKey, type LaunchIntent } from './launches.js';
+import { nrpsRouter } from './nrps.js';
+import { pagesRouter } from './pages.js';
+import { isLearner, type DevUser, type MemberStatus } from './people.js';
+import { openRoster } from './roster.js';
+import { canvasApiQuirks, tokenRouter } from './token.js';
+
+export type { Mode } from './context.js';
+export type { FaultSpec, Faults } from './faults.js';
+export type { DevUser, MemberStatus } from './people.js';
+export { ROLES } from './people.js';
+export { CLAIM } from './claims.js';
+
+const VIEWS_DIR = path.resolve(import.meta.dirname, '../../views');
+const CLIENT_ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** Options for {@link startDevPlatform}. */
+export interface DevPlatformOptions {
+  /** Port to listen on; 0 (the default) picks a free one. */
+  port?: number;
+  /** Public URL (issuer); defaults to `http://localhost:<port>`. */
+  baseUrl?: string;
+  /** The tool's base URL, e.g. `http://localhost:3000`. */
+  toolUrl: string;
+  /** `sqlite::memory:` (default) or `sqlite:<file>`. */
+  dbUrl?: string;
+  mode?: Mode;
+  logger?: Logger;
+  /** Clock in epoch milliseconds (tests may freeze it). */
+  now?: () => number;
+}
+
+/** What the tool must register for this platform. */
+export interface PlatformRegistration {
+  issuer: string;
+  clientId: string;
+  authUrl: string;
+  tokenUrl: string;
+  jwksUrl: string;
+  deploymentIds: string[];
+  name: string;
+  vendor: Mode;
+}
+
+/** Options for {@link DevPlatform.signIdToken}. */
+export interface SignOptions {
+  /** `null` omits the kid; a string overrides it. */
+  kid?: string | null;
+  alg?: 'RS256' | 'none' | 'HS256';
+  /** `other` signs with an RSA key the platform JWKS does not publish. */
+  key?: 'platform' | 'other';
+}
+
+/** A score as the emulator received it (the history keeps every accepted score, in arrival order). */
+export interface ReceivedScore {
+  seq: number;
+  lineItemId: number;
+  userId: string;
+  scoreGiven?: number;
+  scoreMaximum?: number;
+  comment?: string;
+  activityProgress: string;
+  gradingProgress: string;
+  timestamp: string;
+  /** False when an older timestamp than the stored result was ignored. */
+  applied: boolean;
+}
+
+/** The latest result per line item and user. */
+export interface StoredResult {
+  lineItemId: number;
+  lineItemUrl: string;
+  label: string;
+  resourceId: string | null;
+  tag: string | null;
+  userId: string;
+  scoreGiven: number | null;
+  scoreMaximum: number | null;
+  /** Normalised to the line item's maximum. */
+  resultScore: number | null;
+  lineItemMaximum: number;
+  comment: string | null;
+  timestamp: string;
+}
+
+/** A running LMS emulator. */
+export interface DevPlatform {
+  url: string;
+  issuer: string;
+  clientId: string;
+  deploymentId: string;
+  courseId: string;
+  readonly mode: Mode;
+  registration(): PlatformRegistration;
+  /** Everyone in the course (seed plus any bulk members), in roster order. */
+  readonly users: DevUser[];
+  setMode(mode: Mode): void;
+  faults: Faults;
+  /** A valid id_token claim set (iss, aud, sub, iat, exp, nonce and the LTI claims) for tests to tamper with. */
+  launchClaims(input: { userId: string; nonce: string; resourceLinkId?: string; messageType?: string }): Record<string, unknown>;
+  signIdToken(claims: Record<string, unknown>, opts?: SignOptions): Promise<string>;
+  /** Records a launch and returns the login initiation URL (what the course page puts in the iframe). */
+  createLaunch(input: { userId: string; messageType?: LaunchIntent['messageType']; resourceLinkId?: string }): Promise<{ intentId: string; loginUrl: string; loginParams: Record<string, string> }>;
+  /** Adds `n` students (benchmarks); returns them. */
+  seedMembers(n: number): Promise<DevUser[]>;
+  /** Changes a member's status (shows up in NRPS and its differences link). */
+  setMemberStatus(userId: string, status: MemberStatus): Promise<void>;
+  scoreHistory(): Promise<ReceivedScore[]>;
+  results(): Promise<StoredResult[]>;
+  /** Deep Linking responses received, newest last (their verified claims). */
+  deepLinkResponses(): Promise<Array<Record<string, unknown>>>;
+  close(): Promise<void>;
+}
+
+const randomClientId = (): string => {
+  const bytes = randomBytes(15);
+  return Array.from(bytes, (b) => CLIENT_ID_ALPHABET[b % CLIENT_ID_ALPHABET.length]).join('');
+};
+
+/** Starts an LMS emulator: its own SQLite, keys, seeded course, HTTP server. Several may run in one process. */
+export async function startDevPlatform(opts: DevPlatformOptions): Promise<DevPlatform> {
+  const logger = opts.logger ?? pino({ level: 'silent' });
+  const now = opts.now ?? Date.now;
+  const toolUrl = opts.toolUrl.replace(/\/+$/, '');
+  let mode: Mode = opts.mode ?? 'generic';
+  const db = await openDpDb(opts.dbUrl ?? 'sqlite::memory:');
+
+  let clientId = await getMeta(db, 'client_id');
+  if (!clientId) {
+    clientId = randomClientId();
+    await setMeta(db, 'client_id', clientId);
+  }
+  const deploymentId = (await getMeta(db, 'deployment_id')) ?? '1';
+  await setMeta(db, 'deployment_id', deploymentId);
+  const courseId = '2';
+  const key = await loadOrCreatePlatformKey(db);
+  const roster = await openRoster(db);
+  await seedResourceLinks(db, roster.list(), now());
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('view engine', 'ejs');
+  app.set('views', VIEWS_DIR);
+  app.use(express.urlencoded({ extended: false, limit: '1mb' }));
+  app.use(express.json({ type: ['application/json', 'application/*+json'], limit: '1mb' }));
+
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(opts.port ?? 0, () => resolve(s));
+    s.once('error', reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = (opts.baseUrl ?? `http://localhost:${port}`).replace(/\/+$/, '');
+
+  const faults = createFaults();
+  const ctx: Ctx = {
+    db,
+    logger,
+    url,
+    toolUrl,
+    clientId,
+    deploymentId,
+    courseId,
+    key,
+    toolKeys: createToolKeys(toolEndpoints(toolUrl).jwks),
+    faults,
+    roster,
+    mode: () => mode,
+    now,
+    randomId: (bytes = 16) => randomBytes(bytes).toString('base64url'),
+  };
+
+  app.get('/.well-known/jwks.json', (_req, res) => {
+    res.json({ keys: [ctx.key.publicJwk] });
+  });
+  app.use(authRouter(ctx));
+  app.use(deepLinkingRouter(ctx));
+  // Service endpoints: Canvas quirks, then the fault switches, then the services.
+  const services = ['/token', '/api/lti'];
+  app.use(services, canvasApiQuirks(ctx));
+  app.use(services, faults.middleware(() => mode === 'canvas'));
+  app.use(tokenRouter(ctx));
+  app.use(nrpsRouter(ctx));
+  app.use(agsRouter(ctx));
+  app.use(pagesRouter(ctx));
+  app.use((_req, res) => {
+    res.status(404).render('devplatform/error', { title: 'Not found', code: 'not_found', message: 'There is no such page.' });
+  });
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    logger.error({ err }, 'devplatform error');
+    if (!res.headersSent) res.status(500).json({ error: 'server_error' });
+  });
+
+  let otherKey: PlatformKey | undefined;
+  const ep = platformEndpoints(url, courseId);
+  logger.info({ url, clientId, deploymentId, mode }, 'LMS emulator is listening');
+
+  return {
+    url,
+    issuer: url,
+    clientId,
+    deploymentId,
+    courseId,
+    get mode() {
+      return mode;
+    },
+    registration: () => ({
+      issuer: url,
+      clientId,
+      authUrl: ep.auth,
+      tokenUrl: ep.token,
+      jwksUrl: ep.jwks,
+      deploymentIds: [deploymentId],
+      name: 'Masterly emulator',
+      vendor: mode,
+    }),
+    get users() {
+      return roster.list();
+    },
+    setMode(m) {
+      mode = m;
+    },
+    faults,
+    launchClaims(input) {
+      const user = roster.get(input.userId);
+      if (!user) throw new Error(`no member ${input.userId}`);
+      const messageType = input.messageType === 'LtiDeepLinkingRequest' ? 'LtiDeepLinkingRequest' : 'LtiResourceLinkRequest';
+      const claims = buildLaunchClaims(ctx, {
+        user,
+        nonce: input.nonce,
+        messageType,
+        resourceLink: { id: input.resourceLinkId ?? DEFAULT_RESOURCE_LINK, title: 'Masterly' },
+        ...(messageType === 'LtiDeepLinkingRequest' ? { deepLinkData: 'test-deep-link-data' } : {}),
+      });
+      if (input.messageType && input.messageType !== messageType) claims['https://purl.imsglobal.org/spec/lti/claim/message_type'] = input.messageType;
+      return claims;
+    },
+    async signIdToken(claims, o = {}) {
+      const alg = o.alg ?? 'RS256';
+      const signer = o.key === 'other' ? (otherKey ??= await newRsaKey('other-')) : ctx.key;
+      const kid = o.kid === null ? undefined : (o.kid ?? signer.kid);
+      const header = { alg, typ: 'JWT', ...(kid !== undefined ? { kid } : {}) };
+      if (alg === 'none') {
+        const enc = (v: unknown): string => base64url.encode(JSON.stringify(v));
+        return `${enc(header)}.${enc(claims)}.`;
+      }
+      if (alg === 'HS256') {
+        // Algorithm confusion: an HMAC keyed with the platform's public key.
+        return new SignJWT(claims).setProtectedHeader(header).sign(new TextEncoder().encode(signer.publicPem));
+      }
+      if (o.key !== 'other' && o.kid === undefined) return signWithPlatformKey(ctx, claims);
+      return new SignJWT(claims).setProtectedHeader(header).sign(signer.privateKey);
+    },
+    async createLaunch(input) {
+      const { intent, loginUrl, loginParams } = await createLaunch(ctx, input);
+      return { intentId: intent.id, loginUrl, loginParams };
+    },
+    seedMembers: (n) => roster.addStudents(n),
+    setMemberStatus: (userId, status) => roster.setStatus(userId, status),
+    async scoreHistory() {
+      const rows = await db.selectFrom('dp_score_history').selectAll().orderBy('seq').execute();
+      return rows.map((r) => {
+        const b = JSON.parse(r.body) as Omit<ReceivedScore, 'seq' | 'lineItemId' | 'applied'>;
+        return { ...b, seq: r.seq, lineItemId: r.line_item_id, userId: r.user_id, applied: r.applied === 1 };
+      });
+    },
+    async results() {
+      const rows = await db
+        .selectFrom('dp_results')
+        .innerJoin('dp_line_items', 'dp_line_items.id', 'dp_results.line_item_id')
+        .selectAll('dp_results')
+        .select(['dp_line_items.label', 'dp_line_items.resource_id', 'dp_line_items.tag', 'dp_line_items.score_maximum as li_max'])
+        .orderBy('dp_results.line_item_id')
+        .orderBy('dp_results.user_id')
+        .execute();
+      return rows.map((r) => ({
+        lineItemId: r.line_item_id,
+        lineItemUrl: `${ep.lineItems}/${r.line_item_id}`,
+        label: r.label,
+        resourceId: r.resource_id,
+        tag: r.tag,
+        userId: r.user_id,
+        scoreGiven: r.score_given,
+        scoreMaximum: r.score_maximum,
+        resultScore: r.result_score,
+        lineItemMaximum: r.li_max,
+        comment: r.comment,
+        timestamp: r.timestamp,
+      }));
+    },
+    async deepLinkResponses() {
+      const rows = await db.selectFrom('dp_deep_links').select('payload').orderBy('id').execute();
+      return rows.map((r) => JSON.parse(r.payload) as Record<string, unknown>);
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await db.destroy();
+    },
+  };
+}
+
+async function seedResourceLinks(db: Awaited<ReturnType<typeof openDpDb>>, people: DevUser[], at: number): Promise<void> {
+  const existing = await db.selectFrom('dp_resource_links').select('id').where('id', '=', DEFAULT_RESOURCE_LINK).executeTakeFirst();
+  if (existing) return;
+  // Section B: the staff and every other student, so `rlid` filters something.
+  const learners = people.filter(isLearner);
+  const sectionB = [...people.filter((u) => !isLearner(u)), ...learners.filter((_, i) => i % 2 === 1)].map((u) => u.id);
+  await db
+    .insertInto('dp_resource_links')
+    .values([
+      { id: DEFAULT_RESOURCE_LINK, title: 'Masterly', description: 'Mastery practice for Fractions 101', custom: '{}', members: null, line_item_id: null, created_at: at },
+      {
+        id: SECTION_B_RESOURCE_LINK,
+        title: 'Masterly (Section B)',
+        description: 'Mastery practice for section B',
+        custom: JSON.stringify({ section: 'B' }),
+        members: JSON.stringify(sectionB),
+        line_item_id: null,
+        created_at: at + 1,
+      },
+    ])
+    .execute();
+}
+
+/** Exposed for tests that need the public JWK shape. */
+export type { JWK };
