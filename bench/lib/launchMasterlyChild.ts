@@ -1,0 +1,73 @@
+/**
+ * Child-process entry of the launch benchmark: starts Masterly through its composition root (`start`),
+ * counts database statements with the `onQuery` hook, registers the bench platform through the
+ * `registerPlatform` service, and answers the bench over IPC (no bench-only routes in the app).
+ *
+ * IPC in:  { type: 'setup', env, platform } · { type: 'stats' } · { type: 'stop' }
+ * IPC out: { type: 'ready' } · { type: 'error', message } · { type: 'stats', statements, rss, heapUsed, heapTotal, external, cpuMicros }
+ */
+import { pino } from 'pino';
+import { z } from 'zod';
+import { loadConfig } from '../../config/schema.js';
+import { start, type Running } from '../../src/main.js';
+
+const Setup = z.object({
+  type: z.literal('setup'),
+  env: z.record(z.string(), z.string()),
+  platform: z.object({
+    issuer: z.string(),
+    clientId: z.string(),
+    deploymentId: z.string(),
+    authUrl: z.string(),
+    tokenUrl: z.string(),
+    jwksUrl: z.string(),
+  }),
+});
+const Message = z.union([Setup, z.object({ type: z.enum(['stats', 'stop']) })]);
+
+let statements = 0;
+let running: Running | undefined;
+
+const reply = (msg: object) => {
+  process.send?.(msg);
+};
+
+async function setup(msg: z.infer<typeof Setup>): Promise<void> {
+  const config = loadConfig(msg.env);
+  const logger = pino({ level: config.LOG_LEVEL });
+  running = await start(config, logger, {
+    onQuery: () => {
+      statements++;
+    },
+  });
+  await running.services.registerPlatform({
+    issuer: msg.platform.issuer,
+    clientId: msg.platform.clientId,
+    authUrl: msg.platform.authUrl,
+    tokenUrl: msg.platform.tokenUrl,
+    jwksUrl: msg.platform.jwksUrl,
+    name: 'Bench platform',
+    vendor: 'generic',
+    deploymentIds: [msg.platform.deploymentId],
+  });
+}
+
+process.on('message', (raw: unknown) => {
+  const parsed = Message.safeParse(raw);
+  if (!parsed.success) return;
+  const msg = parsed.data;
+  if (msg.type === 'setup') {
+    setup(msg).then(
+      () => reply({ type: 'ready' }),
+      (err: unknown) => reply({ type: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
+    );
+  } else if (msg.type === 'stats') {
+    const m = process.memoryUsage();
+    const c = process.cpuUsage();
+    reply({ type: 'stats', statements, rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, cpuMicros: c.user + c.system });
+  } else {
+    const closing = running ? running.close() : Promise.resolve();
+    closing.finally(() => process.exit(0)).catch(() => process.exit(1));
+  }
+});
+process.on('disconnect', () => process.exit(0));
