@@ -18,6 +18,7 @@ import { createToolKeyring } from './lti/keys.js';
 import { ltiRouter } from './web/routes/lti.js';
 import { homeRouter } from './web/routes/home.js';
 import { adminRouter } from './web/routes/admin.js';
+import { startDemo } from './demo.js';
 
 /** A running Masterly: its HTTP server and how to stop it. */
 export interface Running {
@@ -153,8 +154,13 @@ if (isEntryPoint) {
     logger.fatal({ err }, 'Masterly could not start');
     process.exit(1);
   });
+  const demo = config.DEMO ? await startDemo(config, running.services, logger) : undefined;
+  if (demo) {
+    logger.info(`Demo ready: open ${demo.url} (the emulated LMS course page) and launch Masterly as anyone.`);
+  }
   const stop = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
+    await demo?.close();
     await running.close();
     process.exit(0);
   };
