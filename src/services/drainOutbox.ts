@@ -1,0 +1,213 @@
+/**
+ * Drains the grade outbox once: leases due rows, finds or creates their line items, posts the scores,
+ * and marks each row sent, due again (transient failure: exponential backoff with jitter, Retry-After
+ * honoured) or failed (permanent, with a plain reason). A 404 from the LMS recreates the line item once.
+ *
+ * @see https://www.imsglobal.org/spec/lti-ags/v2p0#score-publish-service
+ * @see docs/decisions/0003-grade-outbox.md
+ */
+import {
+  LmsRejected,
+  LmsUnavailable,
+  type AgsScore,
+  type GradeLineItemRepo,
+  type GradeOutboxRepo,
+  type LtiServices,
+  type OutboxEntry,
+  type ServiceContext,
+  type ServiceContextRepo,
+} from './servicePorts.js';
+
+const SCORE_SCOPE = 'https://purl.imsglobal.org/spec/lti-ags/scope/score';
+const LINEITEM_SCOPE = 'https://purl.imsglobal.org/spec/lti-ags/scope/lineitem';
+
+/** Retry policy for transient failures. */
+export interface RetryPolicy {
+  baseMs: number;
+  maxMs: number;
+  /** After this many transient failures in a row the row is marked failed ('lms_unreachable'). */
+  maxAttempts: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { baseMs: 1_000, maxMs: 5 * 60_000, maxAttempts: 12 };
+
+/** Per-worker memory: platforms that asked us to wait, and line item lookups in flight. */
+export interface DrainState {
+  pausedUntil: Map<string, number>;
+  lineItems: Map<string, Promise<string>>;
+}
+
+export const newDrainState = (): DrainState => ({ pausedUntil: new Map(), lineItems: new Map() });
+
+export interface DrainOutboxDeps {
+  outbox: GradeOutboxRepo;
+  lineItems: GradeLineItemRepo;
+  contexts: ServiceContextRepo;
+  lti: LtiServices;
+  /** Epoch ms (injected clock). */
+  now: () => number;
+  /** [0, 1) (injected randomness, for jitter). */
+  random: () => number;
+  retry?: RetryPolicy;
+  log?: (level: 'info' | 'warn' | 'error', msg: string, data?: Record<string, unknown>) => void;
+}
+
+export interface DrainOptions {
+  owner: string;
+  batch?: number;
+  concurrency?: number;
+  leaseMs?: number;
+  state?: DrainState;
+}
+
+/** What one pass did. */
+export interface DrainReport {
+  claimed: number;
+  sent: number;
+  retried: number;
+  failed: number;
+}
+
+/** Exponential backoff with "equal jitter": half fixed, half random; never shorter than Retry-After. */
+export function backoffMs(policy: RetryPolicy, attempts: number, random: number, retryAfterMs?: number): number {
+  const exp = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.min(attempts, 30));
+  const jittered = exp / 2 + (exp / 2) * random;
+  return Math.max(jittered, retryAfterMs ?? 0);
+}
+
+/** Thrown when another worker is creating the line item right now: wait a little, no attempt counted. */
+class LineItemBusy extends Error {}
+
+async function ensureLineItem(deps: DrainOutboxDeps, state: DrainState, ctx: ServiceContext, entry: OutboxEntry): Promise<string> {
+  const key = `${entry.contextId}|${entry.itemKey}`;
+  const known = await deps.lineItems.get(entry.contextId, entry.itemKey);
+  if (known?.url) return known.url;
+  let pending = state.lineItems.get(key);
+  if (!pending) {
+    pending = (async () => {
+      const now = deps.now();
+      const def = await deps.lineItems.definition(entry.contextId, entry.itemKey, entry.score.scoreMaximum);
+      if (!(await deps.lineItems.claimCreation(def, now, now + 60_000))) {
+        const again = await deps.lineItems.get(entry.contextId, entry.itemKey);
+        if (again?.url) return again.url;
+        throw new LineItemBusy();
+      }
+      const lineItemsUrl = ctx.ags?.lineitems as string;
+      // Find before create: after a relaunch, a crash or a deep link the LMS may already hold it.
+      const found = await deps.lti.listLineItems(ctx.target, lineItemsUrl, { resourceId: def.resourceId, tag: def.tag });
+      const url =
+        found[0]?.id ??
+        (await deps.lti.createLineItem(ctx.target, lineItemsUrl, {
+          label: def.label,
+          scoreMaximum: def.scoreMaximum,
+          resourceId: def.resourceId,
+          tag: def.tag,
+        })).id;
+      await deps.lineItems.setUrl(entry.contextId, entry.itemKey, url, deps.now());
+      return url;
+    })().finally(() => state.lineItems.delete(key));
+    state.lineItems.set(key, pending);
+  }
+  return pending;
+}
+
+const toAgsScore = (e: OutboxEntry): AgsScore => ({
+  userId: e.userSub,
+  scoreGiven: e.score.scoreGiven,
+  scoreMaximum: e.score.scoreMaximum,
+  activityProgress: e.score.activityProgress,
+  gradingProgress: e.score.gradingProgress,
+  timestamp: new Date(e.score.eventAt).toISOString(),
+  comment: e.score.comment,
+});
+
+type Outcome = 'sent' | 'retried' | 'failed';
+
+async function sendOne(
+  deps: DrainOutboxDeps,
+  opts: Required<Omit<DrainOptions, 'state'>> & { state: DrainState },
+  ctxCache: Map<string, Promise<ServiceContext | undefined>>,
+  entry: OutboxEntry,
+): Promise<Outcome> {
+  const { outbox } = deps;
+  const retry = deps.retry ?? DEFAULT_RETRY;
+  let ctxP = ctxCache.get(entry.contextId);
+  if (!ctxP) {
+    ctxP = deps.contexts.get(entry.contextId);
+    ctxCache.set(entry.contextId, ctxP);
+  }
+  const ctx = await ctxP;
+  if (!ctx || !ctx.ags?.lineitems || !ctx.ags.scope.includes(SCORE_SCOPE) || !ctx.ags.scope.includes(LINEITEM_SCOPE)) {
+    await outbox.markFailed(entry, opts.owner, deps.now(), 'no_service', 'No AGS line items endpoint with score and line item scopes from the last launch.');
+    return 'failed';
+  }
+  const paused = opts.state.pausedUntil.get(ctx.target.platformId) ?? 0;
+  if (paused > deps.now()) {
+    await outbox.markRetry(entry, opts.owner, deps.now(), paused, null, false);
+    return 'retried';
+  }
+  try {
+    let url = await ensureLineItem(deps, opts.state, ctx, entry);
+    try {
+      await deps.lti.postScore(ctx.target, url, toAgsScore(entry));
+    } catch (err) {
+      if (!(err instanceof LmsRejected && err.reason === 'column_deleted')) throw err;
+      // The column was deleted in the LMS: recreate it once, then post again.
+      deps.log?.('warn', 'line item gone; recreating it once', { contextId: entry.contextId, itemKey: entry.itemKey });
+      await deps.lineItems.forget(entry.contextId, entry.itemKey, deps.now());
+      url = await ensureLineItem(deps, opts.state, ctx, entry);
+      await deps.lti.postScore(ctx.target, url, toAgsScore(entry));
+    }
+    await outbox.markSent(entry, opts.owner, deps.now());
+    return 'sent';
+  } catch (err) {
+    const now = deps.now();
+    if (err instanceof LineItemBusy) {
+      await outbox.markRetry(entry, opts.owner, now, now + 250, null, false);
+      return 'retried';
+    }
+    if (err instanceof LmsRejected) {
+      deps.log?.('warn', 'score refused', { id: entry.id, reason: err.reason, status: err.status });
+      await outbox.markFailed(entry, opts.owner, now, err.reason, err.message);
+      return 'failed';
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    const retryAfterMs = err instanceof LmsUnavailable ? err.retryAfterMs : undefined;
+    if (retryAfterMs !== undefined) {
+      const until = now + retryAfterMs;
+      if ((opts.state.pausedUntil.get(ctx.target.platformId) ?? 0) < until) opts.state.pausedUntil.set(ctx.target.platformId, until);
+    }
+    if (entry.attempts + 1 >= retry.maxAttempts) {
+      await outbox.markFailed(entry, opts.owner, now, 'lms_unreachable', message);
+      return 'failed';
+    }
+    const wait = backoffMs(retry, entry.attempts, deps.random(), retryAfterMs);
+    if (!(err instanceof LmsUnavailable)) deps.log?.('error', 'unexpected error while sending a score', { id: entry.id, err: message });
+    await outbox.markRetry(entry, opts.owner, now, now + wait, message, true);
+    return 'retried';
+  }
+}
+
+/** One pass over the due rows; returns counts (claimed 0 means the outbox had nothing due). */
+export async function drainOutbox(deps: DrainOutboxDeps, options: DrainOptions): Promise<DrainReport> {
+  const opts = {
+    owner: options.owner,
+    batch: options.batch ?? 200,
+    concurrency: options.concurrency ?? 16,
+    leaseMs: options.leaseMs ?? 60_000,
+    state: options.state ?? newDrainState(),
+  };
+  const entries = await deps.outbox.claim(opts.owner, deps.now(), opts.batch, opts.leaseMs);
+  const report: DrainReport = { claimed: entries.length, sent: 0, retried: 0, failed: 0 };
+  const ctxCache = new Map<string, Promise<ServiceContext | undefined>>();
+  let next = 0;
+  const worker = async () => {
+    while (next < entries.length) {
+      const entry = entries[next++] as OutboxEntry;
+      const outcome = await sendOne(deps, opts, ctxCache, entry);
+      report[outcome]++;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(opts.concurrency, entries.length) }, worker));
+  return report;
+}

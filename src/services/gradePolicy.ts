@@ -1,0 +1,77 @@
+/**
+ * Pure mastery → score mapping for the gradebook (fraction mastered, P(mastery) scaled, Canvas-parity
+ * roll-up), and the comment that explains the grade to the student.
+ */
+import { aggregateScores } from '../domain/aggregation.js';
+import type { GradePolicy, ObjectiveStanding, WantedScore } from './servicePorts.js';
+
+/** Default policy: one line item per objective, fraction mastered (0 or full marks per objective), out of 100. */
+export const defaultPolicy = (contextId: string): GradePolicy => ({
+  contextId,
+  policy: 'fraction_mastered',
+  calculation: null,
+  perObjective: true,
+  perActivity: true,
+  scoreMaximum: 100,
+});
+
+const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
+const pct = (p: number) => `${Math.round(p * 100)}%`;
+
+/** Rolls one standing up to a 0..1 value under the policy. */
+export function standingValue(policy: GradePolicy, s: ObjectiveStanding): number {
+  if (policy.policy === 'fraction_mastered') return s.state === 'mastered' ? 1 : 0;
+  if (policy.policy === 'p_mastery') return Math.max(0, Math.min(1, s.p));
+  const calc = policy.calculation ?? { method: 'decaying_average', weight: 65, n: 3 };
+  const scores = (s.history.length ? s.history : [s.p]).map((p) => p * 5);
+  const v = aggregateScores(scores, { method: calc.method, weight: calc.weight, n: calc.n, masteryPoints: 3 });
+  return v === null ? 0 : Math.max(0, Math.min(1, v / 5));
+}
+
+/**
+ * The score for a line item covering `objectiveIds` (one for an objective line item), with its comment.
+ * Objectives the learner has not touched count as not mastered / P = 0.
+ */
+export function scoreFor(
+  policy: GradePolicy,
+  itemKey: string,
+  objectiveIds: readonly string[],
+  standings: readonly ObjectiveStanding[],
+  eventAt: number,
+): WantedScore {
+  const byId = new Map(standings.map((s) => [s.objectiveId, s]));
+  const values = objectiveIds.map((id) => {
+    const s = byId.get(id);
+    return s ? standingValue(policy, s) : 0;
+  });
+  const value = values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0;
+  const mastered = objectiveIds.filter((id) => byId.get(id)?.state === 'mastered');
+  const allMastered = objectiveIds.length > 0 && mastered.length === objectiveIds.length;
+  let comment: string;
+  if (objectiveIds.length === 1) {
+    const s = byId.get(objectiveIds[0] as string);
+    const title = s?.title ?? 'This objective';
+    comment =
+      s?.state === 'mastered'
+        ? `${title}: mastered (estimated mastery ${pct(s.p)}).`
+        : `${title}: not mastered yet (estimated mastery ${pct(s?.p ?? 0)}; state "${s?.state ?? 'not started'}").`;
+  } else {
+    const names = mastered.map((id) => byId.get(id)?.title ?? id);
+    comment = `Mastered ${mastered.length} of ${objectiveIds.length} objectives${names.length ? `: ${names.join(', ')}` : ''}.`;
+  }
+  if (policy.policy === 'p_mastery') comment += ' Grade = estimated probability of mastery.';
+  else if (policy.policy === 'aggregation') comment += ` Grade = ${policy.calculation?.method ?? 'decaying_average'} roll-up of mastery over time.`;
+  return {
+    itemKey,
+    scoreGiven: round4(value * policy.scoreMaximum),
+    scoreMaximum: policy.scoreMaximum,
+    activityProgress: allMastered ? 'Completed' : 'InProgress',
+    gradingProgress: 'FullyGraded',
+    comment,
+    eventAt,
+  };
+}
+
+/** Line item keys. */
+export const objectiveKey = (objectiveId: string) => `objective:${objectiveId}`;
+export const activityKey = (activityId: string) => `activity:${activityId}`;

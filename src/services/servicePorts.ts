@@ -1,0 +1,329 @@
+/**
+ * Ports of the LTI Advantage services (NRPS, AGS, Deep Linking) and of the grade outbox / roster stores.
+ * src/lti implements the gateway; src/store implements the repositories; only src/main.ts wires them.
+ *
+ * @see https://www.imsglobal.org/spec/lti-ags/v2p0
+ * @see https://www.imsglobal.org/spec/lti-nrps/v2p0
+ */
+import { AppError } from '../domain/errors.js';
+import type { Vendor } from './ports.js';
+
+export type { Vendor };
+
+/** Who we call: the registration a context belongs to (no live launch needed). */
+export interface ServiceTarget {
+  platformId: string;
+  issuer: string;
+  clientId: string;
+  tokenUrl: string;
+  vendor: Vendor;
+}
+
+/** Why the LMS refused a call, in words an instructor understands (see `describeFailure`). */
+export type LmsRejectReason =
+  | 'not_enrolled'
+  | 'not_a_student'
+  | 'column_deleted'
+  | 'stale_timestamp'
+  | 'not_authorized'
+  | 'invalid_request'
+  | 'not_found'
+  | 'no_service';
+
+/** A transient LMS failure (5xx, 429, Canvas 403 "Rate Limit Exceeded", timeout, network): retry later. */
+export class LmsUnavailable extends AppError {
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+    /** Milliseconds the LMS asked us to wait (Retry-After), when it said so. */
+    readonly retryAfterMs: number | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super('ERR_LMS_UNAVAILABLE', message, { ...options, details: { status, retryAfterMs } });
+  }
+}
+
+/** A permanent LMS refusal (400/403/404/422…): retrying the same request cannot help. */
+export class LmsRejected extends AppError {
+  constructor(
+    readonly reason: LmsRejectReason,
+    readonly status: number | undefined,
+    message: string,
+  ) {
+    super('ERR_LMS_REJECTED', message, { details: { reason, status } });
+  }
+}
+
+/** NRPS role, mapped from LIS URIs. */
+export type RosterRole = 'learner' | 'instructor' | 'teaching_assistant' | 'other';
+
+/** One NRPS member as we keep it. */
+export interface RosterMember {
+  userSub: string;
+  name: string | null;
+  givenName: string | null;
+  familyName: string | null;
+  email: string | null;
+  roles: string[];
+  role: RosterRole;
+  status: 'active' | 'inactive' | 'deleted';
+}
+
+/** One page walk of NRPS: every member plus the link to ask for differences next time. */
+export interface MembershipResult {
+  members: RosterMember[];
+  differencesUrl: string | null;
+  pages: number;
+}
+
+/** An AGS line item. */
+export interface LineItem {
+  id: string;
+  label: string;
+  scoreMaximum: number;
+  resourceId?: string;
+  tag?: string;
+  resourceLinkId?: string;
+}
+
+/** An AGS score (timestamps are ISO 8601 with milliseconds). */
+export interface AgsScore {
+  userId: string;
+  scoreGiven: number;
+  scoreMaximum: number;
+  activityProgress: 'Initialized' | 'Started' | 'InProgress' | 'Submitted' | 'Completed';
+  gradingProgress: 'FullyGraded' | 'Pending' | 'PendingManual' | 'Failed' | 'NotReady';
+  timestamp: string;
+  comment?: string;
+}
+
+/** An AGS result (read back from the LMS). */
+export interface AgsResult {
+  userId: string;
+  resultScore: number | null;
+  resultMaximum: number | null;
+  comment: string | null;
+}
+
+/** The LTI Advantage services as use-cases need them (STYLE rule 7). */
+export interface LtiServices {
+  /** Every member over all pages; `url` may be a differences link from a previous sync. */
+  listMembers(target: ServiceTarget, url: string, opts?: { resourceLinkId?: string }): Promise<MembershipResult>;
+  /** Line items filtered by resourceId/tag/resource link (all pages). */
+  listLineItems(target: ServiceTarget, lineItemsUrl: string, filter: { resourceId?: string; tag?: string; resourceLinkId?: string }): Promise<LineItem[]>;
+  createLineItem(target: ServiceTarget, lineItemsUrl: string, item: Omit<LineItem, 'id'>): Promise<LineItem>;
+  /** Posts a score; throws LmsUnavailable (retry) or LmsRejected (with a reason). */
+  postScore(target: ServiceTarget, lineItemUrl: string, score: AgsScore): Promise<void>;
+  /** Every result of a line item (all pages). */
+  listResults(target: ServiceTarget, lineItemUrl: string): Promise<AgsResult[]>;
+}
+
+/** Plain-language text for a failure reason (ledger, logs). */
+export function describeFailure(reason: string | null): string {
+  switch (reason) {
+    case 'not_enrolled':
+      return 'Not enrolled: the LMS does not list this person as gradable in the course.';
+    case 'not_a_student':
+      return 'Not a student: the LMS accepts grades for students only.';
+    case 'column_deleted':
+      return 'Column deleted: the grade column was removed in the LMS and could not be recreated.';
+    case 'lms_unreachable':
+      return 'LMS unreachable: it kept failing or did not answer; we stopped retrying.';
+    case 'stale_timestamp':
+      return 'The LMS already holds a newer grade for this person.';
+    case 'not_authorized':
+      return 'The LMS refused our credentials or the grade-passback permission.';
+    case 'no_service':
+      return 'The course has not granted grade passback (no AGS endpoint from its last launch).';
+    case 'invalid_request':
+      return 'The LMS rejected the grade as invalid.';
+    case null:
+    case undefined:
+      return '';
+    default:
+      return `The LMS refused the grade (${reason}).`;
+  }
+}
+
+// ─── Gradebook and outbox ────────────────────────────────────────────────────────────────────────
+
+/** How mastery becomes a grade: fraction of objectives mastered, P(mastery) scaled, or a Canvas-parity roll-up. */
+export type GradePolicyKind = 'fraction_mastered' | 'p_mastery' | 'aggregation';
+
+/** A context's grade policy and gradebook layout. */
+export interface GradePolicy {
+  contextId: string;
+  policy: GradePolicyKind;
+  /** Canvas calculation method when policy = 'aggregation' (scores are P(mastery) × 5 over time). */
+  calculation: { method: 'decaying_average' | 'standard_decaying_average' | 'n_mastery' | 'highest' | 'latest' | 'average'; weight: number; n: number } | null;
+  /** One line item per objective. */
+  perObjective: boolean;
+  /** One line item per activity (deep-linked resource covering several objectives). */
+  perActivity: boolean;
+  scoreMaximum: number;
+}
+
+/** The mastery change the engine reports inside its transaction (afterMasteryChange hook). */
+export interface MasteryChange {
+  contextId: string;
+  userId: string;
+  objectiveId: string;
+  pBefore: number;
+  pAfter: number;
+  stateBefore: string;
+  stateAfter: string;
+  /** Epoch ms of the mastery event (becomes the AGS timestamp). */
+  occurredAt: number;
+}
+
+/** One learner's standing on one objective, as the gradebook projection keeps it. */
+export interface ObjectiveStanding {
+  objectiveId: string;
+  title: string;
+  p: number;
+  state: string;
+  /** P(mastery) values over time, oldest first. */
+  history: number[];
+  occurredAt: number;
+}
+
+/** An activity: a graded resource covering objectives. */
+export interface GradeActivity {
+  activityId: string;
+  title: string;
+  objectiveIds: string[];
+}
+
+/** The score a row of the outbox wants the LMS to hold. */
+export interface WantedScore {
+  itemKey: string;
+  scoreGiven: number;
+  scoreMaximum: number;
+  activityProgress: AgsScore['activityProgress'];
+  gradingProgress: AgsScore['gradingProgress'];
+  comment: string;
+  eventAt: number;
+}
+
+/** Gradebook storage bound to the caller's (engine's) transaction. */
+export interface GradeTx {
+  /** Records the learner's new standing on the objective (appending to its history). */
+  saveStanding(change: MasteryChange): Promise<void>;
+  policy(contextId: string): Promise<GradePolicy>;
+  activitiesWith(contextId: string, objectiveId: string): Promise<GradeActivity[]>;
+  standings(contextId: string, userId: string, objectiveIds: readonly string[]): Promise<ObjectiveStanding[]>;
+  /** Upserts the wanted score (coalescing); 'unchanged' when the row already wants exactly this. */
+  want(contextId: string, userId: string, score: WantedScore, now: number): Promise<'queued' | 'unchanged'>;
+}
+
+/** A leased outbox row, ready to send. */
+export interface OutboxEntry {
+  id: number;
+  contextId: string;
+  userId: string;
+  userSub: string;
+  itemKey: string;
+  version: number;
+  attempts: number;
+  score: WantedScore;
+}
+
+/** One ledger line for instructors. */
+export interface LedgerEntry {
+  id: number;
+  userId: string;
+  userName: string | null;
+  userSub: string;
+  itemKey: string;
+  itemLabel: string;
+  status: 'pending' | 'sent' | 'failed';
+  wantedScore: number;
+  scoreMaximum: number;
+  sentScore: number | null;
+  sentAt: number | null;
+  attempts: number;
+  failureReason: string | null;
+  lastError: string | null;
+}
+
+/** The durable grade outbox (also the ledger). */
+export interface GradeOutboxRepo {
+  /** Binds gradebook writes to the engine's open transaction (a Kysely transaction, opaque here). */
+  inTx(trx: unknown): GradeTx;
+  /** Leases up to `limit` due rows (PostgreSQL: FOR UPDATE SKIP LOCKED, so workers share the work). */
+  claim(owner: string, now: number, limit: number, leaseMs: number): Promise<OutboxEntry[]>;
+  /** Sent: 'sent' unless a newer version arrived meanwhile (then it stays pending, due now). */
+  markSent(entry: OutboxEntry, owner: string, now: number): Promise<void>;
+  /** Transient failure: due again at `nextAttemptAt`; `countAttempt` false for our own waits. */
+  markRetry(entry: OutboxEntry, owner: string, now: number, nextAttemptAt: number, error: string | null, countAttempt: boolean): Promise<void>;
+  /** Permanent failure with a plain reason (unless a newer version arrived meanwhile). */
+  markFailed(entry: OutboxEntry, owner: string, now: number, reason: string, error: string): Promise<void>;
+  ledger(contextId: string): Promise<LedgerEntry[]>;
+  /** Queues rows again with their wanted score and timestamp; `ids` omitted = every failed row of the context. */
+  resend(contextId: string, now: number, ids?: readonly number[]): Promise<number>;
+  /** Rows per status (tests, bench, health). */
+  counts(contextId?: string): Promise<Record<'pending' | 'sent' | 'failed', number>>;
+}
+
+/** What we know about a line item we manage. */
+export interface ManagedLineItem {
+  contextId: string;
+  itemKey: string;
+  label: string;
+  scoreMaximum: number;
+  resourceId: string;
+  tag: string;
+  url: string | null;
+}
+
+/** Our line items per context and key. */
+export interface GradeLineItemRepo {
+  get(contextId: string, itemKey: string): Promise<ManagedLineItem | undefined>;
+  /** How the line item for a key should look (label from the objective or activity title). */
+  definition(contextId: string, itemKey: string, scoreMaximum: number): Promise<Omit<ManagedLineItem, 'url'>>;
+  /** Claims the right to find-or-create (one worker at a time, lease until `until`); false when another holds it. */
+  claimCreation(def: Omit<ManagedLineItem, 'url'>, now: number, until: number): Promise<boolean>;
+  setUrl(contextId: string, itemKey: string, url: string, now: number): Promise<void>;
+  /** Forgets the URL (the LMS said 404: the column was deleted). */
+  forget(contextId: string, itemKey: string, now: number): Promise<void>;
+  saveActivity(contextId: string, activity: GradeActivity, now: number): Promise<void>;
+  listActivities(contextId: string): Promise<GradeActivity[]>;
+  savePolicy(policy: GradePolicy, now: number): Promise<void>;
+  getPolicy(contextId: string): Promise<GradePolicy>;
+}
+
+/** A context's service endpoints (from its last launch) and its registration. */
+export interface ServiceContext {
+  contextId: string;
+  target: ServiceTarget;
+  ags: { scope: string[]; lineitems?: string; lineitem?: string } | null;
+  nrps: { contextMembershipsUrl: string; serviceVersions: string[] } | null;
+}
+
+/** Reads contexts with their registration (usable from jobs with no live launch). */
+export interface ServiceContextRepo {
+  get(contextId: string): Promise<ServiceContext | undefined>;
+}
+
+// ─── Roster ─────────────────────────────────────────────────────────────────────────────────────
+
+/** A roster sync's bookkeeping. */
+export interface RosterSyncState {
+  contextId: string;
+  scope: string;
+  differencesUrl: string | null;
+  memberCount: number;
+  syncedAt: number;
+}
+
+/** Roster storage. */
+export interface RosterRepo {
+  state(contextId: string, scope: string): Promise<RosterSyncState | undefined>;
+  /** Full sync: upserts members, marks everyone not listed inactive, records the state. */
+  replace(contextId: string, scope: string, members: RosterMember[], differencesUrl: string | null, now: number): Promise<void>;
+  /** Incremental sync: upserts only the listed members (statuses as given), records the state. */
+  applyDifferences(contextId: string, scope: string, members: RosterMember[], differencesUrl: string | null, now: number): Promise<void>;
+  list(contextId: string, scope: string): Promise<RosterMember[]>;
+  /** Contexts whose roster is older than `olderThan` (for the schedule). */
+  stale(olderThan: number, limit: number): Promise<string[]>;
+}

@@ -1,0 +1,154 @@
+import type { Kysely } from 'kysely';
+import { defaultPolicy } from '../services/gradePolicy.js';
+import type { GradeActivity, GradeLineItemRepo, GradePolicy, ManagedLineItem, ServiceContext, ServiceContextRepo, Vendor } from '../services/servicePorts.js';
+import type { Database } from './schema.js';
+
+/** A context's grade policy, or the default when the instructor never chose one. */
+export async function readPolicy(db: Kysely<Database>, contextId: string): Promise<GradePolicy> {
+  const r = await db.selectFrom('grade_policies').selectAll().where('context_id', '=', contextId).executeTakeFirst();
+  if (!r) return defaultPolicy(contextId);
+  return {
+    contextId,
+    policy: r.policy as GradePolicy['policy'],
+    calculation: r.calculation_json ? (JSON.parse(r.calculation_json) as GradePolicy['calculation']) : null,
+    perObjective: r.per_objective === 1,
+    perActivity: r.per_activity === 1,
+    scoreMaximum: Number(r.score_maximum),
+  };
+}
+
+const toItem = (r: Database['grade_line_items']): ManagedLineItem => ({
+  contextId: r.context_id,
+  itemKey: r.item_key,
+  label: r.label,
+  scoreMaximum: Number(r.score_maximum),
+  resourceId: r.resource_id,
+  tag: r.tag,
+  url: r.line_item_url,
+});
+
+/** Our line items, activities and grade policy per context. */
+export function gradebookRepo(db: Kysely<Database>): GradeLineItemRepo {
+  return {
+    get: async (contextId, itemKey) => {
+      const r = await db
+        .selectFrom('grade_line_items')
+        .selectAll()
+        .where('context_id', '=', contextId)
+        .where('item_key', '=', itemKey)
+        .executeTakeFirst();
+      return r ? toItem(r) : undefined;
+    },
+    definition: async (contextId, itemKey, scoreMaximum) => {
+      const [kind, id = ''] = itemKey.split(/:(.*)/s) as [string, string | undefined];
+      let label = itemKey;
+      if (kind === 'objective') {
+        const o = await db.selectFrom('objectives').select('title').where('id', '=', id).executeTakeFirst();
+        label = o?.title ?? `Objective ${id}`;
+      } else if (kind === 'activity') {
+        const a = await db
+          .selectFrom('grade_activities')
+          .select('title')
+          .where('context_id', '=', contextId)
+          .where('activity_id', '=', id)
+          .executeTakeFirst();
+        label = a?.title ?? `Activity ${id}`;
+      }
+      return { contextId, itemKey, label, scoreMaximum, resourceId: `masterly:${itemKey}`, tag: `masterly-${kind}` };
+    },
+    claimCreation: async (def, now, until) => {
+      const inserted = await db
+        .insertInto('grade_line_items')
+        .values({
+          context_id: def.contextId,
+          item_key: def.itemKey,
+          label: def.label,
+          score_maximum: def.scoreMaximum,
+          resource_id: def.resourceId,
+          tag: def.tag,
+          line_item_url: null,
+          claimed_until: until,
+          updated_at: now,
+        })
+        .onConflict((oc) => oc.columns(['context_id', 'item_key']).doNothing())
+        .returning('item_key')
+        .executeTakeFirst();
+      if (inserted) return true;
+      const res = await db
+        .updateTable('grade_line_items')
+        .set({ claimed_until: until, label: def.label, score_maximum: def.scoreMaximum, updated_at: now })
+        .where('context_id', '=', def.contextId)
+        .where('item_key', '=', def.itemKey)
+        .where('line_item_url', 'is', null)
+        .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
+        .executeTakeFirst();
+      return Number(res.numUpdatedRows) > 0;
+    },
+    setUrl: async (contextId, itemKey, url, now) => {
+      await db
+        .updateTable('grade_line_items')
+        .set({ line_item_url: url, claimed_until: null, updated_at: now })
+        .where('context_id', '=', contextId)
+        .where('item_key', '=', itemKey)
+        .execute();
+    },
+    forget: async (contextId, itemKey, now) => {
+      await db
+        .updateTable('grade_line_items')
+        .set({ line_item_url: null, claimed_until: null, updated_at: now })
+        .where('context_id', '=', contextId)
+        .where('item_key', '=', itemKey)
+        .execute();
+    },
+    saveActivity: async (contextId, a: GradeActivity, now) => {
+      await db
+        .insertInto('grade_activities')
+        .values({ context_id: contextId, activity_id: a.activityId, title: a.title, objective_ids_json: JSON.stringify(a.objectiveIds), created_at: now })
+        .onConflict((oc) => oc.columns(['context_id', 'activity_id']).doUpdateSet({ title: a.title, objective_ids_json: JSON.stringify(a.objectiveIds) }))
+        .execute();
+    },
+    listActivities: async (contextId) =>
+      (await db.selectFrom('grade_activities').selectAll().where('context_id', '=', contextId).orderBy('created_at').execute()).map((r) => ({
+        activityId: r.activity_id,
+        title: r.title,
+        objectiveIds: JSON.parse(r.objective_ids_json) as string[],
+      })),
+    savePolicy: async (p, now) => {
+      const row = {
+        policy: p.policy,
+        calculation_json: p.calculation ? JSON.stringify(p.calculation) : null,
+        per_objective: p.perObjective ? 1 : 0,
+        per_activity: p.perActivity ? 1 : 0,
+        score_maximum: p.scoreMaximum,
+        updated_at: now,
+      };
+      await db
+        .insertInto('grade_policies')
+        .values({ context_id: p.contextId, ...row })
+        .onConflict((oc) => oc.column('context_id').doUpdateSet(row))
+        .execute();
+    },
+    getPolicy: (contextId) => readPolicy(db, contextId),
+  };
+}
+
+/** Contexts with their registration and last-launch service endpoints (no live launch needed). */
+export function serviceContextRepo(db: Kysely<Database>): ServiceContextRepo {
+  return {
+    get: async (contextId): Promise<ServiceContext | undefined> => {
+      const r = await db
+        .selectFrom('contexts as c')
+        .innerJoin('platforms as p', 'p.id', 'c.platform_id')
+        .select(['c.id', 'c.ags_json', 'c.nrps_json', 'p.id as platform_id', 'p.issuer', 'p.client_id', 'p.token_url', 'p.vendor'])
+        .where('c.id', '=', contextId)
+        .executeTakeFirst();
+      if (!r) return undefined;
+      return {
+        contextId: r.id,
+        target: { platformId: r.platform_id, issuer: r.issuer, clientId: r.client_id, tokenUrl: r.token_url, vendor: r.vendor as Vendor },
+        ags: r.ags_json ? (JSON.parse(r.ags_json) as ServiceContext['ags']) : null,
+        nrps: r.nrps_json ? (JSON.parse(r.nrps_json) as ServiceContext['nrps']) : null,
+      };
+    },
+  };
+}

@@ -1,0 +1,317 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type {
+  GradeActivity,
+  GradeOutboxRepo,
+  GradeTx,
+  LedgerEntry,
+  MasteryChange,
+  ObjectiveStanding,
+  OutboxEntry,
+  WantedScore,
+} from '../services/servicePorts.js';
+import type { Dialect } from './db.js';
+import { readPolicy } from './gradebookRepo.js';
+import type { Database } from './schema.js';
+
+/** How many P(mastery) values a standing keeps for Canvas-parity roll-ups. */
+const HISTORY = 50;
+
+type Row = Database['grade_outbox'];
+type Selected = Omit<Row, 'id'> & { id: number; user_sub: string };
+
+const toEntry = (r: Selected): OutboxEntry => ({
+  id: Number(r.id),
+  contextId: r.context_id,
+  userId: r.user_id,
+  userSub: r.user_sub,
+  itemKey: r.item_key,
+  version: Number(r.version),
+  attempts: Number(r.attempts),
+  score: {
+    itemKey: r.item_key,
+    scoreGiven: Number(r.score_given),
+    scoreMaximum: Number(r.score_maximum),
+    activityProgress: r.activity_progress as WantedScore['activityProgress'],
+    gradingProgress: r.grading_progress as WantedScore['gradingProgress'],
+    comment: r.comment,
+    eventAt: Number(r.event_at),
+  },
+});
+
+/** Gradebook writes bound to one transaction (the engine's). */
+function gradeTx(db: Kysely<Database>): GradeTx {
+  return {
+    saveStanding: async (c: MasteryChange) => {
+      const prev = await db
+        .selectFrom('grade_objective_states')
+        .select(['history_json', 'occurred_at'])
+        .where('context_id', '=', c.contextId)
+        .where('user_id', '=', c.userId)
+        .where('objective_id', '=', c.objectiveId)
+        .executeTakeFirst();
+      const history = prev ? (JSON.parse(prev.history_json) as number[]) : [];
+      history.push(c.pAfter);
+      const row = {
+        context_id: c.contextId,
+        user_id: c.userId,
+        objective_id: c.objectiveId,
+        p: c.pAfter,
+        state: c.stateAfter,
+        history_json: JSON.stringify(history.slice(-HISTORY)),
+        occurred_at: Math.max(c.occurredAt, prev ? Number(prev.occurred_at) : 0),
+      };
+      await db
+        .insertInto('grade_objective_states')
+        .values(row)
+        .onConflict((oc) =>
+          oc.columns(['context_id', 'user_id', 'objective_id']).doUpdateSet({
+            p: row.p,
+            state: row.state,
+            history_json: row.history_json,
+            occurred_at: row.occurred_at,
+          }),
+        )
+        .execute();
+    },
+    policy: (contextId) => readPolicy(db, contextId),
+    activitiesWith: async (contextId, objectiveId): Promise<GradeActivity[]> => {
+      const rows = await db.selectFrom('grade_activities').selectAll().where('context_id', '=', contextId).execute();
+      return rows
+        .map((r) => ({ activityId: r.activity_id, title: r.title, objectiveIds: JSON.parse(r.objective_ids_json) as string[] }))
+        .filter((a) => a.objectiveIds.includes(objectiveId));
+    },
+    standings: async (contextId, userId, objectiveIds): Promise<ObjectiveStanding[]> => {
+      if (!objectiveIds.length) return [];
+      const rows = await db
+        .selectFrom('grade_objective_states as s')
+        .leftJoin('objectives as o', 'o.id', 's.objective_id')
+        .select(['s.objective_id', 's.p', 's.state', 's.history_json', 's.occurred_at', 'o.title'])
+        .where('s.context_id', '=', contextId)
+        .where('s.user_id', '=', userId)
+        .where('s.objective_id', 'in', [...objectiveIds])
+        .execute();
+      return rows.map((r) => ({
+        objectiveId: r.objective_id,
+        title: r.title ?? r.objective_id,
+        p: Number(r.p),
+        state: r.state,
+        history: JSON.parse(r.history_json) as number[],
+        occurredAt: Number(r.occurred_at),
+      }));
+    },
+    want: async (contextId, userId, s, now) => {
+      const prev = await db
+        .selectFrom('grade_outbox')
+        .select(['score_given', 'score_maximum', 'comment', 'activity_progress', 'status'])
+        .where('context_id', '=', contextId)
+        .where('user_id', '=', userId)
+        .where('item_key', '=', s.itemKey)
+        .executeTakeFirst();
+      if (
+        prev &&
+        prev.status !== 'failed' &&
+        Number(prev.score_given) === s.scoreGiven &&
+        Number(prev.score_maximum) === s.scoreMaximum &&
+        prev.comment === s.comment &&
+        prev.activity_progress === s.activityProgress
+      ) {
+        return 'unchanged';
+      }
+      await db
+        .insertInto('grade_outbox')
+        .values({
+          context_id: contextId,
+          user_id: userId,
+          item_key: s.itemKey,
+          score_given: s.scoreGiven,
+          score_maximum: s.scoreMaximum,
+          activity_progress: s.activityProgress,
+          grading_progress: s.gradingProgress,
+          comment: s.comment,
+          event_at: s.eventAt,
+          version: 1,
+          status: 'pending',
+          attempts: 0,
+          next_attempt_at: now,
+          created_at: now,
+          updated_at: now,
+        })
+        .onConflict((oc) =>
+          oc.columns(['context_id', 'user_id', 'item_key']).doUpdateSet({
+            score_given: (eb) => eb.ref('excluded.score_given'),
+            score_maximum: (eb) => eb.ref('excluded.score_maximum'),
+            activity_progress: (eb) => eb.ref('excluded.activity_progress'),
+            grading_progress: (eb) => eb.ref('excluded.grading_progress'),
+            comment: (eb) => eb.ref('excluded.comment'),
+            // The AGS timestamp of a row never goes back: the LMS keeps the newest, Canvas refuses older ones.
+            event_at: sql<number>`CASE WHEN grade_outbox.event_at > excluded.event_at THEN grade_outbox.event_at ELSE excluded.event_at END`,
+            version: sql<number>`grade_outbox.version + 1`,
+            status: 'pending',
+            attempts: 0,
+            next_attempt_at: now,
+            failure_reason: null,
+            last_error: null,
+            updated_at: now,
+          }),
+        )
+        .execute();
+      return 'queued';
+    },
+  };
+}
+
+const selectEntries = (db: Kysely<Database>) =>
+  db
+    .selectFrom('grade_outbox as g')
+    .innerJoin('users as u', 'u.id', 'g.user_id')
+    .selectAll('g')
+    .select('u.sub as user_sub');
+
+/** The grade outbox on PostgreSQL (SKIP LOCKED leasing, shared by several workers) or SQLite (one worker). */
+export function outboxRepo(db: Kysely<Database>, dialect: Dialect): GradeOutboxRepo {
+  return {
+    inTx: (trx) => gradeTx(trx as Transaction<Database>),
+
+    claim: async (owner, now, limit, leaseMs) => {
+      const ids = await db.transaction().execute(async (tx) => {
+        let q = tx
+          .selectFrom('grade_outbox')
+          .select('id')
+          .where('status', '=', 'pending')
+          .where('next_attempt_at', '<=', now)
+          .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
+          .orderBy('next_attempt_at')
+          .orderBy('id')
+          .limit(limit);
+        if (dialect === 'postgres') q = q.forUpdate().skipLocked();
+        const rows = await q.execute();
+        const idList = rows.map((r) => Number(r.id));
+        if (!idList.length) return [];
+        await tx
+          .updateTable('grade_outbox')
+          .set({ lease_owner: owner, lease_until: now + leaseMs })
+          .where('id', 'in', idList)
+          .execute();
+        return idList;
+      });
+      if (!ids.length) return [];
+      const rows = await selectEntries(db).where('g.id', 'in', ids).where('g.lease_owner', '=', owner).execute();
+      return rows.map((r) => toEntry(r as Selected)).sort((a, b) => a.id - b.id);
+    },
+
+    markSent: async (e, owner, now) => {
+      await db.updateTable('grade_outbox').set({
+          status: sql<string>`CASE WHEN version = ${e.version} THEN 'sent' ELSE 'pending' END`,
+          next_attempt_at: now,
+          attempts: sql<number>`CASE WHEN version = ${e.version} THEN attempts ELSE 0 END`,
+          lease_owner: null,
+          lease_until: null,
+          failure_reason: null,
+          last_error: null,
+          sent_version: e.version,
+          sent_score: e.score.scoreGiven,
+          sent_event_at: e.score.eventAt,
+          sent_at: now,
+          updated_at: now,
+        })
+        .where('id', '=', e.id)
+        .where('lease_owner', '=', owner)
+        .execute();
+    },
+
+    markRetry: async (e, owner, now, nextAttemptAt, error, countAttempt) => {
+      await db.updateTable('grade_outbox').set({
+          // A newer version arriving meanwhile resets attempts, so keep its own count (0) in that case.
+          attempts: countAttempt ? sql<number>`CASE WHEN version = ${e.version} THEN attempts + 1 ELSE attempts END` : sql<number>`attempts`,
+          next_attempt_at: sql<number>`CASE WHEN version = ${e.version} THEN ${nextAttemptAt} ELSE ${Math.min(nextAttemptAt, now)} END`,
+          lease_owner: null,
+          lease_until: null,
+          last_error: error,
+          updated_at: now,
+        })
+        .where('id', '=', e.id)
+        .where('lease_owner', '=', owner)
+        .execute();
+    },
+
+    markFailed: async (e, owner, now, reason, error) => {
+      await db.updateTable('grade_outbox').set({
+          status: sql<string>`CASE WHEN version = ${e.version} THEN 'failed' ELSE 'pending' END`,
+          failure_reason: sql<string | null>`CASE WHEN version = ${e.version} THEN ${reason} ELSE NULL END`,
+          last_error: error,
+          attempts: sql<number>`CASE WHEN version = ${e.version} THEN attempts + 1 ELSE attempts END`,
+          next_attempt_at: now,
+          lease_owner: null,
+          lease_until: null,
+          updated_at: now,
+        })
+        .where('id', '=', e.id)
+        .where('lease_owner', '=', owner)
+        .execute();
+    },
+
+    ledger: async (contextId) => {
+      const rows = await db
+        .selectFrom('grade_outbox as g')
+        .innerJoin('users as u', 'u.id', 'g.user_id')
+        .leftJoin('grade_line_items as li', (j) => j.onRef('li.context_id', '=', 'g.context_id').onRef('li.item_key', '=', 'g.item_key'))
+        .select([
+          'g.id',
+          'g.user_id',
+          'u.name',
+          'u.sub',
+          'g.item_key',
+          'li.label',
+          'g.status',
+          'g.score_given',
+          'g.score_maximum',
+          'g.sent_score',
+          'g.sent_at',
+          'g.attempts',
+          'g.failure_reason',
+          'g.last_error',
+        ])
+        .where('g.context_id', '=', contextId)
+        .orderBy('u.name')
+        .orderBy('u.sub')
+        .orderBy('g.item_key')
+        .execute();
+      return rows.map(
+        (r): LedgerEntry => ({
+          id: Number(r.id),
+          userId: r.user_id,
+          userName: r.name,
+          userSub: r.sub,
+          itemKey: r.item_key,
+          itemLabel: r.label ?? r.item_key,
+          status: r.status as LedgerEntry['status'],
+          wantedScore: Number(r.score_given),
+          scoreMaximum: Number(r.score_maximum),
+          sentScore: r.sent_score === null ? null : Number(r.sent_score),
+          sentAt: r.sent_at === null ? null : Number(r.sent_at),
+          attempts: Number(r.attempts),
+          failureReason: r.failure_reason,
+          lastError: r.last_error,
+        }),
+      );
+    },
+
+    resend: async (contextId, now, ids) => {
+      let q = db
+        .updateTable('grade_outbox')
+        .set({ status: 'pending', attempts: 0, next_attempt_at: now, failure_reason: null, updated_at: now })
+        .where('context_id', '=', contextId);
+      q = ids ? q.where('id', 'in', ids.length ? [...ids] : [-1]) : q.where('status', '=', 'failed');
+      const res = await q.executeTakeFirst();
+      return Number(res.numUpdatedRows);
+    },
+
+    counts: async (contextId) => {
+      let q = db.selectFrom('grade_outbox').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status');
+      if (contextId) q = q.where('context_id', '=', contextId);
+      const out = { pending: 0, sent: 0, failed: 0 };
+      for (const r of await q.execute()) out[r.status as keyof typeof out] = Number(r.n);
+      return out;
+    },
+  };
+}
