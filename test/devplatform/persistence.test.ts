@@ -1,0 +1,45 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { startDevPlatform } from '../../src/devplatform/index.js';
+
+describe('devplatform persistence', () => {
+  it('keeps its client id, deployment, key and roster across restarts', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'devplatform-'));
+    const dbUrl = `sqlite:${path.join(dir, 'devplatform.db')}`;
+    try {
+      const first = await startDevPlatform({ toolUrl: 'http://localhost:3000', dbUrl });
+      const jwks1 = await (await fetch(`${first.url}/.well-known/jwks.json`)).json();
+      await first.seedMembers(3);
+      const snapshot = { clientId: first.clientId, deploymentId: first.deploymentId, users: first.users.map((u) => u.id) };
+      await first.close();
+
+      const second = await startDevPlatform({ toolUrl: 'http://localhost:3000', dbUrl, mode: 'moodle' });
+      try {
+        expect({ clientId: second.clientId, deploymentId: second.deploymentId, users: second.users.map((u) => u.id) }).toEqual(snapshot);
+        expect(await (await fetch(`${second.url}/.well-known/jwks.json`)).json()).toEqual(jwks1);
+        expect(second.registration().vendor).toBe('moodle');
+      } finally {
+        await second.close();
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('runs several independent emulators in one process', async () => {
+    const a = await startDevPlatform({ toolUrl: 'http://localhost:3000' });
+    const b = await startDevPlatform({ toolUrl: 'http://localhost:3000', mode: 'canvas' });
+    try {
+      expect(a.clientId).not.toBe(b.clientId);
+      a.faults.set({ status: 503 });
+      expect(b.faults.active).toEqual({});
+      expect(a.mode).toBe('generic');
+      expect(b.mode).toBe('canvas');
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});
