@@ -24,6 +24,8 @@ export interface OpenDbOptions {
 export interface Db {
   kysely: Kysely<Database>;
   dialect: Dialect;
+  /** PostgreSQL schema in use when not `public` (migrations keep their bookkeeping tables there). */
+  pgSchema?: string;
   close(): Promise<void>;
 }
 
@@ -57,7 +59,7 @@ export async function openDb(opts: OpenDbOptions): Promise<Db> {
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
     });
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) });
-    return { kysely, dialect: 'postgres', close: () => kysely.destroy() };
+    return { kysely, dialect: 'postgres', ...(schema ? { pgSchema: schema } : {}), close: () => kysely.destroy() };
   }
   const file = opts.url.replace(/^sqlite:/, '') || ':memory:';
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -75,6 +77,8 @@ export async function migrate(db: Db): Promise<void> {
   const migrator = new Migrator({
     db: db.kysely,
     provider: { getMigrations: async () => migrations },
+    // Kysely looks for its bookkeeping tables in every schema; name ours, or a parallel test's schema hides them.
+    ...(db.pgSchema ? { migrationTableSchema: db.pgSchema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
