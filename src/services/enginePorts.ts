@@ -6,6 +6,11 @@
 import type { BktParams, ObjectiveResponseKind } from '../domain/bkt.js';
 import type { CalculationMethod } from '../domain/aggregation.js';
 import type { ContentKind, Item } from '../domain/items.js';
+import type { ItemStats } from '../domain/elo.js';
+import type { Explanation } from '../domain/explain.js';
+import type { EngineEvent, EngineState, ObjectiveProgress } from '../domain/projection.js';
+import type { Accommodations } from '../domain/release.js';
+import type { ObjectiveState } from '../domain/mastery.js';
 
 /** Item kinds as written in a `masterly-course/1` file. */
 export type CourseItemKind = 'mc_single' | 'mc_multi' | 'numeric' | 'short';
@@ -134,3 +139,113 @@ export interface CourseRepo {
 export interface IdGenerator {
   newId(): string;
 }
+
+// ---------------------------------------------------------------- learner model storage
+
+/** One learner's slice of the projection in one context (the domain's StudentState, serialisable). */
+export interface LearnerProjection {
+  ability: number;
+  overrides: string[];
+  recentItems: string[];
+  /** Events applied to it so far. */
+  events: number;
+  objectives: ObjectiveProgress[];
+}
+
+/** Event types of the log (the domain's EngineEvent types). */
+export type LoggedEventType = EngineEvent['type'];
+
+/** One row of the append-only event log. */
+export interface LoggedEvent {
+  /** Append order (autoincrement); replay follows it. */
+  logId: number;
+  /** Idempotency key: the attempt id for responses. */
+  attemptId: string;
+  contextId: string;
+  userId: string;
+  objectiveId: string;
+  type: LoggedEventType;
+  itemId: string | null;
+  correct: boolean | null;
+  /** What the student submitted (JSON), for audits. */
+  answer: unknown;
+  phase: string | null;
+  occurredAt: number;
+  /** What the submission returned the first time (a double submit returns it again). */
+  outcome: unknown;
+}
+
+/** A new event to append (the log assigns `logId`). */
+export type NewLoggedEvent = Omit<LoggedEvent, 'logId'>;
+
+/** Item statistics with the item they belong to. */
+export interface StoredItemStats extends ItemStats {
+  itemId: string;
+  flags: string[];
+}
+
+/**
+ * The transaction handle of one submission: repositories bound to the same database transaction.
+ * `afterMasteryChange` receives it so another store (the grade outbox) can write in the same transaction
+ * (src/store/learnerRepo.ts `kyselyOfEngineTx` gives the store side its Kysely transaction).
+ */
+export interface EngineTx {
+  findEvent(attemptId: string): Promise<LoggedEvent | undefined>;
+  /** Reads the learner's projection and locks it until commit (creates an empty one when missing). */
+  lockLearner(contextId: string, userId: string, at: number): Promise<LearnerProjection>;
+  /** Reads and locks item statistics (missing items are absent from the map). */
+  lockItemStats(itemIds: readonly string[]): Promise<Map<string, ItemStats>>;
+  appendEvent(event: NewLoggedEvent): Promise<number>;
+  saveLearner(contextId: string, userId: string, learner: Omit<LearnerProjection, 'objectives'>, at: number): Promise<void>;
+  saveProgress(contextId: string, userId: string, progress: readonly ObjectiveProgress[], at: number): Promise<void>;
+  saveItemStats(itemId: string, stats: ItemStats, flags: readonly string[], at: number): Promise<void>;
+  addExplanations(contextId: string, explanations: readonly Explanation[]): Promise<void>;
+}
+
+/** Storage of the event log and the learner projection. */
+export interface LearnerStore {
+  /** Runs `fn` in one database transaction (commit on success, rollback on throw). */
+  inTransaction<T>(fn: (tx: EngineTx) => Promise<T>): Promise<T>;
+  loadLearner(contextId: string, userId: string): Promise<LearnerProjection | undefined>;
+  /** Statistics of every item of the context that has some. */
+  itemStats(contextId: string): Promise<Map<string, StoredItemStats>>;
+  /** A learner's explanations, newest first. */
+  listExplanations(contextId: string, userId: string, opts?: { objectiveId?: string; limit?: number }): Promise<Explanation[]>;
+  /** Accommodations of the context's learners, by user id. */
+  accommodations(contextId: string): Promise<Record<string, Accommodations>>;
+  /** A page of the log in append order (keyset on logId), for replay. */
+  eventsAfter(contextId: string, afterLogId: number, limit: number): Promise<LoggedEvent[]>;
+  /** Contexts that have events (for a recompute of everything). */
+  contextsWithEvents(): Promise<string[]>;
+  /** Replaces a context's whole projection (learners, progress, explanations, item statistics) in one transaction. */
+  replaceProjection(contextId: string, state: EngineState, itemIds: readonly string[], flagsOf: (s: ItemStats) => string[], at: number): Promise<void>;
+}
+
+/**
+ * A learner's objective changed state or P(mastery), as passed to `afterMasteryChange` — called INSIDE the
+ * submission's transaction (with its EngineTx), once per changed objective, in prerequisite order, so the grade
+ * outbox can enqueue atomically with the response. Unlocks of dependents (locked → available) count as changes.
+ */
+export interface MasteryChange {
+  /** contexts.id row id (not the LMS's context_id). */
+  contextId: string;
+  /** users.id row id. */
+  userId: string;
+  objectiveId: string;
+  /** The objective's key in the course file (stable across re-imports), e.g. for line item tags. */
+  objectiveKey: string;
+  pBefore: number;
+  pAfter: number;
+  stateBefore: ObjectiveState;
+  stateAfter: ObjectiveState;
+  /** The reported grade after the change (points out of `gradeMaximum`; never below a locked grade), or null. */
+  grade: number | null;
+  gradeMaximum: number;
+  /** The attempt that caused it (idempotency key for the outbox). */
+  attemptId: string;
+  /** Epoch ms of the response. */
+  occurredAt: number;
+}
+
+/** Hook called inside the submission transaction for every mastery change (see {@link MasteryChange}). */
+export type AfterMasteryChange = (trx: EngineTx, change: MasteryChange) => Promise<void>;

@@ -5,6 +5,9 @@ import { validateObjectives } from '../domain/objectives.js';
 import type { Clock } from './ports.js';
 import type { CourseItemKind, CoursePlan, CourseRepo, ImportSummary, ItemPayload } from './enginePorts.js';
 
+/** Authored item difficulty that counts as average (Elo-style rating in the course file). */
+export const ELO_AVERAGE = 1500;
+
 /** The course file format this importer reads. */
 export const COURSE_FORMAT = 'masterly-course/1';
 
@@ -13,7 +16,7 @@ const text = (max: number) => z.string().trim().min(1).max(max);
 
 const Choice = z.object({ key, text: text(2000) });
 const Feedback = z.object({ correct: z.string().max(4000), incorrect: z.string().max(4000) });
-const ItemBase = { key, objective: key, prompt: text(8000), feedback: Feedback, hint: z.string().max(4000).optional(), difficulty: z.number().min(-5).max(5).optional() };
+const ItemBase = { key, objective: key, prompt: text(8000), feedback: Feedback, hint: z.string().max(4000).optional(), difficulty: z.number().min(0).max(3000).optional() };
 
 const CourseItem = z.discriminatedUnion('kind', [
   z.object({ ...ItemBase, kind: z.literal('mc_single'), choices: z.array(Choice).min(2).max(10), answer: z.array(key).length(1) }),
@@ -139,7 +142,8 @@ export function planCourseImport(contextId: string, input: unknown): CoursePlan 
       kind: it.kind,
       prompt: it.prompt,
       payload: payloadOf(it),
-      difficulty: it.difficulty ?? 0,
+      // The file rates items like chess players (1500 = average); the engine's Elo scale centres on 0.
+      difficulty: (it.difficulty ?? ELO_AVERAGE) - ELO_AVERAGE,
     })),
     content: file.content.map((c) => ({ key: c.key, objectiveKey: c.objective, kind: c.kind, title: c.title, body: c.body })),
   };

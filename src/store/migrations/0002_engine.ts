@@ -14,7 +14,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('context_id', 'text', (c) => c.primaryKey().references('contexts.id').onDelete('cascade'))
     .addColumn('title', 'text', (c) => c.notNull())
     .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
-    .addColumn('mastery_threshold', 'real', (c) => c.notNull().defaultTo(0.95))
+    .addColumn('mastery_threshold', 'double precision', (c) => c.notNull().defaultTo(0.95))
     .addColumn('aggregation_method', 'text', (c) => c.notNull().defaultTo('decaying_average'))
     .addColumn('aggregation_weight', 'integer', (c) => c.notNull().defaultTo(65))
     .addColumn('aggregation_n', 'integer', (c) => c.notNull().defaultTo(5))
@@ -32,11 +32,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
     .addColumn('position', 'integer', (c) => c.notNull())
     .addColumn('response_kind', 'text', (c) => c.notNull().defaultTo('open'))
-    .addColumn('bkt_prior', 'real', (c) => c.notNull())
-    .addColumn('bkt_learn', 'real', (c) => c.notNull())
-    .addColumn('bkt_guess', 'real', (c) => c.notNull())
-    .addColumn('bkt_slip', 'real', (c) => c.notNull())
-    .addColumn('bkt_forget', 'real', (c) => c.notNull().defaultTo(0))
+    .addColumn('bkt_prior', 'double precision', (c) => c.notNull())
+    .addColumn('bkt_learn', 'double precision', (c) => c.notNull())
+    .addColumn('bkt_guess', 'double precision', (c) => c.notNull())
+    .addColumn('bkt_slip', 'double precision', (c) => c.notNull())
+    .addColumn('bkt_forget', 'double precision', (c) => c.notNull().defaultTo(0))
     .addColumn('bkt_fitted', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('bkt_fitted_at', 'bigint')
     .addColumn('release_at', 'bigint')
@@ -111,30 +111,47 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addColumn('objective_id', 'text', (c) => c.notNull().references('objectives.id').onDelete('cascade'))
     .addColumn('context_id', 'text', (c) => c.notNull().references('contexts.id').onDelete('cascade'))
-    .addColumn('p', 'real', (c) => c.notNull())
+    .addColumn('p', 'double precision', (c) => c.notNull())
     .addColumn('state', 'text', (c) => c.notNull())
     .addColumn('responses', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('correct', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('cycle', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('cycles', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('stuck', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('last_check_item_ids', 'text', (c) => c.notNull().defaultTo('[]'))
-    .addColumn('locked_grade', 'real')
-    // The domain's full projection state (JSON), so replay and incremental updates share one shape.
+    .addColumn('locked_grade', 'double precision')
+    // The domain's full ObjectiveProgress (JSON), so replay and incremental updates share one shape;
+    // the columns above are copies for queries (instructor views, the grade outbox).
     .addColumn('data', 'text', (c) => c.notNull())
-    .addColumn('last_event_id', 'bigint', (c) => c.notNull().defaultTo(0))
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('learner_objectives_pk', ['user_id', 'objective_id'])
     .execute();
   await db.schema.createIndex('learner_objectives_context_idx').on('learner_objectives').columns(['context_id', 'user_id']).execute();
   await db.schema.createIndex('learner_objectives_state_idx').on('learner_objectives').columns(['context_id', 'state']).execute();
 
+  // Per learner × context part of the projection: Elo ability, instructor overrides, recently seen items.
+  // Its row is also the lock that serialises one learner's submissions (SELECT … FOR UPDATE on PostgreSQL).
+  await db.schema
+    .createTable('learners')
+    .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+    .addColumn('context_id', 'text', (c) => c.notNull().references('contexts.id').onDelete('cascade'))
+    .addColumn('ability', 'double precision', (c) => c.notNull().defaultTo(0))
+    .addColumn('overrides', 'text', (c) => c.notNull().defaultTo('[]'))
+    .addColumn('recent_items', 'text', (c) => c.notNull().defaultTo('[]'))
+    .addColumn('events', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('updated_at', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('learners_pk', ['user_id', 'context_id'])
+    .execute();
+  await db.schema.createIndex('learners_context_idx').on('learners').column('context_id').execute();
+
   let explanations = db.schema.createTable('explanations');
   explanations = autoId(db, explanations)
     .addColumn('context_id', 'text', (c) => c.notNull().references('contexts.id').onDelete('cascade'))
     .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addColumn('objective_id', 'text', (c) => c.notNull().references('objectives.id').onDelete('cascade'))
-    .addColumn('event_id', 'bigint')
+    .addColumn('event_id', 'text')
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('rule', 'text', (c) => c.notNull())
+    .addColumn('from_state', 'text')
+    .addColumn('to_state', 'text')
     .addColumn('evidence', 'text', (c) => c.notNull())
     .addColumn('message', 'text', (c) => c.notNull())
     .addColumn('at', 'bigint', (c) => c.notNull());
@@ -145,10 +162,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('accommodations')
     .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addColumn('context_id', 'text', (c) => c.notNull().references('contexts.id').onDelete('cascade'))
-    .addColumn('threshold_offset', 'real', (c) => c.notNull().defaultTo(0))
+    .addColumn('threshold_offset', 'double precision', (c) => c.notNull().defaultTo(0))
     .addColumn('extra_cycles', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('extra_opportunities', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('time_multiplier', 'real', (c) => c.notNull().defaultTo(1))
+    .addColumn('time_multiplier', 'double precision', (c) => c.notNull().defaultTo(1))
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('accommodations_pk', ['user_id', 'context_id'])
     .execute();
@@ -156,8 +173,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('item_stats')
     .addColumn('item_id', 'text', (c) => c.primaryKey().references('items.id').onDelete('cascade'))
-    .addColumn('difficulty', 'real', (c) => c.notNull())
-    .addColumn('initial_difficulty', 'real', (c) => c.notNull())
+    .addColumn('difficulty', 'double precision', (c) => c.notNull())
+    .addColumn('initial_difficulty', 'double precision', (c) => c.notNull())
     .addColumn('n', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('correct', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('mastered_n', 'integer', (c) => c.notNull().defaultTo(0))
@@ -175,6 +192,7 @@ export async function down(db: Kysely<any>): Promise<void> {
     'accommodations',
     'explanations',
     'learner_objectives',
+    'learners',
     'responses',
     'content',
     'items',

@@ -97,12 +97,24 @@ export interface LearnerObjectivesTable {
   p: number;
   state: string;
   responses: Generated<number>;
-  correct: Generated<number>;
-  cycle: Generated<number>;
+  cycles: Generated<number>;
+  stuck: Generated<number>;
   last_check_item_ids: Generated<string>;
   locked_grade: number | null;
+  /** The domain's ObjectiveProgress as JSON. */
   data: string;
-  last_event_id: Generated<number>;
+  updated_at: number;
+}
+
+/** learners: the per learner × context part of the projection (Elo ability, overrides, recent items); also the submit lock. */
+export interface LearnersTable {
+  user_id: string;
+  context_id: string;
+  ability: Generated<number>;
+  overrides: Generated<string>;
+  recent_items: Generated<string>;
+  /** Events applied to this learner's projection. */
+  events: Generated<number>;
   updated_at: number;
 }
 
@@ -112,9 +124,12 @@ export interface ExplanationsTable {
   context_id: string;
   user_id: string;
   objective_id: string;
-  event_id: number | null;
+  /** attempt_id of the event that caused it. */
+  event_id: string | null;
   kind: string;
   rule: string;
+  from_state: string | null;
+  to_state: string | null;
   evidence: string;
   message: string;
   at: number;
@@ -156,6 +171,7 @@ export interface EngineTables {
   content: ContentTable;
   responses: ResponsesTable;
   learner_objectives: LearnerObjectivesTable;
+  learners: LearnersTable;
   explanations: ExplanationsTable;
   accommodations: AccommodationsTable;
   item_stats: ItemStatsTable;

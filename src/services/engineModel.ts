@@ -1,0 +1,64 @@
+/**
+ * Shared by the engine use-cases: a context's course compiled into the domain's engine configuration,
+ * and the learner's projection restored from storage. Not a use-case itself.
+ */
+import { compileConfig, type CompiledConfig, type EngineConfig } from '../domain/projection.js';
+import { NotFound } from '../domain/errors.js';
+import type { Objective } from '../domain/objectives.js';
+import type { CourseRepo, CourseSnapshot, LearnerStore, StoredContent, StoredItem, StoredObjective } from './enginePorts.js';
+
+/** Points of a full-score check and the mastery cut, as reported to the gradebook. */
+export const POINTS_POSSIBLE = 4;
+export const MASTERY_POINTS = 3;
+
+/** A context's course, ready for the engine. */
+export interface LoadedCourse {
+  snapshot: CourseSnapshot;
+  objectives: Map<string, StoredObjective>;
+  /** Active items by id (answers included: server side only). */
+  items: Map<string, StoredItem>;
+  /** The engine configuration (replay, incremental updates and selection use the same one). */
+  config: CompiledConfig;
+  /** Content by objective id. */
+  content: Map<string, StoredContent[]>;
+}
+
+/** Builds the engine configuration of a context from storage; throws NotFound when no course was imported. */
+export async function loadCourse(deps: { courses: CourseRepo; learners: LearnerStore }, contextId: string): Promise<LoadedCourse> {
+  const snapshot = await deps.courses.snapshot(contextId);
+  if (!snapshot || snapshot.objectives.length === 0) throw new NotFound('The course content');
+  const ids = snapshot.objectives.map((o) => o.id);
+  const [items, stats, accommodations, contentLists] = await Promise.all([
+    deps.courses.listItems(contextId, ids),
+    deps.learners.itemStats(contextId),
+    deps.learners.accommodations(contextId),
+    Promise.all(ids.map((id) => deps.courses.listContent(id))),
+  ]);
+  const content = new Map(ids.map((id, i) => [id, contentLists[i] ?? []]));
+  const objectives: Objective[] = snapshot.objectives.map((o) => ({ id: o.id, title: o.title, prerequisites: o.prerequisites, responseKind: o.responseKind }));
+  const s = snapshot.settings;
+  const releaseDates: Record<string, number> = {};
+  // A course-wide instructor release is a release date at the epoch: open whatever the prerequisites say.
+  for (const o of snapshot.objectives) if (o.releasedOverride || o.releaseAt !== null) releaseDates[o.id] = o.releasedOverride ? 0 : (o.releaseAt as number);
+  const source: EngineConfig = {
+    objectives,
+    items: items.map((it) => ({ id: it.id, objectiveIds: [it.objectiveId], difficulty: stats.get(it.id)?.initialDifficulty ?? 0 })),
+    params: Object.fromEntries(snapshot.objectives.map((o) => [o.id, o.bkt])),
+    threshold: s.masteryThreshold,
+    releaseDates,
+    accommodations,
+    scoring: {
+      pointsPossible: POINTS_POSSIBLE,
+      calculation: { method: s.aggregation.method, weight: s.aggregation.weight, n: s.aggregation.n, masteryPoints: MASTERY_POINTS },
+    },
+    enrichmentObjectiveIds: ids.filter((id) => (content.get(id) ?? []).some((c) => c.kind === 'enrichment')),
+  };
+  const config = compileConfig(source);
+  return {
+    snapshot,
+    objectives: new Map(snapshot.objectives.map((o) => [o.id, o])),
+    items: new Map(items.map((it) => [it.id, it])),
+    config,
+    content,
+  };
+}

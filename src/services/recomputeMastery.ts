@@ -1,0 +1,60 @@
+import { itemFlags } from '../domain/elo.js';
+import { applyEvent, emptyState, type EngineEvent } from '../domain/projection.js';
+import type { Clock } from './ports.js';
+import type { CourseRepo, LearnerStore, LoggedEvent } from './enginePorts.js';
+import { loadCourse } from './engineModel.js';
+
+/** What recomputeMastery needs. */
+export interface RecomputeMasteryDeps {
+  courses: CourseRepo;
+  learners: LearnerStore;
+  clock: Clock;
+}
+
+/** What a recompute did. */
+export interface RecomputeSummary {
+  contextId: string;
+  events: number;
+  learners: number;
+  explanations: number;
+  millis: number;
+}
+
+const PAGE = 5000;
+
+/** The domain event of a log row (null for rows the domain does not know). */
+export function toEngineEvent(e: LoggedEvent): EngineEvent | null {
+  switch (e.type) {
+    case 'response':
+      return e.itemId === null ? null : { type: 'response', id: e.attemptId, studentId: e.userId, itemId: e.itemId, correct: e.correct === true, at: e.occurredAt };
+    case 'unlock_override':
+    case 'grade_locked':
+    case 'reset':
+      return { type: e.type, id: e.attemptId, studentId: e.userId, objectiveId: e.objectiveId, at: e.occurredAt };
+  }
+}
+
+/**
+ * Rebuilds a context's mastery projection from its event log, deterministically (the log's append order,
+ * the course's current configuration), and replaces the stored projection in one transaction.
+ * The result equals what the incremental updates of submitResponse produced (`npm run recompute`).
+ */
+export async function recomputeMastery(deps: RecomputeMasteryDeps, input: { contextId: string }): Promise<RecomputeSummary> {
+  const started = deps.clock.now().getTime();
+  const course = await loadCourse(deps, input.contextId);
+  const state = emptyState();
+  let events = 0;
+  for (let after = 0; ; ) {
+    const page = await deps.learners.eventsAfter(input.contextId, after, PAGE);
+    for (const row of page) {
+      const e = toEngineEvent(row);
+      if (e) applyEvent(state, e, course.config);
+      events++;
+    }
+    if (page.length < PAGE) break;
+    after = (page[page.length - 1] as LoggedEvent).logId;
+  }
+  const at = deps.clock.now().getTime();
+  await deps.learners.replaceProjection(input.contextId, state, [...course.items.keys()], (s) => itemFlags(s, course.config.elo), at);
+  return { contextId: input.contextId, events, learners: state.students.size, explanations: state.explanations.length, millis: at - started };
+}

@@ -1,0 +1,224 @@
+import { itemFlags, newItemStats, type ItemStats } from '../domain/elo.js';
+import { Conflict, NotFound, ValidationFailed } from '../domain/errors.js';
+import { checkAnswer, type ItemResponse } from '../domain/items.js';
+import { restoreState } from '../domain/learnerSnapshot.js';
+import type { ObjectiveState } from '../domain/mastery.js';
+import { advanceClock, applyEvent, assertCanAnswer, reportedGrade, type ObjectiveProgress } from '../domain/projection.js';
+import type { SelectionPhase } from '../domain/selection.js';
+import type { Clock } from './ports.js';
+import type { AfterMasteryChange, CourseRepo, EngineTx, LearnerStore, MasteryChange } from './enginePorts.js';
+import { loadCourse, POINTS_POSSIBLE } from './engineModel.js';
+
+/** What submitResponse needs. `afterMasteryChange` runs inside the same transaction (the grade outbox hooks in here). */
+export interface SubmitResponseDeps {
+  courses: CourseRepo;
+  learners: LearnerStore;
+  clock: Clock;
+  afterMasteryChange?: AfterMasteryChange;
+}
+
+/** One submitted answer; `attemptId` was issued with the item and makes the submission idempotent. */
+export interface SubmitResponseInput {
+  contextId: string;
+  userId: string;
+  itemId: string;
+  attemptId: string;
+  answer: ItemResponse;
+}
+
+/** A state change caused by the submission, with its explanation. */
+export interface ChangeNote {
+  objectiveId: string;
+  objectiveTitle: string;
+  kind: string;
+  rule: string;
+  message: string;
+}
+
+/** What the student sees after submitting (stored with the event and returned again on a double submit). */
+export interface SubmitResult {
+  attemptId: string;
+  itemId: string;
+  objectiveId: string;
+  objectiveTitle: string;
+  phase: SelectionPhase;
+  correct: boolean;
+  /** The author's feedback for a right or wrong answer. */
+  feedback: string;
+  /** A more specific note from the checker (e.g. "Please enter a number"), or null. */
+  detail: string | null;
+  hint: string | null;
+  change: { pBefore: number; pAfter: number; stateBefore: ObjectiveState; stateAfter: ObjectiveState };
+  /** The mastery check this answer belonged to, if any. */
+  check: { answered: number; length: number; correct: number; finished: boolean; passed: boolean | null } | null;
+  /** Explanations produced (state changes, unlocks, enrichment). */
+  notes: ChangeNote[];
+  /** Objectives this answer unlocked. */
+  unlocked: { objectiveId: string; title: string; message: string }[];
+  /** True when this attempt had been submitted before and nothing changed now. */
+  replayed: boolean;
+}
+
+const GENERIC = new Set(['Correct.', 'Not quite.']);
+const sameProgress = (a: ObjectiveProgress | undefined, b: ObjectiveProgress) => a !== undefined && JSON.stringify(a) === JSON.stringify(b);
+
+/** The phase a response is given in, from the objective's state before it. */
+export function phaseFor(prog: ObjectiveProgress | undefined, now: number): SelectionPhase {
+  switch (prog?.state) {
+    case 'checking':
+      return 'check';
+    case 'reteaching':
+      return 'guided';
+    case 'needs_review':
+      return 'review';
+    case 'mastered':
+      return prog.retention !== null && now >= prog.retention.dueAt ? 'retention' : 'practice';
+    default:
+      return 'practice';
+  }
+}
+
+const fromOutcome = (outcome: unknown): SubmitResult => ({ ...(outcome as SubmitResult), replayed: true });
+
+/**
+ * Checks an answer server-side, appends the response to the event log and updates the learner's projection
+ * with the domain's `applyEvent`, all in ONE transaction; `afterMasteryChange` runs inside it for every
+ * objective whose state or P changed. Idempotent on `attemptId`: a second submission returns the first result
+ * and changes nothing. Throws NotFound (unknown item), ObjectiveLocked, Conflict (attempt id reused for
+ * another item/learner, or an item from the previous mastery check).
+ */
+export async function submitResponse(deps: SubmitResponseDeps, input: SubmitResponseInput): Promise<SubmitResult> {
+  if (!/^[A-Za-z0-9_-]{8,64}$/.test(input.attemptId)) throw new ValidationFailed('The attempt id is invalid.', [{ path: 'attemptId', message: 'invalid' }]);
+  const course = await loadCourse(deps, input.contextId);
+  const stored = course.items.get(input.itemId);
+  if (!stored) throw new NotFound('This question');
+  const cfg = course.config;
+  const { userId, contextId, attemptId } = input;
+  const at = deps.clock.now().getTime();
+
+  const replay = async (tx: EngineTx): Promise<SubmitResult | undefined> => {
+    const seen = await tx.findEvent(attemptId);
+    if (!seen) return undefined;
+    if (seen.userId !== userId || seen.itemId !== input.itemId) throw new Conflict('This attempt was already used for another question.');
+    return fromOutcome(seen.outcome);
+  };
+
+  return deps.learners.inTransaction(async (tx) => {
+    const early = await replay(tx);
+    if (early) return early;
+    const learner = await tx.lockLearner(contextId, userId, at);
+    // A concurrent double submit may have committed while we waited for the lock.
+    const late = await replay(tx);
+    if (late) return late;
+
+    const lockedStats = await tx.lockItemStats([stored.id]);
+    const stats = new Map<string, ItemStats>([[stored.id, lockedStats.get(stored.id) ?? newItemStats(cfg.items.get(stored.id)?.difficulty ?? 0)]]);
+    const isNew = learner.events === 0 && learner.objectives.length === 0;
+    const state = restoreState(cfg, userId, isNew ? undefined : learner, stats);
+
+    // Release rules as of now (the event applies them too); refuse locked objectives and reused check items.
+    const probe = structuredClone(state);
+    advanceClock(probe, userId, at, cfg);
+    assertCanAnswer(probe, userId, stored.objectiveId, cfg);
+    const probeProg = probe.students.get(userId)?.objectives[stored.objectiveId];
+    if (probeProg?.state === 'checking' && (probeProg.previousCheckItemIds.includes(stored.id) || probeProg.check?.itemIds.includes(stored.id))) {
+      throw new Conflict('This question was already used in a mastery check. Please load the next question.');
+    }
+
+    const before = new Map<string, ObjectiveProgress>();
+    for (const [id, p] of Object.entries(state.students.get(userId)?.objectives ?? probe.students.get(userId)?.objectives ?? {})) {
+      before.set(id, structuredClone(p));
+    }
+    const phase = phaseFor(before.get(stored.objectiveId), at);
+    const checked = checkAnswer(stored.item, input.answer);
+    const explanations = applyEvent(state, { type: 'response', id: attemptId, studentId: userId, itemId: stored.id, correct: checked.correct, at }, cfg);
+    const student = state.students.get(userId);
+    if (!student) throw new Error('the projection lost the learner');
+    const primaryBefore = before.get(stored.objectiveId);
+    const primary = student.objectives[stored.objectiveId] as ObjectiveProgress;
+
+    const titleOf = (id: string) => course.objectives.get(id)?.title ?? id;
+    const checkOf = (): SubmitResult['check'] => {
+      if (phase !== 'check') return null;
+      if (primary.check) return { answered: primary.check.itemIds.length, length: cfg.policy.checkLength, correct: primary.check.correct, finished: false, passed: null };
+      const done = explanations.find((e) => e.objectiveId === stored.objectiveId && (e.kind === 'mastered' || e.kind === 'reteaching' || e.kind === 'stuck'));
+      const ev = done?.evidence;
+      return {
+        answered: ev?.checkLength ?? cfg.policy.checkLength,
+        length: ev?.checkLength ?? cfg.policy.checkLength,
+        correct: ev?.checkCorrect ?? 0,
+        finished: true,
+        passed: done?.kind === 'mastered',
+      };
+    };
+    const result: SubmitResult = {
+      attemptId,
+      itemId: stored.id,
+      objectiveId: stored.objectiveId,
+      objectiveTitle: titleOf(stored.objectiveId),
+      phase,
+      correct: checked.correct,
+      feedback: checked.correct ? stored.feedback.correct : stored.feedback.incorrect,
+      detail: GENERIC.has(checked.feedback) ? null : checked.feedback,
+      hint: checked.correct ? null : stored.hint,
+      change: {
+        pBefore: primaryBefore?.p ?? primary.p,
+        pAfter: primary.p,
+        stateBefore: primaryBefore?.state ?? 'locked',
+        stateAfter: primary.state,
+      },
+      check: checkOf(),
+      notes: explanations.map((e) => ({ objectiveId: e.objectiveId, objectiveTitle: titleOf(e.objectiveId), kind: e.kind, rule: e.rule, message: e.message })),
+      unlocked: explanations
+        .filter((e) => e.kind === 'unlocked' && e.objectiveId !== stored.objectiveId && before.get(e.objectiveId)?.state === 'locked')
+        .map((e) => ({ objectiveId: e.objectiveId, title: titleOf(e.objectiveId), message: e.message })),
+      replayed: false,
+    };
+
+    await tx.appendEvent({
+      attemptId,
+      contextId,
+      userId,
+      objectiveId: stored.objectiveId,
+      type: 'response',
+      itemId: stored.id,
+      correct: checked.correct,
+      answer: input.answer,
+      phase,
+      occurredAt: at,
+      outcome: { ...result, replayed: undefined },
+    });
+    await tx.saveLearner(contextId, userId, { ability: student.ability, overrides: [...student.overrides], recentItems: student.recentItems, events: learner.events + 1 }, at);
+    const changed = cfg.order.map((id) => student.objectives[id] as ObjectiveProgress).filter((p) => isNew || !sameProgress(learner.objectives.find((o) => o.objectiveId === p.objectiveId), p));
+    await tx.saveProgress(contextId, userId, changed, at);
+    const newStats = state.items.get(stored.id) as ItemStats;
+    await tx.saveItemStats(stored.id, newStats, itemFlags(newStats, cfg.elo), at);
+    await tx.addExplanations(contextId, explanations);
+
+    if (deps.afterMasteryChange) {
+      for (const id of cfg.order) {
+        const b = before.get(id);
+        const a = student.objectives[id] as ObjectiveProgress;
+        const pBefore = b?.p ?? cfg.params.get(id)?.prior ?? a.p;
+        const stateBefore: ObjectiveState = b?.state ?? 'locked';
+        if (pBefore === a.p && stateBefore === a.state) continue;
+        const change: MasteryChange = {
+          contextId,
+          userId,
+          objectiveId: id,
+          objectiveKey: course.objectives.get(id)?.key ?? id,
+          pBefore,
+          pAfter: a.p,
+          stateBefore,
+          stateAfter: a.state,
+          grade: reportedGrade(a, cfg),
+          gradeMaximum: POINTS_POSSIBLE,
+          attemptId,
+          occurredAt: at,
+        };
+        await deps.afterMasteryChange(tx, change);
+      }
+    }
+    return result;
+  });
+}

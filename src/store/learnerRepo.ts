@@ -1,0 +1,319 @@
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { ItemStats } from '../domain/elo.js';
+import type { Explanation, ExplanationKind, ExplanationRule, Evidence } from '../domain/explain.js';
+import type { ObjectiveState } from '../domain/mastery.js';
+import type { EngineState, ObjectiveProgress } from '../domain/projection.js';
+import type { Accommodations } from '../domain/release.js';
+import type {
+  EngineTx,
+  LearnerProjection,
+  LearnerStore,
+  LoggedEvent,
+  LoggedEventType,
+  NewLoggedEvent,
+  StoredItemStats,
+} from '../services/enginePorts.js';
+import type { Dialect } from './db.js';
+import type { Database } from './schema.js';
+import type { ExplanationsTable, ItemStatsTable, ResponsesTable } from './tables/engine.js';
+
+const CHUNK = 200;
+const chunks = <T>(xs: readonly T[]): T[][] => {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += CHUNK) out.push(xs.slice(i, i + CHUNK));
+  return out;
+};
+
+const txKysely = new WeakMap<EngineTx, Transaction<Database>>();
+
+/**
+ * The Kysely transaction behind an EngineTx, for other stores that must write in the same transaction
+ * (the grade outbox in `afterMasteryChange`). Throws when the handle did not come from `learnerStore`.
+ */
+export function kyselyOfEngineTx(tx: EngineTx): Transaction<Database> {
+  const trx = txKysely.get(tx);
+  if (!trx) throw new Error('not an engine transaction of this store');
+  return trx;
+}
+
+const toEvent = (r: Selectable<ResponsesTable>): LoggedEvent => ({
+  logId: Number(r.id),
+  attemptId: r.attempt_id,
+  contextId: r.context_id,
+  userId: r.user_id,
+  objectiveId: r.objective_id,
+  type: r.type as LoggedEventType,
+  itemId: r.item_id,
+  correct: r.correct === null ? null : r.correct === 1,
+  answer: r.answer === null ? null : (JSON.parse(r.answer) as unknown),
+  phase: r.phase,
+  occurredAt: Number(r.occurred_at),
+  outcome: r.data === null ? null : (JSON.parse(r.data) as unknown),
+});
+
+const toStats = (r: Selectable<ItemStatsTable>): ItemStats => ({
+  difficulty: r.difficulty,
+  initialDifficulty: r.initial_difficulty,
+  responses: r.n,
+  correct: r.correct,
+  masteredResponses: r.mastered_n,
+  masteredCorrect: r.mastered_correct,
+});
+
+const statsRow = (itemId: string, s: ItemStats, flags: readonly string[], at: number) => ({
+  item_id: itemId,
+  difficulty: s.difficulty,
+  initial_difficulty: s.initialDifficulty,
+  n: s.responses,
+  correct: s.correct,
+  mastered_n: s.masteredResponses,
+  mastered_correct: s.masteredCorrect,
+  flagged: flags.length ? 1 : 0,
+  flag_reason: flags.length ? flags.join(',') : null,
+  updated_at: at,
+});
+
+const progressRow = (contextId: string, userId: string, p: ObjectiveProgress, at: number) => ({
+  user_id: userId,
+  objective_id: p.objectiveId,
+  context_id: contextId,
+  p: p.p,
+  state: p.state,
+  responses: p.responses,
+  cycles: p.cycles,
+  stuck: p.stuck ? 1 : 0,
+  last_check_item_ids: JSON.stringify(p.previousCheckItemIds),
+  locked_grade: p.lockedGrade,
+  data: JSON.stringify(p),
+  updated_at: at,
+});
+
+const explanationRow = (contextId: string, e: Explanation) => ({
+  context_id: contextId,
+  user_id: e.studentId,
+  objective_id: e.objectiveId,
+  event_id: e.eventId,
+  kind: e.kind,
+  rule: e.rule,
+  from_state: e.from,
+  to_state: e.to,
+  evidence: JSON.stringify(e.evidence),
+  message: e.message,
+  at: e.at,
+});
+
+const toExplanation = (r: Selectable<ExplanationsTable>): Explanation => ({
+  studentId: r.user_id,
+  objectiveId: r.objective_id,
+  at: Number(r.at),
+  eventId: r.event_id ?? '',
+  kind: r.kind as ExplanationKind,
+  rule: r.rule as ExplanationRule,
+  from: r.from_state as ObjectiveState | null,
+  to: r.to_state as ObjectiveState | null,
+  evidence: JSON.parse(r.evidence) as Evidence,
+  message: r.message,
+});
+
+async function readLearner(db: Kysely<Database>, contextId: string, userId: string, lock: boolean): Promise<LearnerProjection | undefined> {
+  let q = db.selectFrom('learners').selectAll().where('user_id', '=', userId).where('context_id', '=', contextId);
+  if (lock) q = q.forUpdate();
+  const row = await q.executeTakeFirst();
+  if (!row) return undefined;
+  const objectives = await db
+    .selectFrom('learner_objectives')
+    .select('data')
+    .where('user_id', '=', userId)
+    .where('context_id', '=', contextId)
+    .execute();
+  return {
+    ability: row.ability,
+    overrides: JSON.parse(row.overrides) as string[],
+    recentItems: JSON.parse(row.recent_items) as string[],
+    events: row.events,
+    objectives: objectives.map((o) => JSON.parse(o.data) as ObjectiveProgress),
+  };
+}
+
+function engineTx(trx: Transaction<Database>, dialect: Dialect): EngineTx {
+  const lock = dialect === 'postgres';
+  const tx: EngineTx = {
+    findEvent: async (attemptId) => {
+      const row = await trx.selectFrom('responses').selectAll().where('attempt_id', '=', attemptId).executeTakeFirst();
+      return row ? toEvent(row) : undefined;
+    },
+    lockLearner: async (contextId, userId, at) => {
+      await trx
+        .insertInto('learners')
+        .values({ user_id: userId, context_id: contextId, updated_at: at })
+        .onConflict((oc) => oc.columns(['user_id', 'context_id']).doNothing())
+        .execute();
+      return (await readLearner(trx, contextId, userId, lock)) as LearnerProjection;
+    },
+    lockItemStats: async (itemIds) => {
+      if (itemIds.length === 0) return new Map();
+      let q = trx.selectFrom('item_stats').selectAll().where('item_id', 'in', [...itemIds]).orderBy('item_id');
+      if (lock) q = q.forUpdate();
+      return new Map((await q.execute()).map((r) => [r.item_id, toStats(r)]));
+    },
+    appendEvent: async (e: NewLoggedEvent) => {
+      const row = await trx
+        .insertInto('responses')
+        .values({
+          attempt_id: e.attemptId,
+          context_id: e.contextId,
+          user_id: e.userId,
+          objective_id: e.objectiveId,
+          type: e.type,
+          item_id: e.itemId,
+          correct: e.correct === null ? null : e.correct ? 1 : 0,
+          answer: e.answer === null || e.answer === undefined ? null : JSON.stringify(e.answer),
+          phase: e.phase,
+          data: e.outcome === null || e.outcome === undefined ? null : JSON.stringify(e.outcome),
+          occurred_at: e.occurredAt,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return Number(row.id);
+    },
+    saveLearner: async (contextId, userId, l, at) => {
+      await trx
+        .updateTable('learners')
+        .set({ ability: l.ability, overrides: JSON.stringify(l.overrides), recent_items: JSON.stringify(l.recentItems), events: l.events, updated_at: at })
+        .where('user_id', '=', userId)
+        .where('context_id', '=', contextId)
+        .execute();
+    },
+    saveProgress: async (contextId, userId, progress, at) => {
+      for (const part of chunks(progress)) {
+        if (part.length === 0) continue;
+        await trx
+          .insertInto('learner_objectives')
+          .values(part.map((p) => progressRow(contextId, userId, p, at)))
+          .onConflict((oc) =>
+            oc.columns(['user_id', 'objective_id']).doUpdateSet((eb) => ({
+              p: eb.ref('excluded.p'),
+              state: eb.ref('excluded.state'),
+              responses: eb.ref('excluded.responses'),
+              cycles: eb.ref('excluded.cycles'),
+              stuck: eb.ref('excluded.stuck'),
+              last_check_item_ids: eb.ref('excluded.last_check_item_ids'),
+              locked_grade: eb.ref('excluded.locked_grade'),
+              data: eb.ref('excluded.data'),
+              updated_at: eb.ref('excluded.updated_at'),
+            })),
+          )
+          .execute();
+      }
+    },
+    saveItemStats: async (itemId, stats, flags, at) => {
+      const row = statsRow(itemId, stats, flags, at);
+      await trx
+        .insertInto('item_stats')
+        .values(row)
+        .onConflict((oc) => oc.column('item_id').doUpdateSet({ ...row, item_id: undefined }))
+        .execute();
+    },
+    addExplanations: async (contextId, explanations) => {
+      for (const part of chunks(explanations)) {
+        if (part.length) await trx.insertInto('explanations').values(part.map((e) => explanationRow(contextId, e))).execute();
+      }
+    },
+  };
+  txKysely.set(tx, trx);
+  return tx;
+}
+
+/** The event log and learner projection store (PostgreSQL row locks serialise one learner's submissions). */
+export const learnerStore = (db: Kysely<Database>, dialect: Dialect): LearnerStore => ({
+  inTransaction: (fn) => db.transaction().execute((trx) => fn(engineTx(trx, dialect))),
+
+  loadLearner: (contextId, userId) => readLearner(db, contextId, userId, false),
+
+  itemStats: async (contextId) => {
+    const rows = await db
+      .selectFrom('item_stats as s')
+      .innerJoin('items as i', 'i.id', 's.item_id')
+      .selectAll('s')
+      .where('i.context_id', '=', contextId)
+      .execute();
+    return new Map<string, StoredItemStats>(
+      rows.map((r) => [r.item_id, { ...toStats(r), itemId: r.item_id, flags: r.flag_reason ? r.flag_reason.split(',') : [] }]),
+    );
+  },
+
+  listExplanations: async (contextId, userId, opts = {}) => {
+    let q = db.selectFrom('explanations').selectAll().where('context_id', '=', contextId).where('user_id', '=', userId);
+    if (opts.objectiveId) q = q.where('objective_id', '=', opts.objectiveId);
+    return (await q.orderBy('id', 'desc').limit(opts.limit ?? 200).execute()).map(toExplanation);
+  },
+
+  accommodations: async (contextId) => {
+    const rows = await db.selectFrom('accommodations').selectAll().where('context_id', '=', contextId).execute();
+    const out: Record<string, Accommodations> = {};
+    for (const r of rows) {
+      out[r.user_id] = {
+        thresholdOffset: r.threshold_offset,
+        extraCycles: r.extra_cycles,
+        extraOpportunities: r.extra_opportunities,
+        timeMultiplier: r.time_multiplier,
+      };
+    }
+    return out;
+  },
+
+  eventsAfter: async (contextId, afterLogId, limit) =>
+    (
+      await db
+        .selectFrom('responses')
+        .selectAll()
+        .where('context_id', '=', contextId)
+        .where('id', '>', afterLogId)
+        .orderBy('id')
+        .limit(limit)
+        .execute()
+    ).map(toEvent),
+
+  contextsWithEvents: async () =>
+    (await db.selectFrom('responses').select('context_id').distinct().orderBy('context_id').execute()).map((r) => r.context_id),
+
+  replaceProjection: (contextId, state: EngineState, itemIds, flagsOf, at) =>
+    db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('explanations').where('context_id', '=', contextId).execute();
+      await trx.deleteFrom('learner_objectives').where('context_id', '=', contextId).execute();
+      await trx.deleteFrom('learners').where('context_id', '=', contextId).execute();
+      // Item statistics go back to their authored difficulty, then take the replayed values.
+      for (const part of chunks(itemIds)) {
+        await trx
+          .updateTable('item_stats')
+          .set((eb) => ({ difficulty: eb.ref('initial_difficulty'), n: 0, correct: 0, mastered_n: 0, mastered_correct: 0, flagged: 0, flag_reason: null, updated_at: at }))
+          .where('item_id', 'in', part)
+          .execute();
+      }
+      const tx = engineTx(trx, 'sqlite');
+      const learnerRows = [...state.students.values()].map((s) => ({
+        user_id: s.studentId,
+        context_id: contextId,
+        ability: s.ability,
+        overrides: JSON.stringify([...s.overrides]),
+        recent_items: JSON.stringify(s.recentItems),
+        events: 0,
+        updated_at: at,
+      }));
+      const eventCounts = new Map<string, number>();
+      // Count events per learner so `events` matches the incremental path.
+      const counts = await trx
+        .selectFrom('responses')
+        .select(['user_id', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('context_id', '=', contextId)
+        .groupBy('user_id')
+        .execute();
+      for (const c of counts) eventCounts.set(c.user_id, Number(c.n));
+      for (const part of chunks(learnerRows)) {
+        await trx.insertInto('learners').values(part.map((r) => ({ ...r, events: eventCounts.get(r.user_id) ?? 0 }))).execute();
+      }
+      for (const s of state.students.values()) await tx.saveProgress(contextId, s.studentId, Object.values(s.objectives), at);
+      for (const [itemId, stats] of state.items) await tx.saveItemStats(itemId, stats, flagsOf(stats), at);
+      await tx.addExplanations(contextId, state.explanations);
+    }),
+});
