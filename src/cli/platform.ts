@@ -1,0 +1,129 @@
+/**
+ * `npm run platform -- add --issuer … --client-id … --auth-url … --token-url … --jwks-url … --deployment … [--name …] [--vendor canvas|moodle]`
+ * `npm run platform -- list`
+ * `npm run platform -- remove <id>`
+ * `npm run platform -- add-deployment <id> <deployment-id>`
+ *
+ * Opens the database from DATABASE_URL (via config), migrates, and prints clear errors with exit code 1.
+ */
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../../config/schema.js';
+import { AppError, ValidationFailed } from '../domain/errors.js';
+import { addDeployment } from '../services/addDeployment.js';
+import { listPlatforms } from '../services/listPlatforms.js';
+import { createPlatformRegistry } from '../services/platformRegistry.js';
+import { systemClock, type Platform, type Vendor } from '../services/ports.js';
+import { registerPlatform, type PlatformAdminDeps } from '../services/registerPlatform.js';
+import { removePlatform } from '../services/removePlatform.js';
+import { migrate, openDb } from '../store/db.js';
+import { platformRepo } from '../store/platformRepo.js';
+
+const USAGE = `Usage:
+  npm run platform -- add --issuer <iss> --client-id <id> --auth-url <url> --token-url <url> --jwks-url <url> --deployment <id> [--deployment <id>…] [--name <name>] [--vendor canvas|moodle|generic]
+  npm run platform -- list [--json]
+  npm run platform -- remove <platform-id>
+  npm run platform -- add-deployment <platform-id> <deployment-id>`;
+
+const describe = (p: Platform) =>
+  [
+    `${p.id}  ${p.name} (${p.vendor})`,
+    `  issuer:      ${p.issuer}`,
+    `  client id:   ${p.clientId}`,
+    `  auth url:    ${p.authUrl}`,
+    `  token url:   ${p.tokenUrl}`,
+    `  jwks url:    ${p.jwksUrl}`,
+    `  deployments: ${p.deploymentIds.join(', ') || '(none: launches will be refused)'}`,
+  ].join('\n');
+
+/** Runs the CLI with `argv` (without node and script); returns the exit code. Exported for tests. */
+export async function runPlatformCli(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  out: (line: string) => void = (l) => console.log(l),
+  err: (line: string) => void = (l) => console.error(l),
+): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help') {
+    out(USAGE);
+    return command ? 0 : 1;
+  }
+  let config;
+  try {
+    config = loadConfig(env);
+  } catch (e) {
+    err((e as Error).message);
+    return 1;
+  }
+  const db = await openDb({ url: config.DATABASE_URL });
+  try {
+    await migrate(db);
+    const platforms = platformRepo(db.kysely);
+    const deps: PlatformAdminDeps = {
+      platforms,
+      registry: createPlatformRegistry({ platforms, clock: systemClock }),
+      clock: systemClock,
+      newId: randomUUID,
+    };
+    if (command === 'add') {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          issuer: { type: 'string' },
+          'client-id': { type: 'string' },
+          'auth-url': { type: 'string' },
+          'token-url': { type: 'string' },
+          'jwks-url': { type: 'string' },
+          deployment: { type: 'string', multiple: true },
+          name: { type: 'string' },
+          vendor: { type: 'string' },
+        },
+        strict: true,
+      });
+      const p = await registerPlatform(deps, {
+        issuer: values.issuer ?? '',
+        clientId: values['client-id'] ?? '',
+        authUrl: values['auth-url'] ?? '',
+        tokenUrl: values['token-url'] ?? '',
+        jwksUrl: values['jwks-url'] ?? '',
+        deploymentIds: values.deployment ?? [],
+        ...(values.name ? { name: values.name } : {}),
+        ...(values.vendor ? { vendor: values.vendor as Vendor } : {}),
+      });
+      out(`Registered platform:\n${describe(p)}`);
+      return 0;
+    }
+    if (command === 'list') {
+      const list = await listPlatforms(deps);
+      if (rest.includes('--json')) out(JSON.stringify(list, null, 2));
+      else out(list.length ? list.map(describe).join('\n\n') : 'No platform is registered.');
+      return 0;
+    }
+    if (command === 'remove') {
+      const id = rest[0];
+      if (!id) throw new ValidationFailed('Give the id of the platform to remove (see `npm run platform -- list`).');
+      await removePlatform(deps, id);
+      out(`Removed platform ${id}.`);
+      return 0;
+    }
+    if (command === 'add-deployment') {
+      const [id, deploymentId] = rest;
+      if (!id || !deploymentId) throw new ValidationFailed('Give the platform id and the deployment id.');
+      await addDeployment(deps, { platformId: id, deploymentId });
+      out(`Added deployment ${deploymentId} to platform ${id}.`);
+      return 0;
+    }
+    err(`Unknown command "${command}".\n${USAGE}`);
+    return 1;
+  } catch (e) {
+    if (e instanceof AppError) err(`Error (${e.code}): ${e.message}`);
+    else if (e instanceof TypeError && (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) err(`${e.message}\n${USAGE}`);
+    else err(`Error: ${(e as Error).message}`);
+    return 1;
+  } finally {
+    await db.close();
+  }
+}
+
+const isEntryPoint = process.argv[1] && import.meta.filename === (await import('node:fs')).realpathSync(process.argv[1]);
+if (isEntryPoint) process.exitCode = await runPlatformCli(process.argv.slice(2), process.env);

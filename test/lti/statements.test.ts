@@ -1,0 +1,29 @@
+import type { LogEvent } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchAs } from '../support/devplatform.js';
+import { onPostgres } from '../support/db.js';
+import { startRig, type LaunchRig } from './harness.js';
+
+describe('database statements per launch', () => {
+  let rig: LaunchRig;
+  const statements: string[] = [];
+  beforeAll(async () => {
+    rig = await startRig('generic', { onQuery: (e: LogEvent) => statements.push(e.query.sql) });
+  });
+  afterAll(async () => rig?.close());
+
+  it(`stays within the budget (PostgreSQL: login INSERT + state UPDATE…RETURNING + one CTE, plus the /app read)`, async () => {
+    const userId = rig.lms.users[0]?.id as string;
+    await launchAs(rig.lms, rig.toolUrl, { userId }); // warms the registry and JWKS caches
+    statements.length = 0;
+    const { response } = await launchAs(rig.lms, rig.toolUrl, { userId });
+    expect(response.status).toBe(200);
+    // SQLite's transaction shows up as begin/commit; they are not round trips to a server.
+    const count = statements.filter((s) => !/^(begin|commit)$/i.test(s)).length;
+    if (process.env.SHOW_SQL) console.log(statements.join("\n"));
+    if (onPostgres()) expect(count).toBeLessThanOrEqual(4);
+    else expect(count).toBeLessThanOrEqual(7); // SQLite: the launch upserts run as separate statements in one transaction
+    expect(statements.filter((s) => /^insert into "login_states"/i.test(s))).toHaveLength(1);
+    expect(statements.filter((s) => /^update "login_states"/i.test(s))).toHaveLength(1);
+  });
+});
