@@ -72,7 +72,7 @@ export interface DrainReport {
 export function backoffMs(policy: RetryPolicy, attempts: number, random: number, retryAfterMs?: number): number {
   const exp = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.min(attempts, 30));
   const jittered = exp / 2 + (exp / 2) * random;
-  return Math.max(jittered, retryAfterMs ?? 0);
+  return Math.round(Math.max(jittered, retryAfterMs ?? 0));
 }
 
 /** Thrown when another worker is creating the line item right now: wait a little, no attempt counted. */
@@ -93,18 +93,24 @@ async function ensureLineItem(deps: DrainOutboxDeps, state: DrainState, ctx: Ser
         throw new LineItemBusy();
       }
       const lineItemsUrl = ctx.ags?.lineitems as string;
-      // Find before create: after a relaunch, a crash or a deep link the LMS may already hold it.
-      const found = await deps.lti.listLineItems(ctx.target, lineItemsUrl, { resourceId: def.resourceId, tag: def.tag });
-      const url =
-        found[0]?.id ??
-        (await deps.lti.createLineItem(ctx.target, lineItemsUrl, {
-          label: def.label,
-          scoreMaximum: def.scoreMaximum,
-          resourceId: def.resourceId,
-          tag: def.tag,
-        })).id;
-      await deps.lineItems.setUrl(entry.contextId, entry.itemKey, url, deps.now());
-      return url;
+      try {
+        // Find before create: after a relaunch, a crash or a deep link the LMS may already hold it.
+        const found = await deps.lti.listLineItems(ctx.target, lineItemsUrl, { resourceId: def.resourceId, tag: def.tag });
+        const url =
+          found[0]?.id ??
+          (await deps.lti.createLineItem(ctx.target, lineItemsUrl, {
+            label: def.label,
+            scoreMaximum: def.scoreMaximum,
+            resourceId: def.resourceId,
+            tag: def.tag,
+          })).id;
+        await deps.lineItems.setUrl(entry.contextId, entry.itemKey, url, deps.now());
+        return url;
+      } catch (err) {
+        // Give the claim back so the next attempt (ours or another worker's) can try again at once.
+        await deps.lineItems.forget(entry.contextId, entry.itemKey, deps.now()).catch(() => undefined);
+        throw err;
+      }
     })().finally(() => state.lineItems.delete(key));
     state.lineItems.set(key, pending);
   }

@@ -223,7 +223,7 @@ export function outboxRepo(db: Kysely<Database>, dialect: Dialect): GradeOutboxR
       await db.updateTable('grade_outbox').set({
           // A newer version arriving meanwhile resets attempts, so keep its own count (0) in that case.
           attempts: countAttempt ? sql<number>`CASE WHEN version = ${e.version} THEN attempts + 1 ELSE attempts END` : sql<number>`attempts`,
-          next_attempt_at: sql<number>`CASE WHEN version = ${e.version} THEN ${nextAttemptAt} ELSE ${Math.min(nextAttemptAt, now)} END`,
+          next_attempt_at: sql<number>`CASE WHEN version = ${e.version} THEN CAST(${Math.round(nextAttemptAt)} AS bigint) ELSE CAST(${Math.round(Math.min(nextAttemptAt, now))} AS bigint) END`,
           lease_owner: null,
           lease_until: null,
           last_error: error,
@@ -237,7 +237,7 @@ export function outboxRepo(db: Kysely<Database>, dialect: Dialect): GradeOutboxR
     markFailed: async (e, owner, now, reason, error) => {
       await db.updateTable('grade_outbox').set({
           status: sql<string>`CASE WHEN version = ${e.version} THEN 'failed' ELSE 'pending' END`,
-          failure_reason: sql<string | null>`CASE WHEN version = ${e.version} THEN ${reason} ELSE NULL END`,
+          failure_reason: sql<string | null>`CASE WHEN version = ${e.version} THEN CAST(${reason} AS text) ELSE NULL END`,
           last_error: error,
           attempts: sql<number>`CASE WHEN version = ${e.version} THEN attempts + 1 ELSE attempts END`,
           next_attempt_at: now,
