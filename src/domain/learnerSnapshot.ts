@@ -54,6 +54,8 @@ export function restoreState(config: CompiledConfig, studentId: string, slice: L
   }
   const student: StudentState = {
     studentId,
+    // Idempotency across submissions is the log's UNIQUE attempt_id; within this state nothing is applied yet.
+    applied: new Set<string>(),
     ability: slice.ability,
     objectives,
     overrides: new Set(slice.overrides),

@@ -12,7 +12,7 @@ import { clampBktParams, DEFAULT_BKT, updateMastery, type BktParams } from './bk
 import { DEFAULT_ELO, newItemStats, updateElo, type EloConfig, type ItemStats } from './elo.js';
 import { ObjectiveLocked, ValidationFailed } from './errors.js';
 import { explanationMessage, type Evidence, type Explanation, type ExplanationKind, type ExplanationRule } from './explain.js';
-import { DEFAULT_THRESHOLD, effectiveThreshold, masteryRule, transition, validateThreshold, type ObjectiveState, type Trigger } from './mastery.js';
+import { DEFAULT_THRESHOLD, effectiveThreshold, MIN_MASTERY_ITEMS, transition, validateThreshold, type ObjectiveState, type Trigger } from './mastery.js';
 import { dependentsIndex, topologicalOrder, validateObjectives, type Objective } from './objectives.js';
 import { releaseDecision, type Accommodations } from './release.js';
 import { capReached, DEFAULT_LOOP_POLICY, effectiveCaps, retentionDueAt, validateLoopPolicy, type LoopPolicy } from './reteach.js';
@@ -108,6 +108,9 @@ export interface CompiledConfig {
   readonly moveOn: boolean;
   readonly keepExplanations: boolean;
   readonly recentWindow: number;
+  readonly hasReleaseDates: boolean;
+  /** Caps without accommodations. */
+  readonly caps: { readonly cycles: number; readonly opportunities: number };
 }
 
 /** Validates the config (DAG, θ, policy, item tags) and builds indexes. Throws ERR_OBJECTIVE_CYCLE or ERR_VALIDATION. */
@@ -143,6 +146,8 @@ export function compileConfig(config: EngineConfig): CompiledConfig {
     moveOn: config.moveOnUnlocksDependents ?? true,
     keepExplanations: config.keepExplanations ?? true,
     recentWindow: config.recentWindow ?? 20,
+    hasReleaseDates: Object.keys(config.releaseDates ?? {}).length > 0,
+    caps: effectiveCaps(config.policy ?? DEFAULT_LOOP_POLICY),
   };
 }
 
@@ -181,9 +186,11 @@ export interface ObjectiveProgress {
   enrichmentUnlocked: boolean;
 }
 
-/** One student: ability, objectives, instructor overrides and recently seen items (newest last). */
+/** One student: ability, objectives, instructor overrides, recently seen items (newest last) and applied event ids. */
 export interface StudentState {
   readonly studentId: string;
+  /** Ids of this student's events already applied (idempotency; kept per student, which is cheaper than one global set). */
+  readonly applied: Set<string>;
   ability: number;
   readonly objectives: Record<string, ObjectiveProgress>;
   readonly overrides: Set<string>;
@@ -194,8 +201,6 @@ export interface StudentState {
 export interface EngineState {
   readonly students: Map<string, StudentState>;
   readonly items: Map<string, ItemStats>;
-  /** Ids of events already applied (idempotency). */
-  readonly applied: Set<string>;
   readonly explanations: Explanation[];
   /** Time of the latest event applied (epoch ms). */
   clock: number;
@@ -203,7 +208,7 @@ export interface EngineState {
 
 /** An empty projection. */
 export function emptyState(): EngineState {
-  return { students: new Map(), items: new Map(), applied: new Set(), explanations: [], clock: 0 };
+  return { students: new Map(), items: new Map(), explanations: [], clock: 0 };
 }
 
 const isCompiled = (c: EngineConfig | CompiledConfig): c is CompiledConfig => 'order' in c && 'source' in c;
@@ -240,6 +245,10 @@ interface Step {
   readonly eventId: string;
   readonly at: number;
   readonly out: Explanation[];
+  /** Build explanation records (off only for a bulk rebuild that keeps none). */
+  readonly collect: boolean;
+  /** Set when something changed that may release objectives (a state change or an override). */
+  dirty: boolean;
 }
 
 function thetaFor(cfg: CompiledConfig, studentId: string): number {
@@ -247,6 +256,8 @@ function thetaFor(cfg: CompiledConfig, studentId: string): number {
 }
 
 function emit(s: Step, objectiveId: string, kind: ExplanationKind, rule: ExplanationRule, from: ObjectiveState | null, to: ObjectiveState | null, evidence: Evidence): void {
+  s.dirty = true;
+  if (!s.collect) return;
   const title = s.cfg.objectives.get(objectiveId)?.title ?? objectiveId;
   s.out.push({ studentId: s.student.studentId, objectiveId, at: s.at, eventId: s.eventId, kind, rule, from, to, evidence, message: explanationMessage(kind, rule, title, evidence, s.at) });
 }
@@ -290,7 +301,7 @@ function ensureStudent(cfg: CompiledConfig, state: EngineState, studentId: strin
   if (!st) {
     const objectives: Record<string, ObjectiveProgress> = {};
     for (const id of cfg.order) objectives[id] = newProgress(id, (cfg.params.get(id) as BktParams).prior);
-    st = { studentId, ability: 0, objectives, overrides: new Set(), recentItems: [] };
+    st = { studentId, applied: new Set(), ability: 0, objectives, overrides: new Set(), recentItems: [] };
     state.students.set(studentId, st);
   }
   return st;
@@ -346,6 +357,10 @@ function stuck(s: Step, prog: ObjectiveProgress, which: 'cycles' | 'opportunitie
   });
 }
 
+function evidenceOf(prog: ObjectiveProgress, pBefore: number, theta: number, correct: boolean): Evidence {
+  return { pBefore, pAfter: prog.p, threshold: theta, responses: prog.responses, lastCorrect: correct, opportunities: prog.opportunities, cycles: prog.cycles };
+}
+
 /** One response on one objective: BKT, then the state machine. */
 function respond(s: Step, prog: ObjectiveProgress, itemId: string, correct: boolean): void {
   const { cfg, student } = s;
@@ -354,25 +369,26 @@ function respond(s: Step, prog: ObjectiveProgress, itemId: string, correct: bool
   prog.p = updateMastery(pBefore, correct, cfg.params.get(prog.objectiveId) as BktParams);
   prog.responses++;
   prog.lastCorrect = correct;
-  const rule = masteryRule(prog, theta);
-  const ev = (): Evidence => ({ pBefore, pAfter: prog.p, threshold: theta, responses: prog.responses, lastCorrect: correct, opportunities: prog.opportunities, cycles: prog.cycles });
-  const caps = effectiveCaps(cfg.policy, cfg.source.accommodations?.[student.studentId]);
+  // Fast path of masteryRule (see mastery.ts): evaluated on every response.
+  const met = prog.p >= theta && prog.responses >= MIN_MASTERY_ITEMS && correct;
+  const acc = cfg.source.accommodations?.[student.studentId];
+  const caps = acc ? effectiveCaps(cfg.policy, acc) : cfg.caps;
   const pts = cfg.scoring.pointsPossible;
 
   switch (prog.state) {
     case 'locked':
       return; // not released: the service refuses these (assertCanAnswer); a stray event only moves P
     case 'available':
-      move(s, prog, 'start', 'practising', 'first_response', ev());
+      move(s, prog, 'start', 'practising', 'first_response', evidenceOf(prog, pBefore, theta, correct));
     // falls through: the first response is also practice
     case 'practising': {
       prog.opportunities++;
-      if (rule.met) {
-        move(s, prog, 'begin_check', 'checking', 'mastery_rule_met', ev());
+      if (met) {
+        move(s, prog, 'begin_check', 'checking', 'mastery_rule_met', evidenceOf(prog, pBefore, theta, correct));
         prog.check = { itemIds: [], correct: 0 };
       } else {
         const cap = capReached(prog.cycles, prog.opportunities, caps);
-        if (cap) stuck(s, prog, cap, caps, ev());
+        if (cap) stuck(s, prog, cap, caps, evidenceOf(prog, pBefore, theta, correct));
       }
       return;
     }
@@ -383,10 +399,10 @@ function respond(s: Step, prog: ObjectiveProgress, itemId: string, correct: bool
       if (correct) check.correct++;
       if (check.itemIds.length < cfg.policy.checkLength) return;
       prog.scores.push(Math.round((check.correct / check.itemIds.length) * pts * 1e6) / 1e6);
-      const checkEv: Evidence = { ...ev(), itemIds: check.itemIds.slice(), checkCorrect: check.correct, checkLength: check.itemIds.length };
+      const checkEv: Evidence = { ...evidenceOf(prog, pBefore, theta, correct), itemIds: check.itemIds.slice(), checkCorrect: check.correct, checkLength: check.itemIds.length };
       prog.previousCheckItemIds = check.itemIds;
       prog.check = null;
-      if (rule.met) {
+      if (met) {
         becomeMastered(s, prog, 'pass_check', 'check_passed', checkEv);
         return;
       }
@@ -400,30 +416,30 @@ function respond(s: Step, prog: ObjectiveProgress, itemId: string, correct: bool
     case 'reteaching': {
       prog.opportunities++;
       prog.guided++;
-      if (rule.met && prog.guided >= cfg.policy.minGuidedItems) {
-        move(s, prog, 'begin_check', 'rechecking', 'mastery_rule_met', ev());
+      if (met && prog.guided >= cfg.policy.minGuidedItems) {
+        move(s, prog, 'begin_check', 'rechecking', 'mastery_rule_met', evidenceOf(prog, pBefore, theta, correct));
         prog.check = { itemIds: [], correct: 0 };
         return;
       }
       const cap = capReached(prog.cycles, prog.opportunities, caps);
-      if (cap) stuck(s, prog, cap, caps, ev());
+      if (cap) stuck(s, prog, cap, caps, evidenceOf(prog, pBefore, theta, correct));
       return;
     }
     case 'mastered': {
       const due = prog.retention !== null && s.at >= prog.retention.dueAt;
       if (due) prog.scores.push(correct ? pts : 0);
-      if (due && !correct) return reopen(s, prog, 'retention_miss', ev());
-      if (prog.p < theta) return reopen(s, prog, 'probability_below_threshold', ev());
+      if (due && !correct) return reopen(s, prog, 'retention_miss', evidenceOf(prog, pBefore, theta, correct));
+      if (prog.p < theta) return reopen(s, prog, 'probability_below_threshold', evidenceOf(prog, pBefore, theta, correct));
       if (due && prog.retention && prog.masteredAt !== null) {
         const step = prog.retention.step + 1;
         const next = retentionDueAt(prog.masteredAt, step, cfg.policy.retentionIntervalsDays);
         prog.retention = next === null ? null : { step, dueAt: next };
-        emit(s, prog.objectiveId, 'retention_passed', 'retention_correct', 'mastered', 'mastered', { ...ev(), nextRetentionAt: next });
+        emit(s, prog.objectiveId, 'retention_passed', 'retention_correct', 'mastered', 'mastered', { ...evidenceOf(prog, pBefore, theta, correct), nextRetentionAt: next });
       }
       return;
     }
     case 'needs_review':
-      if (rule.met) becomeMastered(s, prog, 'remaster', 'mastery_rule_met', ev());
+      if (met) becomeMastered(s, prog, 'remaster', 'mastery_rule_met', evidenceOf(prog, pBefore, theta, correct));
       return;
     case 'not_mastered':
       return; // moved on; P still tracks the evidence, the instructor may reset
@@ -436,13 +452,20 @@ function respond(s: Step, prog: ObjectiveProgress, itemId: string, correct: bool
  * Unknown items or objectives are ignored too (the log may outlive content).
  */
 export function applyEvent(state: EngineState, event: EngineEvent, config: CompiledConfig): Explanation[] {
-  if (state.applied.has(event.id)) return [];
-  state.applied.add(event.id);
+  return applyInternal(state, event, config, true);
+}
+
+function applyInternal(state: EngineState, event: EngineEvent, config: CompiledConfig, collect: boolean): Explanation[] {
   const cfg = config;
+  const existing = state.students.get(event.studentId);
+  if (existing?.applied.has(event.id)) return [];
+  const isNew = existing === undefined;
+  const student = existing ?? ensureStudent(cfg, state, event.studentId);
+  student.applied.add(event.id);
   if (event.at > state.clock) state.clock = event.at;
-  const student = ensureStudent(cfg, state, event.studentId);
-  const s: Step = { cfg, state, student, eventId: event.id, at: event.at, out: [] };
-  release(s);
+  const s: Step = { cfg, state, student, eventId: event.id, at: event.at, out: [], collect, dirty: isNew };
+  // Release only when something could have changed it: a new student, release dates, or (below) a state change.
+  if (isNew || cfg.hasReleaseDates) release(s);
   switch (event.type) {
     case 'response': {
       const item = cfg.items.get(event.itemId);
@@ -463,6 +486,7 @@ export function applyEvent(state: EngineState, event: EngineEvent, config: Compi
     }
     case 'unlock_override':
       if (cfg.objectives.has(event.objectiveId)) student.overrides.add(event.objectiveId);
+      s.dirty = true;
       break;
     case 'grade_locked': {
       const prog = student.objectives[event.objectiveId];
@@ -480,7 +504,7 @@ export function applyEvent(state: EngineState, event: EngineEvent, config: Compi
       break;
     }
   }
-  release(s);
+  if (s.dirty) release(s);
   if (cfg.keepExplanations) for (const e of s.out) state.explanations.push(e);
   return s.out;
 }
@@ -491,7 +515,7 @@ export function applyEvent(state: EngineState, event: EngineEvent, config: Compi
  */
 export function advanceClock(state: EngineState, studentId: string, now: number, config: CompiledConfig): Explanation[] {
   const student = ensureStudent(config, state, studentId);
-  const s: Step = { cfg: config, state, student, eventId: `clock:${now}`, at: now, out: [] };
+  const s: Step = { cfg: config, state, student, eventId: `clock:${now}`, at: now, out: [], collect: true, dirty: true };
   release(s);
   if (config.keepExplanations) for (const e of s.out) state.explanations.push(e);
   return s.out;
@@ -504,7 +528,7 @@ export function advanceClock(state: EngineState, studentId: string, now: number,
 export function project(events: Iterable<EngineEvent>, config: EngineConfig | CompiledConfig): EngineState {
   const cfg = isCompiled(config) ? config : compileConfig(config);
   const state = emptyState();
-  for (const e of events) applyEvent(state, e, cfg);
+  for (const e of events) applyInternal(state, e, cfg, cfg.keepExplanations);
   return state;
 }
 
