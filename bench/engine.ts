@@ -42,10 +42,21 @@ export async function run(): Promise<BenchReport> {
   const stepUs = ((performance.now() - t) * 1000) / sample.length;
 
   // 4. Recompute the whole log (explanations not kept: the config of syntheticCourse turns them off).
+  // Three runs; the median is reported, wall clock and process CPU time (the latter is what matters on a shared machine).
   project(events.slice(0, 50_000), cfg); // warm-up
-  t = performance.now();
-  const state = project(events, cfg);
-  const recomputeS = (performance.now() - t) / 1000;
+  const walls: number[] = [], cpus: number[] = [];
+  let state = emptyState();
+  for (let k = 0; k < 3; k++) {
+    const c0 = process.cpuUsage();
+    t = performance.now();
+    state = project(events, cfg);
+    walls.push((performance.now() - t) / 1000);
+    const c = process.cpuUsage(c0);
+    cpus.push((c.user + c.system) / 1e6);
+  }
+  const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[1] as number;
+  const recomputeS = median(walls);
+  notes.push(`recompute runs (wall s): ${walls.map((w) => w.toFixed(2)).join(', ')}; CPU s: ${cpus.map((w) => w.toFixed(2)).join(', ')}`);
   let mastered = 0;
   for (const s of state.students.values()) for (const o of Object.values(s.objectives)) if (o.state === 'mastered') mastered++;
   notes.push(`recompute result: ${mastered} student×objective pairs mastered`);
@@ -65,7 +76,8 @@ export async function run(): Promise<BenchReport> {
       { name: 'BKT update (updateMastery)', value: bktNs, unit: 'ns' },
       { name: 'BKT update latency', value: bktNs / 1000, unit: 'µs', goal: { op: '<', value: 50 } },
       { name: 'projection step per response (applyEvent)', value: stepUs, unit: 'µs', goal: { op: '<', value: 50 } },
-      { name: 'recompute 1,000,000 responses', value: recomputeS, unit: 's', goal: { op: '<', value: 5 } },
+      { name: 'recompute 1,000,000 responses (wall)', value: recomputeS, unit: 's', goal: { op: '<', value: 5 } },
+      { name: 'recompute 1,000,000 responses (CPU)', value: median(cpus), unit: 's', goal: { op: '<', value: 5 } },
       { name: 'EM on 10,000 responses (5 starts)', value: emS, unit: 's', goal: { op: '<', value: 2 } },
     ],
     notes,
