@@ -2,10 +2,13 @@
  * Shared by the engine use-cases: a context's course compiled into the domain's engine configuration,
  * and the learner's projection restored from storage. Not a use-case itself.
  */
-import { compileConfig, type CompiledConfig, type EngineConfig } from '../domain/projection.js';
+import { advanceClock, compileConfig, type CompiledConfig, type EngineConfig, type StudentState } from '../domain/projection.js';
+import type { Explanation } from '../domain/explain.js';
+import type { ItemStats } from '../domain/elo.js';
+import { restoreState } from '../domain/learnerSnapshot.js';
 import { NotFound } from '../domain/errors.js';
 import type { Objective } from '../domain/objectives.js';
-import type { CourseRepo, CourseSnapshot, LearnerStore, StoredContent, StoredItem, StoredObjective } from './enginePorts.js';
+import type { CourseRepo, CourseSnapshot, LearnerStore, StoredContent, StoredItem, StoredItemStats, StoredObjective } from './enginePorts.js';
 
 /** Points of a full-score check and the mastery cut, as reported to the gradebook. */
 export const POINTS_POSSIBLE = 4;
@@ -21,6 +24,8 @@ export interface LoadedCourse {
   config: CompiledConfig;
   /** Content by objective id. */
   content: Map<string, StoredContent[]>;
+  /** Item statistics (Elo difficulty, flags) as stored. */
+  stats: Map<string, StoredItemStats>;
 }
 
 /** Builds the engine configuration of a context from storage; throws NotFound when no course was imported. */
@@ -60,5 +65,25 @@ export async function loadCourse(deps: { courses: CourseRepo; learners: LearnerS
     items: new Map(items.map((it) => [it.id, it])),
     config,
     content,
+    stats,
   };
+}
+
+/** A learner as pages see them now: their projection, with release rules applied as of `now` (not saved). */
+export interface LearnerView {
+  student: StudentState;
+  /** Explanations of releases that happen by the clock alone (e.g. a new learner's first objectives); not stored. */
+  clockExplanations: Explanation[];
+  /** Item statistics, for selection. */
+  itemStats: Map<string, ItemStats>;
+}
+
+/** Reads a learner's projection and applies time-based release as of `now` (reads never write). */
+export async function readLearnerView(deps: { learners: LearnerStore }, course: LoadedCourse, contextId: string, userId: string, now: number): Promise<LearnerView> {
+  const learner = await deps.learners.loadLearner(contextId, userId);
+  const hasSlice = learner !== undefined && (learner.events > 0 || learner.objectives.length > 0);
+  const itemStats = new Map<string, ItemStats>([...course.stats].map(([id, s]) => [id, s]));
+  const state = restoreState(course.config, userId, hasSlice ? learner : undefined, new Map());
+  const clockExplanations = advanceClock(state, userId, now, course.config);
+  return { student: state.students.get(userId) as StudentState, clockExplanations, itemStats };
 }

@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../src/domain/random.js';
+import { importCourse } from '../../src/services/importCourse.js';
+import { nextActivity, type Activity } from '../../src/services/nextActivity.js';
+import { submitResponse, type SubmitResult } from '../../src/services/submitResponse.js';
+import { getMasteryMap } from '../../src/services/getMasteryMap.js';
+import { courseRepo } from '../../src/store/courseRepo.js';
+import { learnerStore } from '../../src/store/learnerRepo.js';
+import { openTestDb, type TestDb } from '../support/db.js';
+import { aContext, aCourseFile, aLearner, rightAnswerFor, wrongAnswerFor } from '../factories.engine.js';
+
+type ItemActivity = Extract<Activity, { kind: 'item' }>;
+
+describe('the mastery loop through the services', () => {
+  let db: TestDb;
+  let t = 1_700_000_000_000;
+  const clock = { now: () => new Date((t += 5000)) };
+  beforeAll(async () => {
+    db = await openTestDb();
+  });
+  afterAll(async () => db.close());
+  const deps = () => ({
+    courses: courseRepo(db.kysely),
+    learners: learnerStore(db.kysely, db.dialect),
+    clock,
+    rng: mulberry32(42),
+    ids: { newId: randomUUID },
+  });
+
+  async function student() {
+    const ctx = await aContext(db.kysely);
+    await importCourse(deps(), { contextId: ctx, file: aCourseFile() });
+    const user = await aLearner(db.kysely, ctx);
+    const ids = new Map((await courseRepo(db.kysely).snapshot(ctx))!.objectives.map((o) => [o.key, o.id]));
+    const next = (objectiveKey?: string, skipIntro = true) =>
+      nextActivity(deps(), { contextId: ctx, userId: user, ...(objectiveKey ? { objectiveId: ids.get(objectiveKey)! } : {}), skipIntro });
+    const answer = (a: ItemActivity, right: boolean): Promise<SubmitResult> =>
+      submitResponse(deps(), { contextId: ctx, userId: user, itemId: a.item.id, attemptId: a.attemptId, answer: right ? rightAnswerFor(a.item.kind) : wrongAnswerFor(a.item.kind) });
+    const item = async (key?: string): Promise<ItemActivity> => {
+      const a = await next(key);
+      if (a.kind !== 'item') throw new Error(`expected an item, got ${a.kind}`);
+      expect(JSON.stringify(a)).not.toMatch(/"answer"|correctChoice|acceptedAnswers/);
+      return a;
+    };
+    return { ctx, user, ids, next, answer, item };
+  }
+
+  it('practice → failed check → reteach → guided practice → re-check on fresh items → mastered → next objective unlocks', async () => {
+    const s = await student();
+    const first = await s.next(undefined, false);
+    expect(first).toMatchObject({ kind: 'lesson', objective: { title: 'Objective A', state: 'available' } });
+
+    // Practice until the mastery rule holds and a check starts.
+    let r: SubmitResult | undefined;
+    for (let i = 0; i < 8 && r?.change.stateAfter !== 'checking'; i++) r = await s.answer(await s.item('A'), true);
+    expect(r?.change.stateAfter).toBe('checking');
+    expect(r?.notes.map((n) => n.kind)).toContain('checking');
+
+    // Fail the check.
+    const firstCheck: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const a = await s.item('A');
+      expect(a).toMatchObject({ phase: 'check', check: { number: i + 1, length: 3 } });
+      firstCheck.push(a.item.id);
+      r = await s.answer(a, false);
+    }
+    expect(r).toMatchObject({ check: { finished: true, passed: false, correct: 0 }, change: { stateAfter: 'reteaching' } });
+    expect(r?.notes.find((n) => n.kind === 'reteaching')?.message).toMatch(/^Reteaching Objective A because/);
+
+    // Reteach content first, then guided practice until the re-check.
+    const reteach = await s.next('A', false);
+    expect(reteach).toMatchObject({ kind: 'reteach', pages: [expect.objectContaining({ title: 'A again' })] });
+    expect(reteach.kind === 'reteach' && reteach.reason).toMatch(/Reteaching/);
+    for (let i = 0; i < 8 && r?.change.stateAfter !== 'checking'; i++) {
+      const a = await s.item('A');
+      expect(a.phase).toBe('guided');
+      r = await s.answer(a, true);
+    }
+    expect(r?.notes.map((n) => n.kind)).toContain('rechecking');
+
+    // Re-check on fresh items: none from the previous check.
+    const secondCheck: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const a = await s.item('A');
+      expect(a.phase).toBe('check');
+      secondCheck.push(a.item.id);
+      r = await s.answer(a, true);
+    }
+    expect(secondCheck.filter((id) => firstCheck.includes(id))).toEqual([]);
+    expect(new Set(secondCheck).size).toBe(3);
+    expect(r).toMatchObject({ check: { finished: true, passed: true, correct: 3 }, change: { stateAfter: 'mastered' } });
+    expect(r?.unlocked).toEqual([expect.objectContaining({ title: 'Objective B', message: expect.stringMatching(/^Unlocked because you mastered Objective A/) })]);
+
+    // Enrichment after mastery, and the map explains the unlock.
+    const done = await s.next('A');
+    expect(done).toMatchObject({ kind: 'mastered', pages: [expect.objectContaining({ title: 'More A' })] });
+    const map = await getMasteryMap(deps(), { contextId: s.ctx, userId: s.user });
+    expect(map.objectives.map((o) => [o.title, o.state])).toEqual([
+      ['Objective A', 'mastered'],
+      ['Objective B', 'available'],
+      ['Objective C', 'locked'],
+    ]);
+    expect(map.objectives[1]?.why).toMatch(/Unlocked because you mastered Objective A/);
+    expect(map.objectives[2]?.lockedUntil).toEqual(['Objective B']);
+    expect(map.progress).toMatchObject({ total: 3, mastered: 1, available: 1, locked: 1 });
+    expect(await s.next(undefined, false)).toMatchObject({ kind: 'lesson', objective: { title: 'Objective B' } });
+  });
+
+  it('flags a student "not mastered" at the cap and lets them move on', async () => {
+    const s = await student();
+    let r: SubmitResult | undefined;
+    for (let i = 0; i < 12 && r?.change.stateAfter !== 'not_mastered'; i++) r = await s.answer(await s.item('A'), false);
+    expect(r?.change.stateAfter).toBe('not_mastered');
+    expect(r?.notes.find((n) => n.kind === 'stuck')?.message).toMatch(/flagged for your instructor; you may move on/);
+    const stuck = await s.next('A');
+    expect(stuck).toMatchObject({ kind: 'stuck', next: { title: 'Objective B' } });
+    const map = await getMasteryMap(deps(), { contextId: s.ctx, userId: s.user });
+    expect(map.objectives[0]).toMatchObject({ state: 'not_mastered', stuck: true });
+    expect(map.objectives[1]).toMatchObject({ state: 'available', why: expect.stringMatching(/moved on from Objective A/) });
+  });
+
+  it('refuses items on locked objectives and shows what they wait for', async () => {
+    const s = await student();
+    expect(await s.next('C')).toMatchObject({ kind: 'locked', lockedUntil: ['Objective B'] });
+  });
+});
