@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type LogEvent } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type LogEvent } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 import { migrations } from './migrations/index.js';
@@ -74,11 +74,15 @@ export async function openDb(opts: OpenDbOptions): Promise<Db> {
 
 /** Runs every pending migration (on start, and in tests); throws with the failing migration's name. */
 export async function migrate(db: Db): Promise<void> {
+  // Without pgSchema the search_path may still point elsewhere (e.g. `?options=-c search_path=…` in the URL).
+  const schema =
+    db.pgSchema ??
+    (db.dialect === 'postgres' ? (await sql<{ s: string }>`select current_schema() as s`.execute(db.kysely)).rows[0]?.s : undefined);
   const migrator = new Migrator({
     db: db.kysely,
     provider: { getMigrations: async () => migrations },
     // Kysely looks for its bookkeeping tables in every schema; name ours, or a parallel test's schema hides them.
-    ...(db.pgSchema ? { migrationTableSchema: db.pgSchema } : {}),
+    ...(schema ? { migrationTableSchema: schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
