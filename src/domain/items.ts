@@ -3,6 +3,7 @@
  * Markdown is stored raw here; it is sanitised when rendered, not in the domain.
  */
 import type { ObjectiveResponseKind } from './bkt.js';
+import { ValidationFailed } from './errors.js';
 
 /** A choice of a multiple-choice item, with optional feedback shown when it is picked. */
 export interface Choice {
@@ -144,4 +145,31 @@ export function checkAnswer(item: Item, response: ItemResponse): AnswerCheck {
 /** 'multiple_choice' when every item on the objective is a choice item, else 'open' (decides the BKT bounds). */
 export function responseKindOf(items: readonly Item[]): ObjectiveResponseKind {
   return items.length > 0 && items.every((i) => i.kind === 'single_choice' || i.kind === 'multiple_choice') ? 'multiple_choice' : 'open';
+}
+
+/** Throws `ValidationFailed` (ERR_VALIDATION) when an item cannot be answered right (e.g. its right choice is missing). */
+export function validateItem(item: Item): Item {
+  const issues: { path: string; message: string }[] = [];
+  if (item.objectiveIds.length === 0) issues.push({ path: 'objectiveIds', message: 'Tag the item to at least one objective.' });
+  switch (item.kind) {
+    case 'single_choice':
+      if (!item.choices.some((c) => c.id === item.correctChoiceId)) issues.push({ path: 'correctChoiceId', message: 'The right choice is not among the choices.' });
+      break;
+    case 'multiple_choice':
+      if (item.correctChoiceIds.length === 0) issues.push({ path: 'correctChoiceIds', message: 'At least one choice must be right.' });
+      if (item.correctChoiceIds.some((id) => !item.choices.some((c) => c.id === id))) issues.push({ path: 'correctChoiceIds', message: 'A right choice is not among the choices.' });
+      break;
+    case 'numeric':
+      if (!Number.isFinite(item.answer)) issues.push({ path: 'answer', message: 'The answer must be a number.' });
+      if (item.tolerance !== undefined && !(item.tolerance >= 0)) issues.push({ path: 'tolerance', message: 'The tolerance must be zero or more.' });
+      break;
+    case 'short_answer':
+      if (item.acceptedAnswers.every((a) => normaliseText(a) === '')) issues.push({ path: 'acceptedAnswers', message: 'Give at least one accepted answer.' });
+      break;
+  }
+  if (new Set(('choices' in item ? item.choices : []).map((c) => c.id)).size !== ('choices' in item ? item.choices.length : 0)) {
+    issues.push({ path: 'choices', message: 'Choice ids must be unique.' });
+  }
+  if (issues.length) throw new ValidationFailed(`Item ${item.id} is invalid.`, issues);
+  return item;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkAnswer, parseNumber, type Item } from '../../src/domain/items.js';
+import { checkAnswer, parseNumber, validateItem, type Item } from '../../src/domain/items.js';
 
 const base = { objectiveIds: ['o1'], stem: '?' };
 describe('checkAnswer', () => {
@@ -25,5 +25,13 @@ describe('checkAnswer', () => {
     const item: Item = { ...base, id: 'i', kind: 'short_answer', acceptedAnswers: ['common denominator'] };
     expect(checkAnswer(item, '  Common   DENOMINATOR ').correct).toBe(true);
     expect(checkAnswer(item, 'denominator').correct).toBe(false);
+  });
+});
+
+describe('validateItem', () => {
+  it('rejects a choice item whose right answer is not a choice', () => {
+    const bad: Item = { ...base, id: 'i', kind: 'single_choice', choices: [{ id: 'a', text: '1' }], correctChoiceId: 'z' };
+    expect(() => validateItem(bad)).toThrow(expect.objectContaining({ code: 'ERR_VALIDATION' }));
+    expect(validateItem({ ...bad, correctChoiceId: 'a' })).toBeTruthy();
   });
 });

@@ -29,6 +29,9 @@ describe('practice → check → mastered → unlock', () => {
     const r = responder();
     const st = project([...rightAnswers(r, 'eq', 0, 5), r.answer('eq-5', false)], cfg);
     expect(st.students.get('s1')?.objectives.eq?.state).toBe('reteaching');
+    const why = st.explanations.find((e) => e.kind === 'reteaching');
+    expect(why).toMatchObject({ rule: 'check_failed', from: 'checking', to: 'reteaching', evidence: { checkCorrect: 2, checkLength: 3, itemIds: ['eq-3', 'eq-4', 'eq-5'] } });
+    expect(why?.message).toMatch(/^Reteaching Equivalent fractions because the mastery check was not passed \(2\/3 right; .*the last answer was wrong\)\.$/);
   });
   it('refuses answers on a locked objective with ERR_OBJECTIVE_LOCKED', () => {
     const st = project([responder().answer('eq-0', true)], cfg);
@@ -98,6 +101,24 @@ describe('reteach loop', () => {
     expect(st.students.get('s1')?.objectives.eq?.state).toBe('not_mastered');
     expect(st.explanations.find((e) => e.studentId === 's1' && e.kind === 'stuck')?.evidence).toMatchObject({ opportunities: 10, cap: 10 });
     expect(st.students.get('s2')?.objectives.eq?.state).toBe('practising');
+  });
+});
+
+describe('accommodations and shared items', () => {
+  it('a threshold offset lowers θ for that student only', () => {
+    const c = compileConfig(fractionsCourse({ threshold: 0.99, accommodations: { s2: { thresholdOffset: -0.05 } } }));
+    const a = responder('s1'), b = responder('s2');
+    const st = project([...rightAnswers(a, 'eq', 0, 3), ...rightAnswers(b, 'eq', 0, 3)], c);
+    expect(st.students.get('s1')?.objectives.eq?.state).toBe('practising'); // P≈0.977 < 0.99
+    expect(st.students.get('s2')?.objectives.eq?.state).toBe('checking'); // P≈0.977 ≥ 0.94
+    expect(st.explanations.find((e) => e.studentId === 's2' && e.kind === 'checking')?.evidence.threshold).toBe(0.94);
+  });
+  it('an item tagged to two released objectives is evidence on both', () => {
+    const base = fractionsCourse();
+    const c = compileConfig({ ...base, items: [...base.items, { id: 'both', objectiveIds: ['eq', 'solo'] }] });
+    const st = project([responder().answer('both', true)], c);
+    expect(st.students.get('s1')?.objectives.eq?.responses).toBe(1);
+    expect(st.students.get('s1')?.objectives.solo?.responses).toBe(1);
   });
 });
 
