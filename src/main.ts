@@ -19,6 +19,11 @@ import { ltiRouter } from './web/routes/lti.js';
 import { homeRouter } from './web/routes/home.js';
 import { adminRouter } from './web/routes/admin.js';
 import { startDemo } from './demo.js';
+import { buildAdvantage, type Advantage } from './worker.js';
+import { instructorGradesRouter } from './web/instructorGrades.js';
+import { listGradeLedger } from './services/listGradeLedger.js';
+import { resendGrades } from './services/resendGrades.js';
+import { setGradePolicy } from './services/setGradePolicy.js';
 
 /** A running Masterly: its HTTP server and how to stop it. */
 export interface Running {
@@ -29,6 +34,8 @@ export interface Running {
   services: FoundationServices;
   /** The tool's signing keys. */
   keys: ToolKeyring;
+  /** LTI Advantage services (grade outbox, roster, AGS/NRPS); `afterMasteryChange` is the engine's hook. */
+  advantage: Advantage;
   close(): Promise<void>;
 }
 
@@ -41,6 +48,8 @@ export interface StartOptions {
   clock?: Clock;
   /** PostgreSQL schema to use instead of `public` (tests). */
   pgSchema?: string;
+  /** Run the in-process grade outbox worker (default true; tests that drain by hand turn it off). */
+  gradeWorker?: boolean;
 }
 
 /** Composition root: config → store → lti → services → web. The only place that builds concrete classes. */
@@ -96,7 +105,35 @@ export async function start(
     newId: randomUUID,
     sessionTtlSeconds: config.SESSION_TTL_SECONDS,
   });
+  const advantage = buildAdvantage({ db, signer: keys, logger, now: () => clock.now().getTime(), ...(options.fetch ? { fetch: options.fetch } : {}) });
+  const gradeWorker = options.gradeWorker === false ? undefined : advantage.startWorker();
+  // An instructor's launch refreshes a stale roster in the background (the schedule covers the rest).
+  const completeLaunch = services.completeLaunch;
+  services.completeLaunch = async (input) => {
+    const done = await completeLaunch(input);
+    if (done.launch.isInstructor && done.launch.nrps) {
+      void services
+        .getSession(done.sessionId)
+        .then((s) => (s?.contextId ? advantage.refreshRosterIfStale({ contextId: s.contextId, maxAgeMs: 3600_000 }) : undefined))
+        .catch((err: unknown) => logger.warn({ err }, 'roster refresh after launch failed'));
+    }
+    return done;
+  };
   const toolRouters = [
+    instructorGradesRouter({
+      getSession: services.getSession,
+      cookieSecret: secrets.cookieSecret,
+      services: {
+        listGradeLedger: (i) => listGradeLedger(advantage, i),
+        resendGrades: async (i) => {
+          const n = await resendGrades({ outbox: advantage.outbox, now: () => clock.now().getTime() }, i);
+          gradeWorker?.nudge();
+          return n;
+        },
+        getGradePolicy: (contextId) => advantage.lineItems.getPolicy(contextId),
+        setGradePolicy: (p) => setGradePolicy({ lineItems: advantage.lineItems, now: () => clock.now().getTime() }, p),
+      },
+    }),
     ltiRouter({ services, baseUrl: config.BASE_URL, cookieSecret: secrets.cookieSecret, sessionTtlSeconds: config.SESSION_TTL_SECONDS }),
     homeRouter({ getSession: services.getSession, cookieSecret: secrets.cookieSecret }),
     adminRouter({
@@ -131,8 +168,10 @@ export async function start(
     db,
     services,
     keys,
+    advantage,
     close: async () => {
       clearInterval(originTimer);
+      await gradeWorker?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await db.close();
     },

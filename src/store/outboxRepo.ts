@@ -1,4 +1,6 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { Kysely, sql, type Transaction } from 'kysely';
+import type { EngineTx } from '../services/enginePorts.js';
+import { kyselyOfEngineTx } from './learnerRepo.js';
 import type {
   GradeActivity,
   GradeOutboxRepo,
@@ -170,7 +172,8 @@ const selectEntries = (db: Kysely<Database>) =>
 /** The grade outbox on PostgreSQL (SKIP LOCKED leasing, shared by several workers) or SQLite (one worker). */
 export function outboxRepo(db: Kysely<Database>, dialect: Dialect): GradeOutboxRepo {
   return {
-    inTx: (trx) => gradeTx(trx as Transaction<Database>),
+    // The engine hands its EngineTx; tests and other callers may hand a Kysely transaction directly.
+    inTx: (trx) => gradeTx(trx instanceof Kysely ? (trx as Transaction<Database>) : kyselyOfEngineTx(trx as EngineTx)),
 
     claim: async (owner, now, limit, leaseMs) => {
       const ids = await db.transaction().execute(async (tx) => {

@@ -8,7 +8,7 @@ import type { Mode } from '../../src/devplatform/index.js';
 import type { MasteryChange } from '../../src/services/servicePorts.js';
 import { buildAdvantage, type Advantage, type AdvantageOptions } from '../../src/worker.js';
 import { startRig, type LaunchRig } from '../lti/harness.js';
-import { launchAs } from '../support/devplatform.js';
+import { launchAs, type TestBrowser } from '../support/devplatform.js';
 
 export const LEARNER = 'http://purl.imsglobal.org/vocab/lis/v2/membership#Learner';
 export const INSTRUCTOR = 'http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor';
@@ -23,6 +23,8 @@ export interface PassbackRig extends LaunchRig {
   students: string[];
   instructorSub: string;
   adv: Advantage;
+  /** The browser (session cookie) of everyone launched, by sub. */
+  browsers: Map<string, TestBrowser>;
 }
 
 /** Starts tool + emulator, launches the instructor and `students` learners (emulator ids). */
@@ -30,19 +32,21 @@ export async function startPassbackRig(
   mode: Mode,
   opts: { students?: number; env?: Record<string, string>; advantage?: Partial<AdvantageOptions> } = {},
 ): Promise<PassbackRig> {
-  const rig = await startRig(mode, opts.env ? ({ env: opts.env } as never) : {});
+  const rig = await startRig(mode, { gradeWorker: false, ...(opts.env ? { env: opts.env } : {}) } as never);
   const instructor = rig.lms.users.find((u) => u.roles.includes(INSTRUCTOR) && !u.roles.some((r) => r.includes('TeachingAssistant')));
   const learners = rig.lms.devplatform.users.filter((u) => u.roles.includes(LEARNER) && u.status === 'Active' && u.name);
   const students = learners.slice(0, opts.students ?? 4).map((u) => u.id);
+  const browsers = new Map<string, TestBrowser>();
   for (const sub of [instructor!.id, ...students]) {
-    const { response } = await launchAs(rig.lms, rig.toolUrl, { userId: sub });
+    const { response, browser } = await launchAs(rig.lms, rig.toolUrl, { userId: sub });
     expect(response.status, await response.clone().text()).toBe(200);
+    browsers.set(sub, browser);
   }
   const db = rig.tool.db.kysely;
   const ctx = await db.selectFrom('contexts').select('id').executeTakeFirstOrThrow();
   const users = await db.selectFrom('users').select(['id', 'sub']).execute();
   const adv = buildAdvantage({ db: rig.tool.db, signer: rig.tool.keys, retry: FAST_RETRY, leaseMs: 3000, ...opts.advantage });
-  return { ...rig, contextId: ctx.id, userIds: new Map(users.map((u) => [u.sub, u.id])), students, instructorSub: instructor!.id, adv };
+  return { ...rig, browsers, contextId: ctx.id, userIds: new Map(users.map((u) => [u.sub, u.id])), students, instructorSub: instructor!.id, adv };
 }
 
 /** Runs the hook in its own transaction, as the engine's submitResponse does. */

@@ -1,0 +1,56 @@
+import type { LedgerLine } from '../services/listGradeLedger.js';
+import type { GradePolicy } from '../services/servicePorts.js';
+
+/** One ledger row as the page shows it. */
+export interface LedgerRowView {
+  id: number;
+  student: string;
+  column: string;
+  status: 'Sent' | 'Waiting' | 'Failed';
+  statusClass: string;
+  wanted: string;
+  lastSent: string;
+  sentAt: string;
+  reason: string;
+  canResend: boolean;
+}
+
+/** What views/instructor/grades.ejs renders. */
+export interface GradesPageView {
+  rows: LedgerRowView[];
+  counts: { sent: number; pending: number; failed: number };
+  csrf: string;
+  policy: { policy: GradePolicy['policy']; perObjective: boolean; perActivity: boolean; scoreMaximum: number };
+  notice: string | null;
+}
+
+const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(2));
+
+/** Shapes the ledger for the page (no raw rows reach the view). */
+export function presentGradesPage(lines: LedgerLine[], policy: GradePolicy, csrf: string, notice: string | null): GradesPageView {
+  const rows = lines.map(
+    (l): LedgerRowView => ({
+      id: l.id,
+      student: l.userName || `User ${l.userSub}`,
+      column: l.itemLabel,
+      status: l.status === 'sent' ? 'Sent' : l.status === 'failed' ? 'Failed' : 'Waiting',
+      statusClass: `status-${l.status}`,
+      wanted: `${fmt(l.wantedScore)} / ${fmt(l.scoreMaximum)}`,
+      lastSent: l.sentScore === null ? '—' : `${fmt(l.sentScore)} / ${fmt(l.scoreMaximum)}`,
+      sentAt: l.sentAt === null ? 'never' : new Date(l.sentAt).toISOString().replace('T', ' ').slice(0, 19) + ' UTC',
+      reason: l.status === 'failed' ? l.reasonText : l.status === 'pending' && l.attempts > 0 ? `Retrying (attempt ${l.attempts}); the LMS did not accept it yet.` : '',
+      canResend: l.status !== 'pending',
+    }),
+  );
+  return {
+    rows,
+    counts: {
+      sent: lines.filter((l) => l.status === 'sent').length,
+      pending: lines.filter((l) => l.status === 'pending').length,
+      failed: lines.filter((l) => l.status === 'failed').length,
+    },
+    csrf,
+    policy: { policy: policy.policy, perObjective: policy.perObjective, perActivity: policy.perActivity, scoreMaximum: policy.scoreMaximum },
+    notice,
+  };
+}
