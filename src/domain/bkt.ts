@@ -18,7 +18,11 @@ export interface BktParams {
 /** How an objective is assessed; multiple choice allows more guessing and slipping. */
 export type ObjectiveResponseKind = 'multiple_choice' | 'open';
 
-/** Defaults from issue 4: L0 0.2, T 0.15, G 0.2, S 0.1, F 0. */
+/**
+ * Defaults from issue 4: L0 0.2, T 0.15, G 0.2, S 0.1, F 0. The default G 0.2 is only legal for
+ * multiple-choice objectives; for open-response objectives it is clamped to their bound 0.1
+ * (see {@link clampBktParams}, applied by `compileConfig`).
+ */
 export const DEFAULT_BKT: BktParams = Object.freeze({ prior: 0.2, learn: 0.15, guess: 0.2, slip: 0.1, forget: 0 });
 
 /** Upper bounds of guess and slip by response kind (G ≤ 0.3, S ≤ 0.2 for multiple choice; ≤ 0.1 otherwise). */

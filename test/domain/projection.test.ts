@@ -108,10 +108,13 @@ describe('accommodations and shared items', () => {
   it('a threshold offset lowers θ for that student only', () => {
     const c = compileConfig(fractionsCourse({ threshold: 0.99, accommodations: { s2: { thresholdOffset: -0.05 } } }));
     const a = responder('s1'), b = responder('s2');
-    const run = (r: ReturnType<typeof responder>) => [r.answer('eq-0', false), ...rightAnswers(r, 'eq', 1, 3)]; // P = 0.9742
+    // Open-response objective: the default G 0.2 is clamped to its bound 0.1. Wrong, right, right → P = 0.9623.
+    expect(c.params.get('eq')?.guess).toBe(0.1);
+    const run = (r: ReturnType<typeof responder>) => [r.answer('eq-0', false), ...rightAnswers(r, 'eq', 1, 2)];
     const st = project([...run(a), ...run(b)], c);
-    expect(st.students.get('s1')?.objectives.eq?.state).toBe('practising'); // 0.9742 < 0.99
-    expect(st.students.get('s2')?.objectives.eq?.state).toBe('checking'); // 0.9742 ≥ 0.94
+    expect(st.students.get('s1')?.objectives.eq?.p).toBeCloseTo(0.9623, 4);
+    expect(st.students.get('s1')?.objectives.eq?.state).toBe('practising'); // 0.9623 < 0.99
+    expect(st.students.get('s2')?.objectives.eq?.state).toBe('checking'); // 0.9623 ≥ 0.94
     expect(st.explanations.find((e) => e.studentId === 's2' && e.kind === 'checking')?.evidence.threshold).toBe(0.94);
   });
   it('an item tagged to two released objectives is evidence on both', () => {
