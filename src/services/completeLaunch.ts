@@ -12,6 +12,9 @@ export interface CompleteLaunchDeps {
 /** A launch that passed every check and opened a session. */
 export interface CompletedLaunch {
   sessionId: string;
+  /** Our row ids for the user and the course (null without a context), for follow-up work without another query. */
+  userId: string;
+  contextId: string | null;
   expiresAt: number;
   launch: VerifiedLaunch;
 }
@@ -24,7 +27,7 @@ export async function completeLaunch(deps: CompleteLaunchDeps, input: LaunchInpu
   const launch = await deps.lti.verifyLaunch(input);
   const at = deps.clock.now().getTime();
   const expiresAt = at + deps.sessionTtlSeconds * 1000;
-  const sessionId = await deps.launches.record({
+  const recorded = await deps.launches.record({
     sessionId: deps.newId(),
     userId: deps.newId(),
     contextRowId: deps.newId(),
@@ -32,5 +35,5 @@ export async function completeLaunch(deps: CompleteLaunchDeps, input: LaunchInpu
     at,
     expiresAt,
   });
-  return { sessionId, expiresAt, launch };
+  return { ...recorded, expiresAt, launch };
 }

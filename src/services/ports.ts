@@ -125,6 +125,13 @@ export interface LaunchRecord {
   expiresAt: number;
 }
 
+/** Row ids a recorded launch ended up with (existing user/context rows keep their ids). */
+export interface RecordedLaunch {
+  sessionId: string;
+  userId: string;
+  contextId: string | null;
+}
+
 /** A live launch session, as pages need it. */
 export interface LaunchSession {
   id: string;
@@ -144,8 +151,8 @@ export interface LaunchSession {
 
 /** Storage of launches: people, courses, enrollments and sessions. */
 export interface LaunchRepo {
-  /** Upserts user, context and enrollment and inserts the session; returns the session id. */
-  record(input: LaunchRecord): Promise<string>;
+  /** Upserts user, context and enrollment and inserts the session; returns the ids actually stored. */
+  record(input: LaunchRecord): Promise<RecordedLaunch>;
   /** A session that has not expired at `at`, or undefined. */
   findSession(id: string, at: number): Promise<LaunchSession | undefined>;
 }

@@ -70,10 +70,11 @@ export const launchRepo = (db: Kysely<Database>, dialect: Dialect): LaunchRepo =
       const session = (contextExpr: ReturnType<typeof sql>, from: ReturnType<typeof sql>) =>
         sql`insert into launch_sessions (id, user_id, context_id, platform_id, deployment_id, roles, claims, created_at, expires_at)
           select ${r.sessionId}, u.id, ${contextExpr}, ${l.platformId}, ${l.deploymentId}, ${v.roles}, ${v.claims}, ${r.at}, ${r.expiresAt}
-          from ${from}`;
+          from ${from}
+          returning user_id, context_id`;
       if (v.context) {
         const c = v.context;
-        await sql`with u as (${userCte}),
+        const res = await sql<{ user_id: string; context_id: string | null }>`with u as (${userCte}),
           c as (insert into contexts (id, platform_id, context_id, label, title, ags_json, nrps_json, updated_at)
             values (${c.id}, ${c.platform_id}, ${c.context_id}, ${c.label}, ${c.title}, ${c.ags_json}, ${c.nrps_json}, ${c.updated_at})
             on conflict (platform_id, context_id) do update set label = excluded.label, title = excluded.title,
@@ -84,12 +85,16 @@ export const launchRepo = (db: Kysely<Database>, dialect: Dialect): LaunchRepo =
             select u.id, c.id, ${v.roles}, ${r.at} from u, c
             on conflict (user_id, context_id) do update set roles = excluded.roles, last_launch_at = excluded.last_launch_at)
           ${session(sql`c.id`, sql`u, c`)}`.execute(db);
-      } else {
-        await sql`with u as (${userCte}) ${session(sql`null`, sql`u`)}`.execute(db);
+        const row = res.rows[0];
+        if (!row) throw new Error('launch was not recorded');
+        return { sessionId: r.sessionId, userId: row.user_id, contextId: row.context_id };
       }
-      return r.sessionId;
+      const res = await sql<{ user_id: string; context_id: string | null }>`with u as (${userCte}) ${session(sql`null`, sql`u`)}`.execute(db);
+      const row = res.rows[0];
+      if (!row) throw new Error('launch was not recorded');
+      return { sessionId: r.sessionId, userId: row.user_id, contextId: null };
     }
-    await db.transaction().execute(async (tx) => {
+    return db.transaction().execute(async (tx) => {
       const user = await tx
         .insertInto('users')
         .values(v.user)
@@ -146,8 +151,8 @@ export const launchRepo = (db: Kysely<Database>, dialect: Dialect): LaunchRepo =
           expires_at: r.expiresAt,
         })
         .execute();
+      return { sessionId: r.sessionId, userId: user.id, contextId };
     });
-    return r.sessionId;
   },
 
   findSession: async (id, at) => {
