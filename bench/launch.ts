@@ -8,7 +8,9 @@
  *
  * Settings (environment): BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres),
  * BENCH_LAUNCHES (measured launches per tool, default 2000), BENCH_SECONDS (cap per tool, default 30),
- * BENCH_WARMUP (default 300), BENCH_CONCURRENCY (default 50), BENCH_ONLY (masterly | ltijs).
+ * BENCH_WARMUP (default 300), BENCH_CONCURRENCY (default 50), BENCH_ROUNDS (measured rounds per tool,
+ * alternating between the tools, default 2), BENCH_ONLY (masterly | ltijs), BENCH_CPU_PROF (a directory:
+ * V8 CPU profiles of the tools), BENCH_LOG_LEVEL (Masterly's, default warn).
  */
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -17,6 +19,7 @@ import { keepAliveAgent } from './lib/launchHttp.js';
 import { launchOnce, mean, percentile, runLoad, type LoadResult } from './lib/launchDriver.js';
 import { startBenchPlatform, type BenchPlatform } from './lib/launchPlatform.js';
 import { startLtijs, type StartedTool } from './lib/launchLtijs.js';
+import type { ToolStats } from './lib/launchChild.js';
 import { startMasterly } from './lib/launchMasterly.js';
 
 const env = process.env;
@@ -27,10 +30,12 @@ const SETTINGS = {
   warmup: num(env.BENCH_WARMUP, 300),
   count: num(env.BENCH_LAUNCHES, 2000),
   maxMs: num(env.BENCH_SECONDS, 30) * 1000,
+  rounds: num(env.BENCH_ROUNDS, 2),
   only: env.BENCH_ONLY,
 };
 
 const MB = 1024 * 1024;
+const IDLE_WINDOW_MS = 3000;
 
 /** What one tool's run measured. */
 interface ToolFigures {
@@ -39,7 +44,12 @@ interface ToolFigures {
   p50: number;
   p95: number;
   p99: number;
+  /** Statements sent during the measured rounds, less the tool's own background rate, per launch. */
   statementsPerLaunch: number;
+  /** Every statement sent during the measured rounds, per launch. */
+  grossStatementsPerLaunch: number;
+  /** Statements per second the idle tool sends by itself (pollers). */
+  backgroundPerSecond: number;
   rssStart: number;
   rssIdle: number;
   rssLoaded: number;
@@ -56,76 +66,141 @@ interface ToolFigures {
   phases: { login: number; post: number; landing: number };
 }
 
-async function measure(
-  label: string,
-  platform: BenchPlatform,
-  start: () => Promise<StartedTool>,
-): Promise<ToolFigures> {
-  const { process: child, target } = await start();
-  const agent = keepAliveAgent();
-  try {
-    const one = (n: number) => launchOnce(agent, platform, target, n);
-    const started = await child.stats();
-    const rssStart = child.rssFromProc() ?? started.rss;
-    // Warm-up: JIT, connection pools, JWKS caches. Its failures abort the run with the first reason.
-    const warm = await runLoad({ concurrency: SETTINGS.concurrency, count: SETTINGS.warmup, maxMs: 60_000, firstN: 0 }, one);
-    if (warm.completed === 0) {
-      throw new Error(`${label}: no warm-up launch completed: ${[...warm.errors.keys()][0] ?? 'no launch started'}`);
+/** Merges the load results of several rounds. */
+function merge(results: LoadResult[]): LoadResult {
+  const errors = new Map<string, number>();
+  for (const r of results) for (const [k, n] of r.errors) errors.set(k, (errors.get(k) ?? 0) + n);
+  return {
+    completed: results.reduce((a, r) => a + r.completed, 0),
+    failed: results.reduce((a, r) => a + r.failed, 0),
+    wallMs: results.reduce((a, r) => a + r.wallMs, 0),
+    timings: results.flatMap((r) => r.timings),
+    errors,
+  };
+}
+
+/**
+ * One tool through the benchmark: start and warm up, then measured rounds (interleaved with the other
+ * tool's, so that other work on the machine weighs on both alike), then a short run at 1 in flight.
+ */
+class ToolRun {
+  private readonly agent = keepAliveAgent();
+  private readonly rounds: LoadResult[] = [];
+  private nextN = 0;
+  private rssStart = 0;
+  private rssIdle = 0;
+  private rssLoaded = 0;
+  private jwksFetches = 0;
+  private benchCpuMicros = 0;
+  private idle: ToolStats | undefined;
+  private backgroundPerSecond = 0;
+  private roundStatements = 0;
+  private roundCpuMicros = 0;
+
+  private constructor(
+    readonly label: string,
+    private readonly platform: BenchPlatform,
+    private readonly tool: StartedTool,
+  ) {}
+
+  /** Starts the tool, records its RSS, warms it up and records its idle RSS and counters. */
+  static async prepare(label: string, platform: BenchPlatform, start: () => Promise<StartedTool>): Promise<ToolRun> {
+    const run = new ToolRun(label, platform, await start());
+    try {
+      const child = run.tool.process;
+      run.rssStart = child.rssFromProc() ?? (await child.stats()).rss;
+      // Warm-up: JIT, connection pools, JWKS caches. If no launch completes, stop with the first reason.
+      const warm = await run.load(SETTINGS.concurrency, SETTINGS.warmup, 60_000);
+      if (warm.completed === 0) {
+        throw new Error(`${label}: no warm-up launch completed: ${[...warm.errors.keys()][0] ?? 'no launch started'}`);
+      }
+      await sleep(1000);
+      run.idle = await child.stats();
+      run.rssIdle = child.rssFromProc() ?? run.idle.rss;
+      // Statements the tool sends on its own (job pollers, cache refreshes), to tell them from the launches'.
+      await sleep(IDLE_WINDOW_MS);
+      run.backgroundPerSecond = ((await child.stats()).statements - run.idle.statements) / (IDLE_WINDOW_MS / 1000);
+      run.rssLoaded = run.rssIdle;
+      return run;
+    } catch (err) {
+      await run.stop();
+      throw err;
     }
-    await sleep(1000);
-    const idle = await child.stats();
-    const rssIdle = child.rssFromProc() ?? idle.rss;
+  }
 
-    let rssLoaded = rssIdle;
+  private load(concurrency: number, count: number, maxMs: number): Promise<LoadResult> {
+    const firstN = this.nextN;
+    this.nextN += count;
+    return runLoad({ concurrency, count, maxMs, firstN }, (n) => launchOnce(this.agent, this.platform, this.tool.target, n));
+  }
+
+  /** One measured round at full concurrency, sampling RSS every 100 ms. */
+  async round(count: number, maxMs: number): Promise<void> {
+    const child = this.tool.process;
     const sampler = setInterval(() => {
-      rssLoaded = Math.max(rssLoaded, child.rssFromProc() ?? 0);
+      this.rssLoaded = Math.max(this.rssLoaded, child.rssFromProc() ?? 0);
     }, 100);
-    const fetches0 = platform.jwksFetches();
-    const benchCpu0 = process.cpuUsage();
-    const load = await runLoad(
-      { concurrency: SETTINGS.concurrency, count: SETTINGS.count, maxMs: SETTINGS.maxMs, firstN: SETTINGS.warmup },
-      one,
-    );
-    clearInterval(sampler);
-    const benchCpu = process.cpuUsage(benchCpu0);
-    const after = await child.stats();
-    rssLoaded = Math.max(rssLoaded, after.rss);
-    // One launch in flight: what a launch costs without queueing behind 49 others.
-    const serialCount = Math.min(200, SETTINGS.count);
-    const serial = await runLoad(
-      { concurrency: 1, count: serialCount, maxMs: 20_000, firstN: SETTINGS.warmup + SETTINGS.count },
-      one,
-    );
-    const serialMs = serial.timings.map((t) => t.toolMs);
+    const fetches0 = this.platform.jwksFetches();
+    const cpu0 = process.cpuUsage();
+    const before = await child.stats();
+    try {
+      this.rounds.push(await this.load(SETTINGS.concurrency, count, maxMs));
+    } finally {
+      clearInterval(sampler);
+      const cpu = process.cpuUsage(cpu0);
+      this.benchCpuMicros += cpu.user + cpu.system;
+      this.jwksFetches += this.platform.jwksFetches() - fetches0;
+      const after = await child.stats();
+      this.roundStatements += after.statements - before.statements;
+      this.roundCpuMicros += after.cpuMicros - before.cpuMicros;
+    }
+  }
 
-    const ms = load.timings.map((t) => t.toolMs);
-    const launches = Math.max(1, load.completed);
-    return {
-      load,
-      rate: load.completed / (load.wallMs / 1000),
-      p50: percentile(ms, 50),
-      p95: percentile(ms, 95),
-      p99: percentile(ms, 99),
-      statementsPerLaunch: (after.statements - idle.statements) / launches,
-      rssStart,
-      rssIdle,
-      rssLoaded,
-      heapIdle: { used: idle.heapUsed, total: idle.heapTotal, external: idle.external },
-      toolCpuMs: (after.cpuMicros - idle.cpuMicros) / 1000 / launches,
-      benchCpuMs: (benchCpu.user + benchCpu.system) / 1000 / launches,
-      serial: { p50: percentile(serialMs, 50), p95: percentile(serialMs, 95), count: serial.completed },
-      jwksFetchesPerLaunch: (platform.jwksFetches() - fetches0) / launches,
-      signMs: mean(load.timings.map((t) => t.signMs)),
-      followedRedirect: load.timings.some((t) => t.followedRedirect),
-      phases: {
-        login: mean(load.timings.map((t) => t.loginMs)),
-        post: mean(load.timings.map((t) => t.postMs)),
-        landing: mean(load.timings.map((t) => t.landingMs)),
-      },
-    };
-  } finally {
-    agent.destroy();
-    await child.stop();
+  /** Reads the counters, runs launches one at a time, stops the tool and returns its figures. */
+  async finish(): Promise<ToolFigures> {
+    try {
+      const after = await this.tool.process.stats();
+      const idle = this.idle ?? after;
+      this.rssLoaded = Math.max(this.rssLoaded, after.rss);
+      // One launch in flight: what a launch costs without queueing behind the others.
+      const serial = await this.load(1, Math.min(200, SETTINGS.count), 20_000);
+      const serialMs = serial.timings.map((t) => t.toolMs);
+      const load = merge(this.rounds);
+      const ms = load.timings.map((t) => t.toolMs);
+      const launches = Math.max(1, load.completed);
+      return {
+        load,
+        rate: load.wallMs > 0 ? load.completed / (load.wallMs / 1000) : 0,
+        p50: percentile(ms, 50),
+        p95: percentile(ms, 95),
+        p99: percentile(ms, 99),
+        statementsPerLaunch: Math.max(0, this.roundStatements - (this.backgroundPerSecond * load.wallMs) / 1000) / launches,
+        grossStatementsPerLaunch: this.roundStatements / launches,
+        backgroundPerSecond: this.backgroundPerSecond,
+        rssStart: this.rssStart,
+        rssIdle: this.rssIdle,
+        rssLoaded: this.rssLoaded,
+        heapIdle: { used: idle.heapUsed, total: idle.heapTotal, external: idle.external },
+        toolCpuMs: this.roundCpuMicros / 1000 / launches,
+        benchCpuMs: this.benchCpuMicros / 1000 / launches,
+        serial: { p50: percentile(serialMs, 50), p95: percentile(serialMs, 95), count: serial.completed },
+        jwksFetchesPerLaunch: this.jwksFetches / launches,
+        signMs: mean(load.timings.map((t) => t.signMs)),
+        followedRedirect: load.timings.some((t) => t.followedRedirect),
+        phases: {
+          login: mean(load.timings.map((t) => t.loginMs)),
+          post: mean(load.timings.map((t) => t.postMs)),
+          landing: mean(load.timings.map((t) => t.landingMs)),
+        },
+      };
+    } finally {
+      await this.stop();
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.agent.destroy();
+    await this.tool.process.stop();
   }
 }
 
@@ -150,7 +225,7 @@ function figuresOf(name: string, f: ToolFigures, goals: boolean): BenchFigure[] 
 
 function notesOf(name: string, f: ToolFigures): string[] {
   const notes = [
-    `${name}: ${f.load.completed} launches in ${round(f.load.wallMs / 1000, 2)} s; mean tool time per phase: login ${round(f.phases.login)} ms, id_token POST ${round(f.phases.post)} ms, post-launch GET ${round(f.phases.landing)} ms; JWKS fetches per launch ${round(f.jwksFetchesPerLaunch, 2)}; platform signing ${round(f.signMs, 2)} ms/launch (excluded from latency); bench process CPU ${round(f.benchCpuMs, 2)} ms/launch; idle heap ${round(f.heapIdle.used / MB)} of ${round(f.heapIdle.total / MB)} MB, external ${round(f.heapIdle.external / MB)} MB.`,
+    `${name}: ${f.load.completed} launches in ${round(f.load.wallMs / 1000, 2)} s; mean tool time per phase: login ${round(f.phases.login)} ms, id_token POST ${round(f.phases.post)} ms, post-launch GET ${round(f.phases.landing)} ms; JWKS fetches per launch ${round(f.jwksFetchesPerLaunch, 2)}; platform signing ${round(f.signMs, 2)} ms/launch (excluded from latency); bench process CPU ${round(f.benchCpuMs, 2)} ms/launch; DB statements: ${round(f.grossStatementsPerLaunch, 3)} per launch sent during the rounds, of which ${round(f.backgroundPerSecond, 2)}/s are the idle tool's own (subtracted); idle heap ${round(f.heapIdle.used / MB)} of ${round(f.heapIdle.total / MB)} MB, external ${round(f.heapIdle.external / MB)} MB.`,
   ];
   for (const [reason, n] of f.load.errors) notes.push(`${name} failure ×${n}: ${reason}`);
   if (!f.followedRedirect) notes.push(`${name}: the id_token POST answered the page itself (no redirect to follow).`);
@@ -161,37 +236,50 @@ function notesOf(name: string, f: ToolFigures): string[] {
 export async function run(): Promise<BenchReport> {
   const figures: BenchFigure[] = [];
   const notes: string[] = [
-    `${SETTINGS.concurrency} launches in flight, ${SETTINGS.warmup} warm-up launches, then ${SETTINGS.count} measured (cap ${SETTINGS.maxMs / 1000} s) per tool, each tool alone on a fresh PostgreSQL database.`,
+    `${SETTINGS.concurrency} launches in flight; per tool ${SETTINGS.warmup} warm-up launches, then ${SETTINGS.count} measured (cap ${SETTINGS.maxMs / 1000} s) in ${SETTINGS.rounds} rounds alternating between the tools (only one tool under load at a time), then ${Math.min(200, SETTINGS.count)} at 1 in flight; each tool in its own process on a fresh PostgreSQL database.`,
     'A complete launch = GET login initiation (302/303 to the platform) + POST id_token & state with the login cookies + GET of the redirect the tool answers (Masterly: 303 → /app with its session cookie; ltijs: 302 → /?ltik=… → its onConnect page), the page must greet the user by name. Latency sums those three round trips; the platform\'s RS256 signing (done after the nonce is known, in the bench process) is excluded from latency but not from the rate (both tools pay it alike).',
   ];
   const load0 = os.loadavg()[0] ?? 0;
   const platform = await startBenchPlatform();
+  const runs: ToolRun[] = [];
   let masterly: ToolFigures | undefined;
   let ltijs: ToolFigures | undefined;
   try {
     if (SETTINGS.only !== 'ltijs') {
       try {
-        masterly = await measure('Masterly', platform, async () => {
-          const started = await startMasterly(platform, SETTINGS.adminUrl);
-          notes.push(
-            started.runtime === 'compiled'
-              ? 'Masterly ran as plain JavaScript emitted by tsc (as `npm run build` does), NODE_ENV=production, LOG_LEVEL=warn (request logs off, like the peer).'
-              : 'Masterly ran under tsx (tsc emit failed or BENCH_MASTERLY_TSX set): its RSS includes ~40 MB of the tsx loader.',
-          );
-          return started;
-        });
+        runs.push(
+          await ToolRun.prepare('Masterly', platform, async () => {
+            const started = await startMasterly(platform, SETTINGS.adminUrl);
+            notes.push(
+              started.runtime === 'compiled'
+                ? 'Masterly ran as plain JavaScript emitted by tsc (as `npm run build` does), NODE_ENV=production, LOG_LEVEL=warn (request logs off, like the peer).'
+                : 'Masterly ran under tsx (tsc emit failed or BENCH_MASTERLY_TSX set): its RSS includes ~40 MB of the tsx loader.',
+            );
+            return started;
+          }),
+        );
       } catch (err) {
         notes.push(`Masterly could not be measured: ${(err as Error).message.slice(0, 1500)}`);
       }
     }
     if (SETTINGS.only !== 'masterly') {
       try {
-        ltijs = await measure('ltijs', platform, () => startLtijs(platform, SETTINGS.adminUrl));
+        runs.push(await ToolRun.prepare('ltijs', platform, () => startLtijs(platform, SETTINGS.adminUrl)));
       } catch (err) {
         notes.push(`ltijs could not be measured: ${(err as Error).message.slice(0, 1500)}`);
       }
     }
+    const perRound = Math.ceil(SETTINGS.count / SETTINGS.rounds);
+    for (let r = 0; r < SETTINGS.rounds; r++) {
+      for (const run of runs) await run.round(perRound, SETTINGS.maxMs / SETTINGS.rounds);
+    }
+    for (const run of runs) {
+      const figures = await run.finish();
+      if (run.label === 'Masterly') masterly = figures;
+      else ltijs = figures;
+    }
   } finally {
+    for (const run of runs) await run.stop();
     await platform.close();
   }
 
@@ -212,6 +300,9 @@ export async function run(): Promise<BenchReport> {
   );
   if (masterly && ltijs && ltijs.rate > 0) {
     figures.push({ name: 'launch rate ratio Masterly / ltijs', value: round(masterly.rate / ltijs.rate, 2), unit: '×', goal: { op: '>=', value: 5 } });
+    if (masterly.toolCpuMs > 0) {
+      figures.push({ name: 'tool CPU per launch ratio ltijs / Masterly', value: round(ltijs.toolCpuMs / masterly.toolCpuMs, 2), unit: '×' });
+    }
   }
   return { title: 'LTI 1.3 launch: Masterly vs stock ltijs 5.9.9 (PostgreSQL)', figures, notes };
 }

@@ -31,7 +31,9 @@ export async function startLtijs(platform: BenchPlatform, adminUrl: string): Pro
   ensureLtijsInstalled();
   const dbUrl = new URL(await recreateDatabase(adminUrl, 'ltijs_bench'));
   const port = await freePort();
-  const child = ToolProcess.start('ltijs', path.join(LTIJS_DIR, 'server.cjs'), { cwd: LTIJS_DIR });
+  // BENCH_CPU_PROF=<dir>: write a V8 CPU profile of the ltijs process there too.
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(process.env.BENCH_CPU_PROF)] : [];
+  const child = ToolProcess.start('ltijs', path.join(LTIJS_DIR, 'server.cjs'), { cwd: LTIJS_DIR, execArgv: prof });
   const clientId = 'bench-ltijs-client';
   try {
     await child.setup({
