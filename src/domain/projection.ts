@@ -252,6 +252,7 @@ interface Step {
 }
 
 function thetaFor(cfg: CompiledConfig, studentId: string): number {
+  if (cfg.source.accommodations === undefined) return cfg.threshold;
   return effectiveThreshold(cfg.threshold, cfg.source.accommodations?.[studentId]?.thresholdOffset ?? 0);
 }
 
@@ -481,7 +482,7 @@ function applyInternal(state: EngineState, event: EngineEvent, config: CompiledC
       }
       const recent = student.recentItems;
       recent.push(item.id);
-      if (recent.length > cfg.recentWindow) recent.splice(0, recent.length - cfg.recentWindow);
+      while (recent.length > cfg.recentWindow) recent.shift();
       break;
     }
     case 'unlock_override':
