@@ -16,8 +16,9 @@ export interface AxeViolation {
 export async function axeViolations(target: Page | Frame): Promise<AxeViolation[]> {
   await target.evaluate(axe.source);
   return target.evaluate(async () => {
-    const w = window as unknown as { axe: typeof axe };
-    const result = await w.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    // Runs in the browser: the test project has no DOM types, so reach the globals through globalThis.
+    const g = globalThis as unknown as { axe: typeof axe; document: Parameters<typeof axe.run>[0] };
+    const result = await g.axe.run(g.document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => String(n.target)) }));
   });
 }
