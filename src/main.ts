@@ -24,6 +24,11 @@ import { instructorGradesRouter } from './web/instructorGrades.js';
 import { listGradeLedger } from './services/listGradeLedger.js';
 import { resendGrades } from './services/resendGrades.js';
 import { setGradePolicy } from './services/setGradePolicy.js';
+import { buildEngineServices } from './services/engineServices.js';
+import { courseRepo } from './store/courseRepo.js';
+import { kyselyOfEngineTx, learnerStore } from './store/learnerRepo.js';
+import { readDemoCourseFile } from './store/engineSeed.js';
+import { studentRouter } from './web/studentRoutes.js';
 
 /** A running Masterly: its HTTP server and how to stop it. */
 export interface Running {
@@ -119,6 +124,26 @@ export async function start(
     }
     return done;
   };
+  // --- adaptive engine (issue 4): grade changes go to the outbox inside the submission's transaction ---
+  const engine = buildEngineServices({
+    courses: courseRepo(db.kysely),
+    learners: learnerStore(db.kysely, db.dialect),
+    clock,
+    rng: { next: Math.random },
+    ids: { newId: randomUUID },
+    afterMasteryChange: (tx, change) => advantage.afterMasteryChange(kyselyOfEngineTx(tx), change),
+    ...(config.DEMO ? { readDemoCourse: readDemoCourseFile } : {}),
+  });
+  if (config.DEMO) {
+    // Demo mode: the first launch into a course without objectives imports the demo course into it.
+    const launchWithCourse = services.completeLaunch;
+    services.completeLaunch = async (input) => {
+      const done = await launchWithCourse(input);
+      const s = await services.getSession(done.sessionId);
+      if (s?.contextId) await engine.ensureDemoCourse(s.contextId);
+      return done;
+    };
+  }
   const toolRouters = [
     instructorGradesRouter({
       getSession: services.getSession,
@@ -136,6 +161,11 @@ export async function start(
     }),
     ltiRouter({ services, baseUrl: config.BASE_URL, cookieSecret: secrets.cookieSecret, sessionTtlSeconds: config.SESSION_TTL_SECONDS }),
     homeRouter({ getSession: services.getSession, cookieSecret: secrets.cookieSecret }),
+    studentRouter({
+      getSession: services.getSession,
+      cookieSecret: secrets.cookieSecret,
+      services: { ...engine, ...(config.DEMO ? { ensureCourse: async (contextId: string) => void (await engine.ensureDemoCourse(contextId)) } : {}) },
+    }),
     adminRouter({
       services,
       baseUrl: config.BASE_URL,

@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browser, launchAs, parseForm, startTestLms, type TestBrowser, type TestLms } from '../support/devplatform.js';
+import { startTestTool, type TestTool } from '../lti/harness.js';
+
+const LIS = 'http://purl.imsglobal.org/vocab/lis/v2/membership#';
+
+describe('student pages over HTTP (launched from the LMS emulator, demo course)', () => {
+  let tool: TestTool;
+  let lms: TestLms;
+  let toolUrl: string;
+  beforeAll(async () => {
+    tool = await startTestTool({ env: { DEMO: 'true' }, gradeWorker: false });
+    toolUrl = tool.config.BASE_URL;
+    lms = await startTestLms({ toolUrl });
+    await tool.services.registerPlatform(lms.registration());
+  });
+  afterAll(async () => {
+    await lms?.close();
+    await tool?.close();
+  });
+
+  const student = () => lms.users.find((u) => u.roles.includes(`${LIS}Learner`) && u.name) as { id: string; name: string };
+  const instructor = () => lms.users.find((u) => u.roles.includes(`${LIS}Instructor`)) as { id: string; name: string };
+
+  /** The right answer to an item, read from the database (the page never carries it). */
+  async function rightAnswer(itemId: string): Promise<string | string[]> {
+    const row = await tool.db.kysely.selectFrom('items').select(['kind', 'payload']).where('id', '=', itemId).executeTakeFirstOrThrow();
+    const answer = (JSON.parse(row.payload) as { answer: unknown }).answer;
+    if (Array.isArray(answer)) return answer.map(String);
+    if (answer && typeof answer === 'object' && 'value' in answer) return String((answer as { value: number }).value);
+    return String((answer as { accepted: string[] }).accepted[0]);
+  }
+  const countResponses = async () => Number((await tool.db.kysely.selectFrom('responses').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+
+  /** Posts a form with repeated fields (checkbox answers) carrying the browser's cookies. */
+  const post = (br: TestBrowser, url: string, fields: Record<string, string | string[]>) => {
+    const body = new URLSearchParams();
+    for (const [k, v] of Object.entries(fields)) for (const x of Array.isArray(v) ? v : [v]) body.append(k, x);
+    const cookie = Object.entries(br.cookies('localhost')).map(([k, v]) => `${k}=${v}`).join('; ');
+    return fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie, origin: toolUrl }, body, redirect: 'manual' });
+  };
+
+  let b: TestBrowser;
+  it('leads a learner from the launch greeting to the mastery map of the demo course', async () => {
+    const launched = await launchAs(lms, toolUrl, { userId: student().id });
+    b = launched.browser;
+    const landing = await launched.response.text();
+    expect(landing).toContain(`Hello, ${student().name}`);
+    expect(landing).toMatch(/href="\/student"[^>]*>Open my mastery map/);
+    const res = await b.get(`${toolUrl}/student`);
+    const html = await res.text();
+    expect(res.status).toBe(200);
+    expect(html).toContain('Goals and progress');
+    expect(html).toContain('Fractions as parts of a whole');
+    expect(html).toMatch(/Ready to start/);
+    expect(html).toMatch(/Locked until you master Fractions as parts of a whole/);
+    expect(html).toMatch(/<main id="main"/);
+    expect(html).toMatch(/<nav aria-label="Student">/);
+  });
+
+  it('shows a lesson, then a question without its answer, and checks the answer server-side with CSRF and idempotency', async () => {
+    const lesson = await (await b.get(`${toolUrl}/student/practice`)).text();
+    expect(lesson).toMatch(/<h1 id="page-h">Lesson: /);
+    const href = /href="(\/student\/practice\?objective=[^"]+&amp;go=1)"/.exec(lesson)?.[1]?.replace(/&amp;/g, '&');
+    expect(href).toBeTruthy();
+    const pageRes = await b.get(`${toolUrl}${href}`);
+    const page = await pageRes.text();
+    expect(pageRes.status).toBe(200);
+    const form = parseForm(page, `${toolUrl}${href}`);
+    expect(form?.action).toBe(`${toolUrl}/student/answer`);
+    const fields = form?.fields ?? {};
+    expect(fields.csrf).toBeTruthy();
+    expect(fields.attemptId).toMatch(/^[\w-]{8,}$/);
+    expect(page).not.toMatch(/feedback|"answer"\s*:|accepted/i);
+    const answer = await rightAnswer(fields.itemId as string);
+    const submit = { csrf: fields.csrf as string, attemptId: fields.attemptId as string, itemId: fields.itemId as string, answer };
+
+    const before = await countResponses();
+    const first = await post(b, `${toolUrl}/student/answer`, submit);
+    const firstHtml = await first.text();
+    expect(first.status).toBe(200);
+    expect(firstHtml).toMatch(/role="status" aria-live="polite"/);
+    expect(firstHtml).toMatch(/<strong>Correct<\/strong>/);
+    expect(firstHtml).toMatch(/P\(mastery\) went from \d+% to <strong>\d+%<\/strong>/);
+    const again = await (await post(b, `${toolUrl}/student/answer`, { ...submit, answer: 'something else' })).text();
+    expect(again).toContain('You had already sent this answer');
+    expect(again).toMatch(/<strong>Correct<\/strong>/);
+    expect(await countResponses()).toBe(before + 1);
+
+    const forged = await post(b, `${toolUrl}/student/answer`, { ...submit, attemptId: 'another-attempt-1', csrf: 'forged' });
+    expect(forged.status).toBe(403);
+    const noSession = await post(browser(), `${toolUrl}/student/answer`, submit);
+    expect(noSession.status).toBe(401);
+    expect(await countResponses()).toBe(before + 1);
+  });
+
+  it('lets an instructor preview the student pages as themselves', async () => {
+    const { browser: ib } = await launchAs(lms, toolUrl, { userId: instructor().id });
+    const html = await (await ib.get(`${toolUrl}/student`)).text();
+    expect(html).toContain('Instructor preview');
+    expect(html).toContain('Fractions as parts of a whole');
+  });
+});
