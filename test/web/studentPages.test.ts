@@ -86,6 +86,9 @@ describe('student pages over HTTP (launched from the LMS emulator, demo course)'
     expect(again).toContain('You had already sent this answer');
     expect(again).toMatch(/<strong>Correct<\/strong>/);
     expect(await countResponses()).toBe(before + 1);
+    // The grade outbox's hook ran inside the submission's transaction.
+    const standings = await tool.db.kysely.selectFrom('grade_objective_states').select('p').execute();
+    expect(standings.length).toBeGreaterThan(0);
 
     const forged = await post(b, `${toolUrl}/student/answer`, { ...submit, attemptId: 'another-attempt-1', csrf: 'forged' });
     expect(forged.status).toBe(403);
