@@ -35,9 +35,11 @@ export const DEFAULT_RETRY: RetryPolicy = { baseMs: 1_000, maxMs: 5 * 60_000, ma
 export interface DrainState {
   pausedUntil: Map<string, number>;
   lineItems: Map<string, Promise<string>>;
+  /** Line item URLs this worker already resolved (dropped on a 404). */
+  lineItemUrls: Map<string, string>;
 }
 
-export const newDrainState = (): DrainState => ({ pausedUntil: new Map(), lineItems: new Map() });
+export const newDrainState = (): DrainState => ({ pausedUntil: new Map(), lineItems: new Map(), lineItemUrls: new Map() });
 
 export interface DrainOutboxDeps {
   outbox: GradeOutboxRepo;
@@ -80,8 +82,13 @@ class LineItemBusy extends Error {}
 
 async function ensureLineItem(deps: DrainOutboxDeps, state: DrainState, ctx: ServiceContext, entry: OutboxEntry): Promise<string> {
   const key = `${entry.contextId}|${entry.itemKey}`;
+  const cached = state.lineItemUrls.get(key);
+  if (cached) return cached;
   const known = await deps.lineItems.get(entry.contextId, entry.itemKey);
-  if (known?.url) return known.url;
+  if (known?.url) {
+    state.lineItemUrls.set(key, known.url);
+    return known.url;
+  }
   let pending = state.lineItems.get(key);
   if (!pending) {
     pending = (async () => {
@@ -105,6 +112,7 @@ async function ensureLineItem(deps: DrainOutboxDeps, state: DrainState, ctx: Ser
             tag: def.tag,
           })).id;
         await deps.lineItems.setUrl(entry.contextId, entry.itemKey, url, deps.now());
+        state.lineItemUrls.set(key, url);
         return url;
       } catch (err) {
         // Give the claim back so the next attempt (ours or another worker's) can try again at once.
@@ -127,6 +135,7 @@ const toAgsScore = (e: OutboxEntry): AgsScore => ({
   comment: e.score.comment,
 });
 
+/** 'sent' rows are marked by the caller in one go (markSentMany). */
 type Outcome = 'sent' | 'retried' | 'failed';
 
 async function sendOne(
@@ -161,10 +170,10 @@ async function sendOne(
       // The column was deleted in the LMS: recreate it once, then post again.
       deps.log?.('warn', 'line item gone; recreating it once', { contextId: entry.contextId, itemKey: entry.itemKey });
       await deps.lineItems.forget(entry.contextId, entry.itemKey, deps.now());
+      opts.state.lineItemUrls.delete(`${entry.contextId}|${entry.itemKey}`);
       url = await ensureLineItem(deps, opts.state, ctx, entry);
       await deps.lti.postScore(ctx.target, url, toAgsScore(entry));
     }
-    await outbox.markSent(entry, opts.owner, deps.now());
     return 'sent';
   } catch (err) {
     const now = deps.now();
@@ -207,13 +216,21 @@ export async function drainOutbox(deps: DrainOutboxDeps, options: DrainOptions):
   const report: DrainReport = { claimed: entries.length, sent: 0, retried: 0, failed: 0 };
   const ctxCache = new Map<string, Promise<ServiceContext | undefined>>();
   let next = 0;
+  const sent: OutboxEntry[] = [];
   const worker = async () => {
     while (next < entries.length) {
       const entry = entries[next++] as OutboxEntry;
       const outcome = await sendOne(deps, opts, ctxCache, entry);
       report[outcome]++;
+      if (outcome === 'sent') sent.push(entry);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(opts.concurrency, entries.length) }, worker));
+  try {
+    await Promise.all(Array.from({ length: Math.min(opts.concurrency, entries.length) }, worker));
+  } finally {
+    // Marked even when another row's bookkeeping failed; if this fails too, leases expire and the same
+    // scores are sent again with the same timestamps (harmless: the LMS keeps one result per timestamp).
+    if (sent.length) await deps.outbox.markSentMany(sent, opts.owner, deps.now());
+  }
   return report;
 }

@@ -254,6 +254,8 @@ export interface GradeOutboxRepo {
   claim(owner: string, now: number, limit: number, leaseMs: number): Promise<OutboxEntry[]>;
   /** Sent: 'sent' unless a newer version arrived meanwhile (then it stays pending, due now). */
   markSent(entry: OutboxEntry, owner: string, now: number): Promise<void>;
+  /** markSent for many rows at once (one statement per distinct version); rows changed meanwhile stay pending. */
+  markSentMany(entries: readonly OutboxEntry[], owner: string, now: number): Promise<void>;
   /** Transient failure: due again at `nextAttemptAt`; `countAttempt` false for our own waits. */
   markRetry(entry: OutboxEntry, owner: string, now: number, nextAttemptAt: number, error: string | null, countAttempt: boolean): Promise<void>;
   /** Permanent failure with a plain reason (unless a newer version arrived meanwhile). */

@@ -222,6 +222,59 @@ export function outboxRepo(db: Kysely<Database>, dialect: Dialect): GradeOutboxR
         .execute();
     },
 
+    markSentMany: async (entries, owner, now) => {
+      const byVersion = new Map<number, OutboxEntry[]>();
+      for (const e of entries) byVersion.set(e.version, [...(byVersion.get(e.version) ?? []), e]);
+      const done = new Set<number>();
+      for (const [version, group] of byVersion) {
+        for (let i = 0; i < group.length; i += 500) {
+          const ids = group.slice(i, i + 500).map((e) => e.id);
+          // Rows still at the version we sent hold exactly the score we sent: copy it into the sent_* columns.
+          const rows = await db
+            .updateTable('grade_outbox')
+            .set((eb) => ({
+              status: 'sent',
+              lease_owner: null,
+              lease_until: null,
+              failure_reason: null,
+              last_error: null,
+              sent_version: eb.ref('version'),
+              sent_score: eb.ref('score_given'),
+              sent_event_at: eb.ref('event_at'),
+              sent_at: now,
+              next_attempt_at: now,
+              updated_at: now,
+            }))
+            .where('id', 'in', ids)
+            .where('version', '=', version)
+            .where('lease_owner', '=', owner)
+            .returning('id')
+            .execute();
+          for (const r of rows) done.add(Number(r.id));
+        }
+      }
+      for (const e of entries) {
+        if (done.has(e.id)) continue;
+        await db
+          .updateTable('grade_outbox')
+          .set({
+            status: 'pending',
+            attempts: 0,
+            next_attempt_at: now,
+            lease_owner: null,
+            lease_until: null,
+            sent_version: e.version,
+            sent_score: e.score.scoreGiven,
+            sent_event_at: e.score.eventAt,
+            sent_at: now,
+            updated_at: now,
+          })
+          .where('id', '=', e.id)
+          .where('lease_owner', '=', owner)
+          .execute();
+      }
+    },
+
     markRetry: async (e, owner, now, nextAttemptAt, error, countAttempt) => {
       await db.updateTable('grade_outbox').set({
           // A newer version arriving meanwhile resets attempts, so keep its own count (0) in that case.
