@@ -217,8 +217,19 @@ export interface LearnerStore {
   eventsAfter(contextId: string, afterLogId: number, limit: number): Promise<LoggedEvent[]>;
   /** Contexts that have events (for a recompute of everything). */
   contextsWithEvents(): Promise<string[]>;
-  /** Replaces a context's whole projection (learners, progress, explanations, item statistics) in one transaction. */
-  replaceProjection(contextId: string, state: EngineState, itemIds: readonly string[], flagsOf: (s: ItemStats) => string[], at: number): Promise<void>;
+  /**
+   * Rebuilds a context's whole projection (learners, progress, explanations, item statistics) in one transaction:
+   * `replay` reads the log page by page (keyset on logId) and returns the folded state, which replaces the stored
+   * one. New submissions wait until it commits (PostgreSQL: the log is locked against inserts meanwhile), so no
+   * response can slip between the replay and the write.
+   */
+  rebuildProjection(
+    contextId: string,
+    replay: (readPage: (afterLogId: number, limit: number) => Promise<LoggedEvent[]>) => Promise<EngineState>,
+    itemIds: readonly string[],
+    flagsOf: (s: ItemStats) => string[],
+    at: () => number,
+  ): Promise<EngineState>;
 }
 
 /**

@@ -42,19 +42,26 @@ export function toEngineEvent(e: LoggedEvent): EngineEvent | null {
 export async function recomputeMastery(deps: RecomputeMasteryDeps, input: { contextId: string }): Promise<RecomputeSummary> {
   const started = deps.clock.now().getTime();
   const course = await loadCourse(deps, input.contextId);
-  const state = emptyState();
   let events = 0;
-  for (let after = 0; ; ) {
-    const page = await deps.learners.eventsAfter(input.contextId, after, PAGE);
-    for (const row of page) {
-      const e = toEngineEvent(row);
-      if (e) applyEvent(state, e, course.config);
-      events++;
-    }
-    if (page.length < PAGE) break;
-    after = (page[page.length - 1] as LoggedEvent).logId;
-  }
+  const state = await deps.learners.rebuildProjection(
+    input.contextId,
+    async (readPage) => {
+      const folded = emptyState();
+      for (let after = 0; ; ) {
+        const page = await readPage(after, PAGE);
+        for (const row of page) {
+          const e = toEngineEvent(row);
+          if (e) applyEvent(folded, e, course.config);
+          events++;
+        }
+        if (page.length < PAGE) return folded;
+        after = (page[page.length - 1] as LoggedEvent).logId;
+      }
+    },
+    [...course.items.keys()],
+    (s) => itemFlags(s, course.config.elo),
+    () => deps.clock.now().getTime(),
+  );
   const at = deps.clock.now().getTime();
-  await deps.learners.replaceProjection(input.contextId, state, [...course.items.keys()], (s) => itemFlags(s, course.config.elo), at);
   return { contextId: input.contextId, events, learners: state.students.size, explanations: state.explanations.length, millis: at - started };
 }

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { ItemStats } from '../domain/elo.js';
 import type { Explanation, ExplanationKind, ExplanationRule, Evidence } from '../domain/explain.js';
 import type { ObjectiveState } from '../domain/mastery.js';
@@ -277,8 +277,18 @@ export const learnerStore = (db: Kysely<Database>, dialect: Dialect): LearnerSto
   contextsWithEvents: async () =>
     (await db.selectFrom('responses').select('context_id').distinct().orderBy('context_id').execute()).map((r) => r.context_id),
 
-  replaceProjection: (contextId, state: EngineState, itemIds, flagsOf, at) =>
+  rebuildProjection: (contextId, replay, itemIds, flagsOf, now) =>
     db.transaction().execute(async (trx) => {
+      // Every submission starts by upserting + locking its learners row, then writes the log. Taking the learners
+      // table in EXCLUSIVE mode first (same order, so no deadlock) waits for submissions in flight and holds new
+      // ones back (reads go on) until we commit: the replay sees every event the projection will claim to include.
+      if (dialect === 'postgres') await sql`lock table learners in exclusive mode`.execute(trx);
+      const readPage = async (afterLogId: number, limit: number) =>
+        (
+          await trx.selectFrom('responses').selectAll().where('context_id', '=', contextId).where('id', '>', afterLogId).orderBy('id').limit(limit).execute()
+        ).map(toEvent);
+      const state: EngineState = await replay(readPage);
+      const at = now();
       await trx.deleteFrom('explanations').where('context_id', '=', contextId).execute();
       await trx.deleteFrom('learner_objectives').where('context_id', '=', contextId).execute();
       await trx.deleteFrom('learners').where('context_id', '=', contextId).execute();
@@ -315,5 +325,6 @@ export const learnerStore = (db: Kysely<Database>, dialect: Dialect): LearnerSto
       for (const s of state.students.values()) await tx.saveProgress(contextId, s.studentId, Object.values(s.objectives), at);
       for (const [itemId, stats] of state.items) await tx.saveItemStats(itemId, stats, flagsOf(stats), at);
       await tx.addExplanations(contextId, state.explanations);
+      return state;
     }),
 });
