@@ -33,13 +33,14 @@ export async function loadCourse(deps: { courses: CourseRepo; learners: LearnerS
   const snapshot = await deps.courses.snapshot(contextId);
   if (!snapshot || snapshot.objectives.length === 0) throw new NotFound('The course content');
   const ids = snapshot.objectives.map((o) => o.id);
-  const [items, stats, accommodations, contentLists] = await Promise.all([
+  const [items, stats, accommodations, allContent] = await Promise.all([
     deps.courses.listItems(contextId, ids),
     deps.learners.itemStats(contextId),
     deps.learners.accommodations(contextId),
-    Promise.all(ids.map((id) => deps.courses.listContent(id))),
+    deps.courses.listCourseContent(contextId),
   ]);
-  const content = new Map(ids.map((id, i) => [id, contentLists[i] ?? []]));
+  const content = new Map<string, StoredContent[]>(ids.map((id) => [id, []]));
+  for (const c of allContent) content.get(c.objectiveId)?.push(c);
   const objectives: Objective[] = snapshot.objectives.map((o) => ({ id: o.id, title: o.title, prerequisites: o.prerequisites, responseKind: o.responseKind }));
   const s = snapshot.settings;
   const releaseDates: Record<string, number> = {};

@@ -130,6 +130,8 @@ export interface CourseRepo {
   /** Active items of objectives (all of the context when `objectiveIds` is omitted), by objective then position. */
   listItems(contextId: string, objectiveIds?: readonly string[]): Promise<StoredItem[]>;
   getItem(contextId: string, itemId: string): Promise<StoredItem | undefined>;
+  /** All content of a context, by objective, kind and position. */
+  listCourseContent(contextId: string): Promise<StoredContent[]>;
   /** Content of an objective, of one kind, in position order. */
   listContent(objectiveId: string, kind?: ContentKind): Promise<StoredContent[]>;
   getContent(contextId: string, contentId: string): Promise<StoredContent | undefined>;

@@ -295,6 +295,9 @@ export const courseRepo = (db: Kysely<Database>): CourseRepo => ({
     return row ? toStoredItem(row) : undefined;
   },
 
+  listCourseContent: async (contextId) =>
+    (await db.selectFrom('content').selectAll().where('context_id', '=', contextId).orderBy('objective_id').orderBy('kind').orderBy('position').execute()).map(toContent),
+
   listContent: async (objectiveId, kind) => {
     let q = db.selectFrom('content').selectAll().where('objective_id', '=', objectiveId);
     if (kind) q = q.where('kind', '=', kind);
