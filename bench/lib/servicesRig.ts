@@ -8,6 +8,7 @@ import path from 'node:path';
 import net from 'node:net';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { pino } from 'pino';
+import pg from 'pg';
 import { loadConfig } from '../../config/schema.js';
 import { start, type Running } from '../../src/main.js';
 import { fork } from 'node:child_process';
@@ -131,6 +132,11 @@ export async function startServicesRig(students: number, advantage: Partial<Adva
     close: async () => {
       await lms.close();
       await tool.close();
+      if (pgSchema) {
+        const c = new pg.Client({ connectionString: dbUrl });
+        await c.connect();
+        await c.query(`DROP SCHEMA IF EXISTS ${pgSchema} CASCADE`).finally(() => c.end());
+      }
     },
   };
 }
