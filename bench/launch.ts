@@ -4,13 +4,17 @@
  * same run, against a minimal stock ltijs 5.9.9 tool (bench/peers/ltijs), and the ratio of their rates.
  *
  * The bench plays the platform (RSA key, JWKS on 127.0.0.1, one id_token signed per launch after the
- * tool has issued its nonce). Each tool runs alone, in its own child process, on a fresh database.
+ * tool has issued its nonce). Each tool runs in its own child process on a fresh database; only one is
+ * under load at a time, in rounds that alternate between them.
  *
  * Settings (environment): BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres),
  * BENCH_LAUNCHES (measured launches per tool, default 2000), BENCH_SECONDS (cap per tool, default 30),
- * BENCH_WARMUP (default 300), BENCH_CONCURRENCY (default 50), BENCH_ROUNDS (measured rounds per tool,
- * alternating between the tools, default 2), BENCH_ONLY (masterly | ltijs), BENCH_CPU_PROF (a directory:
- * V8 CPU profiles of the tools), BENCH_LOG_LEVEL (Masterly's, default warn).
+ * BENCH_WARMUP / BENCH_WARMUP_SECONDS (warm-up launches per tool and their cap, default 1000 / 20 s; V8 is
+ * still tiering up Masterly's code after 300 launches), BENCH_CONCURRENCY (default 50), BENCH_ROUNDS
+ * (measured rounds per tool, alternating between the tools, default 2), BENCH_ONLY (masterly | ltijs),
+ * BENCH_CPU_PROF (a directory: V8 CPU profiles of the tools), BENCH_LOG_LEVEL (Masterly's, default warn),
+ * BENCH_NODE_FLAGS (extra Node flags for both tools), BENCH_VERBOSE=1 (show the tools' output).
+ * The ltijs peer needs its own install: `cd bench/peers/ltijs && npm install` (done here with `npm ci` if missing).
  */
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -27,7 +31,8 @@ const num = (v: string | undefined, d: number) => (v && Number.isFinite(Number(v
 const SETTINGS = {
   adminUrl: env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   concurrency: num(env.BENCH_CONCURRENCY, 50),
-  warmup: num(env.BENCH_WARMUP, 300),
+  warmup: num(env.BENCH_WARMUP, 1000),
+  warmupMs: num(env.BENCH_WARMUP_SECONDS, 20) * 1000,
   count: num(env.BENCH_LAUNCHES, 2000),
   maxMs: num(env.BENCH_SECONDS, 30) * 1000,
   rounds: num(env.BENCH_ROUNDS, 2),
@@ -110,7 +115,7 @@ class ToolRun {
       const child = run.tool.process;
       run.rssStart = child.rssFromProc() ?? (await child.stats()).rss;
       // Warm-up: JIT, connection pools, JWKS caches. If no launch completes, stop with the first reason.
-      const warm = await run.load(SETTINGS.concurrency, SETTINGS.warmup, 60_000);
+      const warm = await run.load(SETTINGS.concurrency, SETTINGS.warmup, SETTINGS.warmupMs);
       if (warm.completed === 0) {
         throw new Error(`${label}: no warm-up launch completed: ${[...warm.errors.keys()][0] ?? 'no launch started'}`);
       }
@@ -236,7 +241,7 @@ function notesOf(name: string, f: ToolFigures): string[] {
 export async function run(): Promise<BenchReport> {
   const figures: BenchFigure[] = [];
   const notes: string[] = [
-    `${SETTINGS.concurrency} launches in flight; per tool ${SETTINGS.warmup} warm-up launches, then ${SETTINGS.count} measured (cap ${SETTINGS.maxMs / 1000} s) in ${SETTINGS.rounds} rounds alternating between the tools (only one tool under load at a time), then ${Math.min(200, SETTINGS.count)} at 1 in flight; each tool in its own process on a fresh PostgreSQL database.`,
+    `${SETTINGS.concurrency} launches in flight; per tool ${SETTINGS.warmup} warm-up launches (cap ${SETTINGS.warmupMs / 1000} s), then ${SETTINGS.count} measured (cap ${SETTINGS.maxMs / 1000} s) in ${SETTINGS.rounds} rounds alternating between the tools (only one tool under load at a time), then ${Math.min(200, SETTINGS.count)} at 1 in flight; each tool in its own process on a fresh PostgreSQL database.`,
     'A complete launch = GET login initiation (302/303 to the platform) + POST id_token & state with the login cookies + GET of the redirect the tool answers (Masterly: 303 → /app with its session cookie; ltijs: 302 → /?ltik=… → its onConnect page), the page must greet the user by name. Latency sums those three round trips; the platform\'s RS256 signing (done after the nonce is known, in the bench process) is excluded from latency but not from the rate (both tools pay it alike).',
   ];
   const load0 = os.loadavg()[0] ?? 0;

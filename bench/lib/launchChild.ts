@@ -56,11 +56,15 @@ export class ToolProcess {
 
   /** Forks `modulePath` with an IPC channel; stdout/stderr are kept (last 4 kB) for error reports. */
   static start(label: string, modulePath: string, opts: { execArgv?: string[]; cwd?: string; env?: NodeJS.ProcessEnv } = {}): ToolProcess {
+    // BENCH_NODE_FLAGS: extra Node flags for the tools (e.g. --max-semi-space-size=4, --trace-deopt);
+    // BENCH_VERBOSE=1 shows the tools' output instead of keeping only its tail for error reports.
+    const extra = (process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+    const verbose = Boolean(process.env.BENCH_VERBOSE);
     const child = fork(modulePath, [], {
       cwd: opts.cwd,
-      execArgv: opts.execArgv ?? [],
+      execArgv: [...extra, ...(opts.execArgv ?? [])],
       env: opts.env ?? process.env,
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      stdio: ['ignore', verbose ? 'inherit' : 'pipe', verbose ? 'inherit' : 'pipe', 'ipc'],
     });
     return new ToolProcess(child, label);
   }
