@@ -1,7 +1,12 @@
 import type { NextFunction, Request, Response } from 'express';
 
-/** Fault switches for the service endpoints (token, NRPS, AGS), programmable from tests. */
+/** Which endpoints a fault hits: the service endpoints (token, NRPS, AGS), the platform JWKS, or both. */
+export type FaultScope = 'services' | 'jwks' | 'all';
+
+/** Fault switches for the service endpoints (token, NRPS, AGS) and, opted in, the JWKS; programmable from tests. */
 export interface FaultSpec {
+  /** Where the faults below apply (default `services`: the JWKS keeps answering unless a test opts in). */
+  scope?: FaultScope;
   /** Answer this status (with a small JSON body) … */
   status?: 500 | 503;
   /** … for this many requests, then heal (unset: until cleared). */
@@ -28,7 +33,8 @@ export interface Faults {
 
 /** Internal: the faults plus hooks the service routes use. */
 export interface FaultState extends Faults {
-  middleware(isCanvas: () => boolean): (req: Request, res: Response, next: NextFunction) => void;
+  /** The fault middleware for the endpoints of `where` (it passes requests through when the spec's scope excludes them). */
+  middleware(isCanvas: () => boolean, where?: Exclude<FaultScope, 'all'>): (req: Request, res: Response, next: NextFunction) => void;
   /** Consumes the expireTokens switch; true when the current call must get 401. */
   takeTokenExpiry(): boolean;
 }
@@ -51,8 +57,13 @@ export function createFaults(): FaultState {
       spec = { ...spec, expireTokens: false };
       return true;
     },
-    middleware(isCanvas) {
+    middleware(isCanvas, where = 'services') {
       return (req, res, next) => {
+        const scope = spec.scope ?? 'services';
+        if (scope !== 'all' && scope !== where) {
+          next();
+          return;
+        }
         if (spec.dropConnections && spec.dropConnections > 0) {
           spec.dropConnections -= 1;
           req.socket.destroy();

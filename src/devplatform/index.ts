@@ -12,7 +12,7 @@ import { DEFAULT_RESOURCE_LINK, SECTION_B_RESOURCE_LINK, platformEndpoints, tool
 import { getMeta, openDpDb, setMeta } from './db.js';
 import { deepLinkingRouter } from './deepLinking.js';
 import { createFaults, type Faults } from './faults.js';
-import { createToolKeys, loadOrCreatePlatformKey, newRsaKey, type PlatformKey } from './keys.js';
+import { createToolKeys, loadPlatformKeySet, newRsaKey, rotatePlatformKey, type PlatformKey } from './keys.js';
 import { createLaunch, signWithPlatformKey, type LaunchIntent } from './launches.js';
 import { nrpsRouter } from './nrps.js';
 import { pagesRouter } from './pages.js';
@@ -21,7 +21,7 @@ import { openRoster } from './roster.js';
 import { canvasApiQuirks, tokenRouter } from './token.js';
 
 export type { Mode } from './context.js';
-export type { FaultSpec, Faults } from './faults.js';
+export type { FaultScope, FaultSpec, Faults } from './faults.js';
 export type { DevUser, MemberStatus } from './people.js';
 export { ROLES } from './people.js';
 export { CLAIM } from './claims.js';
@@ -122,6 +122,13 @@ export interface DevPlatform {
   setMemberStatus(userId: string, status: MemberStatus): Promise<void>;
   scoreHistory(): Promise<ReceivedScore[]>;
   results(): Promise<StoredResult[]>;
+  /**
+   * Rotates the platform's signing key: a new key (new kid) signs every id_token from now on, and the JWKS serves
+   * the new key and every earlier one. Persisted like the first key; returns the new kid.
+   */
+  rotatePlatformKey(): Promise<string>;
+  /** How many times the platform JWKS was requested since start (tests check the tool caches it). */
+  readonly jwksRequests: number;
   /** Deep Linking responses received, newest last (their verified claims). */
   deepLinkResponses(): Promise<Array<Record<string, unknown>>>;
   close(): Promise<void>;
@@ -148,7 +155,8 @@ export async function startDevPlatform(opts: DevPlatformOptions): Promise<DevPla
   const deploymentId = (await getMeta(db, 'deployment_id')) ?? '1';
   await setMeta(db, 'deployment_id', deploymentId);
   const courseId = '2';
-  const key = await loadOrCreatePlatformKey(db);
+  let keySet = await loadPlatformKeySet(db);
+  let jwksRequests = 0;
   const roster = await openRoster(db);
   await seedResourceLinks(db, roster.list(), now());
 
@@ -175,7 +183,7 @@ export async function startDevPlatform(opts: DevPlatformOptions): Promise<DevPla
     clientId,
     deploymentId,
     courseId,
-    key,
+    key: keySet.current,
     toolKeys: createToolKeys(toolEndpoints(toolUrl).jwks),
     faults,
     roster,
@@ -184,8 +192,14 @@ export async function startDevPlatform(opts: DevPlatformOptions): Promise<DevPla
     randomId: (bytes = 16) => randomBytes(bytes).toString('base64url'),
   };
 
+  // The JWKS counts its requests (tests check the tool caches it) and honours faults only when they opt in (scope 'jwks').
+  app.get('/.well-known/jwks.json', (_req, _res, next) => {
+    jwksRequests += 1;
+    next();
+  });
+  app.use('/.well-known/jwks.json', faults.middleware(() => false, 'jwks'));
   app.get('/.well-known/jwks.json', (_req, res) => {
-    res.json({ keys: [ctx.key.publicJwk] });
+    res.json({ keys: [ctx.key.publicJwk, ...keySet.previous] });
   });
   app.use(authRouter(ctx));
   app.use(deepLinkingRouter(ctx));
@@ -268,6 +282,14 @@ export async function startDevPlatform(opts: DevPlatformOptions): Promise<DevPla
     async createLaunch(input) {
       const { intent, loginUrl, loginParams } = await createLaunch(ctx, input);
       return { intentId: intent.id, loginUrl, loginParams };
+    },
+    async rotatePlatformKey() {
+      keySet = await rotatePlatformKey(db, keySet);
+      ctx.key = keySet.current;
+      return keySet.current.kid;
+    },
+    get jwksRequests() {
+      return jwksRequests;
     },
     seedMembers: (n) => roster.addStudents(n),
     setMemberStatus: (userId, status) => roster.setStatus(userId, status),

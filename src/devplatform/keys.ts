@@ -23,6 +23,35 @@ export async function loadOrCreatePlatformKey(db: DpDb): Promise<PlatformKey> {
   return key;
 }
 
+/** The platform's keys: the current signing key plus the public halves of earlier ones (still on the JWKS). */
+export interface PlatformKeySet {
+  current: PlatformKey;
+  /** Public JWKs of keys that signed before a rotation, oldest first. */
+  previous: JWK[];
+}
+
+/** Loads the current key and the earlier public keys (creating the first key on first start). */
+export async function loadPlatformKeySet(db: DpDb): Promise<PlatformKeySet> {
+  const current = await loadOrCreatePlatformKey(db);
+  const stored = await getMeta(db, 'previous_public_jwks');
+  return { current, previous: stored ? (JSON.parse(stored) as JWK[]) : [] };
+}
+
+/**
+ * Rotates the platform key as an LMS does: a new key signs from now on, and the JWKS keeps serving the old
+ * public key beside it (tools holding tokens signed before the rotation can still verify them). Persisted.
+ */
+export async function rotatePlatformKey(db: DpDb, set: PlatformKeySet): Promise<PlatformKeySet> {
+  const next = await newRsaKey();
+  const previous = [...set.previous, set.current.publicJwk];
+  const privateJwk = JSON.stringify(await exportJWK(next.privateKey));
+  await db.transaction().execute(async (tx) => {
+    await setMeta(tx, 'private_jwk', privateJwk);
+    await setMeta(tx, 'previous_public_jwks', JSON.stringify(previous));
+  });
+  return { current: next, previous };
+}
+
 /** A fresh RS256 key pair with a thumbprint kid. */
 export async function newRsaKey(prefix = ''): Promise<PlatformKey> {
   const { privateKey } = await generateKeyPair('RS256', { modulusLength: 2048, extractable: true });

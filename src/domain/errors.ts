@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'ERR_LOGIN_REJECTED'
   | 'ERR_SESSION_REQUIRED'
   | 'ERR_FORBIDDEN'
+  | 'ERR_CSRF_INVALID'
   | 'ERR_ADMIN_AUTH_REQUIRED'
   | 'ERR_NOT_FOUND'
   | 'ERR_VALIDATION'
@@ -39,6 +40,7 @@ export type LaunchRejectReason =
   | 'target_link_uri_invalid'
   | 'token_missing'
   | 'token_malformed'
+  | 'token_too_large'
   | 'kid_missing'
   | 'kid_unknown'
   | 'alg_not_allowed'
@@ -52,6 +54,7 @@ export type LaunchRejectReason =
   | 'iat_missing'
   | 'iat_in_future'
   | 'iat_too_old'
+  | 'nbf_in_future'
   | 'nonce_missing'
   | 'nonce_mismatch'
   | 'state_missing'
@@ -61,11 +64,14 @@ export type LaunchRejectReason =
   | 'state_browser_mismatch'
   | 'deployment_missing'
   | 'deployment_unknown'
+  | 'deployment_invalid'
   | 'version_invalid'
   | 'message_type_missing'
   | 'message_type_unsupported'
   | 'roles_missing'
   | 'sub_missing'
+  | 'sub_invalid'
+  | 'deep_linking_settings_missing'
   | 'resource_link_missing'
   | 'claims_invalid';
 
@@ -152,6 +158,13 @@ export class Conflict extends AppError {
 export class SessionRequired extends AppError {
   constructor() {
     super('ERR_SESSION_REQUIRED', 'Your session has ended. Please open Masterly again from your course.');
+  }
+}
+
+/** A cookie-authenticated form was posted without its CSRF token (or with another session's). Nothing changed. */
+export class CsrfInvalid extends AppError {
+  constructor() {
+    super('ERR_CSRF_INVALID', 'This form has expired or did not come from Masterly. Reload the page and try again.');
   }
 }
 

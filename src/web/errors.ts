@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, Request } from 'express';
 import type { Logger } from 'pino';
-import { AppError, LaunchRejected, LoginRejected, type ErrorCode } from '../domain/errors.js';
+import { AppError, LaunchRejected, LoginRejected, type ErrorCode, type LaunchRejectReason } from '../domain/errors.js';
 
 /** The only place that knows HTTP status codes for our errors. */
 export const STATUS: Record<ErrorCode, number> = {
@@ -8,6 +8,7 @@ export const STATUS: Record<ErrorCode, number> = {
   ERR_LOGIN_REJECTED: 400,
   ERR_SESSION_REQUIRED: 401,
   ERR_FORBIDDEN: 403,
+  ERR_CSRF_INVALID: 403,
   ERR_ADMIN_AUTH_REQUIRED: 401,
   ERR_NOT_FOUND: 404,
   ERR_VALIDATION: 422,
@@ -19,6 +20,12 @@ export const STATUS: Record<ErrorCode, number> = {
   ERR_LMS_UNAVAILABLE: 502,
   ERR_LMS_REJECTED: 502,
 };
+
+/**
+ * Launch rejections that are not the launch's fault: the LMS could not be asked (its JWKS failed), so the answer is a
+ * gateway error (retrying may help) rather than 401. Same code and reason either way.
+ */
+const LAUNCH_REASON_STATUS: Partial<Record<LaunchRejectReason, number>> = { jwks_unavailable: 502 };
 
 /** What the error page and JSON error bodies show: never a stack, never an echo of the request. */
 export interface ErrorView {
@@ -32,7 +39,7 @@ export interface ErrorView {
 export function presentError(err: unknown, requestId: string): ErrorView {
   if (err instanceof AppError) {
     return {
-      status: STATUS[err.code],
+      status: (err instanceof LaunchRejected ? LAUNCH_REASON_STATUS[err.reason] : undefined) ?? STATUS[err.code],
       code: err.code,
       ...(err instanceof LaunchRejected || err instanceof LoginRejected ? { reason: err.reason } : {}),
       message: err.message,

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { CHROMIUM_PATH, launchChromium } from '../support/chromium.js';
 import { axeViolations } from '../support/axe.js';
-import { startRig, type LaunchRig } from '../lti/harness.js';
+import { startRig, type LaunchRig } from '../support/tool.js';
 
 // A real browser clicks through the emulated LMS: the launch runs inside the course page's iframe,
 // with the login cookie coming back on the cross-origin form post, exactly as in an LMS.

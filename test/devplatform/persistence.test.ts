@@ -28,6 +28,33 @@ describe('devplatform persistence', () => {
     }
   });
 
+  it('keeps a rotated key and the earlier public key across restarts, and signs with the new kid', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'devplatform-'));
+    const dbUrl = `sqlite:${path.join(dir, 'devplatform.db')}`;
+    const kidOf = (jwt: string) => (JSON.parse(Buffer.from(jwt.split('.')[0] as string, 'base64url').toString()) as { kid: string }).kid;
+    try {
+      const first = await startDevPlatform({ toolUrl: 'http://localhost:3000', dbUrl });
+      const oldKid = kidOf(await first.signIdToken({ sub: 'x' }));
+      const newKid = await first.rotatePlatformKey();
+      expect(newKid).not.toBe(oldKid);
+      expect(kidOf(await first.signIdToken({ sub: 'x' }))).toBe(newKid);
+      const jwks = (await (await fetch(`${first.url}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] };
+      expect(jwks.keys.map((k) => k.kid)).toEqual([newKid, oldKid]);
+      expect(first.jwksRequests).toBe(1);
+      await first.close();
+
+      const second = await startDevPlatform({ toolUrl: 'http://localhost:3000', dbUrl });
+      try {
+        expect(await (await fetch(`${second.url}/.well-known/jwks.json`)).json()).toEqual(jwks);
+        expect(kidOf(await second.signIdToken({ sub: 'x' }))).toBe(newKid);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('runs several independent emulators in one process', async () => {
     const a = await startDevPlatform({ toolUrl: 'http://localhost:3000' });
     const b = await startDevPlatform({ toolUrl: 'http://localhost:3000', mode: 'canvas' });

@@ -2,7 +2,7 @@ import { createLocalJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decryptPrivateKey } from '../../src/lti/keys.js';
 import { runKeysCli } from '../../src/cli/keys.js';
-import { startTestTool, type TestTool } from './harness.js';
+import { startTestTool, type TestTool } from '../support/tool.js';
 
 describe('tool keys and JWKS', () => {
   let tool: TestTool;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browser, launchAs } from '../support/devplatform.js';
-import { errorOf, loginAt, sessionCount, startRig, type LaunchRig } from './harness.js';
+import { errorOf, loginAt, sessionCount, startRig, type LaunchRig } from '../support/tool.js';
 
 const ROLES_CLAIM = 'https://purl.imsglobal.org/spec/lti/claim/roles';
 const CONTEXT_CLAIM = 'https://purl.imsglobal.org/spec/lti/claim/context';

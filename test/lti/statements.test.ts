@@ -2,7 +2,7 @@ import type { LogEvent } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchAs } from '../support/devplatform.js';
 import { onPostgres } from '../support/db.js';
-import { startRig, type LaunchRig } from './harness.js';
+import { startRig, type LaunchRig } from '../support/tool.js';
 
 describe('database statements per launch', () => {
   let rig: LaunchRig;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browser, launchAs, startTestLms, type TestLms } from '../support/devplatform.js';
-import { errorOf, startRig, type LaunchRig } from './harness.js';
+import { errorOf, startRig, type LaunchRig } from '../support/tool.js';
 
 describe.each(['canvas', 'moodle'] as const)('launch from a %s-like platform', (mode) => {
   let rig: LaunchRig;

@@ -22,14 +22,18 @@ export interface TestLms {
   /** Signs claims: kid null omits the kid; key 'other' uses an RSA key the platform JWKS does not publish. */
   signIdToken(claims: Record<string, unknown>, opts?: SignOptions): Promise<string>;
   faults: DevPlatform['faults'];
+  /** Rotates the platform's signing key (the JWKS then serves old and new); returns the new kid. */
+  rotatePlatformKey(): Promise<string>;
+  /** Requests the platform JWKS has answered (or refused) so far. */
+  readonly jwksRequests: number;
   setMode(m: Mode): void;
   devplatform: DevPlatform;
   close(): Promise<void>;
 }
 
-/** Starts an emulator on an ephemeral localhost port with an in-memory database. */
-export async function startTestLms(opts: { toolUrl: string; mode?: Mode }): Promise<TestLms> {
-  const devplatform = await startDevPlatform({ port: 0, toolUrl: opts.toolUrl, mode: opts.mode ?? 'generic' });
+/** Starts an emulator on an ephemeral localhost port with an in-memory database (`now`: its clock, epoch ms). */
+export async function startTestLms(opts: { toolUrl: string; mode?: Mode; now?: () => number }): Promise<TestLms> {
+  const devplatform = await startDevPlatform({ port: 0, toolUrl: opts.toolUrl, mode: opts.mode ?? 'generic', ...(opts.now ? { now: opts.now } : {}) });
   return {
     url: devplatform.url,
     issuer: devplatform.issuer,
@@ -42,6 +46,10 @@ export async function startTestLms(opts: { toolUrl: string; mode?: Mode }): Prom
     launchClaims: (input) => devplatform.launchClaims(input),
     signIdToken: (claims, o) => devplatform.signIdToken(claims, o),
     faults: devplatform.faults,
+    rotatePlatformKey: () => devplatform.rotatePlatformKey(),
+    get jwksRequests() {
+      return devplatform.jwksRequests;
+    },
     setMode: (m) => devplatform.setMode(m),
     devplatform,
     close: () => devplatform.close(),

@@ -1,3 +1,7 @@
+/**
+ * The shared test harness: a real tool (start()) on its own database, the LMS emulator registered with it, and
+ * helpers to log in, read error pages and count sessions. Every layer's HTTP tests use it.
+ */
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,8 +10,8 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { loadConfig, type Config } from '../../config/schema.js';
 import { start, type Running, type StartOptions } from '../../src/main.js';
-import { browser, startTestLms, type TestBrowser, type TestLms } from '../support/devplatform.js';
-import { onPostgres } from '../support/db.js';
+import { browser, startTestLms, type TestBrowser, type TestLms } from './devplatform.js';
+import { onPostgres } from './db.js';
 
 /** A free TCP port on localhost (the tool must know its BASE_URL before it starts). */
 export async function freePort(): Promise<number> {
@@ -78,11 +82,18 @@ export interface LaunchRig {
   close(): Promise<void>;
 }
 
-/** Starts a tool and an emulator and registers the emulator through the registerPlatform service. */
-export async function startRig(mode: 'generic' | 'canvas' | 'moodle' = 'generic', opts: StartOptions = {}): Promise<LaunchRig> {
-  const tool = await startTestTool(opts);
+/**
+ * Starts a tool and an emulator and registers the emulator through the registerPlatform service. `lmsNow` sets the
+ * emulator's clock (epoch ms); pass the same time source as `clock` to move both together.
+ */
+export async function startRig(
+  mode: 'generic' | 'canvas' | 'moodle' = 'generic',
+  opts: StartOptions & { lmsNow?: () => number } = {},
+): Promise<LaunchRig> {
+  const { lmsNow, ...startOptions } = opts;
+  const tool = await startTestTool(startOptions);
   const toolUrl = tool.config.BASE_URL;
-  const lms = await startTestLms({ toolUrl, mode });
+  const lms = await startTestLms({ toolUrl, mode, ...(lmsNow ? { now: lmsNow } : {}) });
   await tool.services.registerPlatform(lms.registration());
   return {
     tool,
@@ -119,6 +130,26 @@ export async function loginAt(
 export function errorOf(html: string): { code?: string; reason?: string } {
   const m = /<code>(ERR_[A-Z_]+)<\/code>(?: \(<code>([a-z_]+)<\/code>\))?/.exec(html);
   return { ...(m?.[1] ? { code: m[1] } : {}), ...(m?.[2] ? { reason: m[2] } : {}) };
+}
+
+/** A clock for a tool and its emulator that tests move forward by hand (starts at the wall clock). */
+export interface TestClock {
+  now(): Date;
+  ms(): number;
+  advance(ms: number): void;
+}
+
+/** Creates a {@link TestClock}: wall time plus an offset the test advances. */
+export function testClock(): TestClock {
+  let offset = 0;
+  const ms = () => Date.now() + offset;
+  return {
+    now: () => new Date(ms()),
+    ms,
+    advance: (by) => {
+      offset += by;
+    },
+  };
 }
 
 /** Rows in launch_sessions. */

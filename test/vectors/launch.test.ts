@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { browser } from '../support/devplatform.js';
-import { errorOf, loginAt, sessionCount, startRig, type LaunchRig } from '../lti/harness.js';
+import { errorOf, loginAt, sessionCount, startRig, type LaunchRig } from '../support/tool.js';
 
 /** How a vector changes a valid launch (see test/vectors/launch/invalid/*.json). */
 const Tamper = z.object({
@@ -13,6 +13,8 @@ const Tamper = z.object({
   removeIn: z.array(z.tuple([z.string(), z.string()])).optional(),
   /** Seconds relative to now for numeric time claims. */
   relative: z.record(z.string(), z.number()).optional(),
+  /** Adds a private claim of this many characters (oversized tokens). */
+  padChars: z.number().int().positive().optional(),
   sign: z.object({ kid: z.string().nullable().optional(), alg: z.enum(['RS256', 'none', 'HS256']).optional(), key: z.enum(['platform', 'other']).optional() }).optional(),
   afterSign: z.literal('swap_payload_sub').optional(),
   flow: z.enum(['replay', 'nonce_from_other_login', 'unknown_state', 'no_state', 'other_browser', 'no_login']).optional(),
@@ -56,6 +58,7 @@ describe('invalid launch vectors', () => {
     for (const k of t.remove ?? []) delete claims[k];
     for (const [k, inner] of t.removeIn ?? []) delete (claims[k] as Record<string, unknown>)[inner];
     for (const [k, secs] of Object.entries(t.relative ?? {})) claims[k] = now + secs;
+    if (t.padChars) claims['https://masterly.example/padding'] = 'x'.repeat(t.padChars);
 
     let token = await rig.lms.signIdToken(claims, t.sign ?? {});
     if (t.afterSign === 'swap_payload_sub') {

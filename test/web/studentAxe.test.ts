@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { CHROMIUM_PATH, launchChromium } from '../support/chromium.js';
 import { axeViolations } from '../support/axe.js';
-import { startTestTool, type TestTool } from '../lti/harness.js';
+import { startTestTool, type TestTool } from '../support/tool.js';
 import { startTestLms, type TestLms } from '../support/devplatform.js';
 
 // The student pages in a real browser: launched from the emulated course page, then map → lesson → question →

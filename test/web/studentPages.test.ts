@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browser, launchAs, parseForm, startTestLms, type TestBrowser, type TestLms } from '../support/devplatform.js';
-import { startTestTool, type TestTool } from '../lti/harness.js';
+import { startTestTool, type TestTool } from '../support/tool.js';
 
 const LIS = 'http://purl.imsglobal.org/vocab/lis/v2/membership#';
 
