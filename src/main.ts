@@ -29,6 +29,7 @@ import { courseRepo } from './store/courseRepo.js';
 import { kyselyOfEngineTx, learnerStore } from './store/learnerRepo.js';
 import { readDemoCourseFile } from './store/engineSeed.js';
 import { studentRouter } from './web/studentRoutes.js';
+import { startPurgeSchedule } from './jobs/purgeExpired.job.js';
 
 /** A running Masterly: its HTTP server and how to stop it. */
 export interface Running {
@@ -55,6 +56,8 @@ export interface StartOptions {
   pgSchema?: string;
   /** Run the in-process grade outbox worker (default true; tests that drain by hand turn it off). */
   gradeWorker?: boolean;
+  /** How often expired login states and sessions are purged (default 10 minutes). */
+  purgeEveryMs?: number;
 }
 
 /** Composition root: config → store → lti → services → web. The only place that builds concrete classes. */
@@ -112,6 +115,12 @@ export async function start(
   });
   const advantage = buildAdvantage({ db, signer: keys, logger, now: () => clock.now().getTime(), ...(options.fetch ? { fetch: options.fetch } : {}) });
   const gradeWorker = options.gradeWorker === false ? undefined : advantage.startWorker();
+  const purgeSchedule = startPurgeSchedule({
+    services,
+    ...(options.purgeEveryMs ? { everyMs: options.purgeEveryMs } : {}),
+    onDone: (r) => (r.loginStates || r.sessions ? logger.info(r, 'purged expired login states and sessions') : undefined),
+    onError: (err) => logger.warn({ err }, 'purging expired login states and sessions failed'),
+  });
   // An instructor's launch refreshes a stale roster in the background (the schedule covers the rest).
   const completeLaunch = services.completeLaunch;
   services.completeLaunch = async (input) => {
@@ -201,6 +210,7 @@ export async function start(
     advantage,
     close: async () => {
       clearInterval(originTimer);
+      await purgeSchedule.stop();
       await gradeWorker?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await db.close();

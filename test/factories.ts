@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { LoginState, Platform } from '../src/services/ports.js';
+import type { Db } from '../src/store/db.js';
+import { launchRepo } from '../src/store/launchRepo.js';
 import type { Database } from '../src/store/schema.js';
 import { platformRepo } from '../src/store/platformRepo.js';
 import { loginStateRepo } from '../src/store/loginStateRepo.js';
@@ -40,4 +42,29 @@ export async function aLoginState(db: Kysely<Database>, platformId: string, over
   };
   await loginStateRepo(db).create(s);
   return s;
+}
+
+/** Records a launch (user, course, enrollment, session) through the real repository; returns the session id. */
+export async function aLaunchSession(db: Db, platformId: string, times: { at: number; expiresAt: number }): Promise<string> {
+  const sessionId = randomUUID();
+  await launchRepo(db.kysely, db.dialect).record({
+    sessionId,
+    userId: randomUUID(),
+    contextRowId: randomUUID(),
+    at: times.at,
+    expiresAt: times.expiresAt,
+    launch: {
+      platformId,
+      deploymentId: '1',
+      messageType: 'LtiResourceLinkRequest',
+      user: { sub: `user-${sessionId.slice(0, 8)}` },
+      context: { id: 'course-1' },
+      roles: [],
+      isInstructor: false,
+      isLearner: true,
+      targetLinkUri: 'http://localhost:3000/lti/launch',
+      extra: {},
+    },
+  });
+  return sessionId;
 }

@@ -2,6 +2,7 @@ import { addDeployment } from './addDeployment.js';
 import { completeLaunch, type CompletedLaunch } from './completeLaunch.js';
 import { getSession } from './getSession.js';
 import { listPlatforms } from './listPlatforms.js';
+import { purgeExpired, type PurgeReport } from './purgeExpired.js';
 import type {
   Clock,
   LaunchInput,
@@ -50,6 +51,8 @@ export interface FoundationServices {
   publicJwks(): Promise<{ keys: PublicJwk[] }>;
   /** Signs a JWT with the tool's current key (client assertions, deep-linking responses). */
   signJwt(payload: Record<string, unknown>, opts?: { expiresInSeconds?: number; typ?: string }): Promise<string>;
+  /** Deletes long-expired login states and expired sessions (housekeeping job); `now` defaults to the clock. */
+  purgeExpired(now?: number): Promise<PurgeReport>;
 }
 
 /** Binds the foundation use-cases to their dependencies. */
@@ -66,5 +69,6 @@ export function buildFoundationServices(deps: FoundationDeps): FoundationService
     platformOrigins: async () => [...new Set((await deps.registry.all()).map((p) => new URL(p.authUrl).origin))],
     publicJwks: () => deps.keys.publicJwks(),
     signJwt: (payload, opts) => deps.keys.signJwt(payload, opts),
+    purgeExpired: (now) => purgeExpired(deps, { now: now ?? deps.clock.now().getTime() }),
   };
 }

@@ -82,6 +82,8 @@ export interface LoginStateRepo {
   consume(state: string, at: number): Promise<LoginState | undefined>;
   /** Reads a state without consuming it (diagnostics on the failure path only). */
   find(state: string): Promise<LoginState | undefined>;
+  /** Deletes states (consumed or not) that expired before `before` (epoch ms); returns how many. */
+  deleteExpired(before: number): Promise<number>;
 }
 
 /** AGS endpoint claim as received at the last launch. */
@@ -155,6 +157,8 @@ export interface LaunchRepo {
   record(input: LaunchRecord): Promise<RecordedLaunch>;
   /** A session that has not expired at `at`, or undefined. */
   findSession(id: string, at: number): Promise<LaunchSession | undefined>;
+  /** Deletes sessions that expired at or before `at` (epoch ms); returns how many. */
+  deleteExpiredSessions(at: number): Promise<number>;
 }
 
 /** A stored tool key (the private half still encrypted). */

@@ -201,4 +201,9 @@ export const launchRepo = (db: Kysely<Database>, dialect: Dialect): LaunchRepo =
     };
     return session;
   },
+
+  deleteExpiredSessions: async (at) => {
+    const r = await db.deleteFrom('launch_sessions').where('expires_at', '<=', at).executeTakeFirst();
+    return Number(r.numDeletedRows);
+  },
 });

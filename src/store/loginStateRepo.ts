@@ -46,4 +46,8 @@ export const loginStateRepo = (db: Kysely<Database>): LoginStateRepo => ({
     const row = await db.selectFrom('login_states').selectAll().where('state', '=', state).executeTakeFirst();
     return row ? toLoginState(row) : undefined;
   },
+  deleteExpired: async (before) => {
+    const r = await db.deleteFrom('login_states').where('expires_at', '<', before).executeTakeFirst();
+    return Number(r.numDeletedRows);
+  },
 });
