@@ -3,7 +3,7 @@ import type { CookieOptions } from 'express';
 
 /** Name of the launch session cookie (carries only a signed session id). */
 export const SESSION_COOKIE = 'masterly_session';
-/** Name of the admin cookie (signed expiry). */
+/** Name of the admin cookie (signed expiry and a random session id). */
 export const ADMIN_COOKIE = 'masterly_admin';
 
 /**

@@ -23,10 +23,12 @@ export interface AdminView {
     jwksUrl: string;
     deploymentIds: string[];
   }[];
+  /** CSRF token every form posts back (empty for bearer-token callers, who need none). */
+  csrf: string;
 }
 
 /** Shapes the values to paste into Canvas and Moodle, and the registered platforms. */
-export function presentAdmin(baseUrl: string, platforms: Platform[]): AdminView {
+export function presentAdmin(baseUrl: string, platforms: Platform[], csrf = ''): AdminView {
   const u = toolUrls(baseUrl);
   return {
     generic: [
@@ -61,5 +63,6 @@ export function presentAdmin(baseUrl: string, platforms: Platform[]): AdminView 
       jwksUrl: p.jwksUrl,
       deploymentIds: p.deploymentIds,
     })),
+    csrf,
   };
 }

@@ -1,5 +1,6 @@
-import { Router, type RequestHandler } from 'express';
-import { AdminAuthRequired } from '../../domain/errors.js';
+import { createHmac, randomBytes } from 'node:crypto';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { AdminAuthRequired, CsrfInvalid } from '../../domain/errors.js';
 import type { FoundationServices } from '../../services/index.js';
 import type { Vendor } from '../../services/ports.js';
 import { ADMIN_COOKIE, sameToken, signValue, unsignValue } from '../cookies.js';
@@ -22,14 +23,40 @@ const field = (body: unknown, name: string): string => {
   return typeof v === 'string' ? v.trim() : '';
 };
 
+/**
+ * CSRF token of the admin forms: an HMAC of the admin cookie (the signed admin session) under the cookie secret, so
+ * it changes with every sign-in and cannot be computed by another site.
+ */
+export const adminCsrfToken = (cookieSecret: string, adminCookie: string): string =>
+  createHmac('sha256', cookieSecret).update(`admin-csrf:${adminCookie}`).digest('base64url');
+
+/** How this request proved it is the admin (set by requireAdmin). */
+type AdminAuth = { via: 'bearer' } | { via: 'cookie'; cookie: string };
+
+const adminAuthOf = (res: Response): AdminAuth | undefined => res.locals.adminAuth as AdminAuth | undefined;
+
+/** The admin cookie when it is validly signed and not expired. */
+const liveAdminCookie = (deps: AdminRoutesDeps, req: Request): string | undefined => {
+  const cookie = (req.cookies as Record<string, string> | undefined)?.[ADMIN_COOKIE];
+  // The signed value is `<expiry ms>:<random id>`: the id makes every sign-in (and its CSRF token) unique.
+  const exp = Number(unsignValue(deps.cookieSecret, cookie)?.split(':')[0]);
+  return Number.isFinite(exp) && exp > deps.now() ? cookie : undefined;
+};
+
 /** Admin sign-in: `Authorization: Bearer <ADMIN_TOKEN>` or the HttpOnly cookie set by the sign-in form. */
 export function requireAdmin(deps: AdminRoutesDeps): RequestHandler {
   return (req, res, next) => {
     const auth = req.get('authorization') ?? '';
     const bearer = /^Bearer\s+(.+)$/i.exec(auth)?.[1];
-    if (bearer && sameToken(bearer, deps.adminToken)) return next();
-    const exp = Number(unsignValue(deps.cookieSecret, (req.cookies as Record<string, string> | undefined)?.[ADMIN_COOKIE]));
-    if (Number.isFinite(exp) && exp > deps.now()) return next();
+    if (bearer && sameToken(bearer, deps.adminToken)) {
+      res.locals.adminAuth = { via: 'bearer' } satisfies AdminAuth;
+      return next();
+    }
+    const cookie = liveAdminCookie(deps, req);
+    if (cookie) {
+      res.locals.adminAuth = { via: 'cookie', cookie } satisfies AdminAuth;
+      return next();
+    }
     if (req.method === 'GET' && req.accepts(['html', 'json']) === 'html') {
       res.status(401).render('admin-signin', { title: 'Masterly: admin sign-in', failed: false });
       return;
@@ -38,10 +65,25 @@ export function requireAdmin(deps: AdminRoutesDeps): RequestHandler {
   };
 }
 
+/**
+ * Refuses a cookie-authenticated POST whose `csrf` field is not the admin session's token (ERR_CSRF_INVALID, nothing
+ * changed). Bearer-token calls carry no ambient credential, so they need none.
+ */
+export function requireAdminCsrf(deps: Pick<AdminRoutesDeps, 'cookieSecret'>): RequestHandler {
+  return (req, res, next) => {
+    const auth = adminAuthOf(res);
+    if (auth?.via === 'bearer') return next();
+    const given = field(req.body, 'csrf');
+    if (auth?.via === 'cookie' && given && sameToken(given, adminCsrfToken(deps.cookieSecret, auth.cookie))) return next();
+    next(new CsrfInvalid());
+  };
+}
+
 /** GET /admin: what to paste into the LMS, the registered platforms, and forms to add them. */
 export function adminRouter(deps: AdminRoutesDeps): Router {
   const router = Router();
   const guard = requireAdmin(deps);
+  const csrf = requireAdminCsrf(deps);
   const adminCookie = { httpOnly: true, secure: true, sameSite: 'strict' as const, path: '/admin', maxAge: ADMIN_COOKIE_SECONDS * 1000 };
 
   router.post('/admin/signin', (req, res) => {
@@ -49,21 +91,27 @@ export function adminRouter(deps: AdminRoutesDeps): Router {
       res.status(401).render('admin-signin', { title: 'Masterly: admin sign-in', failed: true });
       return;
     }
-    res.cookie(ADMIN_COOKIE, signValue(deps.cookieSecret, String(deps.now() + ADMIN_COOKIE_SECONDS * 1000)), adminCookie);
+    res.cookie(ADMIN_COOKIE, signValue(deps.cookieSecret, `${deps.now() + ADMIN_COOKIE_SECONDS * 1000}:${randomBytes(16).toString('base64url')}`), adminCookie);
     res.redirect(303, '/admin');
   });
 
-  router.post('/admin/signout', (_req, res) => {
+  router.post('/admin/signout', (req, res) => {
+    // Only a live admin session can be signed out by a forged form; ask for its token then.
+    const cookie = liveAdminCookie(deps, req);
+    const given = field(req.body, 'csrf');
+    if (cookie && !(given && sameToken(given, adminCsrfToken(deps.cookieSecret, cookie)))) throw new CsrfInvalid();
     res.clearCookie(ADMIN_COOKIE, { ...adminCookie, maxAge: undefined });
     res.redirect(303, '/admin');
   });
 
   router.get('/admin', guard, async (_req, res) => {
+    const auth = adminAuthOf(res);
+    const token = auth?.via === 'cookie' ? adminCsrfToken(deps.cookieSecret, auth.cookie) : '';
     res.setHeader('cache-control', 'no-store');
-    res.render('admin', { title: 'Masterly: administration', admin: presentAdmin(deps.baseUrl, await deps.services.listPlatforms()) });
+    res.render('admin', { title: 'Masterly: administration', admin: presentAdmin(deps.baseUrl, await deps.services.listPlatforms(), token) });
   });
 
-  router.post('/admin/platforms', guard, async (req, res) => {
+  router.post('/admin/platforms', guard, csrf, async (req, res) => {
     const deployment = field(req.body, 'deploymentId');
     const vendor = field(req.body, 'vendor');
     await deps.services.registerPlatform({
@@ -79,12 +127,12 @@ export function adminRouter(deps: AdminRoutesDeps): Router {
     res.redirect(303, '/admin');
   });
 
-  router.post('/admin/platforms/:id/deployments', guard, async (req, res) => {
+  router.post('/admin/platforms/:id/deployments', guard, csrf, async (req, res) => {
     await deps.services.addDeployment({ platformId: String(req.params.id), deploymentId: field(req.body, 'deploymentId') });
     res.redirect(303, '/admin');
   });
 
-  router.post('/admin/platforms/:id/delete', guard, async (req, res) => {
+  router.post('/admin/platforms/:id/delete', guard, csrf, async (req, res) => {
     await deps.services.removePlatform(String(req.params.id));
     res.redirect(303, '/admin');
   });
