@@ -38,6 +38,12 @@ export const IdentityClaims = z.looseObject({
 export const ResourceLinkClaim = z.looseObject({ id: z.string().min(1), title: optString.nullable(), description: optString.nullable() });
 export const ContextClaim = z.looseObject({ id: z.string().min(1), label: optString.nullable(), title: optString.nullable() });
 export const RolesClaim = z.array(z.string());
+/** Deep Linking settings (DL 2.0 §4.4.1): where to post the selection back, and what the platform accepts. */
+export const DeepLinkingSettingsClaim = z.looseObject({
+  deep_link_return_url: z.url(),
+  accept_types: z.array(z.string()).min(1),
+  accept_presentation_document_targets: z.array(z.string()).min(1),
+});
 export const AgsClaim = z.looseObject({ scope: z.array(z.string()).default([]), lineitems: optString, lineitem: optString });
 export const NrpsClaim = z.looseObject({
   context_memberships_url: z.string().min(1),

@@ -3,7 +3,7 @@ import { compactVerify, decodeJwt, decodeProtectedHeader, errors as joseErrors, 
 import type { z } from 'zod';
 import { LaunchRejected } from '../domain/errors.js';
 import type { Clock, LaunchInput, LoginState, LoginStateRepo, Platform, PlatformRegistry, VerifiedLaunch } from '../services/ports.js';
-import { AgsClaim, CLAIM, ContextClaim, IdentityClaims, MESSAGE_TYPES, NrpsClaim, ResourceLinkClaim, RolesClaim } from './claims.js';
+import { AgsClaim, CLAIM, ContextClaim, DeepLinkingSettingsClaim, IdentityClaims, MESSAGE_TYPES, NrpsClaim, ResourceLinkClaim, RolesClaim } from './claims.js';
 import type { PlatformJwks } from './jwks.js';
 import { bindingHash, loginCookieName } from './login.js';
 import { summariseRoles } from './roles.js';
@@ -41,6 +41,15 @@ export interface LaunchStep {
   run(deps: LaunchDeps, ctx: Ctx): Promise<void> | void;
 }
 
+/**
+ * Largest id_token accepted (characters). Real launches with generous custom claims stay far below (Canvas ≈ 5–15 kB);
+ * the cap keeps a hostile post from making us base64-decode, parse and RSA-verify megabytes. Below the form body limit.
+ */
+export const MAX_ID_TOKEN_LENGTH = 64 * 1024;
+
+/** Longest `sub` and `deployment_id` the spec allows (LTI 1.3 §5.3.3 and §5.3.6: at most 255 ASCII characters). */
+const MAX_ID_LENGTH = 255;
+
 const reject = (reason: ConstructorParameters<typeof LaunchRejected>[0], message: string, cause?: unknown): never => {
   throw new LaunchRejected(reason, message, cause === undefined ? undefined : { cause });
 };
@@ -51,6 +60,15 @@ const sameSecret = (a: string, b: string) => {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
+};
+
+const sameOrigin = (url: unknown, reference: string): boolean => {
+  if (typeof url !== 'string') return false;
+  try {
+    return new URL(url).origin === new URL(reference).origin;
+  } catch {
+    return false;
+  }
 };
 
 const parse = <T extends z.ZodType>(schema: T, value: unknown): z.infer<T> | undefined => {
@@ -119,6 +137,8 @@ export const LAUNCH_STEPS: readonly LaunchStep[] = [
       if (typeof c.iat !== 'number') reject('iat_missing', 'The launch token has no issue time.');
       if ((c.iat as number) - skew > now) reject('iat_in_future', 'The launch token was issued in the future; check the LMS clock.');
       if ((c.iat as number) + deps.config.launchMaxAgeSeconds + skew < now) reject('iat_too_old', 'The launch token is too old. Please launch again from your course.');
+      // nbf is optional in OIDC; when a platform sends it, honour it.
+      if (c.nbf !== undefined && (typeof c.nbf !== 'number' || c.nbf - skew > now)) reject('nbf_in_future', 'The launch token is not valid yet; check the LMS clock.');
     },
   },
   {
@@ -154,6 +174,7 @@ export const LAUNCH_STEPS: readonly LaunchStep[] = [
     run: (_deps, ctx) => {
       const id = (ctx.claims as Record<string, unknown>)[CLAIM.deploymentId];
       if (typeof id !== 'string' || !id) reject('deployment_missing', 'The launch does not name a deployment.');
+      if ((id as string).length > MAX_ID_LENGTH) reject('deployment_invalid', 'The deployment id of the launch is longer than LTI allows (255 characters).');
       if (!ctx.platform?.deploymentIds.includes(id as string)) {
         reject('deployment_unknown', 'This deployment of Masterly is not registered. Ask your administrator to add it.');
       }
@@ -167,9 +188,15 @@ export const LAUNCH_STEPS: readonly LaunchStep[] = [
       if (c[CLAIM.version] !== '1.3.0') reject('version_invalid', 'The launch is not an LTI 1.3.0 message.');
       const type = c[CLAIM.messageType];
       if (type === undefined || type === null || type === '') reject('message_type_missing', 'The launch does not say what kind of message it is.');
-      if (!MESSAGE_TYPES.includes(type as (typeof MESSAGE_TYPES)[number])) reject('message_type_unsupported', 'Masterly does not handle this kind of LTI message.');
+      if (!MESSAGE_TYPES.includes(type as (typeof MESSAGE_TYPES)[number])) {
+        reject(
+          'message_type_unsupported',
+          'Masterly opens from course links and content selection only (LTI resource link and deep linking launches). Your LMS sent another kind of LTI message; ask your administrator to place Masterly as a course link or an external tool activity.',
+        );
+      }
       const messageType = type as VerifiedLaunch['messageType'];
       if (typeof c.sub !== 'string' || !c.sub) reject('sub_missing', 'The launch does not identify the user.');
+      if ((c.sub as string).length > MAX_ID_LENGTH) reject('sub_invalid', 'The user id of the launch is longer than LTI allows (255 characters).');
       if (!(CLAIM.roles in c)) reject('roles_missing', 'The launch does not list the user\u2019s roles.');
       const roles = parse(RolesClaim, c[CLAIM.roles]) ?? reject('claims_invalid', 'The roles claim of the launch is not a list.');
       let resourceLink: VerifiedLaunch['resourceLink'];
@@ -186,7 +213,17 @@ export const LAUNCH_STEPS: readonly LaunchStep[] = [
       }
       const ags = c[CLAIM.ags] === undefined ? undefined : parse(AgsClaim, c[CLAIM.ags]);
       const nrps = c[CLAIM.nrps] === undefined ? undefined : parse(NrpsClaim, c[CLAIM.nrps]);
-      const target = typeof c[CLAIM.targetLinkUri] === 'string' ? (c[CLAIM.targetLinkUri] as string) : (ctx.login as LoginState).targetLinkUri;
+      const login = ctx.login as LoginState;
+      // The claim must point at this tool (same origin as the login's target, which beginLogin checked): a launch aimed
+      // elsewhere was meant for another tool. Platforms that omit the claim fall back to the login's target.
+      const claimedTarget = c[CLAIM.targetLinkUri];
+      if (claimedTarget !== undefined && !sameOrigin(claimedTarget, login.targetLinkUri)) {
+        reject('target_link_uri_invalid', 'The launch was meant for another tool (its target link is not part of Masterly).');
+      }
+      const target = typeof claimedTarget === 'string' ? claimedTarget : login.targetLinkUri;
+      if (messageType === 'LtiDeepLinkingRequest' && !parse(DeepLinkingSettingsClaim, c[CLAIM.deepLinkingSettings])) {
+        reject('deep_linking_settings_missing', 'The content selection request does not say where to return the selected content.');
+      }
       const extra: Record<string, unknown> = {};
       for (const [name, key] of [
         ['launchPresentation', CLAIM.launchPresentation],
@@ -227,6 +264,7 @@ export const LAUNCH_STEPS: readonly LaunchStep[] = [
 export async function verifyLaunch(deps: LaunchDeps, input: LaunchInput): Promise<VerifiedLaunch> {
   const token = input.idToken;
   if (!token) throw new LaunchRejected('token_missing', 'The launch did not include an id_token.');
+  if (token.length > MAX_ID_TOKEN_LENGTH) throw new LaunchRejected('token_too_large', 'The launch token is larger than any LMS sends. Please launch again from your course.');
   let header: ProtectedHeaderParameters;
   let unverified: JWTPayload;
   try {
