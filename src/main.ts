@@ -30,6 +30,12 @@ import { kyselyOfEngineTx, learnerStore } from './store/learnerRepo.js';
 import { readDemoCourseFile } from './store/engineSeed.js';
 import { studentRouter } from './web/studentRoutes.js';
 import { startPurgeSchedule } from './jobs/purgeExpired.job.js';
+import { buildInstructorServices } from './services/instructorServices.js';
+import { fitObjectiveParams } from './services/fitObjectiveParams.js';
+import { fitStore, instructorStore } from './store/instructorRepo.js';
+import { summariseRoles } from './lti/roles.js';
+import { instructorDashboardRouter } from './web/instructorDashboard.js';
+import { startFitSchedule } from './jobs/fitBkt.job.js';
 
 /** A running Masterly: its HTTP server and how to stop it. */
 export interface Running {
@@ -58,6 +64,10 @@ export interface StartOptions {
   gradeWorker?: boolean;
   /** How often expired login states and sessions are purged (default 10 minutes). */
   purgeEveryMs?: number;
+  /** Fit BKT parameters in the background (default true; tests turn it off and run the job by hand). */
+  bktFitting?: boolean;
+  /** How often the BKT fit runs (default 1 hour). */
+  fitEveryMs?: number;
 }
 
 /** Composition root: config → store → lti → services → web. The only place that builds concrete classes. */
@@ -143,6 +153,27 @@ export async function start(
     afterMasteryChange: (tx, change) => advantage.afterMasteryChange(kyselyOfEngineTx(tx), change),
     ...(config.DEMO ? { readDemoCourse: readDemoCourseFile } : {}),
   });
+  const engineAfterChange = (tx: Parameters<typeof kyselyOfEngineTx>[0], change: Parameters<typeof advantage.afterMasteryChange>[1]) =>
+    advantage.afterMasteryChange(kyselyOfEngineTx(tx), change);
+  const instructorServices = buildInstructorServices({
+    courses: courseRepo(db.kysely),
+    learners: learnerStore(db.kysely, db.dialect),
+    instructor: instructorStore(db.kysely),
+    clock,
+    ids: { newId: randomUUID },
+    classifyRoles: summariseRoles,
+    afterMasteryChange: engineAfterChange,
+  });
+  // Background EM fitting of BKT parameters: fitted values apply to new answers (current progress is kept).
+  const fitSchedule =
+    options.bktFitting === false
+      ? undefined
+      : startFitSchedule({
+          services: { fitObjectiveParams: (i) => fitObjectiveParams({ fits: fitStore(db.kysely), clock }, i) },
+          ...(options.fitEveryMs ? { everyMs: options.fitEveryMs } : {}),
+          onDone: (r) => (r.fitted ? logger.info({ fitted: r.fitted, millis: r.millis }, 'fitted BKT parameters') : undefined),
+          onError: (err) => logger.warn({ err }, 'fitting BKT parameters failed'),
+        });
   if (config.DEMO) {
     // Demo mode: the first launch into a course without objectives imports the demo course into it.
     const launchWithCourse = services.completeLaunch;
@@ -168,6 +199,7 @@ export async function start(
         setGradePolicy: (p) => setGradePolicy({ lineItems: advantage.lineItems, now: () => clock.now().getTime() }, p),
       },
     }),
+    instructorDashboardRouter({ getSession: services.getSession, cookieSecret: secrets.cookieSecret, services: instructorServices }),
     ltiRouter({ services, baseUrl: config.BASE_URL, cookieSecret: secrets.cookieSecret, sessionTtlSeconds: config.SESSION_TTL_SECONDS }),
     homeRouter({ getSession: services.getSession, cookieSecret: secrets.cookieSecret }),
     studentRouter({
@@ -211,6 +243,7 @@ export async function start(
     close: async () => {
       clearInterval(originTimer);
       await purgeSchedule.stop();
+      await fitSchedule?.stop();
       await gradeWorker?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await db.close();

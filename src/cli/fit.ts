@@ -1,0 +1,66 @@
+/**
+ * `npm run fit [-- --context <contexts.id>]`: fits BKT parameters (EM, seeded) for every objective with enough data
+ * (≥ 100 students with ≥ 5 responses) and new responses since its last fit, as the background job does.
+ * Fitted parameters apply to new responses; learners' current progress is kept.
+ */
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../../config/schema.js';
+import { AppError } from '../domain/errors.js';
+import { fitBktJob } from '../jobs/fitBkt.job.js';
+import { fitObjectiveParams, type FitReport } from '../services/fitObjectiveParams.js';
+import { systemClock } from '../services/ports.js';
+import { migrate, openDb } from '../store/db.js';
+import { fitStore } from '../store/instructorRepo.js';
+
+/** Runs the CLI with `argv` (without node and script); returns the exit code. Exported for tests. */
+export async function runFitCli(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  out: (line: string) => void = (l) => console.log(l),
+  err: (line: string) => void = (l) => console.error(l),
+): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({ args: argv, options: { context: { type: 'string' }, help: { type: 'boolean' } }, allowPositionals: false });
+  } catch (e) {
+    err((e as Error).message);
+    return 1;
+  }
+  if (args.values.help) {
+    out('Usage: npm run fit [-- --context <context-id>]');
+    return 0;
+  }
+  let config;
+  try {
+    config = loadConfig(env);
+  } catch (e) {
+    err((e as Error).message);
+    return 1;
+  }
+  const db = await openDb({ url: config.DATABASE_URL });
+  try {
+    await migrate(db);
+    const services = { fitObjectiveParams: (i: { contextId?: string }) => fitObjectiveParams({ fits: fitStore(db.kysely), clock: systemClock }, i) };
+    const report = (await fitBktJob.run(services, args.values.context ? { contextId: args.values.context } : {})) as FitReport;
+    for (const o of report.outcomes) {
+      if (o.status === 'fitted') {
+        const p = o.params;
+        out(`${o.objectiveId}: fitted from ${o.students} students (${o.responses} responses): L0 ${p.prior.toFixed(3)} T ${p.learn.toFixed(3)} G ${p.guess.toFixed(3)} S ${p.slip.toFixed(3)}`);
+      } else if (o.status === 'not_enough_data') {
+        out(`${o.objectiveId}: not enough data (${o.students} students with enough responses)`);
+      } else {
+        out(`${o.objectiveId}: up to date`);
+      }
+    }
+    out(`${report.fitted} objective(s) fitted in ${report.millis} ms`);
+    return 0;
+  } catch (e) {
+    err(e instanceof AppError ? `${e.code}: ${e.message}` : `fit failed: ${(e as Error).message}`);
+    return 1;
+  } finally {
+    await db.close();
+  }
+}
+
+const isEntryPoint = process.argv[1] && import.meta.filename === (await import('node:fs')).realpathSync(process.argv[1]);
+if (isEntryPoint) process.exit(await runFitCli(process.argv.slice(2), process.env));

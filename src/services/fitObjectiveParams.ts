@@ -1,0 +1,72 @@
+/**
+ * Background EM fitting of BKT parameters per objective (issue 4 §3). When an objective has enough data
+ * (`shouldFit`: by default ≥ 100 students with ≥ 5 responses), its parameters are fitted from the response log
+ * with the domain's seeded `fitBkt` and stored as the objective's parameters (bkt_fitted).
+ *
+ * What changes: new responses are traced with the fitted parameters from then on; every learner's current
+ * P(mastery) and state are left as they are (history is not rewritten). A later `recomputeMastery` replays the
+ * whole log with the parameters in force at that time, so it may differ from the incremental history.
+ * An objective is refitted only when it has responses newer than its last fit.
+ */
+import { clampBktParams, type BktParams } from '../domain/bkt.js';
+import { DEFAULT_FIT_RULE, fitBkt, shouldFit, type FitRule } from '../domain/fitBkt.js';
+import { deriveSeed } from '../domain/random.js';
+import type { Clock } from './ports.js';
+import type { FitStore } from './instructorPorts.js';
+
+/** What fitting needs. */
+export interface FitObjectiveParamsDeps {
+  fits: FitStore;
+  clock: Clock;
+  /** Seed of the EM restarts (default 4242): the same log gives the same parameters. */
+  seed?: number;
+  rule?: FitRule;
+}
+
+/** What happened to one objective. */
+export type FitOutcome =
+  | { objectiveId: string; contextId: string; status: 'fitted'; params: BktParams; students: number; responses: number; logLikelihood: number }
+  | { objectiveId: string; contextId: string; status: 'not_enough_data'; students: number }
+  | { objectiveId: string; contextId: string; status: 'up_to_date' };
+
+/** A fitting run's report. */
+export interface FitReport {
+  fitted: number;
+  outcomes: FitOutcome[];
+  millis: number;
+}
+
+/** A stable 32-bit number for a string (FNV-1a), so each objective gets its own restart seeds. */
+function hash32(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return h >>> 0;
+}
+
+/** Fits every objective of one context (or of every context with responses) that has enough new data. */
+export async function fitObjectiveParams(deps: FitObjectiveParamsDeps, input: { contextId?: string } = {}): Promise<FitReport> {
+  const started = deps.clock.now().getTime();
+  const rule = deps.rule ?? DEFAULT_FIT_RULE;
+  const contexts = input.contextId ? [input.contextId] : await deps.fits.contextsWithResponses();
+  const outcomes: FitOutcome[] = [];
+  for (const contextId of contexts) {
+    for (const c of await deps.fits.fitCandidates(contextId)) {
+      const base = { objectiveId: c.objectiveId, contextId };
+      if (!shouldFit(c.sequenceLengths, rule)) {
+        outcomes.push({ ...base, status: 'not_enough_data', students: c.sequenceLengths.filter((n) => n >= rule.minResponses).length });
+        continue;
+      }
+      if (c.fittedAt !== null && (c.lastResponseAt === null || c.lastResponseAt <= c.fittedAt)) {
+        outcomes.push({ ...base, status: 'up_to_date' });
+        continue;
+      }
+      const seqs = await deps.fits.responseSequences(c.objectiveId);
+      const fit = fitBkt(seqs, { kind: c.responseKind, seed: deriveSeed(deps.seed ?? 4242, hash32(c.objectiveId)) });
+      const params = clampBktParams(fit.params, c.responseKind);
+      const at = deps.clock.now().getTime();
+      await deps.fits.saveFittedParams(c.objectiveId, params, at);
+      outcomes.push({ ...base, status: 'fitted', params, students: seqs.length, responses: fit.responses, logLikelihood: fit.logLikelihood });
+    }
+  }
+  return { fitted: outcomes.filter((o) => o.status === 'fitted').length, outcomes, millis: deps.clock.now().getTime() - started };
+}

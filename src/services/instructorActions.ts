@@ -1,0 +1,191 @@
+/**
+ * What an instructor may do for one student: set accommodations, unlock an objective by override, and reset a
+ * stuck ("not mastered") objective. Overrides and resets are events of the append-only log, applied with the
+ * domain's `applyEvent` in ONE transaction with the projection update and the `afterMasteryChange` hook (the
+ * grade outbox), exactly as a submitted answer is, so `recomputeMastery` reproduces them.
+ */
+import { z } from 'zod';
+import { Conflict, NotFound, ValidationFailed } from '../domain/errors.js';
+import type { ObjectiveState } from '../domain/mastery.js';
+import { advanceClock, applyEvent, reportedGrade, type ObjectiveProgress } from '../domain/projection.js';
+import { restoreState } from '../domain/learnerSnapshot.js';
+import type { Accommodations } from '../domain/release.js';
+import type { Clock } from './ports.js';
+import type { AfterMasteryChange, CourseRepo, EngineTx, IdGenerator, LearnerStore, MasteryChange } from './enginePorts.js';
+import { loadCourse, POINTS_POSSIBLE } from './engineModel.js';
+import { findStudent, type RoleClassifier } from './instructorDashboard.js';
+import type { InstructorStore } from './instructorPorts.js';
+
+/** What the instructor actions need. */
+export interface InstructorActionDeps {
+  courses: CourseRepo;
+  learners: LearnerStore;
+  instructor: InstructorStore;
+  clock: Clock;
+  ids: IdGenerator;
+  classifyRoles: RoleClassifier;
+  /** Runs inside the action's transaction for every mastery change (the grade outbox). */
+  afterMasteryChange?: AfterMasteryChange;
+}
+
+/**
+ * Accommodations an instructor may set: θ offset −0.10…0, extra check cycles 0…3, extra tries 0…10,
+ * time multiplier 1…3. Form values arrive as strings, so numbers are coerced.
+ */
+export const AccommodationsInput = z.object({
+  thresholdOffset: z.coerce
+    .number({ error: 'Enter the threshold offset as a number, e.g. -0.05.' })
+    .min(-0.1, { error: 'The threshold offset must be between -0.10 and 0.' })
+    .max(0, { error: 'The threshold offset must be between -0.10 and 0.' }),
+  extraCycles: z.coerce
+    .number({ error: 'Enter the extra check cycles as a whole number.' })
+    .int({ error: 'Extra check cycles must be a whole number from 0 to 3.' })
+    .min(0, { error: 'Extra check cycles must be a whole number from 0 to 3.' })
+    .max(3, { error: 'Extra check cycles must be a whole number from 0 to 3.' }),
+  extraOpportunities: z.coerce
+    .number({ error: 'Enter the extra tries as a whole number.' })
+    .int({ error: 'Extra tries must be a whole number from 0 to 10.' })
+    .min(0, { error: 'Extra tries must be a whole number from 0 to 10.' })
+    .max(10, { error: 'Extra tries must be a whole number from 0 to 10.' })
+    .default(0),
+  timeMultiplier: z.coerce
+    .number({ error: 'Enter the time multiplier as a number, e.g. 1.5.' })
+    .min(1, { error: 'The time multiplier must be between 1 and 3.' })
+    .max(3, { error: 'The time multiplier must be between 1 and 3.' }),
+});
+export type AccommodationsInput = z.infer<typeof AccommodationsInput>;
+
+/** Parses accommodations, or throws ValidationFailed (ERR_VALIDATION) with one plain message per field. */
+export function parseAccommodations(raw: unknown): Required<Accommodations> {
+  const parsed = AccommodationsInput.safeParse(raw);
+  if (!parsed.success) {
+    throw new ValidationFailed(
+      'Some accommodations are out of range.',
+      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    );
+  }
+  return parsed.data;
+}
+
+/**
+ * Saves a student's accommodations. They are course configuration, not events: they apply from the student's
+ * next answer (their current state is kept). Note: a later `recomputeMastery` replays the whole log with the
+ * accommodations in force at that time.
+ */
+export async function setAccommodations(deps: InstructorActionDeps, input: { contextId: string; userId: string; accommodations: unknown }): Promise<Required<Accommodations>> {
+  const acc = parseAccommodations(input.accommodations);
+  await findStudent(deps, input.contextId, input.userId);
+  await deps.instructor.saveAccommodations(input.contextId, input.userId, acc, deps.clock.now().getTime());
+  return acc;
+}
+
+/** What an override or reset did. */
+export interface InstructorActionResult {
+  eventId: string;
+  objectiveId: string;
+  objectiveTitle: string;
+  stateBefore: ObjectiveState;
+  stateAfter: ObjectiveState;
+  /** The explanations the event produced (e.g. "… was unlocked by your instructor."). */
+  messages: string[];
+}
+
+type ActionType = 'unlock_override' | 'reset';
+
+async function applyInstructorEvent(
+  deps: InstructorActionDeps,
+  input: { contextId: string; userId: string; objectiveId: string; actorUserId: string },
+  type: ActionType,
+): Promise<InstructorActionResult> {
+  const course = await loadCourse(deps, input.contextId);
+  const cfg = course.config;
+  const objective = course.objectives.get(input.objectiveId);
+  if (!objective) throw new NotFound('This objective');
+  await findStudent(deps, input.contextId, input.userId);
+  const { contextId, userId, objectiveId } = input;
+  const at = deps.clock.now().getTime();
+  const eventId = deps.ids.newId();
+
+  return deps.learners.inTransaction(async (tx: EngineTx) => {
+    const learner = await tx.lockLearner(contextId, userId, at);
+    const isNew = learner.events === 0 && learner.objectives.length === 0;
+    const state = restoreState(cfg, userId, isNew ? undefined : learner, new Map());
+    // The state as of now (release dates applied), to check the action makes sense and to report changes.
+    const probe = structuredClone(state);
+    advanceClock(probe, userId, at, cfg);
+    const current = probe.students.get(userId)?.objectives[objectiveId] as ObjectiveProgress;
+    if (type === 'unlock_override' && current.state !== 'locked') throw new Conflict(`${objective.title} is already unlocked for this student.`);
+    if (type === 'reset' && current.state !== 'not_mastered') throw new Conflict(`${objective.title} is not stuck for this student, so there is nothing to reset.`);
+
+    const before = new Map<string, ObjectiveProgress>();
+    for (const [id, p] of Object.entries(state.students.get(userId)?.objectives ?? probe.students.get(userId)?.objectives ?? {})) before.set(id, structuredClone(p));
+    const explanations = applyEvent(state, { type, id: eventId, studentId: userId, objectiveId, at }, cfg);
+    const student = state.students.get(userId);
+    if (!student) throw new Error('the projection lost the learner');
+    const after = student.objectives[objectiveId] as ObjectiveProgress;
+
+    await tx.appendEvent({
+      attemptId: eventId,
+      contextId,
+      userId,
+      objectiveId,
+      type,
+      itemId: null,
+      correct: null,
+      answer: null,
+      phase: null,
+      occurredAt: at,
+      // Who did it, for audits (the projection ignores it).
+      outcome: { by: input.actorUserId },
+    });
+    await tx.saveLearner(contextId, userId, { ability: student.ability, overrides: [...student.overrides], recentItems: student.recentItems, events: learner.events + 1 }, at);
+    const changed = cfg.order
+      .map((id) => student.objectives[id] as ObjectiveProgress)
+      .filter((p) => isNew || JSON.stringify(learner.objectives.find((o) => o.objectiveId === p.objectiveId)) !== JSON.stringify(p));
+    await tx.saveProgress(contextId, userId, changed, at);
+    await tx.addExplanations(contextId, explanations);
+
+    if (deps.afterMasteryChange) {
+      for (const id of cfg.order) {
+        const b = before.get(id);
+        const a = student.objectives[id] as ObjectiveProgress;
+        const pBefore = b?.p ?? cfg.params.get(id)?.prior ?? a.p;
+        const stateBefore: ObjectiveState = b?.state ?? 'locked';
+        if (pBefore === a.p && stateBefore === a.state) continue;
+        const change: MasteryChange = {
+          contextId,
+          userId,
+          objectiveId: id,
+          objectiveKey: course.objectives.get(id)?.key ?? id,
+          pBefore,
+          pAfter: a.p,
+          stateBefore,
+          stateAfter: a.state,
+          grade: reportedGrade(a, cfg),
+          gradeMaximum: POINTS_POSSIBLE,
+          attemptId: eventId,
+          occurredAt: at,
+        };
+        await deps.afterMasteryChange(tx, change);
+      }
+    }
+    return {
+      eventId,
+      objectiveId,
+      objectiveTitle: objective.title,
+      stateBefore: current.state,
+      stateAfter: after.state,
+      messages: explanations.map((e) => e.message),
+    };
+  });
+}
+
+/** Unlocks a locked objective for one student (an `unlock_override` event). Throws Conflict when it is not locked. */
+export function unlockObjective(deps: InstructorActionDeps, input: { contextId: string; userId: string; objectiveId: string; actorUserId: string }): Promise<InstructorActionResult> {
+  return applyInstructorEvent(deps, input, 'unlock_override');
+}
+
+/** Resets a stuck ("not mastered") objective so the student can try again (a `reset` event). Throws Conflict otherwise. */
+export function resetObjective(deps: InstructorActionDeps, input: { contextId: string; userId: string; objectiveId: string; actorUserId: string }): Promise<InstructorActionResult> {
+  return applyInstructorEvent(deps, input, 'reset');
+}

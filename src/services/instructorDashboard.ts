@@ -1,0 +1,304 @@
+/**
+ * The instructor's view of a course: every student × objective (state and P(mastery)), per-objective
+ * summaries, and who needs attention (stuck, wheel-spinning, falling behind) with the engine's own
+ * explanations. Reads only; time-based releases are shown as of now, not stored.
+ */
+import type { BktParams } from '../domain/bkt.js';
+import { effectiveThreshold, type ObjectiveState } from '../domain/mastery.js';
+import { advanceClock, reportedGrade, type CompiledConfig, type ObjectiveProgress, type StudentState } from '../domain/projection.js';
+import { restoreState } from '../domain/learnerSnapshot.js';
+import type { Accommodations } from '../domain/release.js';
+import { NotFound } from '../domain/errors.js';
+import type { Explanation } from '../domain/explain.js';
+import type { Clock } from './ports.js';
+import type { CourseRepo, LearnerStore } from './enginePorts.js';
+import { loadCourse, POINTS_POSSIBLE, type LoadedCourse } from './engineModel.js';
+import type { CoursePerson, InstructorStore } from './instructorPorts.js';
+
+/** Classifies LTI roles (src/lti/roles.ts `summariseRoles`, injected by main.ts). */
+export type RoleClassifier = (roles: readonly string[]) => { isInstructor: boolean; isLearner: boolean };
+
+/** What the dashboard use-cases need. */
+export interface InstructorDashboardDeps {
+  courses: CourseRepo;
+  learners: LearnerStore;
+  instructor: InstructorStore;
+  clock: Clock;
+  classifyRoles: RoleClassifier;
+  /** Tuning of the "needs attention" rules; defaults in {@link DEFAULT_ATTENTION}. */
+  attention?: Partial<AttentionRules>;
+}
+
+/** When a student needs attention. */
+export interface AttentionRules {
+  /** Opportunities without mastery that count as wheel-spinning (default 10). */
+  wheelSpinOpportunities: number;
+  /** Days without an answer, while classmates answered, that count as falling behind (default 7). */
+  inactiveDays: number;
+  /** Mastered objectives behind the class median that count as falling behind (default 2). */
+  behindMedian: number;
+}
+
+/** The default {@link AttentionRules}. */
+export const DEFAULT_ATTENTION: AttentionRules = Object.freeze({ wheelSpinOpportunities: 10, inactiveDays: 7, behindMedian: 2 });
+
+const DAY_MS = 86_400_000;
+const IN_PROGRESS: ReadonlySet<ObjectiveState> = new Set(['practising', 'checking', 'reteaching', 'needs_review']);
+
+/** One cell of the grid. */
+export interface DashboardCell {
+  objectiveId: string;
+  state: ObjectiveState;
+  p: number;
+  responses: number;
+  opportunities: number;
+  cycles: number;
+  stuck: boolean;
+}
+
+/** One student row. */
+export interface DashboardStudent {
+  userId: string;
+  name: string;
+  cells: DashboardCell[];
+  mastered: number;
+  lastActivityAt: number | null;
+}
+
+/** Why a student is listed under "Needs attention". */
+export type AttentionReason = 'stuck' | 'wheel_spinning' | 'inactive' | 'behind_median';
+
+/** One "needs attention" entry. */
+export interface AttentionItem {
+  userId: string;
+  name: string;
+  reason: AttentionReason;
+  /** The objective concerned (stuck, wheel-spinning), or null (falling behind). */
+  objectiveId: string | null;
+  objectiveTitle: string | null;
+  /** The engine's stored explanation for that objective (e.g. "… not mastered after 10 tries …"), or a summary. */
+  explanation: string;
+  /** Facts behind the flag, in plain language. */
+  detail: string;
+}
+
+/** Objective header and summary. */
+export interface DashboardObjective {
+  id: string;
+  key: string;
+  title: string;
+  counts: { mastered: number; practising: number; stuck: number; notStarted: number };
+  /** Fitted BKT parameters (null while the defaults are used). */
+  fitted: { at: number; params: BktParams } | null;
+}
+
+/** What the instructor dashboard shows. */
+export interface InstructorDashboard {
+  course: { title: string; threshold: number };
+  objectives: DashboardObjective[];
+  students: DashboardStudent[];
+  attention: AttentionItem[];
+  rules: AttentionRules;
+  medianMastered: number;
+}
+
+/** A student's page: their objectives, explanation history and accommodations. */
+export interface StudentDetail {
+  course: { title: string; threshold: number };
+  student: { userId: string; name: string; lastActivityAt: number | null };
+  objectives: (DashboardCell & {
+    title: string;
+    key: string;
+    grade: number | null;
+    gradeMaximum: number;
+    /** The student's θ on this objective (course θ plus their offset). */
+    threshold: number;
+    overridden: boolean;
+    canUnlock: boolean;
+    canReset: boolean;
+    why: string | null;
+  })[];
+  history: { objectiveId: string; objectiveTitle: string; kind: string; message: string; at: number }[];
+  accommodations: Required<Accommodations>;
+}
+
+const median = (xs: readonly number[]): number => {
+  if (xs.length === 0) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+};
+
+/** A person's projection as of `now` (release rules applied in memory, nothing stored). */
+function studentNow(cfg: CompiledConfig, person: CoursePerson, now: number): StudentState {
+  const slice = person.learner && (person.learner.events > 0 || person.learner.objectives.length > 0) ? person.learner : undefined;
+  const state = restoreState(cfg, person.userId, slice, new Map());
+  advanceClock(state, person.userId, now, cfg);
+  return state.students.get(person.userId) as StudentState;
+}
+
+const cellOf = (p: ObjectiveProgress): DashboardCell => ({
+  objectiveId: p.objectiveId,
+  state: p.state,
+  p: p.p,
+  responses: p.responses,
+  opportunities: p.opportunities,
+  cycles: p.cycles,
+  stuck: p.stuck,
+});
+
+/** Students of the course: people who are learners, or have progress and are not teaching staff. */
+const isStudent = (deps: InstructorDashboardDeps, p: CoursePerson): boolean => {
+  if (p.roles.length === 0) return p.learner !== undefined;
+  const r = deps.classifyRoles(p.roles);
+  return r.isLearner || !r.isInstructor;
+};
+
+const displayName = (p: CoursePerson) => p.name || `Student ${p.userId.slice(0, 8)}`;
+
+/** Builds the dashboard of a context. Throws NotFound when no course was imported. */
+export async function getInstructorDashboard(deps: InstructorDashboardDeps, input: { contextId: string }): Promise<InstructorDashboard> {
+  const rules: AttentionRules = { ...DEFAULT_ATTENTION, ...deps.attention };
+  const course = await loadCourse(deps, input.contextId);
+  const cfg = course.config;
+  const now = deps.clock.now().getTime();
+  const [people, fittedAt] = await Promise.all([deps.instructor.people(input.contextId), deps.instructor.fittedAt(input.contextId)]);
+  const students = people
+    .filter((p) => isStudent(deps, p))
+    .map((p) => ({ person: p, state: studentNow(cfg, p, now) }))
+    .sort((a, b) => displayName(a.person).localeCompare(displayName(b.person)) || a.person.userId.localeCompare(b.person.userId));
+
+  const rows: DashboardStudent[] = students.map(({ person, state }) => {
+    const cells = cfg.order.map((id) => cellOf(state.objectives[id] as ObjectiveProgress));
+    return { userId: person.userId, name: displayName(person), cells, mastered: cells.filter((c) => c.state === 'mastered').length, lastActivityAt: person.lastActivityAt };
+  });
+
+  const objectives: DashboardObjective[] = cfg.order.map((id, i) => {
+    const o = course.objectives.get(id);
+    const states = rows.map((r) => (r.cells[i] as DashboardCell).state);
+    const fitted = fittedAt.get(id);
+    return {
+      id,
+      key: o?.key ?? id,
+      title: o?.title ?? id,
+      counts: {
+        mastered: states.filter((s) => s === 'mastered').length,
+        practising: states.filter((s) => IN_PROGRESS.has(s)).length,
+        stuck: states.filter((s) => s === 'not_mastered').length,
+        notStarted: states.filter((s) => s === 'available' || s === 'locked').length,
+      },
+      fitted: fitted !== undefined && o?.bktFitted ? { at: fitted, params: o.bkt } : null,
+    };
+  });
+
+  // Needs attention.
+  const medianMastered = median(rows.map((r) => r.mastered));
+  const since = now - rules.inactiveDays * DAY_MS;
+  const flags: Omit<AttentionItem, 'explanation'>[] = [];
+  const titleOf = (id: string) => course.objectives.get(id)?.title ?? id;
+  for (const r of rows) {
+    for (const c of r.cells) {
+      if (c.state === 'not_mastered') {
+        flags.push({
+          userId: r.userId,
+          name: r.name,
+          reason: 'stuck',
+          objectiveId: c.objectiveId,
+          objectiveTitle: titleOf(c.objectiveId),
+          detail: `Stuck: not mastered after ${c.cycles} failed check${c.cycles === 1 ? '' : 's'} and ${c.opportunities} tries; moved on.`,
+        });
+      } else if (c.state !== 'mastered' && c.opportunities >= rules.wheelSpinOpportunities) {
+        flags.push({
+          userId: r.userId,
+          name: r.name,
+          reason: 'wheel_spinning',
+          objectiveId: c.objectiveId,
+          objectiveTitle: titleOf(c.objectiveId),
+          detail: `Wheel-spinning: ${c.opportunities} tries without mastery (P(mastery) ${Math.round(c.p * 100)}%).`,
+        });
+      }
+    }
+    const classmatesActive = rows.some((o) => o.userId !== r.userId && o.lastActivityAt !== null && o.lastActivityAt >= since);
+    if (classmatesActive && (r.lastActivityAt === null || r.lastActivityAt < since)) {
+      flags.push({
+        userId: r.userId,
+        name: r.name,
+        reason: 'inactive',
+        objectiveId: null,
+        objectiveTitle: null,
+        detail:
+          r.lastActivityAt === null
+            ? `Falling behind: has not answered anything yet while classmates practised in the last ${rules.inactiveDays} days.`
+            : `Falling behind: no answers for ${Math.floor((now - r.lastActivityAt) / DAY_MS)} days while classmates practised.`,
+      });
+    } else if (medianMastered - r.mastered >= rules.behindMedian) {
+      flags.push({
+        userId: r.userId,
+        name: r.name,
+        reason: 'behind_median',
+        objectiveId: null,
+        objectiveTitle: null,
+        detail: `Falling behind: ${r.mastered} objective${r.mastered === 1 ? '' : 's'} mastered; the class median is ${medianMastered}.`,
+      });
+    }
+  }
+  const pairs = flags.filter((f) => f.objectiveId !== null).map((f) => ({ userId: f.userId, objectiveId: f.objectiveId as string }));
+  const latest = pairs.length ? await deps.instructor.latestExplanations(input.contextId, pairs) : new Map<string, Explanation>();
+  const attention = flags.map((f): AttentionItem => {
+    const e = f.objectiveId ? latest.get(`${f.userId}:${f.objectiveId}`) : undefined;
+    return { ...f, explanation: e?.message ?? f.detail };
+  });
+  const order: Record<AttentionReason, number> = { stuck: 0, wheel_spinning: 1, inactive: 2, behind_median: 3 };
+  attention.sort((a, b) => order[a.reason] - order[b.reason] || a.name.localeCompare(b.name));
+
+  return { course: { title: course.snapshot.settings.title, threshold: cfg.threshold }, objectives, students: rows, attention, rules, medianMastered };
+}
+
+/** The accommodations in force when none were set. */
+export const NO_ACCOMMODATIONS: Required<Accommodations> = Object.freeze({ thresholdOffset: 0, extraCycles: 0, extraOpportunities: 0, timeMultiplier: 1 });
+
+/** Finds a student of the course, or throws NotFound. */
+export async function findStudent(deps: InstructorDashboardDeps, contextId: string, userId: string): Promise<CoursePerson> {
+  const person = (await deps.instructor.people(contextId)).find((p) => p.userId === userId);
+  if (!person || !isStudent(deps, person)) throw new NotFound('This student');
+  return person;
+}
+
+/** One student's page: objectives (with what the instructor may do), explanation history, accommodations. */
+export async function getStudentDetail(deps: InstructorDashboardDeps, input: { contextId: string; userId: string }): Promise<StudentDetail> {
+  const course: LoadedCourse = await loadCourse(deps, input.contextId);
+  const cfg = course.config;
+  const person = await findStudent(deps, input.contextId, input.userId);
+  const now = deps.clock.now().getTime();
+  const student = studentNow(cfg, person, now);
+  const [history, all] = await Promise.all([
+    deps.learners.listExplanations(input.contextId, input.userId, { limit: 200 }),
+    deps.learners.accommodations(input.contextId),
+  ]);
+  const acc: Required<Accommodations> = { ...NO_ACCOMMODATIONS, ...all[input.userId] };
+  const latest = new Map<string, string>();
+  for (const e of history) if (!latest.has(e.objectiveId)) latest.set(e.objectiveId, e.message);
+  const titleOf = (id: string) => course.objectives.get(id)?.title ?? id;
+  const theta = effectiveThreshold(cfg.threshold, acc.thresholdOffset);
+  return {
+    course: { title: course.snapshot.settings.title, threshold: cfg.threshold },
+    student: { userId: person.userId, name: displayName(person), lastActivityAt: person.lastActivityAt },
+    objectives: cfg.order.map((id) => {
+      const prog = student.objectives[id] as ObjectiveProgress;
+      return {
+        ...cellOf(prog),
+        title: titleOf(id),
+        key: course.objectives.get(id)?.key ?? id,
+        grade: reportedGrade(prog, cfg),
+        gradeMaximum: POINTS_POSSIBLE,
+        threshold: theta,
+        overridden: student.overrides.has(id),
+        canUnlock: prog.state === 'locked',
+        canReset: prog.state === 'not_mastered',
+        why: latest.get(id) ?? null,
+      };
+    }),
+    history: history.map((e) => ({ objectiveId: e.objectiveId, objectiveTitle: titleOf(e.objectiveId), kind: e.kind, message: e.message, at: e.at })),
+    accommodations: acc,
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * Ports of the instructor use-cases (dashboard, accommodations, overrides) and of background BKT fitting.
+ * src/store/instructorRepo.ts implements them; only src/main.ts wires them.
+ */
+import type { BktParams, ObjectiveResponseKind } from '../domain/bkt.js';
+import type { Explanation } from '../domain/explain.js';
+import type { Accommodations } from '../domain/release.js';
+import type { LearnerProjection } from './enginePorts.js';
+
+/** A person of a context as the instructor pages list them. */
+export interface CoursePerson {
+  /** users.id */
+  userId: string;
+  /** Display name from the LMS (may be empty). */
+  name: string;
+  /** Roles of their last launch into the context (empty when they never launched, e.g. a seeded learner). */
+  roles: string[];
+  /** Epoch ms of their latest answer in the context, or null. */
+  lastActivityAt: number | null;
+  /** Their saved projection, when they have one. */
+  learner: LearnerProjection | undefined;
+}
+
+/** Read side of the instructor dashboard and the write side of accommodations. */
+export interface InstructorStore {
+  /** Everyone who launched into the context or has a learner projection there, with their projection. */
+  people(contextId: string): Promise<CoursePerson[]>;
+  /** The newest explanation of each (user, objective) pair asked for; key `${userId}:${objectiveId}`. */
+  latestExplanations(contextId: string, pairs: readonly { userId: string; objectiveId: string }[]): Promise<Map<string, Explanation>>;
+  /** When each fitted objective of the context was fitted (epoch ms); objectives never fitted are absent. */
+  fittedAt(contextId: string): Promise<Map<string, number>>;
+  /** Writes (replaces) a learner's accommodations in the context. */
+  saveAccommodations(contextId: string, userId: string, acc: Required<Accommodations>, at: number): Promise<void>;
+}
+
+/** One objective's data summary for the fitting decision. */
+export interface FitCandidate {
+  objectiveId: string;
+  contextId: string;
+  responseKind: ObjectiveResponseKind;
+  /** Responses per student on the objective (type `response` only). */
+  sequenceLengths: number[];
+  /** Epoch ms of the newest response on the objective, or null. */
+  lastResponseAt: number | null;
+  /** Epoch ms of the last fit, or null when never fitted. */
+  fittedAt: number | null;
+}
+
+/** Storage the fitting job needs. */
+export interface FitStore {
+  /** Contexts that have responses. */
+  contextsWithResponses(): Promise<string[]>;
+  /** Active objectives of a context with their response counts per student. */
+  fitCandidates(contextId: string): Promise<FitCandidate[]>;
+  /** Each student's responses on the objective (true = correct), oldest first, in log order. */
+  responseSequences(objectiveId: string): Promise<boolean[][]>;
+  /** Stores fitted parameters as the objective's BKT parameters (bkt_fitted = 1, bkt_fitted_at = at). */
+  saveFittedParams(objectiveId: string, params: BktParams, at: number): Promise<void>;
+}

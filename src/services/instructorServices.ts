@@ -1,0 +1,51 @@
+/**
+ * The instructor use-cases bound to their dependencies (what the instructor dashboard router calls).
+ * Built once in src/main.ts.
+ */
+import type { Accommodations } from '../domain/release.js';
+import type { Clock } from './ports.js';
+import type { AfterMasteryChange, CourseRepo, IdGenerator, LearnerStore } from './enginePorts.js';
+import { resetObjective, setAccommodations, unlockObjective, type InstructorActionResult } from './instructorActions.js';
+import { getInstructorDashboard, getStudentDetail, type AttentionRules, type InstructorDashboard, type RoleClassifier, type StudentDetail } from './instructorDashboard.js';
+import type { InstructorStore } from './instructorPorts.js';
+
+/** Everything the instructor use-cases need. */
+export interface InstructorDeps {
+  courses: CourseRepo;
+  learners: LearnerStore;
+  instructor: InstructorStore;
+  clock: Clock;
+  ids: IdGenerator;
+  classifyRoles: RoleClassifier;
+  afterMasteryChange?: AfterMasteryChange;
+  attention?: Partial<AttentionRules>;
+}
+
+/** An instructor action on one student's objective. */
+export interface ObjectiveActionInput {
+  contextId: string;
+  userId: string;
+  objectiveId: string;
+  /** The instructor (users.id), recorded with the event. */
+  actorUserId: string;
+}
+
+/** The instructor use-cases. */
+export interface InstructorServices {
+  getInstructorDashboard(input: { contextId: string }): Promise<InstructorDashboard>;
+  getStudentDetail(input: { contextId: string; userId: string }): Promise<StudentDetail>;
+  setAccommodations(input: { contextId: string; userId: string; accommodations: unknown }): Promise<Required<Accommodations>>;
+  unlockObjective(input: ObjectiveActionInput): Promise<InstructorActionResult>;
+  resetObjective(input: ObjectiveActionInput): Promise<InstructorActionResult>;
+}
+
+/** Binds the instructor use-cases to their dependencies. */
+export function buildInstructorServices(deps: InstructorDeps): InstructorServices {
+  return {
+    getInstructorDashboard: (input) => getInstructorDashboard(deps, input),
+    getStudentDetail: (input) => getStudentDetail(deps, input),
+    setAccommodations: (input) => setAccommodations(deps, input),
+    unlockObjective: (input) => unlockObjective(deps, input),
+    resetObjective: (input) => resetObjective(deps, input),
+  };
+}

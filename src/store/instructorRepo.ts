@@ -1,0 +1,217 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { ObjectiveResponseKind } from '../domain/bkt.js';
+import type { Evidence, Explanation, ExplanationKind, ExplanationRule } from '../domain/explain.js';
+import type { ObjectiveState } from '../domain/mastery.js';
+import type { ObjectiveProgress } from '../domain/projection.js';
+import type { LearnerProjection } from '../services/enginePorts.js';
+import type { CoursePerson, FitCandidate, FitStore, InstructorStore } from '../services/instructorPorts.js';
+import type { Database } from './schema.js';
+import type { ExplanationsTable } from './tables/engine.js';
+
+const CHUNK = 200;
+const chunks = <T>(xs: readonly T[]): T[][] => {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += CHUNK) out.push(xs.slice(i, i + CHUNK));
+  return out;
+};
+
+const toExplanation = (r: Selectable<ExplanationsTable>): Explanation => ({
+  studentId: r.user_id,
+  objectiveId: r.objective_id,
+  at: Number(r.at),
+  eventId: r.event_id ?? '',
+  kind: r.kind as ExplanationKind,
+  rule: r.rule as ExplanationRule,
+  from: r.from_state as ObjectiveState | null,
+  to: r.to_state as ObjectiveState | null,
+  evidence: JSON.parse(r.evidence) as Evidence,
+  message: r.message,
+});
+
+const parseRoles = (json: string): string[] => {
+  try {
+    const v = JSON.parse(json) as unknown;
+    return Array.isArray(v) ? v.filter((r): r is string => typeof r === 'string') : [];
+  } catch {
+    return [];
+  }
+};
+
+/** Instructor dashboard reads and accommodation writes (same code on PostgreSQL and SQLite). */
+export const instructorStore = (db: Kysely<Database>): InstructorStore => ({
+  people: async (contextId) => {
+    const [learners, progress, enrollments, activity] = await Promise.all([
+      db.selectFrom('learners').selectAll().where('context_id', '=', contextId).execute(),
+      db.selectFrom('learner_objectives').select(['user_id', 'data']).where('context_id', '=', contextId).execute(),
+      db.selectFrom('enrollments').select(['user_id', 'roles']).where('context_id', '=', contextId).execute(),
+      db
+        .selectFrom('responses')
+        .select(['user_id', (eb) => eb.fn.max('occurred_at').as('last')])
+        .where('context_id', '=', contextId)
+        .where('type', '=', 'response')
+        .groupBy('user_id')
+        .execute(),
+    ]);
+    const ids = [...new Set([...learners.map((l) => l.user_id), ...enrollments.map((e) => e.user_id)])];
+    const users = new Map<string, { name: string }>();
+    for (const part of chunks(ids)) {
+      const rows = await db.selectFrom('users').select(['id', 'name', 'given_name', 'family_name', 'email']).where('id', 'in', part).execute();
+      for (const u of rows) {
+        const joined = [u.given_name, u.family_name].filter(Boolean).join(' ');
+        users.set(u.id, { name: u.name?.trim() || joined || u.email || '' });
+      }
+    }
+    const objectives = new Map<string, ObjectiveProgress[]>();
+    for (const p of progress) {
+      const list = objectives.get(p.user_id) ?? [];
+      list.push(JSON.parse(p.data) as ObjectiveProgress);
+      objectives.set(p.user_id, list);
+    }
+    const slices = new Map<string, LearnerProjection>(
+      learners.map((l) => [
+        l.user_id,
+        {
+          ability: l.ability,
+          overrides: JSON.parse(l.overrides) as string[],
+          recentItems: JSON.parse(l.recent_items) as string[],
+          events: l.events,
+          objectives: objectives.get(l.user_id) ?? [],
+        },
+      ]),
+    );
+    const roles = new Map(enrollments.map((e) => [e.user_id, parseRoles(e.roles)]));
+    const last = new Map(activity.map((a) => [a.user_id, a.last === null || a.last === undefined ? null : Number(a.last)]));
+    return ids
+      .filter((id) => users.has(id))
+      .map(
+        (id): CoursePerson => ({
+          userId: id,
+          name: users.get(id)?.name ?? '',
+          roles: roles.get(id) ?? [],
+          lastActivityAt: last.get(id) ?? null,
+          learner: slices.get(id),
+        }),
+      );
+  },
+
+  latestExplanations: async (contextId, pairs) => {
+    const out = new Map<string, Explanation>();
+    const wanted = new Set(pairs.map((p) => `${p.userId}:${p.objectiveId}`));
+    const userIds = [...new Set(pairs.map((p) => p.userId))];
+    for (const part of chunks(userIds)) {
+      const rows = await db
+        .selectFrom('explanations')
+        .selectAll()
+        .where('context_id', '=', contextId)
+        .where('user_id', 'in', part)
+        .orderBy('id', 'desc')
+        .execute();
+      for (const r of rows) {
+        const key = `${r.user_id}:${r.objective_id}`;
+        if (wanted.has(key) && !out.has(key)) out.set(key, toExplanation(r));
+      }
+    }
+    return out;
+  },
+
+  fittedAt: async (contextId) => {
+    const rows = await db
+      .selectFrom('objectives')
+      .select(['id', 'bkt_fitted_at'])
+      .where('context_id', '=', contextId)
+      .where('bkt_fitted', '=', 1)
+      .execute();
+    return new Map(rows.filter((r) => r.bkt_fitted_at !== null).map((r) => [r.id, Number(r.bkt_fitted_at)]));
+  },
+
+  saveAccommodations: async (contextId, userId, acc, at) => {
+    const values = {
+      threshold_offset: acc.thresholdOffset,
+      extra_cycles: acc.extraCycles,
+      extra_opportunities: acc.extraOpportunities,
+      time_multiplier: acc.timeMultiplier,
+      updated_at: at,
+    };
+    await db
+      .insertInto('accommodations')
+      .values({ user_id: userId, context_id: contextId, ...values })
+      .onConflict((oc) => oc.columns(['user_id', 'context_id']).doUpdateSet(values))
+      .execute();
+  },
+});
+
+/** What the background BKT fitting reads and writes. */
+export const fitStore = (db: Kysely<Database>): FitStore => ({
+  contextsWithResponses: async () =>
+    (await db.selectFrom('responses').select('context_id').where('type', '=', 'response').distinct().orderBy('context_id').execute()).map((r) => r.context_id),
+
+  fitCandidates: async (contextId) => {
+    const [objectives, counts] = await Promise.all([
+      db
+        .selectFrom('objectives')
+        .select(['id', 'context_id', 'response_kind', 'bkt_fitted', 'bkt_fitted_at'])
+        .where('context_id', '=', contextId)
+        .where('active', '=', 1)
+        .orderBy('position')
+        .execute(),
+      db
+        .selectFrom('responses')
+        .select(['objective_id', 'user_id', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.max('occurred_at').as('last')])
+        .where('context_id', '=', contextId)
+        .where('type', '=', 'response')
+        .groupBy(['objective_id', 'user_id'])
+        .execute(),
+    ]);
+    const lengths = new Map<string, number[]>();
+    const last = new Map<string, number>();
+    for (const c of counts) {
+      const list = lengths.get(c.objective_id) ?? [];
+      list.push(Number(c.n));
+      lengths.set(c.objective_id, list);
+      const at = Number(c.last);
+      if (at > (last.get(c.objective_id) ?? -Infinity)) last.set(c.objective_id, at);
+    }
+    return objectives.map(
+      (o): FitCandidate => ({
+        objectiveId: o.id,
+        contextId: o.context_id,
+        responseKind: o.response_kind as ObjectiveResponseKind,
+        sequenceLengths: lengths.get(o.id) ?? [],
+        lastResponseAt: last.get(o.id) ?? null,
+        fittedAt: o.bkt_fitted === 1 && o.bkt_fitted_at !== null ? Number(o.bkt_fitted_at) : null,
+      }),
+    );
+  },
+
+  responseSequences: async (objectiveId) => {
+    const rows = await db
+      .selectFrom('responses')
+      .select(['user_id', 'correct'])
+      .where('objective_id', '=', objectiveId)
+      .where('type', '=', 'response')
+      .orderBy('user_id')
+      .orderBy('id')
+      .execute();
+    const out: boolean[][] = [];
+    let user: string | null = null;
+    let seq: boolean[] = [];
+    for (const r of rows) {
+      if (r.user_id !== user) {
+        if (seq.length) out.push(seq);
+        seq = [];
+        user = r.user_id;
+      }
+      seq.push(r.correct === 1);
+    }
+    if (seq.length) out.push(seq);
+    return out;
+  },
+
+  saveFittedParams: async (objectiveId, p, at) => {
+    await db
+      .updateTable('objectives')
+      .set({ bkt_prior: p.prior, bkt_learn: p.learn, bkt_guess: p.guess, bkt_slip: p.slip, bkt_forget: p.forget, bkt_fitted: 1, bkt_fitted_at: at, updated_at: at })
+      .where('id', '=', objectiveId)
+      .execute();
+  },
+});

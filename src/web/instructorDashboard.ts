@@ -1,0 +1,109 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { AppError, ValidationFailed } from '../domain/errors.js';
+import type { InstructorServices } from '../services/instructorServices.js';
+import { sameToken } from './cookies.js';
+import { presentDashboard, presentStudent, studentHref, type FieldError } from './instructorDashboardPresenters.js';
+import { csrfToken } from './instructorGrades.js';
+import { requireSession, sessionOf, type SessionDeps } from './session.js';
+
+/** What the instructor dashboard router needs. */
+export interface InstructorDashboardDeps extends SessionDeps {
+  services: InstructorServices;
+}
+
+const CsrfOnly = z.object({ csrf: z.string().min(1).max(200) });
+const UserParam = z.string().min(1).max(100);
+const ObjectiveForm = z.object({ csrf: z.string().min(1), objectiveId: z.string().min(1).max(100) });
+const AccommodationsForm = z.object({
+  thresholdOffset: z.string().max(20).optional(),
+  extraCycles: z.string().max(20).optional(),
+  extraOpportunities: z.string().max(20).optional(),
+  timeMultiplier: z.string().max(20).optional(),
+});
+
+/**
+ * Instructor-only pages: GET /instructor (students × objectives, summaries, who needs attention),
+ * GET /instructor/students/:userId (objectives, explanation history, accommodations) and its POST controls
+ * …/accommodations, …/unlock, …/reset, each with the session's CSRF token. Learners get ERR_FORBIDDEN (403).
+ */
+export function instructorDashboardRouter(deps: InstructorDashboardDeps): Router {
+  const router = Router();
+  const session = requireSession(deps);
+  const instructor = (res: Response): { contextId: string; sessionId: string; userId: string } => {
+    const s = sessionOf(res);
+    if (!s.isInstructor) throw new AppError('ERR_FORBIDDEN', 'Only instructors can see the class dashboard.');
+    if (!s.contextId) throw new AppError('ERR_FORBIDDEN', 'Open Masterly from a course to see its dashboard.');
+    return { contextId: s.contextId, sessionId: s.id, userId: s.userId };
+  };
+  const checkCsrf = (req: Request, sessionId: string) => {
+    const parsed = CsrfOnly.safeParse(req.body);
+    if (!parsed.success || !sameToken(parsed.data.csrf, csrfToken(deps.cookieSecret, sessionId))) {
+      throw new AppError('ERR_FORBIDDEN', 'This form has expired. Reload the page and try again.');
+    }
+  };
+  const userIdOf = (req: Request): string => {
+    const id = UserParam.safeParse(req.params.userId);
+    if (!id.success) throw new ValidationFailed('That student link is not valid.');
+    return id.data;
+  };
+  const noticeOf = (req: Request) => (typeof req.query.notice === 'string' ? req.query.notice.slice(0, 300) : null);
+  const back = (res: Response, userId: string, notice: string) => res.redirect(303, `${studentHref(userId)}?notice=${encodeURIComponent(notice)}`);
+
+  router.get('/instructor', session, async (_req, res) => {
+    const { contextId } = instructor(res);
+    const page = presentDashboard(await deps.services.getInstructorDashboard({ contextId }));
+    res.setHeader('cache-control', 'no-store');
+    res.render('instructor/dashboard', { page, title: `Class dashboard: ${page.courseTitle}` });
+  });
+
+  router.get('/instructor/students/:userId', session, async (req, res) => {
+    const { contextId, sessionId } = instructor(res);
+    const userId = userIdOf(req);
+    const page = presentStudent(await deps.services.getStudentDetail({ contextId, userId }), csrfToken(deps.cookieSecret, sessionId), noticeOf(req));
+    res.setHeader('cache-control', 'no-store');
+    res.render('instructor/student', { page, title: `${page.name}: progress` });
+  });
+
+  router.post('/instructor/students/:userId/accommodations', session, async (req, res) => {
+    const { contextId, sessionId } = instructor(res);
+    checkCsrf(req, sessionId);
+    const userId = userIdOf(req);
+    const form = AccommodationsForm.safeParse(req.body);
+    const fields = form.success ? form.data : {};
+    try {
+      await deps.services.setAccommodations({ contextId, userId, accommodations: fields });
+    } catch (err) {
+      if (!(err instanceof ValidationFailed)) throw err;
+      // Show the form again with each problem next to its field.
+      const errors: FieldError[] = err.issues.map((i) => ({ field: i.path, message: i.message }));
+      const detail = await deps.services.getStudentDetail({ contextId, userId });
+      const refill = Object.fromEntries(Object.entries(fields).filter((e): e is [string, string] => typeof e[1] === 'string'));
+      const page = presentStudent(detail, csrfToken(deps.cookieSecret, sessionId), null, errors, refill);
+      res.status(422).setHeader('cache-control', 'no-store');
+      res.render('instructor/student', { page, title: `Error: ${page.name}: progress` });
+      return;
+    }
+    back(res, userId, 'Accommodations saved. They apply from the student’s next answer.');
+  });
+
+  for (const action of ['unlock', 'reset'] as const) {
+    router.post(`/instructor/students/:userId/${action}`, session, async (req, res) => {
+      const who = instructor(res);
+      checkCsrf(req, who.sessionId);
+      const userId = userIdOf(req);
+      const body = ObjectiveForm.safeParse(req.body);
+      if (!body.success) throw new ValidationFailed('Choose an objective.');
+      const input = { contextId: who.contextId, userId, objectiveId: body.data.objectiveId, actorUserId: who.userId };
+      try {
+        const done = action === 'unlock' ? await deps.services.unlockObjective(input) : await deps.services.resetObjective(input);
+        back(res, userId, action === 'unlock' ? `${done.objectiveTitle} is unlocked for this student.` : `${done.objectiveTitle} was reset: the student can try again.`);
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'ERR_CONFLICT') return back(res, userId, err.message);
+        throw err;
+      }
+    });
+  }
+
+  return router;
+}

@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { updateMastery, validateBktParams } from '../../src/domain/bkt.js';
+import { simulateBkt } from '../../src/domain/fitBkt.js';
+import { mulberry32 } from '../../src/domain/random.js';
+import { fitBktJob } from '../../src/jobs/fitBkt.job.js';
+import { fitObjectiveParams, type FitReport } from '../../src/services/fitObjectiveParams.js';
+import { importCourse } from '../../src/services/importCourse.js';
+import { submitResponse } from '../../src/services/submitResponse.js';
+import { courseRepo } from '../../src/store/courseRepo.js';
+import { fitStore } from '../../src/store/instructorRepo.js';
+import { learnerStore } from '../../src/store/learnerRepo.js';
+import { aContext, aCourseFile, aLearner, rightAnswerFor, wrongAnswerFor } from '../factories.engine.js';
+import { openTestDb, type TestDb } from '../support/db.js';
+
+const GENERATING = { prior: 0.3, learn: 0.2, guess: 0.08, slip: 0.06, forget: 0 };
+
+describe('background BKT fitting job (real store, responses through submitResponse)', () => {
+  let db: TestDb;
+  let t = 1_700_000_000_000;
+  const clock = { now: () => new Date((t += 10)) };
+  beforeAll(async () => {
+    db = await openTestDb();
+  });
+  afterAll(async () => db?.close());
+  const engine = () => ({ courses: courseRepo(db.kysely), learners: learnerStore(db.kysely, db.dialect), clock });
+  const services = { fitObjectiveParams: (i: { contextId?: string }) => fitObjectiveParams({ fits: fitStore(db.kysely), clock }, i) };
+
+  it('fits an objective with ≥ 100 students of ≥ 5 responses near the generating parameters, and leaves a sparse one alone', async () => {
+    const ctx = await aContext(db.kysely);
+    const file = aCourseFile({ itemsPerObjective: 10, objectives: ['A', 'B'] });
+    file.objectives[1] = { ...file.objectives[1], prerequisites: [] };
+    await importCourse(engine(), { contextId: ctx, file });
+    const items = await courseRepo(db.kysely).listItems(ctx);
+    const itemsOf = (k: string) => items.filter((i) => i.key.startsWith(`${k}-`)).sort((a, b) => Number(a.key.split('-')[1]) - Number(b.key.split('-')[1]));
+    let attempt = 0;
+    // Students answer in parallel (8 at a time, each in order), as a class would; each answer goes through submitResponse.
+    const play = async (objective: string, seqs: boolean[][]) => {
+      const queue = [...seqs];
+      const worker = async () => {
+        for (let seq = queue.shift(); seq; seq = queue.shift()) {
+          const user = await aLearner(db.kysely, ctx, `Sim ${attempt}`);
+          for (const [i, correct] of seq.entries()) {
+            const item = itemsOf(objective)[i]!;
+            await submitResponse(engine(), { contextId: ctx, userId: user, itemId: item.id, attemptId: `sim-attempt-${++attempt}`, answer: correct ? rightAnswerFor(item.kind) : wrongAnswerFor(item.kind) });
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: 8 }, worker));
+    };
+    await play('A', simulateBkt(GENERATING, 120, 8, mulberry32(3)));
+    await play('B', simulateBkt(GENERATING, 30, 6, mulberry32(5)));
+
+    const report = (await fitBktJob.run(services, { contextId: ctx })) as FitReport;
+    const snapshot = await courseRepo(db.kysely).snapshot(ctx);
+    const [a, b] = snapshot!.objectives;
+    expect(report.outcomes).toEqual([
+      expect.objectContaining({ objectiveId: a!.id, status: 'fitted', students: 120, responses: 960 }),
+      expect.objectContaining({ objectiveId: b!.id, status: 'not_enough_data', students: 30 }),
+    ]);
+    expect(a!.bktFitted).toBe(true);
+    expect(() => validateBktParams(a!.bkt, a!.responseKind)).not.toThrow();
+    for (const k of ['prior', 'learn', 'guess', 'slip'] as const) expect(Math.abs(a!.bkt[k] - GENERATING[k])).toBeLessThanOrEqual(0.1);
+    expect(b!.bktFitted).toBe(false);
+    expect(b!.bkt).toMatchObject({ prior: 0.2, learn: 0.15 });
+
+    // Nothing new since the fit: the next run leaves it alone.
+    const again = (await fitBktJob.run(services, {})) as FitReport;
+    expect(again.outcomes.find((o) => o.objectiveId === a!.id)?.status).toBe('up_to_date');
+
+    // New evidence is traced with the fitted parameters.
+    const newcomer = await aLearner(db.kysely, ctx, 'Newcomer');
+    const item = itemsOf('A')[0]!;
+    const r = await submitResponse(engine(), { contextId: ctx, userId: newcomer, itemId: item.id, attemptId: 'newcomer-1', answer: rightAnswerFor(item.kind) });
+    expect(r.change.pBefore).toBeCloseTo(a!.bkt.prior, 9);
+    expect(r.change.pAfter).toBeCloseTo(updateMastery(a!.bkt.prior, true, a!.bkt), 9);
+  }, 120_000);
+});
