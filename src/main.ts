@@ -30,6 +30,13 @@ import { kyselyOfEngineTx, learnerStore } from './store/learnerRepo.js';
 import { readDemoCourseFile } from './store/engineSeed.js';
 import { studentRouter } from './web/studentRoutes.js';
 import { startPurgeSchedule } from './jobs/purgeExpired.job.js';
+import { buildDeepLinkingServices } from './services/deepLinking.js';
+import { deepLinkingMessages } from './lti/deepLinking.js';
+import { deepLinkingRouter } from './web/deepLinking.js';
+import { buildLmsEvidenceServices } from './services/lmsEvidence.js';
+import { lmsEvidenceRepo } from './store/lmsEvidenceRepo.js';
+import { instructorEvidenceRouter } from './web/instructorEvidence.js';
+import { startLmsEvidenceSchedule } from './jobs/importLmsEvidence.job.js';
 import { buildInstructorServices } from './services/instructorServices.js';
 import { fitObjectiveParams } from './services/fitObjectiveParams.js';
 import { fitStore, instructorStore } from './store/instructorRepo.js';
@@ -64,6 +71,8 @@ export interface StartOptions {
   gradeWorker?: boolean;
   /** How often expired login states and sessions are purged (default 10 minutes). */
   purgeEveryMs?: number;
+  /** How often mapped LMS grade columns are imported as evidence (default 15 minutes; 0 = never). */
+  lmsEvidenceEveryMs?: number;
   /** Fit BKT parameters in the background (default true; tests turn it off and run the job by hand). */
   bktFitting?: boolean;
   /** How often the BKT fit runs (default 1 hour). */
@@ -184,7 +193,38 @@ export async function start(
       return done;
     };
   }
+  // --- Deep Linking 2.0 and LMS grades as evidence (issue 5, items 6 and 7) ---
+  const deepLinking = buildDeepLinkingServices({
+    messages: deepLinkingMessages,
+    registry,
+    courses: courseRepo(db.kysely),
+    signJwt: (payload, o) => services.signJwt(payload, o),
+    scoreMaximum: async (contextId) => (await advantage.lineItems.getPolicy(contextId)).scoreMaximum,
+    saveActivity: (contextId, activity, now) => advantage.lineItems.saveActivity(contextId, activity, now),
+    newNonce: randomUUID,
+    launchUrl: `${config.BASE_URL.replace(/\/+$/, '')}/lti/launch`,
+    clock,
+  });
+  const lmsEvidence = buildLmsEvidenceServices({
+    evidence: lmsEvidenceRepo(db.kysely),
+    contexts: advantage.contexts,
+    lti: advantage.lti,
+    courses: courseRepo(db.kysely),
+    learners: learnerStore(db.kysely, db.dialect),
+    clock,
+    afterMasteryChange: (tx, change) => advantage.afterMasteryChange(kyselyOfEngineTx(tx), change),
+  });
+  const evidenceSchedule =
+    options.lmsEvidenceEveryMs === 0
+      ? undefined
+      : startLmsEvidenceSchedule({
+          services: lmsEvidence,
+          ...(options.lmsEvidenceEveryMs ? { everyMs: options.lmsEvidenceEveryMs } : {}),
+          onError: (err, contextId) => logger.warn({ err, contextId }, 'importing LMS grades as evidence failed'),
+        });
   const toolRouters = [
+    deepLinkingRouter({ getSession: services.getSession, cookieSecret: secrets.cookieSecret, services: deepLinking }),
+    instructorEvidenceRouter({ getSession: services.getSession, cookieSecret: secrets.cookieSecret, services: lmsEvidence }),
     instructorGradesRouter({
       getSession: services.getSession,
       cookieSecret: secrets.cookieSecret,
@@ -243,6 +283,7 @@ export async function start(
     close: async () => {
       clearInterval(originTimer);
       await purgeSchedule.stop();
+      await evidenceSchedule?.stop();
       await fitSchedule?.stop();
       await gradeWorker?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));

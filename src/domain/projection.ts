@@ -53,8 +53,20 @@ export interface ResetEvent {
   readonly objectiveId: string;
   readonly at: number;
 }
+/**
+ * Evidence on one objective from outside Masterly (an LMS grade an instructor mapped to it, ADR 0004): moves P
+ * like a practice answer, but is never a check item, an opportunity or a score. `id` is its idempotency key.
+ */
+export interface EvidenceEvent {
+  readonly type: 'evidence';
+  readonly id: string;
+  readonly studentId: string;
+  readonly objectiveId: string;
+  readonly correct: boolean;
+  readonly at: number;
+}
 /** Any event of the log. */
-export type EngineEvent = ResponseEvent | UnlockOverrideEvent | GradeLockedEvent | ResetEvent;
+export type EngineEvent = ResponseEvent | UnlockOverrideEvent | GradeLockedEvent | ResetEvent | EvidenceEvent;
 
 // ---------------------------------------------------------------- config
 
@@ -447,6 +459,35 @@ function respond(s: Step, prog: ObjectiveProgress, itemId: string, correct: bool
   }
 }
 
+/** Outside evidence on one objective (ADR 0004): BKT moves P; it may start practice, call for a check, re-master or reopen. */
+function observe(s: Step, prog: ObjectiveProgress, correct: boolean): void {
+  const theta = thetaFor(s.cfg, s.student.studentId);
+  const pBefore = prog.p;
+  prog.p = updateMastery(pBefore, correct, s.cfg.params.get(prog.objectiveId) as BktParams);
+  prog.responses++;
+  prog.lastCorrect = correct;
+  const met = prog.p >= theta && prog.responses >= MIN_MASTERY_ITEMS && correct;
+  switch (prog.state) {
+    case 'available':
+      move(s, prog, 'start', 'practising', 'first_response', evidenceOf(prog, pBefore, theta, correct));
+    // falls through: the evidence is also practice
+    case 'practising':
+      if (met) {
+        move(s, prog, 'begin_check', 'checking', 'mastery_rule_met', evidenceOf(prog, pBefore, theta, correct));
+        prog.check = { itemIds: [], correct: 0 };
+      }
+      return;
+    case 'mastered':
+      if (prog.p < theta) reopen(s, prog, 'probability_below_threshold', evidenceOf(prog, pBefore, theta, correct));
+      return;
+    case 'needs_review':
+      if (met) becomeMastered(s, prog, 'remaster', 'mastery_rule_met', evidenceOf(prog, pBefore, theta, correct));
+      return;
+    default:
+      return; // locked, in a check, reteaching, moved on: only P tracks the evidence (checks are Masterly's own items)
+  }
+}
+
 /**
  * Applies one event to the state in place and returns the explanations it produced.
  * Deterministic; an event whose id was already applied is ignored (returns []).
@@ -495,6 +536,11 @@ function applyInternal(state: EngineState, event: EngineEvent, config: CompiledC
       const grade = currentGrade(cfg, prog);
       prog.lockedGrade = grade === null ? prog.lockedGrade : Math.max(grade, prog.lockedGrade ?? -Infinity);
       emit(s, prog.objectiveId, 'grade_locked', 'due_date', prog.state, prog.state, { grade: prog.lockedGrade });
+      break;
+    }
+    case 'evidence': {
+      const prog = student.objectives[event.objectiveId];
+      if (prog) observe(s, prog, event.correct);
       break;
     }
     case 'reset': {

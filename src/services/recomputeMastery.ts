@@ -27,6 +27,8 @@ export function toEngineEvent(e: LoggedEvent): EngineEvent | null {
   switch (e.type) {
     case 'response':
       return e.itemId === null ? null : { type: 'response', id: e.attemptId, studentId: e.userId, itemId: e.itemId, correct: e.correct === true, at: e.occurredAt };
+    case 'evidence':
+      return e.correct === null ? null : { type: 'evidence', id: e.attemptId, studentId: e.userId, objectiveId: e.objectiveId, correct: e.correct, at: e.occurredAt };
     case 'unlock_override':
     case 'grade_locked':
     case 'reset':

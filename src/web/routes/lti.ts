@@ -3,6 +3,7 @@ import type { FoundationServices } from '../../services/index.js';
 import type { LoginParams } from '../../services/ports.js';
 import { canvasConfiguration } from '../../services/toolConfiguration.js';
 import { crossSiteCookie, SESSION_COOKIE, signValue } from '../cookies.js';
+import { landingPath } from '../deepLinking.js';
 
 /** What the LTI routes need. */
 export interface LtiRoutesDeps {
@@ -61,7 +62,7 @@ export function ltiRouter(deps: LtiRoutesDeps): Router {
     // The cookie lives no longer than the session row (both SESSION_TTL_SECONDS from now).
     res.cookie(SESSION_COOKIE, signValue(deps.cookieSecret, done.sessionId), crossSiteCookie(deps.sessionTtlSeconds));
     res.setHeader('cache-control', 'no-store');
-    res.redirect(303, '/app');
+    res.redirect(303, landingPath(done.launch));
   });
 
   router.get('/.well-known/jwks.json', async (_req, res) => {
