@@ -256,6 +256,12 @@ export async function start(
     }),
   ];
   const extraAncestors = config.FRAME_ANCESTORS.split(/\s+/).filter(Boolean);
+  // One array per origin list (a new one only after a refresh), so the web layer can reuse its CSP by identity.
+  let ancestors = { from: platformOrigins, list: [...platformOrigins, ...extraAncestors] };
+  const frameAncestors = () => {
+    if (ancestors.from !== platformOrigins) ancestors = { from: platformOrigins, list: [...platformOrigins, ...extraAncestors] };
+    return ancestors.list;
+  };
 
   const app = createApp({
     config,
@@ -263,7 +269,7 @@ export async function start(
     health: async () => {
       await sql`select 1`.execute(db.kysely);
     },
-    frameAncestors: () => [...platformOrigins, ...extraAncestors],
+    frameAncestors,
     routers: [...toolRouters],
   });
 

@@ -1,12 +1,11 @@
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
-import express, { type Express, type Router } from 'express';
+import express, { type Express, type RequestHandler, type Router } from 'express';
 import cookieParser from 'cookie-parser';
-import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/schema.js';
 import { errorHandler } from './errors.js';
+import { requestLog } from './requestLog.js';
+import { securityHeaders } from './securityHeaders.js';
 import { NotFound } from '../domain/errors.js';
 
 /** What the web layer needs; main.ts (or a test) builds it. */
@@ -15,8 +14,11 @@ export interface AppDeps {
   logger: Logger;
   /** Checks the database (and anything else /healthz should vouch for). */
   health: () => Promise<void>;
-  /** Origins allowed to frame us: registered platforms plus FRAME_ANCESTORS; read per request so new platforms apply at once. */
-  frameAncestors: () => string[];
+  /**
+   * Origins allowed to frame us: registered platforms plus FRAME_ANCESTORS; read per request so new platforms apply at
+   * once. Returning the same array while nothing changed lets the CSP be reused as is.
+   */
+  frameAncestors: () => readonly string[];
   /** Feature routers, mounted in order at the root. */
   routers: Router[];
 }
@@ -33,47 +35,19 @@ export function createApp(deps: AppDeps): Express {
   app.set('view engine', 'ejs');
   app.set('views', VIEWS_DIR);
 
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (req, res) => {
-        const id = randomUUID();
-        res.setHeader('x-request-id', id);
-        return id;
-      },
-      // Never log bodies, cookies or authorization headers (id_tokens and secrets pass through here).
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      autoLogging: { ignore: (req) => req.url === '/healthz' },
-    }),
-  );
-
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:'],
-          formAction: ["'self'", 'https:', 'http:'],
-          frameAncestors: ["'self'", (_req, _res) => deps.frameAncestors().join(' ') || "'self'"],
-          upgradeInsecureRequests: config.BASE_URL.startsWith('https:') ? [] : null,
-        },
-      },
-      // LMSs embed us in iframes: frame-ancestors governs framing, so X-Frame-Options must not forbid it.
-      xFrameOptions: false,
-      crossOriginEmbedderPolicy: false,
-      crossOriginResourcePolicy: { policy: 'same-site' },
-      referrerPolicy: { policy: 'no-referrer' },
-      strictTransportSecurity: config.BASE_URL.startsWith('https:'),
-    }),
-  );
+  // Request id and one log line per request (nothing more above `info`); health checks are not logged.
+  app.use(requestLog({ logger, ignore: (p) => p === '/healthz' }));
+  // The headers helmet 8 produced with our former options, precomputed; the CSP's frame-ancestors lists the platform
+  // origins (LMSs embed us in iframes, so X-Frame-Options is not sent: frame-ancestors governs framing).
+  app.use(securityHeaders({ https: config.BASE_URL.startsWith('https:'), frameAncestors: deps.frameAncestors }));
   app.use(cookieParser());
-  app.use(express.urlencoded({ extended: false, limit: '200kb' }));
-  app.use(express.json({ limit: '1mb' }));
+  // Bodies are parsed only for requests that can carry one: HTML forms post urlencoded; JSON only where an API
+  // client may send it (/api, and the admin routes that bearer-token scripts call). GETs skip both.
+  const form = express.urlencoded({ extended: false, limit: '200kb' });
+  const json = express.json({ limit: '1mb' });
+  const hasNoBody = (method: string) => method === 'GET' || method === 'HEAD';
+  app.use((req, res, next) => (hasNoBody(req.method) ? next() : form(req, res, next)));
+  app.use(['/api', '/admin'], ((req, res, next) => (hasNoBody(req.method) ? next() : json(req, res, next))) satisfies RequestHandler);
   app.use('/static', express.static(PUBLIC_DIR, { maxAge: '1h', index: false }));
 
   app.get('/healthz', async (_req, res) => {

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, Request } from 'express';
 import type { Logger } from 'pino';
 import { AppError, LaunchRejected, LoginRejected, type ErrorCode, type LaunchRejectReason } from '../domain/errors.js';
+import { requestFields, requestIdOf } from './requestLog.js';
 
 /** The only place that knows HTTP status codes for our errors. */
 export const STATUS: Record<ErrorCode, number> = {
@@ -60,11 +61,10 @@ const wantsJson = (req: Request) =>
 /** Express error handler: logs with context, answers HTML or JSON. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    const requestId = String(req.id ?? '');
+    const requestId = requestIdOf(res);
     const view = presentError(err, requestId);
-    const log = (req as { log?: Logger }).log ?? logger;
-    if (view.status >= 500) log.error({ err, code: view.code }, 'request failed');
-    else log.warn({ code: view.code, reason: view.reason }, 'request refused');
+    if (view.status >= 500) logger.error({ req: requestFields(req, res), err, code: view.code }, 'request failed');
+    else if (logger.isLevelEnabled('warn')) logger.warn({ req: requestFields(req, res), code: view.code, reason: view.reason }, 'request refused');
     if (res.headersSent) return;
     res.status(view.status);
     if (wantsJson(req)) res.json({ error: { code: view.code, reason: view.reason, message: view.message, requestId } });
