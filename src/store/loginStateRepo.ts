@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { LoginState, LoginStateRepo } from '../services/ports.js';
+import { prepare } from './prepared.js';
 import type { Database } from './schema.js';
 import type { LoginStatesTable } from './tables/foundation.js';
 
@@ -14,40 +15,42 @@ const toLoginState = (r: Selectable<LoginStatesTable>): LoginState => ({
   consumedAt: r.consumed_at === null ? null : Number(r.consumed_at),
 });
 
-/** Login states: one INSERT at login, one UPDATE … RETURNING at launch. */
-export const loginStateRepo = (db: Kysely<Database>): LoginStateRepo => ({
-  create: async (s) => {
-    await db
+/** Login states: one INSERT at login, one UPDATE … RETURNING at launch (both compiled once: they run on every launch). */
+export const loginStateRepo = (db: Kysely<Database>): LoginStateRepo => {
+  const insert = prepare<keyof LoginState, never>((p) =>
+    db
       .insertInto('login_states')
       .values({
-        state: s.state,
-        nonce: s.nonce,
-        platform_id: s.platformId,
-        browser_hash: s.browserHash,
-        target_link_uri: s.targetLinkUri,
-        created_at: s.createdAt,
-        expires_at: s.expiresAt,
+        state: p('state'),
+        nonce: p('nonce'),
+        platform_id: p('platformId'),
+        browser_hash: p('browserHash'),
+        target_link_uri: p('targetLinkUri'),
+        created_at: p('createdAt'),
+        expires_at: p('expiresAt'),
         consumed_at: null,
       })
-      .execute();
-  },
-  consume: async (state, at) => {
-    // The single atomic step that makes a state (and its nonce) usable once, at any later time.
-    const row = await db
-      .updateTable('login_states')
-      .set({ consumed_at: at })
-      .where('state', '=', state)
-      .where('consumed_at', 'is', null)
-      .returningAll()
-      .executeTakeFirst();
-    return row ? toLoginState(row) : undefined;
-  },
-  find: async (state) => {
-    const row = await db.selectFrom('login_states').selectAll().where('state', '=', state).executeTakeFirst();
-    return row ? toLoginState(row) : undefined;
-  },
-  deleteExpired: async (before) => {
-    const r = await db.deleteFrom('login_states').where('expires_at', '<', before).executeTakeFirst();
-    return Number(r.numDeletedRows);
-  },
-});
+      .compile(),
+  );
+  // The single atomic step that makes a state (and its nonce) usable once, at any later time.
+  const consume = prepare<'state' | 'at', Selectable<LoginStatesTable>>((p) =>
+    db.updateTable('login_states').set({ consumed_at: p('at') }).where('state', '=', p('state')).where('consumed_at', 'is', null).returningAll().compile(),
+  );
+  return {
+    create: async (s) => {
+      await insert.run(db, s);
+    },
+    consume: async (state, at) => {
+      const row = (await consume.run(db, { state, at })).rows[0];
+      return row ? toLoginState(row) : undefined;
+    },
+    find: async (state) => {
+      const row = await db.selectFrom('login_states').selectAll().where('state', '=', state).executeTakeFirst();
+      return row ? toLoginState(row) : undefined;
+    },
+    deleteExpired: async (before) => {
+      const r = await db.deleteFrom('login_states').where('expires_at', '<', before).executeTakeFirst();
+      return Number(r.numDeletedRows);
+    },
+  };
+};
