@@ -2,7 +2,7 @@
  * Synthetic courses, students and metrics shared by bench/engine.ts and bench/model.ts.
  * Everything is seeded: the same seed gives the same data.
  */
-import { applyEvent, compileConfig, emptyState, type CompiledConfig, type EngineEvent, type StudentState } from '../../src/domain/projection.js';
+import { applyEvent, compileConfig, emptyState, type CompiledConfig, type StudentEvent, type StudentState } from '../../src/domain/projection.js';
 import { mulberry32, type Rng } from '../../src/domain/random.js';
 import { selectNextItem } from '../../src/domain/selection.js';
 import { predictCorrect, updateMastery, type BktParams } from '../../src/domain/bkt.js';
@@ -21,10 +21,10 @@ export function syntheticCourse(itemsPerObjective = 15): CompiledConfig {
  * Generates `total` response events from simulated students who work through the course with the
  * engine's own selection; each student's hidden knowledge per objective follows BKT with `truth`.
  */
-export function syntheticEvents(cfg: CompiledConfig, total: number, truth: BktParams, seed: number): EngineEvent[] {
+export function syntheticEvents(cfg: CompiledConfig, total: number, truth: BktParams, seed: number): StudentEvent[] {
   const rng = mulberry32(seed);
   const state = emptyState();
-  const events: EngineEvent[] = [];
+  const events: StudentEvent[] = [];
   let s = 0;
   let at = Date.UTC(2026, 0, 5);
   while (events.length < total) {
@@ -42,7 +42,7 @@ export function syntheticEvents(cfg: CompiledConfig, total: number, truth: BktPa
       const correct = kn ? rng.next() >= truth.slip : rng.next() < truth.guess;
       if (!kn && rng.next() < truth.learn) known.set(o, true);
       at += 30_000;
-      const ev: EngineEvent = { type: 'response', id: `${studentId}-${k}`, studentId, itemId: sel.itemId, correct, at };
+      const ev: StudentEvent = { type: 'response', id: `${studentId}-${k}`, studentId, itemId: sel.itemId, correct, at };
       events.push(ev);
       applyEvent(state, ev, cfg);
     }
@@ -54,8 +54,8 @@ export function syntheticEvents(cfg: CompiledConfig, total: number, truth: BktPa
  * Repeats a log `times` times with renamed students and attempts (`…#k`), so a simulated cohort can be
  * scaled to a million responses without simulating every student online.
  */
-export function replicate(events: readonly EngineEvent[], times: number): EngineEvent[] {
-  const out: EngineEvent[] = [];
+export function replicate(events: readonly StudentEvent[], times: number): StudentEvent[] {
+  const out: StudentEvent[] = [];
   for (let k = 0; k < times; k++) {
     for (const e of events) out.push({ ...e, id: `${e.id}#${k}`, studentId: `${e.studentId}#${k}` });
   }

@@ -5,6 +5,7 @@
 import type { CompiledConfig, EngineState, ObjectiveProgress, StudentState } from './projection.js';
 import { emptyState } from './projection.js';
 import type { ItemStats } from './elo.js';
+import type { Accommodations } from './release.js';
 
 /** What storage keeps of a learner (see src/services/enginePorts.ts LearnerProjection). */
 export interface LearnerSlice {
@@ -12,6 +13,8 @@ export interface LearnerSlice {
   readonly overrides: readonly string[];
   readonly recentItems: readonly string[];
   readonly objectives: readonly ObjectiveProgress[];
+  /** The learner's accommodations in force (the latest `accommodations_set`), or null / absent for none. */
+  readonly accommodations?: Accommodations | null;
 }
 
 /** A fresh, locked progress record (as the projection creates one for a new student). */
@@ -60,6 +63,7 @@ export function restoreState(config: CompiledConfig, studentId: string, slice: L
     objectives,
     overrides: new Set(slice.overrides),
     recentItems: [...slice.recentItems],
+    accommodations: slice.accommodations ? { ...slice.accommodations } : null,
   };
   state.students.set(studentId, student);
   return state;

@@ -6,6 +6,11 @@
  *
  * The state is plain data owned by the caller; `applyEvent` updates it in place (fast enough to
  * recompute a million responses) and returns the explanations it produced.
+ *
+ * Settings that change how later events are traced are events too, so a replay uses the values that were in
+ * force when each event happened: `accommodations_set` (one student) and `params_fitted` (course-wide, no
+ * student: it applies to every student's later events). The config holds the values in force before the log's
+ * first event; the state holds what events changed since.
  */
 import { aggregateScores, type CalculationSettings } from './aggregation.js';
 import { clampBktParams, DEFAULT_BKT, updateMastery, type BktParams } from './bkt.js';
@@ -65,8 +70,38 @@ export interface EvidenceEvent {
   readonly correct: boolean;
   readonly at: number;
 }
+/**
+ * An instructor sets a student's accommodations: they replace the previous ones and apply to the student's
+ * later events (the current state is kept; nothing is re-traced).
+ */
+export interface AccommodationsSetEvent {
+  readonly type: 'accommodations_set';
+  readonly id: string;
+  readonly studentId: string;
+  readonly accommodations: Accommodations;
+  readonly at: number;
+}
+/**
+ * Course-wide: BKT parameters of one objective were fitted (issue 4 §3). Every student's later responses and
+ * evidence on it are traced with them, and students who appear later start from their prior. Clamped to the
+ * objective's bounds. Carries no student.
+ */
+export interface ParamsFittedEvent {
+  readonly type: 'params_fitted';
+  readonly id: string;
+  readonly objectiveId: string;
+  readonly params: BktParams;
+  readonly at: number;
+}
+/** An event about one student. */
+export type StudentEvent = ResponseEvent | UnlockOverrideEvent | GradeLockedEvent | ResetEvent | EvidenceEvent | AccommodationsSetEvent;
+/** An event about the whole course (applies to every student from its place in the log on). */
+export type CourseEvent = ParamsFittedEvent;
 /** Any event of the log. */
-export type EngineEvent = ResponseEvent | UnlockOverrideEvent | GradeLockedEvent | ResetEvent | EvidenceEvent;
+export type EngineEvent = StudentEvent | CourseEvent;
+
+/** True for course-wide events (they carry no `studentId`). */
+export const isCourseEvent = (e: EngineEvent): e is CourseEvent => e.type === 'params_fitted';
 
 // ---------------------------------------------------------------- config
 
@@ -81,13 +116,17 @@ export interface ItemRef {
 export interface EngineConfig {
   readonly objectives: readonly Objective[];
   readonly items: readonly ItemRef[];
-  /** Fitted BKT parameters by objective; others use {@link DEFAULT_BKT}. Clamped to the objective's bounds. */
+  /**
+   * BKT parameters by objective in force before the log's first event (`params_fitted` events change them
+   * later); others use {@link DEFAULT_BKT}. Clamped to the objective's bounds.
+   */
   readonly params?: Readonly<Record<string, BktParams>>;
   /** Mastery threshold θ, 0.80–0.99; default 0.95. */
   readonly threshold?: number;
   readonly policy?: LoopPolicy;
   /** Release dates (epoch ms) by objective. */
   readonly releaseDates?: Readonly<Record<string, number>>;
+  /** Accommodations by student in force before the log's first event (`accommodations_set` events change them). */
   readonly accommodations?: Readonly<Record<string, Accommodations>>;
   /** Points of a full-score check (scores are scaled to it) and how scores roll up; default 4 points, mastery 3, Canvas weighted average 65%. */
   readonly scoring?: { readonly pointsPossible: number; readonly calculation: CalculationSettings };
@@ -207,6 +246,8 @@ export interface StudentState {
   readonly objectives: Record<string, ObjectiveProgress>;
   readonly overrides: Set<string>;
   readonly recentItems: string[];
+  /** Accommodations in force (the latest `accommodations_set`, else the config's), or null for none. */
+  accommodations: Accommodations | null;
 }
 
 /** The whole projection. */
@@ -214,13 +255,22 @@ export interface EngineState {
   readonly students: Map<string, StudentState>;
   readonly items: Map<string, ItemStats>;
   readonly explanations: Explanation[];
+  /** BKT parameters set by `params_fitted` events (clamped), by objective; the config's apply to the others. */
+  readonly params: Map<string, BktParams>;
+  /** Ids of course-wide events already applied. */
+  readonly courseApplied: Set<string>;
   /** Time of the latest event applied (epoch ms). */
   clock: number;
 }
 
 /** An empty projection. */
 export function emptyState(): EngineState {
-  return { students: new Map(), items: new Map(), explanations: [], clock: 0 };
+  return { students: new Map(), items: new Map(), explanations: [], params: new Map(), courseApplied: new Set(), clock: 0 };
+}
+
+/** The BKT parameters in force for an objective: the latest `params_fitted`, else the config's. */
+export function paramsInForce(state: EngineState, objectiveId: string, config: CompiledConfig): BktParams {
+  return state.params.get(objectiveId) ?? (config.params.get(objectiveId) as BktParams);
 }
 
 const isCompiled = (c: EngineConfig | CompiledConfig): c is CompiledConfig => 'order' in c && 'source' in c;
@@ -263,9 +313,15 @@ interface Step {
   dirty: boolean;
 }
 
-function thetaFor(cfg: CompiledConfig, studentId: string): number {
-  if (cfg.source.accommodations === undefined) return cfg.threshold;
-  return effectiveThreshold(cfg.threshold, cfg.source.accommodations?.[studentId]?.thresholdOffset ?? 0);
+function thetaFor(cfg: CompiledConfig, student: StudentState): number {
+  const acc = student.accommodations;
+  if (acc === null) return cfg.threshold;
+  return effectiveThreshold(cfg.threshold, acc.thresholdOffset ?? 0);
+}
+
+/** θ for a student with their accommodations in force (what the next response is judged against). */
+export function thresholdFor(student: StudentState, config: CompiledConfig): number {
+  return thetaFor(config, student);
 }
 
 function emit(s: Step, objectiveId: string, kind: ExplanationKind, rule: ExplanationRule, from: ObjectiveState | null, to: ObjectiveState | null, evidence: Evidence): void {
@@ -284,7 +340,7 @@ function move(s: Step, prog: ObjectiveProgress, trigger: Trigger, kind: Explanat
 /** Unlocks every locked objective whose release rule now holds (in topological order, so chains resolve in one pass). */
 function release(s: Step): void {
   const { cfg, student } = s;
-  const theta = thetaFor(cfg, student.studentId);
+  const theta = thetaFor(cfg, student);
   const ctx = {
     stateOf: (id: string) => student.objectives[id]?.state ?? 'locked',
     overrides: student.overrides,
@@ -313,8 +369,9 @@ function ensureStudent(cfg: CompiledConfig, state: EngineState, studentId: strin
   let st = state.students.get(studentId);
   if (!st) {
     const objectives: Record<string, ObjectiveProgress> = {};
-    for (const id of cfg.order) objectives[id] = newProgress(id, (cfg.params.get(id) as BktParams).prior);
-    st = { studentId, applied: new Set(), ability: 0, objectives, overrides: new Set(), recentItems: [] };
+    for (const id of cfg.order) objectives[id] = newProgress(id, paramsInForce(state, id, cfg).prior);
+    const acc = cfg.source.accommodations?.[studentId];
+    st = { studentId, applied: new Set(), ability: 0, objectives, overrides: new Set(), recentItems: [], accommodations: acc ? { ...acc } : null };
     state.students.set(studentId, st);
   }
   return st;
@@ -377,14 +434,14 @@ function evidenceOf(prog: ObjectiveProgress, pBefore: number, theta: number, cor
 /** One response on one objective: BKT, then the state machine. */
 function respond(s: Step, prog: ObjectiveProgress, itemId: string, correct: boolean): void {
   const { cfg, student } = s;
-  const theta = thetaFor(cfg, student.studentId);
+  const theta = thetaFor(cfg, student);
   const pBefore = prog.p;
-  prog.p = updateMastery(pBefore, correct, cfg.params.get(prog.objectiveId) as BktParams);
+  prog.p = updateMastery(pBefore, correct, paramsInForce(s.state, prog.objectiveId, cfg));
   prog.responses++;
   prog.lastCorrect = correct;
   // Fast path of masteryRule (see mastery.ts): evaluated on every response.
   const met = prog.p >= theta && prog.responses >= MIN_MASTERY_ITEMS && correct;
-  const acc = cfg.source.accommodations?.[student.studentId];
+  const acc = student.accommodations;
   const caps = acc ? effectiveCaps(cfg.policy, acc) : cfg.caps;
   const pts = cfg.scoring.pointsPossible;
 
@@ -461,9 +518,9 @@ function respond(s: Step, prog: ObjectiveProgress, itemId: string, correct: bool
 
 /** Outside evidence on one objective (ADR 0004): BKT moves P; it may start practice, call for a check, re-master or reopen. */
 function observe(s: Step, prog: ObjectiveProgress, correct: boolean): void {
-  const theta = thetaFor(s.cfg, s.student.studentId);
+  const theta = thetaFor(s.cfg, s.student);
   const pBefore = prog.p;
-  prog.p = updateMastery(pBefore, correct, s.cfg.params.get(prog.objectiveId) as BktParams);
+  prog.p = updateMastery(pBefore, correct, paramsInForce(s.state, prog.objectiveId, s.cfg));
   prog.responses++;
   prog.lastCorrect = correct;
   const met = prog.p >= theta && prog.responses >= MIN_MASTERY_ITEMS && correct;
@@ -499,6 +556,14 @@ export function applyEvent(state: EngineState, event: EngineEvent, config: Compi
 
 function applyInternal(state: EngineState, event: EngineEvent, config: CompiledConfig, collect: boolean): Explanation[] {
   const cfg = config;
+  if (isCourseEvent(event)) {
+    if (state.courseApplied.has(event.id)) return [];
+    state.courseApplied.add(event.id);
+    if (event.at > state.clock) state.clock = event.at;
+    const objective = cfg.objectives.get(event.objectiveId);
+    if (objective) state.params.set(objective.id, clampBktParams(event.params, objective.responseKind ?? 'open'));
+    return [];
+  }
   const existing = state.students.get(event.studentId);
   if (existing?.applied.has(event.id)) return [];
   const isNew = existing === undefined;
@@ -515,7 +580,7 @@ function applyInternal(state: EngineState, event: EngineEvent, config: CompiledC
       let stats = state.items.get(item.id);
       if (!stats) state.items.set(item.id, (stats = newItemStats(item.difficulty ?? 0)));
       const primary = student.objectives[item.objectiveIds[0] as string];
-      const hadMastered = primary !== undefined && primary.p >= thetaFor(cfg, student.studentId);
+      const hadMastered = primary !== undefined && primary.p >= thetaFor(cfg, student);
       if (primary && primary.state !== 'locked') student.ability = updateElo(student.ability, stats, event.correct, hadMastered, cfg.elo);
       for (const o of item.objectiveIds) {
         const prog = student.objectives[o];
@@ -543,6 +608,10 @@ function applyInternal(state: EngineState, event: EngineEvent, config: CompiledC
       if (prog) observe(s, prog, event.correct);
       break;
     }
+    case 'accommodations_set':
+      // From the next event on; like the instructor's form, nothing already decided is revisited.
+      student.accommodations = { ...event.accommodations };
+      break;
     case 'reset': {
       const prog = student.objectives[event.objectiveId];
       if (!prog || prog.state !== 'not_mastered') break;

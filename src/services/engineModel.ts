@@ -20,8 +20,18 @@ export interface LoadedCourse {
   objectives: Map<string, StoredObjective>;
   /** Active items by id (answers included: server side only). */
   items: Map<string, StoredItem>;
-  /** The engine configuration (replay, incremental updates and selection use the same one). */
+  /**
+   * The engine configuration with the values in force NOW (fitted parameters; no accommodations, which are each
+   * learner's own state): what incremental updates and selection use.
+   */
   config: CompiledConfig;
+  /**
+   * The configuration a replay of the whole log starts from: the course file's BKT parameters, which the log's
+   * `params_fitted` events then change in order. Built on first use.
+   */
+  replayConfig(): CompiledConfig;
+  /** The version of the parameters in `config` (see CourseSnapshot.courseVersion). */
+  courseVersion: number;
   /** Content by objective id. */
   content: Map<string, StoredContent[]>;
   /** Item statistics (Elo difficulty, flags) as stored. */
@@ -33,10 +43,9 @@ export async function loadCourse(deps: { courses: CourseRepo; learners: LearnerS
   const snapshot = await deps.courses.snapshot(contextId);
   if (!snapshot || snapshot.objectives.length === 0) throw new NotFound('The course content');
   const ids = snapshot.objectives.map((o) => o.id);
-  const [items, stats, accommodations, allContent] = await Promise.all([
+  const [items, stats, allContent] = await Promise.all([
     deps.courses.listItems(contextId, ids),
     deps.learners.itemStats(contextId),
-    deps.learners.accommodations(contextId),
     deps.courses.listCourseContent(contextId),
   ]);
   const content = new Map<string, StoredContent[]>(ids.map((id) => [id, []]));
@@ -52,7 +61,6 @@ export async function loadCourse(deps: { courses: CourseRepo; learners: LearnerS
     params: Object.fromEntries(snapshot.objectives.map((o) => [o.id, o.bkt])),
     threshold: s.masteryThreshold,
     releaseDates,
-    accommodations,
     scoring: {
       pointsPossible: POINTS_POSSIBLE,
       calculation: { method: s.aggregation.method, weight: s.aggregation.weight, n: s.aggregation.n, masteryPoints: MASTERY_POINTS },
@@ -60,14 +68,46 @@ export async function loadCourse(deps: { courses: CourseRepo; learners: LearnerS
     enrichmentObjectiveIds: ids.filter((id) => (content.get(id) ?? []).some((c) => c.kind === 'enrichment')),
   };
   const config = compileConfig(source);
+  let replay: CompiledConfig | undefined;
   return {
     snapshot,
+    courseVersion: snapshot.courseVersion,
+    replayConfig: () => (replay ??= compileConfig({ ...source, params: Object.fromEntries(snapshot.objectives.map((o) => [o.id, o.bktAuthored])) })),
     objectives: new Map(snapshot.objectives.map((o) => [o.id, o])),
     items: new Map(items.map((it) => [it.id, it])),
     config,
     content,
     stats,
   };
+}
+
+/**
+ * Thrown inside a transaction when the learner, read under its lock, shows course parameters newer than the
+ * loaded course (a fit committed in between): the caller reloads the course and tries again, so every event is
+ * traced with the parameters in force at its place in the log. Not an AppError: it never leaves the service.
+ */
+export class StaleCourse extends Error {
+  constructor() {
+    super('the course parameters changed while loading');
+    this.name = 'StaleCourse';
+  }
+}
+
+/** Throws {@link StaleCourse} when the learner was read under a newer course version than `course`. */
+export function assertCourseCurrent(course: LoadedCourse, learner: { courseVersion: number }): void {
+  if (learner.courseVersion !== course.courseVersion) throw new StaleCourse();
+}
+
+/** Runs `fn` with a freshly loaded course, again (up to 3 times) when it throws {@link StaleCourse}. */
+export async function withCurrentCourse<T>(deps: { courses: CourseRepo; learners: LearnerStore }, contextId: string, fn: (course: LoadedCourse) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const course = await loadCourse(deps, contextId);
+    try {
+      return await fn(course);
+    } catch (err) {
+      if (!(err instanceof StaleCourse) || attempt >= 3) throw err;
+    }
+  }
 }
 
 /** A learner as pages see them now: their projection, with release rules applied as of `now` (not saved). */

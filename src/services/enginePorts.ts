@@ -35,7 +35,10 @@ export interface StoredObjective {
   position: number;
   prerequisites: string[];
   responseKind: ObjectiveResponseKind;
+  /** The parameters in force now (the latest fit, else the course file's). */
   bkt: BktParams;
+  /** The course file's parameters: where a replay of the log starts, before any `params_fitted` event. */
+  bktAuthored: BktParams;
   bktFitted: boolean;
   releaseAt: number | null;
   releasedOverride: boolean;
@@ -74,6 +77,11 @@ export interface StoredContent {
 export interface CourseSnapshot {
   settings: CourseSettings;
   objectives: StoredObjective[];
+  /**
+   * Log id of the context's latest course-wide event (`params_fitted`), 0 when none: the version of the
+   * parameters in `objectives`. A transaction that sees another version in {@link LearnerProjection} reloads.
+   */
+  courseVersion: number;
 }
 
 /** A validated course file, keyed by the file's keys, ready to be written. */
@@ -152,6 +160,10 @@ export interface LearnerProjection {
   /** Events applied to it so far. */
   events: number;
   objectives: ObjectiveProgress[];
+  /** Accommodations in force (the latest `accommodations_set`), or null. */
+  accommodations: Accommodations | null;
+  /** The context's course version ({@link CourseSnapshot.courseVersion}) as read with the learner (under its lock). */
+  courseVersion: number;
 }
 
 /** Event types of the log (the domain's EngineEvent types). */
@@ -164,8 +176,10 @@ export interface LoggedEvent {
   /** Idempotency key: the attempt id for responses. */
   attemptId: string;
   contextId: string;
-  userId: string;
-  objectiveId: string;
+  /** Null for course-wide events (`params_fitted`). */
+  userId: string | null;
+  /** Null for events about no objective (`accommodations_set`). */
+  objectiveId: string | null;
   type: LoggedEventType;
   itemId: string | null;
   correct: boolean | null;
@@ -198,7 +212,9 @@ export interface EngineTx {
   /** Reads and locks item statistics (missing items are absent from the map). */
   lockItemStats(itemIds: readonly string[]): Promise<Map<string, ItemStats>>;
   appendEvent(event: NewLoggedEvent): Promise<number>;
-  saveLearner(contextId: string, userId: string, learner: Omit<LearnerProjection, 'objectives'>, at: number): Promise<void>;
+  saveLearner(contextId: string, userId: string, learner: Pick<LearnerProjection, 'ability' | 'overrides' | 'recentItems' | 'events'>, at: number): Promise<void>;
+  /** Writes (replaces) the learner's accommodations read model (the event is appended separately). */
+  saveAccommodations(contextId: string, userId: string, acc: Required<Accommodations>, at: number): Promise<void>;
   saveProgress(contextId: string, userId: string, progress: readonly ObjectiveProgress[], at: number): Promise<void>;
   saveItemStats(itemId: string, stats: ItemStats, flags: readonly string[], at: number): Promise<void>;
   addExplanations(contextId: string, explanations: readonly Explanation[]): Promise<void>;
@@ -222,7 +238,7 @@ export interface LearnerStore {
   /**
    * Rebuilds a context's whole projection (learners, progress, explanations, item statistics) in one transaction:
    * `replay` reads the log page by page (keyset on logId) and returns the folded state, which replaces the stored
-   * one. New submissions wait until it commits (PostgreSQL: the log is locked against inserts meanwhile), so no
+   * one (accommodations included). New submissions wait until it commits (PostgreSQL: the log is locked against inserts meanwhile), so no
    * response can slip between the replay and the write.
    */
   rebuildProjection(

@@ -1,11 +1,12 @@
 /**
  * Background EM fitting of BKT parameters per objective (issue 4 §3). When an objective has enough data
  * (`shouldFit`: by default ≥ 100 students with ≥ 5 responses), its parameters are fitted from the response log
- * with the domain's seeded `fitBkt` and stored as the objective's parameters (bkt_fitted).
+ * with the domain's seeded `fitBkt` and stored as the objective's parameters (bkt_fitted), together with a
+ * course-wide `params_fitted` event in the log (one transaction).
  *
  * What changes: new responses are traced with the fitted parameters from then on; every learner's current
  * P(mastery) and state are left as they are (history is not rewritten). A later `recomputeMastery` replays the
- * whole log with the parameters in force at that time, so it may differ from the incremental history.
+ * event at its place in the log, so it reproduces exactly that: earlier events with the earlier parameters.
  * An objective is refitted only when it has responses newer than its last fit.
  */
 import { clampBktParams, type BktParams } from '../domain/bkt.js';
@@ -64,7 +65,7 @@ export async function fitObjectiveParams(deps: FitObjectiveParamsDeps, input: { 
       const fit = fitBkt(seqs, { kind: c.responseKind, seed: deriveSeed(deps.seed ?? 4242, hash32(c.objectiveId)) });
       const params = clampBktParams(fit.params, c.responseKind);
       const at = deps.clock.now().getTime();
-      await deps.fits.saveFittedParams(c.objectiveId, params, at);
+      await deps.fits.saveFittedParams(contextId, c.objectiveId, params, at);
       outcomes.push({ ...base, status: 'fitted', params, students: seqs.length, responses: fit.responses, logLikelihood: fit.logLikelihood });
     }
   }

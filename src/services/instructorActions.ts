@@ -1,6 +1,6 @@
 /**
  * What an instructor may do for one student: set accommodations, unlock an objective by override, and reset a
- * stuck ("not mastered") objective. Overrides and resets are events of the append-only log, applied with the
+ * stuck ("not mastered") objective. All three are events of the append-only log, applied with the
  * domain's `applyEvent` in ONE transaction with the projection update and the `afterMasteryChange` hook (the
  * grade outbox), exactly as a submitted answer is, so `recomputeMastery` reproduces them.
  */
@@ -12,7 +12,7 @@ import { restoreState } from '../domain/learnerSnapshot.js';
 import type { Accommodations } from '../domain/release.js';
 import type { Clock } from './ports.js';
 import type { AfterMasteryChange, CourseRepo, EngineTx, IdGenerator, LearnerStore, MasteryChange } from './enginePorts.js';
-import { loadCourse, POINTS_POSSIBLE } from './engineModel.js';
+import { assertCourseCurrent, loadCourse, POINTS_POSSIBLE, withCurrentCourse } from './engineModel.js';
 import { findStudent, type RoleClassifier } from './instructorDashboard.js';
 import type { InstructorStore } from './instructorPorts.js';
 
@@ -68,14 +68,18 @@ export function parseAccommodations(raw: unknown): Required<Accommodations> {
 }
 
 /**
- * Saves a student's accommodations. They are course configuration, not events: they apply from the student's
- * next answer (their current state is kept). Note: a later `recomputeMastery` replays the whole log with the
- * accommodations in force at that time.
+ * Sets a student's accommodations: an `accommodations_set` event of the log, applied with the domain's
+ * `applyEvent` in ONE transaction with the accommodations read model and the projection update, like an
+ * override. They apply from the student's next answer (nothing already decided is revisited), and
+ * `recomputeMastery` replays them at their place in the log.
  */
-export async function setAccommodations(deps: InstructorActionDeps, input: { contextId: string; userId: string; accommodations: unknown }): Promise<Required<Accommodations>> {
+export async function setAccommodations(
+  deps: InstructorActionDeps,
+  input: { contextId: string; userId: string; accommodations: unknown; actorUserId?: string },
+): Promise<Required<Accommodations>> {
   const acc = parseAccommodations(input.accommodations);
   await findStudent(deps, input.contextId, input.userId);
-  await deps.instructor.saveAccommodations(input.contextId, input.userId, acc, deps.clock.now().getTime());
+  await appendInstructorEvent(deps, { contextId: input.contextId, userId: input.userId, actorUserId: input.actorUserId ?? null }, { type: 'accommodations_set', accommodations: acc });
   return acc;
 }
 
@@ -90,102 +94,132 @@ export interface InstructorActionResult {
   messages: string[];
 }
 
-type ActionType = 'unlock_override' | 'reset';
+type InstructorEvent = { type: 'unlock_override' | 'reset'; objectiveId: string } | { type: 'accommodations_set'; accommodations: Required<Accommodations> };
 
-async function applyInstructorEvent(
+/** What appending an instructor event did (before/after of the objective it names, if any). */
+interface Appended {
+  eventId: string;
+  stateBefore: ObjectiveState | null;
+  stateAfter: ObjectiveState | null;
+  messages: string[];
+}
+
+/**
+ * Appends one instructor event for a student and applies it to their projection in ONE transaction, with the
+ * outbox hook for every changed objective. Checks that an override or reset makes sense as of now.
+ */
+function appendInstructorEvent(
+  deps: InstructorActionDeps,
+  input: { contextId: string; userId: string; actorUserId: string | null },
+  action: InstructorEvent,
+): Promise<Appended> {
+  const { contextId, userId } = input;
+  const eventId = deps.ids.newId();
+  return withCurrentCourse(deps, contextId, (course) => {
+    const cfg = course.config;
+    const objectiveId = action.type === 'accommodations_set' ? null : action.objectiveId;
+    const title = objectiveId === null ? '' : (course.objectives.get(objectiveId)?.title ?? objectiveId);
+    const at = deps.clock.now().getTime();
+    return deps.learners.inTransaction(async (tx: EngineTx) => {
+      const learner = await tx.lockLearner(contextId, userId, at);
+      assertCourseCurrent(course, learner);
+      const isNew = learner.events === 0 && learner.objectives.length === 0;
+      const state = restoreState(cfg, userId, isNew ? undefined : learner, new Map());
+      // The state as of now (release dates applied), to check the action makes sense and to report changes.
+      const probe = structuredClone(state);
+      advanceClock(probe, userId, at, cfg);
+      const current = objectiveId === null ? undefined : (probe.students.get(userId)?.objectives[objectiveId] as ObjectiveProgress);
+      if (action.type === 'unlock_override' && current?.state !== 'locked') throw new Conflict(`${title} is already unlocked for this student.`);
+      if (action.type === 'reset' && current?.state !== 'not_mastered') throw new Conflict(`${title} is not stuck for this student, so there is nothing to reset.`);
+
+      const before = new Map<string, ObjectiveProgress>();
+      for (const [id, p] of Object.entries(state.students.get(userId)?.objectives ?? probe.students.get(userId)?.objectives ?? {})) before.set(id, structuredClone(p));
+      const explanations =
+        action.type === 'accommodations_set'
+          ? applyEvent(state, { type: 'accommodations_set', id: eventId, studentId: userId, accommodations: action.accommodations, at }, cfg)
+          : applyEvent(state, { type: action.type, id: eventId, studentId: userId, objectiveId: action.objectiveId, at }, cfg);
+      const student = state.students.get(userId);
+      if (!student) throw new Error('the projection lost the learner');
+
+      await tx.appendEvent({
+        attemptId: eventId,
+        contextId,
+        userId,
+        objectiveId,
+        type: action.type,
+        itemId: null,
+        correct: null,
+        // Who did it, for audits (the projection ignores it).
+        answer: action.type === 'accommodations_set' && input.actorUserId !== null ? { by: input.actorUserId } : null,
+        phase: null,
+        occurredAt: at,
+        // The event's payload: the accommodations set (replayed by recomputeMastery).
+        outcome: action.type === 'accommodations_set' ? action.accommodations : { by: input.actorUserId },
+      });
+      if (action.type === 'accommodations_set') await tx.saveAccommodations(contextId, userId, action.accommodations, at);
+      await tx.saveLearner(contextId, userId, { ability: student.ability, overrides: [...student.overrides], recentItems: student.recentItems, events: learner.events + 1 }, at);
+      const changed = cfg.order
+        .map((id) => student.objectives[id] as ObjectiveProgress)
+        .filter((p) => isNew || JSON.stringify(learner.objectives.find((o) => o.objectiveId === p.objectiveId)) !== JSON.stringify(p));
+      await tx.saveProgress(contextId, userId, changed, at);
+      await tx.addExplanations(contextId, explanations);
+
+      if (deps.afterMasteryChange) {
+        for (const id of cfg.order) {
+          const b = before.get(id);
+          const a = student.objectives[id] as ObjectiveProgress;
+          const pBefore = b?.p ?? cfg.params.get(id)?.prior ?? a.p;
+          const stateBefore: ObjectiveState = b?.state ?? 'locked';
+          if (pBefore === a.p && stateBefore === a.state) continue;
+          const change: MasteryChange = {
+            contextId,
+            userId,
+            objectiveId: id,
+            objectiveKey: course.objectives.get(id)?.key ?? id,
+            pBefore,
+            pAfter: a.p,
+            stateBefore,
+            stateAfter: a.state,
+            grade: reportedGrade(a, cfg),
+            gradeMaximum: POINTS_POSSIBLE,
+            attemptId: eventId,
+            occurredAt: at,
+          };
+          await deps.afterMasteryChange(tx, change);
+        }
+      }
+      const after = objectiveId === null ? undefined : student.objectives[objectiveId];
+      return { eventId, stateBefore: current?.state ?? null, stateAfter: after?.state ?? null, messages: explanations.map((e) => e.message) };
+    });
+  });
+}
+
+async function applyObjectiveAction(
   deps: InstructorActionDeps,
   input: { contextId: string; userId: string; objectiveId: string; actorUserId: string },
-  type: ActionType,
+  type: 'unlock_override' | 'reset',
 ): Promise<InstructorActionResult> {
   const course = await loadCourse(deps, input.contextId);
-  const cfg = course.config;
   const objective = course.objectives.get(input.objectiveId);
   if (!objective) throw new NotFound('This objective');
   await findStudent(deps, input.contextId, input.userId);
-  const { contextId, userId, objectiveId } = input;
-  const at = deps.clock.now().getTime();
-  const eventId = deps.ids.newId();
-
-  return deps.learners.inTransaction(async (tx: EngineTx) => {
-    const learner = await tx.lockLearner(contextId, userId, at);
-    const isNew = learner.events === 0 && learner.objectives.length === 0;
-    const state = restoreState(cfg, userId, isNew ? undefined : learner, new Map());
-    // The state as of now (release dates applied), to check the action makes sense and to report changes.
-    const probe = structuredClone(state);
-    advanceClock(probe, userId, at, cfg);
-    const current = probe.students.get(userId)?.objectives[objectiveId] as ObjectiveProgress;
-    if (type === 'unlock_override' && current.state !== 'locked') throw new Conflict(`${objective.title} is already unlocked for this student.`);
-    if (type === 'reset' && current.state !== 'not_mastered') throw new Conflict(`${objective.title} is not stuck for this student, so there is nothing to reset.`);
-
-    const before = new Map<string, ObjectiveProgress>();
-    for (const [id, p] of Object.entries(state.students.get(userId)?.objectives ?? probe.students.get(userId)?.objectives ?? {})) before.set(id, structuredClone(p));
-    const explanations = applyEvent(state, { type, id: eventId, studentId: userId, objectiveId, at }, cfg);
-    const student = state.students.get(userId);
-    if (!student) throw new Error('the projection lost the learner');
-    const after = student.objectives[objectiveId] as ObjectiveProgress;
-
-    await tx.appendEvent({
-      attemptId: eventId,
-      contextId,
-      userId,
-      objectiveId,
-      type,
-      itemId: null,
-      correct: null,
-      answer: null,
-      phase: null,
-      occurredAt: at,
-      // Who did it, for audits (the projection ignores it).
-      outcome: { by: input.actorUserId },
-    });
-    await tx.saveLearner(contextId, userId, { ability: student.ability, overrides: [...student.overrides], recentItems: student.recentItems, events: learner.events + 1 }, at);
-    const changed = cfg.order
-      .map((id) => student.objectives[id] as ObjectiveProgress)
-      .filter((p) => isNew || JSON.stringify(learner.objectives.find((o) => o.objectiveId === p.objectiveId)) !== JSON.stringify(p));
-    await tx.saveProgress(contextId, userId, changed, at);
-    await tx.addExplanations(contextId, explanations);
-
-    if (deps.afterMasteryChange) {
-      for (const id of cfg.order) {
-        const b = before.get(id);
-        const a = student.objectives[id] as ObjectiveProgress;
-        const pBefore = b?.p ?? cfg.params.get(id)?.prior ?? a.p;
-        const stateBefore: ObjectiveState = b?.state ?? 'locked';
-        if (pBefore === a.p && stateBefore === a.state) continue;
-        const change: MasteryChange = {
-          contextId,
-          userId,
-          objectiveId: id,
-          objectiveKey: course.objectives.get(id)?.key ?? id,
-          pBefore,
-          pAfter: a.p,
-          stateBefore,
-          stateAfter: a.state,
-          grade: reportedGrade(a, cfg),
-          gradeMaximum: POINTS_POSSIBLE,
-          attemptId: eventId,
-          occurredAt: at,
-        };
-        await deps.afterMasteryChange(tx, change);
-      }
-    }
-    return {
-      eventId,
-      objectiveId,
-      objectiveTitle: objective.title,
-      stateBefore: current.state,
-      stateAfter: after.state,
-      messages: explanations.map((e) => e.message),
-    };
-  });
+  const done = await appendInstructorEvent(deps, input, { type, objectiveId: input.objectiveId });
+  return {
+    eventId: done.eventId,
+    objectiveId: input.objectiveId,
+    objectiveTitle: objective.title,
+    stateBefore: done.stateBefore as ObjectiveState,
+    stateAfter: done.stateAfter as ObjectiveState,
+    messages: done.messages,
+  };
 }
 
 /** Unlocks a locked objective for one student (an `unlock_override` event). Throws Conflict when it is not locked. */
 export function unlockObjective(deps: InstructorActionDeps, input: { contextId: string; userId: string; objectiveId: string; actorUserId: string }): Promise<InstructorActionResult> {
-  return applyInstructorEvent(deps, input, 'unlock_override');
+  return applyObjectiveAction(deps, input, 'unlock_override');
 }
 
 /** Resets a stuck ("not mastered") objective so the student can try again (a `reset` event). Throws Conflict otherwise. */
 export function resetObjective(deps: InstructorActionDeps, input: { contextId: string; userId: string; objectiveId: string; actorUserId: string }): Promise<InstructorActionResult> {
-  return applyInstructorEvent(deps, input, 'reset');
+  return applyObjectiveAction(deps, input, 'reset');
 }

@@ -4,7 +4,6 @@
  */
 import type { BktParams, ObjectiveResponseKind } from '../domain/bkt.js';
 import type { Explanation } from '../domain/explain.js';
-import type { Accommodations } from '../domain/release.js';
 import type { LearnerProjection } from './enginePorts.js';
 
 /** A person of a context as the instructor pages list them. */
@@ -21,7 +20,7 @@ export interface CoursePerson {
   learner: LearnerProjection | undefined;
 }
 
-/** Read side of the instructor dashboard and the write side of accommodations. */
+/** Read side of the instructor dashboard. */
 export interface InstructorStore {
   /** Everyone who launched into the context or has a learner projection there, with their projection. */
   people(contextId: string): Promise<CoursePerson[]>;
@@ -29,8 +28,6 @@ export interface InstructorStore {
   latestExplanations(contextId: string, pairs: readonly { userId: string; objectiveId: string }[]): Promise<Map<string, Explanation>>;
   /** When each fitted objective of the context was fitted (epoch ms); objectives never fitted are absent. */
   fittedAt(contextId: string): Promise<Map<string, number>>;
-  /** Writes (replaces) a learner's accommodations in the context. */
-  saveAccommodations(contextId: string, userId: string, acc: Required<Accommodations>, at: number): Promise<void>;
 }
 
 /** One objective's data summary for the fitting decision. */
@@ -54,6 +51,10 @@ export interface FitStore {
   fitCandidates(contextId: string): Promise<FitCandidate[]>;
   /** Each student's responses on the objective (true = correct), oldest first, in log order. */
   responseSequences(objectiveId: string): Promise<boolean[][]>;
-  /** Stores fitted parameters as the objective's BKT parameters (bkt_fitted = 1, bkt_fitted_at = at). */
-  saveFittedParams(objectiveId: string, params: BktParams, at: number): Promise<void>;
+  /**
+   * In ONE transaction: stores fitted parameters as the objective's current BKT parameters (bkt_fitted = 1,
+   * bkt_fitted_at = at) and appends the course-wide `params_fitted` event to the context's log, so a replay
+   * traces later events with them. Waits for submissions in flight and holds new ones back until it commits.
+   */
+  saveFittedParams(contextId: string, objectiveId: string, params: BktParams, at: number): Promise<void>;
 }

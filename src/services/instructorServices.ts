@@ -34,7 +34,8 @@ export interface ObjectiveActionInput {
 export interface InstructorServices {
   getInstructorDashboard(input: { contextId: string }): Promise<InstructorDashboard>;
   getStudentDetail(input: { contextId: string; userId: string }): Promise<StudentDetail>;
-  setAccommodations(input: { contextId: string; userId: string; accommodations: unknown }): Promise<Required<Accommodations>>;
+  /** Sets a student's accommodations (an `accommodations_set` event); `actorUserId` is recorded with it. */
+  setAccommodations(input: { contextId: string; userId: string; accommodations: unknown; actorUserId?: string }): Promise<Required<Accommodations>>;
   unlockObjective(input: ObjectiveActionInput): Promise<InstructorActionResult>;
   resetObjective(input: ObjectiveActionInput): Promise<InstructorActionResult>;
 }

@@ -10,7 +10,7 @@ import { AppError, NotFound, ValidationFailed } from '../domain/errors.js';
 import { restoreState } from '../domain/learnerSnapshot.js';
 import type { ObjectiveState } from '../domain/mastery.js';
 import { applyEvent, reportedGrade, type ObjectiveProgress } from '../domain/projection.js';
-import { loadCourse, POINTS_POSSIBLE, type LoadedCourse } from './engineModel.js';
+import { assertCourseCurrent, loadCourse, POINTS_POSSIBLE, StaleCourse, type LoadedCourse } from './engineModel.js';
 import type { AfterMasteryChange, CourseRepo, LearnerStore, MasteryChange } from './enginePorts.js';
 import type { EvidenceMap, LmsEvidenceRepo } from './lmsEvidencePorts.js';
 import type { Clock } from './ports.js';
@@ -171,6 +171,7 @@ async function recordEvidence(
       await deps.evidence.markSeen(tx, seenRow);
       return 'duplicate';
     }
+    assertCourseCurrent(course, learner);
     const isNew = learner.events === 0 && learner.objectives.length === 0;
     const state = restoreState(cfg, e.userId, isNew ? undefined : learner, new Map());
     const before = new Map<string, ObjectiveProgress>();
@@ -238,7 +239,7 @@ export async function importLmsEvidence(deps: LmsEvidenceDeps, input: { contextI
   if (maps.length === 0) return report;
   const ags = await agsOf(deps, input.contextId);
   if (!ags) throw new AppError('ERR_FORBIDDEN', 'The course has not shared its gradebook with Masterly.');
-  const course = await loadCourse(deps, input.contextId);
+  let course = await loadCourse(deps, input.contextId);
   const maxima = new Map<string, number>();
   for (const li of await deps.lti.listLineItems(ags.target, ags.lineitems, {})) maxima.set(li.id, li.scoreMaximum);
   for (const map of maps) {
@@ -271,7 +272,7 @@ export async function importLmsEvidence(deps: LmsEvidenceDeps, input: { contextI
         report.waiting++;
         continue;
       }
-      const outcome = await recordEvidence(deps, course, {
+      const evidence = {
         contextId: input.contextId,
         userId,
         userSub: r.userId,
@@ -282,7 +283,16 @@ export async function importLmsEvidence(deps: LmsEvidenceDeps, input: { contextI
         label: map.label,
         score: obs.fingerprint,
         fingerprint: obs.fingerprint,
-      });
+      };
+      let outcome: 'added' | 'duplicate';
+      try {
+        outcome = await recordEvidence(deps, course, evidence);
+      } catch (err) {
+        // A fit committed since the course was loaded: reload it and record with the parameters in force now.
+        if (!(err instanceof StaleCourse)) throw err;
+        course = await loadCourse(deps, input.contextId);
+        outcome = await recordEvidence(deps, course, evidence);
+      }
       if (outcome === 'added') report.added++;
       else report.unchanged++;
     }

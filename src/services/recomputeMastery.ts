@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { itemFlags } from '../domain/elo.js';
 import { applyEvent, emptyState, type EngineEvent } from '../domain/projection.js';
 import type { Clock } from './ports.js';
@@ -22,28 +23,53 @@ export interface RecomputeSummary {
 
 const PAGE = 5000;
 
-/** The domain event of a log row (null for rows the domain does not know). */
+const AccommodationsPayload = z.object({
+  thresholdOffset: z.number().optional(),
+  extraCycles: z.number().optional(),
+  extraOpportunities: z.number().optional(),
+  timeMultiplier: z.number().optional(),
+});
+const ParamsPayload = z.object({ prior: z.number(), learn: z.number(), guess: z.number(), slip: z.number(), forget: z.number() });
+
+/** The domain event of a log row (null for rows the domain does not know or that lack what their type needs). */
 export function toEngineEvent(e: LoggedEvent): EngineEvent | null {
+  const { userId, objectiveId } = e;
+  switch (e.type) {
+    case 'params_fitted': {
+      const params = ParamsPayload.safeParse(e.outcome);
+      return objectiveId === null || !params.success ? null : { type: 'params_fitted', id: e.attemptId, objectiveId, params: params.data, at: e.occurredAt };
+    }
+    case 'accommodations_set': {
+      const acc = AccommodationsPayload.safeParse(e.outcome);
+      return userId === null || !acc.success ? null : { type: 'accommodations_set', id: e.attemptId, studentId: userId, accommodations: acc.data, at: e.occurredAt };
+    }
+    default:
+      break;
+  }
+  if (userId === null || objectiveId === null) return null;
   switch (e.type) {
     case 'response':
-      return e.itemId === null ? null : { type: 'response', id: e.attemptId, studentId: e.userId, itemId: e.itemId, correct: e.correct === true, at: e.occurredAt };
+      return e.itemId === null ? null : { type: 'response', id: e.attemptId, studentId: userId, itemId: e.itemId, correct: e.correct === true, at: e.occurredAt };
     case 'evidence':
-      return e.correct === null ? null : { type: 'evidence', id: e.attemptId, studentId: e.userId, objectiveId: e.objectiveId, correct: e.correct, at: e.occurredAt };
+      return e.correct === null ? null : { type: 'evidence', id: e.attemptId, studentId: userId, objectiveId, correct: e.correct, at: e.occurredAt };
     case 'unlock_override':
     case 'grade_locked':
     case 'reset':
-      return { type: e.type, id: e.attemptId, studentId: e.userId, objectiveId: e.objectiveId, at: e.occurredAt };
+      return { type: e.type, id: e.attemptId, studentId: userId, objectiveId, at: e.occurredAt };
   }
 }
 
 /**
  * Rebuilds a context's mastery projection from its event log, deterministically (the log's append order,
- * the course's current configuration), and replaces the stored projection in one transaction.
+ * starting from the course file's BKT parameters and no accommodations; `params_fitted` and
+ * `accommodations_set` events change them at their place in the log), and replaces the stored projection
+ * (accommodations included) in one transaction.
  * The result equals what the incremental updates of submitResponse produced (`npm run recompute`).
  */
 export async function recomputeMastery(deps: RecomputeMasteryDeps, input: { contextId: string }): Promise<RecomputeSummary> {
   const started = deps.clock.now().getTime();
   const course = await loadCourse(deps, input.contextId);
+  const config = course.replayConfig();
   let events = 0;
   const state = await deps.learners.rebuildProjection(
     input.contextId,
@@ -53,7 +79,7 @@ export async function recomputeMastery(deps: RecomputeMasteryDeps, input: { cont
         const page = await readPage(after, PAGE);
         for (const row of page) {
           const e = toEngineEvent(row);
-          if (e) applyEvent(folded, e, course.config);
+          if (e) applyEvent(folded, e, config);
           events++;
         }
         if (page.length < PAGE) return folded;

@@ -7,7 +7,7 @@ import { advanceClock, applyEvent, assertCanAnswer, reportedGrade, type Objectiv
 import type { SelectionPhase } from '../domain/selection.js';
 import type { Clock } from './ports.js';
 import type { AfterMasteryChange, CourseRepo, EngineTx, LearnerStore, MasteryChange } from './enginePorts.js';
-import { loadCourse, POINTS_POSSIBLE } from './engineModel.js';
+import { assertCourseCurrent, POINTS_POSSIBLE, withCurrentCourse, type LoadedCourse } from './engineModel.js';
 
 /** What submitResponse needs. `afterMasteryChange` runs inside the same transaction (the grade outbox hooks in here). */
 export interface SubmitResponseDeps {
@@ -89,7 +89,10 @@ const fromOutcome = (outcome: unknown): SubmitResult => ({ ...(outcome as Submit
  */
 export async function submitResponse(deps: SubmitResponseDeps, input: SubmitResponseInput): Promise<SubmitResult> {
   if (!/^[A-Za-z0-9_-]{8,64}$/.test(input.attemptId)) throw new ValidationFailed('The attempt id is invalid.', [{ path: 'attemptId', message: 'invalid' }]);
-  const course = await loadCourse(deps, input.contextId);
+  return withCurrentCourse(deps, input.contextId, (course) => submitWith(deps, course, input));
+}
+
+async function submitWith(deps: SubmitResponseDeps, course: LoadedCourse, input: SubmitResponseInput): Promise<SubmitResult> {
   const stored = course.items.get(input.itemId);
   if (!stored) throw new NotFound('This question');
   const cfg = course.config;
@@ -110,6 +113,8 @@ export async function submitResponse(deps: SubmitResponseDeps, input: SubmitResp
     // A concurrent double submit may have committed while we waited for the lock.
     const late = await replay(tx);
     if (late) return late;
+    // A fit may have committed since the course was loaded: trace with the parameters in force now.
+    assertCourseCurrent(course, learner);
 
     const lockedStats = await tx.lockItemStats([stored.id]);
     const stats = new Map<string, ItemStats>([[stored.id, lockedStats.get(stored.id) ?? newItemStats(cfg.items.get(stored.id)?.difficulty ?? 0)]]);

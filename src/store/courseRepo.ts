@@ -65,7 +65,9 @@ export function toStoredItem(row: Selectable<ItemsTable>): StoredItem {
   };
 }
 
-const toObjective = (row: Selectable<ObjectivesTable>, prerequisites: string[]): StoredObjective => ({
+const toObjective = (row: Selectable<ObjectivesTable>, prerequisites: string[]): StoredObjective => {
+  const bkt: BktParams = { prior: row.bkt_prior, learn: row.bkt_learn, guess: row.bkt_guess, slip: row.bkt_slip, forget: row.bkt_forget };
+  return {
   id: row.id,
   contextId: row.context_id,
   key: row.key,
@@ -74,12 +76,14 @@ const toObjective = (row: Selectable<ObjectivesTable>, prerequisites: string[]):
   position: row.position,
   prerequisites,
   responseKind: row.response_kind as ObjectiveResponseKind,
-  bkt: { prior: row.bkt_prior, learn: row.bkt_learn, guess: row.bkt_guess, slip: row.bkt_slip, forget: row.bkt_forget } satisfies BktParams,
+  bkt,
+  bktAuthored: row.bkt_authored === null ? bkt : (JSON.parse(row.bkt_authored) as BktParams),
   bktFitted: row.bkt_fitted === 1,
   releaseAt: row.release_at,
   releasedOverride: row.released_override === 1,
   gradeDueAt: row.grade_due_at,
-});
+  };
+};
 
 const toContent = (row: Selectable<ContentTable>): StoredContent => ({
   id: row.id,
@@ -116,13 +120,15 @@ export const courseRepo = (db: Kysely<Database>): CourseRepo => ({
         const old = existing.get(o.key);
         const common = { title: o.title, description: o.description, position: i, response_kind: o.responseKind, active: 1, updated_at: at };
         const bkt = { bkt_prior: o.bkt.prior, bkt_learn: o.bkt.learn, bkt_guess: o.bkt.guess, bkt_slip: o.bkt.slip, bkt_forget: o.bkt.forget };
+        const authored = { bkt_authored: JSON.stringify({ prior: o.bkt.prior, learn: o.bkt.learn, guess: o.bkt.guess, slip: o.bkt.slip, forget: o.bkt.forget }) };
         if (old) {
-          await trx.updateTable('objectives').set(old.bkt_fitted === 1 ? common : { ...common, ...bkt }).where('id', '=', old.id).execute();
+          // Fitted parameters stay in force; the file's go on being where a replay starts.
+          await trx.updateTable('objectives').set(old.bkt_fitted === 1 ? { ...common, ...authored } : { ...common, ...bkt, ...authored }).where('id', '=', old.id).execute();
           summary.objectives.updated++;
         } else {
           await trx
             .insertInto('objectives')
-            .values({ id: randomUUID(), context_id: ctx, key: o.key, ...common, ...bkt })
+            .values({ id: randomUUID(), context_id: ctx, key: o.key, ...common, ...bkt, ...authored })
             .onConflict((oc) => oc.columns(['context_id', 'key']).doUpdateSet(common))
             .execute();
           summary.objectives.created++;
@@ -269,6 +275,14 @@ export const courseRepo = (db: Kysely<Database>): CourseRepo => ({
       .where('q.active', '=', 1)
       .orderBy('q.position')
       .execute();
+    const version = await db
+      .selectFrom('responses')
+      .select('id')
+      .where('context_id', '=', contextId)
+      .where('user_id', 'is', null)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
     const prereqs = new Map<string, string[]>();
     for (const e of edges) prereqs.set(e.objective_id, [...(prereqs.get(e.objective_id) ?? []), e.prerequisite_id]);
     return {
@@ -280,6 +294,7 @@ export const courseRepo = (db: Kysely<Database>): CourseRepo => ({
         aggregation: { method: course.aggregation_method as CalculationMethod, weight: course.aggregation_weight, n: course.aggregation_n },
       },
       objectives: rows.map((r) => toObjective(r, prereqs.get(r.id) ?? [])),
+      courseVersion: version ? Number(version.id) : 0,
     };
   },
 

@@ -1,4 +1,6 @@
-import type { Kysely, Selectable } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import { isPostgres } from './dialectHelpers.js';
 import type { ObjectiveResponseKind } from '../domain/bkt.js';
 import type { Evidence, Explanation, ExplanationKind, ExplanationRule } from '../domain/explain.js';
 import type { ObjectiveState } from '../domain/mastery.js';
@@ -37,7 +39,7 @@ const parseRoles = (json: string): string[] => {
   }
 };
 
-/** Instructor dashboard reads and accommodation writes (same code on PostgreSQL and SQLite). */
+/** Instructor dashboard reads (same code on PostgreSQL and SQLite). */
 export const instructorStore = (db: Kysely<Database>): InstructorStore => ({
   people: async (contextId) => {
     const [learners, progress, enrollments, activity] = await Promise.all([
@@ -76,6 +78,8 @@ export const instructorStore = (db: Kysely<Database>): InstructorStore => ({
           recentItems: JSON.parse(l.recent_items) as string[],
           events: l.events,
           objectives: objectives.get(l.user_id) ?? [],
+          accommodations: null,
+          courseVersion: 0,
         },
       ]),
     );
@@ -124,20 +128,6 @@ export const instructorStore = (db: Kysely<Database>): InstructorStore => ({
     return new Map(rows.filter((r) => r.bkt_fitted_at !== null).map((r) => [r.id, Number(r.bkt_fitted_at)]));
   },
 
-  saveAccommodations: async (contextId, userId, acc, at) => {
-    const values = {
-      threshold_offset: acc.thresholdOffset,
-      extra_cycles: acc.extraCycles,
-      extra_opportunities: acc.extraOpportunities,
-      time_multiplier: acc.timeMultiplier,
-      updated_at: at,
-    };
-    await db
-      .insertInto('accommodations')
-      .values({ user_id: userId, context_id: contextId, ...values })
-      .onConflict((oc) => oc.columns(['user_id', 'context_id']).doUpdateSet(values))
-      .execute();
-  },
 });
 
 /** What the background BKT fitting reads and writes. */
@@ -165,6 +155,7 @@ export const fitStore = (db: Kysely<Database>): FitStore => ({
     const lengths = new Map<string, number[]>();
     const last = new Map<string, number>();
     for (const c of counts) {
+      if (c.objective_id === null) continue;
       const list = lengths.get(c.objective_id) ?? [];
       list.push(Number(c.n));
       lengths.set(c.objective_id, list);
@@ -196,6 +187,7 @@ export const fitStore = (db: Kysely<Database>): FitStore => ({
     let user: string | null = null;
     let seq: boolean[] = [];
     for (const r of rows) {
+      if (r.user_id === null) continue;
       if (r.user_id !== user) {
         if (seq.length) out.push(seq);
         seq = [];
@@ -207,11 +199,31 @@ export const fitStore = (db: Kysely<Database>): FitStore => ({
     return out;
   },
 
-  saveFittedParams: async (objectiveId, p, at) => {
-    await db
-      .updateTable('objectives')
-      .set({ bkt_prior: p.prior, bkt_learn: p.learn, bkt_guess: p.guess, bkt_slip: p.slip, bkt_forget: p.forget, bkt_fitted: 1, bkt_fitted_at: at, updated_at: at })
-      .where('id', '=', objectiveId)
-      .execute();
-  },
+  saveFittedParams: (contextId, objectiveId, p, at) =>
+    db.transaction().execute(async (trx) => {
+      // Like a recompute: wait for submissions in flight and hold new ones back, so every response after the
+      // event in log order was traced with these parameters (a submission that loaded the old ones reloads).
+      if (isPostgres(trx)) await sql`lock table learners in exclusive mode`.execute(trx);
+      await trx
+        .updateTable('objectives')
+        .set({ bkt_prior: p.prior, bkt_learn: p.learn, bkt_guess: p.guess, bkt_slip: p.slip, bkt_forget: p.forget, bkt_fitted: 1, bkt_fitted_at: at, updated_at: at })
+        .where('id', '=', objectiveId)
+        .execute();
+      await trx
+        .insertInto('responses')
+        .values({
+          attempt_id: `fit:${randomUUID()}`,
+          context_id: contextId,
+          user_id: null,
+          objective_id: objectiveId,
+          type: 'params_fitted',
+          item_id: null,
+          correct: null,
+          answer: null,
+          phase: null,
+          data: JSON.stringify({ prior: p.prior, learn: p.learn, guess: p.guess, slip: p.slip, forget: p.forget }),
+          occurred_at: at,
+        })
+        .execute();
+    }),
 });

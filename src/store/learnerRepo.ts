@@ -115,9 +115,33 @@ const toExplanation = (r: Selectable<ExplanationsTable>): Explanation => ({
   message: r.message,
 });
 
+const toAccommodations = (r: { threshold_offset: number; extra_cycles: number; extra_opportunities: number; time_multiplier: number }): Required<Accommodations> => ({
+  thresholdOffset: r.threshold_offset,
+  extraCycles: r.extra_cycles,
+  extraOpportunities: r.extra_opportunities,
+  timeMultiplier: r.time_multiplier,
+});
+
 async function readLearner(db: Kysely<Database>, contextId: string, userId: string, lock: boolean): Promise<LearnerProjection | undefined> {
-  let q = db.selectFrom('learners').selectAll().where('user_id', '=', userId).where('context_id', '=', contextId);
-  if (lock) q = q.forUpdate();
+  // One statement: the learner row (locked), their accommodations and the course version, all read under the lock.
+  let q = db
+    .selectFrom('learners as l')
+    .leftJoin('accommodations as a', (j) => j.onRef('a.user_id', '=', 'l.user_id').onRef('a.context_id', '=', 'l.context_id'))
+    .selectAll('l')
+    .select(['a.threshold_offset', 'a.extra_cycles', 'a.extra_opportunities', 'a.time_multiplier'])
+    .select((eb) =>
+      eb
+        .selectFrom('responses as r')
+        .select('r.id')
+        .where('r.context_id', '=', contextId)
+        .where('r.user_id', 'is', null)
+        .orderBy('r.id', 'desc')
+        .limit(1)
+        .as('course_version'),
+    )
+    .where('l.user_id', '=', userId)
+    .where('l.context_id', '=', contextId);
+  if (lock) q = q.forUpdate('l');
   const row = await q.executeTakeFirst();
   if (!row) return undefined;
   const objectives = await db
@@ -132,7 +156,27 @@ async function readLearner(db: Kysely<Database>, contextId: string, userId: stri
     recentItems: JSON.parse(row.recent_items) as string[],
     events: row.events,
     objectives: objectives.map((o) => JSON.parse(o.data) as ObjectiveProgress),
+    accommodations:
+      row.threshold_offset === null || row.extra_cycles === null || row.extra_opportunities === null || row.time_multiplier === null
+        ? null
+        : toAccommodations({ threshold_offset: row.threshold_offset, extra_cycles: row.extra_cycles, extra_opportunities: row.extra_opportunities, time_multiplier: row.time_multiplier }),
+    courseVersion: row.course_version === null || row.course_version === undefined ? 0 : Number(row.course_version),
   };
+}
+
+async function writeAccommodations(db: Kysely<Database>, contextId: string, userId: string, acc: Required<Accommodations>, at: number): Promise<void> {
+  const values = {
+    threshold_offset: acc.thresholdOffset,
+    extra_cycles: acc.extraCycles,
+    extra_opportunities: acc.extraOpportunities,
+    time_multiplier: acc.timeMultiplier,
+    updated_at: at,
+  };
+  await db
+    .insertInto('accommodations')
+    .values({ user_id: userId, context_id: contextId, ...values })
+    .onConflict((oc) => oc.columns(['user_id', 'context_id']).doUpdateSet(values))
+    .execute();
 }
 
 function engineTx(trx: Transaction<Database>, dialect: Dialect): EngineTx {
@@ -206,6 +250,7 @@ function engineTx(trx: Transaction<Database>, dialect: Dialect): EngineTx {
           .execute();
       }
     },
+    saveAccommodations: (contextId, userId, acc, at) => writeAccommodations(trx, contextId, userId, acc, at),
     saveItemStats: async (itemId, stats, flags, at) => {
       const row = statsRow(itemId, stats, flags, at);
       await trx
@@ -251,14 +296,7 @@ export const learnerStore = (db: Kysely<Database>, dialect: Dialect): LearnerSto
   accommodations: async (contextId) => {
     const rows = await db.selectFrom('accommodations').selectAll().where('context_id', '=', contextId).execute();
     const out: Record<string, Accommodations> = {};
-    for (const r of rows) {
-      out[r.user_id] = {
-        thresholdOffset: r.threshold_offset,
-        extraCycles: r.extra_cycles,
-        extraOpportunities: r.extra_opportunities,
-        timeMultiplier: r.time_multiplier,
-      };
-    }
+    for (const r of rows) out[r.user_id] = toAccommodations(r);
     return out;
   },
 
@@ -318,13 +356,22 @@ export const learnerStore = (db: Kysely<Database>, dialect: Dialect): LearnerSto
         .where('context_id', '=', contextId)
         .groupBy('user_id')
         .execute();
-      for (const c of counts) eventCounts.set(c.user_id, Number(c.n));
+      for (const c of counts) if (c.user_id !== null) eventCounts.set(c.user_id, Number(c.n));
       for (const part of chunks(learnerRows)) {
         await trx.insertInto('learners').values(part.map((r) => ({ ...r, events: eventCounts.get(r.user_id) ?? 0 }))).execute();
       }
       for (const s of state.students.values()) await tx.saveProgress(contextId, s.studentId, Object.values(s.objectives), at);
       for (const [itemId, stats] of state.items) await tx.saveItemStats(itemId, stats, flagsOf(stats), at);
       await tx.addExplanations(contextId, state.explanations);
+      // The accommodations read model is the fold's too (the latest accommodations_set per learner).
+      await trx.deleteFrom('accommodations').where('context_id', '=', contextId).execute();
+      for (const s of state.students.values()) {
+        const a = s.accommodations;
+        if (a) {
+          const full = { thresholdOffset: a.thresholdOffset ?? 0, extraCycles: a.extraCycles ?? 0, extraOpportunities: a.extraOpportunities ?? 0, timeMultiplier: a.timeMultiplier ?? 1 };
+          await writeAccommodations(trx, contextId, s.studentId, full, at);
+        }
+      }
       return state;
     }),
 });

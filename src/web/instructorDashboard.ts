@@ -66,13 +66,13 @@ export function instructorDashboardRouter(deps: InstructorDashboardDeps): Router
   });
 
   router.post('/instructor/students/:userId/accommodations', session, async (req, res) => {
-    const { contextId, sessionId } = instructor(res);
+    const { contextId, sessionId, userId: actorUserId } = instructor(res);
     checkCsrf(req, sessionId);
     const userId = userIdOf(req);
     const form = AccommodationsForm.safeParse(req.body);
     const fields = form.success ? form.data : {};
     try {
-      await deps.services.setAccommodations({ contextId, userId, accommodations: fields });
+      await deps.services.setAccommodations({ contextId, userId, accommodations: fields, actorUserId });
     } catch (err) {
       if (!(err instanceof ValidationFailed)) throw err;
       // Show the form again with each problem next to its field.

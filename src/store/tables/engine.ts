@@ -32,6 +32,8 @@ export interface ObjectivesTable {
   bkt_forget: Generated<number>;
   bkt_fitted: Generated<number>;
   bkt_fitted_at: number | null;
+  /** The course file's BKT parameters (JSON BktParams), where a replay starts before any `params_fitted` event. */
+  bkt_authored: string | null;
   release_at: number | null;
   released_override: Generated<number>;
   grade_due_at: number | null;
@@ -73,13 +75,16 @@ export interface ContentTable {
   updated_at: number;
 }
 
-/** responses: the append-only learning event log (source of truth); `attempt_id` makes writes idempotent. */
+/**
+ * responses: the append-only learning event log (source of truth); `attempt_id` makes writes idempotent.
+ * `user_id` is null for course-wide events (`params_fitted`); `objective_id` is null for `accommodations_set`.
+ */
 export interface ResponsesTable {
   id: Generated<number>;
   attempt_id: string;
   context_id: string;
-  user_id: string;
-  objective_id: string;
+  user_id: string | null;
+  objective_id: string | null;
   type: Generated<string>;
   item_id: string | null;
   correct: number | null;
