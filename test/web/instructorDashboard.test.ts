@@ -36,6 +36,7 @@ describe('instructor dashboard over HTTP (launched from the LMS emulator)', () =
     learnerBrowser = launched.browser;
     const landing = await launched.response.text();
     expect(landing).not.toContain('href="/instructor"');
+    expect(landing).not.toContain('href="/instructor/evidence"');
     const ctx = await rig.tool.db.kysely.selectFrom('contexts').select('id').executeTakeFirstOrThrow();
     contextId = ctx.id;
     learnerId = (await rig.tool.db.kysely.selectFrom('users').select('id').where('sub', '=', student().id).executeTakeFirstOrThrow()).id;
@@ -58,7 +59,10 @@ describe('instructor dashboard over HTTP (launched from the LMS emulator)', () =
     }
     const launched = await launchAs(rig.lms, toolUrl, { userId: instructor().id });
     instructorBrowser = launched.browser;
-    expect(await launched.response.text()).toMatch(/href="\/instructor"[^>]*>Open the class dashboard/);
+    const landing = await launched.response.text();
+    expect(landing).toMatch(/href="\/instructor"[^>]*>Open the class dashboard/);
+    expect(landing).toContain('<a href="/instructor/grades">Grade sync</a>');
+    expect(landing).toMatch(/<a href="\/instructor\/evidence"[^>]*>LMS grades as evidence<\/a>/);
     const res = await instructorBrowser.get(`${toolUrl}/instructor`);
     const html = await res.text();
     expect(res.status).toBe(200);
