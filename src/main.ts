@@ -32,6 +32,7 @@ import { studentRouter } from './web/studentRoutes.js';
 import { startPurgeSchedule } from './jobs/purgeExpired.job.js';
 import { buildDeepLinkingServices } from './services/deepLinking.js';
 import { deepLinkingMessages } from './lti/deepLinking.js';
+import { deepLinkingRequests } from './store/deepLinkingRepo.js';
 import { deepLinkingRouter } from './web/deepLinking.js';
 import { buildLmsEvidenceServices } from './services/lmsEvidence.js';
 import { lmsEvidenceRepo } from './store/lmsEvidenceRepo.js';
@@ -196,6 +197,7 @@ export async function start(
   // --- Deep Linking 2.0 and LMS grades as evidence (issue 5, items 6 and 7) ---
   const deepLinking = buildDeepLinkingServices({
     messages: deepLinkingMessages,
+    requests: deepLinkingRequests(db.kysely),
     registry,
     courses: courseRepo(db.kysely),
     signJwt: (payload, o) => services.signJwt(payload, o),

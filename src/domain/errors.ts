@@ -17,7 +17,8 @@ export type ErrorCode =
   | 'ERR_OBJECTIVE_LOCKED'
   | 'ERR_NOT_ENROLLED'
   | 'ERR_LMS_UNAVAILABLE'
-  | 'ERR_LMS_REJECTED';
+  | 'ERR_LMS_REJECTED'
+  | 'ERR_DEEP_LINK_USED';
 
 /** Base class of every expected failure; `message` is safe to show to the user. */
 export class AppError extends Error {
@@ -172,5 +173,15 @@ export class CsrfInvalid extends AppError {
 export class AdminAuthRequired extends AppError {
   constructor() {
     super('ERR_ADMIN_AUTH_REQUIRED', 'Sign in with the admin token to see this page.');
+  }
+}
+
+/**
+ * A deep-linking request (one LtiDeepLinkingRequest launch) already returned its content items: a second
+ * response would add them to the course again. The instructor starts a new selection from the LMS instead.
+ */
+export class DeepLinkAlreadyUsed extends AppError {
+  constructor() {
+    super('ERR_DEEP_LINK_USED', 'This selection was already sent to your course. To add more content, open the Masterly selection again from your course.');
   }
 }

@@ -5,8 +5,8 @@
  *
  * @see https://www.imsglobal.org/spec/lti-dl/v2p0
  */
-import { AppError } from '../domain/errors.js';
-import { LTI_RESOURCE_LINK, type DeepLinkingMessages, type DeepLinkingSettings, type ResourceLinkItem } from './deepLinkingPorts.js';
+import { AppError, DeepLinkAlreadyUsed } from '../domain/errors.js';
+import { LTI_RESOURCE_LINK, type DeepLinkingMessages, type DeepLinkingRequests, type DeepLinkingSettings, type ResourceLinkItem } from './deepLinkingPorts.js';
 import type { CourseRepo } from './enginePorts.js';
 import type { Clock, LaunchSession, PlatformRegistry } from './ports.js';
 import type { GradeActivity } from './servicePorts.js';
@@ -21,6 +21,8 @@ export const WHOLE_UNIT = 'unit';
 /** What the deep-linking use-cases need. */
 export interface DeepLinkingDeps {
   messages: DeepLinkingMessages;
+  /** Makes each deep-linking request single-use. */
+  requests: DeepLinkingRequests;
   registry: Pick<PlatformRegistry, 'byId'>;
   courses: Pick<CourseRepo, 'snapshot'>;
   /** Signs with the tool's current key (sets iat/exp). */
@@ -111,9 +113,22 @@ export async function openDeepLinkPicker(deps: DeepLinkingDeps, session: LaunchS
   };
 }
 
-async function sign(deps: DeepLinkingDeps, session: LaunchSession, settings: DeepLinkingSettings, items: ResourceLinkItem[], extra: { msg?: string; errormsg?: string; log?: string; errorlog?: string }): Promise<DeepLinkReturn> {
+/**
+ * Claims the request (once: DeepLinkAlreadyUsed for a second response), runs `beforeSign` (what choosing writes)
+ * and signs the response. A refused selection never gets here, so the instructor can still choose again.
+ */
+async function sign(
+  deps: DeepLinkingDeps,
+  session: LaunchSession,
+  settings: DeepLinkingSettings,
+  items: ResourceLinkItem[],
+  extra: { msg?: string; errormsg?: string; log?: string; errorlog?: string },
+  beforeSign?: () => Promise<void>,
+): Promise<DeepLinkReturn> {
   const platform = await deps.registry.byId(session.platformId);
   if (!platform) throw new AppError('ERR_PLATFORM_UNKNOWN', 'This LMS is no longer registered with Masterly.');
+  if (!(await deps.requests.markReturned(session.id, deps.clock.now().getTime()))) throw new DeepLinkAlreadyUsed();
+  await beforeSign?.();
   const claims = deps.messages.responseClaims({
     clientId: platform.clientId,
     platformIssuer: platform.issuer,
@@ -132,6 +147,7 @@ async function sign(deps: DeepLinkingDeps, session: LaunchSession, settings: Dee
  * choice, each with custom parameters and a line item whose resourceId/tag equal the grade outbox's, so passback
  * reuses the column the platform creates. Refuses (DeepLinkSelectionRefused) instead of dropping items: several
  * choices when the platform accepts one, no choice, or a platform that accepts no resource links.
+ * A request is answered once: a second response (even a cancel) throws DeepLinkAlreadyUsed (ERR_DEEP_LINK_USED).
  */
 export async function returnDeepLinks(deps: DeepLinkingDeps, session: LaunchSession, input: { choices: readonly string[] }): Promise<DeepLinkReturn> {
   const settings = settingsOf(deps, session);
@@ -151,6 +167,7 @@ export async function returnDeepLinks(deps: DeepLinkingDeps, session: LaunchSess
   const scoreMaximum = await deps.scoreMaximum(contextId);
   const documentTarget: ResourceLinkItem['documentTarget'] = settings.acceptTargets.includes('iframe') ? 'iframe' : settings.acceptTargets.includes('window') ? 'window' : undefined;
   const items: ResourceLinkItem[] = [];
+  let unit: GradeActivity | undefined;
   for (const choice of choices) {
     const option = options.find((o) => o.value === choice);
     if (!option) throw new DeepLinkSelectionRefused('unknown_choice', 'One of the choices is no longer part of this course. Reload the page and choose again.');
@@ -161,8 +178,7 @@ export async function returnDeepLinks(deps: DeepLinkingDeps, session: LaunchSess
         custom: { [CUSTOM_ACTIVITY]: WHOLE_UNIT },
         lineItem: { scoreMaximum, label: courseTitle, resourceId: `masterly:activity:${WHOLE_UNIT}`, tag: 'masterly-activity' },
       });
-      const objectiveIds = [...ids.values()].map((o) => o.id);
-      await deps.saveActivity?.(contextId, { activityId: WHOLE_UNIT, title: courseTitle, objectiveIds }, deps.clock.now().getTime());
+      unit = { activityId: WHOLE_UNIT, title: courseTitle, objectiveIds: [...ids.values()].map((o) => o.id) };
     } else {
       const o = ids.get(choice) as { id: string; key: string };
       items.push({
@@ -173,7 +189,10 @@ export async function returnDeepLinks(deps: DeepLinkingDeps, session: LaunchSess
     }
   }
   const n = items.length;
-  return sign(deps, session, settings, items, { msg: `Masterly added ${n} item${n === 1 ? '' : 's'}.`, log: `masterly: ${n} ltiResourceLink item(s)` });
+  const saveUnit = async (): Promise<void> => {
+    if (unit) await deps.saveActivity?.(contextId, unit, deps.clock.now().getTime());
+  };
+  return sign(deps, session, settings, items, { msg: `Masterly added ${n} item${n === 1 ? '' : 's'}.`, log: `masterly: ${n} ltiResourceLink item(s)` }, saveUnit);
 }
 
 /** A response with no items, so the LMS closes its dialog: the instructor cancelled, or nothing could be added. */

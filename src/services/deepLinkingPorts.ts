@@ -52,6 +52,15 @@ export interface DeepLinkingResponseInput {
   errorlog?: string;
 }
 
+/** Storage of deep-linking requests (src/store/deepLinkingRepo.ts). */
+export interface DeepLinkingRequests {
+  /**
+   * Marks the request of a deep-linking launch session as answered, in one conditional UPDATE; true for the
+   * first caller only (a second response, also a concurrent one, gets false).
+   */
+  markReturned(sessionId: string, at: number): Promise<boolean>;
+}
+
 /** The LTI side of deep linking (implemented by src/lti/deepLinking.ts). */
 export interface DeepLinkingMessages {
   /** Reads the settings claim as kept in the launch session; undefined when it is not valid. */

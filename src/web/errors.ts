@@ -20,6 +20,7 @@ export const STATUS: Record<ErrorCode, number> = {
   ERR_NOT_ENROLLED: 403,
   ERR_LMS_UNAVAILABLE: 502,
   ERR_LMS_REJECTED: 502,
+  ERR_DEEP_LINK_USED: 409,
 };
 
 /**

@@ -7,7 +7,7 @@ import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLAIM } from '../../src/devplatform/index.js';
 import { browser, launchAs, parseForm, type TestBrowser } from '../support/devplatform.js';
-import { loginAt, startRig, type LaunchRig } from '../support/tool.js';
+import { errorOf, loginAt, startRig, type LaunchRig } from '../support/tool.js';
 
 const INSTRUCTOR = 'http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor';
 const LEARNER = 'http://purl.imsglobal.org/vocab/lis/v2/membership#Learner';
@@ -138,6 +138,35 @@ describe('Deep Linking 2.0 against the emulator', () => {
     const jwt = decodeJwt(parseForm(oneHtml, `${rig.toolUrl}/deep-linking`)!.fields.JWT as string);
     expect(jwt[DL.contentItems]).toHaveLength(1);
     expect(jwt[DL.data]).toBe('test-deep-link-data');
+  });
+
+  it('answers a deep-linking request once: a second submit (or cancel) is refused with 409 ERR_DEEP_LINK_USED and signs nothing', async () => {
+    const { response, browser: b } = await launchAs(rig.lms, rig.toolUrl, { userId: instructorId, messageType: 'LtiDeepLinkingRequest' });
+    const picker = await response.text();
+    expect(response.status, picker).toBe(200);
+    const objectives = valuesOf(picker, 'choice').filter((c) => c.startsWith('objective:'));
+    const first = await b.postForm(`${rig.toolUrl}/deep-linking`, { csrf: csrfOf(picker), choice: objectives[0] as string });
+    const firstHtml = await first.text();
+    expect(first.status, firstHtml).toBe(200);
+    expect(parseForm(firstHtml, `${rig.toolUrl}/deep-linking`)?.fields.JWT).toBeDefined();
+    for (const again of [{ csrf: csrfOf(picker), choice: objectives[1] as string }, { csrf: csrfOf(picker), action: 'cancel' }]) {
+      const res = await b.postForm(`${rig.toolUrl}/deep-linking`, again);
+      const html = await res.text();
+      expect(res.status, html).toBe(409);
+      expect(errorOf(html).code).toBe('ERR_DEEP_LINK_USED');
+      expect(html).toContain('already sent to your course');
+      expect(html).not.toContain('name="JWT"');
+    }
+    // Concurrent submits of a fresh request: exactly one is signed.
+    const { response: r2, browser: b2 } = await launchAs(rig.lms, rig.toolUrl, { userId: instructorId, messageType: 'LtiDeepLinkingRequest' });
+    const picker2 = await r2.text();
+    const racing = await Promise.all([0, 1, 2].map(() => b2.postForm(`${rig.toolUrl}/deep-linking`, { csrf: csrfOf(picker2), choice: 'unit' })));
+    expect(racing.map((r) => r.status).sort()).toEqual([200, 409, 409]);
+    // A refused selection does not use the request up: the instructor can still choose.
+    const { response: r3, browser: b3 } = await launchAs(rig.lms, rig.toolUrl, { userId: instructorId, messageType: 'LtiDeepLinkingRequest' });
+    const picker3 = await r3.text();
+    expect((await b3.postForm(`${rig.toolUrl}/deep-linking`, { csrf: csrfOf(picker3) })).status).toBe(422);
+    expect((await b3.postForm(`${rig.toolUrl}/deep-linking`, { csrf: csrfOf(picker3), choice: 'unit' })).status).toBe(200);
   });
 
   it('tells the instructor plainly when the placement accepts no resource links, and can return with errormsg', async () => {

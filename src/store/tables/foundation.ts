@@ -84,6 +84,8 @@ export interface LaunchSessionsTable {
   claims: string;
   created_at: number;
   expires_at: number;
+  /** When the response of its LtiDeepLinkingRequest was signed (migration 0005); null until then. */
+  deep_link_returned_at: number | null;
 }
 
 /** Tables of migration 0001_foundation. */
