@@ -21,4 +21,9 @@ COPY seed ./seed
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
-CMD ["node", "dist/src/main.js"]
+# Heap sizing (same flags as `npm start`; the launch bench runs with them): the live heap is ~25 MB, but with the
+# default limits V8 lets old space fill with garbage up to ~90 MB under load and keeps 32 MB of new space, so idle RSS
+# sat at 165-180 MB. A 4 MB semi-space and a 512 MB old-space limit (which also makes V8 grow the heap by ~1.4x
+# instead of 4x) keep it near 110 MB, with no measurable change in CPU per launch. Raise them together if a deployment
+# needs a larger heap.
+CMD ["node", "--max-semi-space-size=4", "--max-old-space-size=512", "dist/src/main.js"]

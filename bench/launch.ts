@@ -257,7 +257,7 @@ export async function run(): Promise<BenchReport> {
             const started = await startMasterly(platform, SETTINGS.adminUrl);
             notes.push(
               started.runtime === 'compiled'
-                ? 'Masterly ran as plain JavaScript emitted by tsc (as `npm run build` does), NODE_ENV=production, LOG_LEVEL=warn (request logs off, like the peer).'
+                ? `Masterly ran as plain JavaScript emitted by tsc (as \`npm run build\` does), NODE_ENV=production, LOG_LEVEL=warn (request logs off, like the peer), with the Node flags of \`npm start\`: ${started.nodeFlags.join(' ') || 'none'}.`
                 : 'Masterly ran under tsx (tsc emit failed or BENCH_MASTERLY_TSX set): its RSS includes ~40 MB of the tsx loader.',
             );
             return started;

@@ -50,6 +50,14 @@ export function compileMasterly(): string | undefined {
 /** A started Masterly, and how it was run. */
 export interface StartedMasterly extends StartedTool {
   runtime: MasterlyRuntime;
+  /** Node flags from `npm start` the child ran with (heap sizing). */
+  nodeFlags: string[];
+}
+
+/** The heap-sizing Node flags of the `start` script (and the Dockerfile): the bench runs Masterly as production does. */
+export function startScriptNodeFlags(): string[] {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+  return (pkg.scripts?.start ?? '').split(/\s+/).filter((a) => /^--max-(semi|old)-space-size=\d+$/.test(a));
 }
 
 /** Fresh `masterly_bench` database, Masterly listening at http://localhost:<port>, the bench platform registered. */
@@ -63,9 +71,10 @@ export async function startMasterly(platform: BenchPlatform, adminUrl: string): 
   // BENCH_CPU_PROF=<dir>: write a V8 CPU profile of the Masterly process there (open it in Chrome DevTools).
   const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(process.env.BENCH_CPU_PROF)] : [];
   const env = { ...process.env, NODE_ENV: 'production' };
+  const nodeFlags = startScriptNodeFlags();
   const child = compiled
-    ? ToolProcess.start('Masterly', compiled, { cwd: ROOT, env, execArgv: prof })
-    : ToolProcess.start('Masterly', CHILD_TS, { cwd: ROOT, env, execArgv: ['--import', 'tsx', ...prof] });
+    ? ToolProcess.start('Masterly', compiled, { cwd: ROOT, env, execArgv: [...nodeFlags, ...prof] })
+    : ToolProcess.start('Masterly', CHILD_TS, { cwd: ROOT, env, execArgv: [...nodeFlags, '--import', 'tsx', ...prof] });
   const baseUrl = `http://localhost:${port}`;
   const clientId = 'bench-masterly-client';
   const deploymentId = 'bench-deployment-1';
@@ -98,6 +107,7 @@ export async function startMasterly(platform: BenchPlatform, adminUrl: string): 
   return {
     process: child,
     runtime,
+    nodeFlags,
     target: { loginUrl: `${baseUrl}/lti/login`, targetLinkUri: `${baseUrl}/app`, clientId, deploymentId },
   };
 }
