@@ -149,7 +149,8 @@ describe('Deep Linking 2.0 against the emulator', () => {
     const firstHtml = await first.text();
     expect(first.status, firstHtml).toBe(200);
     expect(parseForm(firstHtml, `${rig.toolUrl}/deep-linking`)?.fields.JWT).toBeDefined();
-    for (const again of [{ csrf: csrfOf(picker), choice: objectives[1] as string }, { csrf: csrfOf(picker), action: 'cancel' }]) {
+    const agains: Record<string, string>[] = [{ csrf: csrfOf(picker), choice: objectives[1] as string }, { csrf: csrfOf(picker), action: 'cancel' }];
+    for (const again of agains) {
       const res = await b.postForm(`${rig.toolUrl}/deep-linking`, again);
       const html = await res.text();
       expect(res.status, html).toBe(409);
