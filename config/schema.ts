@@ -35,6 +35,11 @@ export const ConfigSchema = z
     LAUNCH_MAX_AGE_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
     /** Allowed clock difference with platforms, in seconds. */
     CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(60),
+    /**
+     * Run the background schedules (grade outbox, roster, LMS evidence, BKT fitting, purge) inside the web process.
+     * Set to false when they run in stand-alone workers (`node dist/src/worker.js`).
+     */
+    IN_PROCESS_WORKER: bool.default(true),
     /** Start the built-in LMS emulator beside the tool (also `--demo`). */
     DEMO: bool.default(false),
     /** Port of the built-in LMS emulator in demo mode. */

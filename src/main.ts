@@ -19,7 +19,8 @@ import { ltiRouter } from './web/routes/lti.js';
 import { homeRouter } from './web/routes/home.js';
 import { adminRouter } from './web/routes/admin.js';
 import { startDemo } from './demo.js';
-import { buildAdvantage, type Advantage } from './worker.js';
+import { buildAdvantage, scheduleServices, type Advantage } from './worker.js';
+import { startSchedules } from './jobs/schedules.js';
 import { instructorGradesRouter } from './web/instructorGrades.js';
 import { listGradeLedger } from './services/listGradeLedger.js';
 import { resendGrades } from './services/resendGrades.js';
@@ -29,7 +30,6 @@ import { courseRepo } from './store/courseRepo.js';
 import { kyselyOfEngineTx, learnerStore } from './store/learnerRepo.js';
 import { readDemoCourseFile } from './store/engineSeed.js';
 import { studentRouter } from './web/studentRoutes.js';
-import { startPurgeSchedule } from './jobs/purgeExpired.job.js';
 import { buildDeepLinkingServices } from './services/deepLinking.js';
 import { deepLinkingMessages } from './lti/deepLinking.js';
 import { deepLinkingRequests } from './store/deepLinkingRepo.js';
@@ -37,13 +37,10 @@ import { deepLinkingRouter } from './web/deepLinking.js';
 import { buildLmsEvidenceServices } from './services/lmsEvidence.js';
 import { lmsEvidenceRepo } from './store/lmsEvidenceRepo.js';
 import { instructorEvidenceRouter } from './web/instructorEvidence.js';
-import { startLmsEvidenceSchedule } from './jobs/importLmsEvidence.job.js';
 import { buildInstructorServices } from './services/instructorServices.js';
-import { fitObjectiveParams } from './services/fitObjectiveParams.js';
-import { fitStore, instructorStore } from './store/instructorRepo.js';
+import { instructorStore } from './store/instructorRepo.js';
 import { summariseRoles } from './lti/roles.js';
 import { instructorDashboardRouter } from './web/instructorDashboard.js';
-import { startFitSchedule } from './jobs/fitBkt.job.js';
 
 /** A running Masterly: its HTTP server and how to stop it. */
 export interface Running {
@@ -78,6 +75,8 @@ export interface StartOptions {
   bktFitting?: boolean;
   /** How often the BKT fit runs (default 1 hour). */
   fitEveryMs?: number;
+  /** How often stale rosters are synced (default 15 minutes; 0 = never). */
+  rosterEveryMs?: number;
 }
 
 /** Composition root: config → store → lti → services → web. The only place that builds concrete classes. */
@@ -134,12 +133,16 @@ export async function start(
     sessionTtlSeconds: config.SESSION_TTL_SECONDS,
   });
   const advantage = buildAdvantage({ db, signer: keys, logger, now: () => clock.now().getTime(), ...(options.fetch ? { fetch: options.fetch } : {}) });
-  const gradeWorker = options.gradeWorker === false ? undefined : advantage.startWorker();
-  const purgeSchedule = startPurgeSchedule({
-    services,
-    ...(options.purgeEveryMs ? { everyMs: options.purgeEveryMs } : {}),
-    onDone: (r) => (r.loginStates || r.sessions ? logger.info(r, 'purged expired login states and sessions') : undefined),
-    onError: (err) => logger.warn({ err }, 'purging expired login states and sessions failed'),
+  // Every background schedule (src/jobs/schedules.ts, the same list the stand-alone worker runs), in-process.
+  const schedules = startSchedules(scheduleServices({ db, advantage, clock }), {
+    every: !config.IN_PROCESS_WORKER ? { outbox: 0, roster: 0, lmsEvidence: 0, bktFitting: 0, purge: 0 } : {
+      ...(options.gradeWorker === false ? { outbox: 0 } : {}),
+      ...(options.rosterEveryMs !== undefined ? { roster: options.rosterEveryMs } : {}),
+      ...(options.lmsEvidenceEveryMs !== undefined ? { lmsEvidence: options.lmsEvidenceEveryMs } : {}),
+      ...(options.bktFitting === false ? { bktFitting: 0 } : options.fitEveryMs ? { bktFitting: options.fitEveryMs } : {}),
+      ...(options.purgeEveryMs ? { purge: options.purgeEveryMs } : {}),
+    },
+    log: logger,
   });
   // An instructor's launch refreshes a stale roster in the background (the schedule covers the rest).
   const completeLaunch = services.completeLaunch;
@@ -174,16 +177,6 @@ export async function start(
     classifyRoles: summariseRoles,
     afterMasteryChange: engineAfterChange,
   });
-  // Background EM fitting of BKT parameters: fitted values apply to new answers (current progress is kept).
-  const fitSchedule =
-    options.bktFitting === false
-      ? undefined
-      : startFitSchedule({
-          services: { fitObjectiveParams: (i) => fitObjectiveParams({ fits: fitStore(db.kysely), clock }, i) },
-          ...(options.fitEveryMs ? { everyMs: options.fitEveryMs } : {}),
-          onDone: (r) => (r.fitted ? logger.info({ fitted: r.fitted, millis: r.millis }, 'fitted BKT parameters') : undefined),
-          onError: (err) => logger.warn({ err }, 'fitting BKT parameters failed'),
-        });
   if (config.DEMO) {
     // Demo mode: the first launch into a course without objectives imports the demo course into it.
     const launchWithCourse = services.completeLaunch;
@@ -216,14 +209,6 @@ export async function start(
     clock,
     afterMasteryChange: (tx, change) => advantage.afterMasteryChange(kyselyOfEngineTx(tx), change),
   });
-  const evidenceSchedule =
-    options.lmsEvidenceEveryMs === 0
-      ? undefined
-      : startLmsEvidenceSchedule({
-          services: lmsEvidence,
-          ...(options.lmsEvidenceEveryMs ? { everyMs: options.lmsEvidenceEveryMs } : {}),
-          onError: (err, contextId) => logger.warn({ err, contextId }, 'importing LMS grades as evidence failed'),
-        });
   const toolRouters = [
     deepLinkingRouter({ getSession: services.getSession, cookieSecret: secrets.cookieSecret, services: deepLinking }),
     instructorEvidenceRouter({ getSession: services.getSession, cookieSecret: secrets.cookieSecret, services: lmsEvidence }),
@@ -234,7 +219,7 @@ export async function start(
         listGradeLedger: (i) => listGradeLedger(advantage, i),
         resendGrades: async (i) => {
           const n = await resendGrades({ outbox: advantage.outbox, now: () => clock.now().getTime() }, i);
-          gradeWorker?.nudge();
+          schedules.outbox?.nudge();
           return n;
         },
         getGradePolicy: (contextId) => advantage.lineItems.getPolicy(contextId),
@@ -290,10 +275,7 @@ export async function start(
     advantage,
     close: async () => {
       clearInterval(originTimer);
-      await purgeSchedule.stop();
-      await evidenceSchedule?.stop();
-      await fitSchedule?.stop();
-      await gradeWorker?.stop();
+      await schedules.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await db.close();
     },

@@ -1,8 +1,9 @@
 /**
- * Composition of the LTI Advantage services (service client, NRPS, AGS, grade outbox, roster) and the
- * worker process entry point: `tsx src/worker.ts` (or `node dist/src/worker.js`) drains the grade outbox
- * and runs the roster schedule against DATABASE_URL. Several may run on PostgreSQL; one on SQLite.
- * src/main.ts calls {@link buildAdvantage} and starts the in-process worker.
+ * Composition of the LTI Advantage services (service client, NRPS, AGS, grade outbox, roster), of the services
+ * the background schedules call, and the worker process entry point: `tsx src/worker.ts` (or
+ * `node dist/src/worker.js`) runs every schedule of src/jobs/schedules.ts (grade outbox, roster, LMS evidence,
+ * BKT fitting, purge) against DATABASE_URL, so web and worker can run as separate processes. Several workers may
+ * run on PostgreSQL; one on SQLite. src/main.ts calls {@link buildAdvantage} and {@link scheduleServices} too.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,7 +17,10 @@ import { createToolKeyring } from './lti/keys.js';
 import { DEFAULT_RETRY, drainOutbox, newDrainState, type DrainReport, type RetryPolicy } from './services/drainOutbox.js';
 import { makeAfterMasteryChange } from './services/enqueueGradeChange.js';
 import { refreshRosterIfStale, syncRoster, type RosterSyncReport, type SyncRosterInput } from './services/syncRoster.js';
-import { systemClock } from './services/ports.js';
+import { systemClock, type Clock } from './services/ports.js';
+import { buildLmsEvidenceServices } from './services/lmsEvidence.js';
+import { fitObjectiveParams } from './services/fitObjectiveParams.js';
+import { purgeExpired } from './services/purgeExpired.js';
 import type {
   GradeLineItemRepo,
   GradeOutboxRepo,
@@ -30,8 +34,15 @@ import { gradebookRepo, serviceContextRepo } from './store/gradebookRepo.js';
 import { outboxRepo } from './store/outboxRepo.js';
 import { rosterRepo } from './store/rosterRepo.js';
 import { toolKeyRepo } from './store/toolKeyRepo.js';
+import { courseRepo } from './store/courseRepo.js';
+import { fitStore } from './store/instructorRepo.js';
+import { launchRepo } from './store/launchRepo.js';
+import { kyselyOfEngineTx, learnerStore } from './store/learnerRepo.js';
+import { lmsEvidenceRepo } from './store/lmsEvidenceRepo.js';
+import { loginStateRepo } from './store/loginStateRepo.js';
 import { startOutboxWorker, type OutboxWorker } from './jobs/outboxWorker.js';
-import { startRosterSchedule } from './jobs/rosterSchedule.js';
+import { startSchedules, type RunningSchedules, type ScheduleOptions, type ScheduleServices } from './jobs/schedules.js';
+import type { Config } from '../config/schema.js';
 
 /** `Masterly/<version>` from package.json (Canvas answers 403 to API calls without a User-Agent). */
 export function userAgent(): string {
@@ -163,40 +174,132 @@ export function buildAdvantage(o: AdvantageOptions): Advantage {
   return adv;
 }
 
+/**
+ * The services every background schedule calls, bound to one database (the same for the web process's
+ * in-process schedules and the stand-alone worker).
+ */
+export function scheduleServices(o: { db: Db; advantage: Advantage; clock: Clock }): ScheduleServices {
+  const { db, advantage: adv, clock } = o;
+  const learners = learnerStore(db.kysely, db.dialect);
+  const evidence = buildLmsEvidenceServices({
+    evidence: lmsEvidenceRepo(db.kysely),
+    contexts: adv.contexts,
+    lti: adv.lti,
+    courses: courseRepo(db.kysely),
+    learners,
+    clock,
+    afterMasteryChange: (tx, change) => adv.afterMasteryChange(kyselyOfEngineTx(tx), change),
+  });
+  const purgeDeps = { loginStates: loginStateRepo(db.kysely), launches: launchRepo(db.kysely, db.dialect) };
+  return {
+    drainOutbox: (p) => adv.drainOnce(p),
+    syncRoster: (input) => adv.syncRoster(input),
+    staleRosters: (limit) => adv.staleRosters(limit),
+    importLmsEvidence: (input) => evidence.importLmsEvidence(input),
+    contextsWithMaps: () => evidence.contextsWithMaps(),
+    fitObjectiveParams: (input) => fitObjectiveParams({ fits: fitStore(db.kysely), clock }, input),
+    purgeExpired: (now) => purgeExpired(purgeDeps, { now: now ?? clock.now().getTime() }),
+  };
+}
+
+/** Worker tuning read from the environment by the entry point (OUTBOX_*), for the fault tests and operators. */
+export interface WorkerTuning {
+  pgSchema?: string;
+  retry?: RetryPolicy;
+  leaseMs?: number;
+  batch?: number;
+  concurrency?: number;
+  /** Per-schedule intervals (0 = off), see ScheduleOptions.every. */
+  every?: ScheduleOptions['every'];
+}
+
+/** A running stand-alone worker. */
+export interface RunningWorker {
+  db: Db;
+  schedules: RunningSchedules;
+  /** Stops every schedule (waiting for work in flight) and closes the database. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the stand-alone worker: opens and migrates the database, builds the services and starts every schedule
+ * of src/jobs/schedules.ts.
+ */
+export async function runWorker(config: Config, logger: Logger, tuning: WorkerTuning = {}): Promise<RunningWorker> {
+  const secrets = resolveSecrets(config);
+  const db = await openDb({ url: config.DATABASE_URL, ...(tuning.pgSchema ? { pgSchema: tuning.pgSchema } : {}) });
+  try {
+    await migrate(db);
+    const clock = systemClock;
+    const keys = createToolKeyring({ repo: toolKeyRepo(db.kysely), keyEncryptionKey: secrets.keyEncryptionKey, clock });
+    const advantage = buildAdvantage({
+      db,
+      signer: keys,
+      logger,
+      retry: tuning.retry ?? DEFAULT_RETRY,
+      ...(tuning.leaseMs ? { leaseMs: tuning.leaseMs } : {}),
+      ...(tuning.batch ? { batch: tuning.batch } : {}),
+      ...(tuning.concurrency ? { concurrency: tuning.concurrency } : {}),
+    });
+    const schedules = startSchedules(scheduleServices({ db, advantage, clock }), {
+      ...(tuning.every ? { every: tuning.every } : {}),
+      ...(tuning.batch ? { outboxBatch: tuning.batch } : {}),
+      log: logger,
+    });
+    logger.info({ dialect: db.dialect, schedules: schedules.started }, 'Masterly worker is running');
+    return {
+      db,
+      schedules,
+      stop: async () => {
+        await schedules.stop();
+        await db.close();
+      },
+    };
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+}
+
+/** Worker tuning from the environment (the entry point's only reading of it besides the config). */
+function tuningFromEnv(env: NodeJS.ProcessEnv): WorkerTuning {
+  const num = (name: string): number | undefined => (env[name] ? Number(env[name]) : undefined);
+  const retry = env.OUTBOX_RETRY_BASE_MS ? { ...DEFAULT_RETRY, baseMs: Number(env.OUTBOX_RETRY_BASE_MS), maxMs: Number(env.OUTBOX_RETRY_MAX_MS ?? 2000) } : undefined;
+  const every: NonNullable<WorkerTuning['every']> = {};
+  const intervals = { outbox: 'OUTBOX_IDLE_MS', roster: 'ROSTER_EVERY_MS', lmsEvidence: 'LMS_EVIDENCE_EVERY_MS', bktFitting: 'FIT_EVERY_MS', purge: 'PURGE_EVERY_MS' } as const;
+  for (const [name, variable] of Object.entries(intervals) as [keyof typeof intervals, string][]) {
+    const v = num(variable);
+    if (v !== undefined) every[name] = v;
+  }
+  const t: WorkerTuning = { every };
+  if (env.PG_SCHEMA) t.pgSchema = env.PG_SCHEMA;
+  if (retry) t.retry = retry;
+  const lease = num('OUTBOX_LEASE_MS');
+  if (lease) t.leaseMs = lease;
+  const batch = num('OUTBOX_BATCH');
+  if (batch) t.batch = batch;
+  const concurrency = num('OUTBOX_CONCURRENCY');
+  if (concurrency) t.concurrency = concurrency;
+  return t;
+}
+
 const isEntryPoint = process.argv[1] && import.meta.filename === fs.realpathSync(process.argv[1]);
 if (isEntryPoint) {
   const config = loadConfig(process.env);
   const logger = pino({ level: config.LOG_LEVEL });
-  const secrets = resolveSecrets(config);
-  const pgSchema = process.env.PG_SCHEMA;
-  const db = await openDb({ url: config.DATABASE_URL, ...(pgSchema ? { pgSchema } : {}) });
-  await migrate(db);
-  const keys = createToolKeyring({ repo: toolKeyRepo(db.kysely), keyEncryptionKey: secrets.keyEncryptionKey, clock: systemClock });
-  const retry = process.env.OUTBOX_RETRY_BASE_MS
-    ? { ...DEFAULT_RETRY, baseMs: Number(process.env.OUTBOX_RETRY_BASE_MS), maxMs: Number(process.env.OUTBOX_RETRY_MAX_MS ?? 2000) }
-    : DEFAULT_RETRY;
-  const adv = buildAdvantage({
-    db,
-    signer: keys,
-    logger,
-    retry,
-    ...(process.env.OUTBOX_LEASE_MS ? { leaseMs: Number(process.env.OUTBOX_LEASE_MS) } : {}),
-    ...(process.env.OUTBOX_BATCH ? { batch: Number(process.env.OUTBOX_BATCH) } : {}),
-    ...(process.env.OUTBOX_CONCURRENCY ? { concurrency: Number(process.env.OUTBOX_CONCURRENCY) } : {}),
+  const worker = await runWorker(config, logger, tuningFromEnv(process.env)).catch((err: unknown) => {
+    logger.fatal({ err }, 'the Masterly worker could not start');
+    process.exit(1);
   });
-  const worker = adv.startWorker({ idleMs: Number(process.env.OUTBOX_IDLE_MS ?? 1000) });
-  const schedule = startRosterSchedule({
-    services: { syncRoster: adv.syncRoster, staleRosters: (n) => adv.staleRosters(n) },
-    onError: (err, contextId) => logger.warn({ err, contextId }, 'roster sync failed'),
-  });
-  logger.info({ dialect: db.dialect }, 'Masterly worker is running');
-  process.send?.({ ready: true });
-  const stop = async () => {
+  process.send?.({ ready: true, schedules: worker.schedules.started });
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'worker shutting down');
     await worker.stop();
-    await schedule.stop();
-    await db.close();
     process.exit(0);
   };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
 }
