@@ -62,7 +62,8 @@ export class ToolProcess {
     const verbose = Boolean(process.env.BENCH_VERBOSE);
     const child = fork(modulePath, [], {
       cwd: opts.cwd,
-      execArgv: [...extra, ...(opts.execArgv ?? [])],
+      // Last, so that they win over the tool's own flags (e.g. the heap sizing of `npm start`).
+      execArgv: [...(opts.execArgv ?? []), ...extra],
       env: opts.env ?? process.env,
       stdio: ['ignore', verbose ? 'inherit' : 'pipe', verbose ? 'inherit' : 'pipe', 'ipc'],
     });
