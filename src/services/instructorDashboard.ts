@@ -13,7 +13,7 @@ import type { Explanation } from '../domain/explain.js';
 import type { Clock } from './ports.js';
 import type { CourseRepo, LearnerStore } from './enginePorts.js';
 import { loadCourse, POINTS_POSSIBLE, type LoadedCourse } from './engineModel.js';
-import type { CoursePerson, InstructorStore } from './instructorPorts.js';
+import type { CoursePerson, InstructorStore, RosterStatus } from './instructorPorts.js';
 
 /** Classifies LTI roles (src/lti/roles.ts `summariseRoles`, injected by main.ts). */
 export type RoleClassifier = (roles: readonly string[]) => { isInstructor: boolean; isLearner: boolean };
@@ -58,11 +58,16 @@ export interface DashboardCell {
 
 /** One student row. */
 export interface DashboardStudent {
-  userId: string;
+  /** users.id; null for a roster learner who never launched (no student page yet). */
+  userId: string | null;
   name: string;
   cells: DashboardCell[];
   mastered: number;
   lastActivityAt: number | null;
+  /** False for a learner on the NRPS roster who never opened Masterly in this course ("not started"). */
+  started: boolean;
+  /** Status in the NRPS roster (`inactive` / `deleted`: the LMS no longer lists them as active), or null when not on it. */
+  rosterStatus: RosterStatus | null;
 }
 
 /** Why a student is listed under "Needs attention". */
@@ -162,7 +167,11 @@ export async function getInstructorDashboard(deps: InstructorDashboardDeps, inpu
   const course = await loadCourse(deps, input.contextId);
   const cfg = course.config;
   const now = deps.clock.now().getTime();
-  const [people, fittedAt] = await Promise.all([deps.instructor.people(input.contextId), deps.instructor.fittedAt(input.contextId)]);
+  const [people, rosterOnly, fittedAt] = await Promise.all([
+    deps.instructor.people(input.contextId),
+    deps.instructor.rosterOnly(input.contextId),
+    deps.instructor.fittedAt(input.contextId),
+  ]);
   const students = people
     .filter((p) => isStudent(deps, p))
     .map((p) => ({ person: p, state: studentNow(cfg, p, now) }))
@@ -170,12 +179,35 @@ export async function getInstructorDashboard(deps: InstructorDashboardDeps, inpu
 
   const rows: DashboardStudent[] = students.map(({ person, state }) => {
     const cells = cfg.order.map((id) => cellOf(state.objectives[id] as ObjectiveProgress));
-    return { userId: person.userId, name: displayName(person), cells, mastered: cells.filter((c) => c.state === 'mastered').length, lastActivityAt: person.lastActivityAt };
+    return {
+      userId: person.userId,
+      name: displayName(person),
+      cells,
+      mastered: cells.filter((c) => c.state === 'mastered').length,
+      lastActivityAt: person.lastActivityAt,
+      started: true,
+      rosterStatus: person.rosterStatus,
+    };
   });
+  // Learners on the NRPS roster who never opened Masterly here: "not started", with the state a first launch gives.
+  const fresh = restoreState(cfg, '', undefined, new Map());
+  const start = (advanceClock(fresh, '', now, cfg), fresh.students.get('') as StudentState);
+  const notStarted: DashboardStudent[] = rosterOnly
+    .filter((m) => deps.classifyRoles(m.roles).isLearner)
+    .map((m) => ({
+      userId: m.userId,
+      name: m.name || `Student ${m.userSub.slice(0, 8)}`,
+      cells: cfg.order.map((id) => cellOf(start.objectives[id] as ObjectiveProgress)),
+      mastered: 0,
+      lastActivityAt: null,
+      started: false,
+      rosterStatus: m.status,
+    }))
+    .sort((a, b) => a.name.localeCompare(b.name));
 
   const objectives: DashboardObjective[] = cfg.order.map((id, i) => {
     const o = course.objectives.get(id);
-    const states = rows.map((r) => (r.cells[i] as DashboardCell).state);
+    const states = [...rows, ...notStarted].map((r) => (r.cells[i] as DashboardCell).state);
     const fitted = fittedAt.get(id);
     return {
       id,
@@ -191,12 +223,13 @@ export async function getInstructorDashboard(deps: InstructorDashboardDeps, inpu
     };
   });
 
-  // Needs attention.
+  // Needs attention: among students who started (a roster row says "not started" by itself).
   const medianMastered = median(rows.map((r) => r.mastered));
   const since = now - rules.inactiveDays * DAY_MS;
   const flags: Omit<AttentionItem, 'explanation'>[] = [];
   const titleOf = (id: string) => course.objectives.get(id)?.title ?? id;
   for (const r of rows) {
+    if (r.userId === null) continue;
     for (const c of r.cells) {
       if (c.state === 'not_mastered') {
         flags.push({
@@ -251,7 +284,7 @@ export async function getInstructorDashboard(deps: InstructorDashboardDeps, inpu
   const order: Record<AttentionReason, number> = { stuck: 0, wheel_spinning: 1, inactive: 2, behind_median: 3 };
   attention.sort((a, b) => order[a.reason] - order[b.reason] || a.name.localeCompare(b.name));
 
-  return { course: { title: course.snapshot.settings.title, threshold: cfg.threshold }, objectives, students: rows, attention, rules, medianMastered };
+  return { course: { title: course.snapshot.settings.title, threshold: cfg.threshold }, objectives, students: [...rows, ...notStarted], attention, rules, medianMastered };
 }
 
 /** The accommodations in force when none were set. */

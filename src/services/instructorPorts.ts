@@ -18,12 +18,30 @@ export interface CoursePerson {
   lastActivityAt: number | null;
   /** Their saved projection, when they have one. */
   learner: LearnerProjection | undefined;
+  /** Their status in the course's NRPS roster (`inactive` / `deleted`: the LMS no longer lists them), or null when not on it. */
+  rosterStatus: RosterStatus | null;
+}
+
+/** A member's status in the NRPS roster. */
+export type RosterStatus = 'active' | 'inactive' | 'deleted';
+
+/** Someone on the course's NRPS roster who never opened Masterly in it (so has no progress). */
+export interface RosterOnlyMember {
+  /** The LMS's user id (`sub`). */
+  userSub: string;
+  /** users.id when they launched elsewhere on the same platform, else null. */
+  userId: string | null;
+  name: string;
+  roles: string[];
+  status: RosterStatus;
 }
 
 /** Read side of the instructor dashboard. */
 export interface InstructorStore {
   /** Everyone who launched into the context or has a learner projection there, with their projection. */
   people(contextId: string): Promise<CoursePerson[]>;
+  /** Members of the context-wide NRPS roster who are not among {@link people} (they never launched into it). */
+  rosterOnly(contextId: string): Promise<RosterOnlyMember[]>;
   /** The newest explanation of each (user, objective) pair asked for; key `${userId}:${objectiveId}`. */
   latestExplanations(contextId: string, pairs: readonly { userId: string; objectiveId: string }[]): Promise<Map<string, Explanation>>;
   /** When each fitted objective of the context was fitted (epoch ms); objectives never fitted are absent. */

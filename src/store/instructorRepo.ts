@@ -6,7 +6,7 @@ import type { Evidence, Explanation, ExplanationKind, ExplanationRule } from '..
 import type { ObjectiveState } from '../domain/mastery.js';
 import type { ObjectiveProgress } from '../domain/projection.js';
 import type { LearnerProjection } from '../services/enginePorts.js';
-import type { CoursePerson, FitCandidate, FitStore, InstructorStore } from '../services/instructorPorts.js';
+import type { CoursePerson, FitCandidate, FitStore, InstructorStore, RosterOnlyMember, RosterStatus } from '../services/instructorPorts.js';
 import type { Database } from './schema.js';
 import type { ExplanationsTable } from './tables/engine.js';
 
@@ -39,10 +39,30 @@ const parseRoles = (json: string): string[] => {
   }
 };
 
+const nameOf = (u: { name: string | null; given_name: string | null; family_name: string | null; email: string | null }): string =>
+  u.name?.trim() || [u.given_name, u.family_name].filter(Boolean).join(' ') || u.email || '';
+
+const asStatus = (s: string): RosterStatus => (s === 'inactive' || s === 'deleted' ? s : 'active');
+
+/** The context-wide NRPS roster (scope ''), each member with their users.id on the context's platform when they have one. */
+async function rosterOf(db: Kysely<Database>, contextId: string) {
+  return db
+    .selectFrom('roster_members as m')
+    .innerJoin('contexts as c', 'c.id', 'm.context_id')
+    .leftJoin('users as u', (j) => j.onRef('u.platform_id', '=', 'c.platform_id').onRef('u.sub', '=', 'm.user_sub'))
+    .select(['m.user_sub', 'm.name', 'm.given_name', 'm.family_name', 'm.email', 'm.roles', 'm.status', 'u.id as user_id'])
+    .where('m.context_id', '=', contextId)
+    .where('m.scope', '=', '')
+    .orderBy('m.family_name')
+    .orderBy('m.given_name')
+    .orderBy('m.user_sub')
+    .execute();
+}
+
 /** Instructor dashboard reads (same code on PostgreSQL and SQLite). */
 export const instructorStore = (db: Kysely<Database>): InstructorStore => ({
   people: async (contextId) => {
-    const [learners, progress, enrollments, activity] = await Promise.all([
+    const [learners, progress, enrollments, activity, roster] = await Promise.all([
       db.selectFrom('learners').selectAll().where('context_id', '=', contextId).execute(),
       db.selectFrom('learner_objectives').select(['user_id', 'data']).where('context_id', '=', contextId).execute(),
       db.selectFrom('enrollments').select(['user_id', 'roles']).where('context_id', '=', contextId).execute(),
@@ -53,15 +73,14 @@ export const instructorStore = (db: Kysely<Database>): InstructorStore => ({
         .where('type', '=', 'response')
         .groupBy('user_id')
         .execute(),
+      rosterOf(db, contextId),
     ]);
+    const rosterStatus = new Map(roster.filter((m) => m.user_id !== null).map((m) => [m.user_id as string, asStatus(m.status)]));
     const ids = [...new Set([...learners.map((l) => l.user_id), ...enrollments.map((e) => e.user_id)])];
     const users = new Map<string, { name: string }>();
     for (const part of chunks(ids)) {
       const rows = await db.selectFrom('users').select(['id', 'name', 'given_name', 'family_name', 'email']).where('id', 'in', part).execute();
-      for (const u of rows) {
-        const joined = [u.given_name, u.family_name].filter(Boolean).join(' ');
-        users.set(u.id, { name: u.name?.trim() || joined || u.email || '' });
-      }
+      for (const u of rows) users.set(u.id, { name: nameOf(u) });
     }
     const objectives = new Map<string, ObjectiveProgress[]>();
     for (const p of progress) {
@@ -84,7 +103,7 @@ export const instructorStore = (db: Kysely<Database>): InstructorStore => ({
       ]),
     );
     const roles = new Map(enrollments.map((e) => [e.user_id, parseRoles(e.roles)]));
-    const last = new Map(activity.map((a) => [a.user_id, a.last === null || a.last === undefined ? null : Number(a.last)]));
+    const last = new Map(activity.filter((a) => a.user_id !== null).map((a) => [a.user_id as string, a.last === null || a.last === undefined ? null : Number(a.last)]));
     return ids
       .filter((id) => users.has(id))
       .map(
@@ -94,8 +113,21 @@ export const instructorStore = (db: Kysely<Database>): InstructorStore => ({
           roles: roles.get(id) ?? [],
           lastActivityAt: last.get(id) ?? null,
           learner: slices.get(id),
+          rosterStatus: rosterStatus.get(id) ?? null,
         }),
       );
+  },
+
+  rosterOnly: async (contextId) => {
+    const [roster, learners, enrollments] = await Promise.all([
+      rosterOf(db, contextId),
+      db.selectFrom('learners').select('user_id').where('context_id', '=', contextId).execute(),
+      db.selectFrom('enrollments').select('user_id').where('context_id', '=', contextId).execute(),
+    ]);
+    const known = new Set([...learners.map((l) => l.user_id), ...enrollments.map((e) => e.user_id)]);
+    return roster
+      .filter((m) => m.user_id === null || !known.has(m.user_id))
+      .map((m): RosterOnlyMember => ({ userSub: m.user_sub, userId: m.user_id, name: nameOf(m), roles: parseRoles(m.roles), status: asStatus(m.status) }));
   },
 
   latestExplanations: async (contextId, pairs) => {

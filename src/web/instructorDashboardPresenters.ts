@@ -43,7 +43,16 @@ export interface DashboardView {
   courseTitle: string;
   thresholdPercent: string;
   objectives: { id: string; title: string; mastered: number; practising: number; stuck: number; notStarted: number; model: string }[];
-  rows: { name: string; href: string; mastered: number; lastActivity: string; cells: { label: string; icon: string; tone: string; percent: string }[] }[];
+  rows: {
+    name: string;
+    /** The student page, or null for a roster learner who never opened Masterly (nothing to show yet). */
+    href: string | null;
+    /** "Not started", "Inactive in the LMS", both, or null. */
+    status: string | null;
+    mastered: number;
+    lastActivity: string;
+    cells: { label: string; icon: string; tone: string; percent: string }[];
+  }[];
   attention: { name: string; href: string; reason: string; objective: string | null; explanation: string; detail: string }[];
   modelNote: string;
   rulesNote: string;
@@ -66,7 +75,8 @@ export function presentDashboard(d: InstructorDashboard): DashboardView {
     })),
     rows: d.students.map((s) => ({
       name: s.name,
-      href: studentHref(s.userId),
+      href: s.started && s.userId !== null ? studentHref(s.userId) : null,
+      status: [s.started ? null : 'Not started', s.rosterStatus === 'inactive' || s.rosterStatus === 'deleted' ? 'Inactive in the LMS' : null].filter(Boolean).join('; ') || null,
       mastered: s.mastered,
       lastActivity: when(s.lastActivityAt),
       cells: s.cells.map((c) => {
