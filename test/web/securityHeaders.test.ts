@@ -6,9 +6,9 @@ import { browser, startTestLms, type TestLms } from '../support/devplatform.js';
 import { startTestTool, type TestTool } from '../support/tool.js';
 
 /**
- * The security headers Masterly sends are exactly those helmet 8 sends with the options Masterly used to give it
- * (before the headers were precomputed): same names, same values, on a page, an error page, the launch, a redirect
- * and a static file, over HTTP and behind an HTTPS BASE_URL.
+ * The security headers Masterly sends (helmet's, computed once per frame-ancestors list) are exactly those helmet 8
+ * sends as a per-request middleware with the same options: same names, same values, on a page, an error page, the
+ * launch, a redirect and a static file, over HTTP and behind an HTTPS BASE_URL.
  */
 
 /** What helmet answers with Masterly's former options and this frame-ancestors list. */
