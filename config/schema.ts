@@ -40,6 +40,20 @@ export const ConfigSchema = z
      * Set to false when they run in stand-alone workers (`node dist/src/worker.js`).
      */
     IN_PROCESS_WORKER: bool.default(true),
+    /** Milliseconds between schedule runs (0 turns one off); unset means each schedule's default. */
+    OUTBOX_IDLE_MS: z.coerce.number().int().min(0).optional(),
+    ROSTER_EVERY_MS: z.coerce.number().int().min(0).optional(),
+    LMS_EVIDENCE_EVERY_MS: z.coerce.number().int().min(0).optional(),
+    FIT_EVERY_MS: z.coerce.number().int().min(0).optional(),
+    PURGE_EVERY_MS: z.coerce.number().int().min(0).optional(),
+    /** Grade outbox tuning: first retry delay and its cap, lease length, rows per claim, concurrent sends. */
+    OUTBOX_RETRY_BASE_MS: z.coerce.number().int().min(1).optional(),
+    OUTBOX_RETRY_MAX_MS: z.coerce.number().int().min(1).default(2000),
+    OUTBOX_LEASE_MS: z.coerce.number().int().min(100).optional(),
+    OUTBOX_BATCH: z.coerce.number().int().min(1).max(1000).optional(),
+    OUTBOX_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
+    /** PostgreSQL schema instead of `public` (test isolation for stand-alone workers). */
+    PG_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).optional(),
     /** Start the built-in LMS emulator beside the tool (also `--demo`). */
     DEMO: bool.default(false),
     /** Port of the built-in LMS emulator in demo mode. */

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { pino, type Logger } from 'pino';
-import { loadConfig } from '../config/schema.js';
+import { loadConfig, type Config } from '../config/schema.js';
 import { resolveSecrets } from '../config/secrets.js';
 import { createServiceClient, type AssertionSigner, type ServiceClient } from './lti/serviceClient.js';
 import { createLtiServices } from './lti/services.js';
@@ -42,7 +42,6 @@ import { lmsEvidenceRepo } from './store/lmsEvidenceRepo.js';
 import { loginStateRepo } from './store/loginStateRepo.js';
 import { startOutboxWorker, type OutboxWorker } from './jobs/outboxWorker.js';
 import { startSchedules, type RunningSchedules, type ScheduleOptions, type ScheduleServices } from './jobs/schedules.js';
-import type { Config } from '../config/schema.js';
 
 /** `Masterly/<version>` from package.json (Canvas answers 403 to API calls without a User-Agent). */
 export function userAgent(): string {
@@ -262,32 +261,39 @@ export async function runWorker(config: Config, logger: Logger, tuning: WorkerTu
 }
 
 /** Worker tuning from the environment (the entry point's only reading of it besides the config). */
-function tuningFromEnv(env: NodeJS.ProcessEnv): WorkerTuning {
-  const num = (name: string): number | undefined => (env[name] ? Number(env[name]) : undefined);
-  const retry = env.OUTBOX_RETRY_BASE_MS ? { ...DEFAULT_RETRY, baseMs: Number(env.OUTBOX_RETRY_BASE_MS), maxMs: Number(env.OUTBOX_RETRY_MAX_MS ?? 2000) } : undefined;
+/** The worker's tuning, from the parsed config (bad values already failed at start). */
+function tuningFromConfig(c: Config): WorkerTuning {
   const every: NonNullable<WorkerTuning['every']> = {};
-  const intervals = { outbox: 'OUTBOX_IDLE_MS', roster: 'ROSTER_EVERY_MS', lmsEvidence: 'LMS_EVIDENCE_EVERY_MS', bktFitting: 'FIT_EVERY_MS', purge: 'PURGE_EVERY_MS' } as const;
-  for (const [name, variable] of Object.entries(intervals) as [keyof typeof intervals, string][]) {
-    const v = num(variable);
+  const intervals = {
+    outbox: c.OUTBOX_IDLE_MS,
+    roster: c.ROSTER_EVERY_MS,
+    lmsEvidence: c.LMS_EVIDENCE_EVERY_MS,
+    bktFitting: c.FIT_EVERY_MS,
+    purge: c.PURGE_EVERY_MS,
+  } as const;
+  for (const [name, v] of Object.entries(intervals) as [keyof typeof intervals, number | undefined][]) {
     if (v !== undefined) every[name] = v;
   }
   const t: WorkerTuning = { every };
-  if (env.PG_SCHEMA) t.pgSchema = env.PG_SCHEMA;
-  if (retry) t.retry = retry;
-  const lease = num('OUTBOX_LEASE_MS');
-  if (lease) t.leaseMs = lease;
-  const batch = num('OUTBOX_BATCH');
-  if (batch) t.batch = batch;
-  const concurrency = num('OUTBOX_CONCURRENCY');
-  if (concurrency) t.concurrency = concurrency;
+  if (c.PG_SCHEMA) t.pgSchema = c.PG_SCHEMA;
+  if (c.OUTBOX_RETRY_BASE_MS) t.retry = { ...DEFAULT_RETRY, baseMs: c.OUTBOX_RETRY_BASE_MS, maxMs: c.OUTBOX_RETRY_MAX_MS };
+  if (c.OUTBOX_LEASE_MS) t.leaseMs = c.OUTBOX_LEASE_MS;
+  if (c.OUTBOX_BATCH) t.batch = c.OUTBOX_BATCH;
+  if (c.OUTBOX_CONCURRENCY) t.concurrency = c.OUTBOX_CONCURRENCY;
   return t;
 }
 
 const isEntryPoint = process.argv[1] && import.meta.filename === fs.realpathSync(process.argv[1]);
 if (isEntryPoint) {
-  const config = loadConfig(process.env);
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exit(1);
+  }
   const logger = pino({ level: config.LOG_LEVEL });
-  const worker = await runWorker(config, logger, tuningFromEnv(process.env)).catch((err: unknown) => {
+  const worker = await runWorker(config, logger, tuningFromConfig(config)).catch((err: unknown) => {
     logger.fatal({ err }, 'the Masterly worker could not start');
     process.exit(1);
   });
