@@ -4,12 +4,11 @@
  * Fitted parameters apply to new responses; learners' current progress is kept.
  */
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../../config/schema.js';
+import { isEntryPoint, withConfiguredDb } from './common.js';
 import { AppError } from '../domain/errors.js';
 import { fitBktJob } from '../jobs/fitBkt.job.js';
 import { fitObjectiveParams, type FitReport } from '../services/fitObjectiveParams.js';
 import { systemClock } from '../services/ports.js';
-import { migrate, openDb } from '../store/db.js';
 import { fitStore } from '../store/instructorRepo.js';
 
 /** Runs the CLI with `argv` (without node and script); returns the exit code. Exported for tests. */
@@ -30,16 +29,7 @@ export async function runFitCli(
     out('Usage: npm run fit [-- --context <context-id>]');
     return 0;
   }
-  let config;
-  try {
-    config = loadConfig(env);
-  } catch (e) {
-    err((e as Error).message);
-    return 1;
-  }
-  const db = await openDb({ url: config.DATABASE_URL });
-  try {
-    await migrate(db);
+  return withConfiguredDb(env, err, async (db) => {
     const services = { fitObjectiveParams: (i: { contextId?: string }) => fitObjectiveParams({ fits: fitStore(db.kysely), clock: systemClock }, i) };
     const report = (await fitBktJob.run(services, args.values.context ? { contextId: args.values.context } : {})) as FitReport;
     for (const o of report.outcomes) {
@@ -54,13 +44,7 @@ export async function runFitCli(
     }
     out(`${report.fitted} objective(s) fitted in ${report.millis} ms`);
     return 0;
-  } catch (e) {
-    err(e instanceof AppError ? `${e.code}: ${e.message}` : `fit failed: ${(e as Error).message}`);
-    return 1;
-  } finally {
-    await db.close();
-  }
+  }, (e) => (e instanceof AppError ? `${e.code}: ${e.message}` : `fit failed: ${(e as Error).message}`));
 }
 
-const isEntryPoint = process.argv[1] && import.meta.filename === (await import('node:fs')).realpathSync(process.argv[1]);
-if (isEntryPoint) process.exit(await runFitCli(process.argv.slice(2), process.env));
+if (isEntryPoint(import.meta.filename)) process.exit(await runFitCli(process.argv.slice(2), process.env));

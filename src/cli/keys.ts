@@ -2,12 +2,11 @@
  * `npm run keys -- rotate`: next→current, current→retired, a new next key (published on the JWKS before it signs).
  * `npm run keys -- list`: kids and statuses (never private material).
  */
-import { loadConfig } from '../../config/schema.js';
 import { resolveSecrets } from '../../config/secrets.js';
 import { createToolKeyring } from '../lti/keys.js';
 import { systemClock } from '../services/ports.js';
-import { migrate, openDb } from '../store/db.js';
 import { toolKeyRepo } from '../store/toolKeyRepo.js';
+import { isEntryPoint, withConfiguredDb } from './common.js';
 
 /** Runs the keys CLI; returns the exit code. Exported for tests. */
 export async function runKeysCli(
@@ -21,16 +20,7 @@ export async function runKeysCli(
     err('Usage: npm run keys -- rotate | list');
     return 1;
   }
-  let config;
-  try {
-    config = loadConfig(env);
-  } catch (e) {
-    err((e as Error).message);
-    return 1;
-  }
-  const db = await openDb({ url: config.DATABASE_URL });
-  try {
-    await migrate(db);
+  return withConfiguredDb(env, err, async (db, config) => {
     const repo = toolKeyRepo(db.kysely);
     const keyring = createToolKeyring({ repo, keyEncryptionKey: resolveSecrets(config).keyEncryptionKey, clock: systemClock });
     await keyring.ensureKeys();
@@ -40,13 +30,7 @@ export async function runKeysCli(
     }
     for (const k of await repo.list()) out(`${k.status.padEnd(8)} ${k.kid}  created ${new Date(k.createdAt).toISOString()}`);
     return 0;
-  } catch (e) {
-    err(`Error: ${(e as Error).message}`);
-    return 1;
-  } finally {
-    await db.close();
-  }
+  });
 }
 
-const isEntryPoint = process.argv[1] && import.meta.filename === (await import('node:fs')).realpathSync(process.argv[1]);
-if (isEntryPoint) process.exitCode = await runKeysCli(process.argv.slice(2), process.env);
+if (isEntryPoint(import.meta.filename)) process.exitCode = await runKeysCli(process.argv.slice(2), process.env);

@@ -8,15 +8,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../../config/schema.js';
-import { AppError, ValidationFailed } from '../domain/errors.js';
+import { isEntryPoint, withConfiguredDb } from './common.js';
+import { ValidationFailed } from '../domain/errors.js';
 import { addDeployment } from '../services/addDeployment.js';
 import { listPlatforms } from '../services/listPlatforms.js';
 import { createPlatformRegistry } from '../services/platformRegistry.js';
 import { systemClock, type Platform, type Vendor } from '../services/ports.js';
 import { registerPlatform, type PlatformAdminDeps } from '../services/registerPlatform.js';
 import { removePlatform } from '../services/removePlatform.js';
-import { migrate, openDb } from '../store/db.js';
 import { platformRepo } from '../store/platformRepo.js';
 
 const USAGE = `Usage:
@@ -48,82 +47,71 @@ export async function runPlatformCli(
     out(USAGE);
     return command ? 0 : 1;
   }
-  let config;
-  try {
-    config = loadConfig(env);
-  } catch (e) {
-    err((e as Error).message);
-    return 1;
-  }
-  const db = await openDb({ url: config.DATABASE_URL });
-  try {
-    await migrate(db);
-    const platforms = platformRepo(db.kysely);
-    const deps: PlatformAdminDeps = {
-      platforms,
-      registry: createPlatformRegistry({ platforms, clock: systemClock }),
-      clock: systemClock,
-      newId: randomUUID,
-    };
-    if (command === 'add') {
-      const { values } = parseArgs({
-        args: rest,
-        options: {
-          issuer: { type: 'string' },
-          'client-id': { type: 'string' },
-          'auth-url': { type: 'string' },
-          'token-url': { type: 'string' },
-          'jwks-url': { type: 'string' },
-          deployment: { type: 'string', multiple: true },
-          name: { type: 'string' },
-          vendor: { type: 'string' },
-        },
-        strict: true,
-      });
-      const p = await registerPlatform(deps, {
-        issuer: values.issuer ?? '',
-        clientId: values['client-id'] ?? '',
-        authUrl: values['auth-url'] ?? '',
-        tokenUrl: values['token-url'] ?? '',
-        jwksUrl: values['jwks-url'] ?? '',
-        deploymentIds: values.deployment ?? [],
-        ...(values.name ? { name: values.name } : {}),
-        ...(values.vendor ? { vendor: values.vendor as Vendor } : {}),
-      });
-      out(`Registered platform:\n${describe(p)}`);
-      return 0;
-    }
-    if (command === 'list') {
-      const list = await listPlatforms(deps);
-      if (rest.includes('--json')) out(JSON.stringify(list, null, 2));
-      else out(list.length ? list.map(describe).join('\n\n') : 'No platform is registered.');
-      return 0;
-    }
-    if (command === 'remove') {
-      const id = rest[0];
-      if (!id) throw new ValidationFailed('Give the id of the platform to remove (see `npm run platform -- list`).');
-      await removePlatform(deps, id);
-      out(`Removed platform ${id}.`);
-      return 0;
-    }
-    if (command === 'add-deployment') {
-      const [id, deploymentId] = rest;
-      if (!id || !deploymentId) throw new ValidationFailed('Give the platform id and the deployment id.');
-      await addDeployment(deps, { platformId: id, deploymentId });
-      out(`Added deployment ${deploymentId} to platform ${id}.`);
-      return 0;
-    }
-    err(`Unknown command "${command}".\n${USAGE}`);
-    return 1;
-  } catch (e) {
-    if (e instanceof AppError) err(`Error (${e.code}): ${e.message}`);
-    else if (e instanceof TypeError && (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) err(`${e.message}\n${USAGE}`);
-    else err(`Error: ${(e as Error).message}`);
-    return 1;
-  } finally {
-    await db.close();
-  }
+  return withConfiguredDb(
+    env,
+    err,
+    async (db) => {
+      const platforms = platformRepo(db.kysely);
+      const deps: PlatformAdminDeps = {
+        platforms,
+        registry: createPlatformRegistry({ platforms, clock: systemClock }),
+        clock: systemClock,
+        newId: randomUUID,
+      };
+      if (command === 'add') {
+        const { values } = parseArgs({
+          args: rest,
+          options: {
+            issuer: { type: 'string' },
+            'client-id': { type: 'string' },
+            'auth-url': { type: 'string' },
+            'token-url': { type: 'string' },
+            'jwks-url': { type: 'string' },
+            deployment: { type: 'string', multiple: true },
+            name: { type: 'string' },
+            vendor: { type: 'string' },
+          },
+          strict: true,
+        });
+        const p = await registerPlatform(deps, {
+          issuer: values.issuer ?? '',
+          clientId: values['client-id'] ?? '',
+          authUrl: values['auth-url'] ?? '',
+          tokenUrl: values['token-url'] ?? '',
+          jwksUrl: values['jwks-url'] ?? '',
+          deploymentIds: values.deployment ?? [],
+          ...(values.name ? { name: values.name } : {}),
+          ...(values.vendor ? { vendor: values.vendor as Vendor } : {}),
+        });
+        out(`Registered platform:\n${describe(p)}`);
+        return 0;
+      }
+      if (command === 'list') {
+        const list = await listPlatforms(deps);
+        if (rest.includes('--json')) out(JSON.stringify(list, null, 2));
+        else out(list.length ? list.map(describe).join('\n\n') : 'No platform is registered.');
+        return 0;
+      }
+      if (command === 'remove') {
+        const id = rest[0];
+        if (!id) throw new ValidationFailed('Give the id of the platform to remove (see `npm run platform -- list`).');
+        await removePlatform(deps, id);
+        out(`Removed platform ${id}.`);
+        return 0;
+      }
+      if (command === 'add-deployment') {
+        const [id, deploymentId] = rest;
+        if (!id || !deploymentId) throw new ValidationFailed('Give the platform id and the deployment id.');
+        await addDeployment(deps, { platformId: id, deploymentId });
+        out(`Added deployment ${deploymentId} to platform ${id}.`);
+        return 0;
+      }
+      err(`Unknown command "${command}".\n${USAGE}`);
+      return 1;
+    },
+    // A bad flag gets the usage; everything else the default one-line message with its code.
+    (e) => (e instanceof TypeError && (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? `${e.message}\n${USAGE}` : undefined),
+  );
 }
 
-const isEntryPoint = process.argv[1] && import.meta.filename === (await import('node:fs')).realpathSync(process.argv[1]);
-if (isEntryPoint) process.exitCode = await runPlatformCli(process.argv.slice(2), process.env);
+if (isEntryPoint(import.meta.filename)) process.exitCode = await runPlatformCli(process.argv.slice(2), process.env);

@@ -5,12 +5,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../../config/schema.js';
+import { isEntryPoint, withConfiguredDb } from './common.js';
 import { AppError } from '../domain/errors.js';
 import { recomputeMastery } from '../services/recomputeMastery.js';
 import { systemClock } from '../services/ports.js';
 import { courseRepo } from '../store/courseRepo.js';
-import { migrate, openDb } from '../store/db.js';
 import { learnerStore } from '../store/learnerRepo.js';
 
 /** Runs the CLI with `argv` (without node and script); returns the exit code. Exported for tests. */
@@ -31,16 +30,7 @@ export async function runRecomputeCli(
     out('Usage: npm run recompute [-- --context <context-id>]');
     return 0;
   }
-  let config;
-  try {
-    config = loadConfig(env);
-  } catch (e) {
-    err((e as Error).message);
-    return 1;
-  }
-  const db = await openDb({ url: config.DATABASE_URL });
-  try {
-    await migrate(db);
+  return withConfiguredDb(env, err, async (db) => {
     const learners = learnerStore(db.kysely, db.dialect);
     const deps = { courses: courseRepo(db.kysely), learners, clock: systemClock, ids: { newId: randomUUID } };
     const contexts = args.values.context ? [args.values.context] : await learners.contextsWithEvents();
@@ -50,13 +40,7 @@ export async function runRecomputeCli(
       out(`${s.contextId}: ${s.events} events, ${s.learners} learners, ${s.explanations} explanations in ${s.millis} ms`);
     }
     return 0;
-  } catch (e) {
-    err(e instanceof AppError ? `${e.code}: ${e.message}` : `recompute failed: ${(e as Error).message}`);
-    return 1;
-  } finally {
-    await db.close();
-  }
+  }, (e) => (e instanceof AppError ? `${e.code}: ${e.message}` : `recompute failed: ${(e as Error).message}`));
 }
 
-const isEntryPoint = process.argv[1] && import.meta.filename === (await import('node:fs')).realpathSync(process.argv[1]);
-if (isEntryPoint) process.exit(await runRecomputeCli(process.argv.slice(2), process.env));
+if (isEntryPoint(import.meta.filename)) process.exit(await runRecomputeCli(process.argv.slice(2), process.env));
