@@ -7,12 +7,13 @@
 import { z } from 'zod';
 import { Conflict, NotFound, ValidationFailed } from '../domain/errors.js';
 import type { ObjectiveState } from '../domain/mastery.js';
-import { advanceClock, applyEvent, reportedGrade, type ObjectiveProgress } from '../domain/projection.js';
+import { advanceClock, applyEvent, type ObjectiveProgress } from '../domain/projection.js';
 import { restoreState } from '../domain/learnerSnapshot.js';
 import type { Accommodations } from '../domain/release.js';
 import type { Clock } from './ports.js';
-import type { AfterMasteryChange, CourseRepo, EngineTx, IdGenerator, LearnerStore, MasteryChange } from './enginePorts.js';
-import { assertCourseCurrent, loadCourse, POINTS_POSSIBLE, withCurrentCourse } from './engineModel.js';
+import type { AfterMasteryChange, CourseRepo, EngineTx, IdGenerator, LearnerStore } from './enginePorts.js';
+import { assertCourseCurrent, loadCourse, withCurrentCourse } from './engineModel.js';
+import { saveLearnerChange } from './saveLearnerChange.js';
 import { findStudent, type RoleClassifier } from './instructorDashboard.js';
 import type { InstructorStore } from './instructorPorts.js';
 
@@ -157,37 +158,7 @@ function appendInstructorEvent(
         outcome: action.type === 'accommodations_set' ? action.accommodations : { by: input.actorUserId },
       });
       if (action.type === 'accommodations_set') await tx.saveAccommodations(contextId, userId, action.accommodations, at);
-      await tx.saveLearner(contextId, userId, { ability: student.ability, overrides: [...student.overrides], recentItems: student.recentItems, events: learner.events + 1 }, at);
-      const changed = cfg.order
-        .map((id) => student.objectives[id] as ObjectiveProgress)
-        .filter((p) => isNew || JSON.stringify(learner.objectives.find((o) => o.objectiveId === p.objectiveId)) !== JSON.stringify(p));
-      await tx.saveProgress(contextId, userId, changed, at);
-      await tx.addExplanations(contextId, explanations);
-
-      if (deps.afterMasteryChange) {
-        for (const id of cfg.order) {
-          const b = before.get(id);
-          const a = student.objectives[id] as ObjectiveProgress;
-          const pBefore = b?.p ?? cfg.params.get(id)?.prior ?? a.p;
-          const stateBefore: ObjectiveState = b?.state ?? 'locked';
-          if (pBefore === a.p && stateBefore === a.state) continue;
-          const change: MasteryChange = {
-            contextId,
-            userId,
-            objectiveId: id,
-            objectiveKey: course.objectives.get(id)?.key ?? id,
-            pBefore,
-            pAfter: a.p,
-            stateBefore,
-            stateAfter: a.state,
-            grade: reportedGrade(a, cfg),
-            gradeMaximum: POINTS_POSSIBLE,
-            attemptId: eventId,
-            occurredAt: at,
-          };
-          await deps.afterMasteryChange(tx, change);
-        }
-      }
+      await saveLearnerChange(tx, course, deps.afterMasteryChange, { contextId, userId, learner, isNew, student, before, explanations, eventId, at });
       const after = objectiveId === null ? undefined : student.objectives[objectiveId];
       return { eventId, stateBefore: current?.state ?? null, stateAfter: after?.state ?? null, messages: explanations.map((e) => e.message) };
     });

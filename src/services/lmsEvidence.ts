@@ -8,10 +8,10 @@
 import { createHash } from 'node:crypto';
 import { AppError, NotFound, ValidationFailed } from '../domain/errors.js';
 import { restoreState } from '../domain/learnerSnapshot.js';
-import type { ObjectiveState } from '../domain/mastery.js';
-import { applyEvent, reportedGrade, type ObjectiveProgress } from '../domain/projection.js';
-import { assertCourseCurrent, loadCourse, POINTS_POSSIBLE, StaleCourse, type LoadedCourse } from './engineModel.js';
-import type { AfterMasteryChange, CourseRepo, LearnerStore, MasteryChange } from './enginePorts.js';
+import { applyEvent, type ObjectiveProgress } from '../domain/projection.js';
+import { assertCourseCurrent, loadCourse, StaleCourse, type LoadedCourse } from './engineModel.js';
+import { saveLearnerChange } from './saveLearnerChange.js';
+import type { AfterMasteryChange, CourseRepo, LearnerStore } from './enginePorts.js';
 import type { EvidenceMap, LmsEvidenceRepo } from './lmsEvidencePorts.js';
 import type { Clock } from './ports.js';
 import type { AgsResult, LineItem, LtiServices, ServiceContextRepo } from './servicePorts.js';
@@ -192,37 +192,7 @@ async function recordEvidence(
       occurredAt: at,
       outcome: null,
     });
-    await tx.saveLearner(e.contextId, e.userId, { ability: student.ability, overrides: [...student.overrides], recentItems: student.recentItems, events: learner.events + 1 }, at);
-    const same = (a: ObjectiveProgress | undefined, b: ObjectiveProgress) => a !== undefined && JSON.stringify(a) === JSON.stringify(b);
-    const changed = cfg.order
-      .map((id) => student.objectives[id] as ObjectiveProgress)
-      .filter((p) => isNew || !same(learner.objectives.find((o) => o.objectiveId === p.objectiveId), p));
-    await tx.saveProgress(e.contextId, e.userId, changed, at);
-    await tx.addExplanations(e.contextId, explanations);
-    if (deps.afterMasteryChange) {
-      for (const id of cfg.order) {
-        const b = before.get(id);
-        const a = student.objectives[id] as ObjectiveProgress;
-        const pBefore = b?.p ?? cfg.params.get(id)?.prior ?? a.p;
-        const stateBefore: ObjectiveState = b?.state ?? 'locked';
-        if (pBefore === a.p && stateBefore === a.state) continue;
-        const change: MasteryChange = {
-          contextId: e.contextId,
-          userId: e.userId,
-          objectiveId: id,
-          objectiveKey: course.objectives.get(id)?.key ?? id,
-          pBefore,
-          pAfter: a.p,
-          stateBefore,
-          stateAfter: a.state,
-          grade: reportedGrade(a, cfg),
-          gradeMaximum: POINTS_POSSIBLE,
-          attemptId: e.eventId,
-          occurredAt: at,
-        };
-        await deps.afterMasteryChange(tx, change);
-      }
-    }
+    await saveLearnerChange(tx, course, deps.afterMasteryChange, { contextId: e.contextId, userId: e.userId, learner, isNew, student, before, explanations, eventId: e.eventId, at });
     await deps.evidence.markSeen(tx, seenRow);
     return 'added';
   });

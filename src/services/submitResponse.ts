@@ -3,11 +3,12 @@ import { Conflict, NotFound, ValidationFailed } from '../domain/errors.js';
 import { checkAnswer, type ItemResponse } from '../domain/items.js';
 import { restoreState } from '../domain/learnerSnapshot.js';
 import type { ObjectiveState } from '../domain/mastery.js';
-import { advanceClock, applyEvent, assertCanAnswer, reportedGrade, type ObjectiveProgress } from '../domain/projection.js';
+import { advanceClock, applyEvent, assertCanAnswer, type ObjectiveProgress } from '../domain/projection.js';
 import type { SelectionPhase } from '../domain/selection.js';
 import type { Clock } from './ports.js';
-import type { AfterMasteryChange, CourseRepo, EngineTx, LearnerStore, MasteryChange } from './enginePorts.js';
-import { assertCourseCurrent, POINTS_POSSIBLE, withCurrentCourse, type LoadedCourse } from './engineModel.js';
+import type { AfterMasteryChange, CourseRepo, EngineTx, LearnerStore } from './enginePorts.js';
+import { assertCourseCurrent, withCurrentCourse, type LoadedCourse } from './engineModel.js';
+import { saveLearnerChange } from './saveLearnerChange.js';
 
 /** What submitResponse needs. `afterMasteryChange` runs inside the same transaction (the grade outbox hooks in here). */
 export interface SubmitResponseDeps {
@@ -60,8 +61,6 @@ export interface SubmitResult {
 }
 
 const GENERIC = new Set(['Correct.', 'Not quite.']);
-const sameProgress = (a: ObjectiveProgress | undefined, b: ObjectiveProgress) => a !== undefined && JSON.stringify(a) === JSON.stringify(b);
-
 /** The phase a response is given in, from the objective's state before it. */
 export function phaseFor(prog: ObjectiveProgress | undefined, now: number): SelectionPhase {
   switch (prog?.state) {
@@ -193,37 +192,9 @@ async function submitWith(deps: SubmitResponseDeps, course: LoadedCourse, input:
       occurredAt: at,
       outcome: { ...result, replayed: undefined },
     });
-    await tx.saveLearner(contextId, userId, { ability: student.ability, overrides: [...student.overrides], recentItems: student.recentItems, events: learner.events + 1 }, at);
-    const changed = cfg.order.map((id) => student.objectives[id] as ObjectiveProgress).filter((p) => isNew || !sameProgress(learner.objectives.find((o) => o.objectiveId === p.objectiveId), p));
-    await tx.saveProgress(contextId, userId, changed, at);
     const newStats = state.items.get(stored.id) as ItemStats;
     await tx.saveItemStats(stored.id, newStats, itemFlags(newStats, cfg.elo), at);
-    await tx.addExplanations(contextId, explanations);
-
-    if (deps.afterMasteryChange) {
-      for (const id of cfg.order) {
-        const b = before.get(id);
-        const a = student.objectives[id] as ObjectiveProgress;
-        const pBefore = b?.p ?? cfg.params.get(id)?.prior ?? a.p;
-        const stateBefore: ObjectiveState = b?.state ?? 'locked';
-        if (pBefore === a.p && stateBefore === a.state) continue;
-        const change: MasteryChange = {
-          contextId,
-          userId,
-          objectiveId: id,
-          objectiveKey: course.objectives.get(id)?.key ?? id,
-          pBefore,
-          pAfter: a.p,
-          stateBefore,
-          stateAfter: a.state,
-          grade: reportedGrade(a, cfg),
-          gradeMaximum: POINTS_POSSIBLE,
-          attemptId,
-          occurredAt: at,
-        };
-        await deps.afterMasteryChange(tx, change);
-      }
-    }
+    await saveLearnerChange(tx, course, deps.afterMasteryChange, { contextId, userId, learner, isNew, student, before, explanations, eventId: attemptId, at });
     return result;
   });
 }
