@@ -3,7 +3,7 @@
  * with `applyEvent` without replaying the log. Pure; the shapes are the projection's own.
  */
 import type { CompiledConfig, EngineState, ObjectiveProgress, StudentState } from './projection.js';
-import { emptyState } from './projection.js';
+import { emptyState, newObjectiveProgress } from './projection.js';
 import type { ItemStats } from './elo.js';
 import type { Accommodations } from './release.js';
 
@@ -15,29 +15,6 @@ export interface LearnerSlice {
   readonly objectives: readonly ObjectiveProgress[];
   /** The learner's accommodations in force (the latest `accommodations_set`), or null / absent for none. */
   readonly accommodations?: Accommodations | null;
-}
-
-/** A fresh, locked progress record (as the projection creates one for a new student). */
-export function newObjectiveProgress(objectiveId: string, prior: number): ObjectiveProgress {
-  return {
-    objectiveId,
-    state: 'locked',
-    p: prior,
-    responses: 0,
-    lastCorrect: null,
-    opportunities: 0,
-    cycles: 0,
-    check: null,
-    previousCheckItemIds: [],
-    guided: 0,
-    stuck: false,
-    masteredAt: null,
-    retention: null,
-    scores: [],
-    lockedGrade: null,
-    remedialFor: [],
-    enrichmentUnlocked: false,
-  };
 }
 
 /**

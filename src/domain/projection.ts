@@ -275,7 +275,8 @@ export function paramsInForce(state: EngineState, objectiveId: string, config: C
 
 const isCompiled = (c: EngineConfig | CompiledConfig): c is CompiledConfig => 'order' in c && 'source' in c;
 
-function newProgress(objectiveId: string, p0: number): ObjectiveProgress {
+/** A fresh, locked progress record for an objective a student has not met yet. */
+export function newObjectiveProgress(objectiveId: string, p0: number): ObjectiveProgress {
   return {
     objectiveId,
     state: 'locked',
@@ -369,7 +370,7 @@ function ensureStudent(cfg: CompiledConfig, state: EngineState, studentId: strin
   let st = state.students.get(studentId);
   if (!st) {
     const objectives: Record<string, ObjectiveProgress> = {};
-    for (const id of cfg.order) objectives[id] = newProgress(id, paramsInForce(state, id, cfg).prior);
+    for (const id of cfg.order) objectives[id] = newObjectiveProgress(id, paramsInForce(state, id, cfg).prior);
     const acc = cfg.source.accommodations?.[studentId];
     st = { studentId, applied: new Set(), ability: 0, objectives, overrides: new Set(), recentItems: [], accommodations: acc ? { ...acc } : null };
     state.students.set(studentId, st);

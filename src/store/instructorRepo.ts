@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { isPostgres } from './dialectHelpers.js';
 import type { ObjectiveResponseKind } from '../domain/bkt.js';
-import type { Evidence, Explanation, ExplanationKind, ExplanationRule } from '../domain/explain.js';
-import type { ObjectiveState } from '../domain/mastery.js';
+import type { Explanation } from '../domain/explain.js';
 import type { ObjectiveProgress } from '../domain/projection.js';
 import type { LearnerProjection } from '../services/enginePorts.js';
 import type { CoursePerson, FitCandidate, FitStore, InstructorStore, RosterOnlyMember, RosterStatus } from '../services/instructorPorts.js';
 import type { Database } from './schema.js';
-import type { ExplanationsTable } from './tables/engine.js';
+import { toExplanation } from './learnerRepo.js';
 
 const CHUNK = 200;
 const chunks = <T>(xs: readonly T[]): T[][] => {
@@ -16,19 +15,6 @@ const chunks = <T>(xs: readonly T[]): T[][] => {
   for (let i = 0; i < xs.length; i += CHUNK) out.push(xs.slice(i, i + CHUNK));
   return out;
 };
-
-const toExplanation = (r: Selectable<ExplanationsTable>): Explanation => ({
-  studentId: r.user_id,
-  objectiveId: r.objective_id,
-  at: Number(r.at),
-  eventId: r.event_id ?? '',
-  kind: r.kind as ExplanationKind,
-  rule: r.rule as ExplanationRule,
-  from: r.from_state as ObjectiveState | null,
-  to: r.to_state as ObjectiveState | null,
-  evidence: JSON.parse(r.evidence) as Evidence,
-  message: r.message,
-});
 
 const parseRoles = (json: string): string[] => {
   try {

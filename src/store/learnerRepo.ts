@@ -102,7 +102,8 @@ const explanationRow = (contextId: string, e: Explanation) => ({
   at: e.at,
 });
 
-const toExplanation = (r: Selectable<ExplanationsTable>): Explanation => ({
+/** An explanations row as the domain's Explanation. */
+export const toExplanation = (r: Selectable<ExplanationsTable>): Explanation => ({
   studentId: r.user_id,
   objectiveId: r.objective_id,
   at: Number(r.at),
