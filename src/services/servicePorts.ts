@@ -252,9 +252,10 @@ export interface GradeOutboxRepo {
   inTx(trx: unknown): GradeTx;
   /** Leases up to `limit` due rows (PostgreSQL: FOR UPDATE SKIP LOCKED, so workers share the work). */
   claim(owner: string, now: number, limit: number, leaseMs: number): Promise<OutboxEntry[]>;
-  /** Sent: 'sent' unless a newer version arrived meanwhile (then it stays pending, due now). */
-  markSent(entry: OutboxEntry, owner: string, now: number): Promise<void>;
-  /** markSent for many rows at once (one statement per distinct version); rows changed meanwhile stay pending. */
+  /**
+   * Marks sent rows 'sent' (one statement per distinct version), only while we hold the lease; a row whose version
+   * moved on meanwhile stays pending, due now.
+   */
   markSentMany(entries: readonly OutboxEntry[], owner: string, now: number): Promise<void>;
   /** Transient failure: due again at `nextAttemptAt`; `countAttempt` false for our own waits. */
   markRetry(entry: OutboxEntry, owner: string, now: number, nextAttemptAt: number, error: string | null, countAttempt: boolean): Promise<void>;

@@ -202,26 +202,6 @@ export function outboxRepo(db: Kysely<Database>, dialect: Dialect): GradeOutboxR
       return rows.map((r) => toEntry(r as Selected)).sort((a, b) => a.id - b.id);
     },
 
-    markSent: async (e, owner, now) => {
-      await db.updateTable('grade_outbox').set({
-          status: sql<string>`CASE WHEN version = ${e.version} THEN 'sent' ELSE 'pending' END`,
-          next_attempt_at: now,
-          attempts: sql<number>`CASE WHEN version = ${e.version} THEN attempts ELSE 0 END`,
-          lease_owner: null,
-          lease_until: null,
-          failure_reason: null,
-          last_error: null,
-          sent_version: e.version,
-          sent_score: e.score.scoreGiven,
-          sent_event_at: e.score.eventAt,
-          sent_at: now,
-          updated_at: now,
-        })
-        .where('id', '=', e.id)
-        .where('lease_owner', '=', owner)
-        .execute();
-    },
-
     markSentMany: async (entries, owner, now) => {
       const byVersion = new Map<number, OutboxEntry[]>();
       for (const e of entries) byVersion.set(e.version, [...(byVersion.get(e.version) ?? []), e]);
