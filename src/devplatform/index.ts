@@ -33,6 +33,8 @@ const CLIENT_ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
 export interface DevPlatformOptions {
   /** Port to listen on; 0 (the default) picks a free one. */
   port?: number;
+  /** Address to listen on (the demo passes the tool's HOST); unset: every interface. */
+  host?: string;
   /** Public URL (issuer); defaults to `http://localhost:<port>`. */
   baseUrl?: string;
   /** The tool's base URL, e.g. `http://localhost:3000`. */
@@ -168,7 +170,7 @@ export async function startDevPlatform(opts: DevPlatformOptions): Promise<DevPla
   app.use(express.json({ type: ['application/json', 'application/*+json'], limit: '1mb' }));
 
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(opts.port ?? 0, () => resolve(s));
+    const s = opts.host ? app.listen(opts.port ?? 0, opts.host, () => resolve(s)) : app.listen(opts.port ?? 0, () => resolve(s));
     s.once('error', reject);
   });
   const port = (server.address() as AddressInfo).port;
