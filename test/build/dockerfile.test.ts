@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigSchema } from '../../config/schema.js';
 import { PROJECT_ROOT } from '../../src/projectRoot.js';
 import { startTestTool, type TestTool } from '../support/tool.js';
 
@@ -104,6 +105,14 @@ describe('Dockerfile', () => {
     expect(pkg.scripts.start).toBe(cmd.join(' '));
     expect(script).toMatch(/^dist\//);
     expect(fs.existsSync(path.join(PROJECT_ROOT, script.replace(/^dist\//, '').replace(/\.js$/, '.ts')))).toBe(true);
+  });
+
+  it('gives the runtime user a writable DATA_DIR (the default SQLite file lives there)', () => {
+    const user = runtime.instructions.filter((i) => i.op === 'USER').at(-1)?.args;
+    const dataDir = normal(env.DATA_DIR ?? ConfigSchema.parse({}).DATA_DIR);
+    const runs = runtime.instructions.filter((i) => i.op === 'RUN').map((i) => i.args);
+    expect(runs.some((r) => r.includes(`mkdir -p ${dataDir}`) && r.includes(`chown ${user}:${user} ${dataDir}`)), runs.join('\n')).toBe(true);
+    expect(ConfigSchema.parse({}).DATABASE_URL).toBe(`sqlite:./${dataDir}/masterly.db`);
   });
 
   it('runs in production, listening on every interface on the port it exposes', () => {

@@ -49,7 +49,15 @@ describe('answers posted over HTTP reach the LMS gradebook', () => {
     const tool = await startTestTool({ env: { DEMO: 'true' }, gradeWorker: false });
     const lms = await startTestLms({ toolUrl: tool.config.BASE_URL });
     await tool.services.registerPlatform(lms.registration());
-    rig = { tool, lms, toolUrl: tool.config.BASE_URL, close: async () => (await lms.close(), await tool.close()) };
+    rig = {
+      tool,
+      lms,
+      toolUrl: tool.config.BASE_URL,
+      close: async () => {
+        await lms.close();
+        await tool.close();
+      },
+    };
     sub = rig.lms.users.find((u) => u.roles.includes(LEARNER) && u.name)!.id;
     const launched = await launchAs(rig.lms, rig.toolUrl, { userId: sub });
     expect(launched.response.status).toBe(200);
