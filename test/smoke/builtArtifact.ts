@@ -2,12 +2,15 @@
  * Smoke test of the BUILT tool, run by .ci/run after `npm run build` (`npm run smoke`): the tests run from source, so
  * only this catches what breaks in `dist/` (paths to views, static files and seed data, the CLIs, the start script).
  *
- * It starts `npm start` as an operator would — NODE_ENV=production with the three secrets, a temporary SQLite file,
- * and DEMO=true, because the demo course import is today the only way content reaches a course (it also proves
+ * It starts `npm start` as an operator would — NODE_ENV=production with the three secrets, a temporary SQLite file (or
+ * the EMPTY PostgreSQL database named by SMOKE_DATABASE_URL; .ci/run creates one), and DEMO=true, because the demo course import is today the only way content reaches a course (it also proves
  * seed/ resolves from dist) — registers its own LMS emulator with the built CLI (`node dist/src/cli/platform.js add`),
  * launches a student through that emulator over HTTP (OIDC login, auto-posted id_token), renders the mastery map and
  * a practice item, posts one answer, and checks that the answer was stored, `/healthz`, a static file and the built
  * demo emulator's course page. Any failure exits 1 with the step, the reason and the tail of the tool's log.
+ *
+ * Cookies: the tool's session and login cookies are always `SameSite=None; Secure` (production changes nothing
+ * there); browsers accept Secure cookies from http://localhost, and so does the test browser used here.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -16,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { findProjectRoot } from '../../src/projectRoot.js';
 import { launchAs, parseForm, startTestLms, type TestBrowser, type TestLms } from '../support/devplatform.js';
 import { freePort } from '../support/tool.js';
@@ -94,10 +98,28 @@ async function postForm(b: TestBrowser, url: string, fields: Record<string, stri
   });
 }
 
+/** Rows in `responses`, read straight from the database the built tool writes to. */
+async function countResponses(url: string): Promise<number> {
+  if (url.startsWith('sqlite:')) {
+    const db = new Database(url.slice('sqlite:'.length), { readonly: true, fileMustExist: true });
+    try {
+      return (db.prepare('select count(*) as n from responses').get() as { n: number }).n;
+    } finally {
+      db.close();
+    }
+  }
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return Number((await client.query<{ n: string }>('select count(*) as n from responses')).rows[0]?.n);
+  } finally {
+    await client.end();
+  }
+}
+
 async function smoke(): Promise<void> {
   check(fs.existsSync(path.join(root, 'dist/src/main.js')), 'dist/src/main.js is missing: run `npm run build` first');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'masterly-smoke-'));
-  const dbFile = path.join(tmp, 'masterly.db');
   const [port, demoPort] = [await freePort(), await freePort()];
   const toolUrl = `http://localhost:${port}`;
   const env: NodeJS.ProcessEnv = {
@@ -106,7 +128,7 @@ async function smoke(): Promise<void> {
     NODE_ENV: 'production',
     PORT: String(port),
     BASE_URL: toolUrl,
-    DATABASE_URL: `sqlite:${dbFile}`,
+    DATABASE_URL: process.env.SMOKE_DATABASE_URL ?? `sqlite:${path.join(tmp, 'masterly.db')}`,
     COOKIE_SECRET: randomBytes(32).toString('base64url'),
     KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     ADMIN_TOKEN: randomBytes(24).toString('base64url'),
@@ -168,13 +190,8 @@ async function smoke(): Promise<void> {
       const res = await postForm(b, `${toolUrl}/student/answer`, { ...item, answer: item.answer || '1' });
       const html = await res.text();
       check(res.status === 200, `the answer was answered with ${res.status}: ${html.slice(0, 300)}`);
-      const db = new Database(dbFile, { readonly: true, fileMustExist: true });
-      try {
-        const { n } = db.prepare('select count(*) as n from responses').get() as { n: number };
-        check(n === 1, `expected 1 stored response after the answer, found ${n}`);
-      } finally {
-        db.close();
-      }
+      const n = await countResponses(env.DATABASE_URL as string);
+      check(n === 1, `expected 1 stored response after the answer, found ${n}`);
     });
   } finally {
     if (child) await stopBuiltTool(child);
