@@ -12,6 +12,11 @@ export const ConfigSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    /**
+     * Address the HTTP server listens on (an IP address or host name). Unset: 127.0.0.1 (this machine only) outside
+     * production, 0.0.0.0 (every interface) in production and in the image.
+     */
+    HOST: z.union([z.ipv4(), z.ipv6(), z.hostname()], { error: 'must be an IP address or a host name, e.g. 127.0.0.1 or 0.0.0.0' }).optional(),
     /** Public base URL of the tool: LTI URLs (login, launch, JWKS) are built from it. */
     BASE_URL: z.url().default('http://localhost:3000').transform((u) => u.replace(/\/+$/, '')),
     /** `postgres://…` for PostgreSQL; `sqlite:<path>` (or `sqlite::memory:`) for the embedded store. */
@@ -70,7 +75,8 @@ export const ConfigSchema = z
         // Allowed, but worth knowing: SQLite supports one process only.
       }
     }
-  });
+  })
+  .transform((c) => ({ ...c, HOST: c.HOST ?? (c.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1') }));
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;
 

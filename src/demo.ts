@@ -14,6 +14,7 @@ export async function startDemo(config: Config, services: FoundationServices, lo
   const baseUrl = (config.DEVPLATFORM_URL ?? `${new URL(config.BASE_URL).protocol}//${new URL(config.BASE_URL).hostname}:${port}`).replace(/\/+$/, '');
   const lms = await startDevPlatform({
     port,
+    host: config.HOST,
     baseUrl,
     toolUrl: config.BASE_URL,
     dbUrl: `sqlite:${path.resolve(config.DATA_DIR, 'devplatform.db')}`,

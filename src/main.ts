@@ -261,11 +261,11 @@ export async function start(
   });
 
   const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(config.PORT, () => resolve(s));
+    const s = app.listen(config.PORT, config.HOST, () => resolve(s));
   });
   const address = server.address();
   const url = typeof address === 'object' && address ? `http://localhost:${address.port}` : config.BASE_URL;
-  logger.info({ url: config.BASE_URL, dialect: db.dialect }, 'Masterly is listening');
+  logger.info({ url: config.BASE_URL, host: config.HOST, dialect: db.dialect }, 'Masterly is listening');
   return {
     server,
     url,

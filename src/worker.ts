@@ -6,7 +6,6 @@
  * run on PostgreSQL; one on SQLite. src/main.ts calls {@link buildAdvantage} and {@link scheduleServices} too.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { pino, type Logger } from 'pino';
 import { loadConfig, type Config } from '../config/schema.js';
@@ -18,6 +17,7 @@ import { DEFAULT_RETRY, drainOutbox, newDrainState, type DrainReport, type Retry
 import { makeAfterMasteryChange } from './services/enqueueGradeChange.js';
 import { refreshRosterIfStale, syncRoster, type RosterSyncReport, type SyncRosterInput } from './services/syncRoster.js';
 import { systemClock, type Clock } from './services/ports.js';
+import { PACKAGE_VERSION } from './projectRoot.js';
 import { buildLmsEvidenceServices } from './services/lmsEvidence.js';
 import { fitObjectiveParams } from './services/fitObjectiveParams.js';
 import { purgeExpired } from './services/purgeExpired.js';
@@ -45,16 +45,7 @@ import { startSchedules, type RunningSchedules, type ScheduleOptions, type Sched
 
 /** `Masterly/<version>` from package.json (Canvas answers 403 to API calls without a User-Agent). */
 export function userAgent(): string {
-  let dir = import.meta.dirname;
-  for (let i = 0; i < 5; i++) {
-    const file = path.join(dir, 'package.json');
-    if (fs.existsSync(file)) {
-      const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'masterly' && pkg.version) return `Masterly/${pkg.version}`;
-    }
-    dir = path.dirname(dir);
-  }
-  return 'Masterly/0.0.0';
+  return `Masterly/${PACKAGE_VERSION}`;
 }
 
 export interface AdvantageOptions {

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { SignJWT, base64url, type JWK } from 'jose';
 import { pino, type Logger } from 'pino';
@@ -19,6 +18,7 @@ import { pagesRouter } from './pages.js';
 import { isLearner, type DevUser, type MemberStatus } from './people.js';
 import { openRoster } from './roster.js';
 import { canvasApiQuirks, tokenRouter } from './token.js';
+import { projectPath } from '../projectRoot.js';
 
 export type { Mode } from './context.js';
 export type { FaultScope, FaultSpec, Faults } from './faults.js';
@@ -26,13 +26,15 @@ export type { DevUser, MemberStatus } from './people.js';
 export { ROLES } from './people.js';
 export { CLAIM } from './claims.js';
 
-const VIEWS_DIR = path.resolve(import.meta.dirname, '../../views');
+const VIEWS_DIR = projectPath('views');
 const CLIENT_ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 /** Options for {@link startDevPlatform}. */
 export interface DevPlatformOptions {
   /** Port to listen on; 0 (the default) picks a free one. */
   port?: number;
+  /** Address to listen on (the demo passes the tool's HOST); unset: every interface. */
+  host?: string;
   /** Public URL (issuer); defaults to `http://localhost:<port>`. */
   baseUrl?: string;
   /** The tool's base URL, e.g. `http://localhost:3000`. */
@@ -168,7 +170,7 @@ export async function startDevPlatform(opts: DevPlatformOptions): Promise<DevPla
   app.use(express.json({ type: ['application/json', 'application/*+json'], limit: '1mb' }));
 
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(opts.port ?? 0, () => resolve(s));
+    const s = opts.host ? app.listen(opts.port ?? 0, opts.host, () => resolve(s)) : app.listen(opts.port ?? 0, () => resolve(s));
     s.once('error', reject);
   });
   const port = (server.address() as AddressInfo).port;

@@ -3,8 +3,9 @@ import { Router } from 'express';
 import { COURSE, type Ctx } from './context.js';
 import { PlatformError, createLaunch, findLaunch, loginUrlFor } from './launches.js';
 import { ROLES, isInstructor, type DevUser } from './people.js';
+import { projectPath } from '../projectRoot.js';
 
-const PUBLIC_DIR = path.resolve(import.meta.dirname, '../../public');
+const PUBLIC_DIR = projectPath('public');
 /** The course page lists at most this many people (benchmarks seed thousands). */
 const PEOPLE_ON_PAGE = 60;
 

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import express, { type Express, type RequestHandler, type Router } from 'express';
 import cookieParser from 'cookie-parser';
 import type { Logger } from 'pino';
@@ -7,6 +6,7 @@ import { errorHandler } from './errors.js';
 import { requestLog } from './requestLog.js';
 import { securityHeaders } from './securityHeaders.js';
 import { NotFound } from '../domain/errors.js';
+import { projectPath } from '../projectRoot.js';
 
 /** What the web layer needs; main.ts (or a test) builds it. */
 export interface AppDeps {
@@ -23,8 +23,8 @@ export interface AppDeps {
   routers: Router[];
 }
 
-export const VIEWS_DIR = path.resolve(import.meta.dirname, '../../views');
-const PUBLIC_DIR = path.resolve(import.meta.dirname, '../../public');
+export const VIEWS_DIR = projectPath('views');
+const PUBLIC_DIR = projectPath('public');
 
 /** Builds the Express app. No module state: tests may create several per process. */
 export function createApp(deps: AppDeps): Express {

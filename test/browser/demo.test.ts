@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { CHROMIUM_PATH, launchChromium } from '../support/chromium.js';
+import { launchChromium, skipBrowserTests } from '../support/chromium.js';
 import { axeViolations } from '../support/axe.js';
 import { startRig, type LaunchRig } from '../support/tool.js';
 
 // A real browser clicks through the emulated LMS: the launch runs inside the course page's iframe,
 // with the login cookie coming back on the cross-origin form post, exactly as in an LMS.
-describe.skipIf(!CHROMIUM_PATH)('demo in a browser', () => {
+describe.skipIf(skipBrowserTests())('demo in a browser', () => {
   let rig: LaunchRig;
   let chromium: Browser;
   beforeAll(async () => {

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Frame } from 'playwright-core';
-import { CHROMIUM_PATH, launchChromium } from '../support/chromium.js';
+import { launchChromium, skipBrowserTests } from '../support/chromium.js';
 import { axeViolations } from '../support/axe.js';
 import { startTestTool, type TestTool } from '../support/tool.js';
 import { startTestLms, type TestLms } from '../support/devplatform.js';
 
 // Deep Linking in a real browser, inside the emulator's iframe: the picker is axe-clean and keyboard-labelled, and
 // the return page auto-submits (static script under CSP script-src 'self', form-action allowing the LMS origin).
-describe.skipIf(!CHROMIUM_PATH)('deep-linking picker in Chromium', () => {
+describe.skipIf(skipBrowserTests())('deep-linking picker in Chromium', () => {
   let tool: TestTool;
   let lms: TestLms;
   let chromium: Browser;

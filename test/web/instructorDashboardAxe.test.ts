@@ -7,7 +7,7 @@ import { courseRepo } from '../../src/store/courseRepo.js';
 import { learnerStore } from '../../src/store/learnerRepo.js';
 import { aCourseFile, wrongAnswerFor } from '../factories.engine.js';
 import { axeViolations } from '../support/axe.js';
-import { CHROMIUM_PATH, launchChromium } from '../support/chromium.js';
+import { launchChromium, skipBrowserTests } from '../support/chromium.js';
 import { launchAs } from '../support/devplatform.js';
 import { startRig, type LaunchRig } from '../support/tool.js';
 
@@ -15,7 +15,7 @@ const LIS = 'http://purl.imsglobal.org/vocab/lis/v2/membership#';
 
 // The instructor dashboard and a student page in a real browser, with a stuck student and a validation error shown,
 // checked with axe (WCAG 2.1 A/AA).
-describe.skipIf(!CHROMIUM_PATH)('instructor pages are accessible (Chromium + axe)', () => {
+describe.skipIf(skipBrowserTests())('instructor pages are accessible (Chromium + axe)', () => {
   let rig: LaunchRig;
   let chromium: Browser;
   beforeAll(async () => {

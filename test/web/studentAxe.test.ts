@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM_PATH, launchChromium } from '../support/chromium.js';
+import { launchChromium, skipBrowserTests } from '../support/chromium.js';
 import { axeViolations } from '../support/axe.js';
 import { startTestTool, type TestTool } from '../support/tool.js';
 import { startTestLms, type TestLms } from '../support/devplatform.js';
 
 // The student pages in a real browser: launched from the emulated course page, then map → lesson → question →
 // feedback, each checked with axe (WCAG 2.1 A/AA) and for keyboard focus on the feedback.
-describe.skipIf(!CHROMIUM_PATH)('student pages are accessible (Chromium + axe)', () => {
+describe.skipIf(skipBrowserTests())('student pages are accessible (Chromium + axe)', () => {
   let tool: TestTool;
   let lms: TestLms;
   let chromium: Browser;
