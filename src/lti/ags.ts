@@ -5,7 +5,8 @@
  * @see https://www.imsglobal.org/spec/lti-ags/v2p0
  */
 import { z } from 'zod';
-import { LmsRejected, type AgsResult, type AgsScore, type LineItem, type ServiceTarget } from '../services/servicePorts.js';
+import { LmsRejected } from '../domain/errors.js';
+import type { AgsResult, AgsScore, LineItem, ServiceTarget } from '../services/servicePorts.js';
 import type { ServiceClient } from './serviceClient.js';
 
 /** AGS scope URIs. */

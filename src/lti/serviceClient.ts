@@ -5,7 +5,8 @@
  *
  * @see https://www.imsglobal.org/spec/security/v1p0/#using-json-web-tokens-with-oauth-2-0-client-credentials-grant
  */
-import { LmsRejected, LmsUnavailable, type ServiceTarget } from '../services/servicePorts.js';
+import { LmsRejected, LmsUnavailable } from '../domain/errors.js';
+import type { ServiceTarget } from '../services/servicePorts.js';
 
 /** What the client needs from the tool keyring (no live launch required). */
 export interface AssertionSigner {

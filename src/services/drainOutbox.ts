@@ -6,17 +6,8 @@
  * @see https://www.imsglobal.org/spec/lti-ags/v2p0#score-publish-service
  * @see docs/decisions/0003-grade-outbox.md
  */
-import {
-  LmsRejected,
-  LmsUnavailable,
-  type AgsScore,
-  type GradeLineItemRepo,
-  type GradeOutboxRepo,
-  type LtiServices,
-  type OutboxEntry,
-  type ServiceContext,
-  type ServiceContextRepo,
-} from './servicePorts.js';
+import { LmsRejected, LmsUnavailable } from '../domain/errors.js';
+import type { AgsScore, GradeLineItemRepo, GradeOutboxRepo, LtiServices, OutboxEntry, ServiceContext, ServiceContextRepo } from './servicePorts.js';
 
 const SCORE_SCOPE = 'https://purl.imsglobal.org/spec/lti-ags/scope/score';
 const LINEITEM_SCOPE = 'https://purl.imsglobal.org/spec/lti-ags/scope/lineitem';

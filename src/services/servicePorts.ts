@@ -5,7 +5,6 @@
  * @see https://www.imsglobal.org/spec/lti-ags/v2p0
  * @see https://www.imsglobal.org/spec/lti-nrps/v2p0
  */
-import { AppError } from '../domain/errors.js';
 import type { Vendor } from './ports.js';
 
 export type { Vendor };
@@ -17,41 +16,6 @@ export interface ServiceTarget {
   clientId: string;
   tokenUrl: string;
   vendor: Vendor;
-}
-
-/** Why the LMS refused a call, in words an instructor understands (see `describeFailure`). */
-export type LmsRejectReason =
-  | 'not_enrolled'
-  | 'not_a_student'
-  | 'column_deleted'
-  | 'stale_timestamp'
-  | 'not_authorized'
-  | 'invalid_request'
-  | 'not_found'
-  | 'no_service';
-
-/** A transient LMS failure (5xx, 429, Canvas 403 "Rate Limit Exceeded", timeout, network): retry later. */
-export class LmsUnavailable extends AppError {
-  constructor(
-    message: string,
-    readonly status: number | undefined,
-    /** Milliseconds the LMS asked us to wait (Retry-After), when it said so. */
-    readonly retryAfterMs: number | undefined,
-    options?: { cause?: unknown },
-  ) {
-    super('ERR_LMS_UNAVAILABLE', message, { ...options, details: { status, retryAfterMs } });
-  }
-}
-
-/** A permanent LMS refusal (400/403/404/422…): retrying the same request cannot help. */
-export class LmsRejected extends AppError {
-  constructor(
-    readonly reason: LmsRejectReason,
-    readonly status: number | undefined,
-    message: string,
-  ) {
-    super('ERR_LMS_REJECTED', message, { details: { reason, status } });
-  }
 }
 
 /** NRPS role, mapped from LIS URIs. */

@@ -4,7 +4,8 @@
  *
  * @see https://www.imsglobal.org/spec/lti-nrps/v2p0#membership-differences
  */
-import { LmsRejected, type LtiServices, type RosterRepo, type ServiceContextRepo } from './servicePorts.js';
+import { LmsRejected } from '../domain/errors.js';
+import type { LtiServices, RosterRepo, ServiceContextRepo } from './servicePorts.js';
 
 export interface SyncRosterDeps {
   contexts: ServiceContextRepo;
