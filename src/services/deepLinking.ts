@@ -6,7 +6,7 @@
  * @see https://www.imsglobal.org/spec/lti-dl/v2p0
  */
 import { AppError, DeepLinkAlreadyUsed } from '../domain/errors.js';
-import { LTI_RESOURCE_LINK, type DeepLinkingMessages, type DeepLinkingRequests, type DeepLinkingSettings, type ResourceLinkItem } from './deepLinkingPorts.js';
+import type { DeepLinkingMessages, DeepLinkingRequests, DeepLinkingSettings, ResourceLinkItem } from './deepLinkingPorts.js';
 import type { CourseRepo } from './enginePorts.js';
 import type { Clock, LaunchSession, PlatformRegistry } from './ports.js';
 import type { GradeActivity } from './servicePorts.js';
@@ -105,7 +105,7 @@ export async function openDeepLinkPicker(deps: DeepLinkingDeps, session: LaunchS
   return {
     courseTitle,
     options,
-    acceptsLinks: settings.acceptTypes.includes(LTI_RESOURCE_LINK),
+    acceptsLinks: settings.acceptsResourceLinks,
     acceptTypes: settings.acceptTypes,
     multiple: settings.acceptMultiple !== false,
     platformTitle: settings.title ?? null,
@@ -152,7 +152,7 @@ async function sign(
 export async function returnDeepLinks(deps: DeepLinkingDeps, session: LaunchSession, input: { choices: readonly string[] }): Promise<DeepLinkReturn> {
   const settings = settingsOf(deps, session);
   const contextId = session.contextId as string;
-  if (!settings.acceptTypes.includes(LTI_RESOURCE_LINK)) {
+  if (!settings.acceptsResourceLinks) {
     throw new DeepLinkSelectionRefused('links_not_accepted', 'Your LMS does not accept links to activities here, so Masterly cannot add content from this menu.');
   }
   const choices = [...new Set(input.choices)];
@@ -198,7 +198,7 @@ export async function returnDeepLinks(deps: DeepLinkingDeps, session: LaunchSess
 /** A response with no items, so the LMS closes its dialog: the instructor cancelled, or nothing could be added. */
 export async function cancelDeepLinking(deps: DeepLinkingDeps, session: LaunchSession): Promise<DeepLinkReturn> {
   const settings = settingsOf(deps, session);
-  const accepts = settings.acceptTypes.includes(LTI_RESOURCE_LINK);
+  const accepts = settings.acceptsResourceLinks;
   return sign(
     deps,
     session,

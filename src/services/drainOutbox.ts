@@ -9,9 +9,6 @@
 import { LmsRejected, LmsUnavailable } from '../domain/errors.js';
 import type { AgsScore, GradeLineItemRepo, GradeOutboxRepo, LtiServices, OutboxEntry, ServiceContext, ServiceContextRepo } from './servicePorts.js';
 
-const SCORE_SCOPE = 'https://purl.imsglobal.org/spec/lti-ags/scope/score';
-const LINEITEM_SCOPE = 'https://purl.imsglobal.org/spec/lti-ags/scope/lineitem';
-
 /** Retry policy for transient failures. */
 export interface RetryPolicy {
   baseMs: number;
@@ -143,7 +140,7 @@ async function sendOne(
     ctxCache.set(entry.contextId, ctxP);
   }
   const ctx = await ctxP;
-  if (!ctx || !ctx.ags?.lineitems || !ctx.ags.scope.includes(SCORE_SCOPE) || !ctx.ags.scope.includes(LINEITEM_SCOPE)) {
+  if (!ctx || !deps.lti.grants(ctx.ags, 'grades')) {
     await outbox.markFailed(entry, opts.owner, deps.now(), 'no_service', 'No AGS line items endpoint with score and line item scopes from the last launch.');
     return 'failed';
   }

@@ -221,6 +221,8 @@ export interface LtiTool {
   verifyLaunch(input: LaunchInput): Promise<VerifiedLaunch>;
   /** Name of the login binding cookie for a state (so the caller can clear it). */
   loginCookieName(state: string): string;
+  /** The LTI Advantage scopes the tool asks a platform for (AGS line items, results, scores; NRPS). */
+  readonly scopes: readonly string[];
 }
 
 /** The tool's signing keys. */

@@ -5,9 +5,10 @@
  * @see https://www.imsglobal.org/spec/lti-ags/v2p0
  * @see https://www.imsglobal.org/spec/lti-nrps/v2p0
  */
+import type { GradePolicy, GradePolicyKind } from '../domain/gradePolicy.js';
 import type { Vendor } from './ports.js';
 
-export type { Vendor };
+export type { GradePolicy, GradePolicyKind, Vendor };
 
 /** Who we call: the registration a context belongs to (no live launch needed). */
 export interface ServiceTarget {
@@ -69,8 +70,16 @@ export interface AgsResult {
   comment: string | null;
 }
 
+/**
+ * What a course's last launch lets Masterly do with the LMS. Use-cases ask for a capability; src/lti decides it
+ * from the claim's scopes (only src/lti knows the scope URIs). 'grades': find or create line items and post scores.
+ */
+export type LmsCapability = 'grades';
+
 /** The LTI Advantage services as use-cases need them (STYLE rule 7). */
 export interface LtiServices {
+  /** Whether the course's AGS endpoint (from its last launch) grants `capability`. */
+  grants(ags: ServiceContext['ags'], capability: LmsCapability): boolean;
   /** Every member over all pages; `url` may be a differences link from a previous sync. */
   listMembers(target: ServiceTarget, url: string, opts?: { resourceLinkId?: string }): Promise<MembershipResult>;
   /** Line items filtered by resourceId/tag/resource link (all pages). */
@@ -110,22 +119,6 @@ export function describeFailure(reason: string | null): string {
 }
 
 // ─── Gradebook and outbox ────────────────────────────────────────────────────────────────────────
-
-/** How mastery becomes a grade: fraction of objectives mastered, P(mastery) scaled, or a Canvas-parity roll-up. */
-export type GradePolicyKind = 'fraction_mastered' | 'p_mastery' | 'aggregation';
-
-/** A context's grade policy and gradebook layout. */
-export interface GradePolicy {
-  contextId: string;
-  policy: GradePolicyKind;
-  /** Canvas calculation method when policy = 'aggregation' (scores are P(mastery) × 5 over time). */
-  calculation: { method: 'decaying_average' | 'standard_decaying_average' | 'n_mastery' | 'highest' | 'latest' | 'average'; weight: number; n: number } | null;
-  /** One line item per objective. */
-  perObjective: boolean;
-  /** One line item per activity (deep-linked resource covering several objectives). */
-  perActivity: boolean;
-  scoreMaximum: number;
-}
 
 /** The mastery change the engine reports inside its transaction (afterMasteryChange hook). */
 export interface MasteryChange {
