@@ -82,7 +82,7 @@ export interface AccommodationsSetEvent {
   readonly at: number;
 }
 /**
- * Course-wide: BKT parameters of one objective were fitted (issue 4 §3). Every student's later responses and
+ * Course-wide: BKT parameters of one objective were fitted (services/fitObjectiveParams.ts). Every student's later responses and
  * evidence on it are traced with them, and students who appear later start from their prior. Clamped to the
  * objective's bounds. Carries no student.
  */
@@ -318,11 +318,6 @@ function thetaFor(cfg: CompiledConfig, student: StudentState): number {
   const acc = student.accommodations;
   if (acc === null) return cfg.threshold;
   return effectiveThreshold(cfg.threshold, acc.thresholdOffset ?? 0);
-}
-
-/** θ for a student with their accommodations in force (what the next response is judged against). */
-export function thresholdFor(student: StudentState, config: CompiledConfig): number {
-  return thetaFor(config, student);
 }
 
 function emit(s: Step, objectiveId: string, kind: ExplanationKind, rule: ExplanationRule, from: ObjectiveState | null, to: ObjectiveState | null, evidence: Evidence): void {
@@ -663,8 +658,3 @@ export function assertCanAnswer(state: EngineState, studentId: string, objective
   if (!released) throw new ObjectiveLocked(objectiveId);
 }
 
-/** The student's view of their projection, creating (and releasing) it when the student has no events yet. */
-export function studentView(state: EngineState, studentId: string, now: number, config: CompiledConfig): StudentState {
-  advanceClock(state, studentId, now, config);
-  return state.students.get(studentId) as StudentState;
-}

@@ -1,5 +1,5 @@
 /**
- * Background EM fitting of BKT parameters per objective (issue 4 §3). When an objective has enough data
+ * Background EM fitting of BKT parameters per objective, so the model follows how students really learn. When an objective has enough data
  * (`shouldFit`: by default ≥ 100 students with ≥ 5 responses), its parameters are fitted from the response log
  * with the domain's seeded `fitBkt` and stored as the objective's parameters (bkt_fitted), together with a
  * course-wide `params_fitted` event in the log (one transaction).

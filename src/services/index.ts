@@ -47,8 +47,6 @@ export interface FoundationServices {
   addDeployment(input: { platformId: string; deploymentId: string }): Promise<void>;
   listPlatforms(): Promise<Platform[]>;
   removePlatform(id: string): Promise<void>;
-  /** Origins of registered platforms' auth URLs (for CSP frame-ancestors), from the cache. */
-  platformOrigins(): Promise<string[]>;
   publicJwks(): Promise<{ keys: PublicJwk[] }>;
   /** Canvas Developer Key JSON configuration for a tool served at `baseUrl`. */
   canvasConfiguration(baseUrl: string): Record<string, unknown>;
@@ -69,7 +67,6 @@ export function buildFoundationServices(deps: FoundationDeps): FoundationService
     addDeployment: (input) => addDeployment(deps, input),
     listPlatforms: () => listPlatforms(deps),
     removePlatform: (id) => removePlatform(deps, id),
-    platformOrigins: async () => [...new Set((await deps.registry.all()).map((p) => new URL(p.authUrl).origin))],
     publicJwks: () => deps.keys.publicJwks(),
     canvasConfiguration: (baseUrl) => canvasConfiguration(baseUrl, deps.lti.scopes),
     signJwt: (payload, opts) => deps.keys.signJwt(payload, opts),

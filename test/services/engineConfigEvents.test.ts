@@ -14,7 +14,7 @@ import { aContext, aCourseFile, aLearner, rightAnswerFor, wrongAnswerFor } from 
 import { openTestDb, type TestDb } from '../support/db.js';
 
 /**
- * Accommodations and fitted BKT parameters are events of the log (issue 4 §9): a recompute after they changed
+ * Accommodations and fitted BKT parameters are events of the log: a recompute after they changed
  * mid-history reproduces the incremental projection exactly.
  */
 describe('settings as events: recompute equals the incremental projection', () => {
