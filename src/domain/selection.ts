@@ -6,7 +6,7 @@
  */
 import { expectedScore, itemFlags, newItemStats, type ItemStats } from './elo.js';
 import type { ObjectiveState } from './mastery.js';
-import type { CompiledConfig, ObjectiveProgress, StudentState } from './projection.js';
+import { progressOf, type CompiledConfig, type ObjectiveProgress, type StudentState } from './projection.js';
 import type { Rng } from './random.js';
 
 /** Why the item is asked: the page shows practice feedback at once, check feedback at the end. */
@@ -86,7 +86,7 @@ export function phaseOf(p: ObjectiveProgress | undefined, now: number): Selectio
 /** Objectives the student can work on now, most urgent first: check > retention due > review > reteach > practice, ties in prerequisite order. */
 export function workableObjectives(config: CompiledConfig, student: StudentState, now: number): string[] {
   return config.order
-    .map((id, i) => ({ id, i, r: rankOf(student.objectives[id] as ObjectiveProgress, now) }))
+    .map((id, i) => ({ id, i, r: rankOf(progressOf(student, id), now) }))
     .filter((x) => x.r < NOT_WORKABLE)
     .sort((a, b) => a.r - b.r || a.i - b.i)
     .map((x) => x.id);
@@ -133,6 +133,7 @@ function pickItem(input: SelectionInput, prog: ObjectiveProgress, phase: Selecti
   });
   const best = Math.min(...scored.map((x) => x.gap));
   const near = scored.filter((x) => x.gap <= best + tol);
-  const chosen = near[Math.floor(rng.next() * near.length)] as (typeof near)[number];
+  const chosen = near[Math.floor(rng.next() * near.length)];
+  if (!chosen) return null;
   return { itemId: chosen.itemId, predicted: chosen.predicted };
 }

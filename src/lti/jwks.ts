@@ -82,9 +82,9 @@ export function createPlatformJwks(opts: PlatformJwksOptions): PlatformJwks {
       if (!key && now - entry.fetchedAt >= cooldown) {
         entry = await refresh(platform);
         key = entry.keys.get(kid);
-      } else if (!key && inFlight.has(platform.id)) {
-        entry = await (inFlight.get(platform.id) as Promise<Entry>);
-        key = entry.keys.get(kid);
+      } else if (!key) {
+        const pending = inFlight.get(platform.id);
+        if (pending) key = (await pending).keys.get(kid);
       }
       if (!key) throw new LaunchRejected('kid_unknown', 'The launch was signed with a key your LMS does not publish.');
       return key;
