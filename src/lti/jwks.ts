@@ -60,7 +60,7 @@ export function createPlatformJwks(opts: PlatformJwksOptions): PlatformJwks {
         }
       }
     }
-    const entry = { keys, fetchedAt: opts.clock.now().getTime() };
+    const entry = { keys, fetchedAt: opts.clock.now() };
     cache.set(platform.id, entry);
     return entry;
   };
@@ -75,7 +75,7 @@ export function createPlatformJwks(opts: PlatformJwksOptions): PlatformJwks {
 
   return {
     keyFor: async (platform, kid) => {
-      const now = opts.clock.now().getTime();
+      const now = opts.clock.now();
       let entry = cache.get(platform.id);
       if (!entry || now - entry.fetchedAt > ttl) entry = await refresh(platform);
       let key = entry.keys.get(kid);

@@ -138,7 +138,7 @@ export const LAUNCH_STEPS: readonly LaunchStep[] = [
     name: 'time',
     run: (deps, ctx) => {
       const c = fromEarlierStep(ctx.claims, 'claims');
-      const now = deps.clock.now().getTime() / 1000;
+      const now = deps.clock.now() / 1000;
       const skew = deps.config.clockSkewSeconds;
       if (typeof c.exp !== 'number') reject('exp_missing', 'The launch token has no expiry.');
       if (c.exp + skew < now) reject('token_expired', 'The launch token has expired. Please launch again from your course.');
@@ -156,7 +156,7 @@ export const LAUNCH_STEPS: readonly LaunchStep[] = [
       const state = ctx.input.state;
       if (!state) return reject('state_missing', 'The launch did not include the login state.');
       if (typeof c.nonce !== 'string' || !c.nonce) return reject('nonce_missing', 'The launch token has no nonce.');
-      const now = deps.clock.now().getTime();
+      const now = deps.clock.now();
       const login = await deps.loginStates.consume(state, now);
       if (!login) {
         const seen = await deps.loginStates.find(state);

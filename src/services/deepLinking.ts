@@ -127,7 +127,7 @@ async function sign(
 ): Promise<DeepLinkReturn> {
   const platform = await deps.registry.byId(session.platformId);
   if (!platform) throw new AppError('ERR_PLATFORM_UNKNOWN', 'This LMS is no longer registered with Masterly.');
-  if (!(await deps.requests.markReturned(session.id, deps.clock.now().getTime()))) throw new DeepLinkAlreadyUsed();
+  if (!(await deps.requests.markReturned(session.id, deps.clock.now()))) throw new DeepLinkAlreadyUsed();
   await beforeSign?.();
   const claims = deps.messages.responseClaims({
     clientId: platform.clientId,
@@ -190,7 +190,7 @@ export async function returnDeepLinks(deps: DeepLinkingDeps, session: LaunchSess
   }
   const n = items.length;
   const saveUnit = async (): Promise<void> => {
-    if (unit) await deps.saveActivity?.(contextId, unit, deps.clock.now().getTime());
+    if (unit) await deps.saveActivity?.(contextId, unit, deps.clock.now());
   };
   return sign(deps, session, settings, items, { msg: `Masterly added ${n} item${n === 1 ? '' : 's'}.`, log: `masterly: ${n} ltiResourceLink item(s)` }, saveUnit);
 }

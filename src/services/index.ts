@@ -70,6 +70,6 @@ export function buildFoundationServices(deps: FoundationDeps): FoundationService
     publicJwks: () => deps.keys.publicJwks(),
     canvasConfiguration: (baseUrl) => canvasConfiguration(baseUrl, deps.lti.scopes),
     signJwt: (payload, opts) => deps.keys.signJwt(payload, opts),
-    purgeExpired: (now) => purgeExpired(deps, { now: now ?? deps.clock.now().getTime() }),
+    purgeExpired: (now) => purgeExpired(deps, { now: now ?? deps.clock.now() }),
   };
 }

@@ -3,13 +3,13 @@
  * src/store and src/lti implement them; only src/main.ts wires concrete implementations.
  */
 
-/** Injected time source (STYLE rule 11). */
+/** Injected time source (STYLE rule 11), in epoch milliseconds: see docs/decisions/0005-clock.md. */
 export interface Clock {
-  now(): Date;
+  now(): number;
 }
 
 /** The wall clock. */
-export const systemClock: Clock = { now: () => new Date() };
+export const systemClock: Clock = { now: () => Date.now() };
 
 /** Which LMS a registration belongs to (changes only the admin hints and a few quirks). */
 export type Vendor = 'canvas' | 'moodle' | 'generic';

@@ -80,7 +80,7 @@ async function submitWith(deps: SubmitResponseDeps, course: LoadedCourse, input:
   if (!stored) throw new NotFound('This question');
   const cfg = course.config;
   const { userId, contextId, attemptId } = input;
-  const at = deps.clock.now().getTime();
+  const at = deps.clock.now();
 
   const replay = async (tx: EngineTx): Promise<SubmitResult | undefined> => {
     const seen = await tx.findEvent(attemptId);

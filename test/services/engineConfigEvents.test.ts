@@ -20,7 +20,7 @@ import { openTestDb, type TestDb } from '../support/db.js';
 describe('settings as events: recompute equals the incremental projection', () => {
   let db: TestDb;
   let t = 1_700_000_000_000;
-  const clock = { now: () => new Date((t += 1000)) };
+  const clock = { now: () => (t += 1000) };
   let n = 0;
   const ids = { newId: () => `cfg-evt-${++n}-${Math.random().toString(36).slice(2, 10)}` };
   beforeAll(async () => {

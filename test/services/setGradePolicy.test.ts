@@ -11,7 +11,7 @@ describe('setGradePolicy', () => {
     db = await openTestDb();
   });
   afterAll(async () => db.close());
-  const deps = () => ({ lineItems: gradebookRepo(db.kysely), now: () => 1_700_000_000_000 });
+  const deps = () => ({ lineItems: gradebookRepo(db.kysely), clock: { now: () => 1_700_000_000_000 } });
   const aggregation = (contextId: string, calculation: GradePolicy['calculation']): GradePolicy => ({ ...defaultPolicy(contextId), policy: 'aggregation', calculation });
 
   it('saves a roll-up with Canvas calculation settings in range', async () => {
