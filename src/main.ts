@@ -18,6 +18,7 @@ import { createToolKeyring } from './lti/keys.js';
 import { ltiRouter } from './web/routes/lti.js';
 import { homeRouter } from './web/routes/home.js';
 import { adminRouter } from './web/routes/admin.js';
+import { clientHasher } from './web/clientAddress.js';
 import { startDemo } from './demo.js';
 import { buildAdvantage, scheduleServices, type Advantage } from './worker.js';
 import { startSchedules } from './jobs/schedules.js';
@@ -118,7 +119,12 @@ export async function start(
     registry,
     loginStates,
     clock,
-    config: { baseUrl: config.BASE_URL, clockSkewSeconds: config.CLOCK_SKEW_SECONDS, launchMaxAgeSeconds: config.LAUNCH_MAX_AGE_SECONDS },
+    config: {
+      baseUrl: config.BASE_URL,
+      clockSkewSeconds: config.CLOCK_SKEW_SECONDS,
+      launchMaxAgeSeconds: config.LAUNCH_MAX_AGE_SECONDS,
+      openStatesPerClient: config.LOGIN_OPEN_STATES_PER_ADDRESS,
+    },
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   const services = buildFoundationServices({
@@ -209,6 +215,7 @@ export async function start(
     clock,
     afterMasteryChange: (tx, change) => advantage.afterMasteryChange(kyselyOfEngineTx(tx), change),
   });
+  const clientHash = clientHasher(secrets.cookieSecret);
   const toolRouters = [
     deepLinkingRouter({ getSession: services.getSession, cookieSecret: secrets.cookieSecret, services: deepLinking }),
     instructorEvidenceRouter({ getSession: services.getSession, cookieSecret: secrets.cookieSecret, services: lmsEvidence }),
@@ -227,7 +234,7 @@ export async function start(
       },
     }),
     instructorDashboardRouter({ getSession: services.getSession, cookieSecret: secrets.cookieSecret, services: instructorServices }),
-    ltiRouter({ services, baseUrl: config.BASE_URL, cookieSecret: secrets.cookieSecret, sessionTtlSeconds: config.SESSION_TTL_SECONDS }),
+    ltiRouter({ services, baseUrl: config.BASE_URL, cookieSecret: secrets.cookieSecret, sessionTtlSeconds: config.SESSION_TTL_SECONDS, clientHash }),
     homeRouter({ getSession: services.getSession, cookieSecret: secrets.cookieSecret }),
     studentRouter({
       getSession: services.getSession,

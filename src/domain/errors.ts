@@ -18,7 +18,8 @@ export type ErrorCode =
   | 'ERR_NOT_ENROLLED'
   | 'ERR_LMS_UNAVAILABLE'
   | 'ERR_LMS_REJECTED'
-  | 'ERR_DEEP_LINK_USED';
+  | 'ERR_DEEP_LINK_USED'
+  | 'ERR_RATE_LIMITED';
 
 /** Base class of every expected failure; `message` is safe to show to the user. */
 export class AppError extends Error {
@@ -183,5 +184,18 @@ export class AdminAuthRequired extends AppError {
 export class DeepLinkAlreadyUsed extends AppError {
   constructor() {
     super('ERR_DEEP_LINK_USED', 'This selection was already sent to your course. To add more content, open the Masterly selection again from your course.');
+  }
+}
+
+/**
+ * Too many attempts from one client address (open logins, failed admin sign-ins); nothing was stored. The client
+ * may retry after `retryAfterSeconds` (sent as Retry-After).
+ */
+export class RateLimited extends AppError {
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = 'Too many sign-in attempts from your network. Wait a minute and try again.',
+  ) {
+    super('ERR_RATE_LIMITED', message);
   }
 }
