@@ -19,6 +19,9 @@ import { ltiRouter } from './web/routes/lti.js';
 import { homeRouter } from './web/routes/home.js';
 import { adminRouter } from './web/routes/admin.js';
 import { clientHasher } from './web/clientAddress.js';
+import { sameToken } from './web/cookies.js';
+import { verifyAdminToken } from './services/verifyAdminToken.js';
+import { adminAuthFailureRepo } from './store/adminAuthFailureRepo.js';
 import { startDemo } from './demo.js';
 import { buildAdvantage, scheduleServices, type Advantage } from './worker.js';
 import { startSchedules } from './jobs/schedules.js';
@@ -244,9 +247,13 @@ export async function start(
     adminRouter({
       services,
       baseUrl: config.BASE_URL,
-      adminToken: secrets.adminToken,
       cookieSecret: secrets.cookieSecret,
       now: () => clock.now().getTime(),
+      checkToken: (req, token) =>
+        verifyAdminToken(
+          { failures: adminAuthFailureRepo(db.kysely), clock, matches: (t) => sameToken(t, secrets.adminToken) },
+          { clientHash: clientHash(req), token },
+        ),
     }),
   ];
   const extraAncestors = config.FRAME_ANCESTORS.split(/\s+/).filter(Boolean);
