@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { pino, type Logger } from 'pino';
 import { loadConfig, type Config } from '../config/schema.js';
 import { resolveSecrets } from '../config/secrets.js';
+import { configWarnings } from '../config/warnings.js';
 import { migrate, openDb, type Db } from './store/db.js';
 import { createApp } from './web/app.js';
 import { sql, type LogEvent } from 'kysely';
@@ -89,6 +90,7 @@ export async function start(
   logger: Logger = pino({ level: config.LOG_LEVEL }),
   options: StartOptions = {},
 ): Promise<Running> {
+  for (const w of configWarnings(config)) logger.warn({ setting: w.setting }, w.message);
   const secrets = resolveSecrets(config);
   const db = await openDb({
     url: config.DATABASE_URL,
