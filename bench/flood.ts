@@ -104,15 +104,18 @@ export async function run(): Promise<BenchReport> {
     globalThis.gc?.();
     const rssAfter = process.memoryUsage().rss;
     const limited = counts.get(429) ?? 0;
+    // SQLite runs one statement at a time: the cap is exact. On PostgreSQL logins that count in parallel may all pass:
+    // at most one per pool connection (10) beyond the cap (docs/decisions/0007-abuse-limits.md).
+    const bound = tool.db.dialect === 'postgres' ? cap + 10 : cap;
     const other = [...counts].filter(([s]) => s !== 302 && s !== 429);
     return {
       title: `Login flood: ${total} /lti/login from one address, ${concurrency} in flight (${tool.db.dialect})`,
       figures: [
         { name: 'logins per second', value: total / seconds, unit: 'req/s' },
-        { name: 'accepted (302)', value: counts.get(302) ?? 0, unit: 'logins', goal: { op: '<=', value: cap } },
-        { name: 'rate-limited share (429)', value: (100 * limited) / total, unit: '%', goal: { op: '>=', value: (100 * (total - cap)) / total } },
-        { name: 'login-state rows after the flood', value: afterFlood, unit: 'rows', goal: { op: '<=', value: cap } },
-        { name: 'login-state rows after the purge', value: afterPurge, unit: 'rows', goal: { op: '<=', value: cap } },
+        { name: 'accepted (302)', value: counts.get(302) ?? 0, unit: 'logins', goal: { op: '<=', value: bound } },
+        { name: 'rate-limited share (429)', value: (100 * limited) / total, unit: '%', goal: { op: '>=', value: (100 * (total - bound)) / total } },
+        { name: 'login-state rows after the flood', value: afterFlood, unit: 'rows', goal: { op: '<=', value: bound } },
+        { name: 'login-state rows after the purge', value: afterPurge, unit: 'rows', goal: { op: '<=', value: bound } },
         { name: 'rows after the purge past expiry + grace', value: afterExpiry, unit: 'rows', goal: { op: '<=', value: 0 } },
         { name: 'RSS before', value: mb(rssBefore), unit: 'MB' },
         { name: 'RSS after', value: mb(rssAfter), unit: 'MB' },
