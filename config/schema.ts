@@ -38,6 +38,11 @@ export const ConfigSchema = z
     SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(3600),
     /** Oldest id_token `iat` accepted, in seconds. */
     LAUNCH_MAX_AGE_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
+    /**
+     * Most open (started, not yet completed, unexpired) LTI logins one client address may hold; beyond it a login
+     * gets 429. A school behind one NAT address launches a class of 300 at once (docs/decisions/0007-abuse-limits.md).
+     */
+    LOGIN_OPEN_STATES_PER_ADDRESS: z.coerce.number().int().min(1).default(1000),
     /** Allowed clock difference with platforms, in seconds. */
     CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(60),
     /**

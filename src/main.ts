@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { pino, type Logger } from 'pino';
 import { loadConfig, type Config } from '../config/schema.js';
 import { resolveSecrets } from '../config/secrets.js';
+import { configWarnings } from '../config/warnings.js';
 import { migrate, openDb, type Db } from './store/db.js';
 import { createApp } from './web/app.js';
 import { sql, type LogEvent } from 'kysely';
@@ -18,6 +19,10 @@ import { createToolKeyring } from './lti/keys.js';
 import { ltiRouter } from './web/routes/lti.js';
 import { homeRouter } from './web/routes/home.js';
 import { adminRouter } from './web/routes/admin.js';
+import { clientHasher } from './web/clientAddress.js';
+import { sameToken } from './web/cookies.js';
+import { verifyAdminToken } from './services/verifyAdminToken.js';
+import { adminAuthFailureRepo } from './store/adminAuthFailureRepo.js';
 import { startDemo } from './demo.js';
 import { buildAdvantage, scheduleServices, type Advantage } from './worker.js';
 import { startSchedules } from './jobs/schedules.js';
@@ -85,6 +90,7 @@ export async function start(
   logger: Logger = pino({ level: config.LOG_LEVEL }),
   options: StartOptions = {},
 ): Promise<Running> {
+  for (const w of configWarnings(config)) logger.warn({ setting: w.setting }, w.message);
   const secrets = resolveSecrets(config);
   const db = await openDb({
     url: config.DATABASE_URL,
@@ -118,7 +124,12 @@ export async function start(
     registry,
     loginStates,
     clock,
-    config: { baseUrl: config.BASE_URL, clockSkewSeconds: config.CLOCK_SKEW_SECONDS, launchMaxAgeSeconds: config.LAUNCH_MAX_AGE_SECONDS },
+    config: {
+      baseUrl: config.BASE_URL,
+      clockSkewSeconds: config.CLOCK_SKEW_SECONDS,
+      launchMaxAgeSeconds: config.LAUNCH_MAX_AGE_SECONDS,
+      openStatesPerClient: config.LOGIN_OPEN_STATES_PER_ADDRESS,
+    },
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   const services = buildFoundationServices({
@@ -209,6 +220,7 @@ export async function start(
     clock,
     afterMasteryChange: (tx, change) => advantage.afterMasteryChange(kyselyOfEngineTx(tx), change),
   });
+  const clientHash = clientHasher(secrets.cookieSecret);
   const toolRouters = [
     deepLinkingRouter({ getSession: services.getSession, cookieSecret: secrets.cookieSecret, services: deepLinking }),
     instructorEvidenceRouter({ getSession: services.getSession, cookieSecret: secrets.cookieSecret, services: lmsEvidence }),
@@ -227,7 +239,7 @@ export async function start(
       },
     }),
     instructorDashboardRouter({ getSession: services.getSession, cookieSecret: secrets.cookieSecret, services: instructorServices }),
-    ltiRouter({ services, baseUrl: config.BASE_URL, cookieSecret: secrets.cookieSecret, sessionTtlSeconds: config.SESSION_TTL_SECONDS }),
+    ltiRouter({ services, baseUrl: config.BASE_URL, cookieSecret: secrets.cookieSecret, sessionTtlSeconds: config.SESSION_TTL_SECONDS, clientHash }),
     homeRouter({ getSession: services.getSession, cookieSecret: secrets.cookieSecret }),
     studentRouter({
       getSession: services.getSession,
@@ -237,9 +249,13 @@ export async function start(
     adminRouter({
       services,
       baseUrl: config.BASE_URL,
-      adminToken: secrets.adminToken,
       cookieSecret: secrets.cookieSecret,
       clock,
+      checkToken: (req, token) =>
+        verifyAdminToken(
+          { failures: adminAuthFailureRepo(db.kysely), clock, matches: (t) => sameToken(t, secrets.adminToken) },
+          { clientHash: clientHash(req), token },
+        ),
     }),
   ];
   const extraAncestors = config.FRAME_ANCESTORS.split(/\s+/).filter(Boolean);

@@ -17,7 +17,8 @@ export type ErrorCode =
   | 'ERR_OBJECTIVE_LOCKED'
   | 'ERR_LMS_UNAVAILABLE'
   | 'ERR_LMS_REJECTED'
-  | 'ERR_DEEP_LINK_USED';
+  | 'ERR_DEEP_LINK_USED'
+  | 'ERR_RATE_LIMITED';
 
 /** Base class of every expected failure; `message` is safe to show to the user. */
 export class AppError extends Error {
@@ -217,5 +218,18 @@ export class LmsRejected extends AppError {
     message: string,
   ) {
     super('ERR_LMS_REJECTED', message, { details: { reason, status } });
+  }
+}
+
+/**
+ * Too many attempts from one client address (open logins, failed admin sign-ins); nothing was stored. The client
+ * may retry after `retryAfterSeconds` (sent as Retry-After).
+ */
+export class RateLimited extends AppError {
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = 'Too many sign-in attempts from your network. Wait a minute and try again.',
+  ) {
+    super('ERR_RATE_LIMITED', message);
   }
 }

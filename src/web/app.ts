@@ -39,7 +39,13 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestLog({ logger, ignore: (p) => p === '/healthz' }));
   // The headers helmet 8 produced with our former options, precomputed; the CSP's frame-ancestors lists the platform
   // origins (LMSs embed us in iframes, so X-Frame-Options is not sent: frame-ancestors governs framing).
-  app.use(securityHeaders({ https: config.BASE_URL.startsWith('https:'), frameAncestors: deps.frameAncestors }));
+  app.use(
+    securityHeaders({
+      https: config.BASE_URL.startsWith('https:'),
+      frameAncestors: deps.frameAncestors,
+      onUnusable: (origin) => logger.warn({ origin }, 'frame-ancestors entry skipped: not a usable origin (fix or remove that platform)'),
+    }),
+  );
   app.use(cookieParser());
   // Bodies are parsed only for requests that can carry one: HTML forms post urlencoded; JSON only where an API
   // client may send it (/api, and the admin routes that bearer-token scripts call). GETs skip both.

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, Request } from 'express';
 import type { Logger } from 'pino';
-import { AppError, LaunchRejected, LoginRejected, type ErrorCode, type LaunchRejectReason } from '../domain/errors.js';
+import { AppError, LaunchRejected, LoginRejected, RateLimited, type ErrorCode, type LaunchRejectReason } from '../domain/errors.js';
 import { requestFields, requestIdOf } from './requestLog.js';
 
 /** The only place that knows HTTP status codes for our errors. */
@@ -20,6 +20,7 @@ export const STATUS: Record<ErrorCode, number> = {
   ERR_LMS_UNAVAILABLE: 502,
   ERR_LMS_REJECTED: 502,
   ERR_DEEP_LINK_USED: 409,
+  ERR_RATE_LIMITED: 429,
 };
 
 /**
@@ -67,6 +68,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     else if (logger.isLevelEnabled('warn')) logger.warn({ req: requestFields(req, res), code: view.code, reason: view.reason }, 'request refused');
     if (res.headersSent) return;
     res.status(view.status);
+    if (err instanceof RateLimited) res.setHeader('retry-after', String(err.retryAfterSeconds));
     if (wantsJson(req)) res.json({ error: { code: view.code, reason: view.reason, message: view.message, requestId } });
     else res.render('error', { error: view, title: 'Masterly' });
   };

@@ -68,6 +68,10 @@ describe('npm run platform', () => {
     expect(bad.code).toBe(1);
     expect(bad.err).toContain('ERR_VALIDATION');
     expect(bad.err).toContain('authUrl');
+    const badHost = await run('add', '--issuer', 'x', '--client-id', 'y', '--auth-url', 'https://a;b.example/auth', '--token-url', 'https://a.example/t', '--jwks-url', 'https://a.example/j');
+    expect(badHost.code).toBe(1);
+    expect(badHost.err).toContain('ERR_VALIDATION');
+    expect(badHost.err).toContain('authUrl (must name a valid host');
     const missing = await run('remove', 'no-such-id');
     expect(missing.code).toBe(1);
     expect(missing.err).toContain('ERR_NOT_FOUND');

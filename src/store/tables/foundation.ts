@@ -39,6 +39,8 @@ export interface LoginStatesTable {
   created_at: number;
   expires_at: number;
   consumed_at: number | null;
+  /** Keyed hash of the client address the state was issued to (migration 0006); null for older rows. */
+  client_hash: string | null;
 }
 
 /** users: a person at a platform (platform_id + sub). */

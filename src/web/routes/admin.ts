@@ -10,10 +10,14 @@ import { presentAdmin } from '../presenters/admin.js';
 export interface AdminRoutesDeps {
   services: Pick<FoundationServices, 'listPlatforms' | 'registerPlatform' | 'addDeployment' | 'removePlatform'>;
   baseUrl: string;
-  adminToken: string;
   cookieSecret: string;
   /** For the admin cookie's expiry. */
   clock: Clock;
+  /**
+   * Checks a token given by this request (form or bearer) against ADMIN_TOKEN, throttled per client address: false
+   * when wrong, RateLimited (429) while the address is locked out (services/verifyAdminToken.ts).
+   */
+  checkToken: (req: Request, token: string) => Promise<boolean>;
 }
 
 const ADMIN_COOKIE_SECONDS = 8 * 3600;
@@ -45,10 +49,10 @@ const liveAdminCookie = (deps: AdminRoutesDeps, req: Request): string | undefine
 
 /** Admin sign-in: `Authorization: Bearer <ADMIN_TOKEN>` or the HttpOnly cookie set by the sign-in form. */
 export function requireAdmin(deps: AdminRoutesDeps): RequestHandler {
-  return (req, res, next) => {
+  return async (req, res, next) => {
     const auth = req.get('authorization') ?? '';
     const bearer = /^Bearer\s+(.+)$/i.exec(auth)?.[1];
-    if (bearer && sameToken(bearer, deps.adminToken)) {
+    if (bearer && (await deps.checkToken(req, bearer))) {
       res.locals.adminAuth = { via: 'bearer' } satisfies AdminAuth;
       return next();
     }
@@ -86,8 +90,8 @@ export function adminRouter(deps: AdminRoutesDeps): Router {
   const csrf = requireAdminCsrf(deps);
   const adminCookie = { httpOnly: true, secure: true, sameSite: 'strict' as const, path: '/admin', maxAge: ADMIN_COOKIE_SECONDS * 1000 };
 
-  router.post('/admin/signin', (req, res) => {
-    if (!sameToken(field(req.body, 'token'), deps.adminToken)) {
+  router.post('/admin/signin', async (req, res) => {
+    if (!(await deps.checkToken(req, field(req.body, 'token')))) {
       res.status(401).render('admin-signin', { title: 'Masterly: admin sign-in', failed: true });
       return;
     }

@@ -10,6 +10,8 @@ export interface LtiRoutesDeps {
   baseUrl: string;
   cookieSecret: string;
   sessionTtlSeconds: number;
+  /** Names the client for the per-address login cap (src/web/clientAddress.ts). */
+  clientHash: (req: Request) => string;
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
@@ -41,7 +43,7 @@ export function ltiRouter(deps: LtiRoutesDeps): Router {
   const router = Router();
 
   const login = async (req: Request, res: Response) => {
-    const redirect = await deps.services.startLogin(loginParams(req));
+    const redirect = await deps.services.startLogin({ ...loginParams(req), clientHash: deps.clientHash(req) });
     res.cookie(redirect.cookie.name, redirect.cookie.value, crossSiteCookie(redirect.cookie.maxAgeSeconds));
     res.setHeader('cache-control', 'no-store');
     res.redirect(302, redirect.redirectUrl);
