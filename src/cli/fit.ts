@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { isEntryPoint, withConfiguredDb } from './common.js';
 import { AppError } from '../domain/errors.js';
 import { fitBktJob } from '../jobs/fitBkt.job.js';
-import { fitObjectiveParams, type FitReport } from '../services/fitObjectiveParams.js';
+import { fitObjectiveParams } from '../services/fitObjectiveParams.js';
 import { systemClock } from '../services/ports.js';
 import { fitStore } from '../store/instructorRepo.js';
 
@@ -31,7 +31,7 @@ export async function runFitCli(
   }
   return withConfiguredDb(env, err, async (db) => {
     const services = { fitObjectiveParams: (i: { contextId?: string }) => fitObjectiveParams({ fits: fitStore(db.kysely), clock: systemClock }, i) };
-    const report = (await fitBktJob.run(services, args.values.context ? { contextId: args.values.context } : {})) as FitReport;
+    const report = await fitBktJob.run(services, args.values.context ? { contextId: args.values.context } : {});
     for (const o of report.outcomes) {
       if (o.status === 'fitted') {
         const p = o.params;

@@ -1,5 +1,5 @@
 import { addDeployment } from './addDeployment.js';
-import { completeLaunch, type CompletedLaunch } from './completeLaunch.js';
+import { completeLaunch, type AfterLaunchStep, type CompletedLaunch } from './completeLaunch.js';
 import { getSession } from './getSession.js';
 import { listPlatforms } from './listPlatforms.js';
 import { purgeExpired, type PurgeReport } from './purgeExpired.js';
@@ -23,7 +23,7 @@ import { registerPlatform } from './registerPlatform.js';
 import { removePlatform } from './removePlatform.js';
 import { startLogin } from './startLogin.js';
 
-/** Everything the foundation services need; main.ts builds it. */
+/** Everything the foundation services need; src/compose.ts builds it. */
 export interface FoundationDeps {
   platforms: PlatformRepo;
   registry: PlatformRegistry;
@@ -34,6 +34,8 @@ export interface FoundationDeps {
   clock: Clock;
   newId: () => string;
   sessionTtlSeconds: number;
+  /** Steps after a launch (see {@link AfterLaunchStep}). */
+  afterLaunch?: readonly AfterLaunchStep[];
 }
 
 /** The foundation use-cases, bound to their dependencies (what web routers and CLIs call). */

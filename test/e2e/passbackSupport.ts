@@ -6,7 +6,7 @@
 import { expect } from 'vitest';
 import type { Mode } from '../../src/devplatform/index.js';
 import type { MasteryChange } from '../../src/services/servicePorts.js';
-import { buildAdvantage, type Advantage, type AdvantageOptions } from '../../src/worker.js';
+import { buildAdvantage, type Advantage, type AdvantageOptions } from '../../src/advantage.js';
 import { startRig, type LaunchRig } from '../support/tool.js';
 import { launchAs, type TestBrowser } from '../support/devplatform.js';
 

@@ -1,0 +1,79 @@
+/**
+ * One composition root (src/compose.ts) for the web process and the worker: every background setting of the
+ * README table (OUTBOX_*, *_EVERY_MS) takes effect in-process exactly as in the stand-alone worker, and the steps
+ * after a launch are the injected list the launch service runs.
+ */
+import { randomBytes } from 'node:crypto';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runWorker } from '../src/worker.js';
+import { aContext } from './factories.engine.js';
+import { openTestDb } from './support/db.js';
+import { startTestTool, testConfig, type TestTool } from './support/tool.js';
+import { masteryChange, startPassbackRig, type PassbackRig } from './e2e/passbackSupport.js';
+
+const SETTINGS = {
+  OUTBOX_IDLE_MS: '250',
+  ROSTER_EVERY_MS: '0',
+  LMS_EVIDENCE_EVERY_MS: '70000',
+  FIT_EVERY_MS: '0',
+  PURGE_EVERY_MS: '40',
+  OUTBOX_RETRY_BASE_MS: '20',
+  OUTBOX_RETRY_MAX_MS: '400',
+  OUTBOX_LEASE_MS: '1500',
+  OUTBOX_BATCH: '3',
+  OUTBOX_CONCURRENCY: '2',
+};
+
+describe('background settings from the config, in-process and in the worker', () => {
+  let tool: TestTool | undefined;
+  let rig: PassbackRig | undefined;
+  afterEach(async () => {
+    await tool?.close();
+    await rig?.close();
+    tool = rig = undefined;
+  });
+
+  it('the web process runs its schedules with the same settings as the worker', async () => {
+    tool = await startTestTool({ env: SETTINGS });
+    const expected = {
+      every: { outbox: 250, roster: 0, lmsEvidence: 70_000, bktFitting: 0, purge: 40 },
+      outbox: { retry: { baseMs: 20, maxMs: 400, maxAttempts: 12 }, leaseMs: 1500, batch: 3, concurrency: 2 },
+    };
+    expect(tool.background).toEqual(expected);
+    expect(tool.schedules.started).toEqual(['outbox', 'lmsEvidence', 'purge']);
+
+    const db = await openTestDb();
+    const worker = await runWorker(testConfig(0, SETTINGS), pino({ level: 'silent' }), db.pgSchema ? { pgSchema: db.pgSchema } : {});
+    try {
+      expect(worker.composition.background).toEqual(expected);
+      expect(worker.schedules.started).toEqual(['outbox', 'lmsEvidence', 'purge']);
+    } finally {
+      await worker.stop();
+      await db.close();
+    }
+  });
+
+  it('PURGE_EVERY_MS applies in-process: an expired login state is purged', async () => {
+    tool = await startTestTool({ env: { PURGE_EVERY_MS: '40' } });
+    const contextId = await aContext(tool.db.kysely);
+    const { platform_id } = await tool.db.kysely.selectFrom('contexts').select('platform_id').where('id', '=', contextId).executeTakeFirstOrThrow();
+    await tool.db.kysely
+      .insertInto('login_states')
+      .values({ state: `s-${randomBytes(6).toString('hex')}`, nonce: 'n', platform_id, browser_hash: 'h', target_link_uri: 'https://tool.example/lti/launch', created_at: 1, expires_at: 2 })
+      .execute();
+    for (let i = 0; i < 400 && (await tool.db.kysely.selectFrom('login_states').select('state').execute()).length > 0; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(await tool.db.kysely.selectFrom('login_states').select('state').execute()).toEqual([]);
+  });
+
+  it('OUTBOX_BATCH applies to the in-process grade outbox', async () => {
+    rig = await startPassbackRig('generic', { students: 2, env: { OUTBOX_BATCH: '3' } });
+    let t = Date.UTC(2026, 0, 5);
+    for (const sub of rig.students) for (const obj of ['obj-a', 'obj-b', 'obj-c']) await masteryChange(rig, sub, obj, 0.6, 'practising', (t += 1000));
+    expect((await rig.tool.advantage.outbox.counts(rig.contextId)).pending).toBe(6);
+    const pass = await rig.tool.advantage.drainOnce();
+    expect(pass.claimed).toBe(3);
+  });
+});
