@@ -13,7 +13,8 @@ import { DEFAULT_RETRY, drainOutbox, newDrainState, type DrainReport, type Retry
 import { makeAfterMasteryChange } from './services/enqueueGradeChange.js';
 import { refreshRosterIfStale, syncRoster, type RosterSyncReport, type SyncRosterInput } from './services/syncRoster.js';
 import { systemClock } from './services/ports.js';
-import type { GradeLineItemRepo, GradeOutboxRepo, LtiServices, MasteryChange, RosterRepo, ServiceContextRepo } from './services/servicePorts.js';
+import type { AfterMasteryChange } from './services/enginePorts.js';
+import type { GradeLineItemRepo, GradeOutboxRepo, LtiServices, RosterRepo, ServiceContextRepo } from './services/servicePorts.js';
 import type { Db } from './store/db.js';
 import { gradebookRepo, serviceContextRepo } from './store/gradebookRepo.js';
 import { outboxRepo } from './store/outboxRepo.js';
@@ -57,8 +58,8 @@ export interface Advantage {
   lineItems: GradeLineItemRepo;
   contexts: ServiceContextRepo;
   roster: RosterRepo;
-  /** The engine's hook: call inside the mastery transaction. */
-  afterMasteryChange(trx: unknown, change: MasteryChange): Promise<void>;
+  /** The engine's grade hook: runs inside the unit of work of a mastery change. */
+  afterMasteryChange: AfterMasteryChange;
   drainOnce(opts?: { batch?: number }): Promise<DrainReport>;
   /** Drains until nothing is pending (or `deadlineMs` passes); returns the totals. */
   drainUntilIdle(opts?: { deadlineMs?: number; pauseMs?: number }): Promise<DrainReport>;
@@ -115,7 +116,7 @@ export function buildAdvantage(o: AdvantageOptions): Advantage {
     lineItems,
     contexts,
     roster,
-    afterMasteryChange: makeAfterMasteryChange({ outbox, now }),
+    afterMasteryChange: makeAfterMasteryChange({ now }),
     drainOnce,
     drainUntilIdle: async (opts = {}) => {
       const deadline = Date.now() + (opts.deadlineMs ?? 120_000);

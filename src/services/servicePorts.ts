@@ -5,6 +5,7 @@
  * @see https://www.imsglobal.org/spec/lti-ags/v2p0
  * @see https://www.imsglobal.org/spec/lti-nrps/v2p0
  */
+import type { MasteryChange } from './enginePorts.js';
 import { AppError } from '../domain/errors.js';
 import type { Vendor } from './ports.js';
 
@@ -163,19 +164,6 @@ export interface GradePolicy {
   scoreMaximum: number;
 }
 
-/** The mastery change the engine reports inside its transaction (afterMasteryChange hook). */
-export interface MasteryChange {
-  contextId: string;
-  userId: string;
-  objectiveId: string;
-  pBefore: number;
-  pAfter: number;
-  stateBefore: string;
-  stateAfter: string;
-  /** Epoch ms of the mastery event (becomes the AGS timestamp). */
-  occurredAt: number;
-}
-
 /** One learner's standing on one objective, as the gradebook projection keeps it. */
 export interface ObjectiveStanding {
   objectiveId: string;
@@ -205,7 +193,7 @@ export interface WantedScore {
   eventAt: number;
 }
 
-/** Gradebook storage bound to the caller's (engine's) transaction. */
+/** Gradebook storage bound to one transaction: `EngineTx.grades` (src/services/enginePorts.ts). */
 export interface GradeTx {
   /** Records the learner's new standing on the objective (appending to its history). */
   saveStanding(change: MasteryChange): Promise<void>;
@@ -248,8 +236,6 @@ export interface LedgerEntry {
 
 /** The durable grade outbox (also the ledger). */
 export interface GradeOutboxRepo {
-  /** Binds gradebook writes to the engine's open transaction (a Kysely transaction, opaque here). */
-  inTx(trx: unknown): GradeTx;
   /** Leases up to `limit` due rows (PostgreSQL: FOR UPDATE SKIP LOCKED, so workers share the work). */
   claim(owner: string, now: number, limit: number, leaseMs: number): Promise<OutboxEntry[]>;
   /**
