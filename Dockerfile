@@ -18,6 +18,7 @@ COPY package.json ./
 COPY views ./views
 COPY public ./public
 COPY seed ./seed
+# The CLIs run from dist/ too: docker compose exec app node dist/src/cli/platform.js list (also keys, recompute, fit).
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"

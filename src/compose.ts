@@ -141,6 +141,7 @@ export async function compose(config: Config, logger: Logger, role: Role, option
   const extraAncestors = config.FRAME_ANCESTORS.split(/\s+/).filter(Boolean);
   // One array per origin list (a new one only after a refresh), so the web layer can reuse its CSP by identity.
   let ancestors: readonly string[] = extraAncestors;
+  let servingWeb = false;
   const refreshOrigins = async () => {
     const origins = [...new Set((await baseRegistry.all()).map((p) => new URL(p.authUrl).origin))];
     ancestors = [...origins, ...extraAncestors];
@@ -149,7 +150,7 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     ...baseRegistry,
     invalidate: () => {
       baseRegistry.invalidate();
-      refreshOrigins().catch((err: unknown) => logger.error({ err }, 'could not refresh platform origins'));
+      if (servingWeb) refreshOrigins().catch((err: unknown) => logger.error({ err }, 'could not refresh platform origins'));
     },
   };
 
@@ -285,6 +286,7 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     prepareWeb: async () => {
       await keys.ensureKeys();
       await refreshOrigins();
+      servingWeb = true;
       originTimer ??= setInterval(() => registry.invalidate(), 60_000);
       originTimer.unref();
     },

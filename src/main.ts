@@ -6,7 +6,7 @@ import type { Server } from 'node:http';
 import { pino, type Logger } from 'pino';
 import { sql } from 'kysely';
 import { loadConfig, type Config } from '../config/schema.js';
-import { isEntryPoint } from './cli/common.js';
+import { isEntryPoint } from './entryPoint.js';
 import { compose, type ComposeOptions, type Composition } from './compose.js';
 import { startDemo } from './demo.js';
 import type { RunningSchedules, ScheduleName } from './jobs/schedules.js';

@@ -6,7 +6,7 @@
  */
 import { pino, type Logger } from 'pino';
 import { loadConfig, type Config } from '../config/schema.js';
-import { isEntryPoint } from './cli/common.js';
+import { isEntryPoint } from './entryPoint.js';
 import { compose, type ComposeOptions, type Composition } from './compose.js';
 import type { RunningSchedules } from './jobs/schedules.js';
 
