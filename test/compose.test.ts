@@ -6,6 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { backgroundSettings } from '../src/compose.js';
+import { DEFAULT_EVERY } from '../src/jobs/schedules.js';
+import { DEFAULT_RETRY } from '../src/services/drainOutbox.js';
 import { runWorker } from '../src/worker.js';
 import { aContext } from './factories.engine.js';
 import { openTestDb } from './support/db.js';
@@ -52,6 +55,14 @@ describe('background settings from the config, in-process and in the worker', ()
       await worker.stop();
       await db.close();
     }
+  });
+
+  it("unset settings are each schedule's default; IN_PROCESS_WORKER=false and the CLIs run none", () => {
+    expect(backgroundSettings(testConfig(0), 'web')).toEqual({ every: DEFAULT_EVERY, outbox: { retry: DEFAULT_RETRY } });
+    expect(backgroundSettings(testConfig(0, { IN_PROCESS_WORKER: 'false', PURGE_EVERY_MS: '40' }), 'worker').every.purge).toBe(40);
+    const off = { outbox: 0, roster: 0, lmsEvidence: 0, bktFitting: 0, purge: 0 };
+    expect(backgroundSettings(testConfig(0, { IN_PROCESS_WORKER: 'false', PURGE_EVERY_MS: '40' }), 'web').every).toEqual(off);
+    expect(backgroundSettings(testConfig(0, SETTINGS), 'cli').every).toEqual(off);
   });
 
   it('PURGE_EVERY_MS applies in-process: an expired login state is purged', async () => {
