@@ -12,7 +12,8 @@ import { DEFAULT_RETRY } from '../src/services/drainOutbox.js';
 import { runWorker } from '../src/worker.js';
 import { aContext } from './factories.engine.js';
 import { openTestDb } from './support/db.js';
-import { startTestTool, testConfig, type TestTool } from './support/tool.js';
+import { launchAs } from './support/devplatform.js';
+import { startRig, startTestTool, testConfig, type LaunchRig, type TestTool } from './support/tool.js';
 import { masteryChange, startPassbackRig, type PassbackRig } from './e2e/passbackSupport.js';
 
 const SETTINGS = {
@@ -30,7 +31,7 @@ const SETTINGS = {
 
 describe('background settings from the config, in-process and in the worker', () => {
   let tool: TestTool | undefined;
-  let rig: PassbackRig | undefined;
+  let rig: PassbackRig | LaunchRig | undefined;
   afterEach(async () => {
     await tool?.close();
     await rig?.close();
@@ -80,11 +81,25 @@ describe('background settings from the config, in-process and in the worker', ()
   });
 
   it('OUTBOX_BATCH applies to the in-process grade outbox', async () => {
-    rig = await startPassbackRig('generic', { students: 2, env: { OUTBOX_BATCH: '3' } });
+    const r = await startPassbackRig('generic', { students: 2, env: { OUTBOX_BATCH: '3' } });
+    rig = r;
     let t = Date.UTC(2026, 0, 5);
-    for (const sub of rig.students) for (const obj of ['obj-a', 'obj-b', 'obj-c']) await masteryChange(rig, sub, obj, 0.6, 'practising', (t += 1000));
-    expect((await rig.tool.advantage.outbox.counts(rig.contextId)).pending).toBe(6);
-    const pass = await rig.tool.advantage.drainOnce();
+    for (const sub of r.students) for (const obj of ['obj-a', 'obj-b', 'obj-c']) await masteryChange(r, sub, obj, 0.6, 'practising', (t += 1000));
+    expect((await r.tool.advantage.outbox.counts(r.contextId)).pending).toBe(6);
+    const pass = await r.tool.advantage.drainOnce();
     expect(pass.claimed).toBe(3);
+  });
+
+  it("runs the steps after a launch: an instructor's launch syncs the stale roster (no roster schedule)", async () => {
+    const r = await startRig('generic', { rosterEveryMs: 0, gradeWorker: false, bktFitting: false });
+    rig = r;
+    const members = () => r.tool.db.kysely.selectFrom('roster_members').select('user_sub').execute();
+    const learner = r.lms.users.find((u) => !u.roles.some((role) => role.includes('Instructor')))!;
+    expect((await launchAs(r.lms, r.toolUrl, { userId: learner.id })).response.status).toBe(200);
+    expect(await members()).toEqual([]); // a learner's launch does not sync
+    const instructor = r.lms.users.find((u) => u.roles.some((role) => role.endsWith('#Instructor')))!;
+    expect((await launchAs(r.lms, r.toolUrl, { userId: instructor.id })).response.status).toBe(200);
+    for (let i = 0; i < 200 && (await members()).length === 0; i++) await new Promise((res) => setTimeout(res, 25));
+    expect((await members()).map((m) => m.user_sub)).toContain(learner.id);
   });
 });
