@@ -7,7 +7,7 @@
  * overlap, and a failing tick (a database outage) backs its schedule off until it succeeds again.
  */
 import { drainGradeOutboxJob, type DrainGradeOutboxServices } from './drainGradeOutbox.job.js';
-import { every, type Every } from './every.js';
+import { every, type Every, type ScheduleLog } from './every.js';
 import { fitBktJob, type FitBktServices } from './fitBkt.job.js';
 import { importLmsEvidenceJob, type ImportLmsEvidenceServices } from './importLmsEvidence.job.js';
 import { purgeExpiredJob, type PurgeExpiredServices } from './purgeExpired.job.js';
@@ -30,12 +30,6 @@ export const DEFAULT_EVERY: Readonly<Record<ScheduleName, number>> = {
   purge: 10 * 60_000,
 };
 
-/** Where the schedules report (a pino logger fits). */
-export interface SchedulesLog {
-  info(data: object, msg: string): void;
-  warn(data: object, msg: string): void;
-}
-
 /** Options: how often each schedule runs (0 = not in this process; absent = {@link DEFAULT_EVERY}). */
 export interface ScheduleOptions {
   every?: Partial<Record<ScheduleName, number>>;
@@ -43,7 +37,7 @@ export interface ScheduleOptions {
   outboxBatch?: number;
   /** Longest back-off of a failing schedule (see src/jobs/every.ts). */
   maxBackoffMs?: number;
-  log?: SchedulesLog;
+  log?: ScheduleLog;
 }
 
 /** The running schedules. */
@@ -56,7 +50,7 @@ export interface RunningSchedules {
   stop(): Promise<void>;
 }
 
-type Common = { log?: SchedulesLog; maxBackoffMs?: number };
+type Common = { log?: ScheduleLog; maxBackoffMs?: number };
 const opts = (name: string, o: Common, immediate = false) => ({
   name,
   ...(o.log ? { log: o.log } : {}),
@@ -78,7 +72,7 @@ export function startOutboxSchedule(services: DrainGradeOutboxServices, o: Commo
 }
 
 /** What each schedule does in one tick (errors of one context are logged; the others go on). */
-const TICKS: Record<Exclude<ScheduleName, 'outbox'>, (s: ScheduleServices, log: SchedulesLog | undefined) => Promise<void>> = {
+const TICKS: Record<Exclude<ScheduleName, 'outbox'>, (s: ScheduleServices, log: ScheduleLog | undefined) => Promise<void>> = {
   roster: async (s, log) => {
     for (const contextId of await s.staleRosters(20)) {
       await syncRosterJob.run(s, { contextId }).catch((err: unknown) => log?.warn({ err, contextId }, 'roster sync failed'));
