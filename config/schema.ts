@@ -58,7 +58,7 @@ export const ConfigSchema = z
     PURGE_EVERY_MS: z.coerce.number().int().min(0).optional(),
     /** Grade outbox tuning: first retry delay and its cap, lease length, rows per claim, concurrent sends. */
     OUTBOX_RETRY_BASE_MS: z.coerce.number().int().min(1).optional(),
-    OUTBOX_RETRY_MAX_MS: z.coerce.number().int().min(1).default(2000),
+    OUTBOX_RETRY_MAX_MS: z.coerce.number().int().min(1).optional(),
     OUTBOX_LEASE_MS: z.coerce.number().int().min(100).optional(),
     OUTBOX_BATCH: z.coerce.number().int().min(1).max(1000).optional(),
     OUTBOX_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),

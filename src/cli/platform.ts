@@ -6,17 +6,10 @@
  *
  * Opens the database from DATABASE_URL (via config), migrates, and prints clear errors with exit code 1.
  */
-import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { isEntryPoint, withConfiguredDb } from './common.js';
+import { isEntryPoint, withComposition } from './common.js';
 import { ValidationFailed } from '../domain/errors.js';
-import { addDeployment } from '../services/addDeployment.js';
-import { listPlatforms } from '../services/listPlatforms.js';
-import { createPlatformRegistry } from '../services/platformRegistry.js';
-import { systemClock, type Platform, type Vendor } from '../services/ports.js';
-import { registerPlatform, type PlatformAdminDeps } from '../services/registerPlatform.js';
-import { removePlatform } from '../services/removePlatform.js';
-import { platformRepo } from '../store/platformRepo.js';
+import type { Platform, Vendor } from '../services/ports.js';
 
 const USAGE = `Usage:
   npm run platform -- add --issuer <iss> --client-id <id> --auth-url <url> --token-url <url> --jwks-url <url> --deployment <id> [--deployment <id>…] [--name <name>] [--vendor canvas|moodle|generic]
@@ -47,17 +40,10 @@ export async function runPlatformCli(
     out(USAGE);
     return command ? 0 : 1;
   }
-  return withConfiguredDb(
+  return withComposition(
     env,
     err,
-    async (db) => {
-      const platforms = platformRepo(db.kysely);
-      const deps: PlatformAdminDeps = {
-        platforms,
-        registry: createPlatformRegistry({ platforms, clock: systemClock }),
-        clock: systemClock,
-        newId: randomUUID,
-      };
+    async ({ services }) => {
       if (command === 'add') {
         const { values } = parseArgs({
           args: rest,
@@ -73,7 +59,7 @@ export async function runPlatformCli(
           },
           strict: true,
         });
-        const p = await registerPlatform(deps, {
+        const p = await services.registerPlatform({
           issuer: values.issuer ?? '',
           clientId: values['client-id'] ?? '',
           authUrl: values['auth-url'] ?? '',
@@ -87,7 +73,7 @@ export async function runPlatformCli(
         return 0;
       }
       if (command === 'list') {
-        const list = await listPlatforms(deps);
+        const list = await services.listPlatforms();
         if (rest.includes('--json')) out(JSON.stringify(list, null, 2));
         else out(list.length ? list.map(describe).join('\n\n') : 'No platform is registered.');
         return 0;
@@ -95,14 +81,14 @@ export async function runPlatformCli(
       if (command === 'remove') {
         const id = rest[0];
         if (!id) throw new ValidationFailed('Give the id of the platform to remove (see `npm run platform -- list`).');
-        await removePlatform(deps, id);
+        await services.removePlatform(id);
         out(`Removed platform ${id}.`);
         return 0;
       }
       if (command === 'add-deployment') {
         const [id, deploymentId] = rest;
         if (!id || !deploymentId) throw new ValidationFailed('Give the platform id and the deployment id.');
-        await addDeployment(deps, { platformId: id, deploymentId });
+        await services.addDeployment({ platformId: id, deploymentId });
         out(`Added deployment ${deploymentId} to platform ${id}.`);
         return 0;
       }

@@ -3,6 +3,8 @@
  * explanations, accommodations and item statistics. src/store implements them (courseRepo.ts, learnerRepo.ts);
  * only src/main.ts wires them.
  */
+import type { SeenResult } from './lmsEvidencePorts.js';
+import type { GradeTx } from './servicePorts.js';
 import type { BktParams, ObjectiveResponseKind } from '../domain/bkt.js';
 import type { CalculationMethod } from '../domain/aggregation.js';
 import type { ContentKind, Item } from '../domain/items.js';
@@ -201,11 +203,16 @@ export interface StoredItemStats extends ItemStats {
 }
 
 /**
- * The transaction handle of one submission: repositories bound to the same database transaction.
- * `afterMasteryChange` receives it so another store (the grade outbox) can write in the same transaction
- * (src/store/learnerRepo.ts `kyselyOfEngineTx` gives the store side its Kysely transaction).
+ * The unit of work of one change to a learner (an answer, LMS evidence, an instructor action): every repository
+ * it writes through is bound to the SAME database transaction — the log and projection, the gradebook and grade
+ * outbox (`grades`, written by `afterMasteryChange`), the LMS-evidence bookkeeping. Owned by this port; the store
+ * implements it (src/store/learnerRepo.ts), so no caller ever sees or converts a database transaction.
  */
 export interface EngineTx {
+  /** The gradebook and grade outbox, in this transaction. */
+  readonly grades: GradeTx;
+  /** Records that an LMS result was read into the log (so the next import skips it), in this transaction. */
+  markEvidenceSeen(row: SeenResult): Promise<void>;
   findEvent(attemptId: string): Promise<LoggedEvent | undefined>;
   /** Reads the learner's projection and locks it until commit (creates an empty one when missing). */
   lockLearner(contextId: string, userId: string, at: number): Promise<LearnerProjection>;

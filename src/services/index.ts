@@ -1,5 +1,5 @@
 import { addDeployment } from './addDeployment.js';
-import { completeLaunch, type CompletedLaunch } from './completeLaunch.js';
+import { completeLaunch, type AfterLaunchStep, type CompletedLaunch } from './completeLaunch.js';
 import { getSession } from './getSession.js';
 import { listPlatforms } from './listPlatforms.js';
 import { purgeExpired, type PurgeReport } from './purgeExpired.js';
@@ -24,7 +24,7 @@ import { removePlatform } from './removePlatform.js';
 import { startLogin } from './startLogin.js';
 import { canvasConfiguration } from './toolConfiguration.js';
 
-/** Everything the foundation services need; main.ts builds it. */
+/** Everything the foundation services need; src/compose.ts builds it. */
 export interface FoundationDeps {
   platforms: PlatformRepo;
   registry: PlatformRegistry;
@@ -35,6 +35,8 @@ export interface FoundationDeps {
   clock: Clock;
   newId: () => string;
   sessionTtlSeconds: number;
+  /** Steps after a launch (see {@link AfterLaunchStep}). */
+  afterLaunch?: readonly AfterLaunchStep[];
 }
 
 /** The foundation use-cases, bound to their dependencies (what web routers and CLIs call). */

@@ -6,6 +6,7 @@
  * @see https://www.imsglobal.org/spec/lti-nrps/v2p0
  */
 import type { GradePolicy, GradePolicyKind } from '../domain/gradePolicy.js';
+import type { MasteryChange } from './enginePorts.js';
 import type { Vendor } from './ports.js';
 
 export type { GradePolicy, GradePolicyKind, Vendor };
@@ -120,19 +121,6 @@ export function describeFailure(reason: string | null): string {
 
 // ─── Gradebook and outbox ────────────────────────────────────────────────────────────────────────
 
-/** The mastery change the engine reports inside its transaction (afterMasteryChange hook). */
-export interface MasteryChange {
-  contextId: string;
-  userId: string;
-  objectiveId: string;
-  pBefore: number;
-  pAfter: number;
-  stateBefore: string;
-  stateAfter: string;
-  /** Epoch ms of the mastery event (becomes the AGS timestamp). */
-  occurredAt: number;
-}
-
 /** One learner's standing on one objective, as the gradebook projection keeps it. */
 export interface ObjectiveStanding {
   objectiveId: string;
@@ -162,7 +150,7 @@ export interface WantedScore {
   eventAt: number;
 }
 
-/** Gradebook storage bound to the caller's (engine's) transaction. */
+/** Gradebook storage bound to one transaction: `EngineTx.grades` (src/services/enginePorts.ts). */
 export interface GradeTx {
   /** Records the learner's new standing on the objective (appending to its history). */
   saveStanding(change: MasteryChange): Promise<void>;
@@ -205,8 +193,6 @@ export interface LedgerEntry {
 
 /** The durable grade outbox (also the ledger). */
 export interface GradeOutboxRepo {
-  /** Binds gradebook writes to the engine's open transaction (a Kysely transaction, opaque here). */
-  inTx(trx: unknown): GradeTx;
   /** Leases up to `limit` due rows (PostgreSQL: FOR UPDATE SKIP LOCKED, so workers share the work). */
   claim(owner: string, now: number, limit: number, leaseMs: number): Promise<OutboxEntry[]>;
   /**

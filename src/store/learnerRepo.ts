@@ -14,6 +14,8 @@ import type {
   StoredItemStats,
 } from '../services/enginePorts.js';
 import type { Dialect } from './db.js';
+import { markEvidenceSeen } from './lmsEvidenceRepo.js';
+import { gradeTx } from './outboxRepo.js';
 import type { Database } from './schema.js';
 import type { ExplanationsTable, ItemStatsTable, ResponsesTable } from './tables/engine.js';
 
@@ -23,18 +25,6 @@ const chunks = <T>(xs: readonly T[]): T[][] => {
   for (let i = 0; i < xs.length; i += CHUNK) out.push(xs.slice(i, i + CHUNK));
   return out;
 };
-
-const txKysely = new WeakMap<EngineTx, Transaction<Database>>();
-
-/**
- * The Kysely transaction behind an EngineTx, for other stores that must write in the same transaction
- * (the grade outbox in `afterMasteryChange`). Throws when the handle did not come from `learnerStore`.
- */
-export function kyselyOfEngineTx(tx: EngineTx): Transaction<Database> {
-  const trx = txKysely.get(tx);
-  if (!trx) throw new Error('not an engine transaction of this store');
-  return trx;
-}
 
 const toEvent = (r: Selectable<ResponsesTable>): LoggedEvent => ({
   logId: Number(r.id),
@@ -183,6 +173,8 @@ async function writeAccommodations(db: Kysely<Database>, contextId: string, user
 function engineTx(trx: Transaction<Database>, dialect: Dialect): EngineTx {
   const lock = dialect === 'postgres';
   const tx: EngineTx = {
+    grades: gradeTx(trx),
+    markEvidenceSeen: (row) => markEvidenceSeen(trx, row),
     findEvent: async (attemptId) => {
       const row = await trx.selectFrom('responses').selectAll().where('attempt_id', '=', attemptId).executeTakeFirst();
       return row ? toEvent(row) : undefined;
@@ -266,7 +258,6 @@ function engineTx(trx: Transaction<Database>, dialect: Dialect): EngineTx {
       }
     },
   };
-  txKysely.set(tx, trx);
   return tx;
 }
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { purgeExpiredJob, startPurgeSchedule } from '../../src/jobs/purgeExpired.job.js';
+import { purgeExpiredJob } from '../../src/jobs/purgeExpired.job.js';
+import { startSchedules, type ScheduleServices } from '../../src/jobs/schedules.js';
 import { CONSUMED_STATE_KEEP_MS, OPEN_STATE_GRACE_MS, purgeExpired, type PurgeExpiredDeps } from '../../src/services/purgeExpired.js';
 import type { LaunchRepo, LoginStateRepo } from '../../src/services/ports.js';
 import { launchRepo } from '../../src/store/launchRepo.js';
@@ -67,7 +68,8 @@ describe(`purging expired login states and sessions (${onPostgres() ? 'PostgreSQ
     expect(calls).toEqual([undefined]);
 
     const reports: unknown[] = [];
-    const schedule = startPurgeSchedule({ services, everyMs: 20, onDone: (r) => reports.push(r) });
+    const counted = { purgeExpired: async (now?: number) => (reports.push(now), services.purgeExpired(now)) };
+    const schedule = startSchedules(counted as ScheduleServices, { every: { purge: 20, outbox: 0, roster: 0, lmsEvidence: 0, bktFitting: 0 } });
     await new Promise((r) => setTimeout(r, 120));
     await schedule.stop();
     const seen = reports.length;
