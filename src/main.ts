@@ -2,9 +2,9 @@ import type { Server } from 'node:http';
 import { pino, type Logger } from 'pino';
 import { loadConfig, type Config } from '../config/schema.js';
 import { resolveSecrets } from '../config/secrets.js';
-import { migrate, openDb, type Db } from './store/db.js';
+import { migrate, openDb, probeDb, type Db } from './store/db.js';
 import { createApp } from './web/app.js';
-import { sql, type LogEvent } from 'kysely';
+import type { LogEvent } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import { systemClock, type Clock, type ToolKeyring } from './services/ports.js';
 import { buildFoundationServices, type FoundationServices } from './services/index.js';
@@ -88,6 +88,8 @@ export async function start(
   const secrets = resolveSecrets(config);
   const db = await openDb({
     url: config.DATABASE_URL,
+    startupTimeoutMs: config.DB_STARTUP_TIMEOUT_SECONDS * 1000,
+    log: logger,
     ...(options.onQuery ? { onQuery: options.onQuery } : {}),
     ...(options.pgSchema ? { pgSchema: options.pgSchema } : {}),
   });
@@ -253,9 +255,7 @@ export async function start(
   const app = createApp({
     config,
     logger,
-    health: async () => {
-      await sql`select 1`.execute(db.kysely);
-    },
+    health: () => probeDb(db),
     frameAncestors,
     routers: [...toolRouters],
   });

@@ -226,7 +226,12 @@ export interface RunningWorker {
  */
 export async function runWorker(config: Config, logger: Logger, tuning: WorkerTuning = {}): Promise<RunningWorker> {
   const secrets = resolveSecrets(config);
-  const db = await openDb({ url: config.DATABASE_URL, ...(tuning.pgSchema ? { pgSchema: tuning.pgSchema } : {}) });
+  const db = await openDb({
+    url: config.DATABASE_URL,
+    startupTimeoutMs: config.DB_STARTUP_TIMEOUT_SECONDS * 1000,
+    log: logger,
+    ...(tuning.pgSchema ? { pgSchema: tuning.pgSchema } : {}),
+  });
   try {
     await migrate(db);
     const clock = systemClock;
