@@ -190,18 +190,20 @@ export class DeepLinkAlreadyUsed extends AppError {
 }
 
 /**
+ * Storage errors below carry the driver's code as `details.driverCode` (`57P01`, `SQLITE_FULL`…) so the log names it.
+ *
  * The database cannot be reached (stopped, restarting, connection killed, network down). Temporary: the request
  * changed nothing and may be retried; the tool reconnects by itself. `cause` holds the driver's error.
  */
 export class DbUnavailable extends AppError {
-  constructor(options?: { cause?: unknown }) {
+  constructor(options?: { cause?: unknown; details?: Record<string, unknown> }) {
     super('ERR_DB_UNAVAILABLE', "Masterly can't reach its database right now. Wait a minute and reload the page.", options);
   }
 }
 
 /** The database's storage is full (SQLITE_FULL, PostgreSQL 53100): nothing was saved until an operator frees space. */
 export class StorageFull extends AppError {
-  constructor(options?: { cause?: unknown }) {
+  constructor(options?: { cause?: unknown; details?: Record<string, unknown> }) {
     super(
       'ERR_STORAGE_FULL',
       "Masterly's storage is full, so this could not be saved. Please tell your instructor or your school's Masterly administrator, then try again later.",
@@ -215,12 +217,12 @@ export class StorageFull extends AppError {
  * when it happens at start; requests get the plain message.
  */
 export class StorageReadonly extends AppError {
-  constructor(options?: { cause?: unknown; message?: string }) {
+  constructor(options?: { cause?: unknown; details?: Record<string, unknown>; message?: string }) {
     super(
       'ERR_STORAGE_READONLY',
       options?.message ??
         "Masterly can't save changes right now because its storage is read-only. Please tell your school's Masterly administrator, then try again later.",
-      options?.cause === undefined ? undefined : { cause: options.cause },
+      { cause: options?.cause, ...(options?.details ? { details: options.details } : {}) },
     );
   }
 }

@@ -116,6 +116,7 @@ function openSqlite(file: string): SQLite.Database {
     const code = storageErrorCode(err) ?? 'error';
     throw new StorageReadonly({
       cause: err,
+      details: { driverCode: code },
       message:
         `Masterly cannot open its SQLite database ${where} (${code}): the folder ${path.dirname(where)} must exist and be writable ` +
         'by the user running Masterly (SQLite creates -wal and -shm files beside the database). Fix the folder, or set DATABASE_URL to a writable path.',

@@ -62,13 +62,16 @@ export function storageErrorCode(err: unknown): string | undefined {
 /** Our error for a storage failure (the original as `cause`), or the error unchanged. */
 export function translateStorageError(err: unknown): unknown {
   if (err instanceof DbUnavailable || err instanceof StorageFull || err instanceof StorageReadonly) return err;
-  switch (classifyStorageError(err)) {
+  const kind = classifyStorageError(err);
+  if (!kind) return err;
+  const options = { cause: err, details: { driverCode: storageErrorCode(err) ?? 'unknown' } };
+  switch (kind) {
     case 'unavailable':
-      return new DbUnavailable({ cause: err });
+      return new DbUnavailable(options);
     case 'full':
-      return new StorageFull({ cause: err });
+      return new StorageFull(options);
     case 'readonly':
-      return new StorageReadonly({ cause: err });
+      return new StorageReadonly(options);
     default:
       return err;
   }
