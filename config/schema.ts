@@ -62,6 +62,8 @@ export const ConfigSchema = z
     OUTBOX_LEASE_MS: z.coerce.number().int().min(100).optional(),
     OUTBOX_BATCH: z.coerce.number().int().min(1).max(1000).optional(),
     OUTBOX_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
+    /** How long start-up waits for an unreachable PostgreSQL (retrying with a log line) before exiting; 0 = try once. */
+    DB_STARTUP_TIMEOUT_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
     /** PostgreSQL schema instead of `public` (test isolation for stand-alone workers). */
     PG_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).optional(),
     /** Start the built-in LMS emulator beside the tool (also `--demo`). */

@@ -113,6 +113,8 @@ export async function compose(config: Config, logger: Logger, role: Role, option
   const pgSchema = options.pgSchema ?? config.PG_SCHEMA;
   const db: Db = await openDb({
     url: config.DATABASE_URL,
+    startupTimeoutMs: config.DB_STARTUP_TIMEOUT_SECONDS * 1000,
+    log: logger,
     ...(options.onQuery ? { onQuery: options.onQuery } : {}),
     ...(pgSchema ? { pgSchema } : {}),
   });

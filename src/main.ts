@@ -4,13 +4,13 @@
  */
 import type { Server } from 'node:http';
 import { pino, type Logger } from 'pino';
-import { sql } from 'kysely';
 import { loadConfig, type Config } from '../config/schema.js';
 import { isEntryPoint } from './entryPoint.js';
 import { compose, type ComposeOptions, type Composition } from './compose.js';
 import { startDemo } from './demo.js';
 import type { RunningSchedules, ScheduleName } from './jobs/schedules.js';
 import { createApp } from './web/app.js';
+import { probeDb } from './store/db.js';
 import { webRouters } from './webRouters.js';
 
 /** A running Masterly: its composition, its HTTP server and how to stop it. */
@@ -59,7 +59,7 @@ export async function start(config: Config, logger: Logger = pino({ level: confi
   const app = createApp({
     config,
     logger,
-    health: async () => void (await sql`select 1`.execute(c.db.kysely)),
+    health: () => probeDb(c.db),
     frameAncestors: c.frameAncestors,
     routers: webRouters(c),
   });

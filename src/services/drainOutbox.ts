@@ -68,7 +68,7 @@ export function backoffMs(policy: RetryPolicy, attempts: number, random: number,
 /** Thrown when another worker is creating the line item right now: wait a little, no attempt counted. */
 class LineItemBusy extends Error {}
 
-async function ensureLineItem(deps: DrainOutboxDeps, state: DrainState, ctx: ServiceContext, entry: OutboxEntry): Promise<string> {
+async function ensureLineItem(deps: DrainOutboxDeps, state: DrainState, ctx: ServiceContext, entry: OutboxEntry, leaseMs: number): Promise<string> {
   const key = `${entry.contextId}|${entry.itemKey}`;
   const cached = state.lineItemUrls.get(key);
   if (cached) return cached;
@@ -82,7 +82,8 @@ async function ensureLineItem(deps: DrainOutboxDeps, state: DrainState, ctx: Ser
     pending = (async () => {
       const now = deps.clock.now();
       const def = await deps.lineItems.definition(entry.contextId, entry.itemKey, entry.score.scoreMaximum);
-      if (!(await deps.lineItems.claimCreation(def, now, now + 60_000))) {
+      // Claimed for as long as the row's lease: if giving it back fails too (the database went away), it frees itself then.
+      if (!(await deps.lineItems.claimCreation(def, now, now + leaseMs))) {
         const again = await deps.lineItems.get(entry.contextId, entry.itemKey);
         if (again?.url) return again.url;
         throw new LineItemBusy();
@@ -150,7 +151,7 @@ async function sendOne(
     return 'retried';
   }
   try {
-    let url = await ensureLineItem(deps, opts.state, ctx, entry);
+    let url = await ensureLineItem(deps, opts.state, ctx, entry, opts.leaseMs);
     try {
       await deps.lti.postScore(ctx.target, url, toAgsScore(entry));
     } catch (err) {
@@ -159,7 +160,7 @@ async function sendOne(
       deps.log?.('warn', 'line item gone; recreating it once', { contextId: entry.contextId, itemKey: entry.itemKey });
       await deps.lineItems.forget(entry.contextId, entry.itemKey, deps.clock.now());
       opts.state.lineItemUrls.delete(`${entry.contextId}|${entry.itemKey}`);
-      url = await ensureLineItem(deps, opts.state, ctx, entry);
+      url = await ensureLineItem(deps, opts.state, ctx, entry, opts.leaseMs);
       await deps.lti.postScore(ctx.target, url, toAgsScore(entry));
     }
     return 'sent';

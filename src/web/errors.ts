@@ -21,7 +21,14 @@ export const STATUS: Record<ErrorCode, number> = {
   ERR_LMS_REJECTED: 502,
   ERR_DEEP_LINK_USED: 409,
   ERR_RATE_LIMITED: 429,
+  // Temporary: load balancers and browsers may retry (Retry-After below). Storage full/read-only needs an operator.
+  ERR_DB_UNAVAILABLE: 503,
+  ERR_STORAGE_FULL: 507,
+  ERR_STORAGE_READONLY: 503,
 };
+
+/** Seconds a client should wait before retrying, sent as `Retry-After` with these codes. */
+const RETRY_AFTER: Partial<Record<ErrorCode, number>> = { ERR_DB_UNAVAILABLE: 30 };
 
 /**
  * Launch rejections that are not the launch's fault: the LMS could not be asked (its JWKS failed), so the answer is a
@@ -68,7 +75,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     else if (logger.isLevelEnabled('warn')) logger.warn({ req: requestFields(req, res), code: view.code, reason: view.reason }, 'request refused');
     if (res.headersSent) return;
     res.status(view.status);
-    if (err instanceof RateLimited) res.setHeader('retry-after', String(err.retryAfterSeconds));
+    const retryAfter = err instanceof RateLimited ? err.retryAfterSeconds : view.code === 'ERR_INTERNAL' ? undefined : RETRY_AFTER[view.code];
+    if (retryAfter) res.setHeader('Retry-After', String(retryAfter));
     if (wantsJson(req)) res.json({ error: { code: view.code, reason: view.reason, message: view.message, requestId } });
     else res.render('error', { error: view, title: 'Masterly' });
   };
