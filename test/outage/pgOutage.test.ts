@@ -211,7 +211,7 @@ if (missing && process.env.CI === 'true') {
         // The log names the lost connection instead of the process dying on it.
         expect(logLines.join('')).toMatch(/database connection to 127\.0\.0\.1:\d+ lost; reconnecting on next use/);
         // Background jobs saw the outage as errors of their ticks (the scheduler logs them and backs off).
-        expect(logLines.some((l) => l.includes('grade outbox pass failed') && l.includes('"code":"ERR_DB_UNAVAILABLE"'))).toBe(true);
+        expect(logLines.some((l) => l.includes('grade outbox failed; backing off') && l.includes('"code":"ERR_DB_UNAVAILABLE"'))).toBe(true);
       } finally {
         stopTraffic = true;
         await traffic.catch(() => undefined);
