@@ -24,6 +24,12 @@ export const SCOPES = {
   nrps: 'https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly',
 } as const;
 
+/** Behaviours of particular LMS versions that the emulator can imitate on request. */
+export interface Quirks {
+  /** Moodle versions that send `accept_multiple` / `auto_create` as the strings "true"/"false" (moodle mode only). */
+  stringBooleans: boolean;
+}
+
 /** In-memory view of the roster, persisted in `dp_users`. */
 export interface Roster {
   list(): DevUser[];
@@ -47,6 +53,8 @@ export interface Ctx {
   faults: FaultState;
   roster: Roster;
   mode(): Mode;
+  /** Behaviours of particular LMS versions, switched on by tests (see {@link Quirks}). */
+  quirks: Quirks;
   /** Epoch milliseconds. */
   now(): number;
   /** Random URL-safe id. */

@@ -8,7 +8,7 @@ import { pino, type Logger } from 'pino';
 import { agsRouter } from './ags.js';
 import { authRouter } from './auth.js';
 import { buildLaunchClaims } from './claims.js';
-import { DEFAULT_RESOURCE_LINK, SECTION_B_RESOURCE_LINK, platformEndpoints, toolEndpoints, type Ctx, type Mode } from './context.js';
+import { DEFAULT_RESOURCE_LINK, SECTION_B_RESOURCE_LINK, platformEndpoints, toolEndpoints, type Ctx, type Mode, type Quirks } from './context.js';
 import { getMeta, openDpDb, setMeta } from './db.js';
 import { deepLinkingRouter } from './deepLinking.js';
 import { createFaults, type Faults } from './faults.js';
@@ -20,7 +20,7 @@ import { isLearner, type DevUser, type MemberStatus } from './people.js';
 import { openRoster } from './roster.js';
 import { canvasApiQuirks, tokenRouter } from './token.js';
 
-export type { Mode } from './context.js';
+export type { Mode, Quirks } from './context.js';
 export type { FaultScope, FaultSpec, Faults } from './faults.js';
 export type { DevUser, MemberStatus } from './people.js';
 export { ROLES } from './people.js';
@@ -110,6 +110,8 @@ export interface DevPlatform {
   /** Everyone in the course (seed plus any bulk members), in roster order. */
   readonly users: DevUser[];
   setMode(mode: Mode): void;
+  /** Switches LMS-version behaviours on or off (e.g. Moodle's string booleans in deep linking settings). */
+  setQuirks(quirks: Partial<Quirks>): void;
   faults: Faults;
   /** A valid id_token claim set (iss, aud, sub, iat, exp, nonce and the LTI claims) for tests to tamper with. */
   launchClaims(input: { userId: string; nonce: string; resourceLinkId?: string; messageType?: string }): Record<string, unknown>;
@@ -188,6 +190,7 @@ export async function startDevPlatform(opts: DevPlatformOptions): Promise<DevPla
     faults,
     roster,
     mode: () => mode,
+    quirks: { stringBooleans: false },
     now,
     randomId: (bytes = 16) => randomBytes(bytes).toString('base64url'),
   };
@@ -247,6 +250,9 @@ export async function startDevPlatform(opts: DevPlatformOptions): Promise<DevPla
     },
     setMode(m) {
       mode = m;
+    },
+    setQuirks(q) {
+      Object.assign(ctx.quirks, q);
     },
     faults,
     launchClaims(input) {

@@ -73,6 +73,7 @@ export type LaunchRejectReason =
   | 'sub_missing'
   | 'sub_invalid'
   | 'deep_linking_settings_missing'
+  | 'deep_link_return_url_invalid'
   | 'resource_link_missing'
   | 'claims_invalid';
 
