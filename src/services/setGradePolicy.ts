@@ -10,8 +10,8 @@ export async function setGradePolicy(deps: { lineItems: GradeLineItemRepo; now: 
   if (!policy.perObjective && !policy.perActivity) {
     throw new ValidationFailed('Choose at least one kind of grade column.', [{ path: 'layout', message: 'Pick objectives, activities or both.' }]);
   }
-  if (!(policy.scoreMaximum > 0 && policy.scoreMaximum <= 1000)) {
-    throw new ValidationFailed('Points possible must be between 1 and 1000.', [{ path: 'scoreMaximum', message: 'Between 1 and 1000.' }]);
+  if (!(Number.isFinite(policy.scoreMaximum) && policy.scoreMaximum >= 1 && policy.scoreMaximum <= 1000)) {
+    throw new ValidationFailed('Points possible must be a number from 1 to 1000.', [{ path: 'scoreMaximum', message: 'From 1 to 1000.' }]);
   }
   const saved: GradePolicy = {
     ...policy,
