@@ -132,7 +132,7 @@ export async function start(
     newId: randomUUID,
     sessionTtlSeconds: config.SESSION_TTL_SECONDS,
   });
-  const advantage = buildAdvantage({ db, signer: keys, logger, now: () => clock.now().getTime(), ...(options.fetch ? { fetch: options.fetch } : {}) });
+  const advantage = buildAdvantage({ db, signer: keys, logger, requireHttps: config.NODE_ENV === 'production', now: () => clock.now().getTime(), ...(options.fetch ? { fetch: options.fetch } : {}) });
   // Every background schedule (src/jobs/schedules.ts, the same list the stand-alone worker runs), in-process.
   const schedules = startSchedules(scheduleServices({ db, advantage, clock }), {
     every: !config.IN_PROCESS_WORKER ? { outbox: 0, roster: 0, lmsEvidence: 0, bktFitting: 0, purge: 0 } : {

@@ -61,6 +61,8 @@ export interface AdvantageOptions {
   db: Db;
   signer: AssertionSigner;
   fetch?: typeof fetch;
+  /** Production: LMS service URLs must be https. */
+  requireHttps?: boolean;
   now?: () => number;
   random?: () => number;
   retry?: RetryPolicy;
@@ -105,6 +107,7 @@ export function buildAdvantage(o: AdvantageOptions): Advantage {
     randomId: randomUUID,
     now,
     ...(o.fetch ? { fetch: o.fetch } : {}),
+    ...(o.requireHttps ? { requireHttps: true } : {}),
     ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
   });
   const lti = createLtiServices(client);
@@ -235,6 +238,7 @@ export async function runWorker(config: Config, logger: Logger, tuning: WorkerTu
       db,
       signer: keys,
       logger,
+      requireHttps: config.NODE_ENV === 'production',
       retry: tuning.retry ?? DEFAULT_RETRY,
       ...(tuning.leaseMs ? { leaseMs: tuning.leaseMs } : {}),
       ...(tuning.batch ? { batch: tuning.batch } : {}),

@@ -131,6 +131,8 @@ export interface DevPlatform {
   rotatePlatformKey(): Promise<string>;
   /** How many times the platform JWKS was requested since start (tests check the tool caches it). */
   readonly jwksRequests: number;
+  /** Access token requests received since start (tests check no token is asked for a refused service URL). */
+  readonly tokenRequests: number;
   /** Deep Linking responses received, newest last (their verified claims). */
   deepLinkResponses(): Promise<Array<Record<string, unknown>>>;
   close(): Promise<void>;
@@ -159,6 +161,7 @@ export async function startDevPlatform(opts: DevPlatformOptions): Promise<DevPla
   const courseId = '2';
   let keySet = await loadPlatformKeySet(db);
   let jwksRequests = 0;
+  let tokenRequests = 0;
   const roster = await openRoster(db);
   await seedResourceLinks(db, roster.list(), now());
 
@@ -207,6 +210,10 @@ export async function startDevPlatform(opts: DevPlatformOptions): Promise<DevPla
   app.use(authRouter(ctx));
   app.use(deepLinkingRouter(ctx));
   // Service endpoints: Canvas quirks, then the fault switches, then the services.
+  app.post('/token', (_req, _res, next) => {
+    tokenRequests += 1;
+    next();
+  });
   const services = ['/token', '/api/lti'];
   app.use(services, canvasApiQuirks(ctx));
   app.use(services, faults.middleware(() => mode === 'canvas'));
@@ -296,6 +303,9 @@ export async function startDevPlatform(opts: DevPlatformOptions): Promise<DevPla
     },
     get jwksRequests() {
       return jwksRequests;
+    },
+    get tokenRequests() {
+      return tokenRequests;
     },
     seedMembers: (n) => roster.addStudents(n),
     setMemberStatus: (userId, status) => roster.setStatus(userId, status),

@@ -18,7 +18,8 @@ export type ErrorCode =
   | 'ERR_NOT_ENROLLED'
   | 'ERR_LMS_UNAVAILABLE'
   | 'ERR_LMS_REJECTED'
-  | 'ERR_DEEP_LINK_USED';
+  | 'ERR_DEEP_LINK_USED'
+  | 'ERR_LMS_URL_UNTRUSTED';
 
 /** Base class of every expected failure; `message` is safe to show to the user. */
 export class AppError extends Error {
@@ -184,5 +185,24 @@ export class AdminAuthRequired extends AppError {
 export class DeepLinkAlreadyUsed extends AppError {
   constructor() {
     super('ERR_DEEP_LINK_USED', 'This selection was already sent to your course. To add more content, open the Masterly selection again from your course.');
+  }
+}
+
+/** Why an LMS service address was not called. */
+export type UntrustedUrlReason = 'scheme_not_allowed' | 'https_required' | 'address_not_public' | 'host_unresolvable';
+
+/**
+ * An LMS service URL (from a launch claim or an LMS answer) that Masterly refused to call before sending any token:
+ * not http(s), not https in production, or on a loopback, private, link-local or unique-local address of a platform
+ * that was not registered on such an address. Permanent: calling again cannot help.
+ */
+export class LmsUrlUntrusted extends AppError {
+  constructor(
+    readonly reason: UntrustedUrlReason,
+    /** The refused origin (never a path or query, which may carry identifiers). */
+    readonly origin: string,
+    message: string,
+  ) {
+    super('ERR_LMS_URL_UNTRUSTED', message, { details: { reason, origin } });
   }
 }

@@ -6,6 +6,7 @@
  * @see https://www.imsglobal.org/spec/lti-ags/v2p0#score-publish-service
  * @see docs/decisions/0003-grade-outbox.md
  */
+import { LmsUrlUntrusted } from '../domain/errors.js';
 import {
   LmsRejected,
   LmsUnavailable,
@@ -180,6 +181,11 @@ async function sendOne(
     if (err instanceof LineItemBusy) {
       await outbox.markRetry(entry, opts.owner, now, now + 250, null, false);
       return 'retried';
+    }
+    if (err instanceof LmsUrlUntrusted) {
+      deps.log?.('warn', 'score not sent: untrusted LMS service address', { id: entry.id, code: err.code, reason: err.reason, origin: err.origin });
+      await outbox.markFailed(entry, opts.owner, now, 'url_untrusted', err.message);
+      return 'failed';
     }
     if (err instanceof LmsRejected) {
       deps.log?.('warn', 'score refused', { id: entry.id, reason: err.reason, status: err.status });

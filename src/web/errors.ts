@@ -21,6 +21,7 @@ export const STATUS: Record<ErrorCode, number> = {
   ERR_LMS_UNAVAILABLE: 502,
   ERR_LMS_REJECTED: 502,
   ERR_DEEP_LINK_USED: 409,
+  ERR_LMS_URL_UNTRUSTED: 502,
 };
 
 /**
