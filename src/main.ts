@@ -13,6 +13,8 @@ import { platformRepo } from './store/platformRepo.js';
 import { loginStateRepo } from './store/loginStateRepo.js';
 import { launchRepo } from './store/launchRepo.js';
 import { toolKeyRepo } from './store/toolKeyRepo.js';
+import { frameOriginRepo } from './store/frameOriginRepo.js';
+import { createFrameAncestors } from './services/frameAncestors.js';
 import { createLtiTool } from './lti/tool.js';
 import { createToolKeyring } from './lti/keys.js';
 import { ltiRouter } from './web/routes/lti.js';
@@ -98,10 +100,15 @@ export async function start(
   const platforms = platformRepo(db.kysely);
   const loginStates = loginStateRepo(db.kysely);
   const baseRegistry = createPlatformRegistry({ platforms, clock });
-  let platformOrigins: string[] = [];
-  const refreshOrigins = async () => {
-    platformOrigins = [...new Set((await baseRegistry.all()).map((p) => new URL(p.authUrl).origin))];
-  };
+  // CSP frame-ancestors per LMS (src/services/frameAncestors.ts): configured, per-platform and learned origins.
+  const frameOrigins = createFrameAncestors({
+    platforms: () => baseRegistry.all(),
+    origins: frameOriginRepo(db.kysely),
+    extra: config.FRAME_ANCESTORS.split(/\s+/).filter(Boolean),
+    now: () => clock.now().getTime(),
+    log: (level, msg, data) => logger[level](data, msg),
+  });
+  const refreshOrigins = () => frameOrigins.refresh();
   const registry = {
     ...baseRegistry,
     invalidate: () => {
@@ -131,6 +138,7 @@ export async function start(
     clock,
     newId: randomUUID,
     sessionTtlSeconds: config.SESSION_TTL_SECONDS,
+    afterVerifiedLaunch: (launch) => frameOrigins.learnFromLaunch(launch),
   });
   const advantage = buildAdvantage({ db, signer: keys, logger, requireHttps: config.NODE_ENV === 'production', now: () => clock.now().getTime(), ...(options.fetch ? { fetch: options.fetch } : {}) });
   // Every background schedule (src/jobs/schedules.ts, the same list the stand-alone worker runs), in-process.
@@ -242,13 +250,7 @@ export async function start(
       now: () => clock.now().getTime(),
     }),
   ];
-  const extraAncestors = config.FRAME_ANCESTORS.split(/\s+/).filter(Boolean);
-  // One array per origin list (a new one only after a refresh), so the web layer can reuse its CSP by identity.
-  let ancestors = { from: platformOrigins, list: [...platformOrigins, ...extraAncestors] };
-  const frameAncestors = () => {
-    if (ancestors.from !== platformOrigins) ancestors = { from: platformOrigins, list: [...platformOrigins, ...extraAncestors] };
-    return ancestors.list;
-  };
+  const frameAncestors = () => frameOrigins.current();
 
   const app = createApp({
     config,

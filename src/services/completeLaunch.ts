@@ -7,6 +7,8 @@ export interface CompleteLaunchDeps {
   clock: Clock;
   newId: () => string;
   sessionTtlSeconds: number;
+  /** Called with the verified launch before the session is returned (learns the origin that framed it). */
+  afterVerifiedLaunch?: (launch: VerifiedLaunch) => Promise<void>;
 }
 
 /** A launch that passed every check and opened a session. */
@@ -35,5 +37,7 @@ export async function completeLaunch(deps: CompleteLaunchDeps, input: LaunchInpu
     at,
     expiresAt,
   });
+  // Before answering: the page this launch redirects to must already allow the LMS page that frames it.
+  await deps.afterVerifiedLaunch?.(launch);
   return { ...recorded, expiresAt, launch };
 }

@@ -18,9 +18,11 @@ import type {
   PlatformRepo,
   PublicJwk,
   ToolKeyring,
+  VerifiedLaunch,
 } from './ports.js';
 import { registerPlatform } from './registerPlatform.js';
 import { removePlatform } from './removePlatform.js';
+import { setLmsAddress } from './setLmsAddress.js';
 import { startLogin } from './startLogin.js';
 
 /** Everything the foundation services need; main.ts builds it. */
@@ -34,6 +36,8 @@ export interface FoundationDeps {
   clock: Clock;
   newId: () => string;
   sessionTtlSeconds: number;
+  /** Called with every launch that passed all checks (learns the origin that framed it). */
+  afterVerifiedLaunch?: (launch: VerifiedLaunch) => Promise<void>;
 }
 
 /** The foundation use-cases, bound to their dependencies (what web routers and CLIs call). */
@@ -46,6 +50,8 @@ export interface FoundationServices {
   addDeployment(input: { platformId: string; deploymentId: string }): Promise<void>;
   listPlatforms(): Promise<Platform[]>;
   removePlatform(id: string): Promise<void>;
+  /** Sets (or clears with '') a platform's LMS address, the origin allowed to frame the tool; returns it. */
+  setLmsAddress(input: { platformId: string; lmsUrl: string }): Promise<string | undefined>;
   /** Origins of registered platforms' auth URLs (for CSP frame-ancestors), from the cache. */
   platformOrigins(): Promise<string[]>;
   publicJwks(): Promise<{ keys: PublicJwk[] }>;
@@ -66,6 +72,7 @@ export function buildFoundationServices(deps: FoundationDeps): FoundationService
     addDeployment: (input) => addDeployment(deps, input),
     listPlatforms: () => listPlatforms(deps),
     removePlatform: (id) => removePlatform(deps, id),
+    setLmsAddress: (input) => setLmsAddress(deps, input),
     platformOrigins: async () => [...new Set((await deps.registry.all()).map((p) => new URL(p.authUrl).origin))],
     publicJwks: () => deps.keys.publicJwks(),
     signJwt: (payload, opts) => deps.keys.signJwt(payload, opts),

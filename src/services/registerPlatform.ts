@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ValidationFailed } from '../domain/errors.js';
+import { LmsAddress } from './setLmsAddress.js';
 import type { Clock, NewPlatform, Platform, PlatformRegistry, PlatformRepo } from './ports.js';
 
 const httpUrl = z.url({ protocol: /^https?$/ });
@@ -14,6 +15,7 @@ export const NewPlatformSchema = z.object({
   name: z.string().trim().max(200).optional(),
   vendor: z.enum(['canvas', 'moodle', 'generic']).optional(),
   deploymentIds: z.array(z.string().trim().min(1)).optional(),
+  lmsUrl: LmsAddress.optional(),
 });
 
 /** What registering and changing platforms needs. */
@@ -52,6 +54,7 @@ export async function registerPlatform(deps: PlatformAdminDeps, input: NewPlatfo
     vendor: p.vendor ?? 'generic',
     createdAt: deps.clock.now().getTime(),
     deploymentIds: [...new Set(p.deploymentIds ?? [])],
+    ...(p.lmsUrl ? { lmsUrl: p.lmsUrl } : {}),
   };
   try {
     await deps.platforms.create(platform);
