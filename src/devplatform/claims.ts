@@ -37,7 +37,7 @@ export interface LaunchInput {
 /** Builds a complete, valid id_token claim set for a launch (iss, aud, sub, iat, exp, nonce, azp and the LTI claims). */
 export function buildLaunchClaims(ctx: Ctx, input: LaunchInput): Record<string, unknown> {
   const mode = ctx.mode();
-  const ep = platformEndpoints(ctx.url, ctx.courseId);
+  const ep = platformEndpoints(ctx.url, ctx.courseId, ctx.pageUrl);
   const tool = toolEndpoints(ctx.toolUrl);
   const iat = Math.floor(ctx.now() / 1000);
   const { user } = input;

@@ -44,6 +44,8 @@ export interface Ctx {
   db: DpDb;
   logger: Logger;
   url: string;
+  /** Origin of the course pages (= `url` unless origins are split, Canvas-like). */
+  pageUrl: string;
   toolUrl: string;
   clientId: string;
   deploymentId: string;
@@ -68,13 +70,17 @@ export const toolEndpoints = (toolUrl: string) => ({
   jwks: `${toolUrl}/.well-known/jwks.json`,
 });
 
-/** The emulator's own endpoints. */
-export const platformEndpoints = (url: string, courseId: string) => ({
+/**
+ * The emulator's own endpoints. `pageUrl` is where the course pages live: the same origin as `url` unless the
+ * emulator splits origins as Canvas does (auth on `sso.canvaslms.com`, the course and its return URLs on the
+ * school's domain).
+ */
+export const platformEndpoints = (url: string, courseId: string, pageUrl: string = url) => ({
   auth: `${url}/auth`,
   token: `${url}/token`,
   jwks: `${url}/.well-known/jwks.json`,
   memberships: `${url}/api/lti/courses/${courseId}/names_and_roles`,
   lineItems: `${url}/api/lti/courses/${courseId}/line_items`,
-  deepLinkReturn: `${url}/deep_links/return`,
-  returnUrl: `${url}/return`,
+  deepLinkReturn: `${pageUrl}/deep_links/return`,
+  returnUrl: `${pageUrl}/return`,
 });

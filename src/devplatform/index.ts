@@ -40,6 +40,14 @@ export interface DevPlatformOptions {
   /** `sqlite::memory:` (default) or `sqlite:<file>`. */
   dbUrl?: string;
   mode?: Mode;
+  /**
+   * Canvas-like origins: the course page (and its return URLs) on a second listener, a different origin from the
+   * issuer, auth, JWKS and token endpoints — as `school.instructure.com` frames tools whose auth is on
+   * `sso.canvaslms.com`.
+   */
+  splitOrigins?: boolean;
+  /** Port of the course-page listener when `splitOrigins` (0, the default, picks a free one). */
+  pagePort?: number;
   logger?: Logger;
   /** Clock in epoch milliseconds (tests may freeze it). */
   now?: () => number;
@@ -101,6 +109,8 @@ export interface StoredResult {
 /** A running LMS emulator. */
 export interface DevPlatform {
   url: string;
+  /** The course page's origin: `url`, or the second listener's with `splitOrigins`. */
+  pageUrl: string;
   issuer: string;
   clientId: string;
   deploymentId: string;
@@ -179,11 +189,22 @@ export async function startDevPlatform(opts: DevPlatformOptions): Promise<DevPla
   const port = (server.address() as AddressInfo).port;
   const url = (opts.baseUrl ?? `http://localhost:${port}`).replace(/\/+$/, '');
 
+  // Canvas-like: a second listener for the course pages, on another origin than auth/JWKS/token.
+  const pageApp = opts.splitOrigins ? express() : undefined;
+  const pageServer = pageApp
+    ? await new Promise<Server>((resolve, reject) => {
+        const s = pageApp.listen(opts.pagePort ?? 0, () => resolve(s));
+        s.once('error', reject);
+      })
+    : undefined;
+  const pageUrl = pageServer ? `http://localhost:${(pageServer.address() as AddressInfo).port}` : url;
+
   const faults = createFaults();
   const ctx: Ctx = {
     db,
     logger,
     url,
+    pageUrl,
     toolUrl,
     clientId,
     deploymentId,
@@ -221,13 +242,23 @@ export async function startDevPlatform(opts: DevPlatformOptions): Promise<DevPla
   app.use(nrpsRouter(ctx));
   app.use(agsRouter(ctx));
   app.use(pagesRouter(ctx));
-  app.use((_req, res) => {
-    res.status(404).render('devplatform/error', { title: 'Not found', code: 'not_found', message: 'There is no such page.' });
-  });
-  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    logger.error({ err }, 'devplatform error');
-    if (!res.headersSent) res.status(500).json({ error: 'server_error' });
-  });
+  if (pageApp) {
+    pageApp.disable('x-powered-by');
+    pageApp.set('view engine', 'ejs');
+    pageApp.set('views', VIEWS_DIR);
+    pageApp.use(express.urlencoded({ extended: false, limit: '1mb' }));
+    pageApp.use(deepLinkingRouter(ctx));
+    pageApp.use(pagesRouter(ctx));
+  }
+  for (const a of pageApp ? [app, pageApp] : [app]) {
+    a.use((_req, res) => {
+      res.status(404).render('devplatform/error', { title: 'Not found', code: 'not_found', message: 'There is no such page.' });
+    });
+    a.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+      logger.error({ err }, 'devplatform error');
+      if (!res.headersSent) res.status(500).json({ error: 'server_error' });
+    });
+  }
 
   let otherKey: PlatformKey | undefined;
   const ep = platformEndpoints(url, courseId);
@@ -235,6 +266,7 @@ export async function startDevPlatform(opts: DevPlatformOptions): Promise<DevPla
 
   return {
     url,
+    pageUrl,
     issuer: url,
     clientId,
     deploymentId,
@@ -345,8 +377,10 @@ export async function startDevPlatform(opts: DevPlatformOptions): Promise<DevPla
       return rows.map((r) => JSON.parse(r.payload) as Record<string, unknown>);
     },
     async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const s of pageServer ? [server, pageServer] : [server]) {
+        s.closeAllConnections();
+        await new Promise<void>((resolve) => s.close(() => resolve()));
+      }
       await db.destroy();
     },
   };
