@@ -3,6 +3,7 @@
  * `npm run platform -- list`
  * `npm run platform -- remove <id>`
  * `npm run platform -- add-deployment <id> <deployment-id>`
+ * `npm run platform -- set-lms-url <id> <url>` (the LMS address allowed to frame the tool; '' clears it)
  *
  * Opens the database from DATABASE_URL (via config), migrates, and prints clear errors with exit code 1.
  */
@@ -16,13 +17,15 @@ import { createPlatformRegistry } from '../services/platformRegistry.js';
 import { systemClock, type Platform, type Vendor } from '../services/ports.js';
 import { registerPlatform, type PlatformAdminDeps } from '../services/registerPlatform.js';
 import { removePlatform } from '../services/removePlatform.js';
+import { setLmsAddress } from '../services/setLmsAddress.js';
 import { platformRepo } from '../store/platformRepo.js';
 
 const USAGE = `Usage:
-  npm run platform -- add --issuer <iss> --client-id <id> --auth-url <url> --token-url <url> --jwks-url <url> --deployment <id> [--deployment <id>…] [--name <name>] [--vendor canvas|moodle|generic]
+  npm run platform -- add --issuer <iss> --client-id <id> --auth-url <url> --token-url <url> --jwks-url <url> --deployment <id> [--deployment <id>…] [--name <name>] [--vendor canvas|moodle|generic] [--lms-url <https://school.instructure.com>]
   npm run platform -- list [--json]
   npm run platform -- remove <platform-id>
-  npm run platform -- add-deployment <platform-id> <deployment-id>`;
+  npm run platform -- add-deployment <platform-id> <deployment-id>
+  npm run platform -- set-lms-url <platform-id> <url>   (the LMS address allowed to frame Masterly; '' clears it)`;
 
 const describe = (p: Platform) =>
   [
@@ -33,6 +36,7 @@ const describe = (p: Platform) =>
     `  token url:   ${p.tokenUrl}`,
     `  jwks url:    ${p.jwksUrl}`,
     `  deployments: ${p.deploymentIds.join(', ') || '(none: launches will be refused)'}`,
+    `  lms address: ${p.lmsUrl ?? '(not set: learned from launches)'}`,
   ].join('\n');
 
 /** Runs the CLI with `argv` (without node and script); returns the exit code. Exported for tests. */
@@ -70,6 +74,7 @@ export async function runPlatformCli(
             deployment: { type: 'string', multiple: true },
             name: { type: 'string' },
             vendor: { type: 'string' },
+            'lms-url': { type: 'string' },
           },
           strict: true,
         });
@@ -82,6 +87,7 @@ export async function runPlatformCli(
           deploymentIds: values.deployment ?? [],
           ...(values.name ? { name: values.name } : {}),
           ...(values.vendor ? { vendor: values.vendor as Vendor } : {}),
+          ...(values['lms-url'] ? { lmsUrl: values['lms-url'] } : {}),
         });
         out(`Registered platform:\n${describe(p)}`);
         return 0;
@@ -104,6 +110,13 @@ export async function runPlatformCli(
         if (!id || !deploymentId) throw new ValidationFailed('Give the platform id and the deployment id.');
         await addDeployment(deps, { platformId: id, deploymentId });
         out(`Added deployment ${deploymentId} to platform ${id}.`);
+        return 0;
+      }
+      if (command === 'set-lms-url') {
+        const [id, lmsUrl] = rest;
+        if (!id || lmsUrl === undefined) throw new ValidationFailed('Give the platform id and the LMS address (or \'\' to clear it).');
+        const set = await setLmsAddress(deps, { platformId: id, lmsUrl });
+        out(set ? `LMS address of platform ${id}: ${set}.` : `Cleared the LMS address of platform ${id}.`);
         return 0;
       }
       err(`Unknown command "${command}".\n${USAGE}`);
