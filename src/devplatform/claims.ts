@@ -74,7 +74,7 @@ export function buildLaunchClaims(ctx: Ctx, input: LaunchInput): Record<string, 
     },
     [CLAIM.custom]: {
       ...(link.custom ?? {}),
-      ...(mode === 'canvas' ? { canvas_course_id: ctx.courseId, canvas_user_id: user.id } : {}),
+      ...(mode === 'canvas' ? { canvas_course_id: ctx.courseId, canvas_user_id: user.id, canvas_api_domain: new URL(ctx.pageUrl).host } : {}),
     },
     [CLAIM.ags]: {
       scope: [SCOPES.lineItem, SCOPES.lineItemReadonly, SCOPES.resultReadonly, SCOPES.score],

@@ -63,20 +63,19 @@ export function frameableOrigin(url: unknown): string | undefined {
   return ORIGIN.test(origin) ? origin : undefined;
 }
 
-/** The origins a validated launch says frame it: its return URL's, and Canvas's API domain. */
+/**
+ * The origin a validated launch says frames it: its return URL's (on the school's LMS domain), else Canvas's API
+ * domain (`canvas_api_domain: $Canvas.api.domain` in our Canvas configuration; Canvas is https only).
+ */
 export function launchFrameOrigins(launch: VerifiedLaunch): string[] {
-  const out = new Set<string>();
   const presentation = launch.extra.launchPresentation as { return_url?: unknown } | undefined;
   const fromReturn = frameableOrigin(presentation?.return_url);
-  if (fromReturn) out.add(fromReturn);
+  if (fromReturn) return [fromReturn];
   const custom = launch.extra.custom as { canvas_api_domain?: unknown } | undefined;
   const domain = custom?.canvas_api_domain;
   // An unsubstituted variable arrives as the literal "$Canvas.api.domain": the host check refuses it.
-  if (typeof domain === 'string' && !domain.includes('/')) {
-    const fromDomain = frameableOrigin(`https://${domain}`);
-    if (fromDomain) out.add(fromDomain);
-  }
-  return [...out];
+  const fromDomain = typeof domain === 'string' && !/[/@?#\\]/.test(domain) ? frameableOrigin(`https://${domain}`) : undefined;
+  return fromDomain ? [fromDomain] : [];
 }
 
 /** The configured origins of one platform (without learned ones): see the module comment. */

@@ -52,8 +52,6 @@ export interface FoundationServices {
   removePlatform(id: string): Promise<void>;
   /** Sets (or clears with '') a platform's LMS address, the origin allowed to frame the tool; returns it. */
   setLmsAddress(input: { platformId: string; lmsUrl: string }): Promise<string | undefined>;
-  /** Origins of registered platforms' auth URLs (for CSP frame-ancestors), from the cache. */
-  platformOrigins(): Promise<string[]>;
   publicJwks(): Promise<{ keys: PublicJwk[] }>;
   /** Signs a JWT with the tool's current key (client assertions, deep-linking responses). */
   signJwt(payload: Record<string, unknown>, opts?: { expiresInSeconds?: number; typ?: string }): Promise<string>;
@@ -73,7 +71,6 @@ export function buildFoundationServices(deps: FoundationDeps): FoundationService
     listPlatforms: () => listPlatforms(deps),
     removePlatform: (id) => removePlatform(deps, id),
     setLmsAddress: (input) => setLmsAddress(deps, input),
-    platformOrigins: async () => [...new Set((await deps.registry.all()).map((p) => new URL(p.authUrl).origin))],
     publicJwks: () => deps.keys.publicJwks(),
     signJwt: (payload, opts) => deps.keys.signJwt(payload, opts),
     purgeExpired: (now) => purgeExpired(deps, { now: now ?? deps.clock.now().getTime() }),

@@ -80,6 +80,19 @@ describe('frame-ancestors for Canvas (course page and auth on different origins)
     expect(list.join(' ')).not.toMatch(/attacker|a;b|a,b|javascript|data:/);
   });
 
+  it('falls back to $Canvas.api.domain (https) when a launch has no return URL, and refuses a literal or odd value', async () => {
+    const withDomain = (domain: string) => (c: Record<string, unknown>) => {
+      delete c[CLAIM.launchPresentation];
+      c[CLAIM.custom] = { ...(c[CLAIM.custom] as Record<string, unknown>), canvas_api_domain: domain };
+    };
+    for (const odd of ['$Canvas.api.domain', 'evil.example/x', 'user@evil.example', 'a;b.example']) {
+      expect((await craftedLaunch(rig, instructorId, withDomain(odd))).status).toBe(303);
+    }
+    expect((await frameAncestors(tool)).join(' ')).not.toMatch(/Canvas|evil|a;b/);
+    expect((await craftedLaunch(rig, instructorId, withDomain('canvas.fallback.example'))).status).toBe(303);
+    expect(await frameAncestors(tool)).toContain('https://canvas.fallback.example');
+  });
+
   it(`keeps at most ${MAX_LEARNED_PER_PLATFORM} learned origins per platform`, async () => {
     for (let i = 0; i < MAX_LEARNED_PER_PLATFORM + 3; i++) {
       const res = await craftedLaunch(rig, instructorId, withReturnUrl(`https://school${i}.example/courses/1`));
