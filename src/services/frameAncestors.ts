@@ -89,6 +89,8 @@ export function createFrameAncestors(deps: FrameAncestorsDeps): FrameAncestors {
   let list: readonly string[] = [...deps.extra];
   let platformIds = new Set<string>();
   const learned = new Map<string, Set<string>>();
+  // Refreshes may overlap (each registration change starts one): only the latest one applies its result.
+  let generation = 0;
 
   const rebuild = (platforms: Platform[]): void => {
     const next = new Set<string>();
@@ -104,7 +106,9 @@ export function createFrameAncestors(deps: FrameAncestorsDeps): FrameAncestors {
   return {
     current: () => list,
     async refresh() {
+      const mine = ++generation;
       const [platforms, stored] = await Promise.all([deps.platforms(), deps.origins.list()]);
+      if (mine !== generation) return;
       platformIds = new Set(platforms.map((p) => p.id));
       learned.clear();
       for (const { platformId, origin } of stored) {

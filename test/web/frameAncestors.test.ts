@@ -149,7 +149,7 @@ describe('frame-ancestors for Moodle', () => {
         deploymentIds: ['1'],
       });
       // Registration invalidates the registry; the list refreshes right after.
-      await expect.poll(() => frameAncestors(tool)).toEqual(["'self'", 'https://moodle.school.example', 'https://school.instructure.com']);
+      await expect.poll(() => frameAncestors(tool), { timeout: 10_000 }).toEqual(["'self'", 'https://moodle.school.example', 'https://school.instructure.com']);
     } finally {
       await tool.close();
     }
