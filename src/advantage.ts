@@ -28,6 +28,8 @@ export interface AdvantageOptions {
   db: Db;
   signer: AssertionSigner;
   fetch?: typeof fetch;
+  /** Production: LMS service URLs must be https. */
+  requireHttps?: boolean;
   clock?: Clock;
   random?: () => number;
   retry?: RetryPolicy;
@@ -71,6 +73,7 @@ export function buildAdvantage(o: AdvantageOptions): Advantage {
     randomId: randomUUID,
     clock,
     ...(o.fetch ? { fetch: o.fetch } : {}),
+    ...(o.requireHttps ? { requireHttps: true } : {}),
     ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
   });
   const lti = createLtiServices(client);

@@ -40,6 +40,8 @@ import { lmsEvidenceRepo } from './store/lmsEvidenceRepo.js';
 import { loginStateRepo } from './store/loginStateRepo.js';
 import { platformRepo } from './store/platformRepo.js';
 import { toolKeyRepo } from './store/toolKeyRepo.js';
+import { frameOriginRepo } from './store/frameOriginRepo.js';
+import { createFrameAncestors } from './services/frameAncestors.js';
 import { adminAuthFailureRepo } from './store/adminAuthFailureRepo.js';
 import { sameToken } from './web/cookies.js';
 import { verifyAdminToken } from './services/verifyAdminToken.js';
@@ -141,23 +143,24 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     evidence: lmsEvidenceRepo(db.kysely),
     deepLinking: deepLinkingRequests(db.kysely),
     adminAuthFailures: adminAuthFailureRepo(db.kysely),
+    frameOrigins: frameOriginRepo(db.kysely),
   };
 
-  // --- platforms, and the origins that may frame us (registered platforms + FRAME_ANCESTORS) ---
+  // --- platforms, and the origins that may frame us (src/services/frameAncestors.ts: configured, per-platform, learned) ---
   const baseRegistry = createPlatformRegistry({ platforms: repos.platforms, clock });
-  const extraAncestors = config.FRAME_ANCESTORS.split(/\s+/).filter(Boolean);
-  // One array per origin list (a new one only after a refresh), so the web layer can reuse its CSP by identity.
-  let ancestors: readonly string[] = extraAncestors;
+  const frameOrigins = createFrameAncestors({
+    platforms: () => baseRegistry.all(),
+    origins: repos.frameOrigins,
+    extra: config.FRAME_ANCESTORS.split(/\s+/).filter(Boolean),
+    clock,
+    log: (level, msg, data) => logger[level](data, msg),
+  });
   let servingWeb = false;
-  const refreshOrigins = async () => {
-    const origins = [...new Set((await baseRegistry.all()).map((p) => new URL(p.authUrl).origin))];
-    ancestors = [...origins, ...extraAncestors];
-  };
   const registry = {
     ...baseRegistry,
     invalidate: () => {
       baseRegistry.invalidate();
-      if (servingWeb) refreshOrigins().catch((err: unknown) => logger.error({ err }, 'could not refresh platform origins'));
+      if (servingWeb) frameOrigins.refresh().catch((err: unknown) => logger.error({ err }, 'could not refresh platform origins'));
     },
   };
 
@@ -175,7 +178,7 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     },
     ...fetchOpt,
   });
-  const advantage = buildAdvantage({ db, signer: keys, logger, clock, ...fetchOpt, ...background.outbox });
+  const advantage = buildAdvantage({ db, signer: keys, logger, clock, requireHttps: config.NODE_ENV === 'production', ...fetchOpt, ...background.outbox });
   /** The one grade hook: a mastery change writes its grade rows in the same transaction. */
   const afterMasteryChange: AfterMasteryChange = advantage.afterMasteryChange;
 
@@ -210,6 +213,11 @@ export async function compose(config: Config, logger: Logger, role: Role, option
 
   // --- what runs after a launch, in order ---
   const afterLaunch: AfterLaunchStep[] = [
+    {
+      // Before answering: the page this launch redirects to must already allow the LMS page that frames it.
+      name: 'learn the framing origin',
+      run: (done) => frameOrigins.learnFromLaunch(done.launch),
+    },
     {
       // An instructor's launch refreshes a stale roster (the roster schedule covers the rest).
       name: 'roster refresh when stale',
@@ -297,11 +305,11 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     /** The background settings this process runs with (derived from the config). */
     background,
     /** Origins allowed to frame the tool (the same array until the list changes). */
-    frameAncestors: (): readonly string[] => ancestors,
+    frameAncestors: (): readonly string[] => frameOrigins.current(),
     /** Web process: ensures the tool's keys and keeps the platform origins fresh (every minute). */
     prepareWeb: async () => {
       await keys.ensureKeys();
-      await refreshOrigins();
+      await frameOrigins.refresh();
       servingWeb = true;
       originTimer ??= setInterval(() => registry.invalidate(), 60_000);
       originTimer.unref();

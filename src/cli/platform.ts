@@ -3,6 +3,7 @@
  * `npm run platform -- list`
  * `npm run platform -- remove <id>`
  * `npm run platform -- add-deployment <id> <deployment-id>`
+ * `npm run platform -- set-lms-url <id> <url>` (the LMS address allowed to frame the tool; '' clears it)
  *
  * Opens the database from DATABASE_URL (via config), migrates, and prints clear errors with exit code 1.
  */
@@ -12,10 +13,11 @@ import { ValidationFailed } from '../domain/errors.js';
 import type { Platform, Vendor } from '../services/ports.js';
 
 const USAGE = `Usage:
-  npm run platform -- add --issuer <iss> --client-id <id> --auth-url <url> --token-url <url> --jwks-url <url> --deployment <id> [--deployment <id>…] [--name <name>] [--vendor canvas|moodle|generic]
+  npm run platform -- add --issuer <iss> --client-id <id> --auth-url <url> --token-url <url> --jwks-url <url> --deployment <id> [--deployment <id>…] [--name <name>] [--vendor canvas|moodle|generic] [--lms-url <https://school.instructure.com>]
   npm run platform -- list [--json]
   npm run platform -- remove <platform-id>
-  npm run platform -- add-deployment <platform-id> <deployment-id>`;
+  npm run platform -- add-deployment <platform-id> <deployment-id>
+  npm run platform -- set-lms-url <platform-id> <url>   (the LMS address allowed to frame Masterly; '' clears it)`;
 
 const describe = (p: Platform) =>
   [
@@ -26,6 +28,7 @@ const describe = (p: Platform) =>
     `  token url:   ${p.tokenUrl}`,
     `  jwks url:    ${p.jwksUrl}`,
     `  deployments: ${p.deploymentIds.join(', ') || '(none: launches will be refused)'}`,
+    `  lms address: ${p.lmsUrl ?? '(not set: learned from launches)'}`,
   ].join('\n');
 
 /** Runs the CLI with `argv` (without node and script); returns the exit code. Exported for tests. */
@@ -56,6 +59,7 @@ export async function runPlatformCli(
             deployment: { type: 'string', multiple: true },
             name: { type: 'string' },
             vendor: { type: 'string' },
+            'lms-url': { type: 'string' },
           },
           strict: true,
         });
@@ -68,6 +72,7 @@ export async function runPlatformCli(
           deploymentIds: values.deployment ?? [],
           ...(values.name ? { name: values.name } : {}),
           ...(values.vendor ? { vendor: values.vendor as Vendor } : {}),
+          ...(values['lms-url'] ? { lmsUrl: values['lms-url'] } : {}),
         });
         out(`Registered platform:\n${describe(p)}`);
         return 0;
@@ -90,6 +95,13 @@ export async function runPlatformCli(
         if (!id || !deploymentId) throw new ValidationFailed('Give the platform id and the deployment id.');
         await services.addDeployment({ platformId: id, deploymentId });
         out(`Added deployment ${deploymentId} to platform ${id}.`);
+        return 0;
+      }
+      if (command === 'set-lms-url') {
+        const [id, lmsUrl] = rest;
+        if (!id || lmsUrl === undefined) throw new ValidationFailed('Give the platform id and the LMS address (or \'\' to clear it).');
+        const set = await services.setLmsAddress({ platformId: id, lmsUrl });
+        out(set ? `LMS address of platform ${id}: ${set}.` : `Cleared the LMS address of platform ${id}.`);
         return 0;
       }
       err(`Unknown command "${command}".\n${USAGE}`);

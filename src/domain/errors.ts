@@ -21,7 +21,8 @@ export type ErrorCode =
   | 'ERR_RATE_LIMITED'
   | 'ERR_DB_UNAVAILABLE'
   | 'ERR_STORAGE_FULL'
-  | 'ERR_STORAGE_READONLY';
+  | 'ERR_STORAGE_READONLY'
+  | 'ERR_LMS_URL_UNTRUSTED';
 
 /** Base class of every expected failure; `message` is safe to show to the user. */
 export class AppError extends Error {
@@ -76,6 +77,7 @@ export type LaunchRejectReason =
   | 'sub_missing'
   | 'sub_invalid'
   | 'deep_linking_settings_missing'
+  | 'deep_link_return_url_invalid'
   | 'resource_link_missing'
   | 'claims_invalid';
 
@@ -272,5 +274,24 @@ export class StorageReadonly extends AppError {
         "Masterly can't save changes right now because its storage is read-only. Please tell your school's Masterly administrator, then try again later.",
       { cause: options?.cause, ...(options?.details ? { details: options.details } : {}) },
     );
+  }
+}
+
+/** Why an LMS service address was not called. */
+export type UntrustedUrlReason = 'scheme_not_allowed' | 'https_required' | 'address_not_public' | 'host_unresolvable';
+
+/**
+ * An LMS service URL (from a launch claim or an LMS answer) that Masterly refused to call before sending any token:
+ * not http(s), not https in production, or on a loopback, private, link-local or unique-local address of a platform
+ * that was not registered on such an address. Permanent: calling again cannot help.
+ */
+export class LmsUrlUntrusted extends AppError {
+  constructor(
+    readonly reason: UntrustedUrlReason,
+    /** The refused origin (never a path or query, which may carry identifiers). */
+    readonly origin: string,
+    message: string,
+  ) {
+    super('ERR_LMS_URL_UNTRUSTED', message, { details: { reason, origin } });
   }
 }

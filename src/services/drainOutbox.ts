@@ -6,7 +6,7 @@
  * @see https://www.imsglobal.org/spec/lti-ags/v2p0#score-publish-service
  * @see docs/decisions/0003-grade-outbox.md
  */
-import { LmsRejected, LmsUnavailable } from '../domain/errors.js';
+import { LmsRejected, LmsUnavailable, LmsUrlUntrusted } from '../domain/errors.js';
 import type { Clock } from './ports.js';
 import type { AgsScore, GradeLineItemRepo, GradeOutboxRepo, LtiServices, OutboxEntry, ServiceContext, ServiceContextRepo } from './servicePorts.js';
 
@@ -169,6 +169,11 @@ async function sendOne(
     if (err instanceof LineItemBusy) {
       await outbox.markRetry(entry, opts.owner, now, now + 250, null, false);
       return 'retried';
+    }
+    if (err instanceof LmsUrlUntrusted) {
+      deps.log?.('warn', 'score not sent: untrusted LMS service address', { id: entry.id, code: err.code, reason: err.reason, origin: err.origin });
+      await outbox.markFailed(entry, opts.owner, now, 'url_untrusted', err.message);
+      return 'failed';
     }
     if (err instanceof LmsRejected) {
       deps.log?.('warn', 'score refused', { id: entry.id, reason: err.reason, status: err.status });

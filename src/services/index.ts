@@ -21,6 +21,7 @@ import type {
 } from './ports.js';
 import { registerPlatform } from './registerPlatform.js';
 import { removePlatform } from './removePlatform.js';
+import { setLmsAddress } from './setLmsAddress.js';
 import { startLogin } from './startLogin.js';
 import { canvasConfiguration } from './toolConfiguration.js';
 
@@ -49,6 +50,8 @@ export interface FoundationServices {
   addDeployment(input: { platformId: string; deploymentId: string }): Promise<void>;
   listPlatforms(): Promise<Platform[]>;
   removePlatform(id: string): Promise<void>;
+  /** Sets (or clears with '') a platform's LMS address, the origin allowed to frame the tool; returns it. */
+  setLmsAddress(input: { platformId: string; lmsUrl: string }): Promise<string | undefined>;
   publicJwks(): Promise<{ keys: PublicJwk[] }>;
   /** Canvas Developer Key JSON configuration for a tool served at `baseUrl`. */
   canvasConfiguration(baseUrl: string): Record<string, unknown>;
@@ -69,6 +72,7 @@ export function buildFoundationServices(deps: FoundationDeps): FoundationService
     addDeployment: (input) => addDeployment(deps, input),
     listPlatforms: () => listPlatforms(deps),
     removePlatform: (id) => removePlatform(deps, id),
+    setLmsAddress: (input) => setLmsAddress(deps, input),
     publicJwks: () => deps.keys.publicJwks(),
     canvasConfiguration: (baseUrl) => canvasConfiguration(baseUrl, deps.lti.scopes),
     signJwt: (payload, opts) => deps.keys.signJwt(payload, opts),

@@ -26,6 +26,8 @@ export interface Platform {
   vendor: Vendor;
   createdAt: number;
   deploymentIds: string[];
+  /** The LMS address an administrator set (the origin whose pages frame the tool, e.g. a Canvas school domain). */
+  lmsUrl?: string;
 }
 
 /** What an admin gives to register a platform. */
@@ -38,6 +40,8 @@ export interface NewPlatform {
   name?: string;
   vendor?: Vendor;
   deploymentIds?: string[];
+  /** The LMS address (origin of the pages that frame the tool), optional. */
+  lmsUrl?: string;
 }
 
 /** Storage of registrations. */
@@ -50,6 +54,8 @@ export interface PlatformRepo {
   addDeployment(platformId: string, deploymentId: string, at: number): Promise<void>;
   /** Removes a platform and everything that hangs off it; false when it did not exist. */
   remove(id: string): Promise<boolean>;
+  /** Sets (or clears, with null) the LMS address; false when the platform does not exist. */
+  setLmsUrl(id: string, lmsUrl: string | null): Promise<boolean>;
 }
 
 /** Cached read access to registrations, as used on every login and launch. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ValidationFailed } from '../domain/errors.js';
 import { checkPlatformUrl } from '../domain/platformUrl.js';
+import { LmsAddress } from './setLmsAddress.js';
 import type { Clock, NewPlatform, Platform, PlatformRegistry, PlatformRepo } from './ports.js';
 
 /** A platform endpoint: https with a clean origin (the one rule in domain/platformUrl.ts). */
@@ -21,6 +22,7 @@ export const NewPlatformSchema = z.object({
   name: z.string().trim().max(200).optional(),
   vendor: z.enum(['canvas', 'moodle', 'generic']).optional(),
   deploymentIds: z.array(z.string().trim().min(1)).optional(),
+  lmsUrl: LmsAddress.optional(),
 });
 
 /** What registering and changing platforms needs. */
@@ -59,6 +61,7 @@ export async function registerPlatform(deps: PlatformAdminDeps, input: NewPlatfo
     vendor: p.vendor ?? 'generic',
     createdAt: deps.clock.now(),
     deploymentIds: [...new Set(p.deploymentIds ?? [])],
+    ...(p.lmsUrl ? { lmsUrl: p.lmsUrl } : {}),
   };
   try {
     await deps.platforms.create(platform);

@@ -111,6 +111,8 @@ export function describeFailure(reason: string | null): string {
       return 'The course has not granted grade passback (no AGS endpoint from its last launch).';
     case 'invalid_request':
       return 'The LMS rejected the grade as invalid.';
+    case 'url_untrusted':
+      return 'Untrusted LMS address (ERR_LMS_URL_UNTRUSTED): the LMS gave a grade address on a private or local network (or not https in production), so Masterly did not call it. Ask your administrator to check the platform registration.';
     case null:
     case undefined:
       return '';

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
+import { parseDecimal } from '../domain/decimal.js';
 import { AppError, ValidationFailed } from '../domain/errors.js';
 import type { EvidenceImportReport, EvidencePage } from '../services/lmsEvidence.js';
 import type { EvidenceMap } from '../services/lmsEvidencePorts.js';
@@ -29,7 +30,10 @@ const Csrf = z.object({ csrf: z.string().min(1).max(200) });
 const MapForm = z.object({
   lineItemUrl: z.url().max(2000),
   objectiveId: z.string().min(1).max(100),
-  passMark: z.coerce.number().min(1).max(100).default(80),
+  passMark: z
+    .unknown()
+    .transform((v) => (v === undefined ? 80 : (parseDecimal(v) ?? NaN)))
+    .pipe(z.number().min(1).max(100)),
 });
 const UnmapForm = z.object({ lineItemUrl: z.string().min(1).max(2000) });
 

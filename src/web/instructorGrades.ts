@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
+import { parseDecimal } from '../domain/decimal.js';
 import { AppError, ValidationFailed } from '../domain/errors.js';
 import type { LedgerLine } from '../services/listGradeLedger.js';
 import type { GradePolicy } from '../services/servicePorts.js';
@@ -26,12 +27,16 @@ export const csrfToken = (secret: string, sessionId: string): string =>
 
 const ResendOne = z.object({ id: z.coerce.number().int().positive(), csrf: z.string().min(1) });
 const CsrfOnly = z.object({ csrf: z.string().min(1) });
+const SCORE_MAXIMUM_RULE = 'Points possible must be a number from 1 to 1000, written with digits (e.g. 100 or 12.5).';
 const PolicyForm = z.object({
   csrf: z.string().min(1),
   policy: z.enum(['fraction_mastered', 'p_mastery', 'aggregation']),
   perObjective: z.literal('1').optional(),
   perActivity: z.literal('1').optional(),
-  scoreMaximum: z.coerce.number(),
+  scoreMaximum: z
+    .unknown()
+    .transform((v) => parseDecimal(v) ?? NaN)
+    .pipe(z.number({ error: SCORE_MAXIMUM_RULE }).min(1, { error: SCORE_MAXIMUM_RULE }).max(1000, { error: SCORE_MAXIMUM_RULE })),
 });
 
 /**
@@ -82,7 +87,10 @@ export function instructorGradesRouter(deps: InstructorGradesDeps): Router {
     const { contextId, sessionId } = instructorContext(res);
     checkCsrf(req, sessionId);
     const body = PolicyForm.safeParse(req.body);
-    if (!body.success) throw new ValidationFailed('The grade policy form is incomplete.');
+    if (!body.success) {
+      const issues = body.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+      throw new ValidationFailed(issues.find((i) => i.path === 'scoreMaximum')?.message ?? 'The grade policy form is incomplete.', issues);
+    }
     const current = await deps.services.getGradePolicy(contextId);
     await deps.services.setGradePolicy({
       ...current,

@@ -78,4 +78,19 @@ describe('npm run platform', () => {
     expect((await run('frobnicate')).code).toBe(1);
     expect((await run('add', '--bogus', 'x')).code).toBe(1);
   });
+
+  it('sets the LMS address (the origin that frames the tool) with --lms-url and set-lms-url', async () => {
+    const args = [...addArgs.map((a) => (a === '10000000000001' ? '10000000000002' : a)), '--lms-url', 'https://school.instructure.com/'];
+    const added = await run(...args);
+    expect(added.code, added.err).toBe(0);
+    expect(added.out).toContain('lms address: https://school.instructure.com');
+    const list = JSON.parse((await run('list', '--json')).out) as { id: string; clientId: string; lmsUrl?: string }[];
+    const p = list.find((x) => x.clientId === '10000000000002')!;
+    expect(p.lmsUrl).toBe('https://school.instructure.com');
+    expect((await run('set-lms-url', p.id, 'https://canvas.school.edu')).out).toContain('https://canvas.school.edu');
+    const bad = await run('set-lms-url', p.id, 'https://*.instructure.com');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('ERR_VALIDATION');
+    expect((await run('set-lms-url', p.id, '')).out).toContain('Cleared');
+  });
 });

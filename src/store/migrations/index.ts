@@ -5,6 +5,7 @@ import * as m0003 from './0003_services.js';
 import * as m0004 from './0004_config_events.js';
 import * as m0005 from './0005_deep_link_single_use.js';
 import * as m0006 from './0006_abuse_limits.js';
+import * as m0007 from './0007_frame_origins.js';
 import * as m0009 from './0009_health_probe.js';
 
 /** Every migration, in order. Names are permanent once released: add, never rename. */
@@ -15,5 +16,6 @@ export const migrations: Record<string, Migration> = {
   '0004_config_events': m0004,
   '0005_deep_link_single_use': m0005,
   '0006_abuse_limits': m0006,
+  '0007_frame_origins': m0007,
   '0009_health_probe': m0009,
 };

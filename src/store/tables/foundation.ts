@@ -11,6 +11,8 @@ export interface PlatformsTable {
   name: string;
   vendor: Generated<string>;
   created_at: number;
+  /** The LMS address an administrator set (origin that frames the tool), or null. */
+  lms_url: string | null;
 }
 
 /** deployments: the allow-list of deployment ids per platform. */

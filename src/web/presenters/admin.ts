@@ -22,6 +22,8 @@ export interface AdminView {
     tokenUrl: string;
     jwksUrl: string;
     deploymentIds: string[];
+    /** The LMS address (origin allowed to frame the tool), '' when none is set. */
+    lmsUrl: string;
   }[];
   /** CSRF token every form posts back (empty for bearer-token callers, who need none). */
   csrf: string;
@@ -62,6 +64,7 @@ export function presentAdmin(baseUrl: string, platforms: Platform[], csrf = ''):
       tokenUrl: p.tokenUrl,
       jwksUrl: p.jwksUrl,
       deploymentIds: p.deploymentIds,
+      lmsUrl: p.lmsUrl ?? '',
     })),
     csrf,
   };

@@ -8,7 +8,7 @@ import { presentAdmin } from '../presenters/admin.js';
 
 /** What the admin routes need. */
 export interface AdminRoutesDeps {
-  services: Pick<FoundationServices, 'listPlatforms' | 'registerPlatform' | 'addDeployment' | 'removePlatform'>;
+  services: Pick<FoundationServices, 'listPlatforms' | 'registerPlatform' | 'addDeployment' | 'removePlatform' | 'setLmsAddress'>;
   baseUrl: string;
   cookieSecret: string;
   /** For the admin cookie's expiry. */
@@ -127,12 +127,18 @@ export function adminRouter(deps: AdminRoutesDeps): Router {
       ...(field(req.body, 'name') ? { name: field(req.body, 'name') } : {}),
       ...(vendor ? { vendor: vendor as Vendor } : {}),
       deploymentIds: deployment ? [deployment] : [],
+      ...(field(req.body, 'lmsUrl') ? { lmsUrl: field(req.body, 'lmsUrl') } : {}),
     });
     res.redirect(303, '/admin');
   });
 
   router.post('/admin/platforms/:id/deployments', guard, csrf, async (req, res) => {
     await deps.services.addDeployment({ platformId: String(req.params.id), deploymentId: field(req.body, 'deploymentId') });
+    res.redirect(303, '/admin');
+  });
+
+  router.post('/admin/platforms/:id/lms-url', guard, csrf, async (req, res) => {
+    await deps.services.setLmsAddress({ platformId: String(req.params.id), lmsUrl: field(req.body, 'lmsUrl') });
     res.redirect(303, '/admin');
   });
 
