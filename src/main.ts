@@ -4,6 +4,7 @@ import { loadConfig, type Config } from '../config/schema.js';
 import { resolveSecrets } from '../config/secrets.js';
 import { migrate, openDb, type Db } from './store/db.js';
 import { createApp } from './web/app.js';
+import { webRouters } from './web/routes/index.js';
 import { sql, type LogEvent } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import { systemClock, type Clock, type ToolKeyring } from './services/ports.js';
@@ -15,13 +16,9 @@ import { launchRepo } from './store/launchRepo.js';
 import { toolKeyRepo } from './store/toolKeyRepo.js';
 import { createLtiTool } from './lti/tool.js';
 import { createToolKeyring } from './lti/keys.js';
-import { ltiRouter } from './web/routes/lti.js';
-import { homeRouter } from './web/routes/home.js';
-import { adminRouter } from './web/routes/admin.js';
 import { startDemo } from './demo.js';
 import { buildAdvantage, scheduleServices, type Advantage } from './worker.js';
 import { startSchedules } from './jobs/schedules.js';
-import { instructorGradesRouter } from './web/instructorGrades.js';
 import { listGradeLedger } from './services/listGradeLedger.js';
 import { resendGrades } from './services/resendGrades.js';
 import { setGradePolicy } from './services/setGradePolicy.js';
@@ -29,18 +26,14 @@ import { buildEngineServices } from './services/engineServices.js';
 import { courseRepo } from './store/courseRepo.js';
 import { kyselyOfEngineTx, learnerStore } from './store/learnerRepo.js';
 import { readDemoCourseFile } from './store/engineSeed.js';
-import { studentRouter } from './web/studentRoutes.js';
 import { buildDeepLinkingServices } from './services/deepLinking.js';
 import { deepLinkingMessages } from './lti/deepLinking.js';
 import { deepLinkingRequests } from './store/deepLinkingRepo.js';
-import { deepLinkingRouter } from './web/deepLinking.js';
 import { buildLmsEvidenceServices } from './services/lmsEvidence.js';
 import { lmsEvidenceRepo } from './store/lmsEvidenceRepo.js';
-import { instructorEvidenceRouter } from './web/instructorEvidence.js';
 import { buildInstructorServices } from './services/instructorServices.js';
 import { instructorStore } from './store/instructorRepo.js';
 import { summariseRoles } from './lti/roles.js';
-import { instructorDashboardRouter } from './web/instructorDashboard.js';
 
 /** A running Masterly: its HTTP server and how to stop it. */
 export interface Running {
@@ -209,39 +202,28 @@ export async function start(
     clock,
     afterMasteryChange: (tx, change) => advantage.afterMasteryChange(kyselyOfEngineTx(tx), change),
   });
-  const toolRouters = [
-    deepLinkingRouter({ getSession: services.getSession, cookieSecret: secrets.cookieSecret, services: deepLinking }),
-    instructorEvidenceRouter({ getSession: services.getSession, cookieSecret: secrets.cookieSecret, services: lmsEvidence }),
-    instructorGradesRouter({
-      getSession: services.getSession,
-      cookieSecret: secrets.cookieSecret,
-      services: {
-        listGradeLedger: (i) => listGradeLedger(advantage, i),
-        resendGrades: async (i) => {
-          const n = await resendGrades({ outbox: advantage.outbox, now: () => clock.now().getTime() }, i);
-          schedules.outbox?.nudge();
-          return n;
-        },
-        getGradePolicy: (contextId) => advantage.lineItems.getPolicy(contextId),
-        setGradePolicy: (p) => setGradePolicy({ lineItems: advantage.lineItems, now: () => clock.now().getTime() }, p),
+  const toolRouters = webRouters({
+    foundation: services,
+    student: { ...engine, ...(config.DEMO ? { ensureCourse: async (contextId: string) => void (await engine.ensureDemoCourse(contextId)) } : {}) },
+    deepLinking,
+    evidence: lmsEvidence,
+    grades: {
+      listGradeLedger: (i) => listGradeLedger(advantage, i),
+      resendGrades: async (i) => {
+        const n = await resendGrades({ outbox: advantage.outbox, now: () => clock.now().getTime() }, i);
+        schedules.outbox?.nudge();
+        return n;
       },
-    }),
-    instructorDashboardRouter({ getSession: services.getSession, cookieSecret: secrets.cookieSecret, services: instructorServices }),
-    ltiRouter({ services, baseUrl: config.BASE_URL, cookieSecret: secrets.cookieSecret, sessionTtlSeconds: config.SESSION_TTL_SECONDS }),
-    homeRouter({ getSession: services.getSession, cookieSecret: secrets.cookieSecret }),
-    studentRouter({
-      getSession: services.getSession,
-      cookieSecret: secrets.cookieSecret,
-      services: { ...engine, ...(config.DEMO ? { ensureCourse: async (contextId: string) => void (await engine.ensureDemoCourse(contextId)) } : {}) },
-    }),
-    adminRouter({
-      services,
-      baseUrl: config.BASE_URL,
-      adminToken: secrets.adminToken,
-      cookieSecret: secrets.cookieSecret,
-      now: () => clock.now().getTime(),
-    }),
-  ];
+      getGradePolicy: (contextId) => advantage.lineItems.getPolicy(contextId),
+      setGradePolicy: (p) => setGradePolicy({ lineItems: advantage.lineItems, now: () => clock.now().getTime() }, p),
+    },
+    instructor: instructorServices,
+    baseUrl: config.BASE_URL,
+    cookieSecret: secrets.cookieSecret,
+    adminToken: secrets.adminToken,
+    sessionTtlSeconds: config.SESSION_TTL_SECONDS,
+    now: () => clock.now().getTime(),
+  });
   const extraAncestors = config.FRAME_ANCESTORS.split(/\s+/).filter(Boolean);
   // One array per origin list (a new one only after a refresh), so the web layer can reuse its CSP by identity.
   let ancestors = { from: platformOrigins, list: [...platformOrigins, ...extraAncestors] };

@@ -1,5 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { SessionRequired } from '../domain/errors.js';
+import { AppError, SessionRequired } from '../domain/errors.js';
 import type { LaunchSession } from '../services/ports.js';
 import { SESSION_COOKIE, unsignValue } from './cookies.js';
 
@@ -20,6 +20,12 @@ export function readSessionId(req: Request, cookieSecret: string): string | unde
 /** The session loaded for this request by `requireSession`. */
 export const sessionOf = (res: Response): LaunchSession => res.locals.session as LaunchSession;
 
+/** The session of a request that passed `requireCourse`: its course is known. */
+export type CourseSession = LaunchSession & { contextId: string };
+
+/** The session of a request that passed `requireCourse` (or `requireInstructor`). */
+export const courseSessionOf = (res: Response): CourseSession => res.locals.session as CourseSession;
+
 /** Loads the launch session into res.locals.session, or fails with ERR_SESSION_REQUIRED. */
 export function requireSession(deps: SessionDeps): RequestHandler {
   return async (req, res, next) => {
@@ -34,3 +40,15 @@ export function requireSession(deps: SessionDeps): RequestHandler {
     }
   };
 }
+
+/** Course scoping (after `requireSession`): the session was launched from a course, or ERR_FORBIDDEN. */
+export const requireCourse: RequestHandler = (_req, res, next) => {
+  if (!sessionOf(res).contextId) throw new AppError('ERR_FORBIDDEN', 'Open Masterly from a course to see this page.');
+  next();
+};
+
+/** Instructor pages (after `requireSession`): an instructor of the session's course, or ERR_FORBIDDEN. */
+export const requireInstructor: RequestHandler = (req, res, next) => {
+  if (!sessionOf(res).isInstructor) throw new AppError('ERR_FORBIDDEN', 'Only the course’s instructors can open this page.');
+  requireCourse(req, res, next);
+};

@@ -4,6 +4,8 @@ import type { LaunchSession } from '../../services/ports.js';
 export interface HomeView {
   greetingName: string;
   roleLabel: 'Instructor' | 'Student' | 'Participant';
+  /** An instructor of the launch's course: the page shows the instructor navigation. */
+  isInstructor: boolean;
   courseTitle: string | null;
   courseLabel: string | null;
 }
@@ -16,6 +18,7 @@ export function presentHome(s: LaunchSession): HomeView {
   return {
     greetingName,
     roleLabel: s.isInstructor ? 'Instructor' : s.isLearner ? 'Student' : 'Participant',
+    isInstructor: s.isInstructor && s.context !== null,
     courseTitle: s.context ? s.context.title || s.context.label || 'your course' : null,
     courseLabel: s.context?.label ?? null,
   };

@@ -3,7 +3,7 @@ import type { FoundationServices } from '../../services/index.js';
 import type { LoginParams } from '../../services/ports.js';
 import { canvasConfiguration } from '../../services/toolConfiguration.js';
 import { crossSiteCookie, SESSION_COOKIE, signValue } from '../cookies.js';
-import { landingPath } from '../deepLinking.js';
+import { landingPath } from '../landing.js';
 
 /** What the LTI routes need. */
 export interface LtiRoutesDeps {

@@ -2,8 +2,8 @@
  * Presenters of the instructor dashboard and student pages (views/instructor/dashboard.ejs, student.ejs):
  * every state is text plus an icon, never colour alone.
  */
-import type { ObjectiveState } from '../domain/mastery.js';
-import type { AttentionReason, InstructorDashboard, StudentDetail } from '../services/instructorDashboard.js';
+import type { ObjectiveState } from '../../domain/mastery.js';
+import type { AttentionReason, InstructorDashboard, StudentDetail } from '../../services/instructorDashboard.js';
 
 /** A state as the instructor pages show it. */
 export interface StateLabel {

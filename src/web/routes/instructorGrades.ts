@@ -1,12 +1,11 @@
-import { createHmac } from 'node:crypto';
-import { Router, type Request } from 'express';
+import { Router, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
-import { AppError, ValidationFailed } from '../domain/errors.js';
-import type { LedgerLine } from '../services/listGradeLedger.js';
-import type { GradePolicy } from '../services/servicePorts.js';
-import { sameToken } from './cookies.js';
-import { presentGradesPage } from './instructorPresenters.js';
-import { requireSession, sessionOf, type SessionDeps } from './session.js';
+import { ValidationFailed } from '../../domain/errors.js';
+import type { LedgerLine } from '../../services/listGradeLedger.js';
+import type { GradePolicy } from '../../services/servicePorts.js';
+import { csrfToken, requireCsrf } from '../csrf.js';
+import { presentGradesPage } from '../presenters/instructorGrades.js';
+import { courseSessionOf, requireInstructor, requireSession, type SessionDeps } from '../session.js';
 
 /** The use-cases the grade pages call (bound in src/main.ts). */
 export interface InstructorGradesServices {
@@ -20,14 +19,8 @@ export interface InstructorGradesDeps extends SessionDeps {
   services: InstructorGradesServices;
 }
 
-/** CSRF token bound to the session (HMAC under the cookie secret). */
-export const csrfToken = (secret: string, sessionId: string): string =>
-  createHmac('sha256', secret).update(`csrf:${sessionId}`).digest('base64url');
-
-const ResendOne = z.object({ id: z.coerce.number().int().positive(), csrf: z.string().min(1) });
-const CsrfOnly = z.object({ csrf: z.string().min(1) });
+const ResendOne = z.object({ id: z.coerce.number().int().positive() });
 const PolicyForm = z.object({
-  csrf: z.string().min(1),
   policy: z.enum(['fraction_mastered', 'p_mastery', 'aggregation']),
   perObjective: z.literal('1').optional(),
   perActivity: z.literal('1').optional(),
@@ -40,21 +33,14 @@ const PolicyForm = z.object({
  */
 export function instructorGradesRouter(deps: InstructorGradesDeps): Router {
   const router = Router();
-  const session = requireSession(deps);
-  const instructorContext = (res: Parameters<typeof sessionOf>[0]): { contextId: string; sessionId: string } => {
-    const s = sessionOf(res);
-    if (!s.isInstructor) throw new AppError('ERR_FORBIDDEN', 'Only instructors can see grade sync.');
-    if (!s.contextId) throw new AppError('ERR_FORBIDDEN', 'Open Masterly from a course to see its grade sync.');
+  const session: RequestHandler[] = [requireSession(deps), requireInstructor];
+  const form: RequestHandler[] = [...session, requireCsrf(deps.cookieSecret)];
+  const instructorContext = (res: Response): { contextId: string; sessionId: string } => {
+    const s = courseSessionOf(res);
     return { contextId: s.contextId, sessionId: s.id };
   };
-  const checkCsrf = (req: Request, sessionId: string) => {
-    const parsed = CsrfOnly.safeParse(req.body);
-    if (!parsed.success || !sameToken(parsed.data.csrf, csrfToken(deps.cookieSecret, sessionId))) {
-      throw new AppError('ERR_FORBIDDEN', 'This form has expired. Reload the page and try again.');
-    }
-  };
 
-  router.get('/instructor/grades', session, async (req, res) => {
+  router.get('/instructor/grades', ...session, async (req, res) => {
     const { contextId, sessionId } = instructorContext(res);
     const [lines, policy] = await Promise.all([deps.services.listGradeLedger({ contextId }), deps.services.getGradePolicy(contextId)]);
     const notice = typeof req.query.notice === 'string' ? req.query.notice.slice(0, 200) : null;
@@ -62,25 +48,22 @@ export function instructorGradesRouter(deps: InstructorGradesDeps): Router {
     res.render('instructor/grades', { page: presentGradesPage(lines, policy, csrfToken(deps.cookieSecret, sessionId), notice), title: 'Grade sync' });
   });
 
-  router.post('/instructor/grades/resend', session, async (req, res) => {
-    const { contextId, sessionId } = instructorContext(res);
-    checkCsrf(req, sessionId);
+  router.post('/instructor/grades/resend', ...form, async (req, res) => {
+    const { contextId } = instructorContext(res);
     const body = ResendOne.safeParse(req.body);
     if (!body.success) throw new ValidationFailed('Choose a grade to resend.');
     const n = await deps.services.resendGrades({ contextId, ids: [body.data.id] });
     res.redirect(303, `/instructor/grades?notice=${encodeURIComponent(n ? 'The grade was queued again.' : 'Nothing to resend.')}`);
   });
 
-  router.post('/instructor/grades/resend-failed', session, async (req, res) => {
-    const { contextId, sessionId } = instructorContext(res);
-    checkCsrf(req, sessionId);
+  router.post('/instructor/grades/resend-failed', ...form, async (req, res) => {
+    const { contextId } = instructorContext(res);
     const n = await deps.services.resendGrades({ contextId });
     res.redirect(303, `/instructor/grades?notice=${encodeURIComponent(`${n} failed grade(s) queued again.`)}`);
   });
 
-  router.post('/instructor/grades/policy', session, async (req, res) => {
-    const { contextId, sessionId } = instructorContext(res);
-    checkCsrf(req, sessionId);
+  router.post('/instructor/grades/policy', ...form, async (req, res) => {
+    const { contextId } = instructorContext(res);
     const body = PolicyForm.safeParse(req.body);
     if (!body.success) throw new ValidationFailed('The grade policy form is incomplete.');
     const current = await deps.services.getGradePolicy(contextId);

@@ -1,5 +1,5 @@
-import type { LedgerLine } from '../services/listGradeLedger.js';
-import type { GradePolicy } from '../services/servicePorts.js';
+import type { LedgerLine } from '../../services/listGradeLedger.js';
+import type { GradePolicy } from '../../services/servicePorts.js';
 
 /** One ledger row as the page shows it. */
 export interface LedgerRowView {

@@ -4,10 +4,10 @@
  * and its link validator drops javascript:/data: URLs. Answers never reach a presenter's output.
  */
 import MarkdownIt from 'markdown-it';
-import type { ObjectiveState } from '../domain/mastery.js';
-import type { MasteryMap } from '../services/getMasteryMap.js';
-import type { Activity, ObjectiveRef } from '../services/nextActivity.js';
-import type { SubmitResult } from '../services/submitResponse.js';
+import type { ObjectiveState } from '../../domain/mastery.js';
+import type { MasteryMap } from '../../services/getMasteryMap.js';
+import type { Activity, ObjectiveRef } from '../../services/nextActivity.js';
+import type { SubmitResult } from '../../services/submitResponse.js';
 
 const md = new MarkdownIt({ html: false, linkify: false, typographer: false });
 
@@ -55,7 +55,8 @@ export interface MapView {
     why: string | null;
     lockedText: string | null;
     reviewText: string | null;
-    action: { label: string; href: string } | null;
+    /** `secondary` for links that only show details (no work to do there). */
+    action: { label: string; href: string; secondary: boolean } | null;
     enrichmentHref: string | null;
   }[];
   recent: { title: string; message: string }[];
@@ -93,8 +94,8 @@ export function presentMap(map: MasteryMap, preview: boolean): MapView {
         o.state === 'locked'
           ? null
           : o.workable
-            ? { label: o.state === 'available' ? 'Start' : o.state === 'checking' ? 'Continue the check' : 'Continue', href: practiceHref(o.id) }
-            : { label: o.state === 'mastered' ? 'See what is next' : 'Details', href: practiceHref(o.id) },
+            ? { label: o.state === 'available' ? 'Start' : o.state === 'checking' ? 'Continue the check' : 'Continue', href: practiceHref(o.id), secondary: false }
+            : { label: o.state === 'mastered' ? 'See what is next' : 'Details', href: practiceHref(o.id), secondary: true },
       enrichmentHref: o.enrichmentUnlocked && o.hasEnrichment ? practiceHref(o.id) : null,
     })),
     recent: map.recent.map((r) => ({ title: r.objectiveTitle, message: r.message })),

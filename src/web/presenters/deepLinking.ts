@@ -1,4 +1,4 @@
-import type { DeepLinkPicker, DeepLinkReturn } from '../services/deepLinking.js';
+import type { DeepLinkPicker, DeepLinkReturn } from '../../services/deepLinking.js';
 
 /** What the picker page shows. */
 export interface PickerView {

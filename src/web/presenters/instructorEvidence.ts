@@ -1,4 +1,4 @@
-import type { EvidenceImportReport, EvidencePage } from '../services/lmsEvidence.js';
+import type { EvidenceImportReport, EvidencePage } from '../../services/lmsEvidence.js';
 
 /** What the evidence mapping page shows. */
 export interface EvidencePageView {

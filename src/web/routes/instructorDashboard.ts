@@ -1,20 +1,18 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
-import { AppError, ValidationFailed } from '../domain/errors.js';
-import type { InstructorServices } from '../services/instructorServices.js';
-import { sameToken } from './cookies.js';
-import { presentDashboard, presentStudent, studentHref, type FieldError } from './instructorDashboardPresenters.js';
-import { csrfToken } from './instructorGrades.js';
-import { requireSession, sessionOf, type SessionDeps } from './session.js';
+import { AppError, ValidationFailed } from '../../domain/errors.js';
+import type { InstructorServices } from '../../services/instructorServices.js';
+import { csrfToken, requireCsrf } from '../csrf.js';
+import { presentDashboard, presentStudent, studentHref, type FieldError } from '../presenters/instructorDashboard.js';
+import { courseSessionOf, requireInstructor, requireSession, type SessionDeps } from '../session.js';
 
 /** What the instructor dashboard router needs. */
 export interface InstructorDashboardDeps extends SessionDeps {
   services: InstructorServices;
 }
 
-const CsrfOnly = z.object({ csrf: z.string().min(1).max(200) });
 const UserParam = z.string().min(1).max(100);
-const ObjectiveForm = z.object({ csrf: z.string().min(1), objectiveId: z.string().min(1).max(100) });
+const ObjectiveForm = z.object({ objectiveId: z.string().min(1).max(100) });
 const AccommodationsForm = z.object({
   thresholdOffset: z.string().max(20).optional(),
   extraCycles: z.string().max(20).optional(),
@@ -25,22 +23,15 @@ const AccommodationsForm = z.object({
 /**
  * Instructor-only pages: GET /instructor (students × objectives, summaries, who needs attention),
  * GET /instructor/students/:userId (objectives, explanation history, accommodations) and its POST controls
- * …/accommodations, …/unlock, …/reset, each with the session's CSRF token. Learners get ERR_FORBIDDEN (403).
+ * …/accommodations, …/unlock, …/reset, each with the session's CSRF token (ERR_CSRF_INVALID otherwise). Learners get ERR_FORBIDDEN (403).
  */
 export function instructorDashboardRouter(deps: InstructorDashboardDeps): Router {
   const router = Router();
-  const session = requireSession(deps);
+  const session: RequestHandler[] = [requireSession(deps), requireInstructor];
+  const form: RequestHandler[] = [...session, requireCsrf(deps.cookieSecret)];
   const instructor = (res: Response): { contextId: string; sessionId: string; userId: string } => {
-    const s = sessionOf(res);
-    if (!s.isInstructor) throw new AppError('ERR_FORBIDDEN', 'Only instructors can see the class dashboard.');
-    if (!s.contextId) throw new AppError('ERR_FORBIDDEN', 'Open Masterly from a course to see its dashboard.');
+    const s = courseSessionOf(res);
     return { contextId: s.contextId, sessionId: s.id, userId: s.userId };
-  };
-  const checkCsrf = (req: Request, sessionId: string) => {
-    const parsed = CsrfOnly.safeParse(req.body);
-    if (!parsed.success || !sameToken(parsed.data.csrf, csrfToken(deps.cookieSecret, sessionId))) {
-      throw new AppError('ERR_FORBIDDEN', 'This form has expired. Reload the page and try again.');
-    }
   };
   const userIdOf = (req: Request): string => {
     const id = UserParam.safeParse(req.params.userId);
@@ -50,14 +41,14 @@ export function instructorDashboardRouter(deps: InstructorDashboardDeps): Router
   const noticeOf = (req: Request) => (typeof req.query.notice === 'string' ? req.query.notice.slice(0, 300) : null);
   const back = (res: Response, userId: string, notice: string) => res.redirect(303, `${studentHref(userId)}?notice=${encodeURIComponent(notice)}`);
 
-  router.get('/instructor', session, async (_req, res) => {
+  router.get('/instructor', ...session, async (_req, res) => {
     const { contextId } = instructor(res);
     const page = presentDashboard(await deps.services.getInstructorDashboard({ contextId }));
     res.setHeader('cache-control', 'no-store');
     res.render('instructor/dashboard', { page, title: `Class dashboard: ${page.courseTitle}` });
   });
 
-  router.get('/instructor/students/:userId', session, async (req, res) => {
+  router.get('/instructor/students/:userId', ...session, async (req, res) => {
     const { contextId, sessionId } = instructor(res);
     const userId = userIdOf(req);
     const page = presentStudent(await deps.services.getStudentDetail({ contextId, userId }), csrfToken(deps.cookieSecret, sessionId), noticeOf(req));
@@ -65,12 +56,11 @@ export function instructorDashboardRouter(deps: InstructorDashboardDeps): Router
     res.render('instructor/student', { page, title: `${page.name}: progress` });
   });
 
-  router.post('/instructor/students/:userId/accommodations', session, async (req, res) => {
+  router.post('/instructor/students/:userId/accommodations', ...form, async (req, res) => {
     const { contextId, sessionId, userId: actorUserId } = instructor(res);
-    checkCsrf(req, sessionId);
     const userId = userIdOf(req);
-    const form = AccommodationsForm.safeParse(req.body);
-    const fields = form.success ? form.data : {};
+    const parsed = AccommodationsForm.safeParse(req.body);
+    const fields = parsed.success ? parsed.data : {};
     try {
       await deps.services.setAccommodations({ contextId, userId, accommodations: fields, actorUserId });
     } catch (err) {
@@ -88,9 +78,8 @@ export function instructorDashboardRouter(deps: InstructorDashboardDeps): Router
   });
 
   for (const action of ['unlock', 'reset'] as const) {
-    router.post(`/instructor/students/:userId/${action}`, session, async (req, res) => {
+    router.post(`/instructor/students/:userId/${action}`, ...form, async (req, res) => {
       const who = instructor(res);
-      checkCsrf(req, who.sessionId);
       const userId = userIdOf(req);
       const body = ObjectiveForm.safeParse(req.body);
       if (!body.success) throw new ValidationFailed('Choose an objective.');

@@ -1,13 +1,12 @@
-import { createHmac } from 'node:crypto';
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
-import { AppError, ValidationFailed } from '../domain/errors.js';
-import type { MasteryMap } from '../services/getMasteryMap.js';
-import type { Activity, NextActivityInput } from '../services/nextActivity.js';
-import type { SubmitResponseInput, SubmitResult } from '../services/submitResponse.js';
-import { sameToken } from './cookies.js';
-import { requireSession, sessionOf, type SessionDeps } from './session.js';
-import { presentActivity, presentFeedback, presentMap } from './studentPresenters.js';
+import { ValidationFailed } from '../../domain/errors.js';
+import type { MasteryMap } from '../../services/getMasteryMap.js';
+import type { Activity, NextActivityInput } from '../../services/nextActivity.js';
+import type { SubmitResponseInput, SubmitResult } from '../../services/submitResponse.js';
+import { csrfToken, requireCsrf } from '../csrf.js';
+import { presentActivity, presentFeedback, presentMap } from '../presenters/student.js';
+import { courseSessionOf, requireCourse, requireSession, type SessionDeps } from '../session.js';
 
 /** The engine use-cases the student pages call (bound in src/main.ts). */
 export interface StudentServices {
@@ -22,13 +21,8 @@ export interface StudentRoutesDeps extends SessionDeps {
   services: StudentServices;
 }
 
-/** CSRF token of the student forms, bound to the session (HMAC under the cookie secret). */
-export const studentCsrfToken = (secret: string, sessionId: string): string =>
-  createHmac('sha256', secret).update(`student-csrf:${sessionId}`).digest('base64url');
-
 const id = z.string().min(1).max(100);
 const AnswerForm = z.object({
-  csrf: z.string().min(1).max(200),
   attemptId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
   itemId: id,
   answer: z.union([z.string().max(500), z.array(z.string().max(100)).max(20)]).optional(),
@@ -42,11 +36,14 @@ const PracticeQuery = z.object({ objective: id.optional(), go: z.literal('1').op
  */
 export function studentRouter(deps: StudentRoutesDeps): Router {
   const router = Router();
-  const session = requireSession(deps);
-  const learner = async (res: Response) => {
-    const s = sessionOf(res);
-    if (!s.contextId) throw new AppError('ERR_FORBIDDEN', 'Open Masterly from a course to practise.');
-    await deps.services.ensureCourse?.(s.contextId);
+  const session: RequestHandler[] = [requireSession(deps), requireCourse];
+  // In demo mode the course is imported on first use.
+  const course: RequestHandler = async (_req, res, next) => {
+    await deps.services.ensureCourse?.(courseSessionOf(res).contextId);
+    next();
+  };
+  const learner = (res: Response) => {
+    const s = courseSessionOf(res);
     return { contextId: s.contextId, userId: s.userId, sessionId: s.id, preview: s.isInstructor && !s.isLearner };
   };
   const render = (res: Response, view: string, locals: Record<string, unknown>) => {
@@ -54,14 +51,14 @@ export function studentRouter(deps: StudentRoutesDeps): Router {
     res.render(view, locals);
   };
 
-  router.get('/student', session, async (_req, res) => {
-    const who = await learner(res);
+  router.get('/student', ...session, course, async (_req, res) => {
+    const who = learner(res);
     const map = await deps.services.getMasteryMap({ contextId: who.contextId, userId: who.userId });
     render(res, 'student/map', { page: presentMap(map, who.preview), title: `Mastery map: ${map.course.title}` });
   });
 
-  router.get('/student/practice', session, async (req: Request, res) => {
-    const who = await learner(res);
+  router.get('/student/practice', ...session, course, async (req: Request, res) => {
+    const who = learner(res);
     const q = PracticeQuery.safeParse(req.query);
     if (!q.success) throw new ValidationFailed('That link is not valid.');
     const activity = await deps.services.nextActivity({
@@ -70,18 +67,13 @@ export function studentRouter(deps: StudentRoutesDeps): Router {
       ...(q.data.objective ? { objectiveId: q.data.objective } : {}),
       skipIntro: q.data.go === '1',
     });
-    const page = presentActivity(activity, studentCsrfToken(deps.cookieSecret, who.sessionId));
+    const page = presentActivity(activity, csrfToken(deps.cookieSecret, who.sessionId));
     render(res, 'student/activity', { page, preview: who.preview, title: page.heading });
   });
 
-  router.post('/student/answer', session, async (req, res) => {
-    const who = await learner(res);
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const csrf = typeof body.csrf === 'string' ? body.csrf : '';
-    if (!csrf || !sameToken(csrf, studentCsrfToken(deps.cookieSecret, who.sessionId))) {
-      throw new AppError('ERR_FORBIDDEN', 'This form has expired. Go back, reload the question and try again.');
-    }
-    const form = AnswerForm.safeParse(body);
+  router.post('/student/answer', ...session, course, requireCsrf(deps.cookieSecret), async (req, res) => {
+    const who = learner(res);
+    const form = AnswerForm.safeParse(req.body ?? {});
     if (!form.success) {
       throw new ValidationFailed('The answer could not be read.', form.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
     }

@@ -1,12 +1,11 @@
-import { createHmac } from 'node:crypto';
-import { Router, type Request, type Response } from 'express';
+import { Router, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
-import { AppError, ValidationFailed } from '../domain/errors.js';
-import type { EvidenceImportReport, EvidencePage } from '../services/lmsEvidence.js';
-import type { EvidenceMap } from '../services/lmsEvidencePorts.js';
-import { sameToken } from './cookies.js';
-import { presentEvidencePage, presentImportNotice } from './instructorEvidencePresenters.js';
-import { requireSession, sessionOf, type SessionDeps } from './session.js';
+import { ValidationFailed } from '../../domain/errors.js';
+import type { EvidenceImportReport, EvidencePage } from '../../services/lmsEvidence.js';
+import type { EvidenceMap } from '../../services/lmsEvidencePorts.js';
+import { csrfToken, requireCsrf } from '../csrf.js';
+import { presentEvidencePage, presentImportNotice } from '../presenters/instructorEvidence.js';
+import { courseSessionOf, requireInstructor, requireSession, type SessionDeps } from '../session.js';
 
 /** The use-cases the evidence pages call (bound in src/main.ts). */
 export interface InstructorEvidenceServices {
@@ -21,11 +20,6 @@ export interface InstructorEvidenceDeps extends SessionDeps {
   services: InstructorEvidenceServices;
 }
 
-/** CSRF token of the evidence forms, bound to the session (HMAC under the cookie secret). */
-export const evidenceCsrfToken = (secret: string, sessionId: string): string =>
-  createHmac('sha256', secret).update(`evidence-csrf:${sessionId}`).digest('base64url');
-
-const Csrf = z.object({ csrf: z.string().min(1).max(200) });
 const MapForm = z.object({
   lineItemUrl: z.url().max(2000),
   objectiveId: z.string().min(1).max(100),
@@ -39,47 +33,40 @@ const UnmapForm = z.object({ lineItemUrl: z.string().min(1).max(2000) });
  */
 export function instructorEvidenceRouter(deps: InstructorEvidenceDeps): Router {
   const router = Router();
-  const session = requireSession(deps);
-  const instructor = (req: Request, res: Response, checkCsrf: boolean): { contextId: string; sessionId: string } => {
-    const s = sessionOf(res);
-    if (!s.isInstructor) throw new AppError('ERR_FORBIDDEN', 'Only instructors can map LMS grades to objectives.');
-    if (!s.contextId) throw new AppError('ERR_FORBIDDEN', 'Open Masterly from a course to map its LMS grades.');
-    if (checkCsrf) {
-      const c = Csrf.safeParse(req.body ?? {});
-      if (!c.success || !sameToken(c.data.csrf, evidenceCsrfToken(deps.cookieSecret, s.id))) {
-        throw new AppError('ERR_CSRF_INVALID', 'This form has expired. Reload the page and try again.');
-      }
-    }
+  const session: RequestHandler[] = [requireSession(deps), requireInstructor];
+  const form: RequestHandler[] = [...session, requireCsrf(deps.cookieSecret)];
+  const instructor = (res: Response): { contextId: string; sessionId: string } => {
+    const s = courseSessionOf(res);
     return { contextId: s.contextId, sessionId: s.id };
   };
   const back = (res: Response, notice: string) => res.redirect(303, `/instructor/evidence?notice=${encodeURIComponent(notice)}`);
 
-  router.get('/instructor/evidence', session, async (req, res) => {
-    const { contextId, sessionId } = instructor(req, res, false);
+  router.get('/instructor/evidence', ...session, async (req, res) => {
+    const { contextId, sessionId } = instructor(res);
     const page = await deps.services.listEvidenceColumns({ contextId });
     const notice = typeof req.query.notice === 'string' ? req.query.notice.slice(0, 600) : null;
     res.setHeader('cache-control', 'no-store');
-    res.render('instructor/evidence', { page: presentEvidencePage(page, evidenceCsrfToken(deps.cookieSecret, sessionId), notice), title: 'LMS grades as evidence' });
+    res.render('instructor/evidence', { page: presentEvidencePage(page, csrfToken(deps.cookieSecret, sessionId), notice), title: 'LMS grades as evidence' });
   });
 
-  router.post('/instructor/evidence/map', session, async (req, res) => {
-    const { contextId } = instructor(req, res, true);
+  router.post('/instructor/evidence/map', ...form, async (req, res) => {
+    const { contextId } = instructor(res);
     const form = MapForm.safeParse(req.body);
     if (!form.success) throw new ValidationFailed('Choose an objective and a pass mark between 1 and 100 %.');
     const map = await deps.services.mapEvidenceColumn({ contextId, lineItemUrl: form.data.lineItemUrl, objectiveId: form.data.objectiveId, threshold: form.data.passMark / 100 });
     back(res, `"${map.label}" now counts as evidence. Import its grades when you are ready.`);
   });
 
-  router.post('/instructor/evidence/unmap', session, async (req, res) => {
-    const { contextId } = instructor(req, res, true);
+  router.post('/instructor/evidence/unmap', ...form, async (req, res) => {
+    const { contextId } = instructor(res);
     const form = UnmapForm.safeParse(req.body);
     if (!form.success) throw new ValidationFailed('Choose a column to stop using.');
     const removed = await deps.services.unmapEvidenceColumn({ contextId, lineItemUrl: form.data.lineItemUrl });
     back(res, removed ? 'The column no longer feeds the learner model (evidence already imported stays).' : 'That column was not mapped.');
   });
 
-  router.post('/instructor/evidence/import', session, async (req, res) => {
-    const { contextId } = instructor(req, res, true);
+  router.post('/instructor/evidence/import', ...form, async (req, res) => {
+    const { contextId } = instructor(res);
     const report = await deps.services.importLmsEvidence({ contextId });
     back(res, presentImportNotice(report));
   });

@@ -1,0 +1,44 @@
+import type { Router } from 'express';
+import type { DeepLinkingServices } from '../../services/deepLinking.js';
+import type { FoundationServices } from '../../services/index.js';
+import type { InstructorServices } from '../../services/instructorServices.js';
+import { adminRouter } from './admin.js';
+import { deepLinkingRouter } from './deepLinking.js';
+import { homeRouter } from './home.js';
+import { instructorDashboardRouter } from './instructorDashboard.js';
+import { instructorEvidenceRouter, type InstructorEvidenceServices } from './instructorEvidence.js';
+import { instructorGradesRouter, type InstructorGradesServices } from './instructorGrades.js';
+import { ltiRouter } from './lti.js';
+import { studentRouter, type StudentServices } from './student.js';
+
+/** Everything the web layer calls, built once by the composition root. */
+export interface WebDeps {
+  /** Sessions, launches, keys and platform registration. */
+  foundation: FoundationServices;
+  student: StudentServices;
+  deepLinking: DeepLinkingServices;
+  evidence: InstructorEvidenceServices;
+  grades: InstructorGradesServices;
+  instructor: InstructorServices;
+  baseUrl: string;
+  cookieSecret: string;
+  adminToken: string;
+  sessionTtlSeconds: number;
+  /** Current time in ms. */
+  now: () => number;
+}
+
+/** All feature routers, in the order they are mounted (each router owns distinct paths). */
+export function webRouters(deps: WebDeps): Router[] {
+  const session = { getSession: deps.foundation.getSession, cookieSecret: deps.cookieSecret };
+  return [
+    deepLinkingRouter({ ...session, services: deps.deepLinking }),
+    instructorEvidenceRouter({ ...session, services: deps.evidence }),
+    instructorGradesRouter({ ...session, services: deps.grades }),
+    instructorDashboardRouter({ ...session, services: deps.instructor }),
+    ltiRouter({ services: deps.foundation, baseUrl: deps.baseUrl, cookieSecret: deps.cookieSecret, sessionTtlSeconds: deps.sessionTtlSeconds }),
+    homeRouter({ ...session, services: deps.deepLinking }),
+    studentRouter({ ...session, services: deps.student }),
+    adminRouter({ services: deps.foundation, baseUrl: deps.baseUrl, adminToken: deps.adminToken, cookieSecret: deps.cookieSecret, now: deps.now }),
+  ];
+}
