@@ -1,7 +1,7 @@
 import { Router, type RequestHandler } from 'express';
 import type { DeepLinkingServices } from '../../services/deepLinking.js';
 import { presentHome } from '../presenters/home.js';
-import { requireSession, sessionOf, type SessionDeps } from '../session.js';
+import { requireSession, sessionOf, tOf, type SessionDeps } from '../session.js';
 
 /** What the landing routes need. */
 export interface HomeRoutesDeps extends SessionDeps {
@@ -17,7 +17,7 @@ export function homeRouter(deps: HomeRoutesDeps): Router {
   const session: RequestHandler[] = [requireSession(deps)];
   router.get('/app', ...session, (_req, res) => {
     res.setHeader('cache-control', 'no-store');
-    res.render('app', { home: presentHome(sessionOf(res)) });
+    res.render('app', { home: presentHome(sessionOf(res), tOf(res)) });
   });
 
   router.get('/open/objective/:key', ...session, async (req, res) => {

@@ -6,7 +6,7 @@ import type { Activity, NextActivityInput } from '../../services/nextActivity.js
 import type { SubmitResponseInput, SubmitResult } from '../../services/submitResponse.js';
 import { csrfToken, requireCsrf } from '../csrf.js';
 import { presentActivity, presentFeedback, presentMap } from '../presenters/student.js';
-import { courseSessionOf, requireCourse, requireSession, type SessionDeps } from '../session.js';
+import { courseSessionOf, requireCourse, requireSession, tOf, type SessionDeps } from '../session.js';
 
 /** The engine use-cases the student pages call (bound in src/main.ts). */
 export interface StudentServices {
@@ -54,20 +54,20 @@ export function studentRouter(deps: StudentRoutesDeps): Router {
   router.get('/student', ...session, course, async (_req, res) => {
     const who = learner(res);
     const map = await deps.services.getMasteryMap({ contextId: who.contextId, userId: who.userId });
-    render(res, 'student/map', { page: presentMap(map, who.preview), title: `Mastery map: ${map.course.title}` });
+    render(res, 'student/map', { page: presentMap(map, who.preview, tOf(res)), title: tOf(res)('student.mapTitle', { course: map.course.title }) });
   });
 
   router.get('/student/practice', ...session, course, async (req: Request, res) => {
     const who = learner(res);
     const q = PracticeQuery.safeParse(req.query);
-    if (!q.success) throw new ValidationFailed('That link is not valid.');
+    if (!q.success) throw new ValidationFailed(tOf(res)('errors.badLink'));
     const activity = await deps.services.nextActivity({
       contextId: who.contextId,
       userId: who.userId,
       ...(q.data.objective ? { objectiveId: q.data.objective } : {}),
       skipIntro: q.data.go === '1',
     });
-    const page = presentActivity(activity, csrfToken(deps.cookieSecret, who.sessionId));
+    const page = presentActivity(activity, csrfToken(deps.cookieSecret, who.sessionId), tOf(res));
     render(res, 'student/activity', { page, preview: who.preview, title: page.heading });
   });
 
@@ -75,7 +75,7 @@ export function studentRouter(deps: StudentRoutesDeps): Router {
     const who = learner(res);
     const form = AnswerForm.safeParse(req.body ?? {});
     if (!form.success) {
-      throw new ValidationFailed('The answer could not be read.', form.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+      throw new ValidationFailed(tOf(res)('errors.badAnswer'), form.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
     }
     const result = await deps.services.submitResponse({
       contextId: who.contextId,
@@ -84,7 +84,7 @@ export function studentRouter(deps: StudentRoutesDeps): Router {
       attemptId: form.data.attemptId,
       answer: form.data.answer ?? '',
     });
-    render(res, 'student/feedback', { page: presentFeedback(result), preview: who.preview, title: `Feedback: ${result.objectiveTitle}` });
+    render(res, 'student/feedback', { page: presentFeedback(result, tOf(res)), preview: who.preview, title: tOf(res)('student.feedbackTitle', { objective: result.objectiveTitle }) });
   });
 
   return router;
