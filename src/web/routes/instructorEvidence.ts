@@ -5,7 +5,7 @@ import type { EvidenceImportReport, EvidencePage } from '../../services/lmsEvide
 import type { EvidenceMap } from '../../services/lmsEvidencePorts.js';
 import { csrfToken, requireCsrf } from '../csrf.js';
 import { presentEvidencePage, presentImportNotice } from '../presenters/instructorEvidence.js';
-import { courseSessionOf, requireInstructor, requireSession, type SessionDeps } from '../session.js';
+import { courseSessionOf, requireInstructor, requireSession, tOf, type SessionDeps } from '../session.js';
 
 /** The use-cases the evidence pages call (bound in src/main.ts). */
 export interface InstructorEvidenceServices {
@@ -46,29 +46,29 @@ export function instructorEvidenceRouter(deps: InstructorEvidenceDeps): Router {
     const page = await deps.services.listEvidenceColumns({ contextId });
     const notice = typeof req.query.notice === 'string' ? req.query.notice.slice(0, 600) : null;
     res.setHeader('cache-control', 'no-store');
-    res.render('instructor/evidence', { page: presentEvidencePage(page, csrfToken(deps.cookieSecret, sessionId), notice), title: 'LMS grades as evidence' });
+    res.render('instructor/evidence', { page: presentEvidencePage(page, csrfToken(deps.cookieSecret, sessionId), notice, tOf(res)), title: tOf(res)('instructor.evidence.title') });
   });
 
   router.post('/instructor/evidence/map', ...form, async (req, res) => {
     const { contextId } = instructor(res);
     const form = MapForm.safeParse(req.body);
-    if (!form.success) throw new ValidationFailed('Choose an objective and a pass mark between 1 and 100 %.');
+    if (!form.success) throw new ValidationFailed(tOf(res)('instructor.evidence.chooseMapping'));
     const map = await deps.services.mapEvidenceColumn({ contextId, lineItemUrl: form.data.lineItemUrl, objectiveId: form.data.objectiveId, threshold: form.data.passMark / 100 });
-    back(res, `"${map.label}" now counts as evidence. Import its grades when you are ready.`);
+    back(res, tOf(res)('instructor.evidence.nowEvidence', { label: map.label }));
   });
 
   router.post('/instructor/evidence/unmap', ...form, async (req, res) => {
     const { contextId } = instructor(res);
     const form = UnmapForm.safeParse(req.body);
-    if (!form.success) throw new ValidationFailed('Choose a column to stop using.');
+    if (!form.success) throw new ValidationFailed(tOf(res)('instructor.evidence.chooseColumn'));
     const removed = await deps.services.unmapEvidenceColumn({ contextId, lineItemUrl: form.data.lineItemUrl });
-    back(res, removed ? 'The column no longer feeds the learner model (evidence already imported stays).' : 'That column was not mapped.');
+    back(res, tOf(res)(removed ? 'instructor.evidence.unmapped' : 'instructor.evidence.notMapped'));
   });
 
   router.post('/instructor/evidence/import', ...form, async (req, res) => {
     const { contextId } = instructor(res);
     const report = await deps.services.importLmsEvidence({ contextId });
-    back(res, presentImportNotice(report));
+    back(res, presentImportNotice(report, tOf(res)));
   });
 
   return router;

@@ -5,7 +5,7 @@ import type { LedgerLine } from '../../services/listGradeLedger.js';
 import type { GradePolicy } from '../../services/servicePorts.js';
 import { csrfToken, requireCsrf } from '../csrf.js';
 import { presentGradesPage } from '../presenters/instructorGrades.js';
-import { courseSessionOf, requireInstructor, requireSession, type SessionDeps } from '../session.js';
+import { courseSessionOf, requireInstructor, requireSession, tOf, type SessionDeps } from '../session.js';
 
 /** The use-cases the grade pages call (bound in src/main.ts). */
 export interface InstructorGradesServices {
@@ -45,27 +45,27 @@ export function instructorGradesRouter(deps: InstructorGradesDeps): Router {
     const [lines, policy] = await Promise.all([deps.services.listGradeLedger({ contextId }), deps.services.getGradePolicy(contextId)]);
     const notice = typeof req.query.notice === 'string' ? req.query.notice.slice(0, 200) : null;
     res.setHeader('cache-control', 'no-store');
-    res.render('instructor/grades', { page: presentGradesPage(lines, policy, csrfToken(deps.cookieSecret, sessionId), notice), title: 'Grade sync' });
+    res.render('instructor/grades', { page: presentGradesPage(lines, policy, csrfToken(deps.cookieSecret, sessionId), notice, tOf(res)), title: tOf(res)('instructor.grades.title') });
   });
 
   router.post('/instructor/grades/resend', ...form, async (req, res) => {
     const { contextId } = instructorContext(res);
     const body = ResendOne.safeParse(req.body);
-    if (!body.success) throw new ValidationFailed('Choose a grade to resend.');
+    if (!body.success) throw new ValidationFailed(tOf(res)('instructor.grades.chooseGrade'));
     const n = await deps.services.resendGrades({ contextId, ids: [body.data.id] });
-    res.redirect(303, `/instructor/grades?notice=${encodeURIComponent(n ? 'The grade was queued again.' : 'Nothing to resend.')}`);
+    res.redirect(303, `/instructor/grades?notice=${encodeURIComponent(tOf(res)(n ? 'instructor.grades.queued' : 'instructor.grades.nothing'))}`);
   });
 
   router.post('/instructor/grades/resend-failed', ...form, async (req, res) => {
     const { contextId } = instructorContext(res);
     const n = await deps.services.resendGrades({ contextId });
-    res.redirect(303, `/instructor/grades?notice=${encodeURIComponent(`${n} failed grade(s) queued again.`)}`);
+    res.redirect(303, `/instructor/grades?notice=${encodeURIComponent(tOf(res)('instructor.grades.queuedFailed', { count: n }))}`);
   });
 
   router.post('/instructor/grades/policy', ...form, async (req, res) => {
     const { contextId } = instructorContext(res);
     const body = PolicyForm.safeParse(req.body);
-    if (!body.success) throw new ValidationFailed('The grade policy form is incomplete.');
+    if (!body.success) throw new ValidationFailed(tOf(res)('instructor.grades.policyIncomplete'));
     const current = await deps.services.getGradePolicy(contextId);
     await deps.services.setGradePolicy({
       ...current,
@@ -74,7 +74,7 @@ export function instructorGradesRouter(deps: InstructorGradesDeps): Router {
       perActivity: body.data.perActivity === '1',
       scoreMaximum: body.data.scoreMaximum,
     });
-    res.redirect(303, `/instructor/grades?notice=${encodeURIComponent('Grade policy saved; new grade changes use it.')}`);
+    res.redirect(303, `/instructor/grades?notice=${encodeURIComponent(tOf(res)('instructor.grades.policySaved'))}`);
   });
 
   return router;
