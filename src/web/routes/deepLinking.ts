@@ -4,7 +4,7 @@ import { AppError, ValidationFailed } from '../../domain/errors.js';
 import { canDeepLink, DeepLinkSelectionRefused, type DeepLinkingServices, type DeepLinkReturn } from '../../services/deepLinking.js';
 import { csrfToken, requireCsrf } from '../csrf.js';
 import { presentPicker, presentReturn } from '../presenters/deepLinking.js';
-import { courseSessionOf, requireSession, type SessionDeps } from '../session.js';
+import { courseSessionOf, requireSession, tOf, type SessionDeps } from '../session.js';
 
 /** What the deep-linking routes need (services bound in src/main.ts). */
 export interface DeepLinkingRoutesDeps extends SessionDeps {
@@ -40,7 +40,7 @@ export function deepLinkingRouter(deps: DeepLinkingRoutesDeps): Router {
   const router = Router();
   const session: RequestHandler[] = [requireSession(deps)];
   const picker: RequestHandler = (_req, res, next) => {
-    if (!canDeepLink(courseSessionOf(res))) throw new AppError('ERR_FORBIDDEN', 'Only an instructor adding content from the course can choose Masterly content.');
+    if (!canDeepLink(courseSessionOf(res))) throw new AppError('ERR_FORBIDDEN', tOf(res)('deepLinking.instructorOnly'));
     next();
   };
   const csrf = requireCsrf(deps.cookieSecret);
@@ -50,13 +50,13 @@ export function deepLinkingRouter(deps: DeepLinkingRoutesDeps): Router {
     const s = courseSessionOf(res);
     const p = await deps.services.openDeepLinkPicker(s);
     noStore(res);
-    res.render('deeplinking/picker', { page: presentPicker(p, csrfToken(deps.cookieSecret, s.id)), title: 'Add Masterly content' });
+    res.render('deeplinking/picker', { page: presentPicker(p, csrfToken(deps.cookieSecret, s.id), tOf(res)), title: tOf(res)('deepLinking.title') });
   });
 
   router.post('/deep-linking', ...session, picker, csrf, async (req: Request, res) => {
     const s = courseSessionOf(res);
     const form = PickForm.safeParse(req.body ?? {});
-    if (!form.success) throw new ValidationFailed('Choose what to add, or cancel.');
+    if (!form.success) throw new ValidationFailed(tOf(res)('deepLinking.chooseOrCancel'));
     const raw = form.data.choice;
     const choices = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
     let signed: DeepLinkReturn;
@@ -67,15 +67,15 @@ export function deepLinkingRouter(deps: DeepLinkingRoutesDeps): Router {
       const p = await deps.services.openDeepLinkPicker(s);
       noStore(res);
       res.status(422).render('deeplinking/picker', {
-        page: presentPicker(p, csrfToken(deps.cookieSecret, s.id), err.message, choices),
-        title: 'Add Masterly content',
+        page: presentPicker(p, csrfToken(deps.cookieSecret, s.id), tOf(res), err.message, choices),
+        title: tOf(res)('deepLinking.title'),
         refusal: err.reason,
       });
       return;
     }
     noStore(res);
     allowFormActionTo(res, signed.returnUrl);
-    res.render('deeplinking/return', { page: presentReturn(signed), title: 'Returning to your course' });
+    res.render('deeplinking/return', { page: presentReturn(signed, tOf(res)), title: tOf(res)('deepLinking.returning') });
   });
 
   return router;
