@@ -4,7 +4,7 @@ import cookieParser from 'cookie-parser';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/schema.js';
 import { errorHandler } from './errors.js';
-import { translator } from './i18n/index.js';
+import { translator } from '../i18n/index.js';
 import { requestLog } from './requestLog.js';
 import { securityHeaders } from './securityHeaders.js';
 import { NotFound } from '../domain/errors.js';

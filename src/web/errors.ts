@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, Request } from 'express';
 import type { Logger } from 'pino';
 import { AppError, LaunchRejected, LoginRejected, type ErrorCode, type LaunchRejectReason } from '../domain/errors.js';
-import { translator, type MessageKey, type Translate } from './i18n/index.js';
+import { translator, type MessageKey, type Translate } from '../i18n/index.js';
 import { requestFields, requestIdOf } from './requestLog.js';
 import { tOf } from './session.js';
 

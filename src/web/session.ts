@@ -2,7 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { AppError, SessionRequired } from '../domain/errors.js';
 import type { LaunchSession } from '../services/ports.js';
 import { SESSION_COOKIE, unsignValue } from './cookies.js';
-import { translator, type Translate } from './i18n/index.js';
+import { translator, type Translate } from '../i18n/index.js';
 
 /** What the session middleware needs. */
 export interface SessionDeps {

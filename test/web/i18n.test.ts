@@ -1,12 +1,13 @@
 /**
- * The message catalogue: every key the web layer names exists in the English catalogue, pages never show a raw key,
+ * The message catalogue: every key the web layer and the grade comments name exists in the English catalogue, pages never show a raw key,
  * and a launch in a locale we have no catalogue for (es) gets English pages without error.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLAIM } from '../../src/devplatform/index.js';
-import { catalogueKeys, languageFor, translator } from '../../src/web/i18n/index.js';
+import { catalogueKeys, languageFor, translator, type Translate } from '../../src/i18n/index.js';
+import { defaultPolicy, scoreFor } from '../../src/services/gradePolicy.js';
 import { browser, type TestBrowser } from '../support/devplatform.js';
 import { ADMIN_TOKEN, errorOf, loginAt, startRig, type LaunchRig } from '../support/tool.js';
 
@@ -25,7 +26,7 @@ const filesUnder = (dir: string, ext: string): string[] =>
 describe('message catalogue', () => {
   it('holds every key the web layer and the views name', () => {
     const known = new Set(catalogueKeys().map((k) => k.replace(/_(one|other)$/, '')));
-    const sources = [...filesUnder(path.join(ROOT, 'src/web'), '.ts'), ...filesUnder(path.join(ROOT, 'views'), '.ejs')].filter((f) => !f.includes(`${path.sep}i18n${path.sep}`));
+    const sources = [...filesUnder(path.join(ROOT, 'src/web'), '.ts'), path.join(ROOT, 'src/services/gradePolicy.ts'), ...filesUnder(path.join(ROOT, 'views'), '.ejs')];
     const used = new Map<string, string>();
     for (const file of sources) {
       for (const m of readFileSync(file, 'utf8').matchAll(new RegExp(`'((?:${AREAS.join('|')})\\.[A-Za-z0-9_.]+)'`, 'g'))) {
@@ -36,6 +37,14 @@ describe('message catalogue', () => {
     expect(used.size).toBeGreaterThan(50);
     const missing = [...used].filter(([k]) => !known.has(k)).map(([k, f]) => `${k} (${f})`);
     expect(missing).toEqual([]);
+  });
+
+  it('composes grade comments from the catalogue', () => {
+    const standing = { objectiveId: 'o1', title: 'Halves', p: 0.97, state: 'mastered', history: [0.97], occurredAt: 0 };
+    const english = scoreFor(defaultPolicy('c'), 'objective:o1', ['o1'], [standing], 0);
+    expect(english.comment).toBe('Halves: mastered (estimated mastery 97%).');
+    const keysOnly = Object.assign((key: string) => `<${key}>`, { lang: 'xx' }) as Translate;
+    expect(scoreFor({ ...defaultPolicy('c'), policy: 'p_mastery' }, 'activity:a', ['o1', 'o2'], [standing], 0, keysOnly).comment).toBe('<grades.someMastered> <grades.byPMastery>');
   });
 
   it('falls back to English for a locale without a catalogue', () => {

@@ -1,6 +1,6 @@
 import type { Platform } from '../../services/ports.js';
 import { toolUrls } from '../../services/toolConfiguration.js';
-import { translator, type Translate } from '../i18n/index.js';
+import { translator, type Translate } from '../../i18n/index.js';
 
 /** One label/value pair an LMS admin copies. */
 export interface CopyField {

@@ -1,5 +1,5 @@
 import type { DeepLinkPicker, DeepLinkReturn } from '../../services/deepLinking.js';
-import type { Translate } from '../i18n/index.js';
+import type { Translate } from '../../i18n/index.js';
 
 /** What the picker page shows. */
 export interface PickerView {

@@ -1,5 +1,5 @@
 import type { LaunchSession } from '../../services/ports.js';
-import type { Translate } from '../i18n/index.js';
+import type { Translate } from '../../i18n/index.js';
 
 /** What the /app greeting shows. */
 export interface HomeView {

@@ -4,7 +4,7 @@
  */
 import type { ObjectiveState } from '../../domain/mastery.js';
 import type { InstructorDashboard, StudentDetail } from '../../services/instructorDashboard.js';
-import type { Translate } from '../i18n/index.js';
+import type { Translate } from '../../i18n/index.js';
 
 /** A state as the instructor pages show it. */
 export interface StateLabel {

@@ -1,5 +1,5 @@
 import type { EvidenceImportReport, EvidencePage } from '../../services/lmsEvidence.js';
-import type { Translate } from '../i18n/index.js';
+import type { Translate } from '../../i18n/index.js';
 
 /** What the evidence mapping page shows. */
 export interface EvidencePageView {

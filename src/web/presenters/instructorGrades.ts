@@ -1,6 +1,6 @@
 import type { LedgerLine } from '../../services/listGradeLedger.js';
 import type { GradePolicy } from '../../services/servicePorts.js';
-import type { Translate } from '../i18n/index.js';
+import type { Translate } from '../../i18n/index.js';
 
 /** One ledger row as the page shows it. */
 export interface LedgerRowView {

@@ -8,7 +8,7 @@ import type { ObjectiveState } from '../../domain/mastery.js';
 import type { MasteryMap } from '../../services/getMasteryMap.js';
 import type { Activity, ObjectiveRef } from '../../services/nextActivity.js';
 import type { SubmitResult } from '../../services/submitResponse.js';
-import type { Translate } from '../i18n/index.js';
+import type { Translate } from '../../i18n/index.js';
 
 const md = new MarkdownIt({ html: false, linkify: false, typographer: false });
 

@@ -1,6 +1,6 @@
 /**
  * The English message catalogue: every user-facing string of the web layer (pages, presenters, error pages) and
- * the grade comments. Keys are `area.name`; `{{name}}` is interpolated (EJS escapes the output); `_one`/`_other`
+ * the grade comments sent to the LMS with scores. Keys are `area.name`; `{{name}}` is interpolated (EJS escapes the output); `_one`/`_other`
  * are plural forms chosen by `count`. A second language is a second file of the same shape (see i18n/index.ts).
  */
 export const en = {
@@ -389,6 +389,16 @@ export const en = {
       moodleRedirect: 'Redirection URI(s)',
       keysetUrl: 'Keyset URL',
     },
+  },
+  grades: {
+    thisObjective: 'This objective',
+    notStarted: 'not started',
+    objectiveMastered: '{{title}}: mastered (estimated mastery {{p}}).',
+    objectiveNotMastered: '{{title}}: not mastered yet (estimated mastery {{p}}; state "{{state}}").',
+    someMastered: 'Mastered {{mastered}} of {{total}} objectives: {{names}}.',
+    noneMastered: 'Mastered {{mastered}} of {{total}} objectives.',
+    byPMastery: 'Grade = estimated probability of mastery.',
+    byAggregation: 'Grade = {{method}} roll-up of mastery over time.',
   },
 } as const;
 
