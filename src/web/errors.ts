@@ -51,7 +51,7 @@ const CATALOGUED: Partial<Record<ErrorCode, MessageKey>> = {
 /** Shapes an error for the page or JSON body; messages the web layer owns come from the catalogue (`t`). */
 export function presentError(err: unknown, requestId: string, t: Translate = translator()): ErrorView {
   if (err instanceof AppError) {
-    const key = CATALOGUED[err.code];
+    const key = err instanceof LaunchRejected || err instanceof LoginRejected ? (`errors.launch.${err.reason}` satisfies MessageKey) : CATALOGUED[err.code];
     return {
       status: (err instanceof LaunchRejected ? LAUNCH_REASON_STATUS[err.reason] : undefined) ?? STATUS[err.code],
       code: err.code,
