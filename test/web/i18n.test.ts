@@ -138,6 +138,12 @@ describe('pages in a launch with locale es (no Spanish catalogue: English)', () 
     const missing = await student.get(`${rig.toolUrl}/no/such/page`);
     expect(missing.status).toBe(404);
     noRawKeys(await missing.text(), '404');
+    const refused = await browser().postForm(`${rig.toolUrl}/lti/launch`, {}, { origin: rig.lms.url });
+    const refusal = await refused.text();
+    const { code, reason } = errorOf(refusal);
+    expect(code).toBe('ERR_LAUNCH_REJECTED');
+    expect(refusal).toContain(translator()(`errors.launch.${reason as 'token_missing'}`));
+    noRawKeys(refusal, 'launch refusal');
     const noSession = await browser().get(`${rig.toolUrl}/student`);
     expect(noSession.status).toBe(401);
     expect(await noSession.text()).toContain('Your session has ended.');
