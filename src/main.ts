@@ -11,7 +11,7 @@ import { startDemo } from './demo.js';
 import type { RunningSchedules, ScheduleName } from './jobs/schedules.js';
 import { createApp } from './web/app.js';
 import { probeDb } from './store/db.js';
-import { webRouters } from './webRouters.js';
+import { webRouters } from './web/routes/index.js';
 
 /** A running Masterly: its composition, its HTTP server and how to stop it. */
 export interface Running extends Pick<Composition, 'db' | 'services' | 'keys' | 'advantage' | 'background'> {
@@ -61,7 +61,19 @@ export async function start(config: Config, logger: Logger = pino({ level: confi
     logger,
     health: () => probeDb(c.db),
     frameAncestors: c.frameAncestors,
-    routers: webRouters(c),
+    routers: webRouters({
+      foundation: c.services,
+      student: { ...c.engine, ...(config.DEMO ? { ensureCourse: async (contextId: string) => void (await c.engine.ensureDemoCourse(contextId)) } : {}) },
+      deepLinking: c.deepLinking,
+      evidence: c.lmsEvidence,
+      grades: c.grades,
+      instructor: c.instructor,
+      baseUrl: config.BASE_URL,
+      cookieSecret: c.secrets.cookieSecret,
+      sessionTtlSeconds: config.SESSION_TTL_SECONDS,
+      clock: c.clock,
+      checkAdminToken: c.checkAdminToken,
+    }),
   });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));

@@ -245,6 +245,8 @@ export const LAUNCH_STEPS: readonly LaunchStep[] = [
       ] as const) {
         if (c[key] !== undefined && c[key] !== null && typeof c[key] === 'object') extra[name] = c[key];
       }
+      // OpenID Connect's `locale` (the page language when launch_presentation has none).
+      if (typeof c.locale === 'string' && c.locale.length <= 35) extra.locale = c.locale;
       ctx.result = {
         platformId: platform.id,
         deploymentId: fromEarlierStep(ctx.deploymentId, 'deploymentId'),

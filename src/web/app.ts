@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config/schema.js';
 import { errorHandler } from './errors.js';
 import { healthRouter } from './health.js';
+import { translator } from '../i18n/index.js';
 import { requestLog } from './requestLog.js';
 import { securityHeaders } from './securityHeaders.js';
 import { NotFound } from '../domain/errors.js';
@@ -35,6 +36,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', /^\d+$/.test(config.TRUST_PROXY) ? Number(config.TRUST_PROXY) : config.TRUST_PROXY);
   app.set('view engine', 'ejs');
   app.set('views', VIEWS_DIR);
+  app.locals.t = translator(); // English until a session says otherwise (requireSession sets res.locals.t)
 
   // Request id and one log line per request (nothing more above `info`); health checks are not logged.
   app.use(requestLog({ logger, ignore: (p) => p === '/healthz' || p === '/readyz' }));

@@ -1,9 +1,10 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { AdminAuthRequired, CsrfInvalid } from '../../domain/errors.js';
 import type { FoundationServices } from '../../services/index.js';
 import type { Clock, Vendor } from '../../services/ports.js';
-import { ADMIN_COOKIE, sameToken, signValue, unsignValue } from '../cookies.js';
+import { ADMIN_COOKIE, signValue, unsignValue } from '../cookies.js';
+import { checkCsrf, csrfToken } from '../csrf.js';
 import { presentAdmin } from '../presenters/admin.js';
 
 /** What the admin routes need. */
@@ -27,12 +28,8 @@ const field = (body: unknown, name: string): string => {
   return typeof v === 'string' ? v.trim() : '';
 };
 
-/**
- * CSRF token of the admin forms: an HMAC of the admin cookie (the signed admin session) under the cookie secret, so
- * it changes with every sign-in and cannot be computed by another site.
- */
-export const adminCsrfToken = (cookieSecret: string, adminCookie: string): string =>
-  createHmac('sha256', cookieSecret).update(`admin-csrf:${adminCookie}`).digest('base64url');
+/** The admin forms' CSRF tokens are bound to the admin cookie (the signed admin session): new with every sign-in. */
+const csrfBinding = (adminCookie: string): string => `admin:${adminCookie}`;
 
 /** How this request proved it is the admin (set by requireAdmin). */
 type AdminAuth = { via: 'bearer' } | { via: 'cookie'; cookie: string };
@@ -77,9 +74,9 @@ export function requireAdminCsrf(deps: Pick<AdminRoutesDeps, 'cookieSecret'>): R
   return (req, res, next) => {
     const auth = adminAuthOf(res);
     if (auth?.via === 'bearer') return next();
-    const given = field(req.body, 'csrf');
-    if (auth?.via === 'cookie' && given && sameToken(given, adminCsrfToken(deps.cookieSecret, auth.cookie))) return next();
-    next(new CsrfInvalid());
+    if (auth?.via !== 'cookie') throw new CsrfInvalid();
+    checkCsrf(req.body, deps.cookieSecret, csrfBinding(auth.cookie));
+    next();
   };
 }
 
@@ -102,15 +99,14 @@ export function adminRouter(deps: AdminRoutesDeps): Router {
   router.post('/admin/signout', (req, res) => {
     // Only a live admin session can be signed out by a forged form; ask for its token then.
     const cookie = liveAdminCookie(deps, req);
-    const given = field(req.body, 'csrf');
-    if (cookie && !(given && sameToken(given, adminCsrfToken(deps.cookieSecret, cookie)))) throw new CsrfInvalid();
+    if (cookie) checkCsrf(req.body, deps.cookieSecret, csrfBinding(cookie));
     res.clearCookie(ADMIN_COOKIE, { ...adminCookie, maxAge: undefined });
     res.redirect(303, '/admin');
   });
 
   router.get('/admin', guard, async (_req, res) => {
     const auth = adminAuthOf(res);
-    const token = auth?.via === 'cookie' ? adminCsrfToken(deps.cookieSecret, auth.cookie) : '';
+    const token = auth?.via === 'cookie' ? csrfToken(deps.cookieSecret, csrfBinding(auth.cookie)) : '';
     res.setHeader('cache-control', 'no-store');
     res.render('admin', { title: 'Masterly: administration', admin: presentAdmin(deps.baseUrl, await deps.services.listPlatforms(), token) });
   });

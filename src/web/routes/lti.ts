@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { FoundationServices } from '../../services/index.js';
 import type { LoginParams } from '../../services/ports.js';
 import { crossSiteCookie, SESSION_COOKIE, signValue } from '../cookies.js';
-import { landingPath } from '../deepLinking.js';
+import { landingPath } from '../landing.js';
 
 /** What the LTI routes need. */
 export interface LtiRoutesDeps {

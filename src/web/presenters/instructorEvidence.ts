@@ -1,4 +1,5 @@
-import type { EvidenceImportReport, EvidencePage } from '../services/lmsEvidence.js';
+import type { EvidenceImportReport, EvidencePage } from '../../services/lmsEvidence.js';
+import type { Translate } from '../../i18n/index.js';
 
 /** What the evidence mapping page shows. */
 export interface EvidencePageView {
@@ -22,13 +23,13 @@ export interface EvidencePageView {
 const pct = (t: number) => Math.round(t * 100);
 
 /** Shapes the columns and mappings for the view. */
-export function presentEvidencePage(p: EvidencePage, csrf: string, notice: string | null): EvidencePageView {
+export function presentEvidencePage(p: EvidencePage, csrf: string, notice: string | null, t: Translate): EvidencePageView {
   const columns = (p.columns ?? []).map((c, i) => ({
     id: `col-${i}`,
     lineItemUrl: c.lineItemUrl,
-    label: c.label || 'Untitled column',
-    points: `${c.scoreMaximum} points`,
-    mappedTo: c.map ? `${c.map.objectiveTitle} (pass mark ${pct(c.map.threshold)} %)` : null,
+    label: c.label || t('instructor.evidence.untitled'),
+    points: t('instructor.evidence.points', { points: c.scoreMaximum }),
+    mappedTo: c.map ? t('instructor.evidence.mappedTo', { objective: c.map.objectiveTitle, passMark: pct(c.map.threshold) }) : null,
     passMark: c.map ? pct(c.map.threshold) : 80,
     selectedObjectiveId: c.map?.objectiveId ?? null,
   }));
@@ -44,11 +45,11 @@ export function presentEvidencePage(p: EvidencePage, csrf: string, notice: strin
 }
 
 /** One sentence about an import, for the notice. */
-export function presentImportNotice(r: EvidenceImportReport): string {
-  const parts = [`Imported ${r.added} new or changed grade${r.added === 1 ? '' : 's'} as evidence from ${r.columns} column${r.columns === 1 ? '' : 's'}.`];
-  if (r.unchanged) parts.push(`${r.unchanged} unchanged.`);
-  if (r.ungraded) parts.push(`${r.ungraded} not graded yet.`);
-  if (r.waiting) parts.push(`${r.waiting} from students who have not opened Masterly yet (imported after their first visit).`);
-  for (const f of r.failedColumns) parts.push(`Could not read "${f.label}": ${f.error}`);
+export function presentImportNotice(r: EvidenceImportReport, t: Translate): string {
+  const parts = [t('instructor.evidence.imported', { count: r.added, columns: t('instructor.evidence.columnCount', { count: r.columns }) })];
+  if (r.unchanged) parts.push(t('instructor.evidence.unchanged', { count: r.unchanged }));
+  if (r.ungraded) parts.push(t('instructor.evidence.ungraded', { count: r.ungraded }));
+  if (r.waiting) parts.push(t('instructor.evidence.waiting', { count: r.waiting }));
+  for (const f of r.failedColumns) parts.push(t('instructor.evidence.couldNotRead', { label: f.label, error: f.error }));
   return parts.join(' ');
 }

@@ -1,4 +1,5 @@
-import type { DeepLinkPicker, DeepLinkReturn } from '../services/deepLinking.js';
+import type { DeepLinkPicker, DeepLinkReturn } from '../../services/deepLinking.js';
+import type { Translate } from '../../i18n/index.js';
 
 /** What the picker page shows. */
 export interface PickerView {
@@ -15,15 +16,15 @@ export interface PickerView {
 }
 
 /** Shapes the picker for the view; `chosen` keeps the instructor's choices after a refusal. */
-export function presentPicker(p: DeepLinkPicker, csrf: string, error: string | null = null, chosen: readonly string[] = []): PickerView {
+export function presentPicker(p: DeepLinkPicker, csrf: string, t: Translate, error: string | null = null, chosen: readonly string[] = []): PickerView {
   return {
-    heading: p.platformTitle || `Add Masterly content to ${p.courseTitle}`,
+    heading: p.platformTitle || t('deepLinking.heading', { course: p.courseTitle }),
     intro: p.platformText,
     csrf,
     inputType: p.multiple ? 'checkbox' : 'radio',
-    multipleHint: p.multiple ? 'Choose one or more. Each becomes its own link and grade column.' : 'Your LMS accepts one item from this menu: choose one.',
+    multipleHint: t(p.multiple ? 'deepLinking.multipleHint' : 'deepLinking.singleHint'),
     acceptsLinks: p.acceptsLinks,
-    notAcceptedMessage: `This part of your LMS accepts only ${p.acceptTypes.join(', ')} content, and Masterly offers links to activities. Add Masterly from the LMS's "external tool" or "activity" menu instead.`,
+    notAcceptedMessage: t('deepLinking.notAccepted', { types: p.acceptTypes.join(', ') }),
     options: p.options.map((o, i) => ({ value: o.value, title: o.title, description: o.description, checked: chosen.includes(o.value), id: `choice-${i}` })),
     error,
   };
@@ -38,12 +39,12 @@ export interface ReturnView {
 }
 
 /** Shapes a signed response for the auto-submit page. */
-export function presentReturn(r: DeepLinkReturn): ReturnView {
+export function presentReturn(r: DeepLinkReturn, t: Translate): ReturnView {
   const n = r.items.length;
   return {
     action: r.returnUrl,
     jwt: r.jwt,
-    summary: n ? `Adding ${n} item${n === 1 ? '' : 's'} to your course…` : 'Returning to your course without adding content…',
+    summary: n ? t('deepLinking.adding', { count: n }) : t('deepLinking.returningEmpty'),
     titles: r.items.map((i) => i.title),
   };
 }

@@ -4,10 +4,11 @@
  * and its link validator drops javascript:/data: URLs. Answers never reach a presenter's output.
  */
 import MarkdownIt from 'markdown-it';
-import type { ObjectiveState } from '../domain/mastery.js';
-import type { MasteryMap } from '../services/getMasteryMap.js';
-import type { Activity, ObjectiveRef } from '../services/nextActivity.js';
-import type { SubmitResult } from '../services/submitResponse.js';
+import type { ObjectiveState } from '../../domain/mastery.js';
+import type { MasteryMap } from '../../services/getMasteryMap.js';
+import type { Activity, ObjectiveRef } from '../../services/nextActivity.js';
+import type { SubmitResult } from '../../services/submitResponse.js';
+import type { Translate } from '../../i18n/index.js';
 
 const md = new MarkdownIt({ html: false, linkify: false, typographer: false });
 
@@ -23,19 +24,19 @@ export interface Badge {
   tone: 'locked' | 'ready' | 'active' | 'done' | 'warn';
 }
 
-const BADGES: Record<ObjectiveState, Badge> = {
-  locked: { label: 'Locked', icon: '🔒', tone: 'locked' },
-  available: { label: 'Ready to start', icon: '○', tone: 'ready' },
-  practising: { label: 'Practising', icon: '◔', tone: 'active' },
-  checking: { label: 'Mastery check', icon: '◑', tone: 'active' },
-  reteaching: { label: 'Reteaching', icon: '↺', tone: 'warn' },
-  mastered: { label: 'Mastered', icon: '✓', tone: 'done' },
-  not_mastered: { label: 'Not mastered: moved on', icon: '→', tone: 'warn' },
-  needs_review: { label: 'Needs review', icon: '!', tone: 'warn' },
+const BADGES: Record<ObjectiveState, Omit<Badge, 'label'>> = {
+  locked: { icon: '🔒', tone: 'locked' },
+  available: { icon: '○', tone: 'ready' },
+  practising: { icon: '◔', tone: 'active' },
+  checking: { icon: '◑', tone: 'active' },
+  reteaching: { icon: '↺', tone: 'warn' },
+  mastered: { icon: '✓', tone: 'done' },
+  not_mastered: { icon: '→', tone: 'warn' },
+  needs_review: { icon: '!', tone: 'warn' },
 };
 
 /** The badge of a state. */
-export const badgeOf = (s: ObjectiveState): Badge => BADGES[s];
+export const badgeOf = (s: ObjectiveState, t: Translate): Badge => ({ ...BADGES[s], label: t(`student.badge.${s}`) });
 const pct = (p: number): number => Math.round(p * 100);
 
 /** What views/student/map.ejs shows. */
@@ -55,18 +56,19 @@ export interface MapView {
     why: string | null;
     lockedText: string | null;
     reviewText: string | null;
-    action: { label: string; href: string } | null;
+    /** `secondary` for links that only show details (no work to do there). */
+    action: { label: string; href: string; secondary: boolean } | null;
     enrichmentHref: string | null;
   }[];
   recent: { title: string; message: string }[];
   preview: boolean;
 }
 
-const list = (xs: readonly string[]) => (xs.length <= 1 ? (xs[0] ?? '') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`);
+const list = (t: Translate, xs: readonly string[]) => (xs.length <= 1 ? (xs[0] ?? '') : t('student.and', { list: xs.slice(0, -1).join(', '), last: xs[xs.length - 1] ?? '' }));
 const practiceHref = (id: string) => `/student/practice?objective=${encodeURIComponent(id)}`;
 
 /** Shapes the mastery map. */
-export function presentMap(map: MasteryMap, preview: boolean): MapView {
+export function presentMap(map: MasteryMap, preview: boolean, t: Translate): MapView {
   const p = map.progress;
   const suggested = map.objectives.find((o) => o.id === map.suggestedObjectiveId);
   return {
@@ -76,25 +78,25 @@ export function presentMap(map: MasteryMap, preview: boolean): MapView {
     progress: {
       ...p,
       masteredPercent: p.total ? Math.round((p.mastered / p.total) * 100) : 0,
-      summary: `${p.mastered} of ${p.total} objectives mastered${p.notMastered ? `, ${p.notMastered} moved on without mastery` : ''}.`,
+      summary: t(p.notMastered ? 'student.map.summaryMovedOn' : 'student.map.summary', { mastered: p.mastered, total: p.total, notMastered: p.notMastered }),
     },
     suggestion: suggested ? { title: suggested.title, href: practiceHref(suggested.id) } : null,
     objectives: map.objectives.map((o) => ({
       id: o.id,
       title: o.title,
       description: o.description,
-      badge: badgeOf(o.state),
+      badge: badgeOf(o.state, t),
       percent: pct(o.p),
       responses: o.responses,
       why: o.state === 'locked' ? null : o.why,
-      lockedText: o.state === 'locked' ? (o.lockedUntil.length ? `Locked until you master ${list(o.lockedUntil)}.` : 'Locked for now.') : null,
-      reviewText: o.review.length ? `Review ${list(o.review)} first: this objective builds on it.` : null,
+      lockedText: o.state === 'locked' ? (o.lockedUntil.length ? t('student.map.lockedUntil', { list: list(t, o.lockedUntil) }) : t('student.map.lockedForNow')) : null,
+      reviewText: o.review.length ? t('student.map.review', { list: list(t, o.review) }) : null,
       action:
         o.state === 'locked'
           ? null
           : o.workable
-            ? { label: o.state === 'available' ? 'Start' : o.state === 'checking' ? 'Continue the check' : 'Continue', href: practiceHref(o.id) }
-            : { label: o.state === 'mastered' ? 'See what is next' : 'Details', href: practiceHref(o.id) },
+            ? { label: t(o.state === 'available' ? 'student.map.start' : o.state === 'checking' ? 'student.map.continueCheck' : 'student.map.continue'), href: practiceHref(o.id), secondary: false }
+            : { label: t(o.state === 'mastered' ? 'student.map.whatNext' : 'student.map.details'), href: practiceHref(o.id), secondary: true },
       enrichmentHref: o.enrichmentUnlocked && o.hasEnrichment ? practiceHref(o.id) : null,
     })),
     recent: map.recent.map((r) => ({ title: r.objectiveTitle, message: r.message })),
@@ -124,21 +126,16 @@ export interface ActivityView {
   csrf: string;
 }
 
-const refView = (o: ObjectiveRef) => ({ title: o.title, badge: badgeOf(o.state), percent: pct(o.p), href: practiceHref(o.id) });
-const PHASES: Record<string, string> = {
-  practice: 'Practice',
-  check: 'Mastery check',
-  guided: 'Guided practice',
-  retention: 'Review question',
-  review: 'Review',
-};
+const refView = (o: ObjectiveRef, t: Translate) => ({ title: o.title, badge: badgeOf(o.state, t), percent: pct(o.p), href: practiceHref(o.id) });
+const PHASES = ['practice', 'check', 'guided', 'retention', 'review'] as const;
+const phaseKey = (phase: string) => `student.phase.${PHASES.find((p) => p === phase) ?? 'practice'}` as const;
 
 /** Shapes what to do now (lesson, item, reteach, enrichment, stuck, locked, done). */
-export function presentActivity(a: Activity, csrf: string): ActivityView {
+export function presentActivity(a: Activity, csrf: string, t: Translate): ActivityView {
   const base: ActivityView = {
     kind: a.kind,
     heading: '',
-    objective: a.kind === 'done' ? null : refView(a.objective),
+    objective: a.kind === 'done' ? null : refView(a.objective, t),
     intro: null,
     pages: [],
     item: null,
@@ -151,23 +148,23 @@ export function presentActivity(a: Activity, csrf: string): ActivityView {
   const pages = (ps: { title: string; markdown: string }[]) => ps.map((p) => ({ title: p.title, html: renderMarkdown(p.markdown) }));
   switch (a.kind) {
     case 'lesson':
-      return { ...base, heading: `Lesson: ${a.objective.title}`, pages: pages(a.pages), continueHref: `${practiceHref(a.objective.id)}&go=1`, continueLabel: 'Start practising' };
+      return { ...base, heading: t('student.activity.lesson', { title: a.objective.title }), pages: pages(a.pages), continueHref: `${practiceHref(a.objective.id)}&go=1`, continueLabel: t('student.activity.startPractising') };
     case 'reteach':
       return {
         ...base,
-        heading: `Another way to see it: ${a.objective.title}`,
+        heading: t('student.activity.reteach', { title: a.objective.title }),
         intro: a.reason,
         pages: pages(a.pages),
         continueHref: `${practiceHref(a.objective.id)}&go=1`,
-        continueLabel: 'Start guided practice',
+        continueLabel: t('student.activity.startGuided'),
       };
     case 'item': {
       const kind = a.item.kind;
-      const phaseLabel = a.check ? `Mastery check: question ${a.check.number} of ${a.check.length}` : (PHASES[a.phase] ?? 'Practice');
+      const phaseLabel = a.check ? t('student.phase.checkQuestion', { number: a.check.number, length: a.check.length }) : t(phaseKey(a.phase));
       return {
         ...base,
         heading: a.objective.title,
-        intro: a.check && a.check.number === 1 ? `You are ready for a mastery check: ${a.check.length} questions on ${a.objective.title}. You will see your results at the end.` : a.reason,
+        intro: a.check && a.check.number === 1 ? t('student.activity.checkIntro', { length: a.check.length, title: a.objective.title }) : a.reason,
         item: {
           id: a.item.id,
           attemptId: a.attemptId,
@@ -181,29 +178,29 @@ export function presentActivity(a: Activity, csrf: string): ActivityView {
     case 'mastered':
       return {
         ...base,
-        heading: `Mastered: ${a.objective.title}`,
+        heading: t('student.activity.mastered', { title: a.objective.title }),
         intro: a.reason,
         pages: pages(a.pages),
         nextHref: a.next ? practiceHref(a.next.id) : null,
-        nextLabel: a.next ? `Go on to ${a.next.title}` : null,
+        nextLabel: a.next ? t('student.activity.goOn', { title: a.next.title }) : null,
       };
     case 'stuck':
       return {
         ...base,
-        heading: `Not mastered yet: ${a.objective.title}`,
-        intro: a.reason ?? 'You reached the limit of tries for now. Your instructor has been told, and you may move on.',
+        heading: t('student.activity.stuck', { title: a.objective.title }),
+        intro: a.reason ?? t('student.activity.stuckIntro'),
         nextHref: a.next ? practiceHref(a.next.id) : null,
-        nextLabel: a.next ? `Move on to ${a.next.title}` : null,
+        nextLabel: a.next ? t('student.activity.moveOn', { title: a.next.title }) : null,
       };
     case 'locked':
-      return { ...base, heading: `Locked: ${a.objective.title}`, intro: a.lockedUntil.length ? `Locked until you master ${list(a.lockedUntil)}.` : 'This objective is not open yet.' };
+      return { ...base, heading: t('student.activity.locked', { title: a.objective.title }), intro: a.lockedUntil.length ? t('student.map.lockedUntil', { list: list(t, a.lockedUntil) }) : t('student.activity.notOpen') };
     case 'no_items':
-      return { ...base, heading: a.objective.title, intro: 'There are no more questions for this objective right now. Your instructor can add more.' };
+      return { ...base, heading: a.objective.title, intro: t('student.activity.noItems') };
     case 'done':
       return {
         ...base,
-        heading: 'All done for now',
-        intro: `You have worked through every objective: ${a.mastered} of ${a.total} mastered${a.notMastered ? `, ${a.notMastered} moved on without mastery` : ''}.`,
+        heading: t('student.activity.done'),
+        intro: t(a.notMastered ? 'student.activity.doneIntroMovedOn' : 'student.activity.doneIntro', { mastered: a.mastered, total: a.total, notMastered: a.notMastered }),
       };
   }
 }
@@ -225,14 +222,14 @@ export interface FeedbackView {
 }
 
 /** Shapes the result of a submission (check answers stay hidden until the check ends). */
-export function presentFeedback(r: SubmitResult): FeedbackView {
+export function presentFeedback(r: SubmitResult, t: Translate): FeedbackView {
   const inCheck = r.check !== null && !r.check.finished;
   const checkDone = r.check !== null && r.check.finished;
   const status: FeedbackView['status'] = inCheck
-    ? { text: `Answer saved (question ${r.check?.answered ?? 0} of ${r.check?.length ?? 0}).`, icon: '✎', tone: 'neutral' }
+    ? { text: t('student.feedback.saved', { answered: r.check?.answered ?? 0, length: r.check?.length ?? 0 }), icon: '✎', tone: 'neutral' }
     : r.correct
-      ? { text: 'Correct', icon: '✓', tone: 'ok' }
-      : { text: 'Not quite', icon: '✗', tone: 'bad' };
+      ? { text: t('student.feedback.correct'), icon: '✓', tone: 'ok' }
+      : { text: t('student.feedback.wrong'), icon: '✗', tone: 'bad' };
   return {
     status,
     heading: r.objectiveTitle,
@@ -244,21 +241,29 @@ export function presentFeedback(r: SubmitResult): FeedbackView {
       : {
           before: pct(r.change.pBefore),
           after: pct(r.change.pAfter),
-          stateLabel: badgeOf(r.change.stateAfter).label,
+          stateLabel: badgeOf(r.change.stateAfter, t).label,
           changed: r.change.stateAfter !== r.change.stateBefore,
         },
     check: checkDone
       ? {
-          text: `Mastery check: ${r.check?.correct ?? 0} of ${r.check?.length ?? 0} right. ${r.check?.passed ? 'Passed.' : 'Not passed this time.'}`,
+          text: t(r.check?.passed ? 'student.feedback.checkPassed' : 'student.feedback.checkFailed', { correct: r.check?.correct ?? 0, length: r.check?.length ?? 0 }),
           passed: r.check?.passed ?? null,
         }
       : inCheck
-        ? { text: 'You will see your results at the end of the check.', passed: null }
+        ? { text: t('student.feedback.checkPending'), passed: null }
         : null,
     notes: inCheck ? [] : r.notes.filter((n) => n.kind !== 'unlocked' || n.objectiveId === r.objectiveId).map((n) => n.message),
     unlocked: inCheck ? [] : r.unlocked.map((u) => ({ title: u.title, message: u.message, href: practiceHref(u.objectiveId) })),
     replayed: r.replayed,
     nextHref: practiceHref(r.objectiveId),
-    nextLabel: inCheck ? 'Next check question' : r.change.stateAfter === 'reteaching' ? 'See the reteach lesson' : r.change.stateAfter === 'mastered' && r.change.stateBefore !== 'mastered' ? 'Continue' : 'Next question',
+    nextLabel: t(
+      inCheck
+        ? 'student.feedback.nextCheck'
+        : r.change.stateAfter === 'reteaching'
+          ? 'student.feedback.seeReteach'
+          : r.change.stateAfter === 'mastered' && r.change.stateBefore !== 'mastered'
+            ? 'student.feedback.continue'
+            : 'student.feedback.next',
+    ),
   };
 }

@@ -2,8 +2,9 @@
  * Presenters of the instructor dashboard and student pages (views/instructor/dashboard.ejs, student.ejs):
  * every state is text plus an icon, never colour alone.
  */
-import type { ObjectiveState } from '../domain/mastery.js';
-import type { AttentionReason, InstructorDashboard, StudentDetail } from '../services/instructorDashboard.js';
+import type { ObjectiveState } from '../../domain/mastery.js';
+import type { InstructorDashboard, StudentDetail } from '../../services/instructorDashboard.js';
+import type { Translate } from '../../i18n/index.js';
 
 /** A state as the instructor pages show it. */
 export interface StateLabel {
@@ -12,29 +13,24 @@ export interface StateLabel {
   tone: 'locked' | 'ready' | 'active' | 'done' | 'warn';
 }
 
-const STATES: Record<ObjectiveState, StateLabel> = {
-  locked: { label: 'Locked', icon: '🔒', tone: 'locked' },
-  available: { label: 'Not started', icon: '○', tone: 'ready' },
-  practising: { label: 'Practising', icon: '◔', tone: 'active' },
-  checking: { label: 'Mastery check', icon: '◑', tone: 'active' },
-  reteaching: { label: 'Reteaching', icon: '↺', tone: 'warn' },
-  mastered: { label: 'Mastered', icon: '✓', tone: 'done' },
-  not_mastered: { label: 'Stuck', icon: '⚠', tone: 'warn' },
-  needs_review: { label: 'Needs review', icon: '!', tone: 'warn' },
+const STATES: Record<ObjectiveState, Omit<StateLabel, 'label'>> = {
+  locked: { icon: '🔒', tone: 'locked' },
+  available: { icon: '○', tone: 'ready' },
+  practising: { icon: '◔', tone: 'active' },
+  checking: { icon: '◑', tone: 'active' },
+  reteaching: { icon: '↺', tone: 'warn' },
+  mastered: { icon: '✓', tone: 'done' },
+  not_mastered: { icon: '⚠', tone: 'warn' },
+  needs_review: { icon: '!', tone: 'warn' },
 };
 
 /** The label of a state. */
-export const stateLabel = (s: ObjectiveState): StateLabel => STATES[s];
-
-const REASONS: Record<AttentionReason, string> = {
-  stuck: 'Stuck',
-  wheel_spinning: 'Wheel-spinning',
-  inactive: 'Falling behind (inactive)',
-  behind_median: 'Falling behind (objectives)',
-};
+export const stateLabel = (s: ObjectiveState, t: Translate): StateLabel => ({ ...STATES[s], label: t(`instructor.state.${s}`) });
 
 const pct = (p: number) => `${Math.round(p * 100)}%`;
-const when = (ms: number | null) => (ms === null ? 'never' : new Date(ms).toISOString().replace('T', ' ').slice(0, 16) + ' UTC');
+/** A time as the instructor pages show it (UTC, to the minute). */
+export const when = (t: Translate, ms: number | null): string =>
+  ms === null ? t('instructor.never') : t('instructor.utc', { time: new Date(ms).toISOString().replace('T', ' ').slice(0, 16) });
 /** Link to a student's page. */
 export const studentHref = (userId: string) => `/instructor/students/${encodeURIComponent(userId)}`;
 
@@ -60,7 +56,7 @@ export interface DashboardView {
 }
 
 /** Shapes the dashboard. */
-export function presentDashboard(d: InstructorDashboard): DashboardView {
+export function presentDashboard(d: InstructorDashboard, t: Translate): DashboardView {
   const fitted = d.objectives.filter((o) => o.fitted !== null).length;
   return {
     courseTitle: d.course.title,
@@ -70,33 +66,45 @@ export function presentDashboard(d: InstructorDashboard): DashboardView {
       title: o.title,
       ...o.counts,
       model: o.fitted
-        ? `Fitted ${when(o.fitted.at)}: start ${pct(o.fitted.params.prior)}, learn ${pct(o.fitted.params.learn)}, guess ${pct(o.fitted.params.guess)}, slip ${pct(o.fitted.params.slip)}`
-        : 'Default parameters',
+        ? t('instructor.dashboard.fitted', {
+            when: when(t, o.fitted.at),
+            prior: pct(o.fitted.params.prior),
+            learn: pct(o.fitted.params.learn),
+            guess: pct(o.fitted.params.guess),
+            slip: pct(o.fitted.params.slip),
+          })
+        : t('instructor.dashboard.defaultModel'),
     })),
     rows: d.students.map((s) => ({
       name: s.name,
       href: s.started && s.userId !== null ? studentHref(s.userId) : null,
-      status: [s.started ? null : 'Not started', s.rosterStatus === 'inactive' || s.rosterStatus === 'deleted' ? 'Inactive in the LMS' : null].filter(Boolean).join('; ') || null,
+      status:
+        [s.started ? null : t('instructor.dashboard.notStarted'), s.rosterStatus === 'inactive' || s.rosterStatus === 'deleted' ? t('instructor.dashboard.inactiveInLms') : null]
+          .filter(Boolean)
+          .join('; ') || null,
       mastered: s.mastered,
-      lastActivity: when(s.lastActivityAt),
+      lastActivity: when(t, s.lastActivityAt),
       cells: s.cells.map((c) => {
-        const l = stateLabel(c.state);
+        const l = stateLabel(c.state, t);
         return { label: l.label, icon: l.icon, tone: l.tone, percent: pct(c.p) };
       }),
     })),
     attention: d.attention.map((a) => ({
       name: a.name,
       href: studentHref(a.userId),
-      reason: REASONS[a.reason],
+      reason: t(`instructor.reason.${a.reason}`),
       objective: a.objectiveTitle,
       explanation: a.explanation,
       detail: a.detail,
     })),
     modelNote:
-      fitted === 0
-        ? 'All objectives use the default learning-model parameters. Once an objective has answers from at least 100 students (5 or more each), its parameters are fitted from this course’s data in the background.'
-        : `${fitted} of ${d.objectives.length} objectives use parameters fitted from this course’s answers. Fitted parameters apply to new answers only: students’ current progress is kept as it was.`,
-    rulesNote: `Stuck: reached the try or check limit without mastery. Wheel-spinning: ${d.rules.wheelSpinOpportunities} or more tries without mastery. Falling behind: no answers for ${d.rules.inactiveDays} days while classmates practised, or ${d.rules.behindMedian} or more objectives behind the class median (${d.medianMastered} mastered).`,
+      fitted === 0 ? t('instructor.dashboard.modelDefault') : t('instructor.dashboard.modelFitted', { fitted, total: d.objectives.length }),
+    rulesNote: t('instructor.dashboard.rules', {
+      wheel: d.rules.wheelSpinOpportunities,
+      days: d.rules.inactiveDays,
+      behind: d.rules.behindMedian,
+      median: d.medianMastered,
+    }),
     studentCount: d.students.length,
   };
 }
@@ -143,16 +151,23 @@ export interface StudentView {
 const fmt = (n: number) => (Number.isInteger(n) ? String(n) : String(Math.round(n * 100) / 100));
 
 /** Shapes a student's page; `form` re-fills the accommodations form after a validation error. */
-export function presentStudent(d: StudentDetail, csrf: string, notice: string | null, errors: FieldError[] = [], form?: Record<string, string>): StudentView {
+export function presentStudent(
+  d: StudentDetail,
+  csrf: string,
+  notice: string | null,
+  t: Translate,
+  errors: FieldError[] = [],
+  form?: Record<string, string>,
+): StudentView {
   const a = d.accommodations;
   return {
     courseTitle: d.course.title,
     name: d.student.name,
     userId: d.student.userId,
-    lastActivity: when(d.student.lastActivityAt),
+    lastActivity: when(t, d.student.lastActivityAt),
     thresholdPercent: pct(d.course.threshold),
     objectives: d.objectives.map((o) => {
-      const l = stateLabel(o.state);
+      const l = stateLabel(o.state, t);
       return {
         id: o.objectiveId,
         title: o.title,
@@ -171,7 +186,7 @@ export function presentStudent(d: StudentDetail, csrf: string, notice: string | 
         canReset: o.canReset,
       };
     }),
-    history: d.history.map((h) => ({ when: when(h.at), objective: h.objectiveTitle, message: h.message })),
+    history: d.history.map((h) => ({ when: when(t, h.at), objective: h.objectiveTitle, message: h.message })),
     accommodations: {
       thresholdOffset: form?.thresholdOffset ?? fmt(a.thresholdOffset),
       extraCycles: form?.extraCycles ?? String(a.extraCycles),
