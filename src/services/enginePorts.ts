@@ -82,6 +82,16 @@ export interface CourseSnapshot {
    * parameters in `objectives`. A transaction that sees another version in {@link LearnerProjection} reloads.
    */
   courseVersion: number;
+  /** The content version (bumped by every import) this snapshot was read at. */
+  contentVersion: number;
+}
+
+/** What a compiled course depends on: both change rarely and are read with one small statement. */
+export interface CourseVersion {
+  /** Bumped by every write of the course's content (import). */
+  contentVersion: number;
+  /** See {@link CourseSnapshot.courseVersion} (the latest `params_fitted` event). */
+  courseVersion: number;
 }
 
 /** A validated course file, keyed by the file's keys, ready to be written. */
@@ -133,6 +143,8 @@ export interface CourseRepo {
   applyImport(plan: CoursePlan, at: number): Promise<ImportSummary>;
   /** True when the context has at least one active objective. */
   hasObjectives(contextId: string): Promise<boolean>;
+  /** The versions a compiled course of the context depends on (one statement), or undefined without a course. */
+  versionOf(contextId: string): Promise<CourseVersion | undefined>;
   /** Settings and active objectives, or undefined when nothing was imported into the context. */
   snapshot(contextId: string): Promise<CourseSnapshot | undefined>;
   /** Active items of objectives (all of the context when `objectiveIds` is omitted), by objective then position. */

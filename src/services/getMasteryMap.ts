@@ -4,14 +4,17 @@ import { reportedGrade, type ObjectiveProgress } from '../domain/projection.js';
 import { prerequisiteMet } from '../domain/release.js';
 import { workableObjectives } from '../domain/selection.js';
 import type { Clock } from './ports.js';
+import type { CourseCache } from './courseCache.js';
 import type { CourseRepo, LearnerStore } from './enginePorts.js';
-import { loadCourse, POINTS_POSSIBLE, readLearnerView } from './engineModel.js';
+import { loadCourse, POINTS_POSSIBLE, readLearnerView, type LoadedCourse } from './engineModel.js';
 
 /** What getMasteryMap needs. */
 export interface GetMasteryMapDeps {
   courses: CourseRepo;
   learners: LearnerStore;
   clock: Clock;
+  /** Reuses compiled courses while their version holds (see CourseCache); without it every call reads the course. */
+  courseCache?: CourseCache<LoadedCourse>;
 }
 
 /** One objective on a learner's map. */

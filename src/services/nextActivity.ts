@@ -4,8 +4,9 @@ import type { ObjectiveProgress } from '../domain/projection.js';
 import type { Rng } from '../domain/random.js';
 import { selectNextItem, workableObjectives, type SelectionPhase } from '../domain/selection.js';
 import type { Clock } from './ports.js';
+import type { CourseCache } from './courseCache.js';
 import type { CourseItemKind, CourseRepo, IdGenerator, LearnerStore, StoredContent } from './enginePorts.js';
-import { loadCourse, readLearnerView } from './engineModel.js';
+import { loadCourse, readLearnerView, type LoadedCourse } from './engineModel.js';
 
 /** What nextActivity needs (randomness for tie-breaks, ids for attempts: both injected). */
 export interface NextActivityDeps {
@@ -14,6 +15,8 @@ export interface NextActivityDeps {
   clock: Clock;
   rng: Rng;
   ids: IdGenerator;
+  /** Reuses compiled courses while their version holds (see CourseCache); without it every call reads the course. */
+  courseCache?: CourseCache<LoadedCourse>;
 }
 
 /** Which objective, and whether the student already read the lesson / reteach page. */

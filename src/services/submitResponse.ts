@@ -6,6 +6,7 @@ import type { ObjectiveState } from '../domain/mastery.js';
 import { advanceClock, applyEvent, assertCanAnswer, type ObjectiveProgress } from '../domain/projection.js';
 import type { SelectionPhase } from '../domain/selection.js';
 import type { Clock } from './ports.js';
+import type { CourseCache } from './courseCache.js';
 import type { AfterMasteryChange, CourseRepo, EngineTx, LearnerStore } from './enginePorts.js';
 import { assertCourseCurrent, withCurrentCourse, type LoadedCourse } from './engineModel.js';
 import { saveLearnerChange } from './saveLearnerChange.js';
@@ -16,6 +17,8 @@ export interface SubmitResponseDeps {
   learners: LearnerStore;
   clock: Clock;
   afterMasteryChange?: AfterMasteryChange;
+  /** Reuses compiled courses while their version holds (see CourseCache); without it every call reads the course. */
+  courseCache?: CourseCache<LoadedCourse>;
 }
 
 /** One submitted answer; `attemptId` was issued with the item and makes the submission idempotent. */
@@ -105,7 +108,9 @@ async function submitWith(deps: SubmitResponseDeps, course: LoadedCourse, input:
     return fromOutcome(seen.outcome);
   };
 
-  return deps.learners.inTransaction(async (tx) => {
+  let written: { stats: ItemStats; flags: string[] } | undefined;
+  const submitted = await deps.learners.inTransaction(async (tx) => {
+    written = undefined;
     const early = await replay(tx);
     if (early) return early;
     const learner = await tx.lockLearner(contextId, userId, at);
@@ -193,8 +198,13 @@ async function submitWith(deps: SubmitResponseDeps, course: LoadedCourse, input:
       outcome: { ...result, replayed: undefined },
     });
     const newStats = state.items.get(stored.id) as ItemStats;
-    await tx.saveItemStats(stored.id, newStats, itemFlags(newStats, cfg.elo), at);
+    const flags = itemFlags(newStats, cfg.elo);
+    await tx.saveItemStats(stored.id, newStats, flags, at);
     await saveLearnerChange(tx, course, deps.afterMasteryChange, { contextId, userId, learner, isNew, student, before, explanations, eventId: attemptId, at });
+    written = { stats: newStats, flags };
     return result;
   });
+  // Committed: the (possibly cached) course selects the next items with this item's new difficulty.
+  if (written) course.stats.set(stored.id, { ...written.stats, itemId: stored.id, flags: written.flags });
+  return submitted;
 }
