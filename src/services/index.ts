@@ -1,6 +1,6 @@
 import { addDeployment } from './addDeployment.js';
 import { completeLaunch, type CompletedLaunch } from './completeLaunch.js';
-import { getSession } from './getSession.js';
+import { cachedSessions } from './getSession.js';
 import { listPlatforms } from './listPlatforms.js';
 import { purgeExpired, type PurgeReport } from './purgeExpired.js';
 import type {
@@ -57,15 +57,20 @@ export interface FoundationServices {
 
 /** Binds the foundation use-cases to their dependencies. */
 export function buildFoundationServices(deps: FoundationDeps): FoundationServices {
+  const sessions = cachedSessions(deps);
   return {
     startLogin: (params) => startLogin(deps, params),
     completeLaunch: (input) => completeLaunch(deps, input),
-    getSession: (id) => getSession(deps, id),
+    getSession: sessions.get,
     loginCookieName: (state) => deps.lti.loginCookieName(state),
     registerPlatform: (input) => registerPlatform(deps, input),
     addDeployment: (input) => addDeployment(deps, input),
     listPlatforms: () => listPlatforms(deps),
-    removePlatform: (id) => removePlatform(deps, id),
+    removePlatform: async (id) => {
+      sessions.clear();
+      await removePlatform(deps, id);
+      sessions.clear();
+    },
     platformOrigins: async () => [...new Set((await deps.registry.all()).map((p) => new URL(p.authUrl).origin))],
     publicJwks: () => deps.keys.publicJwks(),
     signJwt: (payload, opts) => deps.keys.signJwt(payload, opts),
