@@ -111,12 +111,10 @@ async function submitWith(deps: SubmitResponseDeps, course: LoadedCourse, input:
   let written: { stats: ItemStats; flags: string[] } | undefined;
   const submitted = await deps.learners.inTransaction(async (tx) => {
     written = undefined;
-    const early = await replay(tx);
-    if (early) return early;
     const learner = await tx.lockLearner(contextId, userId, at);
-    // A concurrent double submit may have committed while we waited for the lock.
-    const late = await replay(tx);
-    if (late) return late;
+    // Under the learner's lock: a double submit (even one that committed while we waited) returns its first result.
+    const seen = await replay(tx);
+    if (seen) return seen;
     // A fit may have committed since the course was loaded: trace with the parameters in force now.
     assertCourseCurrent(course, learner);
 
