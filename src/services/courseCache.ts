@@ -71,6 +71,11 @@ export class CourseCache<C> {
     return sameVersion(entry.version, version) ? entry.course : (await load()).course;
   }
 
+  /** The cached compiled course of `contextId`, unchecked (the caller checks its version later), or undefined. */
+  peek(contextId: string): C | undefined {
+    return this.entries.get(contextId)?.course;
+  }
+
   /** Forgets a context's compiled course (after this process changed its content). */
   invalidate(contextId: string): void {
     this.entries.delete(contextId);

@@ -176,6 +176,8 @@ export interface LearnerProjection {
   accommodations: Accommodations | null;
   /** The context's course version ({@link CourseSnapshot.courseVersion}) as read with the learner (under its lock). */
   courseVersion: number;
+  /** The context's content version ({@link CourseVersion.contentVersion}) read in the same statement; absent without a course. */
+  contentVersion?: number;
 }
 
 /** Event types of the log (the domain's EngineEvent types). */

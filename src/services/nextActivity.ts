@@ -6,7 +6,7 @@ import { selectNextItem, workableObjectives, type SelectionPhase } from '../doma
 import type { Clock } from './ports.js';
 import type { CourseCache } from './courseCache.js';
 import type { CourseItemKind, CourseRepo, IdGenerator, LearnerStore, StoredContent } from './enginePorts.js';
-import { loadCourse, readLearnerView, type LoadedCourse } from './engineModel.js';
+import { readCourseAndLearner, type LoadedCourse } from './engineModel.js';
 
 /** What nextActivity needs (randomness for tie-breaks, ids for attempts: both injected). */
 export interface NextActivityDeps {
@@ -83,10 +83,9 @@ const pagesOf = (list: readonly StoredContent[], kind: StoredContent['kind']): C
  * issues makes the submission idempotent.
  */
 export async function nextActivity(deps: NextActivityDeps, input: NextActivityInput): Promise<Activity> {
-  const course = await loadCourse(deps, input.contextId);
-  const cfg = course.config;
   const now = deps.clock.now().getTime();
-  const view = await readLearnerView(deps, course, input.contextId, input.userId, now);
+  const { course, view } = await readCourseAndLearner(deps, input.contextId, input.userId, now);
+  const cfg = course.config;
   const student = view.student;
   const ref = (id: string): ObjectiveRef => {
     const p = student.objectives[id] as ObjectiveProgress;

@@ -8,7 +8,7 @@ import type { SelectionPhase } from '../domain/selection.js';
 import type { Clock } from './ports.js';
 import type { CourseCache } from './courseCache.js';
 import type { AfterMasteryChange, CourseRepo, EngineTx, LearnerStore } from './enginePorts.js';
-import { assertCourseCurrent, withCurrentCourse, type LoadedCourse } from './engineModel.js';
+import { assertCourseCurrent, StaleCourse, withCurrentCourse, type LoadedCourse } from './engineModel.js';
 import { saveLearnerChange } from './saveLearnerChange.js';
 
 /** What submitResponse needs. `afterMasteryChange` runs inside the same transaction (the grade outbox hooks in here). */
@@ -91,12 +91,13 @@ const fromOutcome = (outcome: unknown): SubmitResult => ({ ...(outcome as Submit
  */
 export async function submitResponse(deps: SubmitResponseDeps, input: SubmitResponseInput): Promise<SubmitResult> {
   if (!/^[A-Za-z0-9_-]{8,64}$/.test(input.attemptId)) throw new ValidationFailed('The attempt id is invalid.', [{ path: 'attemptId', message: 'invalid' }]);
-  return withCurrentCourse(deps, input.contextId, (course) => submitWith(deps, course, input));
+  return withCurrentCourse(deps, input.contextId, (course, checked) => submitWith(deps, course, checked, input));
 }
 
-async function submitWith(deps: SubmitResponseDeps, course: LoadedCourse, input: SubmitResponseInput): Promise<SubmitResult> {
+async function submitWith(deps: SubmitResponseDeps, course: LoadedCourse, checked: boolean, input: SubmitResponseInput): Promise<SubmitResult> {
   const stored = course.items.get(input.itemId);
-  if (!stored) throw new NotFound('This question');
+  // An unchecked cached course may predate an import that added the item: check the version before refusing.
+  if (!stored) throw checked ? new NotFound('This question') : new StaleCourse();
   const cfg = course.config;
   const { userId, contextId, attemptId } = input;
   const at = deps.clock.now().getTime();

@@ -124,8 +124,8 @@ const toAccommodations = (r: { threshold_offset: number; extra_cycles: number; e
 });
 
 /**
- * A learner's projection in ONE statement: the learner row, their accommodations, the course version and their
- * objectives' progress (one result row per objective, the learner's columns repeated). Not locking: a locked read
+ * A learner's projection in ONE statement: the learner row, their accommodations, the course and content versions
+ * and their objectives' progress (one result row per objective, the learner's columns repeated). Not locking: a locked read
  * takes the lock first (see lockLearner), because a row lock waited for in the same statement would pair the
  * learner's new row with their objectives as they were before the other transaction committed.
  */
@@ -146,6 +146,7 @@ async function readLearner(db: Kysely<Database>, contextId: string, userId: stri
         .limit(1)
         .as('course_version'),
     )
+    .select((eb) => eb.selectFrom('engine_courses as c').select('c.content_version').where('c.context_id', '=', contextId).as('content_version'))
     .where('l.user_id', '=', userId)
     .where('l.context_id', '=', contextId);
   const rows = await q.execute();
@@ -164,6 +165,7 @@ async function readLearner(db: Kysely<Database>, contextId: string, userId: stri
         ? null
         : toAccommodations({ threshold_offset: row.threshold_offset, extra_cycles: row.extra_cycles, extra_opportunities: row.extra_opportunities, time_multiplier: row.time_multiplier }),
     courseVersion: row.course_version === null || row.course_version === undefined ? 0 : Number(row.course_version),
+    ...(row.content_version === null || row.content_version === undefined ? {} : { contentVersion: Number(row.content_version) }),
   };
 }
 

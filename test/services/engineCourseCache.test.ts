@@ -90,4 +90,17 @@ describe('compiled course cache (pages and answers)', () => {
     const r = await web1.submitResponse({ contextId: ctx, userId: user, itemId: a.item.id, attemptId: a.attemptId, answer: rightAnswerFor(a.item.kind) });
     expect(r.objectiveTitle).toBe('Objective A, revised');
   });
+
+  it('accepts an answer to an item another process\'s re-import added', async () => {
+    const web1 = processOf();
+    const web2 = processOf();
+    const { ctx, user } = await aStudentIn(web1);
+    await itemFor(web1, ctx, user); // web1 caches the course
+    const file = aCourseFile();
+    file.items.push({ key: 'A-new', objective: 'A', kind: 'numeric', prompt: 'A brand new question?', answer: { value: 42, tolerance: 0 }, feedback: { correct: 'Right.', incorrect: 'No.' } });
+    await web2.importCourse({ contextId: ctx, file });
+    const added = await db.kysely.selectFrom('items').select('id').where('context_id', '=', ctx).where('key', '=', 'A-new').executeTakeFirstOrThrow();
+    const r = await web1.submitResponse({ contextId: ctx, userId: user, itemId: added.id, attemptId: randomUUID(), answer: '42' });
+    expect(r).toMatchObject({ itemId: added.id, correct: true });
+  });
 });
