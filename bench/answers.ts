@@ -158,45 +158,53 @@ async function practise(
   const one = async (s: Student, offset: number) => {
     if (thinkMs) await sleep(offset);
     while (performance.now() < until) {
-      const t0 = performance.now();
-      const page = await send(agent, 'GET', new URL('/student/practice?go=1', base), s.jar.header());
-      const pageMs = performance.now() - t0;
-      if (page.status !== 200) {
-        fail(`page HTTP ${page.status}`);
-        await sleep(100);
-        continue;
-      }
-      const csrf = field(page.body, 'csrf');
-      const attemptId = field(page.body, 'attemptId');
-      const itemId = field(page.body, 'itemId');
-      if (!csrf || !attemptId || !itemId) {
-        if (record) {
-          record.otherPages++;
-          record.cycles.push({ pageMs, answerMs: undefined });
-        }
-        if (page.body.includes('You have worked through')) return; // done with the course
-        continue;
-      }
-      const key = setup.keys.get(itemId);
-      const values = key ? (Math.random() < SETTINGS.correct ? key.right : key.wrong) : ['?'];
-      const form = new URLSearchParams({ csrf, attemptId, itemId });
-      for (const v of values) form.append('answer', v);
-      const t1 = performance.now();
-      const answer = await send(
-        agent,
-        'POST',
-        new URL('/student/answer', base),
-        { 'content-type': 'application/x-www-form-urlencoded', origin: base.origin, ...s.jar.header() },
-        form.toString(),
-      );
-      const answerMs = performance.now() - t1;
-      if (answer.status !== 200) fail(`answer HTTP ${answer.status} ${answer.body.replace(/\s+/g, ' ').slice(0, 120)}`);
-      else if (record) {
-        record.answers++;
-        record.cycles.push({ pageMs, answerMs });
+      try {
+        if ((await cycle(s)) === 'done') return;
+      } catch (err) {
+        // A keep-alive socket the server closed while the student was thinking: counted, then the next cycle.
+        fail(`network: ${(err as Error).message}`);
       }
       if (thinkMs) await sleep(thinkMs);
     }
+  };
+  const cycle = async (s: Student): Promise<'done' | 'next'> => {
+    const t0 = performance.now();
+    const page = await send(agent, 'GET', new URL('/student/practice?go=1', base), s.jar.header());
+    const pageMs = performance.now() - t0;
+    if (page.status !== 200) {
+      fail(`page HTTP ${page.status}`);
+      await sleep(100);
+      return 'next';
+    }
+    const csrf = field(page.body, 'csrf');
+    const attemptId = field(page.body, 'attemptId');
+    const itemId = field(page.body, 'itemId');
+    if (!csrf || !attemptId || !itemId) {
+      if (record) {
+        record.otherPages++;
+        record.cycles.push({ pageMs, answerMs: undefined });
+      }
+      return page.body.includes('You have worked through') ? 'done' : 'next';
+    }
+    const key = setup.keys.get(itemId);
+    const values = key ? (Math.random() < SETTINGS.correct ? key.right : key.wrong) : ['?'];
+    const form = new URLSearchParams({ csrf, attemptId, itemId });
+    for (const v of values) form.append('answer', v);
+    const t1 = performance.now();
+    const answer = await send(
+      agent,
+      'POST',
+      new URL('/student/answer', base),
+      { 'content-type': 'application/x-www-form-urlencoded', origin: base.origin, ...s.jar.header() },
+      form.toString(),
+    );
+    const answerMs = performance.now() - t1;
+    if (answer.status !== 200) fail(`answer HTTP ${answer.status} ${answer.body.replace(/\s+/g, ' ').slice(0, 120)}`);
+    else if (record) {
+      record.answers++;
+      record.cycles.push({ pageMs, answerMs });
+    }
+    return 'next';
   };
   await Promise.all(setup.students.map((s, i) => one(s, thinkMs ? (i * thinkMs) / setup.students.length : 0)));
   agent.destroy();
