@@ -84,6 +84,16 @@ export interface CourseSnapshot {
    * parameters in `objectives`. A transaction that sees another version in {@link LearnerProjection} reloads.
    */
   courseVersion: number;
+  /** The content version (bumped by every import) this snapshot was read at. */
+  contentVersion: number;
+}
+
+/** What a compiled course depends on: both change rarely and are read with one small statement. */
+export interface CourseVersion {
+  /** Bumped by every write of the course's content (import). */
+  contentVersion: number;
+  /** See {@link CourseSnapshot.courseVersion} (the latest `params_fitted` event). */
+  courseVersion: number;
 }
 
 /** A validated course file, keyed by the file's keys, ready to be written. */
@@ -135,6 +145,8 @@ export interface CourseRepo {
   applyImport(plan: CoursePlan, at: number): Promise<ImportSummary>;
   /** True when the context has at least one active objective. */
   hasObjectives(contextId: string): Promise<boolean>;
+  /** The versions a compiled course of the context depends on (one statement), or undefined without a course. */
+  versionOf(contextId: string): Promise<CourseVersion | undefined>;
   /** Settings and active objectives, or undefined when nothing was imported into the context. */
   snapshot(contextId: string): Promise<CourseSnapshot | undefined>;
   /** Active items of objectives (all of the context when `objectiveIds` is omitted), by objective then position. */
@@ -166,6 +178,8 @@ export interface LearnerProjection {
   accommodations: Accommodations | null;
   /** The context's course version ({@link CourseSnapshot.courseVersion}) as read with the learner (under its lock). */
   courseVersion: number;
+  /** The context's content version ({@link CourseVersion.contentVersion}) read in the same statement; absent without a course. */
+  contentVersion?: number;
 }
 
 /** Event types of the log (the domain's EngineEvent types). */

@@ -1,6 +1,6 @@
 import { addDeployment } from './addDeployment.js';
 import { completeLaunch, type AfterLaunchStep, type CompletedLaunch } from './completeLaunch.js';
-import { getSession } from './getSession.js';
+import { cachedSessions } from './getSession.js';
 import { listPlatforms } from './listPlatforms.js';
 import { purgeExpired, type PurgeReport } from './purgeExpired.js';
 import type {
@@ -63,15 +63,20 @@ export interface FoundationServices {
 
 /** Binds the foundation use-cases to their dependencies. */
 export function buildFoundationServices(deps: FoundationDeps): FoundationServices {
+  const sessions = cachedSessions(deps);
   return {
     startLogin: (params) => startLogin(deps, params),
     completeLaunch: (input) => completeLaunch(deps, input),
-    getSession: (id) => getSession(deps, id),
+    getSession: sessions.get,
     loginCookieName: (state) => deps.lti.loginCookieName(state),
     registerPlatform: (input) => registerPlatform(deps, input),
     addDeployment: (input) => addDeployment(deps, input),
     listPlatforms: () => listPlatforms(deps),
-    removePlatform: (id) => removePlatform(deps, id),
+    removePlatform: async (id) => {
+      sessions.clear();
+      await removePlatform(deps, id);
+      sessions.clear();
+    },
     setLmsAddress: (input) => setLmsAddress(deps, input),
     publicJwks: () => deps.keys.publicJwks(),
     canvasConfiguration: (baseUrl) => canvasConfiguration(baseUrl, deps.lti.scopes),
