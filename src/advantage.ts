@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { createServiceClient, type AssertionSigner, type ServiceClient } from './lti/serviceClient.js';
+import { createServiceClient, type AssertionSigner } from './lti/serviceClient.js';
 import { createLtiServices } from './lti/services.js';
 import { DEFAULT_RETRY, drainOutbox, newDrainState, type DrainReport, type RetryPolicy } from './services/drainOutbox.js';
 import { makeAfterMasteryChange } from './services/enqueueGradeChange.js';
@@ -44,7 +44,6 @@ export interface AdvantageOptions {
 
 /** The wired services. */
 export interface Advantage {
-  client: ServiceClient;
   lti: LtiServices;
   outbox: GradeOutboxRepo;
   lineItems: GradeLineItemRepo;
@@ -103,7 +102,6 @@ export function buildAdvantage(o: AdvantageOptions): Advantage {
     });
   const rosterDeps = { contexts, roster, lti, clock };
   const adv: Advantage = {
-    client,
     lti,
     outbox,
     lineItems,
