@@ -88,7 +88,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const requestId = requestIdOf(res);
     const view = presentError(err, requestId, tOf(res));
-    if (view.status >= 500) logger.error({ req: requestFields(req, res), err, code: view.code }, 'request failed');
+    if (view.code === 'ERR_DB_UNAVAILABLE') {
+      // An outage fails every request for a while: one short line each (the driver's code), not a stack per request.
+      const driverCode = err instanceof AppError ? err.details?.driverCode : undefined;
+      logger.warn({ req: requestFields(req, res), code: view.code, driverCode }, 'request failed: database unavailable');
+    } else if (view.status >= 500) logger.error({ req: requestFields(req, res), err, code: view.code }, 'request failed');
     else if (logger.isLevelEnabled('warn')) logger.warn({ req: requestFields(req, res), code: view.code, reason: view.reason }, 'request refused');
     if (res.headersSent) return;
     res.status(view.status);
