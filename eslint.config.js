@@ -31,6 +31,26 @@ export default tseslint.config(
     'src/lti speaks LTI only; it reaches storage through services/ports.'),
   layer(['src/store/**'], ['**/lti/**', '**/web/**', '**/jobs/**', '**/devplatform/**', 'express'],
     'src/store implements services/ports.'),
+  // src/lti and src/store implement the services' ports: they may import their types, never their code.
+  {
+    files: ['src/lti/**', 'src/store/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: [{ group: ['**/services/**'], allowTypeImports: true, message: 'src/lti and src/store implement services/ports: import only types from services (`import type`).' }],
+      }],
+    },
+  },
+  // Only src/lti (and the LMS emulator) knows LTI Advantage scope URIs; use-cases ask LtiServices.grants for a capability.
+  {
+    files: ['src/**'],
+    ignores: ['src/lti/**', 'src/devplatform/**'],
+    rules: {
+      'no-restricted-syntax': ['error', {
+        selector: 'Literal[value=/purl\\.imsglobal\\.org\\/spec\\/lti-(ags|nrps)\\/scope/]',
+        message: 'LTI Advantage scopes belong in src/lti: ask LtiServices.grants for a capability, or use LtiTool.scopes.',
+      }],
+    },
+  },
   layer(['src/web/**', 'src/jobs/**'], ['**/store/**', '**/devplatform/**', 'kysely', 'pg', 'better-sqlite3'],
     'web and jobs call services; only main.ts wires concrete classes.'),
   layer(['src/devplatform/**'], ['**/domain/**', '**/services/**', '**/store/**', '**/lti/**', '**/web/**', '**/jobs/**'],

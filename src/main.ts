@@ -132,7 +132,7 @@ export async function start(
     newId: randomUUID,
     sessionTtlSeconds: config.SESSION_TTL_SECONDS,
   });
-  const advantage = buildAdvantage({ db, signer: keys, logger, now: () => clock.now().getTime(), ...(options.fetch ? { fetch: options.fetch } : {}) });
+  const advantage = buildAdvantage({ db, signer: keys, logger, clock, ...(options.fetch ? { fetch: options.fetch } : {}) });
   // Every background schedule (src/jobs/schedules.ts, the same list the stand-alone worker runs), in-process.
   const schedules = startSchedules(scheduleServices({ db, advantage, clock }), {
     every: !config.IN_PROCESS_WORKER ? { outbox: 0, roster: 0, lmsEvidence: 0, bktFitting: 0, purge: 0 } : {
@@ -218,12 +218,12 @@ export async function start(
       services: {
         listGradeLedger: (i) => listGradeLedger(advantage, i),
         resendGrades: async (i) => {
-          const n = await resendGrades({ outbox: advantage.outbox, now: () => clock.now().getTime() }, i);
+          const n = await resendGrades({ outbox: advantage.outbox, clock }, i);
           schedules.outbox?.nudge();
           return n;
         },
         getGradePolicy: (contextId) => advantage.lineItems.getPolicy(contextId),
-        setGradePolicy: (p) => setGradePolicy({ lineItems: advantage.lineItems, now: () => clock.now().getTime() }, p),
+        setGradePolicy: (p) => setGradePolicy({ lineItems: advantage.lineItems, clock }, p),
       },
     }),
     instructorDashboardRouter({ getSession: services.getSession, cookieSecret: secrets.cookieSecret, services: instructorServices }),
@@ -239,7 +239,7 @@ export async function start(
       baseUrl: config.BASE_URL,
       adminToken: secrets.adminToken,
       cookieSecret: secrets.cookieSecret,
-      now: () => clock.now().getTime(),
+      clock,
     }),
   ];
   const extraAncestors = config.FRAME_ANCESTORS.split(/\s+/).filter(Boolean);

@@ -52,7 +52,7 @@ export interface AdvantageOptions {
   db: Db;
   signer: AssertionSigner;
   fetch?: typeof fetch;
-  now?: () => number;
+  clock?: Clock;
   random?: () => number;
   retry?: RetryPolicy;
   timeoutMs?: number;
@@ -87,14 +87,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Builds the services over one database. */
 export function buildAdvantage(o: AdvantageOptions): Advantage {
-  const now = o.now ?? (() => systemClock.now().getTime());
+  const clock = o.clock ?? systemClock;
   const random = o.random ?? Math.random;
   const owner = o.owner ?? `${process.pid}-${randomUUID().slice(0, 8)}`;
   const client = createServiceClient({
     signer: o.signer,
     userAgent: userAgent(),
     randomId: randomUUID,
-    now,
+    clock,
     ...(o.fetch ? { fetch: o.fetch } : {}),
     ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
   });
@@ -110,7 +110,7 @@ export function buildAdvantage(o: AdvantageOptions): Advantage {
     lineItems,
     contexts,
     lti,
-    now,
+    clock,
     random,
     retry: o.retry ?? DEFAULT_RETRY,
     log: (level: 'info' | 'warn' | 'error', msg: string, data?: Record<string, unknown>) => log?.[level](data ?? {}, msg),
@@ -123,7 +123,7 @@ export function buildAdvantage(o: AdvantageOptions): Advantage {
       ...(o.concurrency ? { concurrency: o.concurrency } : {}),
       ...(o.leaseMs ? { leaseMs: o.leaseMs } : {}),
     });
-  const rosterDeps = { contexts, roster, lti, now };
+  const rosterDeps = { contexts, roster, lti, clock };
   const adv: Advantage = {
     client,
     lti,
@@ -131,7 +131,7 @@ export function buildAdvantage(o: AdvantageOptions): Advantage {
     lineItems,
     contexts,
     roster,
-    afterMasteryChange: makeAfterMasteryChange({ outbox, now }),
+    afterMasteryChange: makeAfterMasteryChange({ outbox, clock }),
     drainOnce,
     drainUntilIdle: async (opts = {}) => {
       const deadline = Date.now() + (opts.deadlineMs ?? 120_000);
@@ -159,7 +159,7 @@ export function buildAdvantage(o: AdvantageOptions): Advantage {
       }),
     syncRoster: (input) => syncRoster(rosterDeps, input),
     refreshRosterIfStale: (input) => refreshRosterIfStale(rosterDeps, input),
-    staleRosters: (limit, maxAgeMs = 6 * 3600_000) => roster.stale(now() - maxAgeMs, limit),
+    staleRosters: (limit, maxAgeMs = 6 * 3600_000) => roster.stale(clock.now() - maxAgeMs, limit),
   };
   return adv;
 }
@@ -188,7 +188,7 @@ export function scheduleServices(o: { db: Db; advantage: Advantage; clock: Clock
     importLmsEvidence: (input) => evidence.importLmsEvidence(input),
     contextsWithMaps: () => evidence.contextsWithMaps(),
     fitObjectiveParams: (input) => fitObjectiveParams({ fits: fitStore(db.kysely), clock }, input),
-    purgeExpired: (now) => purgeExpired(purgeDeps, { now: now ?? clock.now().getTime() }),
+    purgeExpired: (now) => purgeExpired(purgeDeps, { now: now ?? clock.now() }),
   };
 }
 

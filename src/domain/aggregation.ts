@@ -35,8 +35,8 @@ const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.lengt
 
 /** Canvas "Weighted Average" (`decaying_average`): latest·w + mean(older)·(1 − w); one score → that score. */
 export function weightedAverage(scores: readonly number[], weightPct: number): number | null {
-  if (scores.length === 0) return null;
-  const latest = scores[scores.length - 1] as number;
+  const latest = scores.at(-1);
+  if (latest === undefined) return null;
   if (scores.length === 1) return round2(latest);
   const w = weightPct / 100;
   return round2(latest * w + mean(scores.slice(0, -1)) * (1 - w));
@@ -48,10 +48,11 @@ export function weightedAverage(scores: readonly number[], weightPct: number): n
  * Intermediate values are not rounded; only the result is.
  */
 export function standardDecayingAverage(scores: readonly number[], weightPct: number): number | null {
-  if (scores.length === 0) return null;
+  const [first, ...newer] = scores;
+  if (first === undefined) return null;
   const w = weightPct / 100;
-  let avg = scores[0] as number;
-  for (let i = 1; i < scores.length; i++) avg = avg * (1 - w) + (scores[i] as number) * w;
+  let avg = first;
+  for (const score of newer) avg = avg * (1 - w) + score * w;
   return round2(avg);
 }
 
@@ -63,7 +64,8 @@ export function nMastery(scores: readonly number[], n: number, masteryPoints: nu
 
 /** Aggregates scores with the given Canvas calculation method; null when there is no result (no scores, or n not reached). */
 export function aggregateScores(scores: readonly number[], s: CalculationSettings): number | null {
-  if (scores.length === 0) return null;
+  const latest = scores.at(-1);
+  if (latest === undefined) return null;
   switch (s.method) {
     case 'decaying_average':
       return weightedAverage(scores, s.weight ?? 65);
@@ -74,7 +76,7 @@ export function aggregateScores(scores: readonly number[], s: CalculationSetting
     case 'highest':
       return round2(Math.max(...scores));
     case 'latest':
-      return round2(scores[scores.length - 1] as number);
+      return round2(latest);
     case 'average':
       return round2(mean(scores));
   }

@@ -19,7 +19,7 @@ export interface BktParams {
 export type ObjectiveResponseKind = 'multiple_choice' | 'open';
 
 /**
- * Defaults from issue 4: L0 0.2, T 0.15, G 0.2, S 0.1, F 0. The default G 0.2 is only legal for
+ * Defaults (common BKT starting values): L0 0.2, T 0.15, G 0.2, S 0.1, F 0. The default G 0.2 is only legal for
  * multiple-choice objectives; for open-response objectives it is clamped to their bound 0.1
  * (see {@link clampBktParams}, applied by `compileConfig`).
  */
@@ -79,13 +79,3 @@ export function predictCorrect(p: number, k: BktParams): number {
   return p * (1 - k.slip) + (1 - p) * k.guess;
 }
 
-/** Folds a sequence of responses from the prior; returns P(known) after each one. */
-export function traceMastery(responses: readonly boolean[], k: BktParams): number[] {
-  const out: number[] = [];
-  let p = k.prior;
-  for (const r of responses) {
-    p = updateMastery(p, r, k);
-    out.push(p);
-  }
-  return out;
-}

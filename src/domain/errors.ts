@@ -15,7 +15,6 @@ export type ErrorCode =
   | 'ERR_PLATFORM_UNKNOWN'
   | 'ERR_OBJECTIVE_CYCLE'
   | 'ERR_OBJECTIVE_LOCKED'
-  | 'ERR_NOT_ENROLLED'
   | 'ERR_LMS_UNAVAILABLE'
   | 'ERR_LMS_REJECTED'
   | 'ERR_DEEP_LINK_USED';
@@ -183,5 +182,40 @@ export class AdminAuthRequired extends AppError {
 export class DeepLinkAlreadyUsed extends AppError {
   constructor() {
     super('ERR_DEEP_LINK_USED', 'This selection was already sent to your course. To add more content, open the Masterly selection again from your course.');
+  }
+}
+
+/** Why the LMS refused a call, in words an instructor understands (see `describeFailure` in services/servicePorts.ts). */
+export type LmsRejectReason =
+  | 'not_enrolled'
+  | 'not_a_student'
+  | 'column_deleted'
+  | 'stale_timestamp'
+  | 'not_authorized'
+  | 'invalid_request'
+  | 'not_found'
+  | 'no_service';
+
+/** A transient LMS failure (5xx, 429, Canvas 403 "Rate Limit Exceeded", timeout, network): retry later. */
+export class LmsUnavailable extends AppError {
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+    /** Milliseconds the LMS asked us to wait (Retry-After), when it said so. */
+    readonly retryAfterMs: number | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super('ERR_LMS_UNAVAILABLE', message, { ...options, details: { status, retryAfterMs } });
+  }
+}
+
+/** A permanent LMS refusal (400/403/404/422…): retrying the same request cannot help. */
+export class LmsRejected extends AppError {
+  constructor(
+    readonly reason: LmsRejectReason,
+    readonly status: number | undefined,
+    message: string,
+  ) {
+    super('ERR_LMS_REJECTED', message, { details: { reason, status } });
   }
 }

@@ -2,7 +2,6 @@
  * Items (questions) tagged to objectives, content, and server-side answer checking.
  * Markdown is stored raw here; it is sanitised when rendered, not in the domain.
  */
-import type { ObjectiveResponseKind } from './bkt.js';
 import { ValidationFailed } from './errors.js';
 
 /** A choice of a multiple-choice item, with optional feedback shown when it is picked. */
@@ -140,11 +139,6 @@ export function checkAnswer(item: Item, response: ItemResponse): AnswerCheck {
       return { correct, feedback: correct ? 'Correct.' : 'Not quite.' };
     }
   }
-}
-
-/** 'multiple_choice' when every item on the objective is a choice item, else 'open' (decides the BKT bounds). */
-export function responseKindOf(items: readonly Item[]): ObjectiveResponseKind {
-  return items.length > 0 && items.every((i) => i.kind === 'single_choice' || i.kind === 'multiple_choice') ? 'multiple_choice' : 'open';
 }
 
 /** Throws `ValidationFailed` (ERR_VALIDATION) when an item cannot be answered right (e.g. its right choice is missing). */

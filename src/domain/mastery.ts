@@ -48,11 +48,6 @@ export function transition(from: ObjectiveState, trigger: Trigger): ObjectiveSta
   return to;
 }
 
-/** True when `trigger` is allowed from `from`. */
-export function canTransition(from: ObjectiveState, trigger: Trigger): boolean {
-  return TRANSITIONS[from][trigger] !== undefined;
-}
-
 /** The default mastery threshold θ and its allowed course range. */
 export const DEFAULT_THRESHOLD = 0.95;
 export const THRESHOLD_RANGE = Object.freeze({ min: 0.8, max: 0.99 });

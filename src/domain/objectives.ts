@@ -100,8 +100,8 @@ export function transitiveDependents(objectives: readonly Objective[], id: strin
   const idx = dependentsIndex(objectives);
   const seen = new Set<string>();
   const queue = [id];
-  while (queue.length) {
-    for (const d of idx.get(queue.shift() as string) ?? []) {
+  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+    for (const d of idx.get(next) ?? []) {
       if (!seen.has(d)) {
         seen.add(d);
         queue.push(d);

@@ -82,7 +82,7 @@ export interface AccommodationsSetEvent {
   readonly at: number;
 }
 /**
- * Course-wide: BKT parameters of one objective were fitted (issue 4 §3). Every student's later responses and
+ * Course-wide: BKT parameters of one objective were fitted (services/fitObjectiveParams.ts). Every student's later responses and
  * evidence on it are traced with them, and students who appear later start from their prior. Clamped to the
  * objective's bounds. Carries no student.
  */
@@ -314,15 +314,17 @@ interface Step {
   dirty: boolean;
 }
 
+/** A student's progress on an objective of the course (every objective has one once the student exists). */
+export function progressOf(student: StudentState, objectiveId: string): ObjectiveProgress {
+  const prog = student.objectives[objectiveId];
+  if (!prog) throw new Error(`no progress on objective ${objectiveId}: it is not part of the compiled course`);
+  return prog;
+}
+
 function thetaFor(cfg: CompiledConfig, student: StudentState): number {
   const acc = student.accommodations;
   if (acc === null) return cfg.threshold;
   return effectiveThreshold(cfg.threshold, acc.thresholdOffset ?? 0);
-}
-
-/** θ for a student with their accommodations in force (what the next response is judged against). */
-export function thresholdFor(student: StudentState, config: CompiledConfig): number {
-  return thetaFor(config, student);
 }
 
 function emit(s: Step, objectiveId: string, kind: ExplanationKind, rule: ExplanationRule, from: ObjectiveState | null, to: ObjectiveState | null, evidence: Evidence): void {
@@ -350,12 +352,12 @@ function release(s: Step): void {
     moveOnCountsAsMet: cfg.moveOn,
   };
   for (const id of cfg.order) {
-    const prog = student.objectives[id] as ObjectiveProgress;
+    const prog = progressOf(student, id);
     if (prog.state !== 'locked') continue;
     const decision = releaseDecision(cfg.objectives.get(id) as Objective, ctx);
     if (!decision) continue;
     const prerequisites = decision.prerequisites.map((p) => {
-      const pp = student.objectives[p] as ObjectiveProgress;
+      const pp = progressOf(student, p);
       return { id: p, title: cfg.objectives.get(p)?.title ?? p, p: pp.p, responses: pp.responses, state: pp.state };
     });
     move(s, prog, 'unlock', 'unlocked', decision.rule, {
@@ -387,7 +389,7 @@ function reopen(s: Step, prog: ObjectiveProgress, rule: 'retention_miss' | 'prob
   prog.retention = null;
   // Remedial path: dependents already released learn that this prerequisite needs review.
   for (const d of s.cfg.dependents.get(prog.objectiveId) ?? []) {
-    const dp = s.student.objectives[d] as ObjectiveProgress;
+    const dp = progressOf(s.student, d);
     if (dp.state === 'locked' || dp.remedialFor.includes(prog.objectiveId)) continue;
     dp.remedialFor.push(prog.objectiveId);
     const title = s.cfg.objectives.get(prog.objectiveId)?.title ?? prog.objectiveId;
@@ -407,7 +409,7 @@ function becomeMastered(s: Step, prog: ObjectiveProgress, trigger: 'pass_check' 
   const due = retentionDueAt(s.at, 0, s.cfg.policy.retentionIntervalsDays);
   prog.retention = due === null ? null : { step: 0, dueAt: due };
   for (const d of s.cfg.dependents.get(prog.objectiveId) ?? []) {
-    const dp = s.student.objectives[d] as ObjectiveProgress;
+    const dp = progressOf(s.student, d);
     const i = dp.remedialFor.indexOf(prog.objectiveId);
     if (i >= 0) dp.remedialFor.splice(i, 1);
   }
@@ -580,7 +582,8 @@ function applyInternal(state: EngineState, event: EngineEvent, config: CompiledC
       if (!item) break;
       let stats = state.items.get(item.id);
       if (!stats) state.items.set(item.id, (stats = newItemStats(item.difficulty ?? 0)));
-      const primary = student.objectives[item.objectiveIds[0] as string];
+      const [primaryId] = item.objectiveIds;
+      const primary = primaryId === undefined ? undefined : student.objectives[primaryId];
       const hadMastered = primary !== undefined && primary.p >= thetaFor(cfg, student);
       if (primary && primary.state !== 'locked') student.ability = updateElo(student.ability, stats, event.correct, hadMastered, cfg.elo);
       for (const o of item.objectiveIds) {
@@ -663,8 +666,3 @@ export function assertCanAnswer(state: EngineState, studentId: string, objective
   if (!released) throw new ObjectiveLocked(objectiveId);
 }
 
-/** The student's view of their projection, creating (and releasing) it when the student has no events yet. */
-export function studentView(state: EngineState, studentId: string, now: number, config: CompiledConfig): StudentState {
-  advanceClock(state, studentId, now, config);
-  return state.students.get(studentId) as StudentState;
-}

@@ -31,23 +31,6 @@ export function uniform(rng: Rng, lo: number, hi: number): number {
   return lo + (hi - lo) * rng.next();
 }
 
-/** A uniform integer in [0, n). */
-export function randomInt(rng: Rng, n: number): number {
-  return Math.floor(rng.next() * n);
-}
-
-/** A new array with the elements of `xs` in a random order (Fisher–Yates). */
-export function shuffled<T>(rng: Rng, xs: readonly T[]): T[] {
-  const out = xs.slice();
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = randomInt(rng, i + 1);
-    const tmp = out[i] as T;
-    out[i] = out[j] as T;
-    out[j] = tmp;
-  }
-  return out;
-}
-
 /** Derives an independent seed from a seed and a label, e.g. one stream per restart. */
 export function deriveSeed(seed: number, label: number): number {
   let h = (seed ^ Math.imul(label + 1, 0x9e3779b1)) >>> 0;

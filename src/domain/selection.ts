@@ -6,7 +6,7 @@
  */
 import { expectedScore, itemFlags, newItemStats, type ItemStats } from './elo.js';
 import type { ObjectiveState } from './mastery.js';
-import type { CompiledConfig, ObjectiveProgress, StudentState } from './projection.js';
+import { progressOf, type CompiledConfig, type ObjectiveProgress, type StudentState } from './projection.js';
 import type { Rng } from './random.js';
 
 /** Why the item is asked: the page shows practice feedback at once, check feedback at the end. */
@@ -37,45 +37,57 @@ export interface SelectionInput {
   readonly tolerance?: number;
 }
 
+/** Rank of an objective on which no item is offered now. */
+const NOT_WORKABLE = 9;
+
 const PRIORITY: Record<ObjectiveState, number> = {
   checking: 0,
   needs_review: 2,
   reteaching: 3,
   practising: 4,
   available: 5,
-  mastered: 9,
-  not_mastered: 9,
-  locked: 9,
+  mastered: NOT_WORKABLE, // unless a retention item is due (rank 1)
+  not_mastered: NOT_WORKABLE,
+  locked: NOT_WORKABLE,
 };
 
 function retentionDue(p: ObjectiveProgress, now: number): boolean {
   return p.state === 'mastered' && p.retention !== null && now >= p.retention.dueAt;
 }
 
-function phaseOf(p: ObjectiveProgress, now: number): SelectionPhase | null {
-  switch (p.state) {
+/** Work-queue rank of an objective (lower = sooner). */
+const rankOf = (p: ObjectiveProgress, now: number): number => (retentionDue(p, now) ? 1 : PRIORITY[p.state]);
+
+/**
+ * The phase an answer on an objective counts as, from the objective's progress before the answer (undefined: the
+ * student has no progress yet, so the objective is new). Selection labels the items it offers with it and
+ * submitResponse labels the answers it records with it, so both always agree.
+ *
+ * A mastered objective is 'retention' while a retention item is due and 'practice' otherwise: selection offers no
+ * item then (it is not workable), but an answer that still arrives (an item issued in another tab before the
+ * objective was mastered, or a second retention item after the first passed) is practice evidence for the
+ * projection: it moves P and may reopen the objective, and adds no retention score.
+ */
+export function phaseOf(p: ObjectiveProgress | undefined, now: number): SelectionPhase {
+  switch (p?.state) {
     case 'checking':
       return 'check';
     case 'reteaching':
       return 'guided';
     case 'needs_review':
       return 'review';
-    case 'available':
-    case 'practising':
-      return 'practice';
     case 'mastered':
-      return retentionDue(p, now) ? 'retention' : null;
+      return retentionDue(p, now) ? 'retention' : 'practice';
     default:
-      return null;
+      return 'practice';
   }
 }
 
 /** Objectives the student can work on now, most urgent first: check > retention due > review > reteach > practice, ties in prerequisite order. */
 export function workableObjectives(config: CompiledConfig, student: StudentState, now: number): string[] {
-  const rank = (p: ObjectiveProgress) => (retentionDue(p, now) ? 1 : PRIORITY[p.state]);
   return config.order
-    .map((id, i) => ({ id, i, r: rank(student.objectives[id] as ObjectiveProgress) }))
-    .filter((x) => x.r < 9)
+    .map((id, i) => ({ id, i, r: rankOf(progressOf(student, id), now) }))
+    .filter((x) => x.r < NOT_WORKABLE)
     .sort((a, b) => a.r - b.r || a.i - b.i)
     .map((x) => x.id);
 }
@@ -86,9 +98,8 @@ export function selectNextItem(input: SelectionInput): Selection | null {
   const objectiveIds = input.objectiveId ? [input.objectiveId] : workableObjectives(config, student, now);
   for (const objectiveId of objectiveIds) {
     const prog = student.objectives[objectiveId];
-    if (!prog) continue;
+    if (!prog || rankOf(prog, now) >= NOT_WORKABLE) continue;
     const phase = phaseOf(prog, now);
-    if (!phase) continue;
     const pick = pickItem(input, prog, phase);
     if (pick) return { ...pick, objectiveId, phase };
   }
@@ -122,6 +133,7 @@ function pickItem(input: SelectionInput, prog: ObjectiveProgress, phase: Selecti
   });
   const best = Math.min(...scored.map((x) => x.gap));
   const near = scored.filter((x) => x.gap <= best + tol);
-  const chosen = near[Math.floor(rng.next() * near.length)] as (typeof near)[number];
+  const chosen = near[Math.floor(rng.next() * near.length)];
+  if (!chosen) return null;
   return { itemId: chosen.itemId, predicted: chosen.predicted };
 }

@@ -5,7 +5,8 @@
  * @see https://www.imsglobal.org/spec/lti-ags/v2p0
  */
 import { z } from 'zod';
-import { LmsRejected, type AgsResult, type AgsScore, type LineItem, type ServiceTarget } from '../services/servicePorts.js';
+import { LmsRejected } from '../domain/errors.js';
+import type { AgsResult, AgsScore, LineItem, LmsCapability, ServiceContext, ServiceTarget } from '../services/servicePorts.js';
 import type { ServiceClient } from './serviceClient.js';
 
 /** AGS scope URIs. */
@@ -15,6 +16,17 @@ export const AGS_SCOPES = {
   resultReadonly: 'https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly',
   score: 'https://purl.imsglobal.org/spec/lti-ags/scope/score',
 } as const;
+
+/**
+ * Whether an AGS endpoint grants a capability. 'grades' needs the line items container (to find or create our
+ * columns) and the lineitem and score scopes.
+ */
+export function agsGrants(ags: ServiceContext['ags'], capability: LmsCapability): boolean {
+  switch (capability) {
+    case 'grades':
+      return !!ags?.lineitems && ags.scope.includes(AGS_SCOPES.lineItem) && ags.scope.includes(AGS_SCOPES.score);
+  }
+}
 
 const LINE_ITEM = 'application/vnd.ims.lis.v2.lineitem+json';
 const LINE_ITEMS = 'application/vnd.ims.lis.v2.lineitemcontainer+json';

@@ -6,13 +6,11 @@
  * @see https://www.imsglobal.org/spec/lti-dl/v2p0#deep-linking-response-message
  */
 import { z } from 'zod';
-import {
-  LTI_RESOURCE_LINK,
-  type DeepLinkingMessages,
-  type DeepLinkingResponseInput,
-  type DeepLinkingSettings,
-} from '../services/deepLinkingPorts.js';
+import type { DeepLinkingMessages, DeepLinkingResponseInput, DeepLinkingSettings } from '../services/deepLinkingPorts.js';
 import { CLAIM } from './claims.js';
+
+/** The one content item type Masterly returns (DL 2.0 §3.1). */
+const LTI_RESOURCE_LINK = 'ltiResourceLink';
 
 /** Claim names of the response (DL 2.0 §4.5). `msg`/`errormsg` are shown to the user, `log`/`errorlog` logged. */
 export const DL_CLAIM = {
@@ -44,6 +42,7 @@ export function readDeepLinkingSettings(raw: unknown): DeepLinkingSettings | und
   return {
     returnUrl: d.deep_link_return_url,
     acceptTypes: d.accept_types,
+    acceptsResourceLinks: d.accept_types.includes(LTI_RESOURCE_LINK),
     acceptTargets: d.accept_presentation_document_targets,
     acceptMultiple: d.accept_multiple,
     autoCreate: d.auto_create,

@@ -60,7 +60,7 @@ export function createPlatformJwks(opts: PlatformJwksOptions): PlatformJwks {
         }
       }
     }
-    const entry = { keys, fetchedAt: opts.clock.now().getTime() };
+    const entry = { keys, fetchedAt: opts.clock.now() };
     cache.set(platform.id, entry);
     return entry;
   };
@@ -75,16 +75,16 @@ export function createPlatformJwks(opts: PlatformJwksOptions): PlatformJwks {
 
   return {
     keyFor: async (platform, kid) => {
-      const now = opts.clock.now().getTime();
+      const now = opts.clock.now();
       let entry = cache.get(platform.id);
       if (!entry || now - entry.fetchedAt > ttl) entry = await refresh(platform);
       let key = entry.keys.get(kid);
       if (!key && now - entry.fetchedAt >= cooldown) {
         entry = await refresh(platform);
         key = entry.keys.get(kid);
-      } else if (!key && inFlight.has(platform.id)) {
-        entry = await (inFlight.get(platform.id) as Promise<Entry>);
-        key = entry.keys.get(kid);
+      } else if (!key) {
+        const pending = inFlight.get(platform.id);
+        if (pending) key = (await pending).keys.get(kid);
       }
       if (!key) throw new LaunchRejected('kid_unknown', 'The launch was signed with a key your LMS does not publish.');
       return key;

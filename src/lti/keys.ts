@@ -50,7 +50,7 @@ export function createToolKeyring(opts: KeyringOptions): ToolKeyring {
   let cached: { at: number; keys: StoredToolKey[]; signer?: { kid: string; key: KeyObject } } | undefined;
 
   const load = async () => {
-    const now = opts.clock.now().getTime();
+    const now = opts.clock.now();
     if (!cached || now - cached.at > cacheMs) cached = { at: now, keys: await opts.repo.list() };
     return cached;
   };
@@ -59,7 +59,7 @@ export function createToolKeyring(opts: KeyringOptions): ToolKeyring {
     ensureKeys: async () => {
       const keys = await opts.repo.list();
       if (keys.some((k) => k.status === 'current')) return;
-      const at = opts.clock.now().getTime();
+      const at = opts.clock.now();
       const [current, next] = await Promise.all([
         generateToolKey(opts.keyEncryptionKey, 'current', at),
         generateToolKey(opts.keyEncryptionKey, 'next', at),
@@ -84,7 +84,7 @@ export function createToolKeyring(opts: KeyringOptions): ToolKeyring {
         if (!current) throw new Error('the tool has no current signing key (run ensureKeys first)');
         state.signer = { kid: current.kid, key: createPrivateKey(decryptPrivateKey(current.privateKeyEnc, opts.keyEncryptionKey)) };
       }
-      const now = Math.floor(opts.clock.now().getTime() / 1000);
+      const now = Math.floor(opts.clock.now() / 1000);
       return new SignJWT(payload)
         .setProtectedHeader({ alg: 'RS256', kid: state.signer.kid, typ: signOpts.typ ?? 'JWT' })
         .setIssuedAt(now)
@@ -92,7 +92,7 @@ export function createToolKeyring(opts: KeyringOptions): ToolKeyring {
         .sign(state.signer.key);
     },
     rotate: async () => {
-      const at = opts.clock.now().getTime();
+      const at = opts.clock.now();
       const fresh = await generateToolKey(opts.keyEncryptionKey, 'next', at);
       await opts.repo.rotate(fresh);
       cached = undefined;

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { compactVerify, decodeJwt, decodeProtectedHeader, errors as joseErrors, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
 import type { z } from 'zod';
-import { LaunchRejected } from '../domain/errors.js';
+import { LaunchRejected, type LaunchRejectReason } from '../domain/errors.js';
 import type { Clock, LaunchInput, LoginState, LoginStateRepo, Platform, PlatformRegistry, VerifiedLaunch } from '../services/ports.js';
 import { AgsClaim, CLAIM, ContextClaim, DeepLinkingSettingsClaim, IdentityClaims, MESSAGE_TYPES, NrpsClaim, ResourceLinkClaim, RolesClaim } from './claims.js';
 import type { PlatformJwks } from './jwks.js';
@@ -32,6 +32,7 @@ interface Ctx {
   platform?: Platform;
   claims?: JWTPayload & Record<string, unknown>;
   login?: LoginState;
+  deploymentId?: string;
   result?: VerifiedLaunch;
 }
 
@@ -50,9 +51,18 @@ export const MAX_ID_TOKEN_LENGTH = 64 * 1024;
 /** Longest `sub` and `deployment_id` the spec allows (LTI 1.3 §5.3.3 and §5.3.6: at most 255 ASCII characters). */
 const MAX_ID_LENGTH = 255;
 
-const reject = (reason: ConstructorParameters<typeof LaunchRejected>[0], message: string, cause?: unknown): never => {
+/** Throws LaunchRejected. A function declaration, so that TypeScript narrows after `if (…) reject(…)`. */
+function reject(reason: LaunchRejectReason, message: string, cause?: unknown): never {
   throw new LaunchRejected(reason, message, cause === undefined ? undefined : { cause });
-};
+}
+
+/** What an earlier step set on the context; a missing value means the steps ran out of order (a bug, not bad input). */
+function fromEarlierStep<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`launch steps out of order: ${what} is not set yet`);
+  return value;
+}
+
+const isMessageType = (t: unknown): t is VerifiedLaunch['messageType'] => MESSAGE_TYPES.some((m) => m === t);
 
 const audience = (aud: JWTPayload['aud']): string[] => (typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud.filter((a) => typeof a === 'string') : []);
 
@@ -102,21 +112,19 @@ export const LAUNCH_STEPS: readonly LaunchStep[] = [
       if (!matching.length) return reject('aud_mismatch', 'The launch token is not addressed to Masterly.');
       const azp = ctx.unverified.azp;
       if (aud.length > 1 && typeof azp !== 'string') return reject('azp_mismatch', 'The launch token has several audiences but no authorized party (azp).');
-      let platform = matching[0] as Platform;
       if (typeof azp === 'string') {
-        const byAzp = matching.find((p) => p.clientId === azp);
-        if (!byAzp) return reject('azp_mismatch', 'The launch token names another authorized party (azp).');
-        platform = byAzp;
-      } else if (matching.length > 1) {
-        return reject('azp_mismatch', 'The launch token matches several registrations and names no authorized party (azp).');
+        ctx.platform = matching.find((p) => p.clientId === azp) ?? reject('azp_mismatch', 'The launch token names another authorized party (azp).');
+      } else {
+        const [only, ...more] = matching;
+        if (!only || more.length) return reject('azp_mismatch', 'The launch token matches several registrations and names no authorized party (azp).');
+        ctx.platform = only;
       }
-      ctx.platform = platform;
     },
   },
   {
     name: 'signature',
     run: async (deps, ctx) => {
-      const key = await deps.jwks.keyFor(ctx.platform as Platform, ctx.header.kid as string);
+      const key = await deps.jwks.keyFor(fromEarlierStep(ctx.platform, 'platform'), fromEarlierStep(ctx.header.kid, 'kid'));
       try {
         const { payload } = await compactVerify(ctx.token, key, { algorithms: ['RS256'] });
         ctx.claims = JSON.parse(new TextDecoder().decode(payload)) as JWTPayload & Record<string, unknown>;
@@ -129,14 +137,14 @@ export const LAUNCH_STEPS: readonly LaunchStep[] = [
   {
     name: 'time',
     run: (deps, ctx) => {
-      const c = ctx.claims as JWTPayload;
-      const now = deps.clock.now().getTime() / 1000;
+      const c = fromEarlierStep(ctx.claims, 'claims');
+      const now = deps.clock.now() / 1000;
       const skew = deps.config.clockSkewSeconds;
       if (typeof c.exp !== 'number') reject('exp_missing', 'The launch token has no expiry.');
-      if ((c.exp as number) + skew < now) reject('token_expired', 'The launch token has expired. Please launch again from your course.');
+      if (c.exp + skew < now) reject('token_expired', 'The launch token has expired. Please launch again from your course.');
       if (typeof c.iat !== 'number') reject('iat_missing', 'The launch token has no issue time.');
-      if ((c.iat as number) - skew > now) reject('iat_in_future', 'The launch token was issued in the future; check the LMS clock.');
-      if ((c.iat as number) + deps.config.launchMaxAgeSeconds + skew < now) reject('iat_too_old', 'The launch token is too old. Please launch again from your course.');
+      if (c.iat - skew > now) reject('iat_in_future', 'The launch token was issued in the future; check the LMS clock.');
+      if (c.iat + deps.config.launchMaxAgeSeconds + skew < now) reject('iat_too_old', 'The launch token is too old. Please launch again from your course.');
       // nbf is optional in OIDC; when a platform sends it, honour it.
       if (c.nbf !== undefined && (typeof c.nbf !== 'number' || c.nbf - skew > now)) reject('nbf_in_future', 'The launch token is not valid yet; check the LMS clock.');
     },
@@ -144,11 +152,11 @@ export const LAUNCH_STEPS: readonly LaunchStep[] = [
   {
     name: 'state_and_nonce',
     run: async (deps, ctx) => {
-      const c = ctx.claims as JWTPayload & { nonce?: unknown };
+      const c = fromEarlierStep(ctx.claims, 'claims');
       const state = ctx.input.state;
       if (!state) return reject('state_missing', 'The launch did not include the login state.');
       if (typeof c.nonce !== 'string' || !c.nonce) return reject('nonce_missing', 'The launch token has no nonce.');
-      const now = deps.clock.now().getTime();
+      const now = deps.clock.now();
       const login = await deps.loginStates.consume(state, now);
       if (!login) {
         const seen = await deps.loginStates.find(state);
@@ -172,31 +180,32 @@ export const LAUNCH_STEPS: readonly LaunchStep[] = [
   {
     name: 'deployment',
     run: (_deps, ctx) => {
-      const id = (ctx.claims as Record<string, unknown>)[CLAIM.deploymentId];
+      const id = fromEarlierStep(ctx.claims, 'claims')[CLAIM.deploymentId];
       if (typeof id !== 'string' || !id) reject('deployment_missing', 'The launch does not name a deployment.');
-      if ((id as string).length > MAX_ID_LENGTH) reject('deployment_invalid', 'The deployment id of the launch is longer than LTI allows (255 characters).');
-      if (!ctx.platform?.deploymentIds.includes(id as string)) {
+      if (id.length > MAX_ID_LENGTH) reject('deployment_invalid', 'The deployment id of the launch is longer than LTI allows (255 characters).');
+      if (!ctx.platform?.deploymentIds.includes(id)) {
         reject('deployment_unknown', 'This deployment of Masterly is not registered. Ask your administrator to add it.');
       }
+      ctx.deploymentId = id;
     },
   },
   {
     name: 'message_claims',
     run: (_deps, ctx) => {
-      const c = ctx.claims as Record<string, unknown>;
-      const platform = ctx.platform as Platform;
+      const c = fromEarlierStep(ctx.claims, 'claims');
+      const platform = fromEarlierStep(ctx.platform, 'platform');
       if (c[CLAIM.version] !== '1.3.0') reject('version_invalid', 'The launch is not an LTI 1.3.0 message.');
       const type = c[CLAIM.messageType];
       if (type === undefined || type === null || type === '') reject('message_type_missing', 'The launch does not say what kind of message it is.');
-      if (!MESSAGE_TYPES.includes(type as (typeof MESSAGE_TYPES)[number])) {
+      if (!isMessageType(type)) {
         reject(
           'message_type_unsupported',
           'Masterly opens from course links and content selection only (LTI resource link and deep linking launches). Your LMS sent another kind of LTI message; ask your administrator to place Masterly as a course link or an external tool activity.',
         );
       }
-      const messageType = type as VerifiedLaunch['messageType'];
+      const messageType = type;
       if (typeof c.sub !== 'string' || !c.sub) reject('sub_missing', 'The launch does not identify the user.');
-      if ((c.sub as string).length > MAX_ID_LENGTH) reject('sub_invalid', 'The user id of the launch is longer than LTI allows (255 characters).');
+      if (c.sub.length > MAX_ID_LENGTH) reject('sub_invalid', 'The user id of the launch is longer than LTI allows (255 characters).');
       if (!(CLAIM.roles in c)) reject('roles_missing', 'The launch does not list the user\u2019s roles.');
       const roles = parse(RolesClaim, c[CLAIM.roles]) ?? reject('claims_invalid', 'The roles claim of the launch is not a list.');
       let resourceLink: VerifiedLaunch['resourceLink'];
@@ -213,7 +222,7 @@ export const LAUNCH_STEPS: readonly LaunchStep[] = [
       }
       const ags = c[CLAIM.ags] === undefined ? undefined : parse(AgsClaim, c[CLAIM.ags]);
       const nrps = c[CLAIM.nrps] === undefined ? undefined : parse(NrpsClaim, c[CLAIM.nrps]);
-      const login = ctx.login as LoginState;
+      const login = fromEarlierStep(ctx.login, 'login');
       // The claim must point at this tool (same origin as the login's target, which beginLogin checked): a launch aimed
       // elsewhere was meant for another tool. Platforms that omit the claim fall back to the login's target.
       const claimedTarget = c[CLAIM.targetLinkUri];
@@ -235,7 +244,7 @@ export const LAUNCH_STEPS: readonly LaunchStep[] = [
       }
       ctx.result = {
         platformId: platform.id,
-        deploymentId: c[CLAIM.deploymentId] as string,
+        deploymentId: fromEarlierStep(ctx.deploymentId, 'deploymentId'),
         messageType,
         user: {
           sub: identity.sub,
@@ -284,5 +293,5 @@ export async function verifyLaunch(deps: LaunchDeps, input: LaunchInput): Promis
   }
   const ctx: Ctx = { input, token, header, unverified };
   for (const step of LAUNCH_STEPS) await step.run(deps, ctx);
-  return ctx.result as VerifiedLaunch;
+  return fromEarlierStep(ctx.result, 'result');
 }

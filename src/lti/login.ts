@@ -72,7 +72,7 @@ export async function beginLogin(deps: LoginDeps, params: LoginParams): Promise<
   const state = random(32);
   const nonce = random(32);
   const binding = random(32);
-  const now = deps.clock.now().getTime();
+  const now = deps.clock.now();
   const ttl = deps.config.loginTtlSeconds;
   await deps.loginStates.create({
     state,

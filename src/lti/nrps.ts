@@ -5,7 +5,8 @@
  * @see https://www.imsglobal.org/spec/lti-nrps/v2p0
  */
 import { z } from 'zod';
-import { LmsRejected, type MembershipResult, type RosterMember, type RosterRole, type ServiceTarget } from '../services/servicePorts.js';
+import { LmsRejected } from '../domain/errors.js';
+import type { MembershipResult, RosterMember, RosterRole, ServiceTarget } from '../services/servicePorts.js';
 import type { ServiceClient } from './serviceClient.js';
 
 /** NRPS scope. */

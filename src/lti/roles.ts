@@ -21,14 +21,16 @@ export function parseRole(role: string): ParsedRole {
     const m = /^(membership|institution\/person|system\/person)(?:\/([^#]+))?#(.+)$/.exec(rest);
     if (m) {
       const vocabulary = m[1] === 'membership' ? 'membership' : m[1] === 'institution/person' ? 'institution' : 'system';
-      return m[2] ? { vocabulary, name: m[2], subRole: m[3] } : { vocabulary, name: m[3] as string };
+      const [, , parent, name = rest] = m;
+      return parent ? { vocabulary, name: parent, subRole: name } : { vocabulary, name };
     }
     return { vocabulary: 'unknown', name: role };
   }
   const urn = /^urn:lti:(role|instrole|sysrole):ims\/lis\/([^/]+)(?:\/(.+))?$/.exec(role);
   if (urn) {
     const vocabulary = urn[1] === 'role' ? 'membership' : urn[1] === 'instrole' ? 'institution' : 'system';
-    return urn[3] ? { vocabulary, name: urn[2] as string, subRole: urn[3] } : { vocabulary, name: urn[2] as string };
+    const [, , name = role, subRole] = urn;
+    return subRole ? { vocabulary, name, subRole } : { vocabulary, name };
   }
   // Short names are context (membership) roles.
   if (/^[A-Za-z]+$/.test(role)) return { vocabulary: 'membership', name: role };

@@ -5,7 +5,9 @@
  *
  * @see https://www.imsglobal.org/spec/security/v1p0/#using-json-web-tokens-with-oauth-2-0-client-credentials-grant
  */
-import { LmsRejected, LmsUnavailable, type ServiceTarget } from '../services/servicePorts.js';
+import { LmsRejected, LmsUnavailable } from '../domain/errors.js';
+import type { Clock } from '../services/ports.js';
+import type { ServiceTarget } from '../services/servicePorts.js';
 
 /** What the client needs from the tool keyring (no live launch required). */
 export interface AssertionSigner {
@@ -17,8 +19,8 @@ export interface ServiceClientOptions {
   /** e.g. `Masterly/0.1.0`; Canvas answers 403 to API calls without a User-Agent. */
   userAgent: string;
   fetch?: typeof fetch;
-  /** Epoch milliseconds (injected clock). */
-  now?: () => number;
+  /** Injected clock (epoch ms); the wall clock by default. */
+  clock?: Clock;
   /** Random id for `jti` (injected randomness). */
   randomId: () => string;
   /** Per-request timeout. */
@@ -93,7 +95,7 @@ interface CachedToken {
 /** Builds the connector. No module state: each instance has its own token cache. */
 export function createServiceClient(opts: ServiceClientOptions): ServiceClient {
   const f = opts.fetch ?? fetch;
-  const now = opts.now ?? (() => Date.now());
+  const now = (): number => (opts.clock ? opts.clock.now() : Date.now());
   const timeoutMs = opts.timeoutMs ?? 15_000;
   const margin = opts.refreshMarginMs ?? 30_000;
   const tokens = new Map<string, CachedToken>();

@@ -3,12 +3,13 @@
  */
 import type { LtiServices } from '../services/servicePorts.js';
 import type { ServiceClient } from './serviceClient.js';
-import { createLineItem, listLineItems, listResults, postScore } from './ags.js';
+import { agsGrants, createLineItem, listLineItems, listResults, postScore } from './ags.js';
 import { listMembers } from './nrps.js';
 
 /** Binds the NRPS and AGS functions to a connector. */
 export function createLtiServices(client: ServiceClient): LtiServices {
   return {
+    grants: agsGrants,
     listMembers: (t, url, opts) => listMembers(client, t, url, opts),
     listLineItems: (t, url, filter) => listLineItems(client, t, url, filter),
     createLineItem: (t, url, item) => createLineItem(client, t, url, item),

@@ -1,7 +1,12 @@
 import type { Clock, LoginStateRepo, LtiTool, PlatformRegistry } from '../services/ports.js';
+import { AGS_SCOPES } from './ags.js';
 import { createPlatformJwks, type PlatformJwks } from './jwks.js';
 import { verifyLaunch } from './launch.js';
 import { beginLogin, loginCookieName } from './login.js';
+import { NRPS_SCOPE } from './nrps.js';
+
+/** Scopes Masterly asks for: AGS (line items, results, scores) and NRPS. */
+export const TOOL_SCOPES: readonly string[] = [AGS_SCOPES.lineItem, AGS_SCOPES.lineItemReadonly, AGS_SCOPES.resultReadonly, AGS_SCOPES.score, NRPS_SCOPE];
 
 /** Settings of the LTI core, taken from Config by main.ts. */
 export interface LtiToolConfig {
@@ -37,5 +42,6 @@ export function createLtiTool(deps: LtiToolDeps): LtiTool {
     verifyLaunch: (input) =>
       verifyLaunch({ registry: deps.registry, loginStates: deps.loginStates, jwks, clock: deps.clock, config: launchConfig }, input),
     loginCookieName,
+    scopes: TOOL_SCOPES,
   };
 }

@@ -6,6 +6,6 @@ export async function addDeployment(deps: PlatformAdminDeps, input: { platformId
   const deploymentId = input.deploymentId.trim();
   if (!deploymentId) throw new ValidationFailed('The deployment ID is required.', [{ path: 'deploymentId', message: 'required' }]);
   if (!(await deps.platforms.listAll()).some((p) => p.id === input.platformId)) throw new NotFound('The platform');
-  await deps.platforms.addDeployment(input.platformId, deploymentId, deps.clock.now().getTime());
+  await deps.platforms.addDeployment(input.platformId, deploymentId, deps.clock.now());
   deps.registry.invalidate();
 }

@@ -25,7 +25,7 @@ export interface CompletedLaunch {
  */
 export async function completeLaunch(deps: CompleteLaunchDeps, input: LaunchInput): Promise<CompletedLaunch> {
   const launch = await deps.lti.verifyLaunch(input);
-  const at = deps.clock.now().getTime();
+  const at = deps.clock.now();
   const expiresAt = at + deps.sessionTtlSeconds * 1000;
   const recorded = await deps.launches.record({
     sessionId: deps.newId(),

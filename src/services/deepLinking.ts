@@ -6,7 +6,7 @@
  * @see https://www.imsglobal.org/spec/lti-dl/v2p0
  */
 import { AppError, DeepLinkAlreadyUsed } from '../domain/errors.js';
-import { LTI_RESOURCE_LINK, type DeepLinkingMessages, type DeepLinkingRequests, type DeepLinkingSettings, type ResourceLinkItem } from './deepLinkingPorts.js';
+import type { DeepLinkingMessages, DeepLinkingRequests, DeepLinkingSettings, ResourceLinkItem } from './deepLinkingPorts.js';
 import type { CourseRepo } from './enginePorts.js';
 import type { Clock, LaunchSession, PlatformRegistry } from './ports.js';
 import type { GradeActivity } from './servicePorts.js';
@@ -105,7 +105,7 @@ export async function openDeepLinkPicker(deps: DeepLinkingDeps, session: LaunchS
   return {
     courseTitle,
     options,
-    acceptsLinks: settings.acceptTypes.includes(LTI_RESOURCE_LINK),
+    acceptsLinks: settings.acceptsResourceLinks,
     acceptTypes: settings.acceptTypes,
     multiple: settings.acceptMultiple !== false,
     platformTitle: settings.title ?? null,
@@ -127,7 +127,7 @@ async function sign(
 ): Promise<DeepLinkReturn> {
   const platform = await deps.registry.byId(session.platformId);
   if (!platform) throw new AppError('ERR_PLATFORM_UNKNOWN', 'This LMS is no longer registered with Masterly.');
-  if (!(await deps.requests.markReturned(session.id, deps.clock.now().getTime()))) throw new DeepLinkAlreadyUsed();
+  if (!(await deps.requests.markReturned(session.id, deps.clock.now()))) throw new DeepLinkAlreadyUsed();
   await beforeSign?.();
   const claims = deps.messages.responseClaims({
     clientId: platform.clientId,
@@ -152,7 +152,7 @@ async function sign(
 export async function returnDeepLinks(deps: DeepLinkingDeps, session: LaunchSession, input: { choices: readonly string[] }): Promise<DeepLinkReturn> {
   const settings = settingsOf(deps, session);
   const contextId = session.contextId as string;
-  if (!settings.acceptTypes.includes(LTI_RESOURCE_LINK)) {
+  if (!settings.acceptsResourceLinks) {
     throw new DeepLinkSelectionRefused('links_not_accepted', 'Your LMS does not accept links to activities here, so Masterly cannot add content from this menu.');
   }
   const choices = [...new Set(input.choices)];
@@ -190,7 +190,7 @@ export async function returnDeepLinks(deps: DeepLinkingDeps, session: LaunchSess
   }
   const n = items.length;
   const saveUnit = async (): Promise<void> => {
-    if (unit) await deps.saveActivity?.(contextId, unit, deps.clock.now().getTime());
+    if (unit) await deps.saveActivity?.(contextId, unit, deps.clock.now());
   };
   return sign(deps, session, settings, items, { msg: `Masterly added ${n} item${n === 1 ? '' : 's'}.`, log: `masterly: ${n} ltiResourceLink item(s)` }, saveUnit);
 }
@@ -198,7 +198,7 @@ export async function returnDeepLinks(deps: DeepLinkingDeps, session: LaunchSess
 /** A response with no items, so the LMS closes its dialog: the instructor cancelled, or nothing could be added. */
 export async function cancelDeepLinking(deps: DeepLinkingDeps, session: LaunchSession): Promise<DeepLinkReturn> {
   const settings = settingsOf(deps, session);
-  const accepts = settings.acceptTypes.includes(LTI_RESOURCE_LINK);
+  const accepts = settings.acceptsResourceLinks;
   return sign(
     deps,
     session,

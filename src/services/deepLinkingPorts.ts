@@ -5,13 +5,13 @@
  * @see https://www.imsglobal.org/spec/lti-dl/v2p0
  */
 
-/** The one content item type Masterly returns. */
-export const LTI_RESOURCE_LINK = 'ltiResourceLink';
-
 /** What the platform asked for in an LtiDeepLinkingRequest. */
 export interface DeepLinkingSettings {
   returnUrl: string;
+  /** Content item types the placement accepts, as the platform named them (shown when Masterly's is not one). */
   acceptTypes: string[];
+  /** Whether the placement accepts the one content item type Masterly returns (an LTI resource link). */
+  acceptsResourceLinks: boolean;
   acceptTargets: string[];
   /** Absent when the platform did not say. */
   acceptMultiple: boolean | undefined;

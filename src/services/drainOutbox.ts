@@ -6,20 +6,9 @@
  * @see https://www.imsglobal.org/spec/lti-ags/v2p0#score-publish-service
  * @see docs/decisions/0003-grade-outbox.md
  */
-import {
-  LmsRejected,
-  LmsUnavailable,
-  type AgsScore,
-  type GradeLineItemRepo,
-  type GradeOutboxRepo,
-  type LtiServices,
-  type OutboxEntry,
-  type ServiceContext,
-  type ServiceContextRepo,
-} from './servicePorts.js';
-
-const SCORE_SCOPE = 'https://purl.imsglobal.org/spec/lti-ags/scope/score';
-const LINEITEM_SCOPE = 'https://purl.imsglobal.org/spec/lti-ags/scope/lineitem';
+import { LmsRejected, LmsUnavailable } from '../domain/errors.js';
+import type { Clock } from './ports.js';
+import type { AgsScore, GradeLineItemRepo, GradeOutboxRepo, LtiServices, OutboxEntry, ServiceContext, ServiceContextRepo } from './servicePorts.js';
 
 /** Retry policy for transient failures. */
 export interface RetryPolicy {
@@ -46,8 +35,7 @@ export interface DrainOutboxDeps {
   lineItems: GradeLineItemRepo;
   contexts: ServiceContextRepo;
   lti: LtiServices;
-  /** Epoch ms (injected clock). */
-  now: () => number;
+  clock: Clock;
   /** [0, 1) (injected randomness, for jitter). */
   random: () => number;
   retry?: RetryPolicy;
@@ -92,7 +80,7 @@ async function ensureLineItem(deps: DrainOutboxDeps, state: DrainState, ctx: Ser
   let pending = state.lineItems.get(key);
   if (!pending) {
     pending = (async () => {
-      const now = deps.now();
+      const now = deps.clock.now();
       const def = await deps.lineItems.definition(entry.contextId, entry.itemKey, entry.score.scoreMaximum);
       if (!(await deps.lineItems.claimCreation(def, now, now + 60_000))) {
         const again = await deps.lineItems.get(entry.contextId, entry.itemKey);
@@ -111,12 +99,12 @@ async function ensureLineItem(deps: DrainOutboxDeps, state: DrainState, ctx: Ser
             resourceId: def.resourceId,
             tag: def.tag,
           })).id;
-        await deps.lineItems.setUrl(entry.contextId, entry.itemKey, url, deps.now());
+        await deps.lineItems.setUrl(entry.contextId, entry.itemKey, url, deps.clock.now());
         state.lineItemUrls.set(key, url);
         return url;
       } catch (err) {
         // Give the claim back so the next attempt (ours or another worker's) can try again at once.
-        await deps.lineItems.forget(entry.contextId, entry.itemKey, deps.now()).catch(() => undefined);
+        await deps.lineItems.forget(entry.contextId, entry.itemKey, deps.clock.now()).catch(() => undefined);
         throw err;
       }
     })().finally(() => state.lineItems.delete(key));
@@ -152,13 +140,13 @@ async function sendOne(
     ctxCache.set(entry.contextId, ctxP);
   }
   const ctx = await ctxP;
-  if (!ctx || !ctx.ags?.lineitems || !ctx.ags.scope.includes(SCORE_SCOPE) || !ctx.ags.scope.includes(LINEITEM_SCOPE)) {
-    await outbox.markFailed(entry, opts.owner, deps.now(), 'no_service', 'No AGS line items endpoint with score and line item scopes from the last launch.');
+  if (!ctx || !deps.lti.grants(ctx.ags, 'grades')) {
+    await outbox.markFailed(entry, opts.owner, deps.clock.now(), 'no_service', 'No AGS line items endpoint with score and line item scopes from the last launch.');
     return 'failed';
   }
   const paused = opts.state.pausedUntil.get(ctx.target.platformId) ?? 0;
-  if (paused > deps.now()) {
-    await outbox.markRetry(entry, opts.owner, deps.now(), paused, null, false);
+  if (paused > deps.clock.now()) {
+    await outbox.markRetry(entry, opts.owner, deps.clock.now(), paused, null, false);
     return 'retried';
   }
   try {
@@ -169,14 +157,14 @@ async function sendOne(
       if (!(err instanceof LmsRejected && err.reason === 'column_deleted')) throw err;
       // The column was deleted in the LMS: recreate it once, then post again.
       deps.log?.('warn', 'line item gone; recreating it once', { contextId: entry.contextId, itemKey: entry.itemKey });
-      await deps.lineItems.forget(entry.contextId, entry.itemKey, deps.now());
+      await deps.lineItems.forget(entry.contextId, entry.itemKey, deps.clock.now());
       opts.state.lineItemUrls.delete(`${entry.contextId}|${entry.itemKey}`);
       url = await ensureLineItem(deps, opts.state, ctx, entry);
       await deps.lti.postScore(ctx.target, url, toAgsScore(entry));
     }
     return 'sent';
   } catch (err) {
-    const now = deps.now();
+    const now = deps.clock.now();
     if (err instanceof LineItemBusy) {
       await outbox.markRetry(entry, opts.owner, now, now + 250, null, false);
       return 'retried';
@@ -212,7 +200,7 @@ export async function drainOutbox(deps: DrainOutboxDeps, options: DrainOptions):
     leaseMs: options.leaseMs ?? 60_000,
     state: options.state ?? newDrainState(),
   };
-  const entries = await deps.outbox.claim(opts.owner, deps.now(), opts.batch, opts.leaseMs);
+  const entries = await deps.outbox.claim(opts.owner, deps.clock.now(), opts.batch, opts.leaseMs);
   const report: DrainReport = { claimed: entries.length, sent: 0, retried: 0, failed: 0 };
   const ctxCache = new Map<string, Promise<ServiceContext | undefined>>();
   let next = 0;
@@ -230,7 +218,7 @@ export async function drainOutbox(deps: DrainOutboxDeps, options: DrainOptions):
   } finally {
     // Marked even when another row's bookkeeping failed; if this fails too, leases expire and the same
     // scores are sent again with the same timestamps (harmless: the LMS keeps one result per timestamp).
-    if (sent.length) await deps.outbox.markSentMany(sent, opts.owner, deps.now());
+    if (sent.length) await deps.outbox.markSentMany(sent, opts.owner, deps.clock.now());
   }
   return report;
 }

@@ -1,5 +1,5 @@
 /**
- * Ports of the adaptive engine (issue 4): course content, the response event log, the learner projection,
+ * Ports of the adaptive engine: course content, the response event log, the learner projection,
  * explanations, accommodations and item statistics. src/store implements them (courseRepo.ts, learnerRepo.ts);
  * only src/main.ts wires them.
  */

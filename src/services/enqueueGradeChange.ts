@@ -4,12 +4,12 @@
  * If the transaction rolls back, no grade change exists; if it commits, a worker will deliver it.
  */
 import { activityKey, objectiveKey, scoreFor } from './gradePolicy.js';
+import type { Clock } from './ports.js';
 import type { GradeOutboxRepo, MasteryChange } from './servicePorts.js';
 
 export interface EnqueueGradeChangeDeps {
   outbox: GradeOutboxRepo;
-  /** Epoch ms (injected clock). */
-  now: () => number;
+  clock: Clock;
 }
 
 /** Writes outbox rows for one mastery change in the caller's transaction; returns how many rows were queued. */
@@ -28,7 +28,7 @@ export async function enqueueGradeChange(deps: EnqueueGradeChangeDeps, trx: unkn
   const ids = [...new Set(targets.flatMap((t) => t.objectiveIds))];
   const standings = await tx.standings(change.contextId, change.userId, ids);
   let queued = 0;
-  const now = deps.now();
+  const now = deps.clock.now();
   for (const t of targets) {
     const score = scoreFor(policy, t.key, t.objectiveIds, standings, change.occurredAt);
     if ((await tx.want(change.contextId, change.userId, score, now)) === 'queued') queued++;

@@ -1,5 +1,5 @@
 /**
- * Background EM fitting of BKT parameters per objective (issue 4 §3). When an objective has enough data
+ * Background EM fitting of BKT parameters per objective, so the model follows how students really learn. When an objective has enough data
  * (`shouldFit`: by default ≥ 100 students with ≥ 5 responses), its parameters are fitted from the response log
  * with the domain's seeded `fitBkt` and stored as the objective's parameters (bkt_fitted), together with a
  * course-wide `params_fitted` event in the log (one transaction).
@@ -46,7 +46,7 @@ function hash32(s: string): number {
 
 /** Fits every objective of one context (or of every context with responses) that has enough new data. */
 export async function fitObjectiveParams(deps: FitObjectiveParamsDeps, input: { contextId?: string } = {}): Promise<FitReport> {
-  const started = deps.clock.now().getTime();
+  const started = deps.clock.now();
   const rule = deps.rule ?? DEFAULT_FIT_RULE;
   const contexts = input.contextId ? [input.contextId] : await deps.fits.contextsWithResponses();
   const outcomes: FitOutcome[] = [];
@@ -64,10 +64,10 @@ export async function fitObjectiveParams(deps: FitObjectiveParamsDeps, input: { 
       const seqs = await deps.fits.responseSequences(c.objectiveId);
       const fit = fitBkt(seqs, { kind: c.responseKind, seed: deriveSeed(deps.seed ?? 4242, hash32(c.objectiveId)) });
       const params = clampBktParams(fit.params, c.responseKind);
-      const at = deps.clock.now().getTime();
+      const at = deps.clock.now();
       await deps.fits.saveFittedParams(contextId, c.objectiveId, params, at);
       outcomes.push({ ...base, status: 'fitted', params, students: seqs.length, responses: fit.responses, logLikelihood: fit.logLikelihood });
     }
   }
-  return { fitted: outcomes.filter((o) => o.status === 'fitted').length, outcomes, millis: deps.clock.now().getTime() - started };
+  return { fitted: outcomes.filter((o) => o.status === 'fitted').length, outcomes, millis: deps.clock.now() - started };
 }

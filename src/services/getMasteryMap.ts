@@ -57,7 +57,7 @@ const IN_PROGRESS: ReadonlySet<ObjectiveState> = new Set(['practising', 'checkin
 /** Builds the learner's mastery map (reads only; time-based releases are shown, not stored). */
 export async function getMasteryMap(deps: GetMasteryMapDeps, input: { contextId: string; userId: string }): Promise<MasteryMap> {
   const course = await loadCourse(deps, input.contextId);
-  const now = deps.clock.now().getTime();
+  const now = deps.clock.now();
   const view = await readLearnerView(deps, course, input.contextId, input.userId, now);
   const cfg = course.config;
   const stored = await deps.learners.listExplanations(input.contextId, input.userId, { limit: 500 });

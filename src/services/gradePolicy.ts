@@ -3,17 +3,8 @@
  * roll-up), and the comment that explains the grade to the student.
  */
 import { aggregateScores } from '../domain/aggregation.js';
+import { DEFAULT_CALCULATION, ROLLUP_MASTERY_POINTS } from '../domain/gradePolicy.js';
 import type { GradePolicy, ObjectiveStanding, WantedScore } from './servicePorts.js';
-
-/** Default policy: one line item per objective, fraction mastered (0 or full marks per objective), out of 100. */
-export const defaultPolicy = (contextId: string): GradePolicy => ({
-  contextId,
-  policy: 'fraction_mastered',
-  calculation: null,
-  perObjective: true,
-  perActivity: true,
-  scoreMaximum: 100,
-});
 
 const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
 const pct = (p: number) => `${Math.round(p * 100)}%`;
@@ -22,9 +13,9 @@ const pct = (p: number) => `${Math.round(p * 100)}%`;
 export function standingValue(policy: GradePolicy, s: ObjectiveStanding): number {
   if (policy.policy === 'fraction_mastered') return s.state === 'mastered' ? 1 : 0;
   if (policy.policy === 'p_mastery') return Math.max(0, Math.min(1, s.p));
-  const calc = policy.calculation ?? { method: 'decaying_average', weight: 65, n: 3 };
+  const calc = policy.calculation ?? DEFAULT_CALCULATION;
   const scores = (s.history.length ? s.history : [s.p]).map((p) => p * 5);
-  const v = aggregateScores(scores, { method: calc.method, weight: calc.weight, n: calc.n, masteryPoints: 3 });
+  const v = aggregateScores(scores, { method: calc.method, weight: calc.weight, n: calc.n, masteryPoints: ROLLUP_MASTERY_POINTS });
   return v === null ? 0 : Math.max(0, Math.min(1, v / 5));
 }
 

@@ -162,5 +162,5 @@ export interface ImportCourseDeps {
  */
 export async function importCourse(deps: ImportCourseDeps, input: { contextId: string; file: unknown }): Promise<ImportSummary> {
   const plan = planCourseImport(input.contextId, input.file);
-  return deps.courses.applyImport(plan, deps.clock.now().getTime());
+  return deps.courses.applyImport(plan, deps.clock.now());
 }

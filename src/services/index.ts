@@ -22,6 +22,7 @@ import type {
 import { registerPlatform } from './registerPlatform.js';
 import { removePlatform } from './removePlatform.js';
 import { startLogin } from './startLogin.js';
+import { canvasConfiguration } from './toolConfiguration.js';
 
 /** Everything the foundation services need; main.ts builds it. */
 export interface FoundationDeps {
@@ -46,9 +47,9 @@ export interface FoundationServices {
   addDeployment(input: { platformId: string; deploymentId: string }): Promise<void>;
   listPlatforms(): Promise<Platform[]>;
   removePlatform(id: string): Promise<void>;
-  /** Origins of registered platforms' auth URLs (for CSP frame-ancestors), from the cache. */
-  platformOrigins(): Promise<string[]>;
   publicJwks(): Promise<{ keys: PublicJwk[] }>;
+  /** Canvas Developer Key JSON configuration for a tool served at `baseUrl`. */
+  canvasConfiguration(baseUrl: string): Record<string, unknown>;
   /** Signs a JWT with the tool's current key (client assertions, deep-linking responses). */
   signJwt(payload: Record<string, unknown>, opts?: { expiresInSeconds?: number; typ?: string }): Promise<string>;
   /** Deletes long-expired login states and expired sessions (housekeeping job); `now` defaults to the clock. */
@@ -66,9 +67,9 @@ export function buildFoundationServices(deps: FoundationDeps): FoundationService
     addDeployment: (input) => addDeployment(deps, input),
     listPlatforms: () => listPlatforms(deps),
     removePlatform: (id) => removePlatform(deps, id),
-    platformOrigins: async () => [...new Set((await deps.registry.all()).map((p) => new URL(p.authUrl).origin))],
     publicJwks: () => deps.keys.publicJwks(),
+    canvasConfiguration: (baseUrl) => canvasConfiguration(baseUrl, deps.lti.scopes),
     signJwt: (payload, opts) => deps.keys.signJwt(payload, opts),
-    purgeExpired: (now) => purgeExpired(deps, { now: now ?? deps.clock.now().getTime() }),
+    purgeExpired: (now) => purgeExpired(deps, { now: now ?? deps.clock.now() }),
   };
 }

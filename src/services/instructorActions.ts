@@ -120,7 +120,7 @@ function appendInstructorEvent(
     const cfg = course.config;
     const objectiveId = action.type === 'accommodations_set' ? null : action.objectiveId;
     const title = objectiveId === null ? '' : (course.objectives.get(objectiveId)?.title ?? objectiveId);
-    const at = deps.clock.now().getTime();
+    const at = deps.clock.now();
     return deps.learners.inTransaction(async (tx: EngineTx) => {
       const learner = await tx.lockLearner(contextId, userId, at);
       assertCourseCurrent(course, learner);

@@ -166,7 +166,7 @@ export async function getInstructorDashboard(deps: InstructorDashboardDeps, inpu
   const rules: AttentionRules = { ...DEFAULT_ATTENTION, ...deps.attention };
   const course = await loadCourse(deps, input.contextId);
   const cfg = course.config;
-  const now = deps.clock.now().getTime();
+  const now = deps.clock.now();
   const [people, rosterOnly, fittedAt] = await Promise.all([
     deps.instructor.people(input.contextId),
     deps.instructor.rosterOnly(input.contextId),
@@ -302,7 +302,7 @@ export async function getStudentDetail(deps: InstructorDashboardDeps, input: { c
   const course: LoadedCourse = await loadCourse(deps, input.contextId);
   const cfg = course.config;
   const person = await findStudent(deps, input.contextId, input.userId);
-  const now = deps.clock.now().getTime();
+  const now = deps.clock.now();
   const student = studentNow(cfg, person, now);
   const [history, all] = await Promise.all([
     deps.learners.listExplanations(input.contextId, input.userId, { limit: 200 }),

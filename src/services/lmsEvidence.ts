@@ -122,7 +122,7 @@ export async function mapEvidenceColumn(
   if (!ags) throw new AppError('ERR_FORBIDDEN', 'The course has not shared its gradebook with Masterly.');
   const column = (await deps.lti.listLineItems(ags.target, ags.lineitems, {})).find((li) => li.id === input.lineItemUrl && !isOurs(li));
   if (!column) throw new NotFound('That LMS grade column');
-  const map: EvidenceMap = { contextId: input.contextId, lineItemUrl: column.id, objectiveId: input.objectiveId, label: column.label, threshold, createdAt: deps.clock.now().getTime() };
+  const map: EvidenceMap = { contextId: input.contextId, lineItemUrl: column.id, objectiveId: input.objectiveId, label: column.label, threshold, createdAt: deps.clock.now() };
   await deps.evidence.saveMap(map);
   return map;
 }
@@ -159,7 +159,7 @@ async function recordEvidence(
   e: { contextId: string; userId: string; userSub: string; objectiveId: string; correct: boolean; eventId: string; lineItemUrl: string; label: string; score: string; fingerprint: string },
 ): Promise<'added' | 'duplicate'> {
   const cfg = course.config;
-  const at = deps.clock.now().getTime();
+  const at = deps.clock.now();
   return deps.learners.inTransaction(async (tx) => {
     const seenRow = { contextId: e.contextId, lineItemUrl: e.lineItemUrl, userSub: e.userSub, fingerprint: e.fingerprint, seenAt: at };
     if (await tx.findEvent(e.eventId)) {

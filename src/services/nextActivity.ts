@@ -82,7 +82,7 @@ const pagesOf = (list: readonly StoredContent[], kind: StoredContent['kind']): C
 export async function nextActivity(deps: NextActivityDeps, input: NextActivityInput): Promise<Activity> {
   const course = await loadCourse(deps, input.contextId);
   const cfg = course.config;
-  const now = deps.clock.now().getTime();
+  const now = deps.clock.now();
   const view = await readLearnerView(deps, course, input.contextId, input.userId, now);
   const student = view.student;
   const ref = (id: string): ObjectiveRef => {

@@ -10,14 +10,14 @@ export function createPlatformRegistry(deps: { platforms: PlatformRepo; clock: C
   let generation = 0;
 
   const all = async (): Promise<Platform[]> => {
-    const now = deps.clock.now().getTime();
+    const now = deps.clock.now();
     if (cache && now - cache.at < ttlMs) return cache.list;
     if (!loading) {
       const gen = generation;
       loading = deps.platforms
         .listAll()
         .then((list) => {
-          if (gen === generation) cache = { at: deps.clock.now().getTime(), list };
+          if (gen === generation) cache = { at: deps.clock.now(), list };
           return list;
         })
         .finally(() => {

@@ -3,13 +3,13 @@
  * src/store and src/lti implement them; only src/main.ts wires concrete implementations.
  */
 
-/** Injected time source (STYLE rule 11). */
+/** Injected time source (STYLE rule 11), in epoch milliseconds: see docs/decisions/0005-clock.md. */
 export interface Clock {
-  now(): Date;
+  now(): number;
 }
 
 /** The wall clock. */
-export const systemClock: Clock = { now: () => new Date() };
+export const systemClock: Clock = { now: () => Date.now() };
 
 /** Which LMS a registration belongs to (changes only the admin hints and a few quirks). */
 export type Vendor = 'canvas' | 'moodle' | 'generic';
@@ -221,6 +221,8 @@ export interface LtiTool {
   verifyLaunch(input: LaunchInput): Promise<VerifiedLaunch>;
   /** Name of the login binding cookie for a state (so the caller can clear it). */
   loginCookieName(state: string): string;
+  /** The LTI Advantage scopes the tool asks a platform for (AGS line items, results, scores; NRPS). */
+  readonly scopes: readonly string[];
 }
 
 /** The tool's signing keys. */

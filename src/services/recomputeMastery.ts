@@ -67,7 +67,7 @@ export function toEngineEvent(e: LoggedEvent): EngineEvent | null {
  * The result equals what the incremental updates of submitResponse produced (`npm run recompute`).
  */
 export async function recomputeMastery(deps: RecomputeMasteryDeps, input: { contextId: string }): Promise<RecomputeSummary> {
-  const started = deps.clock.now().getTime();
+  const started = deps.clock.now();
   const course = await loadCourse(deps, input.contextId);
   const config = course.replayConfig();
   let events = 0;
@@ -88,8 +88,8 @@ export async function recomputeMastery(deps: RecomputeMasteryDeps, input: { cont
     },
     [...course.items.keys()],
     (s) => itemFlags(s, course.config.elo),
-    () => deps.clock.now().getTime(),
+    () => deps.clock.now(),
   );
-  const at = deps.clock.now().getTime();
+  const at = deps.clock.now();
   return { contextId: input.contextId, events, learners: state.students.size, explanations: state.explanations.length, millis: at - started };
 }

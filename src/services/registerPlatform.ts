@@ -50,7 +50,7 @@ export async function registerPlatform(deps: PlatformAdminDeps, input: NewPlatfo
     jwksUrl: p.jwksUrl,
     name: p.name || new URL(p.authUrl).host,
     vendor: p.vendor ?? 'generic',
-    createdAt: deps.clock.now().getTime(),
+    createdAt: deps.clock.now(),
     deploymentIds: [...new Set(p.deploymentIds ?? [])],
   };
   try {

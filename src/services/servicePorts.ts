@@ -5,10 +5,10 @@
  * @see https://www.imsglobal.org/spec/lti-ags/v2p0
  * @see https://www.imsglobal.org/spec/lti-nrps/v2p0
  */
-import { AppError } from '../domain/errors.js';
+import type { GradePolicy, GradePolicyKind } from '../domain/gradePolicy.js';
 import type { Vendor } from './ports.js';
 
-export type { Vendor };
+export type { GradePolicy, GradePolicyKind, Vendor };
 
 /** Who we call: the registration a context belongs to (no live launch needed). */
 export interface ServiceTarget {
@@ -17,41 +17,6 @@ export interface ServiceTarget {
   clientId: string;
   tokenUrl: string;
   vendor: Vendor;
-}
-
-/** Why the LMS refused a call, in words an instructor understands (see `describeFailure`). */
-export type LmsRejectReason =
-  | 'not_enrolled'
-  | 'not_a_student'
-  | 'column_deleted'
-  | 'stale_timestamp'
-  | 'not_authorized'
-  | 'invalid_request'
-  | 'not_found'
-  | 'no_service';
-
-/** A transient LMS failure (5xx, 429, Canvas 403 "Rate Limit Exceeded", timeout, network): retry later. */
-export class LmsUnavailable extends AppError {
-  constructor(
-    message: string,
-    readonly status: number | undefined,
-    /** Milliseconds the LMS asked us to wait (Retry-After), when it said so. */
-    readonly retryAfterMs: number | undefined,
-    options?: { cause?: unknown },
-  ) {
-    super('ERR_LMS_UNAVAILABLE', message, { ...options, details: { status, retryAfterMs } });
-  }
-}
-
-/** A permanent LMS refusal (400/403/404/422…): retrying the same request cannot help. */
-export class LmsRejected extends AppError {
-  constructor(
-    readonly reason: LmsRejectReason,
-    readonly status: number | undefined,
-    message: string,
-  ) {
-    super('ERR_LMS_REJECTED', message, { details: { reason, status } });
-  }
 }
 
 /** NRPS role, mapped from LIS URIs. */
@@ -105,8 +70,16 @@ export interface AgsResult {
   comment: string | null;
 }
 
+/**
+ * What a course's last launch lets Masterly do with the LMS. Use-cases ask for a capability; src/lti decides it
+ * from the claim's scopes (only src/lti knows the scope URIs). 'grades': find or create line items and post scores.
+ */
+export type LmsCapability = 'grades';
+
 /** The LTI Advantage services as use-cases need them (STYLE rule 7). */
 export interface LtiServices {
+  /** Whether the course's AGS endpoint (from its last launch) grants `capability`. */
+  grants(ags: ServiceContext['ags'], capability: LmsCapability): boolean;
   /** Every member over all pages; `url` may be a differences link from a previous sync. */
   listMembers(target: ServiceTarget, url: string, opts?: { resourceLinkId?: string }): Promise<MembershipResult>;
   /** Line items filtered by resourceId/tag/resource link (all pages). */
@@ -146,22 +119,6 @@ export function describeFailure(reason: string | null): string {
 }
 
 // ─── Gradebook and outbox ────────────────────────────────────────────────────────────────────────
-
-/** How mastery becomes a grade: fraction of objectives mastered, P(mastery) scaled, or a Canvas-parity roll-up. */
-export type GradePolicyKind = 'fraction_mastered' | 'p_mastery' | 'aggregation';
-
-/** A context's grade policy and gradebook layout. */
-export interface GradePolicy {
-  contextId: string;
-  policy: GradePolicyKind;
-  /** Canvas calculation method when policy = 'aggregation' (scores are P(mastery) × 5 over time). */
-  calculation: { method: 'decaying_average' | 'standard_decaying_average' | 'n_mastery' | 'highest' | 'latest' | 'average'; weight: number; n: number } | null;
-  /** One line item per objective. */
-  perObjective: boolean;
-  /** One line item per activity (deep-linked resource covering several objectives). */
-  perActivity: boolean;
-  scoreMaximum: number;
-}
 
 /** The mastery change the engine reports inside its transaction (afterMasteryChange hook). */
 export interface MasteryChange {

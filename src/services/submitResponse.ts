@@ -4,7 +4,7 @@ import { checkAnswer, type ItemResponse } from '../domain/items.js';
 import { restoreState } from '../domain/learnerSnapshot.js';
 import type { ObjectiveState } from '../domain/mastery.js';
 import { advanceClock, applyEvent, assertCanAnswer, type ObjectiveProgress } from '../domain/projection.js';
-import type { SelectionPhase } from '../domain/selection.js';
+import { phaseOf, type SelectionPhase } from '../domain/selection.js';
 import type { Clock } from './ports.js';
 import type { AfterMasteryChange, CourseRepo, EngineTx, LearnerStore } from './enginePorts.js';
 import { assertCourseCurrent, withCurrentCourse, type LoadedCourse } from './engineModel.js';
@@ -61,22 +61,6 @@ export interface SubmitResult {
 }
 
 const GENERIC = new Set(['Correct.', 'Not quite.']);
-/** The phase a response is given in, from the objective's state before it. */
-export function phaseFor(prog: ObjectiveProgress | undefined, now: number): SelectionPhase {
-  switch (prog?.state) {
-    case 'checking':
-      return 'check';
-    case 'reteaching':
-      return 'guided';
-    case 'needs_review':
-      return 'review';
-    case 'mastered':
-      return prog.retention !== null && now >= prog.retention.dueAt ? 'retention' : 'practice';
-    default:
-      return 'practice';
-  }
-}
-
 const fromOutcome = (outcome: unknown): SubmitResult => ({ ...(outcome as SubmitResult), replayed: true });
 
 /**
@@ -96,7 +80,7 @@ async function submitWith(deps: SubmitResponseDeps, course: LoadedCourse, input:
   if (!stored) throw new NotFound('This question');
   const cfg = course.config;
   const { userId, contextId, attemptId } = input;
-  const at = deps.clock.now().getTime();
+  const at = deps.clock.now();
 
   const replay = async (tx: EngineTx): Promise<SubmitResult | undefined> => {
     const seen = await tx.findEvent(attemptId);
@@ -133,7 +117,7 @@ async function submitWith(deps: SubmitResponseDeps, course: LoadedCourse, input:
     for (const [id, p] of Object.entries(state.students.get(userId)?.objectives ?? probe.students.get(userId)?.objectives ?? {})) {
       before.set(id, structuredClone(p));
     }
-    const phase = phaseFor(before.get(stored.objectiveId), at);
+    const phase = phaseOf(before.get(stored.objectiveId), at);
     const checked = checkAnswer(stored.item, input.answer);
     const explanations = applyEvent(state, { type: 'response', id: attemptId, studentId: userId, itemId: stored.id, correct: checked.correct, at }, cfg);
     const student = state.students.get(userId);

@@ -4,13 +4,15 @@
  *
  * @see https://www.imsglobal.org/spec/lti-nrps/v2p0#membership-differences
  */
-import { LmsRejected, type LtiServices, type RosterRepo, type ServiceContextRepo } from './servicePorts.js';
+import { LmsRejected } from '../domain/errors.js';
+import type { Clock } from './ports.js';
+import type { LtiServices, RosterRepo, ServiceContextRepo } from './servicePorts.js';
 
 export interface SyncRosterDeps {
   contexts: ServiceContextRepo;
   roster: RosterRepo;
   lti: LtiServices;
-  now: () => number;
+  clock: Clock;
 }
 
 export interface SyncRosterInput {
@@ -39,7 +41,7 @@ export async function syncRoster(deps: SyncRosterDeps, input: SyncRosterInput): 
   const previous = input.full ? undefined : await deps.roster.state(input.contextId, scope);
   if (previous?.differencesUrl) {
     const diff = await deps.lti.listMembers(ctx.target, previous.differencesUrl);
-    await deps.roster.applyDifferences(input.contextId, scope, diff.members, diff.differencesUrl ?? previous.differencesUrl, deps.now());
+    await deps.roster.applyDifferences(input.contextId, scope, diff.members, diff.differencesUrl ?? previous.differencesUrl, deps.clock.now());
     return { contextId: input.contextId, mode: 'differences', members: diff.members.length, pages: diff.pages };
   }
   const all = await deps.lti.listMembers(
@@ -47,7 +49,7 @@ export async function syncRoster(deps: SyncRosterDeps, input: SyncRosterInput): 
     ctx.nrps.contextMembershipsUrl,
     input.resourceLinkId ? { resourceLinkId: input.resourceLinkId } : {},
   );
-  await deps.roster.replace(input.contextId, scope, all.members, all.differencesUrl, deps.now());
+  await deps.roster.replace(input.contextId, scope, all.members, all.differencesUrl, deps.clock.now());
   return { contextId: input.contextId, mode: 'full', members: all.members.length, pages: all.pages };
 }
 
@@ -57,6 +59,6 @@ export async function refreshRosterIfStale(
   input: SyncRosterInput & { maxAgeMs: number },
 ): Promise<RosterSyncReport | undefined> {
   const state = await deps.roster.state(input.contextId, input.resourceLinkId ?? '');
-  if (state && deps.now() - state.syncedAt < input.maxAgeMs) return undefined;
+  if (state && deps.clock.now() - state.syncedAt < input.maxAgeMs) return undefined;
   return syncRoster(deps, input);
 }

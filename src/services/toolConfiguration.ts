@@ -22,24 +22,15 @@ export const toolUrls = (baseUrl: string): ToolUrls => ({
   canvasConfigUrl: `${baseUrl}/lti/config/canvas.json`,
 });
 
-/** Scopes Masterly asks for: AGS (line items, results, scores) and NRPS. */
-export const TOOL_SCOPES = [
-  'https://purl.imsglobal.org/spec/lti-ags/scope/lineitem',
-  'https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly',
-  'https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly',
-  'https://purl.imsglobal.org/spec/lti-ags/scope/score',
-  'https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly',
-];
-
-/** Canvas Developer Key JSON configuration. */
-export function canvasConfiguration(baseUrl: string): Record<string, unknown> {
+/** Canvas Developer Key JSON configuration; `scopes` are the tool's (LtiTool.scopes: src/lti knows them). */
+export function canvasConfiguration(baseUrl: string, scopes: readonly string[]): Record<string, unknown> {
   const urls = toolUrls(baseUrl);
   return {
     title: 'Masterly',
     description: 'Mastery learning: objectives, practice and mastery-based grades.',
     oidc_initiation_url: urls.loginUrl,
     target_link_uri: urls.targetLinkUri,
-    scopes: TOOL_SCOPES,
+    scopes,
     extensions: [
       {
         domain: new URL(baseUrl).host,

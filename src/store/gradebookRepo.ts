@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { defaultPolicy } from '../services/gradePolicy.js';
+import { defaultPolicy } from '../domain/gradePolicy.js';
 import type { GradeActivity, GradeLineItemRepo, GradePolicy, ManagedLineItem, ServiceContext, ServiceContextRepo, Vendor } from '../services/servicePorts.js';
 import type { Database } from './schema.js';
 

@@ -3,7 +3,7 @@ import { updateMastery, type BktParams } from '../../src/domain/bkt.js';
 import { applyEvent, compileConfig, emptyState, project, type EngineEvent } from '../../src/domain/projection.js';
 import { fractionsCourse, responder, T0 } from './fixtures.js';
 
-// Settings that change how later events are traced are events too (issue 4 §9): replay uses the values in force.
+// Settings that change how later events are traced are events too: replay uses the values in force.
 describe('accommodations_set and params_fitted events', () => {
   const cfg = compileConfig(fractionsCourse());
   const fitted: BktParams = { prior: 0.4, learn: 0.3, guess: 0.1, slip: 0.05, forget: 0 };

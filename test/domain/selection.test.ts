@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_ELO, expectedScore, itemFlags, newItemStats, updateElo } from '../../src/domain/elo.js';
 import { applyEvent, compileConfig, emptyState, type StudentState } from '../../src/domain/projection.js';
 import { mulberry32 } from '../../src/domain/random.js';
-import { selectNextItem, workableObjectives } from '../../src/domain/selection.js';
+import { phaseOf, selectNextItem, workableObjectives } from '../../src/domain/selection.js';
 import { fractionsCourse, responder } from './fixtures.js';
 
 describe('item selection', () => {
@@ -54,6 +54,59 @@ describe('item selection', () => {
     const b = selectNextItem({ config: cfg, student, itemStats: st.items, now: 0, rng: mulberry32(5) });
     expect(a).toEqual(b);
     expect(a?.objectiveId).toBe('eq');
+  });
+});
+
+describe('the phase of an answer', () => {
+  /** s1 has mastered eq (six right answers): retention is scheduled, not yet due. */
+  function masteredEq() {
+    const cfg = compileConfig(fractionsCourse());
+    const st = emptyState();
+    const r = responder();
+    for (let i = 0; i < 6; i++) applyEvent(st, r.answer(`eq-${i}`, true), cfg);
+    const student = st.students.get('s1') as StudentState;
+    const eq = student.objectives.eq!;
+    expect(eq.state).toBe('mastered');
+    expect(eq.retention).not.toBeNull();
+    return { cfg, st, student, eq, r, dueAt: eq.retention!.dueAt };
+  }
+
+  it('is practice on a mastered objective before its retention item is due, and no item is offered on it', () => {
+    const { cfg, st, student, eq, dueAt } = masteredEq();
+    const now = dueAt - 1;
+    expect(phaseOf(eq, now)).toBe('practice');
+    expect(workableObjectives(cfg, student, now)).not.toContain('eq');
+    expect(selectNextItem({ config: cfg, student, itemStats: st.items, now, rng: mulberry32(3), objectiveId: 'eq' })).toBeNull();
+  });
+
+  it('is retention on a mastered objective once its retention item is due, as selection labels the item', () => {
+    const { cfg, st, student, eq, dueAt } = masteredEq();
+    expect(phaseOf(eq, dueAt)).toBe('retention');
+    const sel = selectNextItem({ config: cfg, student, itemStats: st.items, now: dueAt, rng: mulberry32(3), objectiveId: 'eq' });
+    expect(sel?.phase).toBe('retention');
+  });
+
+  it('labels every offered item with the phase its answer is recorded in', () => {
+    const cfg = compileConfig(fractionsCourse({ policy: { checkLength: 3, maxCycles: 3, maxOpportunities: 60, minGuidedItems: 2, retentionIntervalsDays: [1] } }));
+    const st = emptyState();
+    const r = responder();
+    const seen = new Set<string>();
+    let now = r.at;
+    // Missing the last item of every check walks eq through practice, check, reteaching, guided practice and re-checks.
+    for (let step = 0; step < 40; step++) {
+      const student = st.students.get('s1');
+      const sel = student ? selectNextItem({ config: cfg, student, itemStats: st.items, now, rng: mulberry32(step), objectiveId: 'eq' }) : null;
+      if (student && !sel) break;
+      if (sel) {
+        expect(sel.phase).toBe(phaseOf(student?.objectives.eq, now));
+        seen.add(sel.phase);
+      }
+      const lastOfCheck = sel?.phase === 'check' && (student?.objectives.eq?.check?.itemIds.length ?? 0) === 2;
+      const ev = r.answer(sel?.itemId ?? 'eq-0', !lastOfCheck);
+      now = ev.at;
+      applyEvent(st, ev, cfg);
+    }
+    expect(seen).toEqual(new Set(['practice', 'check', 'guided']));
   });
 });
 

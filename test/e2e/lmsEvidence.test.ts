@@ -122,7 +122,7 @@ describe('LMS grades as evidence against the emulator', () => {
     const engine = buildEngineServices({
       courses: courseRepo(rig.tool.db.kysely),
       learners: learnerStore(rig.tool.db.kysely, rig.tool.db.dialect),
-      clock: { now: () => new Date() },
+      clock: { now: () => Date.now() },
       rng: { next: () => 0.5 },
       ids: { newId: randomUUID },
     });

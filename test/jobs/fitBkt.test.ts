@@ -17,7 +17,7 @@ const GENERATING = { prior: 0.3, learn: 0.2, guess: 0.08, slip: 0.06, forget: 0 
 describe('background BKT fitting job (real store, responses through submitResponse)', () => {
   let db: TestDb;
   let t = 1_700_000_000_000;
-  const clock = { now: () => new Date((t += 10)) };
+  const clock = { now: () => (t += 10) };
   beforeAll(async () => {
     db = await openTestDb();
   });

@@ -12,7 +12,7 @@ describe('login state expiry and purging (tool and emulator on one movable clock
   let clock: TestClock;
   beforeAll(async () => {
     clock = testClock();
-    rig = await startRig('generic', { clock, lmsNow: clock.ms });
+    rig = await startRig('generic', { clock, lmsNow: clock.now });
   });
   afterAll(async () => rig?.close());
 
@@ -67,7 +67,7 @@ describe('login state expiry and purging (tool and emulator on one movable clock
     expect(replay.status).toBe(401);
     expect(errorOf(await replay.text())).toEqual({ code: 'ERR_LAUNCH_REJECTED', reason: 'token_expired' });
     // …and so would it with a long-lived exp, by its iat age (the grace period is far longer than LAUNCH_MAX_AGE_SECONDS).
-    const now = Math.floor(clock.ms() / 1000);
+    const now = Math.floor(clock.now() / 1000);
     const longLived = await rig.lms.signIdToken({ ...claims, exp: now + 3600 });
     const aged = await attacker.postForm(`${rig.toolUrl}/lti/launch`, { ...fields, id_token: longLived });
     expect(errorOf(await aged.text())).toEqual({ code: 'ERR_LAUNCH_REJECTED', reason: 'iat_too_old' });

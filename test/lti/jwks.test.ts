@@ -10,7 +10,7 @@ describe('platform JWKS (tool ↔ LMS emulator over HTTP)', () => {
   let clock: TestClock;
   beforeAll(async () => {
     clock = testClock();
-    rig = await startRig('generic', { clock, lmsNow: clock.ms });
+    rig = await startRig('generic', { clock, lmsNow: clock.now });
   });
   afterAll(async () => rig?.close());
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mapRole } from '../../src/lti/nrps.js';
 import { appendPath, classifyScoreRefusal } from '../../src/lti/ags.js';
 import { parseLinkHeader, parseRetryAfter } from '../../src/lti/serviceClient.js';
-import { LmsRejected } from '../../src/services/servicePorts.js';
+import { LmsRejected } from '../../src/domain/errors.js';
 import { backoffMs } from '../../src/services/drainOutbox.js';
 
 describe('service client helpers', () => {

@@ -7,7 +7,7 @@ import { courseRepo } from '../../src/store/courseRepo.js';
 import { openTestDb, type TestDb } from '../support/db.js';
 import { aContext, aCourseFile } from '../factories.engine.js';
 
-const clock = { now: () => new Date(1_700_000_000_000) };
+const clock = { now: () => 1_700_000_000_000 };
 const SEED = path.resolve(import.meta.dirname, '../../seed/fractions.json');
 
 describe('importCourse', () => {

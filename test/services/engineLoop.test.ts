@@ -15,7 +15,7 @@ type ItemActivity = Extract<Activity, { kind: 'item' }>;
 describe('the mastery loop through the services', () => {
   let db: TestDb;
   let t = 1_700_000_000_000;
-  const clock = { now: () => new Date((t += 5000)) };
+  const clock = { now: () => (t += 5000) };
   beforeAll(async () => {
     db = await openTestDb();
   });

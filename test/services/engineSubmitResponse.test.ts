@@ -12,7 +12,7 @@ import { aContext, aCourseFile, aLearner, rightAnswerFor, wrongAnswerFor } from 
 describe('submitResponse', () => {
   let db: TestDb;
   let t = 1_700_000_000_000;
-  const clock = { now: () => new Date((t += 1000)) };
+  const clock = { now: () => (t += 1000) };
   beforeAll(async () => {
     db = await openTestDb();
   });
@@ -50,6 +50,24 @@ describe('submitResponse', () => {
     );
     expect(both[0]).toEqual({ ...both[1], replayed: both[0]!.replayed });
     expect(Number((await db.kysely.selectFrom('responses').select((eb) => eb.fn.countAll().as('n')).where('user_id', '=', user).executeTakeFirstOrThrow()).n)).toBe(2);
+  });
+
+  it('records an answer on a mastered objective whose retention is not due as practice, as selection would label it', async () => {
+    const { ctx, user, items } = await setup();
+    const onA = items.filter((i) => i.key.startsWith('A-'));
+    let n = 0;
+    let last;
+    for (const item of onA) {
+      last = await submitResponse(deps(), { contextId: ctx, userId: user, itemId: item.id, attemptId: `mastered-${++n}-0000`, answer: rightAnswerFor(item.kind) });
+      if (last.change.stateAfter === 'mastered') break;
+    }
+    expect(last?.change.stateAfter).toBe('mastered');
+    // An item issued before mastery (another tab) arrives now: it counts as practice, not as a retention item.
+    const late = onA[n]!;
+    const result = await submitResponse(deps(), { contextId: ctx, userId: user, itemId: late.id, attemptId: 'mastered-late-0000', answer: rightAnswerFor(late.kind) });
+    expect(result).toMatchObject({ phase: 'practice', change: { stateBefore: 'mastered', stateAfter: 'mastered' } });
+    const row = await db.kysely.selectFrom('responses').select('phase').where('attempt_id', '=', 'mastered-late-0000').executeTakeFirstOrThrow();
+    expect(row.phase).toBe('practice');
   });
 
   it('refuses an attempt id reused for another question, and locked objectives', async () => {

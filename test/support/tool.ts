@@ -134,18 +134,16 @@ export function errorOf(html: string): { code?: string; reason?: string } {
 
 /** A clock for a tool and its emulator that tests move forward by hand (starts at the wall clock). */
 export interface TestClock {
-  now(): Date;
-  ms(): number;
+  /** Epoch ms, like the app's Clock. */
+  now(): number;
   advance(ms: number): void;
 }
 
 /** Creates a {@link TestClock}: wall time plus an offset the test advances. */
 export function testClock(): TestClock {
   let offset = 0;
-  const ms = () => Date.now() + offset;
   return {
-    now: () => new Date(ms()),
-    ms,
+    now: () => Date.now() + offset,
     advance: (by) => {
       offset += by;
     },

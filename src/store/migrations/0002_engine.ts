@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { autoId } from '../dialectHelpers.js';
 
 /**
- * Engine tables (issue 4): per-context course settings, objectives and their prerequisites, items, content,
+ * Engine tables: per-context course settings, objectives and their prerequisites, items, content,
  * the append-only learning event log (source of truth), the learner × objective projection rebuilt from it,
  * explanations of every state change, accommodations and Elo item statistics.
  * Conventions: src/store/dialectHelpers.ts (epoch-ms bigint, 0/1 integers, JSON as text).

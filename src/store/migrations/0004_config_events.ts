@@ -2,9 +2,9 @@ import type { Kysely } from 'kysely';
 import { autoId, isPostgres } from '../dialectHelpers.js';
 
 /**
- * Settings that change how the engine traces later events become events of the log (issue 4 §9), so a
- * recompute replays them in order: `accommodations_set` (one student, no objective) and `params_fitted`
- * (course-wide: no student). The log's user_id and objective_id become nullable for them, and objectives keep
+ * Settings that change how the engine traces later events become events of the log, so a recompute replays
+ * them in order and rebuilds exactly the projection that was built incrementally: `accommodations_set` (one
+ * student, no objective) and `params_fitted` (course-wide: no student). The log's user_id and objective_id become nullable for them, and objectives keep
  * the course file's BKT parameters (`bkt_authored`, JSON) apart from the fitted ones the replay starts from.
  *
  * Existing data: authored parameters are taken from today's values (for an objective already fitted they are

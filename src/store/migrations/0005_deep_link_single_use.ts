@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 
 /**
- * A deep-linking request is answered once (issue 5 §6): the launch session of an LtiDeepLinkingRequest records
+ * A deep-linking request is answered once (a second response would add the content to the course again): the launch session of an LtiDeepLinkingRequest records
  * when its response was signed, set by one conditional UPDATE, so a second submit of the picker adds nothing.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations are written against an untyped Kysely

@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { AdminAuthRequired, CsrfInvalid } from '../../domain/errors.js';
 import type { FoundationServices } from '../../services/index.js';
-import type { Vendor } from '../../services/ports.js';
+import type { Clock, Vendor } from '../../services/ports.js';
 import { ADMIN_COOKIE, sameToken, signValue, unsignValue } from '../cookies.js';
 import { presentAdmin } from '../presenters/admin.js';
 
@@ -12,8 +12,8 @@ export interface AdminRoutesDeps {
   baseUrl: string;
   adminToken: string;
   cookieSecret: string;
-  /** Current time in ms (for the admin cookie's expiry). */
-  now: () => number;
+  /** For the admin cookie's expiry. */
+  clock: Clock;
 }
 
 const ADMIN_COOKIE_SECONDS = 8 * 3600;
@@ -40,7 +40,7 @@ const liveAdminCookie = (deps: AdminRoutesDeps, req: Request): string | undefine
   const cookie = (req.cookies as Record<string, string> | undefined)?.[ADMIN_COOKIE];
   // The signed value is `<expiry ms>:<random id>`: the id makes every sign-in (and its CSRF token) unique.
   const exp = Number(unsignValue(deps.cookieSecret, cookie)?.split(':')[0]);
-  return Number.isFinite(exp) && exp > deps.now() ? cookie : undefined;
+  return Number.isFinite(exp) && exp > deps.clock.now() ? cookie : undefined;
 };
 
 /** Admin sign-in: `Authorization: Bearer <ADMIN_TOKEN>` or the HttpOnly cookie set by the sign-in form. */
@@ -91,7 +91,7 @@ export function adminRouter(deps: AdminRoutesDeps): Router {
       res.status(401).render('admin-signin', { title: 'Masterly: admin sign-in', failed: true });
       return;
     }
-    res.cookie(ADMIN_COOKIE, signValue(deps.cookieSecret, `${deps.now() + ADMIN_COOKIE_SECONDS * 1000}:${randomBytes(16).toString('base64url')}`), adminCookie);
+    res.cookie(ADMIN_COOKIE, signValue(deps.cookieSecret, `${deps.clock.now() + ADMIN_COOKIE_SECONDS * 1000}:${randomBytes(16).toString('base64url')}`), adminCookie);
     res.redirect(303, '/admin');
   });
 

@@ -1,13 +1,12 @@
 import { Router, type Request, type Response } from 'express';
 import type { FoundationServices } from '../../services/index.js';
 import type { LoginParams } from '../../services/ports.js';
-import { canvasConfiguration } from '../../services/toolConfiguration.js';
 import { crossSiteCookie, SESSION_COOKIE, signValue } from '../cookies.js';
 import { landingPath } from '../deepLinking.js';
 
 /** What the LTI routes need. */
 export interface LtiRoutesDeps {
-  services: Pick<FoundationServices, 'startLogin' | 'completeLaunch' | 'loginCookieName' | 'publicJwks'>;
+  services: Pick<FoundationServices, 'startLogin' | 'completeLaunch' | 'loginCookieName' | 'publicJwks' | 'canvasConfiguration'>;
   baseUrl: string;
   cookieSecret: string;
   sessionTtlSeconds: number;
@@ -73,7 +72,7 @@ export function ltiRouter(deps: LtiRoutesDeps): Router {
 
   router.get('/lti/config/canvas.json', (_req, res) => {
     res.setHeader('cache-control', 'public, max-age=300');
-    res.json(canvasConfiguration(deps.baseUrl));
+    res.json(deps.services.canvasConfiguration(deps.baseUrl));
   });
 
   return router;
