@@ -47,7 +47,7 @@ export async function run(): Promise<BenchReport> {
     const world = makeWorld(seed);
     const train = simulateCohort(world, productConfig(world), { learners: Math.round(LEARNERS * 0.8), length: LENGTH, seed: seed * 1000 + 1, idPrefix: 'train' });
     const fitted = new Map<string, BktParams>();
-    await fitObjectiveParams({ fits: memoryFitStore(train.sequences, fitted), clock: { now: () => new Date(Date.UTC(2026, 0, 1)) } });
+    await fitObjectiveParams({ fits: memoryFitStore(train.sequences, fitted), clock: { now: () => Date.UTC(2026, 0, 1) } });
     const params = Object.fromEntries(fitted);
     const cfg = productConfig(world, { params });
     const test = simulateCohort(world, cfg, { learners: LEARNERS - Math.round(LEARNERS * 0.8), length: LENGTH, seed: seed * 1000 + 2, idPrefix: 'test' });
