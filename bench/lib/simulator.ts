@@ -108,6 +108,8 @@ export interface PairTrace {
   stuckAt: number;
   /** Index of the response after which the product first entered reteaching, or −1 (for information). */
   reteachAt: number;
+  /** Index of the response after which the product first flagged the pair for the instructor (wheel-spinning or cap), or −1. */
+  flaggedAt: number;
 }
 
 export interface CohortOptions {
@@ -147,7 +149,7 @@ export function simulateCohort(world: SimWorld, config: CompiledConfig, opts: Co
       const learn = sig(logit(obj.learn) + eff.learn * a);
       let known = rng.next() < prior;
       let belief = prior; // oracle P(known) before the next response
-      const tr: PairTrace = { learnerId, objectiveId: obj.id, itemIds: [], correct: [], at: [], known: [], oracle: [], product: [], pMastery: [], declaredAt: -1, stuckAt: -1, reteachAt: -1 };
+      const tr: PairTrace = { learnerId, objectiveId: obj.id, itemIds: [], correct: [], at: [], known: [], oracle: [], product: [], pMastery: [], declaredAt: -1, stuckAt: -1, reteachAt: -1, flaggedAt: -1 };
       for (let t = 0; t < opts.length; t++) {
         const item = obj.items[Math.floor(rng.next() * obj.items.length)] as SimItem;
         const slip = sig(logit(item.slip) - eff.slip * a);
@@ -167,6 +169,7 @@ export function simulateCohort(world: SimWorld, config: CompiledConfig, opts: Co
         applyEvent(state, { type: 'response', id: `${learnerId}-${n++}`, studentId: learnerId, itemId: item.id, correct, at }, config);
         const prog = (state.students.get(learnerId) as NonNullable<typeof student>).objectives[obj.id] as ObjectiveProgress;
         tr.pMastery.push(prog.p);
+        if (prog.stuck && tr.flaggedAt < 0) tr.flaggedAt = t;
         if (prog.state !== stateBefore) {
           if (prog.state === 'mastered' && tr.declaredAt < 0) tr.declaredAt = t;
           if (prog.state === 'not_mastered' && tr.stuckAt < 0) tr.stuckAt = t;
@@ -191,7 +194,7 @@ export function simulateCohort(world: SimWorld, config: CompiledConfig, opts: Co
   return { pairs, sequences, state };
 }
 
-/** Decision outcomes of one rule on one pair. */
+/** Decision outcomes of one rule on one pair: declared mastered, and flagged for the instructor. */
 export interface Decision {
   declaredAt: number;
   stuckAt: number;
@@ -268,7 +271,7 @@ export function decisionMetrics(pairs: readonly PairTrace[], decide: (p: PairTra
 }
 
 /** The product's own decisions as recorded during the simulation. */
-export const productDecision = (p: PairTrace): Decision => ({ declaredAt: p.declaredAt, stuckAt: p.stuckAt });
+export const productDecision = (p: PairTrace): Decision => ({ declaredAt: p.declaredAt, stuckAt: p.flaggedAt });
 
 /** Parameters as a compact string. */
 export const fmtParams = (p: BktParams): string =>

@@ -16,7 +16,7 @@ import { isEntryPoint, withConfiguredDb, type Line } from './common.js';
 import { CsvError, toCsv } from './csv.js';
 import { ParamsFile, readResponses, writeResponses, type ResponseRow } from './responsesCsv.js';
 import { clampBktParams, DEFAULT_BKT, predictCorrect, type BktParams, type ObjectiveResponseKind } from '../domain/bkt.js';
-import { DEFAULT_FIT_RULE, fitBkt, shouldFit } from '../domain/fitBkt.js';
+import { DEFAULT_FIT_RULE, fitObjective, shouldFit } from '../domain/fitBkt.js';
 import { applyEvent, compileConfig, emptyState, paramsInForce, type ObjectiveProgress } from '../domain/projection.js';
 
 const USAGE = [
@@ -77,7 +77,7 @@ function sequencesBySkill(rows: readonly ResponseRow[]): Map<string, boolean[][]
   return new Map([...bySkill].map(([k, u]) => [k, [...u.values()]]));
 }
 
-/** Fits every skill; skills with too little data keep the product's defaults, with the reason. */
+/** Fits every skill as the product does; skills with too little data or a refused fit keep the defaults, with the reason. */
 export function fitSkills(rows: readonly ResponseRow[], kind: ObjectiveResponseKind, seed: number): ParamsFile {
   const skills: ParamsFile['skills'] = {};
   for (const [skill, seqs] of [...sequencesBySkill(rows)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
@@ -87,8 +87,11 @@ export function fitSkills(rows: readonly ResponseRow[], kind: ObjectiveResponseK
       skills[skill] = { params: clampBktParams(DEFAULT_BKT, kind), status: 'default', reason, learners: seqs.length, responses };
       continue;
     }
-    const fit = fitBkt(seqs, { kind, seed });
-    skills[skill] = { params: clampBktParams(fit.params, kind), status: 'fitted', learners: seqs.length, responses };
+    const fit = fitObjective(seqs, { kind, seed });
+    skills[skill] =
+      fit.status === 'fitted'
+        ? { params: clampBktParams(fit.params, kind), status: 'fitted', learners: seqs.length, responses }
+        : { params: clampBktParams(DEFAULT_BKT, kind), status: 'default', reason: `fit refused: ${fit.reason}`, learners: seqs.length, responses };
   }
   return { format: 'masterly-bkt-1', responseKind: kind, skills };
 }

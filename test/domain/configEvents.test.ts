@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { updateMastery, type BktParams } from '../../src/domain/bkt.js';
 import { applyEvent, compileConfig, emptyState, project, type EngineEvent } from '../../src/domain/projection.js';
+import { DEFAULT_LOOP_POLICY } from '../../src/domain/reteach.js';
 import { fractionsCourse, responder, T0 } from './fixtures.js';
 
 // Settings that change how later events are traced are events too: replay uses the values in force.
@@ -33,6 +34,8 @@ describe('accommodations_set and params_fitted events', () => {
       { type: 'accommodations_set', id: 'acc-1', studentId: 's1', accommodations: { thresholdOffset: -0.1 }, at: a.at + 1 },
       a.answer('eq-2', true),
     ];
+    // Readiness at θ, so the check starts exactly when P ≥ the student's θ.
+    const cfg = compileConfig(fractionsCourse({ policy: { ...DEFAULT_LOOP_POLICY, checkReadiness: 0.99 } }));
     const state = project(events, cfg);
     // right, wrong, right: P ≈ 0.856 ≥ 0.85 (θ 0.95 − 0.10): a check starts; without the event it would not.
     expect(state.students.get('s1')!.objectives.eq!.state).toBe('checking');
