@@ -592,7 +592,14 @@ function applyInternal(state: EngineState, event: EngineEvent, config: CompiledC
     state.courseApplied.add(event.id);
     if (event.at > state.clock) state.clock = event.at;
     const objective = cfg.objectives.get(event.objectiveId);
-    if (objective) state.params.set(objective.id, clampBktParams(event.params, objective.responseKind ?? 'open'));
+    if (!objective) return [];
+    const params = clampBktParams(event.params, objective.responseKind ?? 'open');
+    state.params.set(objective.id, params);
+    // Fitted priors reach every learner (ADR 0010): objectives nobody has answered on yet start from the new prior.
+    for (const st of state.students.values()) {
+      const prog = st.objectives[objective.id];
+      if (prog && prog.responses === 0) prog.p = params.prior;
+    }
     return [];
   }
   const existing = state.students.get(event.studentId);

@@ -82,6 +82,13 @@ describe('release rules', () => {
     const more = project([...events, ...[0, 1, 2, 3, 4, 5].map((i) => r.answer(`eq-${i}`, true))], cfg);
     expect(more.students.get('s1')?.objectives.eq?.state).toBe('mastered');
     expect(more.students.get('s1')?.objectives.add?.remedialFor).toEqual([]);
+    // Re-mastery after a reopen takes a short re-check (2 items, both right), not the rule alone.
+    const again = more.explanations.filter((e) => e.objectiveId === 'eq').slice(-2);
+    expect(again.map((e) => [e.kind, e.rule])).toEqual([
+      ['rechecking', 'mastery_rule_met'],
+      ['mastered', 'check_passed'],
+    ]);
+    expect(again[1]?.evidence).toMatchObject({ checkLength: 2, checkCorrect: 2 });
   });
 });
 
