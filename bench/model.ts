@@ -46,7 +46,7 @@ export async function run(): Promise<BenchReport> {
   const started = Date.now();
   const notes: string[] = [];
   const heldOut: PairTrace[] = [];
-  const aucs = { oracle: [] as number[], product: [] as number[], defaults: [] as number[] };
+  const aucs = { oracle: [] as number[], product: [] as number[], bktOnly: [] as number[], defaults: [] as number[] };
   for (const seed of SEEDS) {
     const world = makeWorld(seed);
     const train = simulateCohort(world, productConfig(world, policy), { learners: Math.round(LEARNERS * 0.8), length: LENGTH, seed: seed * 1000 + 1, idPrefix: 'train' });
@@ -54,11 +54,13 @@ export async function run(): Promise<BenchReport> {
     await fitObjectiveParams({ fits: memoryFitStore(train.sequences, fitted), clock: { now: () => Date.UTC(2026, 0, 1) } });
     const params = Object.fromEntries(fitted);
     const cfg = productConfig(world, { params, ...policy });
-    const test = simulateCohort(world, cfg, { learners: LEARNERS - Math.round(LEARNERS * 0.8), length: LENGTH, seed: seed * 1000 + 2, idPrefix: 'test' });
+    // The course's item statistics (Elo difficulty) carry over from the training cohort, as in the product.
+    const test = simulateCohort(world, cfg, { learners: LEARNERS - Math.round(LEARNERS * 0.8), length: LENGTH, seed: seed * 1000 + 2, idPrefix: 'test' }, train.state);
     heldOut.push(...test.pairs);
     const labels = test.pairs.flatMap((p) => p.correct);
     aucs.oracle.push(auc(test.pairs.flatMap((p) => p.oracle), labels));
     aucs.product.push(auc(test.pairs.flatMap((p) => p.product), labels));
+    aucs.bktOnly.push(auc(test.pairs.flatMap((p) => p.bkt), labels));
     const defaults = productConfig(world);
     const d = test.pairs.map((p) => nextResponsePredictions([p.correct], defaults.params.get(p.objectiveId) as BktParams).scores).flat();
     aucs.defaults.push(auc(d, labels));
@@ -69,6 +71,7 @@ export async function run(): Promise<BenchReport> {
   const figures: BenchReport['figures'] = [
     { name: 'AUC oracle (generating parameters)', value: oracle, unit: '' },
     { name: 'AUC product (fitted, held out)', value: product, unit: '' },
+    { name: 'AUC product BKT alone (no Elo term)', value: mean(aucs.bktOnly), unit: '' },
     { name: 'AUC product defaults, no fit', value: mean(aucs.defaults), unit: '' },
     { name: 'AUC gap oracle − product', value: oracle - product, unit: '', goal: { op: '<=', value: 0.01 } },
   ];

@@ -13,7 +13,8 @@
  * Everything is seeded.
  */
 import { applyEvent, compileConfig, emptyState, paramsInForce, type CompiledConfig, type EngineConfig, type EngineState, type ObjectiveProgress } from '../../src/domain/projection.js';
-import { predictCorrect, type BktParams } from '../../src/domain/bkt.js';
+import { predictCorrect, predictWithElo, type BktParams } from '../../src/domain/bkt.js';
+import { expectedScore } from '../../src/domain/elo.js';
 import { mulberry32, uniform, type Rng } from '../../src/domain/random.js';
 
 const sig = (x: number) => 1 / (1 + Math.exp(-x));
@@ -98,8 +99,10 @@ export interface PairTrace {
   readonly known: boolean[];
   /** Oracle P(correct) before the response (all generating parameters known, hidden state filtered). */
   readonly oracle: number[];
-  /** The product's P(correct) before the response (its P(mastery) and its parameters in force). */
+  /** The product's P(correct) before the response (BKT with its parameters in force, and the Elo term: `predictWithElo`). */
   readonly product: number[];
+  /** BKT's P(correct) alone before the response (for information). */
+  readonly bkt: number[];
   /** The product's P(mastery) after each response. */
   readonly pMastery: number[];
   /** Index of the response after which the product first declared mastery, or −1. */
@@ -149,7 +152,7 @@ export function simulateCohort(world: SimWorld, config: CompiledConfig, opts: Co
       const learn = sig(logit(obj.learn) + eff.learn * a);
       let known = rng.next() < prior;
       let belief = prior; // oracle P(known) before the next response
-      const tr: PairTrace = { learnerId, objectiveId: obj.id, itemIds: [], correct: [], at: [], known: [], oracle: [], product: [], pMastery: [], declaredAt: -1, stuckAt: -1, reteachAt: -1, flaggedAt: -1 };
+      const tr: PairTrace = { learnerId, objectiveId: obj.id, itemIds: [], correct: [], at: [], known: [], oracle: [], product: [], bkt: [], pMastery: [], declaredAt: -1, stuckAt: -1, reteachAt: -1, flaggedAt: -1 };
       for (let t = 0; t < opts.length; t++) {
         const item = obj.items[Math.floor(rng.next() * obj.items.length)] as SimItem;
         const slip = sig(logit(item.slip) - eff.slip * a);
@@ -159,7 +162,10 @@ export function simulateCohort(world: SimWorld, config: CompiledConfig, opts: Co
         const before = student?.objectives[obj.id] as ObjectiveProgress | undefined;
         const pBefore = before ? before.p : paramsInForce(state, obj.id, config).prior;
         const stateBefore = before?.state;
-        tr.product.push(predictCorrect(pBefore, paramsInForce(state, obj.id, config)));
+        const elo = expectedScore(student?.ability ?? 0, state.items.get(item.id)?.difficulty ?? 0, config.elo.scale);
+        const bkt = predictCorrect(pBefore, paramsInForce(state, obj.id, config));
+        tr.bkt.push(bkt);
+        tr.product.push(predictWithElo(bkt, elo));
         const pc = belief * (1 - slip) + (1 - belief) * guess;
         tr.oracle.push(pc);
         tr.itemIds.push(item.id);

@@ -15,7 +15,8 @@ import { parseArgs } from 'node:util';
 import { isEntryPoint, withConfiguredDb, type Line } from './common.js';
 import { CsvError, toCsv } from './csv.js';
 import { ParamsFile, readResponses, writeResponses, type ResponseRow } from './responsesCsv.js';
-import { clampBktParams, DEFAULT_BKT, predictCorrect, type BktParams, type ObjectiveResponseKind } from '../domain/bkt.js';
+import { clampBktParams, DEFAULT_BKT, predictCorrect, predictWithElo, type BktParams, type ObjectiveResponseKind } from '../domain/bkt.js';
+import { expectedScore } from '../domain/elo.js';
 import { DEFAULT_FIT_RULE, fitObjective, shouldFit } from '../domain/fitBkt.js';
 import { applyEvent, compileConfig, emptyState, paramsInForce, type ObjectiveProgress } from '../domain/projection.js';
 
@@ -106,7 +107,8 @@ export interface ReplayRow {
 
 /**
  * Replays the rows through the product's projection (one objective per skill, no prerequisites): P(correct) before
- * each response and the state after it. Rows without a timestamp are one minute apart.
+ * each response (BKT with the Elo term for ability and item difficulty, `predictWithElo`) and the state after it.
+ * Rows without a timestamp are one minute apart.
  */
 export function replayRows(rows: readonly ResponseRow[], file: ParamsFile, warn: Line = () => undefined): ReplayRow[] {
   const skills = [...new Set(rows.map((r) => r.skillName))];
@@ -130,8 +132,10 @@ export function replayRows(rows: readonly ResponseRow[], file: ParamsFile, warn:
   rows.forEach((r, i) => {
     const objectiveId = objectiveOf.get(r.skillName) as string;
     const k = paramsInForce(state, objectiveId, cfg);
-    const before = state.students.get(r.userId)?.objectives[objectiveId];
-    const pCorrect = predictCorrect(before ? before.p : k.prior, k);
+    const student = state.students.get(r.userId);
+    const before = student?.objectives[objectiveId];
+    const elo = expectedScore(student?.ability ?? 0, state.items.get(itemOf(r))?.difficulty ?? 0, cfg.elo.scale);
+    const pCorrect = predictWithElo(predictCorrect(before ? before.p : k.prior, k), elo);
     applyEvent(state, { type: 'response', id: `row${i}`, studentId: r.userId, itemId: itemOf(r), correct: r.correct, at: r.at ?? base + i * 60_000 }, cfg);
     const prog = state.students.get(r.userId)?.objectives[objectiveId] as ObjectiveProgress;
     out.push({ row: r, pCorrect, pMastery: prog.p, state: prog.state });
