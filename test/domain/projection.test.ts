@@ -140,6 +140,13 @@ describe('reteach loop', () => {
     expect(st.explanations.some((e) => e.kind === 'stuck')).toBe(false);
     expect(st.students.get('s2')?.objectives.eq?.stuck).toBe(false);
   });
+  it('forgetting of at least 1 − θ cannot make mastery unreachable (guard rail)', () => {
+    const c = compileConfig(fractionsCourse({ params: { eq: { prior: 0.2, learn: 0.3, guess: 0.1, slip: 0.05, forget: 0.2 } } }));
+    const r = responder();
+    const eq = project(rightAnswers(r, 'eq', 0, 8), c).students.get('s1')?.objectives.eq;
+    expect(eq?.state).toBe('mastered');
+    expect(eq?.p).toBeGreaterThanOrEqual(0.95);
+  });
   it('the cycle cap can fire with the default policy', () => {
     // Right whenever practising; in every check right, wrong, wrong. Five failed checks take well under 40 responses.
     const r = responder();
