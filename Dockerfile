@@ -20,8 +20,10 @@ COPY public ./public
 COPY seed ./seed
 # DATA_DIR (./data) must be writable by the runtime user: the default SQLite file and the demo emulator's database live there.
 RUN mkdir -p data && chown node:node data
+# The CLIs run from dist/ too: docker compose exec app node dist/src/cli/platform.js list (also keys, recompute, fit).
 USER node
 EXPOSE 3000
+# Liveness (/healthz answers 200 while the process is up, reporting the database's state); load balancers use /readyz.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
 # Heap sizing (same flags as `npm start`; the launch bench runs with them): the live heap is ~25 MB, but with the
 # default limits V8 lets old space fill with garbage up to ~90 MB under load and keeps 32 MB of new space, so idle RSS

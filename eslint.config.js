@@ -11,7 +11,7 @@ const layer = (files, forbidden, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'bench/peers/**', 'data/**', 'coverage/**', 'public/vendor/**'] },
+  { ignores: ['dist/**', '.dist-test-*/**', 'node_modules/**', 'bench/peers/**', 'data/**', 'coverage/**', 'public/vendor/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

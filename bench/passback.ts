@@ -27,17 +27,21 @@ export async function run(): Promise<BenchReport> {
     const enqueueStart = performance.now();
     // One transaction per student (as one submission would touch several objectives).
     for (const [i, s] of rig.students.entries()) {
-      await rig.tool.db.kysely.transaction().execute(async (trx) => {
+      await rig.tool.composition.repos.learners.inTransaction(async (tx) => {
         for (const [j, obj] of objectives.entries()) {
           const p = ((i * 7 + j * 13) % 100) / 100;
-          await rig.adv.afterMasteryChange(trx, {
+          await rig.adv.afterMasteryChange(tx, {
             contextId: rig.contextId,
             userId: s.userId,
             objectiveId: obj,
+            objectiveKey: obj,
             pBefore: 0,
             pAfter: p,
-            stateBefore: 'learning',
+            stateBefore: 'available',
             stateAfter: p >= 0.95 ? 'mastered' : 'practising',
+            grade: Math.round(p * 100),
+            gradeMaximum: 100,
+            attemptId: `bench-${i}-${j}`,
             occurredAt: t0 + i * 100 + j,
           });
           expected.set(`masterly:objective:${obj}|${s.sub}`, Math.round(p * 100 * 10_000) / 10_000);

@@ -38,6 +38,11 @@ export const ConfigSchema = z
     SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(3600),
     /** Oldest id_token `iat` accepted, in seconds. */
     LAUNCH_MAX_AGE_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
+    /**
+     * Most open (started, not yet completed, unexpired) LTI logins one client address may hold; beyond it a login
+     * gets 429. A school behind one NAT address launches a class of 300 at once (docs/decisions/0007-abuse-limits.md).
+     */
+    LOGIN_OPEN_STATES_PER_ADDRESS: z.coerce.number().int().min(1).default(1000),
     /** Allowed clock difference with platforms, in seconds. */
     CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(60),
     /**
@@ -53,10 +58,12 @@ export const ConfigSchema = z
     PURGE_EVERY_MS: z.coerce.number().int().min(0).optional(),
     /** Grade outbox tuning: first retry delay and its cap, lease length, rows per claim, concurrent sends. */
     OUTBOX_RETRY_BASE_MS: z.coerce.number().int().min(1).optional(),
-    OUTBOX_RETRY_MAX_MS: z.coerce.number().int().min(1).default(2000),
+    OUTBOX_RETRY_MAX_MS: z.coerce.number().int().min(1).optional(),
     OUTBOX_LEASE_MS: z.coerce.number().int().min(100).optional(),
     OUTBOX_BATCH: z.coerce.number().int().min(1).max(1000).optional(),
     OUTBOX_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
+    /** How long start-up waits for an unreachable PostgreSQL (retrying with a log line) before exiting; 0 = try once. */
+    DB_STARTUP_TIMEOUT_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
     /** PostgreSQL schema instead of `public` (test isolation for stand-alone workers). */
     PG_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).optional(),
     /** Start the built-in LMS emulator beside the tool (also `--demo`). */

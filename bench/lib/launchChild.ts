@@ -6,6 +6,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import pg from 'pg';
 
 /** What a tool process reports about itself. */
@@ -133,6 +134,12 @@ export class ToolProcess {
     clearTimeout(timer);
   }
 }
+
+/**
+ * Names this checkout's bench databases and build directory apart from other checkouts' (several worktrees of the
+ * repository share one PostgreSQL server and one node_modules): `masterly_bench_<checkout>` etc.
+ */
+export const benchNamespace = (path.basename(path.resolve(import.meta.dirname, '../..')).toLowerCase().replace(/[^a-z0-9]+/g, '_') || 'main').slice(0, 20);
 
 /** A free TCP port on this machine (ltijs cannot listen on port 0). */
 export async function freePort(): Promise<number> {

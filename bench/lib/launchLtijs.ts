@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { freePort, recreateDatabase, ToolProcess } from './launchChild.js';
+import { benchNamespace, freePort, recreateDatabase, ToolProcess } from './launchChild.js';
 import type { LaunchTarget } from './launchDriver.js';
 import type { BenchPlatform } from './launchPlatform.js';
 
@@ -26,10 +26,10 @@ export function ensureLtijsInstalled(): void {
   }
 }
 
-/** Fresh `ltijs_bench` database, ltijs listening on a free port, the bench platform registered (JWK_SET). */
+/** Fresh `ltijs_bench_<checkout>` database, ltijs listening on a free port, the bench platform registered (JWK_SET). */
 export async function startLtijs(platform: BenchPlatform, adminUrl: string): Promise<StartedTool> {
   ensureLtijsInstalled();
-  const dbUrl = new URL(await recreateDatabase(adminUrl, 'ltijs_bench'));
+  const dbUrl = new URL(await recreateDatabase(adminUrl, `ltijs_bench_${benchNamespace}`));
   const port = await freePort();
   // BENCH_CPU_PROF=<dir>: write a V8 CPU profile of the ltijs process there too.
   const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(process.env.BENCH_CPU_PROF)] : [];
@@ -38,7 +38,7 @@ export async function startLtijs(platform: BenchPlatform, adminUrl: string): Pro
   try {
     await child.setup({
       port,
-      database: 'ltijs_bench',
+      database: `ltijs_bench_${benchNamespace}`,
       dbUser: decodeURIComponent(dbUrl.username) || 'postgres',
       dbPass: decodeURIComponent(dbUrl.password),
       dbHost: dbUrl.hostname,

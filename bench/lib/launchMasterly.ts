@@ -1,18 +1,18 @@
 /**
  * Starts Masterly for the launch benchmark: compiled to plain JS first (as `npm run build` would, so the
  * child's RSS is Masterly's and not the tsx loader's), then run in a child process by
- * bench/lib/launchMasterlyChild.ts on a fresh `masterly_bench` database, with the bench platform registered.
+ * bench/lib/launchMasterlyChild.ts on a fresh `masterly_bench_<checkout>` database, with the bench platform registered.
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { freePort, recreateDatabase, ToolProcess } from './launchChild.js';
+import { benchNamespace, freePort, recreateDatabase, ToolProcess } from './launchChild.js';
 import type { StartedTool } from './launchLtijs.js';
 import type { BenchPlatform } from './launchPlatform.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const OUT = path.join(ROOT, 'node_modules', '.cache', 'masterly-bench-launch');
+const OUT = path.join(ROOT, 'node_modules', '.cache', `masterly-bench-launch-${benchNamespace}`);
 const CHILD_TS = path.join(ROOT, 'bench', 'lib', 'launchMasterlyChild.ts');
 
 /** How the Masterly child was run (reported in the notes). */
@@ -20,7 +20,7 @@ export type MasterlyRuntime = 'compiled' | 'tsx';
 
 /**
  * Emits src/, config/ and the child entry as JavaScript (tsc, no type check: the root typecheck does that)
- * into node_modules/.cache/masterly-bench-launch, with views/ and public/ linked beside them so that paths
+ * into node_modules/.cache/masterly-bench-launch-<checkout>, with views/, public/ and seed/ linked beside them so that paths
  * relative to the code resolve as in the repository. Returns the entry to run, or undefined when tsc failed.
  */
 export function compileMasterly(): string | undefined {
@@ -41,7 +41,7 @@ export function compileMasterly(): string | undefined {
   const r = spawnSync(process.execPath, [tsc, '-p', tsconfig], { cwd: ROOT, encoding: 'utf8' });
   const entry = path.join(OUT, 'bench', 'lib', 'launchMasterlyChild.js');
   if (r.status !== 0 && !fs.existsSync(entry)) return undefined;
-  for (const dir of ['views', 'public']) {
+  for (const dir of ['views', 'public', 'seed']) {
     if (fs.existsSync(path.join(ROOT, dir))) fs.symlinkSync(path.join(ROOT, dir), path.join(OUT, dir), 'dir');
   }
   return fs.existsSync(entry) ? entry : undefined;
@@ -60,10 +60,26 @@ export function startScriptNodeFlags(): string[] {
   return (pkg.scripts?.start ?? '').split(/\s+/).filter((a) => /^--max-(semi|old)-space-size=\d+$/.test(a));
 }
 
-/** Fresh `masterly_bench` database, Masterly listening at http://localhost:<port>, the bench platform registered. */
-export async function startMasterly(platform: BenchPlatform, adminUrl: string): Promise<StartedMasterly> {
-  const databaseUrl = await recreateDatabase(adminUrl, 'masterly_bench');
-  const port = await freePort();
+/** The platform to register in the tool (what an admin would paste). */
+export interface PlatformToRegister {
+  issuer: string;
+  clientId: string;
+  deploymentId: string;
+  authUrl: string;
+  tokenUrl: string;
+  jwksUrl: string;
+}
+
+/**
+ * Runs the compiled Masterly (tsx when BENCH_MASTERLY_TSX is set or tsc failed) in a child process in production
+ * mode on `databaseUrl`, listening on `port`, with `platform` registered; `env` adds or overrides settings.
+ */
+export async function startMasterlyChild(opts: {
+  databaseUrl: string;
+  port: number;
+  platform: PlatformToRegister;
+  env?: Record<string, string>;
+}): Promise<{ process: ToolProcess; runtime: MasterlyRuntime; nodeFlags: string[]; baseUrl: string }> {
   const compiled = process.env.BENCH_MASTERLY_TSX ? undefined : compileMasterly();
   const runtime: MasterlyRuntime = compiled ? 'compiled' : 'tsx';
   const dataDir = path.join(OUT, 'data');
@@ -75,39 +91,44 @@ export async function startMasterly(platform: BenchPlatform, adminUrl: string): 
   const child = compiled
     ? ToolProcess.start('Masterly', compiled, { cwd: ROOT, env, execArgv: [...nodeFlags, ...prof] })
     : ToolProcess.start('Masterly', CHILD_TS, { cwd: ROOT, env, execArgv: [...nodeFlags, '--import', 'tsx', ...prof] });
-  const baseUrl = `http://localhost:${port}`;
-  const clientId = 'bench-masterly-client';
-  const deploymentId = 'bench-deployment-1';
+  const baseUrl = `http://localhost:${opts.port}`;
   try {
     await child.setup({
       env: {
         NODE_ENV: 'production',
-        PORT: String(port),
+        PORT: String(opts.port),
         BASE_URL: baseUrl,
-        DATABASE_URL: databaseUrl,
+        DATABASE_URL: opts.databaseUrl,
         COOKIE_SECRET: randomBytes(32).toString('base64url'),
         KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
         ADMIN_TOKEN: randomBytes(24).toString('base64url'),
         DATA_DIR: dataDir,
         LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+        ...opts.env,
       },
-      platform: {
-        issuer: platform.issuer,
-        clientId,
-        deploymentId,
-        authUrl: platform.authEndpoint,
-        tokenUrl: platform.tokenEndpoint,
-        jwksUrl: platform.jwksUrl,
-      },
+      platform: opts.platform,
     });
   } catch (err) {
     await child.stop();
     throw err;
   }
+  return { process: child, runtime, nodeFlags, baseUrl };
+}
+
+/** Fresh `masterly_bench_<checkout>` database, Masterly listening at http://localhost:<port>, the bench platform registered. */
+export async function startMasterly(platform: BenchPlatform, adminUrl: string): Promise<StartedMasterly> {
+  const databaseUrl = await recreateDatabase(adminUrl, `masterly_bench_${benchNamespace}`);
+  const clientId = 'bench-masterly-client';
+  const deploymentId = 'bench-deployment-1';
+  const started = await startMasterlyChild({
+    databaseUrl,
+    port: await freePort(),
+    platform: { issuer: platform.issuer, clientId, deploymentId, authUrl: platform.authEndpoint, tokenUrl: platform.tokenEndpoint, jwksUrl: platform.jwksUrl },
+  });
   return {
-    process: child,
-    runtime,
-    nodeFlags,
-    target: { loginUrl: `${baseUrl}/lti/login`, targetLinkUri: `${baseUrl}/app`, clientId, deploymentId },
+    process: started.process,
+    runtime: started.runtime,
+    nodeFlags: started.nodeFlags,
+    target: { loginUrl: `${started.baseUrl}/lti/login`, targetLinkUri: `${started.baseUrl}/app`, clientId, deploymentId },
   };
 }

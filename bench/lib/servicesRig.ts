@@ -14,7 +14,7 @@ import { start, type Running } from '../../src/main.js';
 import { fork } from 'node:child_process';
 import type { PlatformRegistration, ReceivedScore, StoredResult } from '../../src/devplatform/index.js';
 import { SCOPES, platformEndpoints } from '../../src/devplatform/context.js';
-import { buildAdvantage, type Advantage, type AdvantageOptions } from '../../src/worker.js';
+import { buildAdvantage, type Advantage, type AdvantageOptions } from '../../src/advantage.js';
 
 const freePort = () =>
   new Promise<number>((resolve, reject) => {

@@ -1,22 +1,27 @@
-import fs from 'node:fs';
+import { pino } from 'pino';
 import { loadConfig, type Config } from '../../config/schema.js';
+import { compose, type Composition } from '../compose.js';
 import { AppError } from '../domain/errors.js';
-import { migrate, openDb, type Db } from '../store/db.js';
+
+export { isEntryPoint } from '../entryPoint.js';
 
 /** Where a CLI writes a line (stdout or stderr; tests pass collectors). */
 export type Line = (line: string) => void;
 
 /**
- * Runs one CLI command against the configured database: parses the config (a bad setting is reported by name),
- * opens and migrates the database, runs `work`, and always closes it. Failures become a one-line message with
- * the stable code for our own errors, and exit code 1 — never a stack trace.
+ * Runs one CLI command against the configured database, through the same composition root as the web process
+ * and the worker (src/compose.ts; no schedules start): parses the config (a bad setting is reported by name),
+ * composes, runs `work`, and always closes. Failures become a one-line message with the stable code for our own
+ * errors, and exit code 1 — never a stack trace.
  */
-export async function withConfiguredDb(
+export async function withComposition(
   env: NodeJS.ProcessEnv,
   err: Line,
-  work: (db: Db, config: Config) => Promise<number>,
+  work: (c: Composition) => Promise<number>,
   describe?: (e: unknown) => string | undefined,
 ): Promise<number> {
+  const message = (e: unknown) =>
+    describe?.(e) ?? (e instanceof AppError ? `Error (${e.code}): ${e.message}` : `Error: ${(e as Error).message}`);
   let config: Config;
   try {
     config = loadConfig(env);
@@ -24,18 +29,19 @@ export async function withConfiguredDb(
     err((e as Error).message);
     return 1;
   }
-  const db = await openDb({ url: config.DATABASE_URL, ...(config.PG_SCHEMA ? { pgSchema: config.PG_SCHEMA } : {}) });
+  let c: Composition;
   try {
-    await migrate(db);
-    return await work(db, config);
+    c = await compose(config, pino({ level: config.LOG_LEVEL === 'silent' ? 'silent' : 'warn' }, pino.destination(2)), 'cli');
   } catch (e) {
-    err(describe?.(e) ?? (e instanceof AppError ? `Error (${e.code}): ${e.message}` : `Error: ${(e as Error).message}`));
+    err(message(e));
+    return 1;
+  }
+  try {
+    return await work(c);
+  } catch (e) {
+    err(message(e));
     return 1;
   } finally {
-    await db.close();
+    await c.close();
   }
 }
-
-/** True when the module at `filename` is the script node was started with (not imported by a test). */
-export const isEntryPoint = (filename: string): boolean =>
-  Boolean(process.argv[1]) && filename === fs.realpathSync(process.argv[1] as string);

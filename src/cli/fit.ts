@@ -4,12 +4,9 @@
  * Fitted parameters apply to new responses; learners' current progress is kept.
  */
 import { parseArgs } from 'node:util';
-import { isEntryPoint, withConfiguredDb } from './common.js';
+import { isEntryPoint, withComposition } from './common.js';
 import { AppError } from '../domain/errors.js';
 import { fitBktJob } from '../jobs/fitBkt.job.js';
-import { fitObjectiveParams, type FitReport } from '../services/fitObjectiveParams.js';
-import { systemClock } from '../services/ports.js';
-import { fitStore } from '../store/instructorRepo.js';
 
 /** Runs the CLI with `argv` (without node and script); returns the exit code. Exported for tests. */
 export async function runFitCli(
@@ -29,9 +26,8 @@ export async function runFitCli(
     out('Usage: npm run fit [-- --context <context-id>]');
     return 0;
   }
-  return withConfiguredDb(env, err, async (db) => {
-    const services = { fitObjectiveParams: (i: { contextId?: string }) => fitObjectiveParams({ fits: fitStore(db.kysely), clock: systemClock }, i) };
-    const report = (await fitBktJob.run(services, args.values.context ? { contextId: args.values.context } : {})) as FitReport;
+  return withComposition(env, err, async (c) => {
+    const report = await fitBktJob.run(c.scheduleServices, args.values.context ? { contextId: args.values.context } : {});
     for (const o of report.outcomes) {
       if (o.status === 'fitted') {
         const p = o.params;

@@ -3,26 +3,21 @@
  * `npm run platform -- list`
  * `npm run platform -- remove <id>`
  * `npm run platform -- add-deployment <id> <deployment-id>`
+ * `npm run platform -- set-lms-url <id> <url>` (the LMS address allowed to frame the tool; '' clears it)
  *
  * Opens the database from DATABASE_URL (via config), migrates, and prints clear errors with exit code 1.
  */
-import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { isEntryPoint, withConfiguredDb } from './common.js';
+import { isEntryPoint, withComposition } from './common.js';
 import { ValidationFailed } from '../domain/errors.js';
-import { addDeployment } from '../services/addDeployment.js';
-import { listPlatforms } from '../services/listPlatforms.js';
-import { createPlatformRegistry } from '../services/platformRegistry.js';
-import { systemClock, type Platform, type Vendor } from '../services/ports.js';
-import { registerPlatform, type PlatformAdminDeps } from '../services/registerPlatform.js';
-import { removePlatform } from '../services/removePlatform.js';
-import { platformRepo } from '../store/platformRepo.js';
+import type { Platform, Vendor } from '../services/ports.js';
 
 const USAGE = `Usage:
-  npm run platform -- add --issuer <iss> --client-id <id> --auth-url <url> --token-url <url> --jwks-url <url> --deployment <id> [--deployment <id>…] [--name <name>] [--vendor canvas|moodle|generic]
+  npm run platform -- add --issuer <iss> --client-id <id> --auth-url <url> --token-url <url> --jwks-url <url> --deployment <id> [--deployment <id>…] [--name <name>] [--vendor canvas|moodle|generic] [--lms-url <https://school.instructure.com>]
   npm run platform -- list [--json]
   npm run platform -- remove <platform-id>
-  npm run platform -- add-deployment <platform-id> <deployment-id>`;
+  npm run platform -- add-deployment <platform-id> <deployment-id>
+  npm run platform -- set-lms-url <platform-id> <url>   (the LMS address allowed to frame Masterly; '' clears it)`;
 
 const describe = (p: Platform) =>
   [
@@ -33,6 +28,7 @@ const describe = (p: Platform) =>
     `  token url:   ${p.tokenUrl}`,
     `  jwks url:    ${p.jwksUrl}`,
     `  deployments: ${p.deploymentIds.join(', ') || '(none: launches will be refused)'}`,
+    `  lms address: ${p.lmsUrl ?? '(not set: learned from launches)'}`,
   ].join('\n');
 
 /** Runs the CLI with `argv` (without node and script); returns the exit code. Exported for tests. */
@@ -47,17 +43,10 @@ export async function runPlatformCli(
     out(USAGE);
     return command ? 0 : 1;
   }
-  return withConfiguredDb(
+  return withComposition(
     env,
     err,
-    async (db) => {
-      const platforms = platformRepo(db.kysely);
-      const deps: PlatformAdminDeps = {
-        platforms,
-        registry: createPlatformRegistry({ platforms, clock: systemClock }),
-        clock: systemClock,
-        newId: randomUUID,
-      };
+    async ({ services }) => {
       if (command === 'add') {
         const { values } = parseArgs({
           args: rest,
@@ -70,10 +59,11 @@ export async function runPlatformCli(
             deployment: { type: 'string', multiple: true },
             name: { type: 'string' },
             vendor: { type: 'string' },
+            'lms-url': { type: 'string' },
           },
           strict: true,
         });
-        const p = await registerPlatform(deps, {
+        const p = await services.registerPlatform({
           issuer: values.issuer ?? '',
           clientId: values['client-id'] ?? '',
           authUrl: values['auth-url'] ?? '',
@@ -82,12 +72,13 @@ export async function runPlatformCli(
           deploymentIds: values.deployment ?? [],
           ...(values.name ? { name: values.name } : {}),
           ...(values.vendor ? { vendor: values.vendor as Vendor } : {}),
+          ...(values['lms-url'] ? { lmsUrl: values['lms-url'] } : {}),
         });
         out(`Registered platform:\n${describe(p)}`);
         return 0;
       }
       if (command === 'list') {
-        const list = await listPlatforms(deps);
+        const list = await services.listPlatforms();
         if (rest.includes('--json')) out(JSON.stringify(list, null, 2));
         else out(list.length ? list.map(describe).join('\n\n') : 'No platform is registered.');
         return 0;
@@ -95,15 +86,22 @@ export async function runPlatformCli(
       if (command === 'remove') {
         const id = rest[0];
         if (!id) throw new ValidationFailed('Give the id of the platform to remove (see `npm run platform -- list`).');
-        await removePlatform(deps, id);
+        await services.removePlatform(id);
         out(`Removed platform ${id}.`);
         return 0;
       }
       if (command === 'add-deployment') {
         const [id, deploymentId] = rest;
         if (!id || !deploymentId) throw new ValidationFailed('Give the platform id and the deployment id.');
-        await addDeployment(deps, { platformId: id, deploymentId });
+        await services.addDeployment({ platformId: id, deploymentId });
         out(`Added deployment ${deploymentId} to platform ${id}.`);
+        return 0;
+      }
+      if (command === 'set-lms-url') {
+        const [id, lmsUrl] = rest;
+        if (!id || lmsUrl === undefined) throw new ValidationFailed('Give the platform id and the LMS address (or \'\' to clear it).');
+        const set = await services.setLmsAddress({ platformId: id, lmsUrl });
+        out(set ? `LMS address of platform ${id}: ${set}.` : `Cleared the LMS address of platform ${id}.`);
         return 0;
       }
       err(`Unknown command "${command}".\n${USAGE}`);

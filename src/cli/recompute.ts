@@ -3,14 +3,9 @@
  * explanations, item statistics) from the append-only response log, for one context or every context with
  * responses. Deterministic: the result equals what the incremental updates produced.
  */
-import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { isEntryPoint, withConfiguredDb } from './common.js';
+import { isEntryPoint, withComposition } from './common.js';
 import { AppError } from '../domain/errors.js';
-import { recomputeMastery } from '../services/recomputeMastery.js';
-import { systemClock } from '../services/ports.js';
-import { courseRepo } from '../store/courseRepo.js';
-import { learnerStore } from '../store/learnerRepo.js';
 
 /** Runs the CLI with `argv` (without node and script); returns the exit code. Exported for tests. */
 export async function runRecomputeCli(
@@ -30,13 +25,11 @@ export async function runRecomputeCli(
     out('Usage: npm run recompute [-- --context <context-id>]');
     return 0;
   }
-  return withConfiguredDb(env, err, async (db) => {
-    const learners = learnerStore(db.kysely, db.dialect);
-    const deps = { courses: courseRepo(db.kysely), learners, clock: systemClock, ids: { newId: randomUUID } };
-    const contexts = args.values.context ? [args.values.context] : await learners.contextsWithEvents();
+  return withComposition(env, err, async (c) => {
+    const contexts = args.values.context ? [args.values.context] : await c.repos.learners.contextsWithEvents();
     if (contexts.length === 0) out('No responses yet: nothing to recompute.');
     for (const contextId of contexts) {
-      const s = await recomputeMastery(deps, { contextId });
+      const s = await c.engine.recomputeMastery({ contextId });
       out(`${s.contextId}: ${s.events} events, ${s.learners} learners, ${s.explanations} explanations in ${s.millis} ms`);
     }
     return 0;

@@ -37,7 +37,7 @@ export interface LaunchInput {
 /** Builds a complete, valid id_token claim set for a launch (iss, aud, sub, iat, exp, nonce, azp and the LTI claims). */
 export function buildLaunchClaims(ctx: Ctx, input: LaunchInput): Record<string, unknown> {
   const mode = ctx.mode();
-  const ep = platformEndpoints(ctx.url, ctx.courseId);
+  const ep = platformEndpoints(ctx.url, ctx.courseId, ctx.pageUrl);
   const tool = toolEndpoints(ctx.toolUrl);
   const iat = Math.floor(ctx.now() / 1000);
   const { user } = input;
@@ -74,7 +74,7 @@ export function buildLaunchClaims(ctx: Ctx, input: LaunchInput): Record<string, 
     },
     [CLAIM.custom]: {
       ...(link.custom ?? {}),
-      ...(mode === 'canvas' ? { canvas_course_id: ctx.courseId, canvas_user_id: user.id } : {}),
+      ...(mode === 'canvas' ? { canvas_course_id: ctx.courseId, canvas_user_id: user.id, canvas_api_domain: new URL(ctx.pageUrl).host } : {}),
     },
     [CLAIM.ags]: {
       scope: [SCOPES.lineItem, SCOPES.lineItemReadonly, SCOPES.resultReadonly, SCOPES.score],
@@ -102,8 +102,9 @@ export function buildLaunchClaims(ctx: Ctx, input: LaunchInput): Record<string, 
       accept_types: ['ltiResourceLink'],
       accept_presentation_document_targets: ['iframe', 'window'],
       accept_media_types: 'application/vnd.ims.lti.v1.ltilink',
-      accept_multiple: true,
-      auto_create: true,
+      // Some Moodle versions send these booleans as strings.
+      accept_multiple: mode === 'moodle' && ctx.quirks.stringBooleans ? 'true' : true,
+      auto_create: mode === 'moodle' && ctx.quirks.stringBooleans ? 'true' : true,
       title: 'Masterly content',
       text: 'Choose what to add to Fractions 101',
       ...(input.deepLinkData ? { data: input.deepLinkData } : {}),

@@ -24,6 +24,12 @@ export const SCOPES = {
   nrps: 'https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly',
 } as const;
 
+/** Behaviours of particular LMS versions that the emulator can imitate on request. */
+export interface Quirks {
+  /** Moodle versions that send `accept_multiple` / `auto_create` as the strings "true"/"false" (moodle mode only). */
+  stringBooleans: boolean;
+}
+
 /** In-memory view of the roster, persisted in `dp_users`. */
 export interface Roster {
   list(): DevUser[];
@@ -38,6 +44,8 @@ export interface Ctx {
   db: DpDb;
   logger: Logger;
   url: string;
+  /** Origin of the course pages (= `url` unless origins are split, Canvas-like). */
+  pageUrl: string;
   toolUrl: string;
   clientId: string;
   deploymentId: string;
@@ -47,6 +55,8 @@ export interface Ctx {
   faults: FaultState;
   roster: Roster;
   mode(): Mode;
+  /** Behaviours of particular LMS versions, switched on by tests (see {@link Quirks}). */
+  quirks: Quirks;
   /** Epoch milliseconds. */
   now(): number;
   /** Random URL-safe id. */
@@ -60,13 +70,17 @@ export const toolEndpoints = (toolUrl: string) => ({
   jwks: `${toolUrl}/.well-known/jwks.json`,
 });
 
-/** The emulator's own endpoints. */
-export const platformEndpoints = (url: string, courseId: string) => ({
+/**
+ * The emulator's own endpoints. `pageUrl` is where the course pages live: the same origin as `url` unless the
+ * emulator splits origins as Canvas does (auth on `sso.canvaslms.com`, the course and its return URLs on the
+ * school's domain).
+ */
+export const platformEndpoints = (url: string, courseId: string, pageUrl: string = url) => ({
   auth: `${url}/auth`,
   token: `${url}/token`,
   jwks: `${url}/.well-known/jwks.json`,
   memberships: `${url}/api/lti/courses/${courseId}/names_and_roles`,
   lineItems: `${url}/api/lti/courses/${courseId}/line_items`,
-  deepLinkReturn: `${url}/deep_links/return`,
-  returnUrl: `${url}/return`,
+  deepLinkReturn: `${pageUrl}/deep_links/return`,
+  returnUrl: `${pageUrl}/return`,
 });

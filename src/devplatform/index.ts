@@ -7,7 +7,7 @@ import { pino, type Logger } from 'pino';
 import { agsRouter } from './ags.js';
 import { authRouter } from './auth.js';
 import { buildLaunchClaims } from './claims.js';
-import { DEFAULT_RESOURCE_LINK, SECTION_B_RESOURCE_LINK, platformEndpoints, toolEndpoints, type Ctx, type Mode } from './context.js';
+import { DEFAULT_RESOURCE_LINK, SECTION_B_RESOURCE_LINK, platformEndpoints, toolEndpoints, type Ctx, type Mode, type Quirks } from './context.js';
 import { getMeta, openDpDb, setMeta } from './db.js';
 import { deepLinkingRouter } from './deepLinking.js';
 import { createFaults, type Faults } from './faults.js';
@@ -20,7 +20,7 @@ import { openRoster } from './roster.js';
 import { canvasApiQuirks, tokenRouter } from './token.js';
 import { projectPath } from '../projectRoot.js';
 
-export type { Mode } from './context.js';
+export type { Mode, Quirks } from './context.js';
 export type { FaultScope, FaultSpec, Faults } from './faults.js';
 export type { DevUser, MemberStatus } from './people.js';
 export { ROLES } from './people.js';
@@ -42,6 +42,14 @@ export interface DevPlatformOptions {
   /** `sqlite::memory:` (default) or `sqlite:<file>`. */
   dbUrl?: string;
   mode?: Mode;
+  /**
+   * Canvas-like origins: the course page (and its return URLs) on a second listener, a different origin from the
+   * issuer, auth, JWKS and token endpoints — as `school.instructure.com` frames tools whose auth is on
+   * `sso.canvaslms.com`.
+   */
+  splitOrigins?: boolean;
+  /** Port of the course-page listener when `splitOrigins` (0, the default, picks a free one). */
+  pagePort?: number;
   logger?: Logger;
   /** Clock in epoch milliseconds (tests may freeze it). */
   now?: () => number;
@@ -103,6 +111,8 @@ export interface StoredResult {
 /** A running LMS emulator. */
 export interface DevPlatform {
   url: string;
+  /** The course page's origin: `url`, or the second listener's with `splitOrigins`. */
+  pageUrl: string;
   issuer: string;
   clientId: string;
   deploymentId: string;
@@ -112,6 +122,8 @@ export interface DevPlatform {
   /** Everyone in the course (seed plus any bulk members), in roster order. */
   readonly users: DevUser[];
   setMode(mode: Mode): void;
+  /** Switches LMS-version behaviours on or off (e.g. Moodle's string booleans in deep linking settings). */
+  setQuirks(quirks: Partial<Quirks>): void;
   faults: Faults;
   /** A valid id_token claim set (iss, aud, sub, iat, exp, nonce and the LTI claims) for tests to tamper with. */
   launchClaims(input: { userId: string; nonce: string; resourceLinkId?: string; messageType?: string }): Record<string, unknown>;
@@ -131,6 +143,8 @@ export interface DevPlatform {
   rotatePlatformKey(): Promise<string>;
   /** How many times the platform JWKS was requested since start (tests check the tool caches it). */
   readonly jwksRequests: number;
+  /** Access token requests received since start (tests check no token is asked for a refused service URL). */
+  readonly tokenRequests: number;
   /** Deep Linking responses received, newest last (their verified claims). */
   deepLinkResponses(): Promise<Array<Record<string, unknown>>>;
   close(): Promise<void>;
@@ -159,6 +173,7 @@ export async function startDevPlatform(opts: DevPlatformOptions): Promise<DevPla
   const courseId = '2';
   let keySet = await loadPlatformKeySet(db);
   let jwksRequests = 0;
+  let tokenRequests = 0;
   const roster = await openRoster(db);
   await seedResourceLinks(db, roster.list(), now());
 
@@ -176,11 +191,22 @@ export async function startDevPlatform(opts: DevPlatformOptions): Promise<DevPla
   const port = (server.address() as AddressInfo).port;
   const url = (opts.baseUrl ?? `http://localhost:${port}`).replace(/\/+$/, '');
 
+  // Canvas-like: a second listener for the course pages, on another origin than auth/JWKS/token.
+  const pageApp = opts.splitOrigins ? express() : undefined;
+  const pageServer = pageApp
+    ? await new Promise<Server>((resolve, reject) => {
+        const s = pageApp.listen(opts.pagePort ?? 0, () => resolve(s));
+        s.once('error', reject);
+      })
+    : undefined;
+  const pageUrl = pageServer ? `http://localhost:${(pageServer.address() as AddressInfo).port}` : url;
+
   const faults = createFaults();
   const ctx: Ctx = {
     db,
     logger,
     url,
+    pageUrl,
     toolUrl,
     clientId,
     deploymentId,
@@ -190,6 +216,7 @@ export async function startDevPlatform(opts: DevPlatformOptions): Promise<DevPla
     faults,
     roster,
     mode: () => mode,
+    quirks: { stringBooleans: false },
     now,
     randomId: (bytes = 16) => randomBytes(bytes).toString('base64url'),
   };
@@ -206,6 +233,10 @@ export async function startDevPlatform(opts: DevPlatformOptions): Promise<DevPla
   app.use(authRouter(ctx));
   app.use(deepLinkingRouter(ctx));
   // Service endpoints: Canvas quirks, then the fault switches, then the services.
+  app.post('/token', (_req, _res, next) => {
+    tokenRequests += 1;
+    next();
+  });
   const services = ['/token', '/api/lti'];
   app.use(services, canvasApiQuirks(ctx));
   app.use(services, faults.middleware(() => mode === 'canvas'));
@@ -213,13 +244,23 @@ export async function startDevPlatform(opts: DevPlatformOptions): Promise<DevPla
   app.use(nrpsRouter(ctx));
   app.use(agsRouter(ctx));
   app.use(pagesRouter(ctx));
-  app.use((_req, res) => {
-    res.status(404).render('devplatform/error', { title: 'Not found', code: 'not_found', message: 'There is no such page.' });
-  });
-  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    logger.error({ err }, 'devplatform error');
-    if (!res.headersSent) res.status(500).json({ error: 'server_error' });
-  });
+  if (pageApp) {
+    pageApp.disable('x-powered-by');
+    pageApp.set('view engine', 'ejs');
+    pageApp.set('views', VIEWS_DIR);
+    pageApp.use(express.urlencoded({ extended: false, limit: '1mb' }));
+    pageApp.use(deepLinkingRouter(ctx));
+    pageApp.use(pagesRouter(ctx));
+  }
+  for (const a of pageApp ? [app, pageApp] : [app]) {
+    a.use((_req, res) => {
+      res.status(404).render('devplatform/error', { title: 'Not found', code: 'not_found', message: 'There is no such page.' });
+    });
+    a.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+      logger.error({ err }, 'devplatform error');
+      if (!res.headersSent) res.status(500).json({ error: 'server_error' });
+    });
+  }
 
   let otherKey: PlatformKey | undefined;
   const ep = platformEndpoints(url, courseId);
@@ -227,6 +268,7 @@ export async function startDevPlatform(opts: DevPlatformOptions): Promise<DevPla
 
   return {
     url,
+    pageUrl,
     issuer: url,
     clientId,
     deploymentId,
@@ -249,6 +291,9 @@ export async function startDevPlatform(opts: DevPlatformOptions): Promise<DevPla
     },
     setMode(m) {
       mode = m;
+    },
+    setQuirks(q) {
+      Object.assign(ctx.quirks, q);
     },
     faults,
     launchClaims(input) {
@@ -293,6 +338,9 @@ export async function startDevPlatform(opts: DevPlatformOptions): Promise<DevPla
     get jwksRequests() {
       return jwksRequests;
     },
+    get tokenRequests() {
+      return tokenRequests;
+    },
     seedMembers: (n) => roster.addStudents(n),
     setMemberStatus: (userId, status) => roster.setStatus(userId, status),
     async scoreHistory() {
@@ -331,8 +379,10 @@ export async function startDevPlatform(opts: DevPlatformOptions): Promise<DevPla
       return rows.map((r) => JSON.parse(r.payload) as Record<string, unknown>);
     },
     async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const s of pageServer ? [server, pageServer] : [server]) {
+        s.closeAllConnections();
+        await new Promise<void>((resolve) => s.close(() => resolve()));
+      }
       await db.destroy();
     },
   };

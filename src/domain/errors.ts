@@ -17,7 +17,12 @@ export type ErrorCode =
   | 'ERR_OBJECTIVE_LOCKED'
   | 'ERR_LMS_UNAVAILABLE'
   | 'ERR_LMS_REJECTED'
-  | 'ERR_DEEP_LINK_USED';
+  | 'ERR_DEEP_LINK_USED'
+  | 'ERR_RATE_LIMITED'
+  | 'ERR_DB_UNAVAILABLE'
+  | 'ERR_STORAGE_FULL'
+  | 'ERR_STORAGE_READONLY'
+  | 'ERR_LMS_URL_UNTRUSTED';
 
 /** Base class of every expected failure; `message` is safe to show to the user. */
 export class AppError extends Error {
@@ -72,6 +77,7 @@ export type LaunchRejectReason =
   | 'sub_missing'
   | 'sub_invalid'
   | 'deep_linking_settings_missing'
+  | 'deep_link_return_url_invalid'
   | 'resource_link_missing'
   | 'claims_invalid';
 
@@ -217,5 +223,75 @@ export class LmsRejected extends AppError {
     message: string,
   ) {
     super('ERR_LMS_REJECTED', message, { details: { reason, status } });
+  }
+}
+
+/**
+ * Too many attempts from one client address (open logins, failed admin sign-ins); nothing was stored. The client
+ * may retry after `retryAfterSeconds` (sent as Retry-After).
+ */
+export class RateLimited extends AppError {
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = 'Too many sign-in attempts from your network. Wait a minute and try again.',
+  ) {
+    super('ERR_RATE_LIMITED', message);
+  }
+}
+
+/**
+ * Storage errors below carry the driver's code as `details.driverCode` (`57P01`, `SQLITE_FULL`…) so the log names it.
+ *
+ * The database cannot be reached (stopped, restarting, connection killed, network down). Temporary: the request
+ * changed nothing and may be retried; the tool reconnects by itself. `cause` holds the driver's error.
+ */
+export class DbUnavailable extends AppError {
+  constructor(options?: { cause?: unknown; details?: Record<string, unknown> }) {
+    super('ERR_DB_UNAVAILABLE', "Masterly can't reach its database right now. Wait a minute and reload the page.", options);
+  }
+}
+
+/** The database's storage is full (SQLITE_FULL, PostgreSQL 53100): nothing was saved until an operator frees space. */
+export class StorageFull extends AppError {
+  constructor(options?: { cause?: unknown; details?: Record<string, unknown> }) {
+    super(
+      'ERR_STORAGE_FULL',
+      "Masterly's storage is full, so this could not be saved. Please tell your instructor or your school's Masterly administrator, then try again later.",
+      options,
+    );
+  }
+}
+
+/**
+ * The database refuses writes (read-only file or folder, read-only replica). Thrown with a message naming the path
+ * when it happens at start; requests get the plain message.
+ */
+export class StorageReadonly extends AppError {
+  constructor(options?: { cause?: unknown; details?: Record<string, unknown>; message?: string }) {
+    super(
+      'ERR_STORAGE_READONLY',
+      options?.message ??
+        "Masterly can't save changes right now because its storage is read-only. Please tell your school's Masterly administrator, then try again later.",
+      { cause: options?.cause, ...(options?.details ? { details: options.details } : {}) },
+    );
+  }
+}
+
+/** Why an LMS service address was not called. */
+export type UntrustedUrlReason = 'scheme_not_allowed' | 'https_required' | 'address_not_public' | 'host_unresolvable';
+
+/**
+ * An LMS service URL (from a launch claim or an LMS answer) that Masterly refused to call before sending any token:
+ * not http(s), not https in production, or on a loopback, private, link-local or unique-local address of a platform
+ * that was not registered on such an address. Permanent: calling again cannot help.
+ */
+export class LmsUrlUntrusted extends AppError {
+  constructor(
+    readonly reason: UntrustedUrlReason,
+    /** The refused origin (never a path or query, which may carry identifiers). */
+    readonly origin: string,
+    message: string,
+  ) {
+    super('ERR_LMS_URL_UNTRUSTED', message, { details: { reason, origin } });
   }
 }

@@ -45,7 +45,7 @@ export function validateGradePolicy(policy: GradePolicy): GradePolicy {
   if (!policy.perObjective && !policy.perActivity) {
     throw new ValidationFailed('Choose at least one kind of grade column.', [{ path: 'layout', message: 'Pick objectives, activities or both.' }]);
   }
-  if (!(policy.scoreMaximum > 0 && policy.scoreMaximum <= 1000)) {
+  if (!(Number.isFinite(policy.scoreMaximum) && policy.scoreMaximum >= 1 && policy.scoreMaximum <= 1000)) {
     throw new ValidationFailed('Points possible must be between 1 and 1000.', [{ path: 'scoreMaximum', message: 'Between 1 and 1000.' }]);
   }
   if (policy.policy !== 'aggregation') return { ...policy, calculation: null };

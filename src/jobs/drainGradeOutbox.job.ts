@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { DrainReport } from '../services/drainOutbox.js';
 import { defineJob } from './defineJob.js';
 
-/** What the job needs: one drain pass (bound in src/worker.ts). */
+/** What the job needs: one drain pass (bound in src/compose.ts). */
 export interface DrainGradeOutboxServices {
   drainOutbox(opts: { batch: number }): Promise<DrainReport>;
 }

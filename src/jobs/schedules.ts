@@ -1,19 +1,17 @@
 /**
- * The one list of background schedules: the grade outbox worker, roster sync, LMS-evidence import, BKT fitting
- * and the purge of expired login states and sessions. The web process (src/main.ts, in-process) and the
- * stand-alone worker (src/worker.ts) both start them through {@link startSchedules}, so a deployment may run
- * them in either place, or several workers on PostgreSQL (each job is idempotent; the outbox uses leases).
+ * The one list of background schedules: the grade outbox, roster sync, LMS-evidence import, BKT fitting and the
+ * purge of expired login states and sessions. The web process (in-process) and the stand-alone worker
+ * (src/worker.ts) both start them through {@link startSchedules}, with intervals the composition root
+ * (src/compose.ts) derives from the config, so a deployment may run them in either place, or several workers on
+ * PostgreSQL (each job is idempotent; the outbox uses leases). Every schedule runs on {@link every}: ticks never
+ * overlap, and a failing tick (a database outage) backs its schedule off until it succeeds again.
  */
-import type { DrainReport } from '../services/drainOutbox.js';
-import type { FitReport } from '../services/fitObjectiveParams.js';
-import type { PurgeReport } from '../services/purgeExpired.js';
-import type { DrainGradeOutboxServices } from './drainGradeOutbox.job.js';
-import { startFitSchedule, type FitBktServices } from './fitBkt.job.js';
-import { startLmsEvidenceSchedule, type ImportLmsEvidenceServices } from './importLmsEvidence.job.js';
-import { startOutboxWorker, type OutboxWorker } from './outboxWorker.js';
-import { startPurgeSchedule, type PurgeExpiredServices } from './purgeExpired.job.js';
-import { startRosterSchedule } from './rosterSchedule.js';
-import type { SyncRosterServices } from './syncRoster.job.js';
+import { drainGradeOutboxJob, type DrainGradeOutboxServices } from './drainGradeOutbox.job.js';
+import { every, type Every, type ScheduleLog } from './every.js';
+import { fitBktJob, type FitBktServices } from './fitBkt.job.js';
+import { importLmsEvidenceJob, type ImportLmsEvidenceServices } from './importLmsEvidence.job.js';
+import { purgeExpiredJob, type PurgeExpiredServices } from './purgeExpired.job.js';
+import { syncRosterJob, type SyncRosterServices } from './syncRoster.job.js';
 
 /** Every service the schedules call (bound by the composition root). */
 export type ScheduleServices = DrainGradeOutboxServices & SyncRosterServices & ImportLmsEvidenceServices & FitBktServices & PurgeExpiredServices;
@@ -23,86 +21,98 @@ export const SCHEDULES = ['outbox', 'roster', 'lmsEvidence', 'bktFitting', 'purg
 /** One schedule's name. */
 export type ScheduleName = (typeof SCHEDULES)[number];
 
-/** Options: how often each schedule runs (0 = not in this process; absent = its default). */
+/** Each schedule's interval when the config leaves it unset (ms; for `outbox` the sleep after an empty pass). */
+export const DEFAULT_EVERY: Readonly<Record<ScheduleName, number>> = {
+  outbox: 1000,
+  roster: 15 * 60_000,
+  lmsEvidence: 15 * 60_000,
+  bktFitting: 60 * 60_000,
+  purge: 10 * 60_000,
+};
+
+/** Options: how often each schedule runs (0 = not in this process; absent = {@link DEFAULT_EVERY}). */
 export interface ScheduleOptions {
-  /**
-   * Interval per schedule in ms; for `outbox` the idle sleep between empty passes. Defaults: outbox 1 s,
-   * roster 15 min, lmsEvidence 15 min, bktFitting 1 h, purge 10 min.
-   */
   every?: Partial<Record<ScheduleName, number>>;
   /** Outbox pass size. */
   outboxBatch?: number;
-  /** Where the schedules report (a pino logger fits). */
-  log?: { info(data: object, msg: string): void; warn(data: object, msg: string): void; error(data: object, msg: string): void };
+  /** Longest back-off of a failing schedule (see src/jobs/every.ts). */
+  maxBackoffMs?: number;
+  log?: ScheduleLog;
 }
 
 /** The running schedules. */
 export interface RunningSchedules {
   /** Names of the schedules started in this process. */
   readonly started: readonly ScheduleName[];
-  /** The grade outbox worker when it runs here (nudge it after committing grade changes). */
-  readonly outbox: OutboxWorker | undefined;
+  /** The grade outbox schedule when it runs here (nudge it after committing grade changes). */
+  readonly outbox: Every | undefined;
   /** Stops every schedule, waiting for the work in flight. */
   stop(): Promise<void>;
 }
 
-/** Starts every schedule not turned off with `every[name] = 0`. */
-export function startSchedules(services: ScheduleServices, opts: ScheduleOptions = {}): RunningSchedules {
-  const every = opts.every ?? {};
-  const on = (name: ScheduleName) => every[name] !== 0;
-  const ms = (name: ScheduleName) => (every[name] ? { everyMs: every[name] } : {});
-  const log = opts.log;
-  const stoppers: (() => Promise<void>)[] = [];
-  const started: ScheduleName[] = [];
+type Common = { log?: ScheduleLog; maxBackoffMs?: number };
+const opts = (name: string, o: Common, immediate = false) => ({
+  name,
+  ...(o.log ? { log: o.log } : {}),
+  ...(o.maxBackoffMs ? { maxBackoffMs: o.maxBackoffMs } : {}),
+  immediate,
+});
 
-  let outbox: OutboxWorker | undefined;
-  if (on('outbox')) {
-    outbox = startOutboxWorker({
-      services,
-      ...(opts.outboxBatch ? { batch: opts.outboxBatch } : {}),
-      ...(every.outbox ? { idleMs: every.outbox } : {}),
-      onError: (err) => log?.error({ err }, 'grade outbox pass failed'),
-      onPass: (r: DrainReport) => (r.failed ? log?.warn({ ...r }, 'grade outbox pass had permanent failures') : undefined),
-    });
-    const w = outbox;
-    stoppers.push(() => w.stop());
-    started.push('outbox');
-  }
-  if (on('roster')) {
-    const s = startRosterSchedule({ services, ...ms('roster'), onError: (err, contextId) => log?.warn({ err, contextId }, 'roster sync failed') });
-    stoppers.push(() => s.stop());
-    started.push('roster');
-  }
-  if (on('lmsEvidence')) {
-    const s = startLmsEvidenceSchedule({ services, ...ms('lmsEvidence'), onError: (err, contextId) => log?.warn({ err, contextId }, 'importing LMS grades as evidence failed') });
-    stoppers.push(() => s.stop());
-    started.push('lmsEvidence');
-  }
-  if (on('bktFitting')) {
-    const s = startFitSchedule({
-      services,
-      ...ms('bktFitting'),
-      onDone: (r: FitReport) => (r.fitted ? log?.info({ fitted: r.fitted, millis: r.millis }, 'fitted BKT parameters') : undefined),
-      onError: (err) => log?.warn({ err }, 'fitting BKT parameters failed'),
-    });
-    stoppers.push(() => s.stop());
-    started.push('bktFitting');
-  }
-  if (on('purge')) {
-    const s = startPurgeSchedule({
-      services,
-      ...ms('purge'),
-      onDone: (r: PurgeReport) => (r.loginStates || r.sessions ? log?.info({ ...r }, 'purged expired login states and sessions') : undefined),
-      onError: (err) => log?.warn({ err }, 'purging expired login states and sessions failed'),
-    });
-    stoppers.push(() => s.stop());
-    started.push('purge');
+/** The grade outbox: passes back to back while rows are due, then one every `idleMs`. */
+export function startOutboxSchedule(services: DrainGradeOutboxServices, o: Common & { idleMs: number; batch?: number }): Every {
+  return every(
+    o.idleMs,
+    async () => {
+      const r = await drainGradeOutboxJob.run(services, { batch: o.batch ?? 200 });
+      if (r.failed) o.log?.warn({ ...r }, 'grade outbox pass had permanent failures');
+      return r.claimed > 0;
+    },
+    opts('grade outbox', o, true),
+  );
+}
+
+/** What each schedule does in one tick (errors of one context are logged; the others go on). */
+const TICKS: Record<Exclude<ScheduleName, 'outbox'>, (s: ScheduleServices, log: ScheduleLog | undefined) => Promise<void>> = {
+  roster: async (s, log) => {
+    for (const contextId of await s.staleRosters(20)) {
+      await syncRosterJob.run(s, { contextId }).catch((err: unknown) => log?.warn({ err, contextId }, 'roster sync failed'));
+    }
+  },
+  lmsEvidence: async (s, log) => {
+    for (const contextId of await s.contextsWithMaps()) {
+      await importLmsEvidenceJob
+        .run(s, { contextId })
+        .catch((err: unknown) => log?.warn({ err, contextId }, 'importing LMS grades as evidence failed'));
+    }
+  },
+  bktFitting: async (s, log) => {
+    const r = await fitBktJob.run(s, {});
+    if (r.fitted) log?.info({ fitted: r.fitted, millis: r.millis }, 'fitted BKT parameters');
+  },
+  purge: async (s, log) => {
+    const r = await purgeExpiredJob.run(s, {});
+    if (r.loginStates || r.sessions) log?.info({ ...r }, 'purged expired login states and sessions');
+  },
+};
+
+/** Starts every schedule not turned off with `every[name] = 0`. */
+export function startSchedules(services: ScheduleServices, o: ScheduleOptions = {}): RunningSchedules {
+  const ms = (name: ScheduleName) => o.every?.[name] ?? DEFAULT_EVERY[name];
+  const started = SCHEDULES.filter((name) => ms(name) > 0);
+  const running = new Map<ScheduleName, Every>();
+  for (const name of started) {
+    running.set(
+      name,
+      name === 'outbox'
+        ? startOutboxSchedule(services, { ...o, idleMs: ms(name), ...(o.outboxBatch ? { batch: o.outboxBatch } : {}) })
+        : every(ms(name), () => TICKS[name](services, o.log), opts(name, o)),
+    );
   }
   return {
     started,
-    outbox,
+    outbox: running.get('outbox'),
     stop: async () => {
-      await Promise.all(stoppers.map((stop) => stop()));
+      await Promise.all([...running.values()].map((s) => s.stop()));
     },
   };
 }

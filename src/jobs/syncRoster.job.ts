@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { RosterSyncReport } from '../services/syncRoster.js';
 import { defineJob } from './defineJob.js';
 
-/** What the job needs (bound in src/worker.ts). */
+/** What the job needs (bound in src/compose.ts). */
 export interface SyncRosterServices {
   syncRoster(input: { contextId: string; resourceLinkId?: string; full?: boolean }): Promise<RosterSyncReport>;
   staleRosters(limit: number): Promise<string[]>;

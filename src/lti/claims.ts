@@ -38,6 +38,16 @@ export const IdentityClaims = z.looseObject({
 export const ResourceLinkClaim = z.looseObject({ id: z.string().min(1), title: optString.nullable(), description: optString.nullable() });
 export const ContextClaim = z.looseObject({ id: z.string().min(1), label: optString.nullable(), title: optString.nullable() });
 export const RolesClaim = z.array(z.string());
+/**
+ * An LMS address the tool posts or renders (Deep Linking return URL): http(s) only, so a `javascript:` or `data:`
+ * URL never becomes a form action.
+ */
+export const HttpUrl = z.url({ protocol: /^https?$/ });
+/**
+ * A boolean claim: JSON `true`/`false`, or the strings `"true"`/`"false"` that some Moodle versions send in the deep
+ * linking settings (`accept_multiple`, `auto_create`).
+ */
+export const LtiBoolean = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
 /** Deep Linking settings (DL 2.0 §4.4.1): where to post the selection back, and what the platform accepts. */
 export const DeepLinkingSettingsClaim = z.looseObject({
   deep_link_return_url: z.url(),

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { DeepLinkingMessages, DeepLinkingResponseInput, DeepLinkingSettings } from '../services/deepLinkingPorts.js';
-import { CLAIM } from './claims.js';
+import { CLAIM, HttpUrl, LtiBoolean } from './claims.js';
 
 /** The one content item type Masterly returns (DL 2.0 §3.1). */
 const LTI_RESOURCE_LINK = 'ltiResourceLink';
@@ -23,11 +23,11 @@ export const DL_CLAIM = {
 } as const;
 
 const DeepLinkingSettingsSchema = z.looseObject({
-  deep_link_return_url: z.url(),
+  deep_link_return_url: HttpUrl,
   accept_types: z.array(z.string()).min(1),
   accept_presentation_document_targets: z.array(z.string()).default([]),
-  accept_multiple: z.boolean().optional(),
-  auto_create: z.boolean().optional(),
+  accept_multiple: LtiBoolean.optional(),
+  auto_create: LtiBoolean.optional(),
   title: z.string().optional(),
   text: z.string().optional(),
   // `data` is opaque: any JSON value the platform sent is echoed back exactly.

@@ -3,7 +3,7 @@ import { compactVerify, decodeJwt, decodeProtectedHeader, errors as joseErrors, 
 import type { z } from 'zod';
 import { LaunchRejected, type LaunchRejectReason } from '../domain/errors.js';
 import type { Clock, LaunchInput, LoginState, LoginStateRepo, Platform, PlatformRegistry, VerifiedLaunch } from '../services/ports.js';
-import { AgsClaim, CLAIM, ContextClaim, DeepLinkingSettingsClaim, IdentityClaims, MESSAGE_TYPES, NrpsClaim, ResourceLinkClaim, RolesClaim } from './claims.js';
+import { AgsClaim, CLAIM, ContextClaim, DeepLinkingSettingsClaim, HttpUrl, IdentityClaims, MESSAGE_TYPES, NrpsClaim, ResourceLinkClaim, RolesClaim } from './claims.js';
 import type { PlatformJwks } from './jwks.js';
 import { bindingHash, loginCookieName } from './login.js';
 import { summariseRoles } from './roles.js';
@@ -233,6 +233,9 @@ export const LAUNCH_STEPS: readonly LaunchStep[] = [
       if (messageType === 'LtiDeepLinkingRequest' && !parse(DeepLinkingSettingsClaim, c[CLAIM.deepLinkingSettings])) {
         reject('deep_linking_settings_missing', 'The content selection request does not say where to return the selected content.');
       }
+      if (messageType === 'LtiDeepLinkingRequest' && !parse(HttpUrl, (c[CLAIM.deepLinkingSettings] as { deep_link_return_url?: unknown }).deep_link_return_url)) {
+        reject('deep_link_return_url_invalid', 'The content selection request returns to an address that is not a web page (http or https). Ask your LMS administrator to check the tool placement.');
+      }
       const extra: Record<string, unknown> = {};
       for (const [name, key] of [
         ['launchPresentation', CLAIM.launchPresentation],
@@ -242,6 +245,8 @@ export const LAUNCH_STEPS: readonly LaunchStep[] = [
       ] as const) {
         if (c[key] !== undefined && c[key] !== null && typeof c[key] === 'object') extra[name] = c[key];
       }
+      // OpenID Connect's `locale` (the page language when launch_presentation has none).
+      if (typeof c.locale === 'string' && c.locale.length <= 35) extra.locale = c.locale;
       ctx.result = {
         platformId: platform.id,
         deploymentId: fromEarlierStep(ctx.deploymentId, 'deploymentId'),

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { LoginRejected } from '../domain/errors.js';
+import { LoginRejected, RateLimited } from '../domain/errors.js';
 import type { Clock, LoginParams, LoginRedirect, LoginStateRepo, Platform, PlatformRegistry } from '../services/ports.js';
 
 /** Settings of the login step. */
@@ -7,6 +7,8 @@ export interface LoginConfig {
   baseUrl: string;
   /** How long a login may take before its state expires (seconds). */
   loginTtlSeconds: number;
+  /** Most open (unconsumed, unexpired) login states one client address may hold; unlimited when unset. */
+  openStatesPerClient?: number;
 }
 
 /** What login initiation needs. */
@@ -48,7 +50,8 @@ export function resolveLoginPlatform(candidates: Platform[], clientId?: string, 
 
 /**
  * Third-party-initiated login: checks the parameters, stores a fresh state + nonce bound to this browser
- * (one INSERT), and returns the platform's auth URL to redirect to.
+ * (one INSERT, refused with RateLimited when the client address holds too many open states), and returns the
+ * platform's auth URL to redirect to.
  *
  * @see https://www.imsglobal.org/spec/security/v1p0#step-1-third-party-initiated-login
  */
@@ -74,16 +77,23 @@ export async function beginLogin(deps: LoginDeps, params: LoginParams): Promise<
   const binding = random(32);
   const now = deps.clock.now();
   const ttl = deps.config.loginTtlSeconds;
-  await deps.loginStates.create({
-    state,
-    nonce,
-    platformId: platform.id,
-    browserHash: bindingHash(binding),
-    targetLinkUri: target.href,
-    createdAt: now,
-    expiresAt: now + ttl * 1000,
-    consumedAt: null,
-  });
+  const cap = deps.config.openStatesPerClient;
+  const stored = await deps.loginStates.create(
+    {
+      state,
+      nonce,
+      platformId: platform.id,
+      browserHash: bindingHash(binding),
+      targetLinkUri: target.href,
+      createdAt: now,
+      expiresAt: now + ttl * 1000,
+      consumedAt: null,
+      ...(params.clientHash ? { clientHash: params.clientHash } : {}),
+    },
+    cap === undefined ? undefined : { openPerClient: cap },
+  );
+  // Counted per client address, never per `iss`: anyone can send any issuer, and must not block that LMS's logins.
+  if (!stored) throw new RateLimited(60);
 
   const url = new URL(platform.authUrl);
   const q = url.searchParams;

@@ -8,6 +8,7 @@
 import { LmsRejected, LmsUnavailable } from '../domain/errors.js';
 import type { Clock } from '../services/ports.js';
 import type { ServiceTarget } from '../services/servicePorts.js';
+import { createAddressGuard, untrustedCause, type AddressGuard } from './addressPolicy.js';
 
 /** What the client needs from the tool keyring (no live launch required). */
 export interface AssertionSigner {
@@ -18,9 +19,14 @@ export interface ServiceClientOptions {
   signer: AssertionSigner;
   /** e.g. `Masterly/0.1.0`; Canvas answers 403 to API calls without a User-Agent. */
   userAgent: string;
+  /** Replaces every HTTP call (tokens and services); service URLs are still checked, but not pinned. */
   fetch?: typeof fetch;
   /** Injected clock (epoch ms); the wall clock by default. */
   clock?: Clock;
+  /** Production: LMS service URLs must be https (see addressPolicy.ts). */
+  requireHttps?: boolean;
+  /** Address policy for service URLs; one is built from `requireHttps` otherwise. */
+  addresses?: AddressGuard;
   /** Random id for `jti` (injected randomness). */
   randomId: () => string;
   /** Per-request timeout. */
@@ -52,6 +58,8 @@ export interface ServiceClient {
   request(target: ServiceTarget, req: ServiceRequest): Promise<ServiceResponse>;
   /** Forgets cached tokens (key rotation, tests). */
   clearTokens(): void;
+  /** Closes pooled connections. */
+  close(): Promise<void>;
 }
 
 /**
@@ -101,12 +109,16 @@ export function createServiceClient(opts: ServiceClientOptions): ServiceClient {
   const tokens = new Map<string, CachedToken>();
   const inflight = new Map<string, Promise<CachedToken>>();
 
-  const send = async (url: string, init: RequestInit): Promise<Response> => {
+  const guard = opts.addresses ?? createAddressGuard({ requireHttps: opts.requireHttps ?? false });
+
+  const send = async (url: string, init: RequestInit, via: typeof fetch = f): Promise<Response> => {
     const headers = new Headers(init.headers);
     headers.set('user-agent', opts.userAgent);
     try {
-      return await f(url, { ...init, headers, signal: AbortSignal.timeout(timeoutMs) });
+      return await via(url, { ...init, headers, signal: AbortSignal.timeout(timeoutMs) });
     } catch (err) {
+      const refused = untrustedCause(err);
+      if (refused) throw refused;
       const timedOut = (err as { name?: string })?.name === 'TimeoutError' || (err as { name?: string })?.name === 'AbortError';
       throw new LmsUnavailable(timedOut ? 'The LMS did not answer in time.' : 'The LMS could not be reached.', undefined, undefined, {
         cause: err,
@@ -167,14 +179,18 @@ export function createServiceClient(opts: ServiceClientOptions): ServiceClient {
 
   return {
     clearTokens: () => tokens.clear(),
+    close: () => guard.close(),
     async request(target, req) {
       const method = req.method ?? 'GET';
+      // Service URLs come from launch claims and LMS answers: check where they point before any token is sent.
+      await guard.check(req.url, target.tokenUrl);
+      const pinned = opts.fetch ?? guard.fetchFor(target.tokenUrl);
       const doCall = async (force: boolean): Promise<Response> => {
         const token = await tokenFor(target, req.scopes, force);
         const headers: Record<string, string> = { authorization: `Bearer ${token}` };
         if (req.accept) headers.accept = req.accept;
         if (req.body !== undefined) headers['content-type'] = req.contentType ?? 'application/json';
-        return send(req.url, { method, headers, ...(req.body !== undefined ? { body: JSON.stringify(req.body) } : {}) });
+        return send(req.url, { method, headers, ...(req.body !== undefined ? { body: JSON.stringify(req.body) } : {}) }, pinned);
       };
       let res = await doCall(false);
       if (res.status === 401) {

@@ -14,6 +14,8 @@ export interface LtiToolConfig {
   clockSkewSeconds: number;
   launchMaxAgeSeconds: number;
   loginTtlSeconds?: number;
+  /** Cap on open login states per client address (LOGIN_OPEN_STATES_PER_ADDRESS). */
+  openStatesPerClient?: number;
 }
 
 /** What the LTI core needs. */
@@ -31,7 +33,11 @@ export interface LtiToolDeps {
 /** Builds the LTI core behind the LtiTool port (one per app). */
 export function createLtiTool(deps: LtiToolDeps): LtiTool {
   const jwks = deps.jwks ?? createPlatformJwks({ clock: deps.clock, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
-  const loginConfig = { baseUrl: deps.config.baseUrl, loginTtlSeconds: deps.config.loginTtlSeconds ?? 600 };
+  const loginConfig = {
+    baseUrl: deps.config.baseUrl,
+    loginTtlSeconds: deps.config.loginTtlSeconds ?? 600,
+    ...(deps.config.openStatesPerClient !== undefined ? { openStatesPerClient: deps.config.openStatesPerClient } : {}),
+  };
   const launchConfig = { clockSkewSeconds: deps.config.clockSkewSeconds, launchMaxAgeSeconds: deps.config.launchMaxAgeSeconds };
   return {
     beginLogin: (params) =>

@@ -7,6 +7,19 @@ export interface CompleteLaunchDeps {
   clock: Clock;
   newId: () => string;
   sessionTtlSeconds: number;
+  /** What runs after the session is open, in order (composed in src/compose.ts). */
+  afterLaunch?: readonly AfterLaunchStep[];
+}
+
+/**
+ * A step after a launch opened its session (the course's demo content, a roster refresh). A step in the
+ * `background` is not awaited: it must handle its own failures (the launch has answered by then); any other step
+ * finishes before the launch answers, and its failure fails the launch.
+ */
+export interface AfterLaunchStep {
+  name: string;
+  background?: boolean;
+  run(done: CompletedLaunch): Promise<void>;
 }
 
 /** A launch that passed every check and opened a session. */
@@ -35,5 +48,10 @@ export async function completeLaunch(deps: CompleteLaunchDeps, input: LaunchInpu
     at,
     expiresAt,
   });
-  return { ...recorded, expiresAt, launch };
+  const done = { ...recorded, expiresAt, launch };
+  for (const step of deps.afterLaunch ?? []) {
+    if (step.background) void step.run(done);
+    else await step.run(done);
+  }
+  return done;
 }

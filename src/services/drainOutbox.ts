@@ -6,7 +6,7 @@
  * @see https://www.imsglobal.org/spec/lti-ags/v2p0#score-publish-service
  * @see docs/decisions/0003-grade-outbox.md
  */
-import { LmsRejected, LmsUnavailable } from '../domain/errors.js';
+import { LmsRejected, LmsUnavailable, LmsUrlUntrusted } from '../domain/errors.js';
 import type { Clock } from './ports.js';
 import type { AgsScore, GradeLineItemRepo, GradeOutboxRepo, LtiServices, OutboxEntry, ServiceContext, ServiceContextRepo } from './servicePorts.js';
 
@@ -68,7 +68,7 @@ export function backoffMs(policy: RetryPolicy, attempts: number, random: number,
 /** Thrown when another worker is creating the line item right now: wait a little, no attempt counted. */
 class LineItemBusy extends Error {}
 
-async function ensureLineItem(deps: DrainOutboxDeps, state: DrainState, ctx: ServiceContext, entry: OutboxEntry): Promise<string> {
+async function ensureLineItem(deps: DrainOutboxDeps, state: DrainState, ctx: ServiceContext, entry: OutboxEntry, leaseMs: number): Promise<string> {
   const key = `${entry.contextId}|${entry.itemKey}`;
   const cached = state.lineItemUrls.get(key);
   if (cached) return cached;
@@ -82,7 +82,8 @@ async function ensureLineItem(deps: DrainOutboxDeps, state: DrainState, ctx: Ser
     pending = (async () => {
       const now = deps.clock.now();
       const def = await deps.lineItems.definition(entry.contextId, entry.itemKey, entry.score.scoreMaximum);
-      if (!(await deps.lineItems.claimCreation(def, now, now + 60_000))) {
+      // Claimed for as long as the row's lease: if giving it back fails too (the database went away), it frees itself then.
+      if (!(await deps.lineItems.claimCreation(def, now, now + leaseMs))) {
         const again = await deps.lineItems.get(entry.contextId, entry.itemKey);
         if (again?.url) return again.url;
         throw new LineItemBusy();
@@ -150,7 +151,7 @@ async function sendOne(
     return 'retried';
   }
   try {
-    let url = await ensureLineItem(deps, opts.state, ctx, entry);
+    let url = await ensureLineItem(deps, opts.state, ctx, entry, opts.leaseMs);
     try {
       await deps.lti.postScore(ctx.target, url, toAgsScore(entry));
     } catch (err) {
@@ -159,7 +160,7 @@ async function sendOne(
       deps.log?.('warn', 'line item gone; recreating it once', { contextId: entry.contextId, itemKey: entry.itemKey });
       await deps.lineItems.forget(entry.contextId, entry.itemKey, deps.clock.now());
       opts.state.lineItemUrls.delete(`${entry.contextId}|${entry.itemKey}`);
-      url = await ensureLineItem(deps, opts.state, ctx, entry);
+      url = await ensureLineItem(deps, opts.state, ctx, entry, opts.leaseMs);
       await deps.lti.postScore(ctx.target, url, toAgsScore(entry));
     }
     return 'sent';
@@ -168,6 +169,11 @@ async function sendOne(
     if (err instanceof LineItemBusy) {
       await outbox.markRetry(entry, opts.owner, now, now + 250, null, false);
       return 'retried';
+    }
+    if (err instanceof LmsUrlUntrusted) {
+      deps.log?.('warn', 'score not sent: untrusted LMS service address', { id: entry.id, code: err.code, reason: err.reason, origin: err.origin });
+      await outbox.markFailed(entry, opts.owner, now, 'url_untrusted', err.message);
+      return 'failed';
     }
     if (err instanceof LmsRejected) {
       deps.log?.('warn', 'score refused', { id: entry.id, reason: err.reason, status: err.status });

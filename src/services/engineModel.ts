@@ -8,7 +8,17 @@ import type { ItemStats } from '../domain/elo.js';
 import { restoreState } from '../domain/learnerSnapshot.js';
 import { NotFound } from '../domain/errors.js';
 import type { Objective } from '../domain/objectives.js';
-import type { CourseRepo, CourseSnapshot, LearnerStore, StoredContent, StoredItem, StoredItemStats, StoredObjective } from './enginePorts.js';
+import type { CourseRepo, CourseSnapshot, CourseVersion, LearnerProjection, LearnerStore, StoredContent, StoredItem, StoredItemStats, StoredObjective } from './enginePorts.js';
+import type { CourseCache } from './courseCache.js';
+import type { Clock } from './ports.js';
+
+/** What loading a course needs; with `courseCache` (and a clock) the compiled course is reused while its version holds. */
+export interface LoadCourseDeps {
+  courses: CourseRepo;
+  learners: LearnerStore;
+  courseCache?: CourseCache<LoadedCourse>;
+  clock?: Clock;
+}
 
 /** Points of a full-score check and the mastery cut, as reported to the gradebook. */
 export const POINTS_POSSIBLE = 4;
@@ -38,8 +48,24 @@ export interface LoadedCourse {
   stats: Map<string, StoredItemStats>;
 }
 
-/** Builds the engine configuration of a context from storage; throws NotFound when no course was imported. */
-export async function loadCourse(deps: { courses: CourseRepo; learners: LearnerStore }, contextId: string): Promise<LoadedCourse> {
+/**
+ * The engine configuration of a context; throws NotFound when no course was imported. With a course cache, one
+ * small statement checks the course's version and the compiled course is reused while it holds.
+ */
+export async function loadCourse(deps: LoadCourseDeps, contextId: string, known?: CourseVersion): Promise<LoadedCourse> {
+  const cache = deps.courseCache;
+  if (!cache || !deps.clock) return compileCourse(deps, contextId);
+  // `known`: the versions a statement already run in this request read (the learner's), so no version check is sent.
+  const version = known ?? (await deps.courses.versionOf(contextId));
+  if (!version) throw new NotFound('The course content');
+  return cache.get(contextId, version, deps.clock.now(), async () => {
+    const course = await compileCourse(deps, contextId);
+    return { course, version: { contentVersion: course.snapshot.contentVersion, courseVersion: course.courseVersion } };
+  });
+}
+
+/** Reads a context's course from storage and compiles its engine configuration. */
+async function compileCourse(deps: { courses: CourseRepo; learners: LearnerStore }, contextId: string): Promise<LoadedCourse> {
   const snapshot = await deps.courses.snapshot(contextId);
   if (!snapshot || snapshot.objectives.length === 0) throw new NotFound('The course content');
   const ids = snapshot.objectives.map((o) => o.id);
@@ -93,17 +119,28 @@ export class StaleCourse extends Error {
   }
 }
 
-/** Throws {@link StaleCourse} when the learner was read under a newer course version than `course`. */
-export function assertCourseCurrent(course: LoadedCourse, learner: { courseVersion: number }): void {
+/** Throws {@link StaleCourse} when the learner was read under another course (or content) version than `course`. */
+export function assertCourseCurrent(course: LoadedCourse, learner: { courseVersion: number; contentVersion?: number }): void {
   if (learner.courseVersion !== course.courseVersion) throw new StaleCourse();
+  if (learner.contentVersion !== undefined && learner.contentVersion !== course.snapshot.contentVersion) throw new StaleCourse();
 }
 
-/** Runs `fn` with a freshly loaded course, again (up to 3 times) when it throws {@link StaleCourse}. */
-export async function withCurrentCourse<T>(deps: { courses: CourseRepo; learners: LearnerStore }, contextId: string, fn: (course: LoadedCourse) => Promise<T>): Promise<T> {
+/**
+ * Runs `fn` with the context's course, again (up to 3 times) when it throws {@link StaleCourse}. A cached course is
+ * used first without a version check (`fn` checks it against the versions read under the learner's lock); a retry
+ * checks the version first.
+ */
+export async function withCurrentCourse<T>(
+  deps: LoadCourseDeps,
+  contextId: string,
+  fn: (course: LoadedCourse, checked: boolean) => Promise<T>,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
-    const course = await loadCourse(deps, contextId);
+    const cached = attempt === 1 ? deps.courseCache?.peek(contextId) : undefined;
+    const course = cached ?? (await loadCourse(deps, contextId));
     try {
-      return await fn(course);
+      // `checked`: the course's version was read in this request (false for an unchecked cached course).
+      return await fn(course, cached === undefined);
     } catch (err) {
       if (!(err instanceof StaleCourse) || attempt >= 3) throw err;
     }
@@ -115,16 +152,31 @@ export interface LearnerView {
   student: StudentState;
   /** Explanations of releases that happen by the clock alone (e.g. a new learner's first objectives); not stored. */
   clockExplanations: Explanation[];
-  /** Item statistics, for selection. */
-  itemStats: Map<string, ItemStats>;
+  /** Item statistics, for selection (the course's: read only). */
+  itemStats: ReadonlyMap<string, ItemStats>;
 }
 
-/** Reads a learner's projection and applies time-based release as of `now` (reads never write). */
-export async function readLearnerView(deps: { learners: LearnerStore }, course: LoadedCourse, contextId: string, userId: string, now: number): Promise<LearnerView> {
+/**
+ * The context's course and the learner's view of it as of `now` (reads never write): the learner is read first, in
+ * one statement that also reads the course's versions, so a cached course costs no further statement.
+ */
+export async function readCourseAndLearner(
+  deps: LoadCourseDeps,
+  contextId: string,
+  userId: string,
+  now: number,
+): Promise<{ course: LoadedCourse; view: LearnerView }> {
   const learner = await deps.learners.loadLearner(contextId, userId);
+  // A new learner (or a context without a course) falls through to the version check.
+  const known = learner?.contentVersion !== undefined ? { contentVersion: learner.contentVersion, courseVersion: learner.courseVersion } : undefined;
+  const course = await loadCourse(deps, contextId, known);
+  return { course, view: learnerView(course, userId, learner, now) };
+}
+
+/** A learner's projection with time-based release applied as of `now` (not saved). */
+function learnerView(course: LoadedCourse, userId: string, learner: LearnerProjection | undefined, now: number): LearnerView {
   const hasSlice = learner !== undefined && (learner.events > 0 || learner.objectives.length > 0);
-  const itemStats = new Map<string, ItemStats>([...course.stats].map(([id, s]) => [id, s]));
   const state = restoreState(course.config, userId, hasSlice ? learner : undefined, new Map());
   const clockExplanations = advanceClock(state, userId, now, course.config);
-  return { student: state.students.get(userId) as StudentState, clockExplanations, itemStats };
+  return { student: state.students.get(userId) as StudentState, clockExplanations, itemStats: course.stats };
 }

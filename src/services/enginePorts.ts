@@ -3,6 +3,8 @@
  * explanations, accommodations and item statistics. src/store implements them (courseRepo.ts, learnerRepo.ts);
  * only src/main.ts wires them.
  */
+import type { SeenResult } from './lmsEvidencePorts.js';
+import type { GradeTx } from './servicePorts.js';
 import type { BktParams, ObjectiveResponseKind } from '../domain/bkt.js';
 import type { CalculationMethod } from '../domain/aggregation.js';
 import type { ContentKind, Item } from '../domain/items.js';
@@ -82,6 +84,16 @@ export interface CourseSnapshot {
    * parameters in `objectives`. A transaction that sees another version in {@link LearnerProjection} reloads.
    */
   courseVersion: number;
+  /** The content version (bumped by every import) this snapshot was read at. */
+  contentVersion: number;
+}
+
+/** What a compiled course depends on: both change rarely and are read with one small statement. */
+export interface CourseVersion {
+  /** Bumped by every write of the course's content (import). */
+  contentVersion: number;
+  /** See {@link CourseSnapshot.courseVersion} (the latest `params_fitted` event). */
+  courseVersion: number;
 }
 
 /** A validated course file, keyed by the file's keys, ready to be written. */
@@ -133,6 +145,8 @@ export interface CourseRepo {
   applyImport(plan: CoursePlan, at: number): Promise<ImportSummary>;
   /** True when the context has at least one active objective. */
   hasObjectives(contextId: string): Promise<boolean>;
+  /** The versions a compiled course of the context depends on (one statement), or undefined without a course. */
+  versionOf(contextId: string): Promise<CourseVersion | undefined>;
   /** Settings and active objectives, or undefined when nothing was imported into the context. */
   snapshot(contextId: string): Promise<CourseSnapshot | undefined>;
   /** Active items of objectives (all of the context when `objectiveIds` is omitted), by objective then position. */
@@ -164,6 +178,8 @@ export interface LearnerProjection {
   accommodations: Accommodations | null;
   /** The context's course version ({@link CourseSnapshot.courseVersion}) as read with the learner (under its lock). */
   courseVersion: number;
+  /** The context's content version ({@link CourseVersion.contentVersion}) read in the same statement; absent without a course. */
+  contentVersion?: number;
 }
 
 /** Event types of the log (the domain's EngineEvent types). */
@@ -201,11 +217,16 @@ export interface StoredItemStats extends ItemStats {
 }
 
 /**
- * The transaction handle of one submission: repositories bound to the same database transaction.
- * `afterMasteryChange` receives it so another store (the grade outbox) can write in the same transaction
- * (src/store/learnerRepo.ts `kyselyOfEngineTx` gives the store side its Kysely transaction).
+ * The unit of work of one change to a learner (an answer, LMS evidence, an instructor action): every repository
+ * it writes through is bound to the SAME database transaction — the log and projection, the gradebook and grade
+ * outbox (`grades`, written by `afterMasteryChange`), the LMS-evidence bookkeeping. Owned by this port; the store
+ * implements it (src/store/learnerRepo.ts), so no caller ever sees or converts a database transaction.
  */
 export interface EngineTx {
+  /** The gradebook and grade outbox, in this transaction. */
+  readonly grades: GradeTx;
+  /** Records that an LMS result was read into the log (so the next import skips it), in this transaction. */
+  markEvidenceSeen(row: SeenResult): Promise<void>;
   findEvent(attemptId: string): Promise<LoggedEvent | undefined>;
   /** Reads the learner's projection and locks it until commit (creates an empty one when missing). */
   lockLearner(contextId: string, userId: string, at: number): Promise<LearnerProjection>;

@@ -5,6 +5,8 @@
 import type { Rng } from '../domain/random.js';
 import type { Clock } from './ports.js';
 import type { AfterMasteryChange, CourseRepo, IdGenerator, ImportSummary, LearnerStore } from './enginePorts.js';
+import { CourseCache } from './courseCache.js';
+import type { LoadedCourse } from './engineModel.js';
 import { ensureDemoCourse } from './ensureDemoCourse.js';
 import { getMasteryMap, type MasteryMap } from './getMasteryMap.js';
 import { importCourse } from './importCourse.js';
@@ -36,15 +38,26 @@ export interface EngineServices {
   recomputeMastery(input: { contextId: string }): Promise<RecomputeSummary>;
 }
 
-/** Binds the engine use-cases to their dependencies. */
+/**
+ * Binds the engine use-cases to their dependencies. The pages and answers share one cache of compiled courses
+ * (checked against the course's version in the database on every use, see CourseCache).
+ */
 export function buildEngineServices(deps: EngineDeps): EngineServices {
   const read = deps.readDemoCourse;
+  const cached = { ...deps, courseCache: new CourseCache<LoadedCourse>() };
+  // Contexts known to have a course: courses are never removed, so the demo check runs once per context.
+  const withCourse = new Set<string>();
   return {
     importCourse: (input) => importCourse(deps, input),
-    ensureDemoCourse: async (contextId) => (read ? ensureDemoCourse({ ...deps, readDemoCourse: read }, { contextId }) : null),
-    getMasteryMap: (input) => getMasteryMap(deps, input),
-    nextActivity: (input) => nextActivity(deps, input),
-    submitResponse: (input) => submitResponse(deps, input),
+    ensureDemoCourse: async (contextId) => {
+      if (!read || withCourse.has(contextId)) return null;
+      const imported = await ensureDemoCourse({ ...deps, readDemoCourse: read }, { contextId });
+      withCourse.add(contextId);
+      return imported;
+    },
+    getMasteryMap: (input) => getMasteryMap(cached, input),
+    nextActivity: (input) => nextActivity(cached, input),
+    submitResponse: (input) => submitResponse(cached, input),
     recomputeMastery: (input) => recomputeMastery(deps, input),
   };
 }

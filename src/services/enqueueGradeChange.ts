@@ -1,20 +1,19 @@
 /**
- * The engine's afterMasteryChange hook: inside the SAME transaction as the mastery update, records the
- * learner's standing and writes the wanted score of every affected line item to the grade outbox.
- * If the transaction rolls back, no grade change exists; if it commits, a worker will deliver it.
+ * The engine's afterMasteryChange hook: inside the SAME transaction as the mastery update (the unit of work's
+ * `grades`), records the learner's standing and writes the wanted score of every affected line item to the grade
+ * outbox. If the transaction rolls back, no grade change exists; if it commits, a worker will deliver it.
  */
+import type { AfterMasteryChange, MasteryChange } from './enginePorts.js';
 import { activityKey, objectiveKey, scoreFor } from './gradePolicy.js';
 import type { Clock } from './ports.js';
-import type { GradeOutboxRepo, MasteryChange } from './servicePorts.js';
+import type { GradeTx } from './servicePorts.js';
 
 export interface EnqueueGradeChangeDeps {
-  outbox: GradeOutboxRepo;
   clock: Clock;
 }
 
 /** Writes outbox rows for one mastery change in the caller's transaction; returns how many rows were queued. */
-export async function enqueueGradeChange(deps: EnqueueGradeChangeDeps, trx: unknown, change: MasteryChange): Promise<number> {
-  const tx = deps.outbox.inTx(trx);
+export async function enqueueGradeChange(deps: EnqueueGradeChangeDeps, tx: GradeTx, change: MasteryChange): Promise<number> {
   await tx.saveStanding(change);
   const policy = await tx.policy(change.contextId);
   const targets: { key: string; objectiveIds: string[] }[] = [];
@@ -36,9 +35,9 @@ export async function enqueueGradeChange(deps: EnqueueGradeChangeDeps, trx: unkn
   return queued;
 }
 
-/** The hook in the shape the engine's submitResponse expects. */
+/** The hook in the shape the engine's use-cases expect. */
 export const makeAfterMasteryChange =
-  (deps: EnqueueGradeChangeDeps) =>
-  async (trx: unknown, change: MasteryChange): Promise<void> => {
-    await enqueueGradeChange(deps, trx, change);
+  (deps: EnqueueGradeChangeDeps): AfterMasteryChange =>
+  async (tx, change) => {
+    await enqueueGradeChange(deps, tx.grades, change);
   };

@@ -4,14 +4,17 @@ import { reportedGrade, type ObjectiveProgress } from '../domain/projection.js';
 import { prerequisiteMet } from '../domain/release.js';
 import { workableObjectives } from '../domain/selection.js';
 import type { Clock } from './ports.js';
+import type { CourseCache } from './courseCache.js';
 import type { CourseRepo, LearnerStore } from './enginePorts.js';
-import { loadCourse, POINTS_POSSIBLE, readLearnerView } from './engineModel.js';
+import { POINTS_POSSIBLE, readCourseAndLearner, type LoadedCourse } from './engineModel.js';
 
 /** What getMasteryMap needs. */
 export interface GetMasteryMapDeps {
   courses: CourseRepo;
   learners: LearnerStore;
   clock: Clock;
+  /** Reuses compiled courses while their version holds (see CourseCache); without it every call reads the course. */
+  courseCache?: CourseCache<LoadedCourse>;
 }
 
 /** One objective on a learner's map. */
@@ -56,9 +59,8 @@ const IN_PROGRESS: ReadonlySet<ObjectiveState> = new Set(['practising', 'checkin
 
 /** Builds the learner's mastery map (reads only; time-based releases are shown, not stored). */
 export async function getMasteryMap(deps: GetMasteryMapDeps, input: { contextId: string; userId: string }): Promise<MasteryMap> {
-  const course = await loadCourse(deps, input.contextId);
   const now = deps.clock.now();
-  const view = await readLearnerView(deps, course, input.contextId, input.userId, now);
+  const { course, view } = await readCourseAndLearner(deps, input.contextId, input.userId, now);
   const cfg = course.config;
   const stored = await deps.learners.listExplanations(input.contextId, input.userId, { limit: 500 });
   const all: Explanation[] = [...[...view.clockExplanations].reverse(), ...stored];

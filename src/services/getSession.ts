@@ -1,6 +1,40 @@
 import type { Clock, LaunchRepo, LaunchSession } from './ports.js';
 
-/** The live launch session with this id, or undefined when unknown or expired. */
-export async function getSession(deps: { launches: LaunchRepo; clock: Clock }, id: string): Promise<LaunchSession | undefined> {
-  return deps.launches.findSession(id, deps.clock.now());
+/** Bounds of the session cache. */
+export interface SessionCacheOptions {
+  /** Sessions kept (the least recently read go first). */
+  maxSessions?: number;
+  /** How long a read session is served from memory (ms) before it is read again. */
+  maxAgeMs?: number;
+}
+
+/**
+ * The live launch session with this id (undefined when unknown or expired), with the sessions this process read
+ * recently kept in memory: a student's pages and answers then cost
+ * no session read. A session row never changes after the launch (only its deep-linking mark, which it does not
+ * carry), so a kept copy is the row; it is still refused once expired, dropped with `clear()` when this process
+ * removes a platform, and read again after `maxAgeMs` (another process may have removed the platform).
+ */
+export function cachedSessions(deps: { launches: LaunchRepo; clock: Clock }, opts: SessionCacheOptions = {}) {
+  const max = opts.maxSessions ?? 2000;
+  const maxAgeMs = opts.maxAgeMs ?? 60_000;
+  const kept = new Map<string, { session: LaunchSession; readAt: number }>();
+  return {
+    get: async (id: string): Promise<LaunchSession | undefined> => {
+      const now = deps.clock.now();
+      const hit = kept.get(id);
+      if (hit && now - hit.readAt < maxAgeMs && hit.session.expiresAt > now) return hit.session;
+      if (hit) kept.delete(id);
+      const session = await deps.launches.findSession(id, now);
+      if (session) {
+        kept.set(id, { session, readAt: now });
+        if (kept.size > max) {
+          const oldest = kept.keys().next().value;
+          if (oldest !== undefined) kept.delete(oldest);
+        }
+      }
+      return session;
+    },
+    clear: () => kept.clear(),
+  };
 }

@@ -4,6 +4,7 @@
  */
 import { aggregateScores } from '../domain/aggregation.js';
 import { DEFAULT_CALCULATION, ROLLUP_MASTERY_POINTS } from '../domain/gradePolicy.js';
+import { translator, type Translate } from '../i18n/index.js';
 import type { GradePolicy, ObjectiveStanding, WantedScore } from './servicePorts.js';
 
 const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
@@ -21,7 +22,8 @@ export function standingValue(policy: GradePolicy, s: ObjectiveStanding): number
 
 /**
  * The score for a line item covering `objectiveIds` (one for an objective line item), with its comment.
- * Objectives the learner has not touched count as not mastered / P = 0.
+ * Objectives the learner has not touched count as not mastered / P = 0. The comment comes from the message catalogue
+ * (English: the gradebook is shared by everyone in the course).
  */
 export function scoreFor(
   policy: GradePolicy,
@@ -29,6 +31,7 @@ export function scoreFor(
   objectiveIds: readonly string[],
   standings: readonly ObjectiveStanding[],
   eventAt: number,
+  t: Translate = translator(),
 ): WantedScore {
   const byId = new Map(standings.map((s) => [s.objectiveId, s]));
   const values = objectiveIds.map((id) => {
@@ -41,17 +44,17 @@ export function scoreFor(
   let comment: string;
   if (objectiveIds.length === 1) {
     const s = byId.get(objectiveIds[0] as string);
-    const title = s?.title ?? 'This objective';
+    const title = s?.title ?? t('grades.thisObjective');
     comment =
       s?.state === 'mastered'
-        ? `${title}: mastered (estimated mastery ${pct(s.p)}).`
-        : `${title}: not mastered yet (estimated mastery ${pct(s?.p ?? 0)}; state "${s?.state ?? 'not started'}").`;
+        ? t('grades.objectiveMastered', { title, p: pct(s.p) })
+        : t('grades.objectiveNotMastered', { title, p: pct(s?.p ?? 0), state: s?.state ?? t('grades.notStarted') });
   } else {
     const names = mastered.map((id) => byId.get(id)?.title ?? id);
-    comment = `Mastered ${mastered.length} of ${objectiveIds.length} objectives${names.length ? `: ${names.join(', ')}` : ''}.`;
+    comment = t(names.length ? 'grades.someMastered' : 'grades.noneMastered', { mastered: mastered.length, total: objectiveIds.length, names: names.join(', ') });
   }
-  if (policy.policy === 'p_mastery') comment += ' Grade = estimated probability of mastery.';
-  else if (policy.policy === 'aggregation') comment += ` Grade = ${policy.calculation?.method ?? 'decaying_average'} roll-up of mastery over time.`;
+  if (policy.policy === 'p_mastery') comment += ` ${t('grades.byPMastery')}`;
+  else if (policy.policy === 'aggregation') comment += ` ${t('grades.byAggregation', { method: policy.calculation?.method ?? 'decaying_average' })}`;
   return {
     itemKey,
     scoreGiven: round4(value * policy.scoreMaximum),

@@ -1,6 +1,6 @@
 import { addDeployment } from './addDeployment.js';
-import { completeLaunch, type CompletedLaunch } from './completeLaunch.js';
-import { getSession } from './getSession.js';
+import { completeLaunch, type AfterLaunchStep, type CompletedLaunch } from './completeLaunch.js';
+import { cachedSessions } from './getSession.js';
 import { listPlatforms } from './listPlatforms.js';
 import { purgeExpired, type PurgeReport } from './purgeExpired.js';
 import type {
@@ -21,10 +21,11 @@ import type {
 } from './ports.js';
 import { registerPlatform } from './registerPlatform.js';
 import { removePlatform } from './removePlatform.js';
+import { setLmsAddress } from './setLmsAddress.js';
 import { startLogin } from './startLogin.js';
 import { canvasConfiguration } from './toolConfiguration.js';
 
-/** Everything the foundation services need; main.ts builds it. */
+/** Everything the foundation services need; src/compose.ts builds it. */
 export interface FoundationDeps {
   platforms: PlatformRepo;
   registry: PlatformRegistry;
@@ -35,6 +36,8 @@ export interface FoundationDeps {
   clock: Clock;
   newId: () => string;
   sessionTtlSeconds: number;
+  /** Steps after a launch (see {@link AfterLaunchStep}). */
+  afterLaunch?: readonly AfterLaunchStep[];
 }
 
 /** The foundation use-cases, bound to their dependencies (what web routers and CLIs call). */
@@ -47,6 +50,8 @@ export interface FoundationServices {
   addDeployment(input: { platformId: string; deploymentId: string }): Promise<void>;
   listPlatforms(): Promise<Platform[]>;
   removePlatform(id: string): Promise<void>;
+  /** Sets (or clears with '') a platform's LMS address, the origin allowed to frame the tool; returns it. */
+  setLmsAddress(input: { platformId: string; lmsUrl: string }): Promise<string | undefined>;
   publicJwks(): Promise<{ keys: PublicJwk[] }>;
   /** Canvas Developer Key JSON configuration for a tool served at `baseUrl`. */
   canvasConfiguration(baseUrl: string): Record<string, unknown>;
@@ -58,15 +63,21 @@ export interface FoundationServices {
 
 /** Binds the foundation use-cases to their dependencies. */
 export function buildFoundationServices(deps: FoundationDeps): FoundationServices {
+  const sessions = cachedSessions(deps);
   return {
     startLogin: (params) => startLogin(deps, params),
     completeLaunch: (input) => completeLaunch(deps, input),
-    getSession: (id) => getSession(deps, id),
+    getSession: sessions.get,
     loginCookieName: (state) => deps.lti.loginCookieName(state),
     registerPlatform: (input) => registerPlatform(deps, input),
     addDeployment: (input) => addDeployment(deps, input),
     listPlatforms: () => listPlatforms(deps),
-    removePlatform: (id) => removePlatform(deps, id),
+    removePlatform: async (id) => {
+      sessions.clear();
+      await removePlatform(deps, id);
+      sessions.clear();
+    },
+    setLmsAddress: (input) => setLmsAddress(deps, input),
     publicJwks: () => deps.keys.publicJwks(),
     canvasConfiguration: (baseUrl) => canvasConfiguration(baseUrl, deps.lti.scopes),
     signJwt: (payload, opts) => deps.keys.signJwt(payload, opts),

@@ -163,12 +163,12 @@ async function recordEvidence(
   return deps.learners.inTransaction(async (tx) => {
     const seenRow = { contextId: e.contextId, lineItemUrl: e.lineItemUrl, userSub: e.userSub, fingerprint: e.fingerprint, seenAt: at };
     if (await tx.findEvent(e.eventId)) {
-      await deps.evidence.markSeen(tx, seenRow);
+      await tx.markEvidenceSeen(seenRow);
       return 'duplicate';
     }
     const learner = await tx.lockLearner(e.contextId, e.userId, at);
     if (await tx.findEvent(e.eventId)) {
-      await deps.evidence.markSeen(tx, seenRow);
+      await tx.markEvidenceSeen(seenRow);
       return 'duplicate';
     }
     assertCourseCurrent(course, learner);
@@ -193,7 +193,7 @@ async function recordEvidence(
       outcome: null,
     });
     await saveLearnerChange(tx, course, deps.afterMasteryChange, { contextId: e.contextId, userId: e.userId, learner, isNew, student, before, explanations, eventId: e.eventId, at });
-    await deps.evidence.markSeen(tx, seenRow);
+    await tx.markEvidenceSeen(seenRow);
     return 'added';
   });
 }

@@ -2,7 +2,6 @@
  * Ports of "LMS grades as evidence" (ADR 0004): which LMS columns feed which objectives, and which results
  * were already turned into evidence. src/store/lmsEvidenceRepo.ts implements them.
  */
-import type { EngineTx } from './enginePorts.js';
 
 /** An LMS line item (quiz, assignment column) mapped to an objective. */
 export interface EvidenceMap {
@@ -35,8 +34,6 @@ export interface LmsEvidenceRepo {
   removeMap(contextId: string, lineItemUrl: string): Promise<boolean>;
   /** user sub → fingerprint of what was fed for a column. */
   seen(contextId: string, lineItemUrl: string): Promise<Map<string, string>>;
-  /** Records a fed result inside the engine's transaction (with the evidence event). */
-  markSeen(tx: EngineTx, row: SeenResult): Promise<void>;
   /** users.id by LMS user id (sub) for the context's platform; people who never launched are absent. */
   usersBySub(contextId: string, subs: readonly string[]): Promise<Map<string, string>>;
   /** Contexts with at least one mapping (for a schedule). */

@@ -4,8 +4,9 @@ import type { ObjectiveProgress } from '../domain/projection.js';
 import type { Rng } from '../domain/random.js';
 import { selectNextItem, workableObjectives, type SelectionPhase } from '../domain/selection.js';
 import type { Clock } from './ports.js';
+import type { CourseCache } from './courseCache.js';
 import type { CourseItemKind, CourseRepo, IdGenerator, LearnerStore, StoredContent } from './enginePorts.js';
-import { loadCourse, readLearnerView } from './engineModel.js';
+import { readCourseAndLearner, type LoadedCourse } from './engineModel.js';
 
 /** What nextActivity needs (randomness for tie-breaks, ids for attempts: both injected). */
 export interface NextActivityDeps {
@@ -14,6 +15,8 @@ export interface NextActivityDeps {
   clock: Clock;
   rng: Rng;
   ids: IdGenerator;
+  /** Reuses compiled courses while their version holds (see CourseCache); without it every call reads the course. */
+  courseCache?: CourseCache<LoadedCourse>;
 }
 
 /** Which objective, and whether the student already read the lesson / reteach page. */
@@ -80,10 +83,9 @@ const pagesOf = (list: readonly StoredContent[], kind: StoredContent['kind']): C
  * issues makes the submission idempotent.
  */
 export async function nextActivity(deps: NextActivityDeps, input: NextActivityInput): Promise<Activity> {
-  const course = await loadCourse(deps, input.contextId);
-  const cfg = course.config;
   const now = deps.clock.now();
-  const view = await readLearnerView(deps, course, input.contextId, input.userId, now);
+  const { course, view } = await readCourseAndLearner(deps, input.contextId, input.userId, now);
+  const cfg = course.config;
   const student = view.student;
   const ref = (id: string): ObjectiveRef => {
     const p = student.objectives[id] as ObjectiveProgress;

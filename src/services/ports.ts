@@ -26,6 +26,8 @@ export interface Platform {
   vendor: Vendor;
   createdAt: number;
   deploymentIds: string[];
+  /** The LMS address an administrator set (the origin whose pages frame the tool, e.g. a Canvas school domain). */
+  lmsUrl?: string;
 }
 
 /** What an admin gives to register a platform. */
@@ -38,6 +40,8 @@ export interface NewPlatform {
   name?: string;
   vendor?: Vendor;
   deploymentIds?: string[];
+  /** The LMS address (origin of the pages that frame the tool), optional. */
+  lmsUrl?: string;
 }
 
 /** Storage of registrations. */
@@ -50,6 +54,8 @@ export interface PlatformRepo {
   addDeployment(platformId: string, deploymentId: string, at: number): Promise<void>;
   /** Removes a platform and everything that hangs off it; false when it did not exist. */
   remove(id: string): Promise<boolean>;
+  /** Sets (or clears, with null) the LMS address; false when the platform does not exist. */
+  setLmsUrl(id: string, lmsUrl: string | null): Promise<boolean>;
 }
 
 /** Cached read access to registrations, as used on every login and launch. */
@@ -73,17 +79,26 @@ export interface LoginState {
   createdAt: number;
   expiresAt: number;
   consumedAt: number | null;
+  /** Keyed hash of the client address the login came from (never the address itself). */
+  clientHash?: string | null;
 }
 
 /** Storage of login states. */
 export interface LoginStateRepo {
-  create(state: LoginState): Promise<void>;
+  /**
+   * Stores a state. With `limit` and a `clientHash`, in the same statement: refuses (returns false, nothing stored)
+   * when that address already holds `openPerClient` open (unconsumed, unexpired) states.
+   */
+  create(state: LoginState, limit?: { openPerClient: number }): Promise<boolean>;
   /** Atomically marks the state consumed (once); undefined when unknown or already consumed. */
   consume(state: string, at: number): Promise<LoginState | undefined>;
   /** Reads a state without consuming it (diagnostics on the failure path only). */
   find(state: string): Promise<LoginState | undefined>;
-  /** Deletes states (consumed or not) that expired before `before` (epoch ms); returns how many. */
-  deleteExpired(before: number): Promise<number>;
+  /**
+   * Deletes unconsumed states that expired before `openBefore` and consumed ones that expired before
+   * `consumedBefore` (epoch ms); returns how many.
+   */
+  deleteExpired(cutoffs: { openBefore: number; consumedBefore: number }): Promise<number>;
 }
 
 /** AGS endpoint claim as received at the last launch. */
@@ -197,6 +212,8 @@ export interface LoginParams {
   ltiMessageHint?: string;
   clientId?: string;
   deploymentId?: string;
+  /** Keyed hash of the client address (set by the web layer; the open-state cap counts per hash). */
+  clientHash?: string;
 }
 
 /** Where to send the browser after a login initiation, and the cookie that binds the login to it. */

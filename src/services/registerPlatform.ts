@@ -1,19 +1,28 @@
 import { z } from 'zod';
 import { ValidationFailed } from '../domain/errors.js';
+import { checkPlatformUrl } from '../domain/platformUrl.js';
+import { LmsAddress } from './setLmsAddress.js';
 import type { Clock, NewPlatform, Platform, PlatformRegistry, PlatformRepo } from './ports.js';
 
-const httpUrl = z.url({ protocol: /^https?$/ });
+/** A platform endpoint: https with a clean origin (the one rule in domain/platformUrl.ts). */
+const platformUrl = z.string().trim().transform((raw, ctx) => {
+  const check = checkPlatformUrl(raw);
+  if (check.ok) return raw; // as entered: the token URL is also the audience of our client assertions
+  ctx.addIssue({ code: 'custom', message: check.message });
+  return z.NEVER;
+});
 
 /** A registration as an admin enters it (CLI flags or the admin form). */
 export const NewPlatformSchema = z.object({
   issuer: z.string().trim().min(1, 'issuer is required'),
   clientId: z.string().trim().min(1, 'client ID is required'),
-  authUrl: httpUrl,
-  tokenUrl: httpUrl,
-  jwksUrl: httpUrl,
+  authUrl: platformUrl,
+  tokenUrl: platformUrl,
+  jwksUrl: platformUrl,
   name: z.string().trim().max(200).optional(),
   vendor: z.enum(['canvas', 'moodle', 'generic']).optional(),
   deploymentIds: z.array(z.string().trim().min(1)).optional(),
+  lmsUrl: LmsAddress.optional(),
 });
 
 /** What registering and changing platforms needs. */
@@ -52,6 +61,7 @@ export async function registerPlatform(deps: PlatformAdminDeps, input: NewPlatfo
     vendor: p.vendor ?? 'generic',
     createdAt: deps.clock.now(),
     deploymentIds: [...new Set(p.deploymentIds ?? [])],
+    ...(p.lmsUrl ? { lmsUrl: p.lmsUrl } : {}),
   };
   try {
     await deps.platforms.create(platform);

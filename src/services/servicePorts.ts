@@ -6,6 +6,7 @@
  * @see https://www.imsglobal.org/spec/lti-nrps/v2p0
  */
 import type { GradePolicy, GradePolicyKind } from '../domain/gradePolicy.js';
+import type { MasteryChange } from './enginePorts.js';
 import type { Vendor } from './ports.js';
 
 export type { GradePolicy, GradePolicyKind, Vendor };
@@ -110,6 +111,8 @@ export function describeFailure(reason: string | null): string {
       return 'The course has not granted grade passback (no AGS endpoint from its last launch).';
     case 'invalid_request':
       return 'The LMS rejected the grade as invalid.';
+    case 'url_untrusted':
+      return 'Untrusted LMS address (ERR_LMS_URL_UNTRUSTED): the LMS gave a grade address on a private or local network (or not https in production), so Masterly did not call it. Ask your administrator to check the platform registration.';
     case null:
     case undefined:
       return '';
@@ -119,19 +122,6 @@ export function describeFailure(reason: string | null): string {
 }
 
 // ─── Gradebook and outbox ────────────────────────────────────────────────────────────────────────
-
-/** The mastery change the engine reports inside its transaction (afterMasteryChange hook). */
-export interface MasteryChange {
-  contextId: string;
-  userId: string;
-  objectiveId: string;
-  pBefore: number;
-  pAfter: number;
-  stateBefore: string;
-  stateAfter: string;
-  /** Epoch ms of the mastery event (becomes the AGS timestamp). */
-  occurredAt: number;
-}
 
 /** One learner's standing on one objective, as the gradebook projection keeps it. */
 export interface ObjectiveStanding {
@@ -162,7 +152,7 @@ export interface WantedScore {
   eventAt: number;
 }
 
-/** Gradebook storage bound to the caller's (engine's) transaction. */
+/** Gradebook storage bound to one transaction: `EngineTx.grades` (src/services/enginePorts.ts). */
 export interface GradeTx {
   /** Records the learner's new standing on the objective (appending to its history). */
   saveStanding(change: MasteryChange): Promise<void>;
@@ -205,8 +195,6 @@ export interface LedgerEntry {
 
 /** The durable grade outbox (also the ledger). */
 export interface GradeOutboxRepo {
-  /** Binds gradebook writes to the engine's open transaction (a Kysely transaction, opaque here). */
-  inTx(trx: unknown): GradeTx;
   /** Leases up to `limit` due rows (PostgreSQL: FOR UPDATE SKIP LOCKED, so workers share the work). */
   claim(owner: string, now: number, limit: number, leaseMs: number): Promise<OutboxEntry[]>;
   /**

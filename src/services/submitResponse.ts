@@ -6,8 +6,9 @@ import type { ObjectiveState } from '../domain/mastery.js';
 import { advanceClock, applyEvent, assertCanAnswer, type ObjectiveProgress } from '../domain/projection.js';
 import { phaseOf, type SelectionPhase } from '../domain/selection.js';
 import type { Clock } from './ports.js';
+import type { CourseCache } from './courseCache.js';
 import type { AfterMasteryChange, CourseRepo, EngineTx, LearnerStore } from './enginePorts.js';
-import { assertCourseCurrent, withCurrentCourse, type LoadedCourse } from './engineModel.js';
+import { assertCourseCurrent, StaleCourse, withCurrentCourse, type LoadedCourse } from './engineModel.js';
 import { saveLearnerChange } from './saveLearnerChange.js';
 
 /** What submitResponse needs. `afterMasteryChange` runs inside the same transaction (the grade outbox hooks in here). */
@@ -16,6 +17,8 @@ export interface SubmitResponseDeps {
   learners: LearnerStore;
   clock: Clock;
   afterMasteryChange?: AfterMasteryChange;
+  /** Reuses compiled courses while their version holds (see CourseCache); without it every call reads the course. */
+  courseCache?: CourseCache<LoadedCourse>;
 }
 
 /** One submitted answer; `attemptId` was issued with the item and makes the submission idempotent. */
@@ -72,12 +75,13 @@ const fromOutcome = (outcome: unknown): SubmitResult => ({ ...(outcome as Submit
  */
 export async function submitResponse(deps: SubmitResponseDeps, input: SubmitResponseInput): Promise<SubmitResult> {
   if (!/^[A-Za-z0-9_-]{8,64}$/.test(input.attemptId)) throw new ValidationFailed('The attempt id is invalid.', [{ path: 'attemptId', message: 'invalid' }]);
-  return withCurrentCourse(deps, input.contextId, (course) => submitWith(deps, course, input));
+  return withCurrentCourse(deps, input.contextId, (course, checked) => submitWith(deps, course, checked, input));
 }
 
-async function submitWith(deps: SubmitResponseDeps, course: LoadedCourse, input: SubmitResponseInput): Promise<SubmitResult> {
+async function submitWith(deps: SubmitResponseDeps, course: LoadedCourse, checked: boolean, input: SubmitResponseInput): Promise<SubmitResult> {
   const stored = course.items.get(input.itemId);
-  if (!stored) throw new NotFound('This question');
+  // An unchecked cached course may predate an import that added the item: check the version before refusing.
+  if (!stored) throw checked ? new NotFound('This question') : new StaleCourse();
   const cfg = course.config;
   const { userId, contextId, attemptId } = input;
   const at = deps.clock.now();
@@ -89,13 +93,13 @@ async function submitWith(deps: SubmitResponseDeps, course: LoadedCourse, input:
     return fromOutcome(seen.outcome);
   };
 
-  return deps.learners.inTransaction(async (tx) => {
-    const early = await replay(tx);
-    if (early) return early;
+  let written: { stats: ItemStats; flags: string[] } | undefined;
+  const submitted = await deps.learners.inTransaction(async (tx) => {
+    written = undefined;
     const learner = await tx.lockLearner(contextId, userId, at);
-    // A concurrent double submit may have committed while we waited for the lock.
-    const late = await replay(tx);
-    if (late) return late;
+    // Under the learner's lock: a double submit (even one that committed while we waited) returns its first result.
+    const seen = await replay(tx);
+    if (seen) return seen;
     // A fit may have committed since the course was loaded: trace with the parameters in force now.
     assertCourseCurrent(course, learner);
 
@@ -177,8 +181,13 @@ async function submitWith(deps: SubmitResponseDeps, course: LoadedCourse, input:
       outcome: { ...result, replayed: undefined },
     });
     const newStats = state.items.get(stored.id) as ItemStats;
-    await tx.saveItemStats(stored.id, newStats, itemFlags(newStats, cfg.elo), at);
+    const flags = itemFlags(newStats, cfg.elo);
+    await tx.saveItemStats(stored.id, newStats, flags, at);
     await saveLearnerChange(tx, course, deps.afterMasteryChange, { contextId, userId, learner, isNew, student, before, explanations, eventId: attemptId, at });
+    written = { stats: newStats, flags };
     return result;
   });
+  // Committed: the (possibly cached) course selects the next items with this item's new difficulty.
+  if (written) course.stats.set(stored.id, { ...written.stats, itemId: stored.id, flags: written.flags });
+  return submitted;
 }

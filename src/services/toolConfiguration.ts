@@ -47,6 +47,7 @@ export function canvasConfiguration(baseUrl: string, scopes: readonly string[]):
       },
     ],
     public_jwk_url: urls.jwksUrl,
-    custom_fields: { canvas_course_id: '$Canvas.course.id', canvas_user_id: '$Canvas.user.id' },
+    // canvas_api_domain: the school's Canvas host, which frames the tool (CSP frame-ancestors, services/frameAncestors.ts).
+    custom_fields: { canvas_course_id: '$Canvas.course.id', canvas_user_id: '$Canvas.user.id', canvas_api_domain: '$Canvas.api.domain' },
   };
 }

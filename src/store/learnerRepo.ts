@@ -14,6 +14,8 @@ import type {
   StoredItemStats,
 } from '../services/enginePorts.js';
 import type { Dialect } from './db.js';
+import { markEvidenceSeen } from './lmsEvidenceRepo.js';
+import { gradeTx } from './outboxRepo.js';
 import type { Database } from './schema.js';
 import type { ExplanationsTable, ItemStatsTable, ResponsesTable } from './tables/engine.js';
 
@@ -23,18 +25,6 @@ const chunks = <T>(xs: readonly T[]): T[][] => {
   for (let i = 0; i < xs.length; i += CHUNK) out.push(xs.slice(i, i + CHUNK));
   return out;
 };
-
-const txKysely = new WeakMap<EngineTx, Transaction<Database>>();
-
-/**
- * The Kysely transaction behind an EngineTx, for other stores that must write in the same transaction
- * (the grade outbox in `afterMasteryChange`). Throws when the handle did not come from `learnerStore`.
- */
-export function kyselyOfEngineTx(tx: EngineTx): Transaction<Database> {
-  const trx = txKysely.get(tx);
-  if (!trx) throw new Error('not an engine transaction of this store');
-  return trx;
-}
 
 const toEvent = (r: Selectable<ResponsesTable>): LoggedEvent => ({
   logId: Number(r.id),
@@ -123,12 +113,18 @@ const toAccommodations = (r: { threshold_offset: number; extra_cycles: number; e
   timeMultiplier: r.time_multiplier,
 });
 
-async function readLearner(db: Kysely<Database>, contextId: string, userId: string, lock: boolean): Promise<LearnerProjection | undefined> {
-  // One statement: the learner row (locked), their accommodations and the course version, all read under the lock.
-  let q = db
+/**
+ * A learner's projection in ONE statement: the learner row, their accommodations, the course and content versions
+ * and their objectives' progress (one result row per objective, the learner's columns repeated). Not locking: a locked read
+ * takes the lock first (see lockLearner), because a row lock waited for in the same statement would pair the
+ * learner's new row with their objectives as they were before the other transaction committed.
+ */
+async function readLearner(db: Kysely<Database>, contextId: string, userId: string): Promise<LearnerProjection | undefined> {
+  const q = db
     .selectFrom('learners as l')
     .leftJoin('accommodations as a', (j) => j.onRef('a.user_id', '=', 'l.user_id').onRef('a.context_id', '=', 'l.context_id'))
-    .selectAll('l')
+    .leftJoin('learner_objectives as o', (j) => j.onRef('o.user_id', '=', 'l.user_id').onRef('o.context_id', '=', 'l.context_id'))
+    .select(['l.ability', 'l.overrides', 'l.recent_items', 'l.events', 'o.data as objective_data'])
     .select(['a.threshold_offset', 'a.extra_cycles', 'a.extra_opportunities', 'a.time_multiplier'])
     .select((eb) =>
       eb
@@ -140,28 +136,26 @@ async function readLearner(db: Kysely<Database>, contextId: string, userId: stri
         .limit(1)
         .as('course_version'),
     )
+    .select((eb) => eb.selectFrom('engine_courses as c').select('c.content_version').where('c.context_id', '=', contextId).as('content_version'))
     .where('l.user_id', '=', userId)
     .where('l.context_id', '=', contextId);
-  if (lock) q = q.forUpdate('l');
-  const row = await q.executeTakeFirst();
+  const rows = await q.execute();
+  const row = rows[0];
   if (!row) return undefined;
-  const objectives = await db
-    .selectFrom('learner_objectives')
-    .select('data')
-    .where('user_id', '=', userId)
-    .where('context_id', '=', contextId)
-    .execute();
+  const objectives: ObjectiveProgress[] = [];
+  for (const r of rows) if (r.objective_data !== null) objectives.push(JSON.parse(r.objective_data) as ObjectiveProgress);
   return {
     ability: row.ability,
     overrides: JSON.parse(row.overrides) as string[],
     recentItems: JSON.parse(row.recent_items) as string[],
     events: row.events,
-    objectives: objectives.map((o) => JSON.parse(o.data) as ObjectiveProgress),
+    objectives,
     accommodations:
       row.threshold_offset === null || row.extra_cycles === null || row.extra_opportunities === null || row.time_multiplier === null
         ? null
         : toAccommodations({ threshold_offset: row.threshold_offset, extra_cycles: row.extra_cycles, extra_opportunities: row.extra_opportunities, time_multiplier: row.time_multiplier }),
     courseVersion: row.course_version === null || row.course_version === undefined ? 0 : Number(row.course_version),
+    ...(row.content_version === null || row.content_version === undefined ? {} : { contentVersion: Number(row.content_version) }),
   };
 }
 
@@ -183,17 +177,21 @@ async function writeAccommodations(db: Kysely<Database>, contextId: string, user
 function engineTx(trx: Transaction<Database>, dialect: Dialect): EngineTx {
   const lock = dialect === 'postgres';
   const tx: EngineTx = {
+    grades: gradeTx(trx),
+    markEvidenceSeen: (row) => markEvidenceSeen(trx, row),
     findEvent: async (attemptId) => {
       const row = await trx.selectFrom('responses').selectAll().where('attempt_id', '=', attemptId).executeTakeFirst();
       return row ? toEvent(row) : undefined;
     },
     lockLearner: async (contextId, userId, at) => {
+      // One upsert creates the learner or takes their row lock (waiting for a concurrent submission to commit);
+      // the read that follows, a new statement, then sees everything that submission wrote.
       await trx
         .insertInto('learners')
         .values({ user_id: userId, context_id: contextId, updated_at: at })
-        .onConflict((oc) => oc.columns(['user_id', 'context_id']).doNothing())
+        .onConflict((oc) => oc.columns(['user_id', 'context_id']).doUpdateSet({ updated_at: sql<number>`learners.updated_at` }))
         .execute();
-      return (await readLearner(trx, contextId, userId, lock)) as LearnerProjection;
+      return (await readLearner(trx, contextId, userId)) as LearnerProjection;
     },
     lockItemStats: async (itemIds) => {
       if (itemIds.length === 0) return new Map();
@@ -266,7 +264,6 @@ function engineTx(trx: Transaction<Database>, dialect: Dialect): EngineTx {
       }
     },
   };
-  txKysely.set(tx, trx);
   return tx;
 }
 
@@ -274,7 +271,7 @@ function engineTx(trx: Transaction<Database>, dialect: Dialect): EngineTx {
 export const learnerStore = (db: Kysely<Database>, dialect: Dialect): LearnerStore => ({
   inTransaction: (fn) => db.transaction().execute((trx) => fn(engineTx(trx, dialect))),
 
-  loadLearner: (contextId, userId) => readLearner(db, contextId, userId, false),
+  loadLearner: (contextId, userId) => readLearner(db, contextId, userId),
 
   itemStats: async (contextId) => {
     const rows = await db

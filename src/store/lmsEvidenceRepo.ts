@@ -1,10 +1,17 @@
 import type { Kysely } from 'kysely';
-import type { EngineTx } from '../services/enginePorts.js';
 import type { EvidenceMap, LmsEvidenceRepo, SeenResult } from '../services/lmsEvidencePorts.js';
-import { kyselyOfEngineTx } from './learnerRepo.js';
 import type { Database } from './schema.js';
 
 const CHUNK = 500;
+
+/** Records a fed result in the caller's transaction (the unit of work's `markEvidenceSeen`, see learnerRepo.ts). */
+export async function markEvidenceSeen(trx: Kysely<Database>, s: SeenResult): Promise<void> {
+  await trx
+    .insertInto('lms_evidence_seen')
+    .values({ context_id: s.contextId, line_item_url: s.lineItemUrl, user_sub: s.userSub, fingerprint: s.fingerprint, seen_at: s.seenAt })
+    .onConflict((oc) => oc.columns(['context_id', 'line_item_url', 'user_sub']).doUpdateSet({ fingerprint: s.fingerprint, seen_at: s.seenAt }))
+    .execute();
+}
 
 /** lms_evidence_maps / lms_evidence_seen (migration 0003), the same statements on both dialects. */
 export const lmsEvidenceRepo = (db: Kysely<Database>): LmsEvidenceRepo => ({
@@ -46,14 +53,6 @@ export const lmsEvidenceRepo = (db: Kysely<Database>): LmsEvidenceRepo => ({
           .execute()
       ).map((r) => [r.user_sub, r.fingerprint]),
     ),
-
-  markSeen: async (tx: EngineTx, s: SeenResult) => {
-    await kyselyOfEngineTx(tx)
-      .insertInto('lms_evidence_seen')
-      .values({ context_id: s.contextId, line_item_url: s.lineItemUrl, user_sub: s.userSub, fingerprint: s.fingerprint, seen_at: s.seenAt })
-      .onConflict((oc) => oc.columns(['context_id', 'line_item_url', 'user_sub']).doUpdateSet({ fingerprint: s.fingerprint, seen_at: s.seenAt }))
-      .execute();
-  },
 
   usersBySub: async (contextId, subs) => {
     const out = new Map<string, string>();

@@ -1,12 +1,10 @@
-import { Kysely, sql, type Transaction } from 'kysely';
-import type { EngineTx } from '../services/enginePorts.js';
-import { kyselyOfEngineTx } from './learnerRepo.js';
+import { sql, type Kysely } from 'kysely';
+import type { MasteryChange } from '../services/enginePorts.js';
 import type {
   GradeActivity,
   GradeOutboxRepo,
   GradeTx,
   LedgerEntry,
-  MasteryChange,
   ObjectiveStanding,
   OutboxEntry,
   WantedScore,
@@ -40,8 +38,8 @@ const toEntry = (r: Selected): OutboxEntry => ({
   },
 });
 
-/** Gradebook writes bound to one transaction (the engine's). */
-function gradeTx(db: Kysely<Database>): GradeTx {
+/** Gradebook writes bound to one transaction (the unit of work's `grades`, built by src/store/learnerRepo.ts). */
+export function gradeTx(db: Kysely<Database>): GradeTx {
   return {
     saveStanding: async (c: MasteryChange) => {
       const prev = await db
@@ -172,9 +170,6 @@ const selectEntries = (db: Kysely<Database>) =>
 /** The grade outbox on PostgreSQL (SKIP LOCKED leasing, shared by several workers) or SQLite (one worker). */
 export function outboxRepo(db: Kysely<Database>, dialect: Dialect): GradeOutboxRepo {
   return {
-    // The engine hands its EngineTx; tests and other callers may hand a Kysely transaction directly.
-    inTx: (trx) => gradeTx(trx instanceof Kysely ? (trx as Transaction<Database>) : kyselyOfEngineTx(trx as EngineTx)),
-
     claim: async (owner, now, limit, leaseMs) => {
       const ids = await db.transaction().execute(async (tx) => {
         let q = tx

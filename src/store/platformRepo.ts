@@ -27,6 +27,7 @@ export const platformRepo = (db: Kysely<Database>): PlatformRepo => ({
         vendor: p.vendor as Vendor,
         createdAt: p.created_at,
         deploymentIds: deployments.filter((d) => d.platform_id === p.id).map((d) => d.deployment_id),
+        ...(p.lms_url ? { lmsUrl: p.lms_url } : {}),
       }),
     );
   },
@@ -45,6 +46,7 @@ export const platformRepo = (db: Kysely<Database>): PlatformRepo => ({
             name: p.name,
             vendor: p.vendor,
             created_at: p.createdAt,
+            lms_url: p.lmsUrl ?? null,
           })
           .execute();
         if (p.deploymentIds.length) {
@@ -69,5 +71,9 @@ export const platformRepo = (db: Kysely<Database>): PlatformRepo => ({
   remove: async (id) => {
     const res = await db.deleteFrom('platforms').where('id', '=', id).executeTakeFirst();
     return Number(res.numDeletedRows) > 0;
+  },
+  setLmsUrl: async (id, lmsUrl) => {
+    const res = await db.updateTable('platforms').set({ lms_url: lmsUrl }).where('id', '=', id).executeTakeFirst();
+    return Number(res.numUpdatedRows) > 0;
   },
 });

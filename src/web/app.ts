@@ -3,6 +3,8 @@ import cookieParser from 'cookie-parser';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/schema.js';
 import { errorHandler } from './errors.js';
+import { healthRouter } from './health.js';
+import { translator } from '../i18n/index.js';
 import { requestLog } from './requestLog.js';
 import { securityHeaders } from './securityHeaders.js';
 import { NotFound } from '../domain/errors.js';
@@ -12,7 +14,7 @@ import { projectPath } from '../projectRoot.js';
 export interface AppDeps {
   config: Config;
   logger: Logger;
-  /** Checks the database (and anything else /healthz should vouch for). */
+  /** The database write probe behind /healthz (reported) and /readyz (503 when it fails). */
   health: () => Promise<void>;
   /**
    * Origins allowed to frame us: registered platforms plus FRAME_ANCESTORS; read per request so new platforms apply at
@@ -34,12 +36,19 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', /^\d+$/.test(config.TRUST_PROXY) ? Number(config.TRUST_PROXY) : config.TRUST_PROXY);
   app.set('view engine', 'ejs');
   app.set('views', VIEWS_DIR);
+  app.locals.t = translator(); // English until a session says otherwise (requireSession sets res.locals.t)
 
   // Request id and one log line per request (nothing more above `info`); health checks are not logged.
-  app.use(requestLog({ logger, ignore: (p) => p === '/healthz' }));
+  app.use(requestLog({ logger, ignore: (p) => p === '/healthz' || p === '/readyz' }));
   // The headers helmet 8 produced with our former options, precomputed; the CSP's frame-ancestors lists the platform
   // origins (LMSs embed us in iframes, so X-Frame-Options is not sent: frame-ancestors governs framing).
-  app.use(securityHeaders({ https: config.BASE_URL.startsWith('https:'), frameAncestors: deps.frameAncestors }));
+  app.use(
+    securityHeaders({
+      https: config.BASE_URL.startsWith('https:'),
+      frameAncestors: deps.frameAncestors,
+      onUnusable: (origin) => logger.warn({ origin }, 'frame-ancestors entry skipped: not a usable origin (fix or remove that platform)'),
+    }),
+  );
   app.use(cookieParser());
   // Bodies are parsed only for requests that can carry one: HTML forms post urlencoded; JSON only where an API
   // client may send it (/api, and the admin routes that bearer-token scripts call). GETs skip both.
@@ -50,15 +59,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(['/api', '/admin'], ((req, res, next) => (hasNoBody(req.method) ? next() : json(req, res, next))) satisfies RequestHandler);
   app.use('/static', express.static(PUBLIC_DIR, { maxAge: '1h', index: false }));
 
-  app.get('/healthz', async (_req, res) => {
-    try {
-      await deps.health();
-      res.json({ status: 'ok' });
-    } catch (err) {
-      logger.error({ err }, 'health check failed');
-      res.status(503).json({ status: 'unavailable' });
-    }
-  });
+  app.use(healthRouter({ probe: deps.health, logger }));
 
   for (const router of deps.routers) app.use(router);
 

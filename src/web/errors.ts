@@ -1,7 +1,9 @@
 import type { ErrorRequestHandler, Request } from 'express';
 import type { Logger } from 'pino';
-import { AppError, LaunchRejected, LoginRejected, type ErrorCode, type LaunchRejectReason } from '../domain/errors.js';
+import { AppError, LaunchRejected, LoginRejected, RateLimited, type ErrorCode, type LaunchRejectReason } from '../domain/errors.js';
+import { translator, type MessageKey, type Translate } from '../i18n/index.js';
 import { requestFields, requestIdOf } from './requestLog.js';
+import { tOf } from './session.js';
 
 /** The only place that knows HTTP status codes for our errors. */
 export const STATUS: Record<ErrorCode, number> = {
@@ -20,7 +22,16 @@ export const STATUS: Record<ErrorCode, number> = {
   ERR_LMS_UNAVAILABLE: 502,
   ERR_LMS_REJECTED: 502,
   ERR_DEEP_LINK_USED: 409,
+  ERR_RATE_LIMITED: 429,
+  // Temporary: load balancers and browsers may retry (Retry-After below). Storage full/read-only needs an operator.
+  ERR_DB_UNAVAILABLE: 503,
+  ERR_STORAGE_FULL: 507,
+  ERR_STORAGE_READONLY: 503,
+  ERR_LMS_URL_UNTRUSTED: 502,
 };
+
+/** Seconds a client should wait before retrying, sent as `Retry-After` with these codes. */
+const RETRY_AFTER: Partial<Record<ErrorCode, number>> = { ERR_DB_UNAVAILABLE: 30 };
 
 /**
  * Launch rejections that are not the launch's fault: the LMS could not be asked (its JWKS failed), so the answer is a
@@ -37,22 +48,36 @@ export interface ErrorView {
   requestId: string;
 }
 
-export function presentError(err: unknown, requestId: string): ErrorView {
+/** Errors whose domain message is fixed text: shown from the catalogue instead, in the request's language. */
+const CATALOGUED: Partial<Record<ErrorCode, MessageKey>> = {
+  ERR_SESSION_REQUIRED: 'errors.sessionRequired',
+  ERR_CSRF_INVALID: 'errors.csrfInvalid',
+  ERR_ADMIN_AUTH_REQUIRED: 'errors.adminAuthRequired',
+  ERR_NOT_FOUND: 'errors.notFound',
+  ERR_RATE_LIMITED: 'errors.rateLimited',
+  ERR_DB_UNAVAILABLE: 'errors.dbUnavailable',
+  ERR_STORAGE_FULL: 'errors.storageFull',
+  ERR_STORAGE_READONLY: 'errors.storageReadonly',
+};
+
+/** Shapes an error for the page or JSON body; messages the web layer owns come from the catalogue (`t`). */
+export function presentError(err: unknown, requestId: string, t: Translate = translator()): ErrorView {
   if (err instanceof AppError) {
+    const key = err instanceof LaunchRejected || err instanceof LoginRejected ? (`errors.launch.${err.reason}` satisfies MessageKey) : CATALOGUED[err.code];
     return {
       status: (err instanceof LaunchRejected ? LAUNCH_REASON_STATUS[err.reason] : undefined) ?? STATUS[err.code],
       code: err.code,
       ...(err instanceof LaunchRejected || err instanceof LoginRejected ? { reason: err.reason } : {}),
-      message: err.message,
+      message: key ? t(key) : err.message,
       requestId,
     };
   }
   const status = typeof (err as { status?: unknown })?.status === 'number' ? (err as { status: number }).status : 500;
   if (status >= 400 && status < 500) {
     // Body-parser and similar: a client mistake, described without its content.
-    return { status, code: 'ERR_VALIDATION', message: 'The request could not be read.', requestId };
+    return { status, code: 'ERR_VALIDATION', message: t('errors.unreadable'), requestId };
   }
-  return { status: 500, code: 'ERR_INTERNAL', message: 'Something went wrong on our side. Please try again.', requestId };
+  return { status: 500, code: 'ERR_INTERNAL', message: t('errors.internal'), requestId };
 }
 
 const wantsJson = (req: Request) =>
@@ -62,12 +87,14 @@ const wantsJson = (req: Request) =>
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const requestId = requestIdOf(res);
-    const view = presentError(err, requestId);
+    const view = presentError(err, requestId, tOf(res));
     if (view.status >= 500) logger.error({ req: requestFields(req, res), err, code: view.code }, 'request failed');
     else if (logger.isLevelEnabled('warn')) logger.warn({ req: requestFields(req, res), code: view.code, reason: view.reason }, 'request refused');
     if (res.headersSent) return;
     res.status(view.status);
+    const retryAfter = err instanceof RateLimited ? err.retryAfterSeconds : view.code === 'ERR_INTERNAL' ? undefined : RETRY_AFTER[view.code];
+    if (retryAfter) res.setHeader('Retry-After', String(retryAfter));
     if (wantsJson(req)) res.json({ error: { code: view.code, reason: view.reason, message: view.message, requestId } });
-    else res.render('error', { error: view, title: 'Masterly' });
+    else res.render('error', { error: view });
   };
 }

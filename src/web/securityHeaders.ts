@@ -11,7 +11,16 @@ export interface SecurityHeaderOptions {
    * applies at once. Return the same array while the list is unchanged: the headers are then reused without any work.
    */
   frameAncestors: () => readonly string[];
+  /**
+   * Told about each frame-ancestors entry left out because it would break the header (a `;`, `,` or space in a
+   * stored origin): logged, never fatal for the page being served.
+   */
+  onUnusable?: (entry: string) => void;
 }
+
+/** True when `entry` can stand in a CSP source list: one token, nothing that ends the directive or the header. */
+export const isUsableSource = (entry: string): boolean =>
+  entry.length > 0 && ![...entry].some((c) => c === ';' || c === ',' || c.trim() === '' || c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
 
 /**
  * helmet with our policy: LMSs frame us, so `frame-ancestors` (not X-Frame-Options) governs framing, and
@@ -66,7 +75,8 @@ export function helmetHeaders(https: boolean, ancestors: readonly string[]): Rea
 
 /**
  * Sets the security headers on every response: helmet's, recomputed only when the frame-ancestors list changes
- * (by identity first, then by content), so a request costs a few setHeader calls.
+ * (by identity first, then by content), so a request costs a few setHeader calls. An entry that would break the header
+ * is skipped and reported; should helmet still refuse the list, the policy falls back to `'self'` only.
  */
 export function securityHeaders(opts: SecurityHeaderOptions): RequestHandler {
   let lastList: readonly string[] | undefined;
@@ -77,11 +87,13 @@ export function securityHeaders(opts: SecurityHeaderOptions): RequestHandler {
     if (list !== lastList) {
       const key = list.join('\n');
       if (lastList === undefined || key !== lastKey) {
+        const usable = list.filter(isUsableSource);
+        for (const entry of list) if (!isUsableSource(entry)) opts.onUnusable?.(entry);
         try {
-          headers = helmetHeaders(opts.https, list);
-        } catch (err) {
-          next(err);
-          return;
+          headers = helmetHeaders(opts.https, usable);
+        } catch {
+          for (const entry of usable) opts.onUnusable?.(entry);
+          headers = helmetHeaders(opts.https, []);
         }
         lastKey = key;
       }

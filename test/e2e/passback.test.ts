@@ -11,7 +11,7 @@ async function playScript(rig: PassbackRig, t0: number): Promise<Record<string, 
   for (const [i, sub] of rig.students.entries()) {
     const mastered = new Set<string>();
     for (const [j, obj] of OBJECTIVES.entries()) {
-      await masteryChange(rig, sub, obj, 0.4, 'learning', (t += 1000));
+      await masteryChange(rig, sub, obj, 0.4, 'practising', (t += 1000));
       const masters = (i + j) % 2 === 0;
       await masteryChange(rig, sub, obj, masters ? 0.97 : 0.6, masters ? 'mastered' : 'practising', (t += 1000));
       if (masters) mastered.add(obj);

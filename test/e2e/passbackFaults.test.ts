@@ -13,7 +13,8 @@ import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Mode } from '../../src/devplatform/index.js';
 import { openDb } from '../../src/store/db.js';
-import { buildAdvantage } from '../../src/worker.js';
+import { buildAdvantage } from '../../src/advantage.js';
+import { startOutboxSchedule } from '../../src/jobs/schedules.js';
 import { onPostgres } from '../support/db.js';
 import { FAST_RETRY, expectOrderedHistory, gradebook, masteryChange, startPassbackRig, type PassbackRig } from './passbackSupport.js';
 
@@ -135,7 +136,7 @@ describe('passback fault rounds', () => {
     const first = await open();
     const advA = buildAdvantage({ db: first, signer: rig.tool.keys, retry: FAST_RETRY, leaseMs: 1500, batch: 8, concurrency: 4 });
     const errors: unknown[] = [];
-    const workerA = advA.startWorker({ idleMs: 50, errorMs: 50 });
+    const workerA = startOutboxSchedule({ drainOutbox: (p) => advA.drainOnce(p) }, { idleMs: 50, batch: 8 });
     while ((await rig.lms.devplatform.scoreHistory()).length < 5) await sleep(20);
     await first.close(); // the database "goes away" under the running worker
     await sleep(200);

@@ -5,8 +5,9 @@
  */
 import { expect } from 'vitest';
 import type { Mode } from '../../src/devplatform/index.js';
-import type { MasteryChange } from '../../src/services/servicePorts.js';
-import { buildAdvantage, type Advantage, type AdvantageOptions } from '../../src/worker.js';
+import type { ObjectiveState } from '../../src/domain/mastery.js';
+import type { MasteryChange } from '../../src/services/enginePorts.js';
+import { buildAdvantage, type Advantage, type AdvantageOptions } from '../../src/advantage.js';
 import { startRig, type LaunchRig } from '../support/tool.js';
 import { launchAs, type TestBrowser } from '../support/devplatform.js';
 
@@ -49,19 +50,23 @@ export async function startPassbackRig(
   return { ...rig, browsers, contextId: ctx.id, userIds: new Map(users.map((u) => [u.sub, u.id])), students, instructorSub: instructor!.id, adv };
 }
 
-/** Runs the hook in its own transaction, as the engine's submitResponse does. */
-export async function masteryChange(rig: PassbackRig, sub: string, objectiveId: string, p: number, state: string, occurredAt: number): Promise<void> {
+/** Runs the hook in its own unit of work, as the engine's submitResponse does. */
+export async function masteryChange(rig: PassbackRig, sub: string, objectiveId: string, p: number, state: ObjectiveState, occurredAt: number): Promise<void> {
   const change: MasteryChange = {
     contextId: rig.contextId,
     userId: rig.userIds.get(sub)!,
     objectiveId,
+    objectiveKey: objectiveId,
     pBefore: 0,
     pAfter: p,
-    stateBefore: 'learning',
+    stateBefore: 'available',
     stateAfter: state,
+    grade: state === 'mastered' ? 100 : 0,
+    gradeMaximum: 100,
+    attemptId: `attempt-${sub}-${objectiveId}-${occurredAt}`,
     occurredAt,
   };
-  await rig.tool.db.kysely.transaction().execute((trx) => rig.adv.afterMasteryChange(trx, change));
+  await rig.tool.composition.repos.learners.inTransaction((tx) => rig.adv.afterMasteryChange(tx, change));
 }
 
 /** The emulator's gradebook as { `${resourceId}|${userId}`: scoreGiven }. */

@@ -3,7 +3,7 @@ import { updateMastery, validateBktParams } from '../../src/domain/bkt.js';
 import { simulateBkt } from '../../src/domain/fitBkt.js';
 import { mulberry32 } from '../../src/domain/random.js';
 import { fitBktJob } from '../../src/jobs/fitBkt.job.js';
-import { fitObjectiveParams, type FitReport } from '../../src/services/fitObjectiveParams.js';
+import { fitObjectiveParams } from '../../src/services/fitObjectiveParams.js';
 import { importCourse } from '../../src/services/importCourse.js';
 import { submitResponse } from '../../src/services/submitResponse.js';
 import { courseRepo } from '../../src/store/courseRepo.js';
@@ -50,7 +50,7 @@ describe('background BKT fitting job (real store, responses through submitRespon
     await play('A', simulateBkt(GENERATING, 120, 8, mulberry32(3)));
     await play('B', simulateBkt(GENERATING, 30, 6, mulberry32(5)));
 
-    const report = (await fitBktJob.run(services, { contextId: ctx })) as FitReport;
+    const report = await fitBktJob.run(services, { contextId: ctx });
     const snapshot = await courseRepo(db.kysely).snapshot(ctx);
     const [a, b] = snapshot!.objectives;
     expect(report.outcomes).toEqual([
@@ -64,7 +64,7 @@ describe('background BKT fitting job (real store, responses through submitRespon
     expect(b!.bkt).toMatchObject({ prior: 0.2, learn: 0.15 });
 
     // Nothing new since the fit: the next run leaves it alone.
-    const again = (await fitBktJob.run(services, {})) as FitReport;
+    const again = await fitBktJob.run(services, {});
     expect(again.outcomes.find((o) => o.objectiveId === a!.id)?.status).toBe('up_to_date');
 
     // New evidence is traced with the fitted parameters.

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { purgeExpiredJob, startPurgeSchedule } from '../../src/jobs/purgeExpired.job.js';
-import { LOGIN_STATE_GRACE_MS, purgeExpired, type PurgeExpiredDeps } from '../../src/services/purgeExpired.js';
+import { purgeExpiredJob } from '../../src/jobs/purgeExpired.job.js';
+import { startSchedules, type ScheduleServices } from '../../src/jobs/schedules.js';
+import { CONSUMED_STATE_KEEP_MS, OPEN_STATE_GRACE_MS, purgeExpired, type PurgeExpiredDeps } from '../../src/services/purgeExpired.js';
 import type { LaunchRepo, LoginStateRepo } from '../../src/services/ports.js';
 import { launchRepo } from '../../src/store/launchRepo.js';
 import { loginStateRepo } from '../../src/store/loginStateRepo.js';
@@ -22,14 +23,19 @@ describe(`purging expired login states and sessions (${onPostgres() ? 'PostgreSQ
   const states = async () => (await db.kysely.selectFrom('login_states').select('state').execute()).map((r) => r.state).sort();
   const sessions = async () => (await db.kysely.selectFrom('launch_sessions').select('id').execute()).map((r) => r.id).sort();
 
-  it('deletes login states expired for longer than the grace period (consumed or not) and sessions past expiry, and nothing else', async () => {
+  it('deletes unconsumed login states minutes after expiry, consumed ones after the replay window, sessions past expiry, and nothing else', async () => {
     const p = await aPlatform(db.kysely);
-    const now = T0 + 2 * LOGIN_STATE_GRACE_MS;
+    const now = T0 + 2 * CONSUMED_STATE_KEEP_MS;
     const exp = (msBeforeNow: number) => ({ createdAt: now - msBeforeNow - 10 * MIN, expiresAt: now - msBeforeNow });
-    await aLoginState(db.kysely, p.id, exp(LOGIN_STATE_GRACE_MS + MIN));
-    await aLoginState(db.kysely, p.id, { ...exp(LOGIN_STATE_GRACE_MS + MIN), consumedAt: now - LOGIN_STATE_GRACE_MS - 5 * MIN });
-    const inGraceConsumed = await aLoginState(db.kysely, p.id, { ...exp(LOGIN_STATE_GRACE_MS - MIN), consumedAt: now - LOGIN_STATE_GRACE_MS });
-    const justExpired = await aLoginState(db.kysely, p.id, exp(MIN));
+    const consumed = async (msBeforeNow: number) => {
+      const s = await aLoginState(db.kysely, p.id, exp(msBeforeNow));
+      expect(await deps.loginStates.consume(s.state, now - msBeforeNow - 9 * MIN)).toBeDefined();
+      return s;
+    };
+    await aLoginState(db.kysely, p.id, exp(OPEN_STATE_GRACE_MS + MIN)); // abandoned (or flooded) login: gone within minutes
+    await consumed(CONSUMED_STATE_KEEP_MS + MIN);
+    const inGraceConsumed = await consumed(CONSUMED_STATE_KEEP_MS - MIN); // a replay still meets it
+    const justExpired = await aLoginState(db.kysely, p.id, exp(OPEN_STATE_GRACE_MS - MIN));
     const live = await aLoginState(db.kysely, p.id, { createdAt: now - MIN, expiresAt: now + 9 * MIN });
     await aLaunchSession(db, p.id, { at: now - 2 * 3600_000, expiresAt: now - 3600_000 });
     await aLaunchSession(db, p.id, { at: now - 3600_000, expiresAt: now });
@@ -51,7 +57,7 @@ describe(`purging expired login states and sessions (${onPostgres() ? 'PostgreSQ
     const services = {
       purgeExpired: (now?: number) => {
         calls.push(now);
-        return purgeExpired(deps, { now: now ?? T0 + 10 * MIN + LOGIN_STATE_GRACE_MS + 1 });
+        return purgeExpired(deps, { now: now ?? T0 + 10 * MIN + OPEN_STATE_GRACE_MS + 1 });
       },
     };
     expect(purgeExpiredJob.key({})).toBe('purge-expired');
@@ -62,7 +68,8 @@ describe(`purging expired login states and sessions (${onPostgres() ? 'PostgreSQ
     expect(calls).toEqual([undefined]);
 
     const reports: unknown[] = [];
-    const schedule = startPurgeSchedule({ services, everyMs: 20, onDone: (r) => reports.push(r) });
+    const counted = { purgeExpired: async (now?: number) => (reports.push(now), services.purgeExpired(now)) };
+    const schedule = startSchedules(counted as ScheduleServices, { every: { purge: 20, outbox: 0, roster: 0, lmsEvidence: 0, bktFitting: 0 } });
     await new Promise((r) => setTimeout(r, 120));
     await schedule.stop();
     const seen = reports.length;

@@ -46,7 +46,7 @@ describe('npm run recompute', () => {
     const before = await db.kysely.selectFrom('learner_objectives').select(['objective_id', 'p', 'state', 'data']).where('user_id', '=', user).orderBy('objective_id').execute();
     const out: string[] = [];
     const errs: string[] = [];
-    const env = { DATABASE_URL: url, LOG_LEVEL: 'silent', NODE_ENV: 'test' as const, DATA_DIR: os.tmpdir() };
+    const env = { DATABASE_URL: url, LOG_LEVEL: 'silent', NODE_ENV: 'test' as const, DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'masterly-recompute-')) };
     expect(await runRecomputeCli(['--context', ctx], env, (l) => out.push(l), (l) => errs.push(l))).toBe(0);
     expect(errs).toEqual([]);
     expect(out.join('\n')).toMatch(new RegExp(`${ctx}: 4 events, 1 learners`));

@@ -3,7 +3,7 @@ import { mulberry32 } from '../../src/domain/random.js';
 import { importCourse } from '../../src/services/importCourse.js';
 import { submitResponse } from '../../src/services/submitResponse.js';
 import { recomputeMastery } from '../../src/services/recomputeMastery.js';
-import type { MasteryChange } from '../../src/services/enginePorts.js';
+import type { EngineTx, MasteryChange } from '../../src/services/enginePorts.js';
 import { courseRepo } from '../../src/store/courseRepo.js';
 import { learnerStore } from '../../src/store/learnerRepo.js';
 import { openTestDb, type TestDb } from '../support/db.js';
@@ -32,7 +32,7 @@ describe('submitResponse', () => {
     const { ctx, user, byKey } = await setup();
     const item = byKey('A-0');
     const changes: MasteryChange[] = [];
-    const hook = { afterMasteryChange: async (_trx: unknown, c: MasteryChange) => void changes.push(c) };
+    const hook = { afterMasteryChange: async (_tx: EngineTx, c: MasteryChange) => void changes.push(c) };
     const first = await submitResponse({ ...deps(), ...hook }, { contextId: ctx, userId: user, itemId: item.id, attemptId: 'attempt-0001', answer: 'b' });
     expect(first).toMatchObject({ correct: true, replayed: false, change: { stateAfter: 'checking' } }); // a first right answer makes the learner ready for a check
     expect(first.change.pAfter).toBeGreaterThan(first.change.pBefore);

@@ -4,7 +4,7 @@ import { importCourse } from '../../src/services/importCourse.js';
 import { submitResponse } from '../../src/services/submitResponse.js';
 import { recomputeMastery } from '../../src/services/recomputeMastery.js';
 import { buildInstructorServices } from '../../src/services/instructorServices.js';
-import type { MasteryChange } from '../../src/services/enginePorts.js';
+import type { EngineTx, MasteryChange } from '../../src/services/enginePorts.js';
 import { courseRepo } from '../../src/store/courseRepo.js';
 import { learnerStore } from '../../src/store/learnerRepo.js';
 import { instructorStore } from '../../src/store/instructorRepo.js';
@@ -18,7 +18,7 @@ describe('instructor dashboard and actions (real store)', () => {
   let n = 0;
   const ids = { newId: () => `evt-${++n}-${Math.random().toString(36).slice(2, 10)}` };
   const changes: MasteryChange[] = [];
-  const afterMasteryChange = async (_tx: unknown, c: MasteryChange) => void changes.push(c);
+  const afterMasteryChange = async (_tx: EngineTx, c: MasteryChange) => void changes.push(c);
   beforeAll(async () => {
     db = await openTestDb();
   });

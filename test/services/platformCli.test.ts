@@ -68,10 +68,29 @@ describe('npm run platform', () => {
     expect(bad.code).toBe(1);
     expect(bad.err).toContain('ERR_VALIDATION');
     expect(bad.err).toContain('authUrl');
+    const badHost = await run('add', '--issuer', 'x', '--client-id', 'y', '--auth-url', 'https://a;b.example/auth', '--token-url', 'https://a.example/t', '--jwks-url', 'https://a.example/j');
+    expect(badHost.code).toBe(1);
+    expect(badHost.err).toContain('ERR_VALIDATION');
+    expect(badHost.err).toContain('authUrl (must name a valid host');
     const missing = await run('remove', 'no-such-id');
     expect(missing.code).toBe(1);
     expect(missing.err).toContain('ERR_NOT_FOUND');
     expect((await run('frobnicate')).code).toBe(1);
     expect((await run('add', '--bogus', 'x')).code).toBe(1);
+  });
+
+  it('sets the LMS address (the origin that frames the tool) with --lms-url and set-lms-url', async () => {
+    const args = [...addArgs.map((a) => (a === '10000000000001' ? '10000000000002' : a)), '--lms-url', 'https://school.instructure.com/'];
+    const added = await run(...args);
+    expect(added.code, added.err).toBe(0);
+    expect(added.out).toContain('lms address: https://school.instructure.com');
+    const list = JSON.parse((await run('list', '--json')).out) as { id: string; clientId: string; lmsUrl?: string }[];
+    const p = list.find((x) => x.clientId === '10000000000002')!;
+    expect(p.lmsUrl).toBe('https://school.instructure.com');
+    expect((await run('set-lms-url', p.id, 'https://canvas.school.edu')).out).toContain('https://canvas.school.edu');
+    const bad = await run('set-lms-url', p.id, 'https://*.instructure.com');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('ERR_VALIDATION');
+    expect((await run('set-lms-url', p.id, '')).out).toContain('Cleared');
   });
 });

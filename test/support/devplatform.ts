@@ -32,8 +32,14 @@ export interface TestLms {
 }
 
 /** Starts an emulator on an ephemeral localhost port with an in-memory database (`now`: its clock, epoch ms). */
-export async function startTestLms(opts: { toolUrl: string; mode?: Mode; now?: () => number }): Promise<TestLms> {
-  const devplatform = await startDevPlatform({ port: 0, toolUrl: opts.toolUrl, mode: opts.mode ?? 'generic', ...(opts.now ? { now: opts.now } : {}) });
+export async function startTestLms(opts: { toolUrl: string; mode?: Mode; now?: () => number; splitOrigins?: boolean }): Promise<TestLms> {
+  const devplatform = await startDevPlatform({
+    port: 0,
+    toolUrl: opts.toolUrl,
+    mode: opts.mode ?? 'generic',
+    ...(opts.now ? { now: opts.now } : {}),
+    ...(opts.splitOrigins ? { splitOrigins: true } : {}),
+  });
   return {
     url: devplatform.url,
     issuer: devplatform.issuer,
@@ -78,9 +84,9 @@ const hostOf = (url: string): string => new URL(url).hostname;
 
 /**
  * A cookie-keeping HTTP client (per host, honours Set-Cookie incl. `SameSite=None; Secure` on http://localhost,
- * which browsers treat as a secure context) using global fetch with `redirect: 'manual'`.
+ * which browsers treat as a secure context) using global fetch with `redirect: 'manual'`; `headers` go on every request.
  */
-export function browser(): TestBrowser {
+export function browser(opts: { headers?: Record<string, string> } = {}): TestBrowser {
   const jar = new Map<string, Map<string, StoredCookie>>();
   const urls = new WeakMap<Response, string>();
 
@@ -118,6 +124,7 @@ export function browser(): TestBrowser {
   };
   const send = async (url: string, init: RequestInit): Promise<Response> => {
     const headers = new Headers(init.headers);
+    for (const [k, v] of Object.entries(opts.headers ?? {})) headers.set(k, v); // e.g. x-forwarded-for: a client address
     const cookie = cookieHeader(url);
     if (cookie) headers.set('cookie', cookie);
     const res = await fetch(url, { ...init, headers, redirect: 'manual' });

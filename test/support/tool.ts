@@ -7,11 +7,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { loadConfig, type Config } from '../../config/schema.js';
 import { start, type Running, type StartOptions } from '../../src/main.js';
 import { browser, startTestLms, type TestBrowser, type TestLms } from './devplatform.js';
 import { onPostgres } from './db.js';
+import { dialectOf } from '../../src/store/db.js';
 
 /** A free TCP port on localhost (the tool must know its BASE_URL before it starts). */
 export async function freePort(): Promise<number> {
@@ -50,12 +51,16 @@ export interface TestTool extends Running {
   close(): Promise<void>;
 }
 
-/** Starts the tool with the real composition root. */
-export async function startTestTool(opts: StartOptions & { env?: Record<string, string> } = {}): Promise<TestTool> {
+/**
+ * Starts the tool with the real composition root. `env` overrides settings (a `DATABASE_URL` there picks another
+ * database, e.g. a throwaway PostgreSQL cluster or a SQLite file); `logger` receives the tool's log.
+ */
+export async function startTestTool(opts: StartOptions & { env?: Record<string, string>; logger?: Logger } = {}): Promise<TestTool> {
+  const { env, logger, ...startOptions } = opts;
   const port = await freePort();
-  const config = testConfig(port, opts.env);
-  const pgSchema = onPostgres() ? `t_${randomBytes(6).toString('hex')}` : undefined;
-  const running = await start(config, pino({ level: 'silent' }), { ...opts, ...(pgSchema ? { pgSchema } : {}) });
+  const config = testConfig(port, env);
+  const pgSchema = dialectOf(config.DATABASE_URL) === 'postgres' ? `t_${randomBytes(6).toString('hex')}` : undefined;
+  const running = await start(config, logger ?? pino({ level: 'silent' }), { ...startOptions, ...(pgSchema ? { pgSchema } : {}) });
   return {
     ...running,
     config,

@@ -14,6 +14,8 @@ export interface EngineCoursesTable {
   format: string;
   imported_at: number;
   updated_at: number;
+  /** Bumped by every write of the course's content (import): compiled-course caches compare it. */
+  content_version: Generated<number>;
 }
 
 /** objectives: a learning objective of a context, with its BKT parameters (defaults until fitted). */

@@ -11,6 +11,8 @@ export interface PlatformsTable {
   name: string;
   vendor: Generated<string>;
   created_at: number;
+  /** The LMS address an administrator set (origin that frames the tool), or null. */
+  lms_url: string | null;
 }
 
 /** deployments: the allow-list of deployment ids per platform. */
@@ -39,6 +41,8 @@ export interface LoginStatesTable {
   created_at: number;
   expires_at: number;
   consumed_at: number | null;
+  /** Keyed hash of the client address the state was issued to (migration 0006); null for older rows. */
+  client_hash: string | null;
 }
 
 /** users: a person at a platform (platform_id + sub). */

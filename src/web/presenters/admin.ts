@@ -1,5 +1,6 @@
 import type { Platform } from '../../services/ports.js';
 import { toolUrls } from '../../services/toolConfiguration.js';
+import { translator, type Translate } from '../../i18n/index.js';
 
 /** One label/value pair an LMS admin copies. */
 export interface CopyField {
@@ -22,35 +23,37 @@ export interface AdminView {
     tokenUrl: string;
     jwksUrl: string;
     deploymentIds: string[];
+    /** The LMS address (origin allowed to frame the tool), '' when none is set. */
+    lmsUrl: string;
   }[];
   /** CSRF token every form posts back (empty for bearer-token callers, who need none). */
   csrf: string;
 }
 
-/** Shapes the values to paste into Canvas and Moodle, and the registered platforms. */
-export function presentAdmin(baseUrl: string, platforms: Platform[], csrf = ''): AdminView {
+/** Shapes the values to paste into Canvas and Moodle, and the registered platforms (admin pages have no launch: English). */
+export function presentAdmin(baseUrl: string, platforms: Platform[], csrf = '', t: Translate = translator()): AdminView {
   const u = toolUrls(baseUrl);
   return {
     generic: [
-      { label: 'Login (OIDC initiation) URL', value: u.loginUrl },
-      { label: 'Redirect URI', value: u.redirectUri },
-      { label: 'Target link URI', value: u.targetLinkUri },
-      { label: 'Public JWKS URL', value: u.jwksUrl },
+      { label: t('admin.copy.loginUrl'), value: u.loginUrl },
+      { label: t('admin.copy.redirectUri'), value: u.redirectUri },
+      { label: t('admin.copy.targetLinkUri'), value: u.targetLinkUri },
+      { label: t('admin.copy.jwksUrl'), value: u.jwksUrl },
     ],
     canvas: [
-      { label: 'JSON URL (Developer Key → LTI Key → Enter URL)', value: u.canvasConfigUrl },
-      { label: 'Redirect URIs', value: u.redirectUri },
-      { label: 'Target Link URI', value: u.targetLinkUri },
-      { label: 'OpenID Connect Initiation Url', value: u.loginUrl },
-      { label: 'JWK Method: Public JWK URL', value: u.jwksUrl },
+      { label: t('admin.copy.canvasJson'), value: u.canvasConfigUrl },
+      { label: t('admin.copy.canvasRedirect'), value: u.redirectUri },
+      { label: t('admin.copy.canvasTarget'), value: u.targetLinkUri },
+      { label: t('admin.copy.canvasLogin'), value: u.loginUrl },
+      { label: t('admin.copy.canvasJwks'), value: u.jwksUrl },
     ],
     moodle: [
-      { label: 'Tool URL', value: u.targetLinkUri },
-      { label: 'LTI version', value: 'LTI 1.3' },
-      { label: 'Public key type', value: 'Keyset URL' },
-      { label: 'Public keyset URL', value: u.jwksUrl },
-      { label: 'Initiate login URL', value: u.loginUrl },
-      { label: 'Redirection URI(s)', value: u.redirectUri },
+      { label: t('admin.copy.moodleToolUrl'), value: u.targetLinkUri },
+      { label: t('admin.copy.moodleVersion'), value: 'LTI 1.3' },
+      { label: t('admin.copy.moodleKeyType'), value: t('admin.copy.keysetUrl') },
+      { label: t('admin.copy.moodleKeyset'), value: u.jwksUrl },
+      { label: t('admin.copy.moodleLogin'), value: u.loginUrl },
+      { label: t('admin.copy.moodleRedirect'), value: u.redirectUri },
     ],
     platforms: platforms.map((p) => ({
       id: p.id,
@@ -62,6 +65,7 @@ export function presentAdmin(baseUrl: string, platforms: Platform[], csrf = ''):
       tokenUrl: p.tokenUrl,
       jwksUrl: p.jwksUrl,
       deploymentIds: p.deploymentIds,
+      lmsUrl: p.lmsUrl ?? '',
     })),
     csrf,
   };

@@ -1,19 +1,24 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { AdminAuthRequired, CsrfInvalid } from '../../domain/errors.js';
 import type { FoundationServices } from '../../services/index.js';
 import type { Clock, Vendor } from '../../services/ports.js';
-import { ADMIN_COOKIE, sameToken, signValue, unsignValue } from '../cookies.js';
+import { ADMIN_COOKIE, signValue, unsignValue } from '../cookies.js';
+import { checkCsrf, csrfToken } from '../csrf.js';
 import { presentAdmin } from '../presenters/admin.js';
 
 /** What the admin routes need. */
 export interface AdminRoutesDeps {
-  services: Pick<FoundationServices, 'listPlatforms' | 'registerPlatform' | 'addDeployment' | 'removePlatform'>;
+  services: Pick<FoundationServices, 'listPlatforms' | 'registerPlatform' | 'addDeployment' | 'removePlatform' | 'setLmsAddress'>;
   baseUrl: string;
-  adminToken: string;
   cookieSecret: string;
   /** For the admin cookie's expiry. */
   clock: Clock;
+  /**
+   * Checks a token given by this request (form or bearer) against ADMIN_TOKEN, throttled per client address: false
+   * when wrong, RateLimited (429) while the address is locked out (services/verifyAdminToken.ts).
+   */
+  checkToken: (req: Request, token: string) => Promise<boolean>;
 }
 
 const ADMIN_COOKIE_SECONDS = 8 * 3600;
@@ -23,12 +28,8 @@ const field = (body: unknown, name: string): string => {
   return typeof v === 'string' ? v.trim() : '';
 };
 
-/**
- * CSRF token of the admin forms: an HMAC of the admin cookie (the signed admin session) under the cookie secret, so
- * it changes with every sign-in and cannot be computed by another site.
- */
-export const adminCsrfToken = (cookieSecret: string, adminCookie: string): string =>
-  createHmac('sha256', cookieSecret).update(`admin-csrf:${adminCookie}`).digest('base64url');
+/** The admin forms' CSRF tokens are bound to the admin cookie (the signed admin session): new with every sign-in. */
+const csrfBinding = (adminCookie: string): string => `admin:${adminCookie}`;
 
 /** How this request proved it is the admin (set by requireAdmin). */
 type AdminAuth = { via: 'bearer' } | { via: 'cookie'; cookie: string };
@@ -45,10 +46,10 @@ const liveAdminCookie = (deps: AdminRoutesDeps, req: Request): string | undefine
 
 /** Admin sign-in: `Authorization: Bearer <ADMIN_TOKEN>` or the HttpOnly cookie set by the sign-in form. */
 export function requireAdmin(deps: AdminRoutesDeps): RequestHandler {
-  return (req, res, next) => {
+  return async (req, res, next) => {
     const auth = req.get('authorization') ?? '';
     const bearer = /^Bearer\s+(.+)$/i.exec(auth)?.[1];
-    if (bearer && sameToken(bearer, deps.adminToken)) {
+    if (bearer && (await deps.checkToken(req, bearer))) {
       res.locals.adminAuth = { via: 'bearer' } satisfies AdminAuth;
       return next();
     }
@@ -73,9 +74,9 @@ export function requireAdminCsrf(deps: Pick<AdminRoutesDeps, 'cookieSecret'>): R
   return (req, res, next) => {
     const auth = adminAuthOf(res);
     if (auth?.via === 'bearer') return next();
-    const given = field(req.body, 'csrf');
-    if (auth?.via === 'cookie' && given && sameToken(given, adminCsrfToken(deps.cookieSecret, auth.cookie))) return next();
-    next(new CsrfInvalid());
+    if (auth?.via !== 'cookie') throw new CsrfInvalid();
+    checkCsrf(req.body, deps.cookieSecret, csrfBinding(auth.cookie));
+    next();
   };
 }
 
@@ -86,8 +87,8 @@ export function adminRouter(deps: AdminRoutesDeps): Router {
   const csrf = requireAdminCsrf(deps);
   const adminCookie = { httpOnly: true, secure: true, sameSite: 'strict' as const, path: '/admin', maxAge: ADMIN_COOKIE_SECONDS * 1000 };
 
-  router.post('/admin/signin', (req, res) => {
-    if (!sameToken(field(req.body, 'token'), deps.adminToken)) {
+  router.post('/admin/signin', async (req, res) => {
+    if (!(await deps.checkToken(req, field(req.body, 'token')))) {
       res.status(401).render('admin-signin', { title: 'Masterly: admin sign-in', failed: true });
       return;
     }
@@ -98,15 +99,14 @@ export function adminRouter(deps: AdminRoutesDeps): Router {
   router.post('/admin/signout', (req, res) => {
     // Only a live admin session can be signed out by a forged form; ask for its token then.
     const cookie = liveAdminCookie(deps, req);
-    const given = field(req.body, 'csrf');
-    if (cookie && !(given && sameToken(given, adminCsrfToken(deps.cookieSecret, cookie)))) throw new CsrfInvalid();
+    if (cookie) checkCsrf(req.body, deps.cookieSecret, csrfBinding(cookie));
     res.clearCookie(ADMIN_COOKIE, { ...adminCookie, maxAge: undefined });
     res.redirect(303, '/admin');
   });
 
   router.get('/admin', guard, async (_req, res) => {
     const auth = adminAuthOf(res);
-    const token = auth?.via === 'cookie' ? adminCsrfToken(deps.cookieSecret, auth.cookie) : '';
+    const token = auth?.via === 'cookie' ? csrfToken(deps.cookieSecret, csrfBinding(auth.cookie)) : '';
     res.setHeader('cache-control', 'no-store');
     res.render('admin', { title: 'Masterly: administration', admin: presentAdmin(deps.baseUrl, await deps.services.listPlatforms(), token) });
   });
@@ -123,12 +123,18 @@ export function adminRouter(deps: AdminRoutesDeps): Router {
       ...(field(req.body, 'name') ? { name: field(req.body, 'name') } : {}),
       ...(vendor ? { vendor: vendor as Vendor } : {}),
       deploymentIds: deployment ? [deployment] : [],
+      ...(field(req.body, 'lmsUrl') ? { lmsUrl: field(req.body, 'lmsUrl') } : {}),
     });
     res.redirect(303, '/admin');
   });
 
   router.post('/admin/platforms/:id/deployments', guard, csrf, async (req, res) => {
     await deps.services.addDeployment({ platformId: String(req.params.id), deploymentId: field(req.body, 'deploymentId') });
+    res.redirect(303, '/admin');
+  });
+
+  router.post('/admin/platforms/:id/lms-url', guard, csrf, async (req, res) => {
+    await deps.services.setLmsAddress({ platformId: String(req.params.id), lmsUrl: field(req.body, 'lmsUrl') });
     res.redirect(303, '/admin');
   });
 

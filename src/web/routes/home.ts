@@ -1,13 +1,31 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
+import type { DeepLinkingServices } from '../../services/deepLinking.js';
 import { presentHome } from '../presenters/home.js';
-import { requireSession, sessionOf, type SessionDeps } from '../session.js';
+import { requireSession, sessionOf, tOf, type SessionDeps } from '../session.js';
 
-/** GET /app: the page a launch lands on. */
-export function homeRouter(deps: SessionDeps): Router {
+/** What the landing routes need. */
+export interface HomeRoutesDeps extends SessionDeps {
+  services: Pick<DeepLinkingServices, 'objectiveIdForKey'>;
+}
+
+/**
+ * Where launches land (see `landingPath`): GET /app (the greeting) and GET /open/objective/:key (a deep-linked
+ * objective's launch, opening its practice; the mastery map when the key is unknown).
+ */
+export function homeRouter(deps: HomeRoutesDeps): Router {
   const router = Router();
-  router.get('/app', requireSession(deps), (_req, res) => {
+  const session: RequestHandler[] = [requireSession(deps)];
+  router.get('/app', ...session, (_req, res) => {
     res.setHeader('cache-control', 'no-store');
-    res.render('app', { home: presentHome(sessionOf(res)) });
+    res.render('app', { home: presentHome(sessionOf(res), tOf(res)) });
+  });
+
+  router.get('/open/objective/:key', ...session, async (req, res) => {
+    const s = sessionOf(res);
+    const key = String(req.params.key ?? '');
+    const id = s.contextId && key ? await deps.services.objectiveIdForKey(s.contextId, key) : undefined;
+    res.setHeader('cache-control', 'no-store');
+    res.redirect(303, id ? `/student/practice?objective=${encodeURIComponent(id)}` : '/student');
   });
   return router;
 }

@@ -1,0 +1,285 @@
+/**
+ * `npm run bench -- answers`: what students do all day. Students launched through the LMS emulator (demo course)
+ * practise against the built tool (production mode, PostgreSQL) over HTTP: GET /student/practice?go=1 (the item
+ * page), then POST /student/answer with an answer (right with probability BENCH_CORRECT), in a loop.
+ *
+ * Two phases in one run, each on a fresh database:
+ * 1. closed loop: BENCH_STUDENTS (20) students with no think time → the maximum answers/s, and the tool's CPU and
+ *    database statements per page + answer (counted in the tool process: process.cpuUsage and Kysely's query log);
+ * 2. paced: BENCH_PACED_STUDENTS (200) students thinking BENCH_THINK_MS (2000 ms) between answers
+ *    (≈ 100 answers/s offered) → answer latency p50/p95 at that load.
+ *
+ * The grade outbox worker does not run in the tool during the measurement (IN_PROCESS_WORKER=false, as with
+ * stand-alone workers): the figures are the request path's; draining grades is the passback bench's.
+ * Settings: BENCH_DATABASE_URL (a PostgreSQL server; the bench recreates database masterly_answers_<checkout> on it;
+ * default postgres://postgres@127.0.0.1:5432/postgres), BENCH_SECONDS (measured seconds per phase, 20),
+ * BENCH_WARMUP_SECONDS (10), BENCH_CORRECT (0.6), BENCH_ONLY (closed | paced), BENCH_CPU_PROF (profile dir).
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import os from 'node:os';
+import pg from 'pg';
+import type { BenchFigure, BenchReport } from './run.js';
+import { benchNamespace, freePort, recreateDatabase, type ToolStats } from './lib/launchChild.js';
+import { startMasterlyChild } from './lib/launchMasterly.js';
+import { CookieJar, keepAliveAgent, send } from './lib/launchHttp.js';
+import { mean, percentile } from './lib/launchDriver.js';
+import { launchAs, startTestLms, type TestLms } from '../test/support/devplatform.js';
+
+const env = process.env;
+const num = (v: string | undefined, d: number) => (v !== undefined && v !== '' && Number.isFinite(Number(v)) && Number(v) >= 0 ? Number(v) : d);
+const SETTINGS = {
+  serverUrl: env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+  students: num(env.BENCH_STUDENTS, 20),
+  pacedStudents: num(env.BENCH_PACED_STUDENTS, 200),
+  thinkMs: num(env.BENCH_THINK_MS, 2000),
+  seconds: num(env.BENCH_SECONDS, 20),
+  warmupSeconds: num(env.BENCH_WARMUP_SECONDS, 10),
+  correct: num(env.BENCH_CORRECT, 0.6),
+  only: env.BENCH_ONLY,
+};
+
+/** How to answer an item right or wrong (read from the tool's database after the demo course was imported). */
+interface AnswerKey {
+  right: string[];
+  wrong: string[];
+}
+
+/** One launched student: their cookies for the tool. */
+interface Student {
+  name: string;
+  jar: CookieJar;
+}
+
+/** What one page + answer cycle measured. */
+interface Cycle {
+  pageMs: number;
+  answerMs: number | undefined;
+}
+
+interface PhaseResult {
+  cycles: Cycle[];
+  answers: number;
+  /** Pages without an item (lesson, done, …). */
+  otherPages: number;
+  failures: Map<string, number>;
+  wallMs: number;
+  cpuMs: number;
+  statements: number;
+  /** Statements per second the idle tool sends by itself (subtracted). */
+  idlePerSecond: number;
+}
+
+const field = (html: string, name: string): string | undefined => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1];
+
+async function answerKeys(databaseUrl: string): Promise<Map<string, AnswerKey>> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ id: string; kind: string; payload: string }>('select id, kind, payload from items where active = 1');
+    const keys = new Map<string, AnswerKey>();
+    for (const r of rows) {
+      const p = JSON.parse(r.payload) as { choices?: { key: string }[]; answer: unknown };
+      const choices = (p.choices ?? []).map((c) => c.key);
+      if (r.kind === 'mc_single' || r.kind === 'mc_multi') {
+        const right = p.answer as string[];
+        const wrong = choices.filter((c) => !right.includes(c)).slice(0, 1);
+        keys.set(r.id, { right, wrong: wrong.length ? wrong : [choices[0] ?? 'a'] });
+      } else if (r.kind === 'numeric') {
+        const a = p.answer as { value: number };
+        keys.set(r.id, { right: [String(a.value)], wrong: [String(a.value + 1000)] });
+      } else {
+        const a = p.answer as { accepted: string[] };
+        keys.set(r.id, { right: [a.accepted[0] ?? ''], wrong: ['not the answer'] });
+      }
+    }
+    return keys;
+  } finally {
+    await client.end();
+  }
+}
+
+/** A fresh tool (own database, emulator registered) with `n` students launched through the emulator. */
+async function setUp(n: number) {
+  const databaseUrl = await recreateDatabase(SETTINGS.serverUrl, `masterly_answers_${benchNamespace}`);
+  const port = await freePort();
+  const toolUrl = `http://localhost:${port}`;
+  const lms: TestLms = await startTestLms({ toolUrl });
+  const reg = lms.registration();
+  const tool = await startMasterlyChild({
+    databaseUrl,
+    port,
+    platform: { issuer: reg.issuer, clientId: reg.clientId, deploymentId: reg.deploymentIds[0] ?? lms.deploymentId, authUrl: reg.authUrl, tokenUrl: reg.tokenUrl, jwksUrl: reg.jwksUrl },
+    env: { DEMO: 'true', IN_PROCESS_WORKER: 'false' },
+  });
+  const learners = lms.users.filter((u) => u.roles.some((r) => r.endsWith('#Learner')));
+  const extra = Math.max(0, n - learners.length);
+  if (extra) await lms.devplatform.seedMembers(extra);
+  const people = lms.users.filter((u) => u.roles.some((r) => r.endsWith('#Learner'))).slice(0, n);
+  const students: Student[] = [];
+  const launchOne = async (u: { id: string; name: string }) => {
+    const { response, browser } = await launchAs(lms, toolUrl, { userId: u.id });
+    const text = await response.text();
+    if (response.status !== 200) throw new Error(`launch of ${u.name} failed: HTTP ${response.status} ${text.slice(0, 200)}`);
+    const jar = new CookieJar();
+    const session = browser.cookies('localhost').masterly_session;
+    if (!session) throw new Error(`launch of ${u.name} left no session cookie`);
+    jar.take([`masterly_session=${session}`]);
+    students.push({ name: u.name, jar });
+  };
+  // The first launch imports the demo course; the others then run 10 at a time.
+  const [first, ...rest] = people;
+  if (first) await launchOne(first);
+  for (let i = 0; i < rest.length; i += 10) await Promise.all(rest.slice(i, i + 10).map(launchOne));
+  const keys = await answerKeys(databaseUrl);
+  return {
+    tool,
+    toolUrl,
+    students,
+    keys,
+    close: async () => {
+      await tool.process.stop();
+      await lms.close();
+    },
+  };
+}
+
+/** Students practise until `until` (performance.now()); each cycle is a page and, when it shows an item, an answer. */
+async function practise(
+  setup: Awaited<ReturnType<typeof setUp>>,
+  until: number,
+  thinkMs: number,
+  record: PhaseResult | undefined,
+): Promise<void> {
+  const agent = keepAliveAgent();
+  const base = new URL(setup.toolUrl);
+  const fail = (why: string) => {
+    if (record) record.failures.set(why, (record.failures.get(why) ?? 0) + 1);
+  };
+  const one = async (s: Student, offset: number) => {
+    if (thinkMs) await sleep(offset);
+    while (performance.now() < until) {
+      try {
+        if ((await cycle(s)) === 'done') return;
+      } catch (err) {
+        // A keep-alive socket the server closed while the student was thinking: counted, then the next cycle.
+        fail(`network: ${(err as Error).message}`);
+      }
+      if (thinkMs) await sleep(thinkMs);
+    }
+  };
+  const cycle = async (s: Student): Promise<'done' | 'next'> => {
+    const t0 = performance.now();
+    const page = await send(agent, 'GET', new URL('/student/practice?go=1', base), s.jar.header());
+    const pageMs = performance.now() - t0;
+    if (page.status !== 200) {
+      fail(`page HTTP ${page.status}`);
+      await sleep(100);
+      return 'next';
+    }
+    const csrf = field(page.body, 'csrf');
+    const attemptId = field(page.body, 'attemptId');
+    const itemId = field(page.body, 'itemId');
+    if (!csrf || !attemptId || !itemId) {
+      if (record) {
+        record.otherPages++;
+        record.cycles.push({ pageMs, answerMs: undefined });
+      }
+      return page.body.includes('You have worked through') ? 'done' : 'next';
+    }
+    const key = setup.keys.get(itemId);
+    const values = key ? (Math.random() < SETTINGS.correct ? key.right : key.wrong) : ['?'];
+    const form = new URLSearchParams({ csrf, attemptId, itemId });
+    for (const v of values) form.append('answer', v);
+    const t1 = performance.now();
+    const answer = await send(
+      agent,
+      'POST',
+      new URL('/student/answer', base),
+      { 'content-type': 'application/x-www-form-urlencoded', origin: base.origin, ...s.jar.header() },
+      form.toString(),
+    );
+    const answerMs = performance.now() - t1;
+    if (answer.status !== 200) fail(`answer HTTP ${answer.status} ${answer.body.replace(/\s+/g, ' ').slice(0, 120)}`);
+    else if (record) {
+      record.answers++;
+      record.cycles.push({ pageMs, answerMs });
+    }
+    return 'next';
+  };
+  await Promise.all(setup.students.map((s, i) => one(s, thinkMs ? (i * thinkMs) / setup.students.length : 0)));
+  agent.destroy();
+}
+
+async function phase(n: number, thinkMs: number): Promise<PhaseResult> {
+  const setup = await setUp(n);
+  try {
+    const child = setup.tool.process;
+    await practise(setup, performance.now() + SETTINGS.warmupSeconds * 1000, thinkMs, undefined);
+    const idle0 = await child.stats();
+    await sleep(2000);
+    const idle1 = await child.stats();
+    const idlePerSecond = (idle1.statements - idle0.statements) / 2;
+    const result: PhaseResult = { cycles: [], answers: 0, otherPages: 0, failures: new Map(), wallMs: 0, cpuMs: 0, statements: 0, idlePerSecond };
+    const before: ToolStats = await child.stats();
+    const t0 = performance.now();
+    await practise(setup, t0 + SETTINGS.seconds * 1000, thinkMs, result);
+    result.wallMs = performance.now() - t0;
+    const after = await child.stats();
+    result.cpuMs = (after.cpuMicros - before.cpuMicros) / 1000;
+    result.statements = after.statements - before.statements - (idlePerSecond * result.wallMs) / 1000;
+    return result;
+  } finally {
+    await setup.close();
+  }
+}
+
+const round = (v: number, digits = 1) => Math.round(v * 10 ** digits) / 10 ** digits;
+
+/** Runs the answers benchmark; see the module comment. */
+export async function run(): Promise<BenchReport> {
+  const figures: BenchFigure[] = [];
+  const notes: string[] = [];
+  const load0 = os.loadavg()[0] ?? 0;
+  const describe = (label: string, r: PhaseResult) => {
+    const answers = r.cycles.map((c) => c.answerMs).filter((x): x is number => x !== undefined);
+    const pages = r.cycles.map((c) => c.pageMs);
+    notes.push(
+      `${label}: ${r.answers} answers and ${r.cycles.length} pages (${r.otherPages} without an item) in ${round(r.wallMs / 1000, 2)} s; practice page p50 ${round(percentile(pages, 50))} ms, p95 ${round(percentile(pages, 95))} ms; mean answer POST ${round(mean(answers))} ms; tool CPU ${round(r.cpuMs)} ms, ${round(r.statements)} statements (less ${round(r.idlePerSecond, 2)}/s idle).`,
+    );
+    for (const [why, k] of r.failures) notes.push(`${label} failure ×${k}: ${why}`);
+    return { answers, pages };
+  };
+  if (SETTINGS.only !== 'paced') {
+    const r = await phase(SETTINGS.students, 0);
+    const { answers } = describe(`closed loop, ${SETTINGS.students} students`, r);
+    const per = Math.max(1, r.answers);
+    figures.push(
+      { name: `answers/s (closed loop, ${SETTINGS.students} students)`, value: round(r.answers / (r.wallMs / 1000)), unit: 'answer/s' },
+      { name: 'answer POST p50 (closed loop)', value: round(percentile(answers, 50)), unit: 'ms' },
+      { name: 'answer POST p95 (closed loop)', value: round(percentile(answers, 95)), unit: 'ms' },
+      { name: 'tool CPU per page + answer', value: round(r.cpuMs / per, 2), unit: 'ms', goal: { op: '<=', value: 2 } },
+      { name: 'DB statements per page + answer', value: round(r.statements / per, 2), unit: 'stmt', goal: { op: '<=', value: 4 } },
+      { name: 'failed requests (closed loop)', value: [...r.failures.values()].reduce((a, b) => a + b, 0), unit: 'request', goal: { op: '<=', value: 0 } },
+    );
+  }
+  if (SETTINGS.only !== 'closed') {
+    const r = await phase(SETTINGS.pacedStudents, SETTINGS.thinkMs);
+    const { answers } = describe(`paced, ${SETTINGS.pacedStudents} students, ${SETTINGS.thinkMs} ms think time`, r);
+    const per = Math.max(1, r.answers);
+    figures.push(
+      { name: `answers/s (${SETTINGS.pacedStudents} students, ${SETTINGS.thinkMs / 1000} s think)`, value: round(r.answers / (r.wallMs / 1000)), unit: 'answer/s' },
+      { name: 'answer POST p50 (paced)', value: round(percentile(answers, 50)), unit: 'ms' },
+      { name: 'answer POST p95 (paced)', value: round(percentile(answers, 95)), unit: 'ms', goal: { op: '<', value: 100 } },
+      { name: 'tool CPU per page + answer (paced)', value: round(r.cpuMs / per, 2), unit: 'ms' },
+      { name: 'DB statements per page + answer (paced)', value: round(r.statements / per, 2), unit: 'stmt' },
+      { name: 'failed requests (paced)', value: [...r.failures.values()].reduce((a, b) => a + b, 0), unit: 'request', goal: { op: '<=', value: 0 } },
+    );
+  }
+  const cores = os.availableParallelism();
+  const load1 = os.loadavg()[0] ?? 0;
+  notes.unshift(
+    `Built tool (tsc output), NODE_ENV=production, DEMO=true (demo course imported at the first launch), IN_PROCESS_WORKER=false, PostgreSQL; students launched through the LMS emulator (in the bench process), then practising over keep-alive HTTP; ${SETTINGS.warmupSeconds} s warm-up, ${SETTINGS.seconds} s measured per phase; right answers with probability ${SETTINGS.correct}.`,
+    `Machine: ${cores} cores; 1-min load average ${round(load0, 2)} before, ${round(load1, 2)} after${Math.max(load0, load1) > cores ? ' (other work was running: rates and latencies are pessimistic; CPU and statements per answer are the steadier figures)' : ''}.`,
+  );
+  return { title: 'Answering: students practising over HTTP (PostgreSQL)', figures, notes };
+}

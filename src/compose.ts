@@ -1,0 +1,333 @@
+/**
+ * The composition root: config → store → lti → services → jobs. Builds every repository and service ONCE; the web
+ * process (src/main.ts), the stand-alone worker (src/worker.ts), the CLIs (src/cli/*), the tests and the benches all
+ * start from {@link compose}. It also derives the background settings from the config (one function for every
+ * process, so each README setting applies in-process and in the worker alike).
+ */
+import { randomUUID } from 'node:crypto';
+import type { LogEvent } from 'kysely';
+import type { Logger } from 'pino';
+import type { Config } from '../config/schema.js';
+import { resolveSecrets, type Secrets } from '../config/secrets.js';
+import { configWarnings } from '../config/warnings.js';
+import { startSchedules, DEFAULT_EVERY, SCHEDULES, type RunningSchedules, type ScheduleName, type ScheduleServices } from './jobs/schedules.js';
+import { createToolKeyring } from './lti/keys.js';
+import { deepLinkingMessages } from './lti/deepLinking.js';
+import { summariseRoles } from './lti/roles.js';
+import { createLtiTool } from './lti/tool.js';
+import type { AfterLaunchStep } from './services/completeLaunch.js';
+import { buildDeepLinkingServices } from './services/deepLinking.js';
+import { DEFAULT_RETRY, type RetryPolicy } from './services/drainOutbox.js';
+import type { AfterMasteryChange } from './services/enginePorts.js';
+import { buildEngineServices } from './services/engineServices.js';
+import { fitObjectiveParams } from './services/fitObjectiveParams.js';
+import { buildFoundationServices } from './services/index.js';
+import { buildInstructorServices } from './services/instructorServices.js';
+import { listGradeLedger } from './services/listGradeLedger.js';
+import { buildLmsEvidenceServices } from './services/lmsEvidence.js';
+import { createPlatformRegistry } from './services/platformRegistry.js';
+import { systemClock, type Clock } from './services/ports.js';
+import { resendGrades } from './services/resendGrades.js';
+import { setGradePolicy } from './services/setGradePolicy.js';
+import { courseRepo } from './store/courseRepo.js';
+import { migrate, openDb, type Db } from './store/db.js';
+import { deepLinkingRequests } from './store/deepLinkingRepo.js';
+import { readDemoCourseFile } from './store/engineSeed.js';
+import { fitStore, instructorStore } from './store/instructorRepo.js';
+import { launchRepo } from './store/launchRepo.js';
+import { learnerStore } from './store/learnerRepo.js';
+import { lmsEvidenceRepo } from './store/lmsEvidenceRepo.js';
+import { loginStateRepo } from './store/loginStateRepo.js';
+import { platformRepo } from './store/platformRepo.js';
+import { toolKeyRepo } from './store/toolKeyRepo.js';
+import { frameOriginRepo } from './store/frameOriginRepo.js';
+import { createFrameAncestors } from './services/frameAncestors.js';
+import { adminAuthFailureRepo } from './store/adminAuthFailureRepo.js';
+import { sameToken } from './web/cookies.js';
+import { verifyAdminToken } from './services/verifyAdminToken.js';
+import { buildAdvantage } from './advantage.js';
+
+/** Which process is being composed: it decides only whether the schedules run here. */
+export type Role = 'web' | 'worker' | 'cli';
+
+/** Hooks for tests and benchmarks; the config stays the source of truth for everything else. */
+export interface ComposeOptions {
+  /** Called for every database statement (the launch benchmark counts them). */
+  onQuery?: (event: LogEvent) => void;
+  /** HTTP client for calls to platforms (JWKS, services); defaults to global fetch. */
+  fetch?: typeof fetch;
+  clock?: Clock;
+  /** PostgreSQL schema instead of `public` (tests); PG_SCHEMA in the config otherwise. */
+  pgSchema?: string;
+  /** Test-only: schedule intervals that override the config's (0 = not in this process). */
+  every?: Partial<Record<ScheduleName, number>>;
+}
+
+/** What the background work of a process runs with, derived from the config by {@link backgroundSettings}. */
+export interface BackgroundSettings {
+  /** Interval of each schedule in this process (0 = not here). */
+  every: Record<ScheduleName, number>;
+  outbox: { retry: RetryPolicy; leaseMs?: number; batch?: number; concurrency?: number };
+}
+
+/**
+ * The background settings of a process: every schedule at its `*_EVERY_MS` / `OUTBOX_IDLE_MS` (or its default),
+ * none in a web process with IN_PROCESS_WORKER=false nor in a CLI; the grade outbox tuned by `OUTBOX_*`.
+ */
+export function backgroundSettings(config: Config, role: Role, override: ComposeOptions['every'] = {}): BackgroundSettings {
+  const here = role === 'worker' || (role === 'web' && config.IN_PROCESS_WORKER);
+  const fromConfig: Record<ScheduleName, number | undefined> = {
+    outbox: config.OUTBOX_IDLE_MS,
+    roster: config.ROSTER_EVERY_MS,
+    lmsEvidence: config.LMS_EVIDENCE_EVERY_MS,
+    bktFitting: config.FIT_EVERY_MS,
+    purge: config.PURGE_EVERY_MS,
+  };
+  const every = Object.fromEntries(
+    SCHEDULES.map((name) => [name, here ? (override[name] ?? fromConfig[name] ?? DEFAULT_EVERY[name]) : 0]),
+  ) as Record<ScheduleName, number>;
+  return {
+    every,
+    outbox: {
+      retry: {
+        ...DEFAULT_RETRY,
+        ...(config.OUTBOX_RETRY_BASE_MS ? { baseMs: config.OUTBOX_RETRY_BASE_MS } : {}),
+        ...(config.OUTBOX_RETRY_MAX_MS ? { maxMs: config.OUTBOX_RETRY_MAX_MS } : {}),
+      },
+      ...(config.OUTBOX_LEASE_MS ? { leaseMs: config.OUTBOX_LEASE_MS } : {}),
+      ...(config.OUTBOX_BATCH ? { batch: config.OUTBOX_BATCH } : {}),
+      ...(config.OUTBOX_CONCURRENCY ? { concurrency: config.OUTBOX_CONCURRENCY } : {}),
+    },
+  };
+}
+
+/** Every repository and service of one process, built once. */
+export type Composition = Awaited<ReturnType<typeof compose>>;
+
+/**
+ * Opens and migrates the database, then builds the store, the LTI core and every service over it. Starts nothing:
+ * the entry points start the web server ({@link Composition.frameAncestors} feeds its CSP) and
+ * {@link Composition.startSchedules}. `close()` stops what was started and closes the database.
+ */
+export async function compose(config: Config, logger: Logger, role: Role, options: ComposeOptions = {}) {
+  if (role !== 'cli') for (const w of configWarnings(config)) logger.warn({ setting: w.setting }, w.message);
+  const secrets: Secrets = resolveSecrets(config);
+  const pgSchema = options.pgSchema ?? config.PG_SCHEMA;
+  const db: Db = await openDb({
+    url: config.DATABASE_URL,
+    startupTimeoutMs: config.DB_STARTUP_TIMEOUT_SECONDS * 1000,
+    log: logger,
+    ...(options.onQuery ? { onQuery: options.onQuery } : {}),
+    ...(pgSchema ? { pgSchema } : {}),
+  });
+  try {
+    await migrate(db);
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  const clock = options.clock ?? systemClock;
+  const fetchOpt = options.fetch ? { fetch: options.fetch } : {};
+  const background = backgroundSettings(config, role, options.every);
+
+  // --- store ---
+  const repos = {
+    platforms: platformRepo(db.kysely),
+    loginStates: loginStateRepo(db.kysely),
+    launches: launchRepo(db.kysely, db.dialect),
+    toolKeys: toolKeyRepo(db.kysely),
+    courses: courseRepo(db.kysely),
+    learners: learnerStore(db.kysely, db.dialect),
+    instructor: instructorStore(db.kysely),
+    fits: fitStore(db.kysely),
+    evidence: lmsEvidenceRepo(db.kysely),
+    deepLinking: deepLinkingRequests(db.kysely),
+    adminAuthFailures: adminAuthFailureRepo(db.kysely),
+    frameOrigins: frameOriginRepo(db.kysely),
+  };
+
+  // --- platforms, and the origins that may frame us (src/services/frameAncestors.ts: configured, per-platform, learned) ---
+  const baseRegistry = createPlatformRegistry({ platforms: repos.platforms, clock });
+  const frameOrigins = createFrameAncestors({
+    platforms: () => baseRegistry.all(),
+    origins: repos.frameOrigins,
+    extra: config.FRAME_ANCESTORS.split(/\s+/).filter(Boolean),
+    clock,
+    log: (level, msg, data) => logger[level](data, msg),
+  });
+  let servingWeb = false;
+  const registry = {
+    ...baseRegistry,
+    invalidate: () => {
+      baseRegistry.invalidate();
+      if (servingWeb) frameOrigins.refresh().catch((err: unknown) => logger.error({ err }, 'could not refresh platform origins'));
+    },
+  };
+
+  // --- LTI core, keys, grade passback and roster (LTI Advantage) ---
+  const keys = createToolKeyring({ repo: repos.toolKeys, keyEncryptionKey: secrets.keyEncryptionKey, clock });
+  const lti = createLtiTool({
+    registry,
+    loginStates: repos.loginStates,
+    clock,
+    config: {
+      baseUrl: config.BASE_URL,
+      clockSkewSeconds: config.CLOCK_SKEW_SECONDS,
+      launchMaxAgeSeconds: config.LAUNCH_MAX_AGE_SECONDS,
+      openStatesPerClient: config.LOGIN_OPEN_STATES_PER_ADDRESS,
+    },
+    ...fetchOpt,
+  });
+  const advantage = buildAdvantage({ db, signer: keys, logger, clock, requireHttps: config.NODE_ENV === 'production', ...fetchOpt, ...background.outbox });
+  /** The one grade hook: a mastery change writes its grade rows in the same transaction. */
+  const afterMasteryChange: AfterMasteryChange = advantage.afterMasteryChange;
+
+  // --- the engine, instructors' tools, deep linking, LMS grades as evidence ---
+  const engine = buildEngineServices({
+    courses: repos.courses,
+    learners: repos.learners,
+    clock,
+    rng: { next: Math.random },
+    ids: { newId: randomUUID },
+    afterMasteryChange,
+    ...(config.DEMO ? { readDemoCourse: readDemoCourseFile } : {}),
+  });
+  const instructor = buildInstructorServices({
+    courses: repos.courses,
+    learners: repos.learners,
+    instructor: repos.instructor,
+    clock,
+    ids: { newId: randomUUID },
+    classifyRoles: summariseRoles,
+    afterMasteryChange,
+  });
+  const lmsEvidence = buildLmsEvidenceServices({
+    evidence: repos.evidence,
+    contexts: advantage.contexts,
+    lti: advantage.lti,
+    courses: repos.courses,
+    learners: repos.learners,
+    clock,
+    afterMasteryChange,
+  });
+
+  // --- what runs after a launch, in order ---
+  const afterLaunch: AfterLaunchStep[] = [
+    {
+      // Before answering: the page this launch redirects to must already allow the LMS page that frames it.
+      name: 'learn the framing origin',
+      run: (done) => frameOrigins.learnFromLaunch(done.launch),
+    },
+    {
+      // An instructor's launch refreshes a stale roster (the roster schedule covers the rest).
+      name: 'roster refresh when stale',
+      background: true,
+      run: async (done) => {
+        if (!done.launch.isInstructor || !done.launch.nrps || !done.contextId) return;
+        await advantage
+          .refreshRosterIfStale({ contextId: done.contextId, maxAgeMs: 3600_000 })
+          .catch((err: unknown) => logger.warn({ err, contextId: done.contextId }, 'roster refresh after launch failed'));
+      },
+    },
+    ...(config.DEMO
+      ? [{ name: 'demo course', run: async (done: { contextId: string | null }) => void (done.contextId && (await engine.ensureDemoCourse(done.contextId))) }]
+      : []),
+  ];
+  const services = buildFoundationServices({
+    platforms: repos.platforms,
+    registry,
+    loginStates: repos.loginStates,
+    launches: repos.launches,
+    lti,
+    keys,
+    clock,
+    newId: randomUUID,
+    sessionTtlSeconds: config.SESSION_TTL_SECONDS,
+    afterLaunch,
+  });
+  const deepLinking = buildDeepLinkingServices({
+    messages: deepLinkingMessages,
+    requests: repos.deepLinking,
+    registry,
+    courses: repos.courses,
+    signJwt: (payload, o) => services.signJwt(payload, o),
+    scoreMaximum: async (contextId) => (await advantage.lineItems.getPolicy(contextId)).scoreMaximum,
+    saveActivity: (contextId, activity, at) => advantage.lineItems.saveActivity(contextId, activity, at),
+    newNonce: randomUUID,
+    launchUrl: `${config.BASE_URL}/lti/launch`,
+    clock,
+  });
+
+  // --- background work ---
+  let schedules: RunningSchedules | undefined;
+  const grades = {
+    listGradeLedger: (i: { contextId: string }) => listGradeLedger(advantage, i),
+    resendGrades: async (i: { contextId: string; ids?: readonly number[] }) => {
+      const n = await resendGrades({ outbox: advantage.outbox, clock }, i);
+      schedules?.outbox?.nudge();
+      return n;
+    },
+    getGradePolicy: (contextId: string) => advantage.lineItems.getPolicy(contextId),
+    setGradePolicy: (p: Parameters<typeof setGradePolicy>[1]) => setGradePolicy({ lineItems: advantage.lineItems, clock }, p),
+  };
+  const scheduleServices: ScheduleServices = {
+    drainOutbox: (p) => advantage.drainOnce(p),
+    syncRoster: (input) => advantage.syncRoster(input),
+    staleRosters: (limit) => advantage.staleRosters(limit),
+    importLmsEvidence: (input) => lmsEvidence.importLmsEvidence(input),
+    contextsWithMaps: () => lmsEvidence.contextsWithMaps(),
+    fitObjectiveParams: (input) => fitObjectiveParams({ fits: repos.fits, clock }, input),
+    purgeExpired: (at) => services.purgeExpired(at),
+  };
+  /** Checks an admin token from a client address (hash), throttled per address (services/verifyAdminToken.ts). */
+  const checkAdminToken = (clientHash: string, token: string) =>
+    verifyAdminToken({ failures: repos.adminAuthFailures, clock, matches: (t) => sameToken(t, secrets.adminToken) }, { clientHash, token });
+  let originTimer: NodeJS.Timeout | undefined;
+
+  return {
+    config,
+    logger,
+    secrets,
+    db,
+    clock,
+    repos,
+    registry,
+    keys,
+    services,
+    advantage,
+    engine,
+    instructor,
+    lmsEvidence,
+    deepLinking,
+    grades,
+    checkAdminToken,
+    scheduleServices,
+    /** The background settings this process runs with (derived from the config). */
+    background,
+    /** Origins allowed to frame the tool (the same array until the list changes). */
+    frameAncestors: (): readonly string[] => frameOrigins.current(),
+    /** Web process: ensures the tool's keys and keeps the platform origins fresh (every minute). */
+    prepareWeb: async () => {
+      await keys.ensureKeys();
+      await frameOrigins.refresh();
+      servingWeb = true;
+      originTimer ??= setInterval(() => registry.invalidate(), 60_000);
+      originTimer.unref();
+    },
+    /** Starts the schedules this process runs (none when every interval is 0). */
+    startSchedules: (): RunningSchedules => {
+      schedules ??= startSchedules(scheduleServices, {
+        every: background.every,
+        ...(background.outbox.batch ? { outboxBatch: background.outbox.batch } : {}),
+        log: logger,
+      });
+      return schedules;
+    },
+    /** Stops the schedules (waiting for work in flight) and closes the database. */
+    close: async () => {
+      clearInterval(originTimer);
+      await schedules?.stop();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import type { LedgerLine } from '../../services/listGradeLedger.js';
+import type { GradePolicy } from '../../services/servicePorts.js';
+import type { Translate } from '../../i18n/index.js';
+
+/** One ledger row as the page shows it. */
+export interface LedgerRowView {
+  id: number;
+  student: string;
+  column: string;
+  status: string;
+  statusClass: string;
+  wanted: string;
+  lastSent: string;
+  sentAt: string;
+  reason: string;
+  canResend: boolean;
+}
+
+/** What views/instructor/grades.ejs renders. */
+export interface GradesPageView {
+  rows: LedgerRowView[];
+  counts: { sent: number; pending: number; failed: number };
+  csrf: string;
+  policy: { policy: GradePolicy['policy']; perObjective: boolean; perActivity: boolean; scoreMaximum: number };
+  notice: string | null;
+}
+
+const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(2));
+
+/** Shapes the ledger for the page (no raw rows reach the view). */
+export function presentGradesPage(lines: LedgerLine[], policy: GradePolicy, csrf: string, notice: string | null, t: Translate): GradesPageView {
+  const rows = lines.map(
+    (l): LedgerRowView => ({
+      id: l.id,
+      student: l.userName || t('instructor.grades.user', { sub: l.userSub }),
+      column: l.itemLabel,
+      status: t(l.status === 'sent' ? 'instructor.grades.statusSent' : l.status === 'failed' ? 'instructor.grades.statusFailed' : 'instructor.grades.statusWaiting'),
+      statusClass: `status-${l.status}`,
+      wanted: `${fmt(l.wantedScore)} / ${fmt(l.scoreMaximum)}`,
+      lastSent: l.sentScore === null ? '—' : `${fmt(l.sentScore)} / ${fmt(l.scoreMaximum)}`,
+      sentAt: l.sentAt === null ? t('instructor.never') : t('instructor.utc', { time: new Date(l.sentAt).toISOString().replace('T', ' ').slice(0, 19) }),
+      reason: l.status === 'failed' ? l.reasonText : l.status === 'pending' && l.attempts > 0 ? t('instructor.grades.retrying', { attempts: l.attempts }) : '',
+      canResend: l.status !== 'pending',
+    }),
+  );
+  return {
+    rows,
+    counts: {
+      sent: lines.filter((l) => l.status === 'sent').length,
+      pending: lines.filter((l) => l.status === 'pending').length,
+      failed: lines.filter((l) => l.status === 'failed').length,
+    },
+    csrf,
+    policy: { policy: policy.policy, perObjective: policy.perObjective, perActivity: policy.perActivity, scoreMaximum: policy.scoreMaximum },
+    notice,
+  };
+}

@@ -1,0 +1,269 @@
+/**
+ * Presenters of the student pages: shape service results for the EJS views (views/student/**).
+ * Markdown is rendered here, sanitised: markdown-it with raw HTML off escapes any HTML in lessons and prompts,
+ * and its link validator drops javascript:/data: URLs. Answers never reach a presenter's output.
+ */
+import MarkdownIt from 'markdown-it';
+import type { ObjectiveState } from '../../domain/mastery.js';
+import type { MasteryMap } from '../../services/getMasteryMap.js';
+import type { Activity, ObjectiveRef } from '../../services/nextActivity.js';
+import type { SubmitResult } from '../../services/submitResponse.js';
+import type { Translate } from '../../i18n/index.js';
+
+const md = new MarkdownIt({ html: false, linkify: false, typographer: false });
+
+/** Markdown → safe HTML (block). */
+export const renderMarkdown = (src: string): string => md.render(src);
+/** Markdown → safe HTML (inline: prompts, choices, feedback). */
+export const renderInline = (src: string): string => md.renderInline(src);
+
+/** Label, icon and CSS modifier of a state badge (text and icon, so colour is never the only cue). */
+export interface Badge {
+  label: string;
+  icon: string;
+  tone: 'locked' | 'ready' | 'active' | 'done' | 'warn';
+}
+
+const BADGES: Record<ObjectiveState, Omit<Badge, 'label'>> = {
+  locked: { icon: '🔒', tone: 'locked' },
+  available: { icon: '○', tone: 'ready' },
+  practising: { icon: '◔', tone: 'active' },
+  checking: { icon: '◑', tone: 'active' },
+  reteaching: { icon: '↺', tone: 'warn' },
+  mastered: { icon: '✓', tone: 'done' },
+  not_mastered: { icon: '→', tone: 'warn' },
+  needs_review: { icon: '!', tone: 'warn' },
+};
+
+/** The badge of a state. */
+export const badgeOf = (s: ObjectiveState, t: Translate): Badge => ({ ...BADGES[s], label: t(`student.badge.${s}`) });
+const pct = (p: number): number => Math.round(p * 100);
+
+/** What views/student/map.ejs shows. */
+export interface MapView {
+  courseTitle: string;
+  courseDescription: string;
+  thresholdPercent: number;
+  progress: MasteryMap['progress'] & { masteredPercent: number; summary: string };
+  suggestion: { title: string; href: string } | null;
+  objectives: {
+    id: string;
+    title: string;
+    description: string;
+    badge: Badge;
+    percent: number;
+    responses: number;
+    why: string | null;
+    lockedText: string | null;
+    reviewText: string | null;
+    /** `secondary` for links that only show details (no work to do there). */
+    action: { label: string; href: string; secondary: boolean } | null;
+    enrichmentHref: string | null;
+  }[];
+  recent: { title: string; message: string }[];
+  preview: boolean;
+}
+
+const list = (t: Translate, xs: readonly string[]) => (xs.length <= 1 ? (xs[0] ?? '') : t('student.and', { list: xs.slice(0, -1).join(', '), last: xs[xs.length - 1] ?? '' }));
+const practiceHref = (id: string) => `/student/practice?objective=${encodeURIComponent(id)}`;
+
+/** Shapes the mastery map. */
+export function presentMap(map: MasteryMap, preview: boolean, t: Translate): MapView {
+  const p = map.progress;
+  const suggested = map.objectives.find((o) => o.id === map.suggestedObjectiveId);
+  return {
+    courseTitle: map.course.title,
+    courseDescription: map.course.description,
+    thresholdPercent: pct(map.course.threshold),
+    progress: {
+      ...p,
+      masteredPercent: p.total ? Math.round((p.mastered / p.total) * 100) : 0,
+      summary: t(p.notMastered ? 'student.map.summaryMovedOn' : 'student.map.summary', { mastered: p.mastered, total: p.total, notMastered: p.notMastered }),
+    },
+    suggestion: suggested ? { title: suggested.title, href: practiceHref(suggested.id) } : null,
+    objectives: map.objectives.map((o) => ({
+      id: o.id,
+      title: o.title,
+      description: o.description,
+      badge: badgeOf(o.state, t),
+      percent: pct(o.p),
+      responses: o.responses,
+      why: o.state === 'locked' ? null : o.why,
+      lockedText: o.state === 'locked' ? (o.lockedUntil.length ? t('student.map.lockedUntil', { list: list(t, o.lockedUntil) }) : t('student.map.lockedForNow')) : null,
+      reviewText: o.review.length ? t('student.map.review', { list: list(t, o.review) }) : null,
+      action:
+        o.state === 'locked'
+          ? null
+          : o.workable
+            ? { label: t(o.state === 'available' ? 'student.map.start' : o.state === 'checking' ? 'student.map.continueCheck' : 'student.map.continue'), href: practiceHref(o.id), secondary: false }
+            : { label: t(o.state === 'mastered' ? 'student.map.whatNext' : 'student.map.details'), href: practiceHref(o.id), secondary: true },
+      enrichmentHref: o.enrichmentUnlocked && o.hasEnrichment ? practiceHref(o.id) : null,
+    })),
+    recent: map.recent.map((r) => ({ title: r.objectiveTitle, message: r.message })),
+    preview,
+  };
+}
+
+/** What views/student/activity.ejs shows. */
+export interface ActivityView {
+  kind: Activity['kind'];
+  heading: string;
+  objective: { title: string; badge: Badge; percent: number; href: string } | null;
+  intro: string | null;
+  pages: { title: string; html: string }[];
+  item: {
+    id: string;
+    attemptId: string;
+    promptHtml: string;
+    input: 'radio' | 'checkbox' | 'number' | 'text';
+    choices: { id: string; html: string }[];
+    phaseLabel: string;
+  } | null;
+  continueHref: string | null;
+  continueLabel: string | null;
+  nextHref: string | null;
+  nextLabel: string | null;
+  csrf: string;
+}
+
+const refView = (o: ObjectiveRef, t: Translate) => ({ title: o.title, badge: badgeOf(o.state, t), percent: pct(o.p), href: practiceHref(o.id) });
+const PHASES = ['practice', 'check', 'guided', 'retention', 'review'] as const;
+const phaseKey = (phase: string) => `student.phase.${PHASES.find((p) => p === phase) ?? 'practice'}` as const;
+
+/** Shapes what to do now (lesson, item, reteach, enrichment, stuck, locked, done). */
+export function presentActivity(a: Activity, csrf: string, t: Translate): ActivityView {
+  const base: ActivityView = {
+    kind: a.kind,
+    heading: '',
+    objective: a.kind === 'done' ? null : refView(a.objective, t),
+    intro: null,
+    pages: [],
+    item: null,
+    continueHref: null,
+    continueLabel: null,
+    nextHref: null,
+    nextLabel: null,
+    csrf,
+  };
+  const pages = (ps: { title: string; markdown: string }[]) => ps.map((p) => ({ title: p.title, html: renderMarkdown(p.markdown) }));
+  switch (a.kind) {
+    case 'lesson':
+      return { ...base, heading: t('student.activity.lesson', { title: a.objective.title }), pages: pages(a.pages), continueHref: `${practiceHref(a.objective.id)}&go=1`, continueLabel: t('student.activity.startPractising') };
+    case 'reteach':
+      return {
+        ...base,
+        heading: t('student.activity.reteach', { title: a.objective.title }),
+        intro: a.reason,
+        pages: pages(a.pages),
+        continueHref: `${practiceHref(a.objective.id)}&go=1`,
+        continueLabel: t('student.activity.startGuided'),
+      };
+    case 'item': {
+      const kind = a.item.kind;
+      const phaseLabel = a.check ? t('student.phase.checkQuestion', { number: a.check.number, length: a.check.length }) : t(phaseKey(a.phase));
+      return {
+        ...base,
+        heading: a.objective.title,
+        intro: a.check && a.check.number === 1 ? t('student.activity.checkIntro', { length: a.check.length, title: a.objective.title }) : a.reason,
+        item: {
+          id: a.item.id,
+          attemptId: a.attemptId,
+          promptHtml: renderInline(a.item.prompt),
+          input: kind === 'mc_single' ? 'radio' : kind === 'mc_multi' ? 'checkbox' : kind === 'numeric' ? 'number' : 'text',
+          choices: a.item.choices.map((c) => ({ id: c.id, html: renderInline(c.text) })),
+          phaseLabel,
+        },
+      };
+    }
+    case 'mastered':
+      return {
+        ...base,
+        heading: t('student.activity.mastered', { title: a.objective.title }),
+        intro: a.reason,
+        pages: pages(a.pages),
+        nextHref: a.next ? practiceHref(a.next.id) : null,
+        nextLabel: a.next ? t('student.activity.goOn', { title: a.next.title }) : null,
+      };
+    case 'stuck':
+      return {
+        ...base,
+        heading: t('student.activity.stuck', { title: a.objective.title }),
+        intro: a.reason ?? t('student.activity.stuckIntro'),
+        nextHref: a.next ? practiceHref(a.next.id) : null,
+        nextLabel: a.next ? t('student.activity.moveOn', { title: a.next.title }) : null,
+      };
+    case 'locked':
+      return { ...base, heading: t('student.activity.locked', { title: a.objective.title }), intro: a.lockedUntil.length ? t('student.map.lockedUntil', { list: list(t, a.lockedUntil) }) : t('student.activity.notOpen') };
+    case 'no_items':
+      return { ...base, heading: a.objective.title, intro: t('student.activity.noItems') };
+    case 'done':
+      return {
+        ...base,
+        heading: t('student.activity.done'),
+        intro: t(a.notMastered ? 'student.activity.doneIntroMovedOn' : 'student.activity.doneIntro', { mastered: a.mastered, total: a.total, notMastered: a.notMastered }),
+      };
+  }
+}
+
+/** What views/student/feedback.ejs shows. */
+export interface FeedbackView {
+  status: { text: string; icon: string; tone: 'ok' | 'bad' | 'neutral' };
+  heading: string;
+  feedbackHtml: string | null;
+  detail: string | null;
+  hintHtml: string | null;
+  mastery: { before: number; after: number; stateLabel: string; changed: boolean } | null;
+  check: { text: string; passed: boolean | null } | null;
+  notes: string[];
+  unlocked: { title: string; message: string; href: string }[];
+  replayed: boolean;
+  nextHref: string;
+  nextLabel: string;
+}
+
+/** Shapes the result of a submission (check answers stay hidden until the check ends). */
+export function presentFeedback(r: SubmitResult, t: Translate): FeedbackView {
+  const inCheck = r.check !== null && !r.check.finished;
+  const checkDone = r.check !== null && r.check.finished;
+  const status: FeedbackView['status'] = inCheck
+    ? { text: t('student.feedback.saved', { answered: r.check?.answered ?? 0, length: r.check?.length ?? 0 }), icon: '✎', tone: 'neutral' }
+    : r.correct
+      ? { text: t('student.feedback.correct'), icon: '✓', tone: 'ok' }
+      : { text: t('student.feedback.wrong'), icon: '✗', tone: 'bad' };
+  return {
+    status,
+    heading: r.objectiveTitle,
+    feedbackHtml: inCheck ? null : renderInline(r.feedback),
+    detail: inCheck ? null : r.detail,
+    hintHtml: inCheck || !r.hint ? null : renderInline(r.hint),
+    mastery: inCheck
+      ? null
+      : {
+          before: pct(r.change.pBefore),
+          after: pct(r.change.pAfter),
+          stateLabel: badgeOf(r.change.stateAfter, t).label,
+          changed: r.change.stateAfter !== r.change.stateBefore,
+        },
+    check: checkDone
+      ? {
+          text: t(r.check?.passed ? 'student.feedback.checkPassed' : 'student.feedback.checkFailed', { correct: r.check?.correct ?? 0, length: r.check?.length ?? 0 }),
+          passed: r.check?.passed ?? null,
+        }
+      : inCheck
+        ? { text: t('student.feedback.checkPending'), passed: null }
+        : null,
+    notes: inCheck ? [] : r.notes.filter((n) => n.kind !== 'unlocked' || n.objectiveId === r.objectiveId).map((n) => n.message),
+    unlocked: inCheck ? [] : r.unlocked.map((u) => ({ title: u.title, message: u.message, href: practiceHref(u.objectiveId) })),
+    replayed: r.replayed,
+    nextHref: practiceHref(r.objectiveId),
+    nextLabel: t(
+      inCheck
+        ? 'student.feedback.nextCheck'
+        : r.change.stateAfter === 'reteaching'
+          ? 'student.feedback.seeReteach'
+          : r.change.stateAfter === 'mastered' && r.change.stateBefore !== 'mastered'
+            ? 'student.feedback.continue'
+            : 'student.feedback.next',
+    ),
+  };
+}

@@ -1,0 +1,98 @@
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { z } from 'zod';
+import { AppError, ValidationFailed } from '../../domain/errors.js';
+import type { InstructorServices } from '../../services/instructorServices.js';
+import { csrfToken, requireCsrf } from '../csrf.js';
+import { presentDashboard, presentStudent, studentHref, type FieldError } from '../presenters/instructorDashboard.js';
+import { courseSessionOf, requireInstructor, requireSession, tOf, type SessionDeps } from '../session.js';
+
+/** What the instructor dashboard router needs. */
+export interface InstructorDashboardDeps extends SessionDeps {
+  services: InstructorServices;
+}
+
+const UserParam = z.string().min(1).max(100);
+const ObjectiveForm = z.object({ objectiveId: z.string().min(1).max(100) });
+const AccommodationsForm = z.object({
+  thresholdOffset: z.string().max(20).optional(),
+  extraCycles: z.string().max(20).optional(),
+  extraOpportunities: z.string().max(20).optional(),
+  timeMultiplier: z.string().max(20).optional(),
+});
+
+/**
+ * Instructor-only pages: GET /instructor (students × objectives, summaries, who needs attention),
+ * GET /instructor/students/:userId (objectives, explanation history, accommodations) and its POST controls
+ * …/accommodations, …/unlock, …/reset, each with the session's CSRF token (ERR_CSRF_INVALID otherwise). Learners get ERR_FORBIDDEN (403).
+ */
+export function instructorDashboardRouter(deps: InstructorDashboardDeps): Router {
+  const router = Router();
+  const session: RequestHandler[] = [requireSession(deps), requireInstructor];
+  const form: RequestHandler[] = [...session, requireCsrf(deps.cookieSecret)];
+  const instructor = (res: Response): { contextId: string; sessionId: string; userId: string } => {
+    const s = courseSessionOf(res);
+    return { contextId: s.contextId, sessionId: s.id, userId: s.userId };
+  };
+  const userIdOf = (req: Request, res: Response): string => {
+    const id = UserParam.safeParse(req.params.userId);
+    if (!id.success) throw new ValidationFailed(tOf(res)('instructor.student.badLink'));
+    return id.data;
+  };
+  const noticeOf = (req: Request) => (typeof req.query.notice === 'string' ? req.query.notice.slice(0, 300) : null);
+  const back = (res: Response, userId: string, notice: string) => res.redirect(303, `${studentHref(userId)}?notice=${encodeURIComponent(notice)}`);
+
+  router.get('/instructor', ...session, async (_req, res) => {
+    const { contextId } = instructor(res);
+    const page = presentDashboard(await deps.services.getInstructorDashboard({ contextId }), tOf(res));
+    res.setHeader('cache-control', 'no-store');
+    res.render('instructor/dashboard', { page, title: tOf(res)('instructor.dashboard.title', { course: page.courseTitle }) });
+  });
+
+  router.get('/instructor/students/:userId', ...session, async (req, res) => {
+    const { contextId, sessionId } = instructor(res);
+    const userId = userIdOf(req, res);
+    const page = presentStudent(await deps.services.getStudentDetail({ contextId, userId }), csrfToken(deps.cookieSecret, sessionId), noticeOf(req), tOf(res));
+    res.setHeader('cache-control', 'no-store');
+    res.render('instructor/student', { page, title: tOf(res)('instructor.student.title', { name: page.name }) });
+  });
+
+  router.post('/instructor/students/:userId/accommodations', ...form, async (req, res) => {
+    const { contextId, sessionId, userId: actorUserId } = instructor(res);
+    const userId = userIdOf(req, res);
+    const parsed = AccommodationsForm.safeParse(req.body);
+    const fields = parsed.success ? parsed.data : {};
+    try {
+      await deps.services.setAccommodations({ contextId, userId, accommodations: fields, actorUserId });
+    } catch (err) {
+      if (!(err instanceof ValidationFailed)) throw err;
+      // Show the form again with each problem next to its field.
+      const errors: FieldError[] = err.issues.map((i) => ({ field: i.path, message: i.message }));
+      const detail = await deps.services.getStudentDetail({ contextId, userId });
+      const refill = Object.fromEntries(Object.entries(fields).filter((e): e is [string, string] => typeof e[1] === 'string'));
+      const page = presentStudent(detail, csrfToken(deps.cookieSecret, sessionId), null, tOf(res), errors, refill);
+      res.status(422).setHeader('cache-control', 'no-store');
+      res.render('instructor/student', { page, title: tOf(res)('instructor.student.errorTitle', { name: page.name }) });
+      return;
+    }
+    back(res, userId, tOf(res)('instructor.student.saved'));
+  });
+
+  for (const action of ['unlock', 'reset'] as const) {
+    router.post(`/instructor/students/:userId/${action}`, ...form, async (req, res) => {
+      const who = instructor(res);
+      const userId = userIdOf(req, res);
+      const body = ObjectiveForm.safeParse(req.body);
+      if (!body.success) throw new ValidationFailed(tOf(res)('instructor.student.chooseObjective'));
+      const input = { contextId: who.contextId, userId, objectiveId: body.data.objectiveId, actorUserId: who.userId };
+      try {
+        const done = action === 'unlock' ? await deps.services.unlockObjective(input) : await deps.services.resetObjective(input);
+        back(res, userId, tOf(res)(action === 'unlock' ? 'instructor.student.unlocked' : 'instructor.student.wasReset', { title: done.objectiveTitle }));
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'ERR_CONFLICT') return back(res, userId, err.message);
+        throw err;
+      }
+    });
+  }
+
+  return router;
+}

@@ -1,0 +1,91 @@
+import { Router, type RequestHandler, type Response } from 'express';
+import { z } from 'zod';
+import { parseDecimal } from '../../domain/decimal.js';
+import { ValidationFailed } from '../../domain/errors.js';
+import type { LedgerLine } from '../../services/listGradeLedger.js';
+import type { GradePolicy } from '../../services/servicePorts.js';
+import { csrfToken, requireCsrf } from '../csrf.js';
+import { presentGradesPage } from '../presenters/instructorGrades.js';
+import { courseSessionOf, requireInstructor, requireSession, tOf, type SessionDeps } from '../session.js';
+
+/** The use-cases the grade pages call (bound in src/main.ts). */
+export interface InstructorGradesServices {
+  listGradeLedger(input: { contextId: string }): Promise<LedgerLine[]>;
+  resendGrades(input: { contextId: string; ids?: readonly number[] }): Promise<number>;
+  getGradePolicy(contextId: string): Promise<GradePolicy>;
+  setGradePolicy(policy: GradePolicy): Promise<GradePolicy>;
+}
+
+export interface InstructorGradesDeps extends SessionDeps {
+  services: InstructorGradesServices;
+}
+
+const ResendOne = z.object({ id: z.coerce.number().int().positive() });
+const PolicyForm = z.object({
+  policy: z.enum(['fraction_mastered', 'p_mastery', 'aggregation']),
+  perObjective: z.literal('1').optional(),
+  perActivity: z.literal('1').optional(),
+  scoreMaximum: z
+    .unknown()
+    .transform((v) => parseDecimal(v) ?? NaN)
+    .pipe(z.number().min(1).max(1000)),
+});
+
+/**
+ * Instructor-only grade-sync pages: GET /instructor/grades (ledger + grade policy), POST …/resend,
+ * …/resend-failed and …/policy (each with the session's CSRF token).
+ */
+export function instructorGradesRouter(deps: InstructorGradesDeps): Router {
+  const router = Router();
+  const session: RequestHandler[] = [requireSession(deps), requireInstructor];
+  const form: RequestHandler[] = [...session, requireCsrf(deps.cookieSecret)];
+  const instructorContext = (res: Response): { contextId: string; sessionId: string } => {
+    const s = courseSessionOf(res);
+    return { contextId: s.contextId, sessionId: s.id };
+  };
+
+  router.get('/instructor/grades', ...session, async (req, res) => {
+    const { contextId, sessionId } = instructorContext(res);
+    const [lines, policy] = await Promise.all([deps.services.listGradeLedger({ contextId }), deps.services.getGradePolicy(contextId)]);
+    const notice = typeof req.query.notice === 'string' ? req.query.notice.slice(0, 200) : null;
+    res.setHeader('cache-control', 'no-store');
+    res.render('instructor/grades', { page: presentGradesPage(lines, policy, csrfToken(deps.cookieSecret, sessionId), notice, tOf(res)), title: tOf(res)('instructor.grades.title') });
+  });
+
+  router.post('/instructor/grades/resend', ...form, async (req, res) => {
+    const { contextId } = instructorContext(res);
+    const body = ResendOne.safeParse(req.body);
+    if (!body.success) throw new ValidationFailed(tOf(res)('instructor.grades.chooseGrade'));
+    const n = await deps.services.resendGrades({ contextId, ids: [body.data.id] });
+    res.redirect(303, `/instructor/grades?notice=${encodeURIComponent(tOf(res)(n ? 'instructor.grades.queued' : 'instructor.grades.nothing'))}`);
+  });
+
+  router.post('/instructor/grades/resend-failed', ...form, async (req, res) => {
+    const { contextId } = instructorContext(res);
+    const n = await deps.services.resendGrades({ contextId });
+    res.redirect(303, `/instructor/grades?notice=${encodeURIComponent(tOf(res)('instructor.grades.queuedFailed', { count: n }))}`);
+  });
+
+  router.post('/instructor/grades/policy', ...form, async (req, res) => {
+    const { contextId } = instructorContext(res);
+    const body = PolicyForm.safeParse(req.body);
+    if (!body.success) {
+      const t = tOf(res);
+      if (body.error.issues.some((i) => i.path[0] === 'scoreMaximum')) {
+        throw new ValidationFailed(t('instructor.grades.pointsRule'), [{ path: 'scoreMaximum', message: t('instructor.grades.pointsRule') }]);
+      }
+      throw new ValidationFailed(t('instructor.grades.policyIncomplete'));
+    }
+    const current = await deps.services.getGradePolicy(contextId);
+    await deps.services.setGradePolicy({
+      ...current,
+      policy: body.data.policy,
+      perObjective: body.data.perObjective === '1',
+      perActivity: body.data.perActivity === '1',
+      scoreMaximum: body.data.scoreMaximum,
+    });
+    res.redirect(303, `/instructor/grades?notice=${encodeURIComponent(tOf(res)('instructor.grades.policySaved'))}`);
+  });
+
+  return router;
+}

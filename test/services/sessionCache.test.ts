@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cachedSessions } from '../../src/services/getSession.js';
+import type { LaunchRepo } from '../../src/services/ports.js';
+import { launchRepo } from '../../src/store/launchRepo.js';
+import { openTestDb, type TestDb } from '../support/db.js';
+import { aLaunchSession, aPlatform } from '../factories.js';
+
+describe('launch sessions read by pages', () => {
+  let db: TestDb;
+  let now = 1_700_000_000_000;
+  const clock = { now: () => now };
+  let reads = 0;
+  let launches: LaunchRepo;
+  beforeAll(async () => {
+    db = await openTestDb();
+    const repo = launchRepo(db.kysely, db.dialect);
+    // The real repository, counting its session reads.
+    launches = { ...repo, findSession: (id, at) => (reads++, repo.findSession(id, at)) };
+  });
+  afterAll(async () => db.close());
+
+  it('reads a session once for a student\'s pages, as stored', async () => {
+    const p = await aPlatform(db.kysely);
+    const id = await aLaunchSession(db, p.id, { at: now, expiresAt: now + 3600_000 });
+    const sessions = cachedSessions({ launches, clock });
+    reads = 0;
+    const first = await sessions.get(id);
+    now += 5_000;
+    const again = await sessions.get(id);
+    expect(reads).toBe(1);
+    expect(again).toEqual(await launchRepo(db.kysely, db.dialect).findSession(id, now));
+    expect(first?.id).toBe(id);
+  });
+
+  it('refuses a kept session once it expired, and reads a kept one again after a minute', async () => {
+    const p = await aPlatform(db.kysely);
+    const id = await aLaunchSession(db, p.id, { at: now, expiresAt: now + 90_000 });
+    const sessions = cachedSessions({ launches, clock });
+    expect(await sessions.get(id)).toBeDefined();
+    reads = 0;
+    now += 61_000;
+    expect(await sessions.get(id)).toBeDefined();
+    expect(reads).toBe(1);
+    now += 30_000;
+    expect(await sessions.get(id)).toBeUndefined();
+  });
+
+  it('forgets kept sessions when told (a platform was removed)', async () => {
+    const p = await aPlatform(db.kysely);
+    const id = await aLaunchSession(db, p.id, { at: now, expiresAt: now + 3600_000 });
+    const sessions = cachedSessions({ launches, clock });
+    await sessions.get(id);
+    await db.kysely.deleteFrom('launch_sessions').where('id', '=', id).execute();
+    sessions.clear();
+    expect(await sessions.get(id)).toBeUndefined();
+  });
+});
