@@ -12,7 +12,7 @@
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { isEntryPoint, withConfiguredDb, type Line } from './common.js';
+import { isEntryPoint, withComposition, type Line } from './common.js';
 import { CsvError, toCsv } from './csv.js';
 import { ParamsFile, readResponses, writeResponses, type ResponseRow } from './responsesCsv.js';
 import { clampBktParams, DEFAULT_BKT, predictCorrect, predictWithElo, type BktParams, type ObjectiveResponseKind } from '../domain/bkt.js';
@@ -201,9 +201,9 @@ export async function runModelCli(argv: string[], env: NodeJS.ProcessEnv, out: L
       case 'export': {
         const contextId = need(values.context, 'context');
         const target = need(values.out, 'out');
-        return await withConfiguredDb(env, err, async (db) => {
+        return await withComposition(env, err, async (c) => {
           const { exportResponses } = await import('../store/responsesExport.js');
-          const rows = await exportResponses(db.kysely, contextId);
+          const rows = await exportResponses(c.db.kysely, contextId);
           fs.writeFileSync(target, writeResponses(rows));
           out(`wrote ${rows.length} responses to ${target}`);
           return 0;
