@@ -103,7 +103,7 @@ export function explanationMessage(kind: ExplanationKind, rule: ExplanationRule,
     case 'checking':
       return `Mastery check on ${title}: ${items(e.checkLength ?? 0)} to confirm it; you are ready (P=${fmtP(e.pAfter ?? 0)} after ${items(e.responses ?? 0)}, last answer right).`;
     case 'rechecking':
-      return `Re-check on ${title} with fresh items, after guided practice (P=${fmtP(e.pAfter ?? 0)} ≥ ${fmtP(theta)}).`;
+      return `Re-check on ${title}: ${items(e.checkLength ?? 0)} with fresh questions (P=${fmtP(e.pAfter ?? 0)}, last answer right).`;
     case 'mastered':
       return rule === 'mastery_rule_met'
         ? `${title} mastered again (P=${fmtP(e.pAfter ?? 0)} ≥ ${fmtP(theta)}, last answer right).`

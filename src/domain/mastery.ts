@@ -27,7 +27,6 @@ export type Trigger =
   | 'fail_check'
   | 'reach_cap'
   | 'reopen'
-  | 'remaster'
   | 'reset';
 
 /** The explicit transition table: state → trigger → next state. Anything else is illegal. */
@@ -39,7 +38,7 @@ export const TRANSITIONS: Readonly<Record<ObjectiveState, Readonly<Partial<Recor
   reteaching: { begin_check: 'checking', reach_cap: 'not_mastered' },
   mastered: { reopen: 'needs_review' },
   not_mastered: { reset: 'available' },
-  needs_review: { begin_check: 'checking', remaster: 'mastered' },
+  needs_review: { begin_check: 'checking' },
 });
 
 /** The next state for `trigger`, or throws `IllegalTransition` (ERR_CONFLICT). */
