@@ -484,11 +484,11 @@ function respond(s: Step, prog: ObjectiveProgress, itemId: string, correct: bool
   const practice = (canCheck: boolean): void => {
     prog.opportunities++;
     const ev = () => evidenceOf(prog, pBefore, theta, correct);
+    if (canCheck && ready) return beginCheck(s, prog, prog.state === 'reteaching' ? 'rechecking' : 'checking', policy.checkLength, ev());
     if (!prog.stuck && wheelSpinning(prog.opportunities, caps)) {
       prog.stuck = true;
       return reteach(s, prog, 'wheel_spinning', ev());
     }
-    if (canCheck && ready) return beginCheck(s, prog, prog.state === 'reteaching' ? 'rechecking' : 'checking', policy.checkLength, ev());
     if (policy.struggleErrors > 0 && (prog.wrongStreak ?? 0) >= policy.struggleErrors) return reteach(s, prog, 'struggling', { ...ev(), wrongInARow: prog.wrongStreak ?? 0 });
   };
 
