@@ -87,3 +87,20 @@ export function rightAnswerFor(kind: string): string | string[] {
 export function wrongAnswerFor(kind: string): string | string[] {
   return kind === 'mc_single' ? 'a' : kind === 'numeric' ? '7' : 'whole';
 }
+
+/**
+ * Answers items `<objective>-0…11` until the objective reaches the cycle cap ("not mastered", ADR 0011): right in
+ * practice, then right, wrong, wrong in every check. Wrong answers alone never get there: they lead to reteach and
+ * a wheel-spinning flag instead. Returns the number of answers.
+ */
+export async function answerToCycleCap(answer: (key: string, right: boolean) => Promise<{ change: { stateAfter: string } }>, objective = 'A'): Promise<number> {
+  let state = 'available';
+  let answered = -1; // items answered in the check in progress
+  for (let i = 0; i < 60; i++) {
+    const r = await answer(`${objective}-${i % 12}`, state !== 'checking' || answered === 0);
+    answered = r.change.stateAfter === 'checking' ? (state === 'checking' ? answered + 1 : 0) : -1;
+    state = r.change.stateAfter;
+    if (state === 'not_mastered') return i + 1;
+  }
+  throw new Error('the cycle cap was not reached');
+}

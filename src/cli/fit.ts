@@ -32,6 +32,8 @@ export async function runFitCli(
       if (o.status === 'fitted') {
         const p = o.params;
         out(`${o.objectiveId}: fitted from ${o.students} students (${o.responses} responses): L0 ${p.prior.toFixed(3)} T ${p.learn.toFixed(3)} G ${p.guess.toFixed(3)} S ${p.slip.toFixed(3)}`);
+      } else if (o.status === 'refused') {
+        out(`${o.objectiveId}: fit refused, parameters kept: ${o.reason}`);
       } else if (o.status === 'not_enough_data') {
         out(`${o.objectiveId}: not enough data (${o.students} students with enough responses)`);
       } else {

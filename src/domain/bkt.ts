@@ -79,3 +79,24 @@ export function predictCorrect(p: number, k: BktParams): number {
   return p * (1 - k.slip) + (1 - p) * k.guess;
 }
 
+
+/**
+ * Weight of the Elo term in {@link predictWithElo} (ADR 0010): calibrated on `npm run bench -- model`, where
+ * 0.5–1 closes about half of the gap to the oracle left by item difficulty and ability.
+ */
+export const ELO_WEIGHT = 0.75;
+
+const logit = (x: number): number => {
+  const q = Math.min(1 - 1e-6, Math.max(1e-6, x));
+  return Math.log(q / (1 - q));
+};
+
+/**
+ * P(correct) on the next response with item difficulty and the learner's ability: BKT's prediction shifted on the
+ * logit scale by the Elo-expected success `elo` (the learner's ability against the item's difficulty, both kept by
+ * the projection): σ(logit(p_BKT) + w·logit(elo)). P(mastery) itself is unchanged; this is what `npm run model --
+ * predict` reports.
+ */
+export function predictWithElo(pCorrect: number, elo: number, weight = ELO_WEIGHT): number {
+  return 1 / (1 + Math.exp(-(logit(pCorrect) + weight * logit(elo))));
+}

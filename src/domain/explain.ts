@@ -30,8 +30,9 @@ export type ExplanationRule =
   | 'mastery_rule_met'
   | 'check_passed'
   | 'check_failed'
+  | 'struggling'
+  | 'wheel_spinning'
   | 'cycle_cap'
-  | 'opportunity_cap'
   | 'retention_miss'
   | 'probability_below_threshold'
   | 'weak_prerequisite'
@@ -50,6 +51,8 @@ export interface Evidence {
   readonly itemIds?: readonly string[];
   readonly checkCorrect?: number;
   readonly checkLength?: number;
+  /** Wrong answers in a row (struggle). */
+  readonly wrongInARow?: number;
   readonly cycles?: number;
   readonly opportunities?: number;
   readonly cap?: number;
@@ -98,23 +101,23 @@ export function explanationMessage(kind: ExplanationKind, rule: ExplanationRule,
     case 'practising':
       return `You started practising ${title}.`;
     case 'checking':
-      return `Mastery check on ${title}: you are ready (P=${fmtP(e.pAfter ?? 0)} ≥ ${fmtP(theta)} over ${items(e.responses ?? 0)}, last answer right).`;
+      return `Mastery check on ${title}: ${items(e.checkLength ?? 0)} to confirm it; you are ready (P=${fmtP(e.pAfter ?? 0)} after ${items(e.responses ?? 0)}, last answer right).`;
     case 'rechecking':
-      return `Re-check on ${title} with fresh items, after guided practice (P=${fmtP(e.pAfter ?? 0)} ≥ ${fmtP(theta)}).`;
+      return `Re-check on ${title}: ${items(e.checkLength ?? 0)} with fresh questions (P=${fmtP(e.pAfter ?? 0)}, last answer right).`;
     case 'mastered':
       return rule === 'mastery_rule_met'
         ? `${title} mastered again (P=${fmtP(e.pAfter ?? 0)} ≥ ${fmtP(theta)}, last answer right).`
         : `Mastered ${title}: ${e.checkCorrect ?? 0}/${e.checkLength ?? 0} on the check, P=${fmtP(e.pAfter ?? 0)} ≥ ${fmtP(theta)} over ${items(e.responses ?? 0)}.`;
     case 'reteaching': {
+      if (rule === 'struggling') return `Let's go over ${title} again: ${e.wrongInARow ?? 0} answers in a row were wrong. Read the explanation, then try a few guided questions.`;
+      if (rule === 'wheel_spinning') return `${title} is taking many tries (${e.opportunities ?? 0}): here is help — a fresh explanation and guided questions. Your instructor has been told, so you can also ask them.`;
       const why: string[] = [];
       if ((e.pAfter ?? 0) < theta) why.push(`P=${fmtP(e.pAfter ?? 0)} < ${fmtP(theta)}`);
       if (e.lastCorrect === false) why.push('the last answer was wrong');
       return `Reteaching ${title} because the mastery check was not passed (${e.checkCorrect ?? 0}/${e.checkLength ?? 0} right; ${why.join(', ') || 'rule not met'}).`;
     }
     case 'stuck':
-      return rule === 'cycle_cap'
-        ? `${title} not mastered after ${e.cycles ?? 0} check cycles (limit ${e.cap ?? 0}): flagged for your instructor; you may move on.`
-        : `${title} not mastered after ${e.opportunities ?? 0} tries (limit ${e.cap ?? 0}): flagged for your instructor; you may move on.`;
+      return `${title} not mastered after ${e.cycles ?? 0} check cycles (limit ${e.cap ?? 0}): flagged for your instructor; you may move on.`;
     case 'reopened':
       return rule === 'retention_miss'
         ? `${title} needs review: a retention question was missed (P=${fmtP(e.pAfter ?? 0)}).`

@@ -235,3 +235,29 @@ export function simulateBkt(params: BktParams, students: number, responses: numb
   }
   return out;
 }
+
+/**
+ * Largest forgetting a fit may keep: half of 1 − θ at the default θ 0.95 (ADR 0010), so P(mastery) can still reach
+ * θ after a slip. A fit above {@link IMPLAUSIBLE_FORGET} is not forgetting but a degenerate fit: it is redone without F.
+ */
+export const MAX_FITTED_FORGET = 0.025;
+export const IMPLAUSIBLE_FORGET = 0.1;
+/** Below this learning rate the fit says "nobody learns": refused. */
+export const MIN_FITTED_LEARN = 0.01;
+
+/** A fit the product may use, or why it refuses one. */
+export type ObjectiveFit = { status: 'fitted'; params: BktParams; fit: FitResult } | { status: 'refused'; reason: string; params: BktParams };
+
+/**
+ * The product's fit of one objective (ADR 0010): EM with forgetting; a degenerate forgetting (> 0.1) is refitted
+ * without it; F is then held at most {@link MAX_FITTED_FORGET}. Refused, with the reason, when it finds no learning,
+ * or when guess and slip together leave the responses uninformative (G + S ≥ 0.5).
+ */
+export function fitObjective(seqs: readonly ResponseSequence[], opts: Omit<FitOptions, 'fitForget'>): ObjectiveFit {
+  let fit = fitBkt(seqs, { ...opts, fitForget: true });
+  if (fit.params.forget > IMPLAUSIBLE_FORGET) fit = fitBkt(seqs, { ...opts, fitForget: false });
+  const params = { ...fit.params, forget: Math.min(fit.params.forget, MAX_FITTED_FORGET) };
+  if (params.learn < MIN_FITTED_LEARN) return { status: 'refused', reason: `no learning found (T ${params.learn.toFixed(3)} < ${MIN_FITTED_LEARN}): the items may not practise this objective`, params };
+  if (params.guess + params.slip >= 0.5) return { status: 'refused', reason: `answers barely depend on knowing it (G ${params.guess.toFixed(3)} + S ${params.slip.toFixed(3)} ≥ 0.5)`, params };
+  return { status: 'fitted', params, fit };
+}

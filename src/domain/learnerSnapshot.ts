@@ -30,7 +30,10 @@ export function restoreState(config: CompiledConfig, studentId: string, slice: L
   const objectives: Record<string, ObjectiveProgress> = {};
   for (const id of config.order) {
     const prior = config.params.get(id)?.prior ?? 0;
-    objectives[id] = structuredClone(saved.get(id) ?? newObjectiveProgress(id, prior));
+    const prog = structuredClone(saved.get(id) ?? newObjectiveProgress(id, prior));
+    // As in a replay of a `params_fitted` event: an objective not answered yet starts from the prior in force.
+    if (prog.responses === 0) prog.p = prior;
+    objectives[id] = prog;
   }
   const student: StudentState = {
     studentId,

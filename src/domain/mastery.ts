@@ -12,9 +12,9 @@ export type ObjectiveState =
   | 'available' // released, no response yet
   | 'practising' // practice until the rule holds
   | 'checking' // a mastery check (3–5 items) in progress
-  | 'reteaching' // check failed: reteach content, then guided practice until ready to re-check
+  | 'reteaching' // check failed, struggle or wheel-spinning: reteach content, then guided practice until ready to re-check
   | 'mastered'
-  | 'not_mastered' // cap reached: flagged "stuck", the student may move on
+  | 'not_mastered' // cycle cap reached: flagged "stuck", the student may move on
   | 'needs_review'; // was mastered, then a retention miss or P fell below θ
 
 /** What makes an objective change state. */
@@ -22,23 +22,23 @@ export type Trigger =
   | 'unlock'
   | 'start'
   | 'begin_check'
+  | 'struggle'
   | 'pass_check'
   | 'fail_check'
   | 'reach_cap'
   | 'reopen'
-  | 'remaster'
   | 'reset';
 
 /** The explicit transition table: state → trigger → next state. Anything else is illegal. */
 export const TRANSITIONS: Readonly<Record<ObjectiveState, Readonly<Partial<Record<Trigger, ObjectiveState>>>>> = Object.freeze({
   locked: { unlock: 'available' },
   available: { start: 'practising' },
-  practising: { begin_check: 'checking', reach_cap: 'not_mastered' },
+  practising: { begin_check: 'checking', struggle: 'reteaching', reach_cap: 'not_mastered' },
   checking: { pass_check: 'mastered', fail_check: 'reteaching', reach_cap: 'not_mastered' },
   reteaching: { begin_check: 'checking', reach_cap: 'not_mastered' },
   mastered: { reopen: 'needs_review' },
   not_mastered: { reset: 'available' },
-  needs_review: { remaster: 'mastered' },
+  needs_review: { begin_check: 'checking' },
 });
 
 /** The next state for `trigger`, or throws `IllegalTransition` (ERR_CONFLICT). */

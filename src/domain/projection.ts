@@ -20,7 +20,7 @@ import { explanationMessage, type Evidence, type Explanation, type ExplanationKi
 import { DEFAULT_THRESHOLD, effectiveThreshold, MIN_MASTERY_ITEMS, transition, validateThreshold, type ObjectiveState, type Trigger } from './mastery.js';
 import { dependentsIndex, topologicalOrder, validateObjectives, type Objective } from './objectives.js';
 import { releaseDecision, type Accommodations } from './release.js';
-import { capReached, DEFAULT_LOOP_POLICY, effectiveCaps, retentionDueAt, validateLoopPolicy, type LoopPolicy } from './reteach.js';
+import { cycleCapReached, DEFAULT_LOOP_POLICY, effectiveCaps, wheelSpinning, retentionDueAt, validateLoopPolicy, type LoopPolicy } from './reteach.js';
 
 // ---------------------------------------------------------------- events
 
@@ -217,14 +217,16 @@ export interface ObjectiveProgress {
   opportunities: number;
   /** Failed mastery checks. */
   cycles: number;
-  /** The check in progress: items answered so far and how many were right. */
-  check: { itemIds: string[]; correct: number } | null;
+  /** The check in progress: items answered so far, how many were right, and its length (absent: the policy's). */
+  check: { itemIds: string[]; correct: number; length?: number } | null;
   /** Items of the last finished check: never reused in the next one. */
   previousCheckItemIds: string[];
   /** Guided-practice responses since the last failed check. */
   guided: number;
-  /** Flagged for the instructor: cap reached without mastery. */
+  /** Flagged for the instructor: wheel-spinning or the cycle cap, without mastery. */
   stuck: boolean;
+  /** Wrong answers in a row (struggle); absent in progress saved before it existed. */
+  wrongStreak?: number;
   masteredAt: number | null;
   /** Next retention item: step index and due time (epoch ms). */
   retention: { step: number; dueAt: number } | null;
@@ -289,6 +291,7 @@ export function newObjectiveProgress(objectiveId: string, p0: number): Objective
     previousCheckItemIds: [],
     guided: 0,
     stuck: false,
+    wrongStreak: 0,
     masteredAt: null,
     retention: null,
     scores: [],
@@ -402,10 +405,13 @@ function reopen(s: Step, prog: ObjectiveProgress, rule: 'retention_miss' | 'prob
   }
 }
 
-function becomeMastered(s: Step, prog: ObjectiveProgress, trigger: 'pass_check' | 'remaster', rule: ExplanationRule, ev: Evidence): void {
+function becomeMastered(s: Step, prog: ObjectiveProgress, trigger: 'pass_check', rule: ExplanationRule, ev: Evidence): void {
   move(s, prog, trigger, 'mastered', rule, ev);
   prog.masteredAt = s.at;
   prog.stuck = false;
+  // The caps count tries without mastery: a later reopen starts them afresh.
+  prog.opportunities = 0;
+  prog.cycles = 0;
   const due = retentionDueAt(s.at, 0, s.cfg.policy.retentionIntervalsDays);
   prog.retention = due === null ? null : { step: 0, dueAt: due };
   for (const d of s.cfg.dependents.get(prog.objectiveId) ?? []) {
@@ -419,34 +425,72 @@ function becomeMastered(s: Step, prog: ObjectiveProgress, trigger: 'pass_check' 
   }
 }
 
-function stuck(s: Step, prog: ObjectiveProgress, which: 'cycles' | 'opportunities', caps: { cycles: number; opportunities: number }, ev: Evidence): void {
+function stuck(s: Step, prog: ObjectiveProgress, caps: { cycles: number; opportunities: number }, ev: Evidence): void {
   prog.check = null;
   prog.stuck = true;
-  move(s, prog, 'reach_cap', 'stuck', which === 'cycles' ? 'cycle_cap' : 'opportunity_cap', {
-    ...ev,
-    cycles: prog.cycles,
-    opportunities: prog.opportunities,
-    cap: which === 'cycles' ? caps.cycles : caps.opportunities,
-  });
+  move(s, prog, 'reach_cap', 'stuck', 'cycle_cap', { ...ev, cycles: prog.cycles, opportunities: prog.opportunities, cap: caps.cycles });
 }
 
 function evidenceOf(prog: ObjectiveProgress, pBefore: number, theta: number, correct: boolean): Evidence {
   return { pBefore, pAfter: prog.p, threshold: theta, responses: prog.responses, lastCorrect: correct, opportunities: prog.opportunities, cycles: prog.cycles };
 }
 
-/** One response on one objective: BKT, then the state machine. */
+/**
+ * Guard rail (ADR 0010): forgetting F caps P(mastery) below 1 − F, so F ≥ 1 − θ would make mastery unreachable.
+ * F is held at most (1 − θ) / 2 for a learner whose θ is `theta`, leaving room for a slip.
+ */
+export function guardedParams(k: BktParams, theta: number): BktParams {
+  const max = (1 - theta) / 2;
+  return k.forget > max ? { ...k, forget: max } : k;
+}
+
+/** Starts a check of `length` items (the policy's, or the short re-check after a reopen). */
+function beginCheck(s: Step, prog: ObjectiveProgress, kind: 'checking' | 'rechecking', length: number, ev: Evidence): void {
+  move(s, prog, 'begin_check', kind, 'mastery_rule_met', { ...ev, checkLength: length });
+  prog.check = { itemIds: [], correct: 0, length };
+  prog.wrongStreak = 0;
+}
+
+/** Reteach before any check: struggle (wrong answers in a row) or wheel-spinning (many tries without mastery). */
+function reteach(s: Step, prog: ObjectiveProgress, rule: 'struggling' | 'wheel_spinning', ev: Evidence): void {
+  if (prog.state === 'practising') move(s, prog, 'struggle', 'reteaching', rule, ev);
+  else emit(s, prog.objectiveId, 'reteaching', rule, prog.state, prog.state, ev);
+  prog.guided = 0;
+  prog.wrongStreak = 0;
+}
+
+/**
+ * One response on one objective: BKT, then the state machine (ADR 0011).
+ * Practice: a right answer with P ≥ the readiness starts a check; `struggleErrors` wrong answers in a row lead to
+ * reteach first; `maxOpportunities` responses without mastery flag wheel-spinning and lead to reteach. A check of
+ * n items passes on ≥ k right AND the mastery rule at its end; a failed one leads to reteach, and `maxCycles`
+ * failed ones to "stuck". After a reopen, re-mastery takes a short re-check of `recheckLength` items, all right.
+ */
 function respond(s: Step, prog: ObjectiveProgress, itemId: string, correct: boolean): void {
   const { cfg, student } = s;
+  const policy = cfg.policy;
   const theta = thetaFor(cfg, student);
   const pBefore = prog.p;
-  prog.p = updateMastery(pBefore, correct, paramsInForce(s.state, prog.objectiveId, cfg));
+  prog.p = updateMastery(pBefore, correct, guardedParams(paramsInForce(s.state, prog.objectiveId, cfg), theta));
   prog.responses++;
   prog.lastCorrect = correct;
+  prog.wrongStreak = correct ? 0 : (prog.wrongStreak ?? 0) + 1;
   // Fast path of masteryRule (see mastery.ts): evaluated on every response.
   const met = prog.p >= theta && prog.responses >= MIN_MASTERY_ITEMS && correct;
+  const ready = correct && prog.p >= Math.min(policy.checkReadiness, theta);
   const acc = student.accommodations;
-  const caps = acc ? effectiveCaps(cfg.policy, acc) : cfg.caps;
+  const caps = acc ? effectiveCaps(policy, acc) : cfg.caps;
   const pts = cfg.scoring.pointsPossible;
+  const practice = (canCheck: boolean): void => {
+    prog.opportunities++;
+    const ev = () => evidenceOf(prog, pBefore, theta, correct);
+    if (canCheck && ready) return beginCheck(s, prog, prog.state === 'reteaching' ? 'rechecking' : 'checking', policy.checkLength, ev());
+    if (!prog.stuck && wheelSpinning(prog.opportunities, caps)) {
+      prog.stuck = true;
+      return reteach(s, prog, 'wheel_spinning', ev());
+    }
+    if (policy.struggleErrors > 0 && (prog.wrongStreak ?? 0) >= policy.struggleErrors) return reteach(s, prog, 'struggling', { ...ev(), wrongInARow: prog.wrongStreak ?? 0 });
+  };
 
   switch (prog.state) {
     case 'locked':
@@ -454,48 +498,32 @@ function respond(s: Step, prog: ObjectiveProgress, itemId: string, correct: bool
     case 'available':
       move(s, prog, 'start', 'practising', 'first_response', evidenceOf(prog, pBefore, theta, correct));
     // falls through: the first response is also practice
-    case 'practising': {
-      prog.opportunities++;
-      if (met) {
-        move(s, prog, 'begin_check', 'checking', 'mastery_rule_met', evidenceOf(prog, pBefore, theta, correct));
-        prog.check = { itemIds: [], correct: 0 };
-      } else {
-        const cap = capReached(prog.cycles, prog.opportunities, caps);
-        if (cap) stuck(s, prog, cap, caps, evidenceOf(prog, pBefore, theta, correct));
-      }
-      return;
-    }
+    case 'practising':
+      return practice(true);
+    case 'reteaching':
+      prog.guided++;
+      return practice(prog.guided >= policy.minGuidedItems);
     case 'checking': {
       prog.opportunities++;
       const check = (prog.check ??= { itemIds: [], correct: 0 });
+      const length = check.length ?? policy.checkLength;
       check.itemIds.push(itemId);
       if (correct) check.correct++;
-      if (check.itemIds.length < cfg.policy.checkLength) return;
+      if (check.itemIds.length < length) return;
+      // k of n for a full check; a shorter one (the re-check after a reopen) needs every item right.
+      const needed = length < policy.checkLength ? length : policy.checkPassCorrect;
       prog.scores.push(Math.round((check.correct / check.itemIds.length) * pts * 1e6) / 1e6);
       const checkEv: Evidence = { ...evidenceOf(prog, pBefore, theta, correct), itemIds: check.itemIds.slice(), checkCorrect: check.correct, checkLength: check.itemIds.length };
       prog.previousCheckItemIds = check.itemIds;
       prog.check = null;
-      if (met) {
+      if (check.correct >= needed && met) {
         becomeMastered(s, prog, 'pass_check', 'check_passed', checkEv);
         return;
       }
       prog.cycles++;
       prog.guided = 0;
-      const cap = capReached(prog.cycles, prog.opportunities, caps);
-      if (cap) stuck(s, prog, cap, caps, checkEv);
+      if (cycleCapReached(prog.cycles, caps)) stuck(s, prog, caps, checkEv);
       else move(s, prog, 'fail_check', 'reteaching', 'check_failed', { ...checkEv, cycles: prog.cycles });
-      return;
-    }
-    case 'reteaching': {
-      prog.opportunities++;
-      prog.guided++;
-      if (met && prog.guided >= cfg.policy.minGuidedItems) {
-        move(s, prog, 'begin_check', 'rechecking', 'mastery_rule_met', evidenceOf(prog, pBefore, theta, correct));
-        prog.check = { itemIds: [], correct: 0 };
-        return;
-      }
-      const cap = capReached(prog.cycles, prog.opportunities, caps);
-      if (cap) stuck(s, prog, cap, caps, evidenceOf(prog, pBefore, theta, correct));
       return;
     }
     case 'mastered': {
@@ -512,7 +540,7 @@ function respond(s: Step, prog: ObjectiveProgress, itemId: string, correct: bool
       return;
     }
     case 'needs_review':
-      if (met) becomeMastered(s, prog, 'remaster', 'mastery_rule_met', evidenceOf(prog, pBefore, theta, correct));
+      if (ready) beginCheck(s, prog, 'rechecking', policy.recheckLength, evidenceOf(prog, pBefore, theta, correct));
       return;
     case 'not_mastered':
       return; // moved on; P still tracks the evidence, the instructor may reset
@@ -523,7 +551,7 @@ function respond(s: Step, prog: ObjectiveProgress, itemId: string, correct: bool
 function observe(s: Step, prog: ObjectiveProgress, correct: boolean): void {
   const theta = thetaFor(s.cfg, s.student);
   const pBefore = prog.p;
-  prog.p = updateMastery(pBefore, correct, paramsInForce(s.state, prog.objectiveId, s.cfg));
+  prog.p = updateMastery(pBefore, correct, guardedParams(paramsInForce(s.state, prog.objectiveId, s.cfg), theta));
   prog.responses++;
   prog.lastCorrect = correct;
   const met = prog.p >= theta && prog.responses >= MIN_MASTERY_ITEMS && correct;
@@ -541,7 +569,7 @@ function observe(s: Step, prog: ObjectiveProgress, correct: boolean): void {
       if (prog.p < theta) reopen(s, prog, 'probability_below_threshold', evidenceOf(prog, pBefore, theta, correct));
       return;
     case 'needs_review':
-      if (met) becomeMastered(s, prog, 'remaster', 'mastery_rule_met', evidenceOf(prog, pBefore, theta, correct));
+      if (met) beginCheck(s, prog, 'rechecking', s.cfg.policy.recheckLength, evidenceOf(prog, pBefore, theta, correct));
       return;
     default:
       return; // locked, in a check, reteaching, moved on: only P tracks the evidence (checks are Masterly's own items)
@@ -564,7 +592,14 @@ function applyInternal(state: EngineState, event: EngineEvent, config: CompiledC
     state.courseApplied.add(event.id);
     if (event.at > state.clock) state.clock = event.at;
     const objective = cfg.objectives.get(event.objectiveId);
-    if (objective) state.params.set(objective.id, clampBktParams(event.params, objective.responseKind ?? 'open'));
+    if (!objective) return [];
+    const params = clampBktParams(event.params, objective.responseKind ?? 'open');
+    state.params.set(objective.id, params);
+    // Fitted priors reach every learner (ADR 0010): objectives nobody has answered on yet start from the new prior.
+    for (const st of state.students.values()) {
+      const prog = st.objectives[objective.id];
+      if (prog && prog.responses === 0) prog.p = params.prior;
+    }
     return [];
   }
   const existing = state.students.get(event.studentId);
@@ -620,7 +655,7 @@ function applyInternal(state: EngineState, event: EngineEvent, config: CompiledC
       const prog = student.objectives[event.objectiveId];
       if (!prog || prog.state !== 'not_mastered') break;
       move(s, prog, 'reset', 'reset', 'instructor_reset', { cycles: prog.cycles, opportunities: prog.opportunities });
-      Object.assign(prog, { opportunities: 0, cycles: 0, guided: 0, check: null, stuck: false, previousCheckItemIds: [] });
+      Object.assign(prog, { opportunities: 0, cycles: 0, guided: 0, check: null, stuck: false, wrongStreak: 0, previousCheckItemIds: [] });
       break;
     }
   }

@@ -5,13 +5,30 @@
 import { ValidationFailed } from './errors.js';
 import type { Accommodations } from './release.js';
 
-/** Loop settings. Defaults: check of 3 items, 3 cycles, 10 opportunities, 2 guided items, retention after 1, 3, 7, 21 days. */
+/**
+ * Loop settings (ADR 0011, calibrated with `npm run bench -- model`). Defaults: a check of 3 items passed on 2
+ * right AND the mastery rule at its end, begun by a right answer with P ≥ 0.5; a 2-item re-check (both right) after
+ * a reopen; reteach after 3 wrong answers in a row during practice; wheel-spinning flagged after 10 opportunities
+ * without mastery (the student gets reteach, not "move on"); "stuck" (may move on) after 5 failed checks; 1 guided
+ * item before a re-check; retention after 1, 3, 7, 21 days.
+ */
 export interface LoopPolicy {
   /** Items in a mastery check, 3–5. */
   readonly checkLength: number;
-  /** Failed checks allowed before "stuck". */
+  /** Right answers a check needs (k of n), 1–checkLength; the mastery rule must hold at its end too. */
+  readonly checkPassCorrect: number;
+  /** P(mastery) from which a right answer starts a check (0.5–θ); the check itself then confirms θ. */
+  readonly checkReadiness: number;
+  /** Items of the short re-check after a reopen (all must be right), 1–checkLength. */
+  readonly recheckLength: number;
+  /** Wrong answers in a row during practice that lead to reteach before any check (struggle); 0 turns it off. */
+  readonly struggleErrors: number;
+  /** Failed checks allowed before "stuck" (not mastered, the student may move on). */
   readonly maxCycles: number;
-  /** Responses without mastery allowed before "stuck" (wheel-spinning: no mastery within 10 opportunities). */
+  /**
+   * Responses without mastery before wheel-spinning is flagged (Beck & Gong: no mastery within ~10 opportunities):
+   * the instructor sees the flag and the student is offered reteach; practice goes on.
+   */
   readonly maxOpportunities: number;
   /** Guided-practice responses after a failed check before a re-check may start. */
   readonly minGuidedItems: number;
@@ -22,9 +39,13 @@ export interface LoopPolicy {
 /** The default {@link LoopPolicy}. */
 export const DEFAULT_LOOP_POLICY: LoopPolicy = Object.freeze({
   checkLength: 3,
-  maxCycles: 3,
+  checkPassCorrect: 2,
+  checkReadiness: 0.5,
+  recheckLength: 2,
+  struggleErrors: 3,
+  maxCycles: 5,
   maxOpportunities: 10,
-  minGuidedItems: 2,
+  minGuidedItems: 1,
   retentionIntervalsDays: Object.freeze([1, 3, 7, 21]),
 });
 
@@ -32,6 +53,10 @@ export const DEFAULT_LOOP_POLICY: LoopPolicy = Object.freeze({
 export function validateLoopPolicy(p: LoopPolicy): LoopPolicy {
   const issues: { path: string; message: string }[] = [];
   if (!Number.isInteger(p.checkLength) || p.checkLength < 3 || p.checkLength > 5) issues.push({ path: 'checkLength', message: 'from 3 to 5 items' });
+  if (!Number.isInteger(p.checkPassCorrect) || p.checkPassCorrect < 1 || p.checkPassCorrect > p.checkLength) issues.push({ path: 'checkPassCorrect', message: 'from 1 to the check length' });
+  if (!(p.checkReadiness >= 0.5 && p.checkReadiness <= 0.99)) issues.push({ path: 'checkReadiness', message: 'from 0.5 to 0.99' });
+  if (!Number.isInteger(p.recheckLength) || p.recheckLength < 1 || p.recheckLength > p.checkLength) issues.push({ path: 'recheckLength', message: 'from 1 to the check length' });
+  if (!Number.isInteger(p.struggleErrors) || p.struggleErrors < 0) issues.push({ path: 'struggleErrors', message: 'zero (off) or more' });
   if (!Number.isInteger(p.maxCycles) || p.maxCycles < 1) issues.push({ path: 'maxCycles', message: 'at least 1' });
   if (!Number.isInteger(p.maxOpportunities) || p.maxOpportunities < p.checkLength) issues.push({ path: 'maxOpportunities', message: 'at least the check length' });
   if (!Number.isInteger(p.minGuidedItems) || p.minGuidedItems < 0) issues.push({ path: 'minGuidedItems', message: 'zero or more' });
@@ -50,11 +75,14 @@ export function effectiveCaps(policy: LoopPolicy, acc?: Accommodations): { cycle
   };
 }
 
-/** Which cap, if any, is reached by `cycles` failed checks and `opportunities` responses without mastery. */
-export function capReached(cycles: number, opportunities: number, caps: { cycles: number; opportunities: number }): 'cycles' | 'opportunities' | null {
-  if (cycles >= caps.cycles) return 'cycles';
-  if (opportunities >= caps.opportunities) return 'opportunities';
-  return null;
+/** True when `cycles` failed checks reach the cycle cap ("stuck": not mastered, the student may move on). */
+export function cycleCapReached(cycles: number, caps: { cycles: number }): boolean {
+  return cycles >= caps.cycles;
+}
+
+/** True when `opportunities` responses without mastery reach the wheel-spinning flag. */
+export function wheelSpinning(opportunities: number, caps: { opportunities: number }): boolean {
+  return opportunities >= caps.opportunities;
 }
 
 const DAY_MS = 86_400_000;

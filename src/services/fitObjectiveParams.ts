@@ -10,7 +10,7 @@
  * An objective is refitted only when it has responses newer than its last fit.
  */
 import { clampBktParams, type BktParams } from '../domain/bkt.js';
-import { DEFAULT_FIT_RULE, fitBkt, shouldFit, type FitRule } from '../domain/fitBkt.js';
+import { DEFAULT_FIT_RULE, fitObjective, shouldFit, type FitRule } from '../domain/fitBkt.js';
 import { deriveSeed } from '../domain/random.js';
 import type { Clock } from './ports.js';
 import type { FitStore } from './instructorPorts.js';
@@ -28,6 +28,8 @@ export interface FitObjectiveParamsDeps {
 export type FitOutcome =
   | { objectiveId: string; contextId: string; status: 'fitted'; params: BktParams; students: number; responses: number; logLikelihood: number }
   | { objectiveId: string; contextId: string; status: 'not_enough_data'; students: number }
+  /** The fit is degenerate (ADR 0010): the objective keeps its parameters; `reason` is shown to the instructor. */
+  | { objectiveId: string; contextId: string; status: 'refused'; reason: string; students: number }
   | { objectiveId: string; contextId: string; status: 'up_to_date' };
 
 /** A fitting run's report. */
@@ -62,8 +64,13 @@ export async function fitObjectiveParams(deps: FitObjectiveParamsDeps, input: { 
         continue;
       }
       const seqs = await deps.fits.responseSequences(c.objectiveId);
-      const fit = fitBkt(seqs, { kind: c.responseKind, seed: deriveSeed(deps.seed ?? 4242, hash32(c.objectiveId)) });
-      const params = clampBktParams(fit.params, c.responseKind);
+      const result = fitObjective(seqs, { kind: c.responseKind, seed: deriveSeed(deps.seed ?? 4242, hash32(c.objectiveId)) });
+      if (result.status === 'refused') {
+        outcomes.push({ ...base, status: 'refused', reason: result.reason, students: seqs.length });
+        continue;
+      }
+      const fit = result.fit;
+      const params = clampBktParams(result.params, c.responseKind);
       const at = deps.clock.now();
       await deps.fits.saveFittedParams(contextId, c.objectiveId, params, at);
       outcomes.push({ ...base, status: 'fitted', params, students: seqs.length, responses: fit.responses, logLikelihood: fit.logLikelihood });

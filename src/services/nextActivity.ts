@@ -153,7 +153,7 @@ export async function nextActivity(deps: NextActivityDeps, input: NextActivityIn
     phase: pick.phase,
     item: { id: stored.id, kind: stored.kind, prompt: stored.prompt, choices: stored.choices },
     attemptId: deps.ids.newId(),
-    check: pick.phase === 'check' ? { number: (prog.check?.itemIds.length ?? 0) + 1, length: cfg.policy.checkLength } : null,
+    check: pick.phase === 'check' ? { number: (prog.check?.itemIds.length ?? 0) + 1, length: prog.check?.length ?? cfg.policy.checkLength } : null,
     reason,
   };
 }

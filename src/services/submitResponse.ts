@@ -132,7 +132,7 @@ async function submitWith(deps: SubmitResponseDeps, course: LoadedCourse, checke
     const titleOf = (id: string) => course.objectives.get(id)?.title ?? id;
     const checkOf = (): SubmitResult['check'] => {
       if (phase !== 'check') return null;
-      if (primary.check) return { answered: primary.check.itemIds.length, length: cfg.policy.checkLength, correct: primary.check.correct, finished: false, passed: null };
+      if (primary.check) return { answered: primary.check.itemIds.length, length: primary.check.length ?? cfg.policy.checkLength, correct: primary.check.correct, finished: false, passed: null };
       const done = explanations.find((e) => e.objectiveId === stored.objectiveId && (e.kind === 'mastered' || e.kind === 'reteaching' || e.kind === 'stuck'));
       const ev = done?.evidence;
       return {

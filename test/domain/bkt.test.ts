@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clampBktParams, DEFAULT_BKT, predictCorrect, updateMastery, validateBktParams, type BktParams } from '../../src/domain/bkt.js';
+import { clampBktParams, DEFAULT_BKT, predictCorrect, predictWithElo, updateMastery, validateBktParams, type BktParams } from '../../src/domain/bkt.js';
 
 const tenth: BktParams = { prior: 0.1, learn: 0.1, guess: 0.1, slip: 0.1, forget: 0 };
 
@@ -31,5 +31,15 @@ describe('BKT bounds', () => {
   it('rejects out-of-bounds parameters with ERR_VALIDATION', () => {
     expect(() => validateBktParams({ ...DEFAULT_BKT, guess: 0.25 }, 'open')).toThrow(expect.objectContaining({ code: 'ERR_VALIDATION' }));
     expect(validateBktParams({ ...DEFAULT_BKT, guess: 0.25 }, 'multiple_choice').guess).toBe(0.25);
+  });
+});
+
+describe('predictWithElo (ADR 0010: item difficulty and ability in the prediction)', () => {
+  it('leaves BKT alone at an even Elo match and moves it toward the Elo expectation otherwise', () => {
+    expect(predictWithElo(0.62, 0.5)).toBeCloseTo(0.62, 12);
+    expect(predictWithElo(0.62, 0.8)).toBeGreaterThan(0.62);
+    expect(predictWithElo(0.62, 0.2)).toBeLessThan(0.62);
+    expect(predictWithElo(0.62, 0.9, 0)).toBeCloseTo(0.62, 12);
+    expect(predictWithElo(1, 0)).toBeGreaterThan(0);
   });
 });

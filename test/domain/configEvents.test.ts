@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { updateMastery, type BktParams } from '../../src/domain/bkt.js';
 import { applyEvent, compileConfig, emptyState, project, type EngineEvent } from '../../src/domain/projection.js';
+import { DEFAULT_LOOP_POLICY } from '../../src/domain/reteach.js';
+import { restoreState } from '../../src/domain/learnerSnapshot.js';
 import { fractionsCourse, responder, T0 } from './fixtures.js';
 
 // Settings that change how later events are traced are events too: replay uses the values in force.
@@ -25,6 +27,19 @@ describe('accommodations_set and params_fitted events', () => {
     expect(applyEvent(state, fit, cfg)).toEqual([]);
   });
 
+  it('applies fitted priors to learners who existed before the fit, on objectives they have not started', () => {
+    const a = responder('s1');
+    const fit: EngineEvent = { type: 'params_fitted', id: 'fit-1', objectiveId: 'solo', params: fitted, at: T0 + 10 * 60_000 };
+    const state = project([a.answer('eq-0', true), fit], cfg);
+    expect(state.students.get('s1')!.objectives.solo!.p).toBe(fitted.prior);
+    expect(state.students.get('s1')!.objectives.eq!.p).toBeCloseTo(updateMastery(cfg.params.get('eq')!.prior, true, cfg.params.get('eq')!), 12);
+    // The online path (a learner restored from storage with the fitted parameters in the config) agrees.
+    const online = compileConfig(fractionsCourse({ params: { solo: fitted } }));
+    const stale = project([a.answer('eq-1', true)], cfg).students.get('s1')!;
+    const restored = restoreState(online, 's1', { ability: 0, overrides: [], recentItems: [], objectives: Object.values(stale.objectives) }, new Map());
+    expect(restored.students.get('s1')!.objectives.solo!.p).toBe(fitted.prior);
+  });
+
   it('judges a student against the accommodations in force at each event, and a fold equals step-by-step application', () => {
     const a = responder('s1');
     const events: EngineEvent[] = [
@@ -33,6 +48,8 @@ describe('accommodations_set and params_fitted events', () => {
       { type: 'accommodations_set', id: 'acc-1', studentId: 's1', accommodations: { thresholdOffset: -0.1 }, at: a.at + 1 },
       a.answer('eq-2', true),
     ];
+    // Readiness at θ, so the check starts exactly when P ≥ the student's θ.
+    const cfg = compileConfig(fractionsCourse({ policy: { ...DEFAULT_LOOP_POLICY, checkReadiness: 0.99 } }));
     const state = project(events, cfg);
     // right, wrong, right: P ≈ 0.856 ≥ 0.85 (θ 0.95 − 0.10): a check starts; without the event it would not.
     expect(state.students.get('s1')!.objectives.eq!.state).toBe('checking');

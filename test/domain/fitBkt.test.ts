@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitBkt, shouldFit, simulateBkt } from '../../src/domain/fitBkt.js';
+import { fitBkt, fitObjective, MAX_FITTED_FORGET, shouldFit, simulateBkt } from '../../src/domain/fitBkt.js';
 import { mulberry32 } from '../../src/domain/random.js';
 import type { BktParams } from '../../src/domain/bkt.js';
 
@@ -29,5 +29,19 @@ describe('shouldFit', () => {
   it('needs 100 students with at least 5 responses', () => {
     expect(shouldFit([...Array(99).fill(5), 4, 50])).toBe(true);
     expect(shouldFit([...Array(99).fill(5), 4])).toBe(false);
+  });
+});
+
+describe('fitObjective (ADR 0010: the product\'s fit with guard rails)', () => {
+  it('fits forgetting, and keeps it below the guard rail', () => {
+    const truth = { prior: 0.2, learn: 0.25, guess: 0.15, slip: 0.08, forget: 0.02 };
+    const r = fitObjective(simulateBkt(truth, 800, 20, mulberry32(3)), { kind: 'multiple_choice', seed: 1 });
+    expect(r.status).toBe('fitted');
+    expect(r.params.forget).toBeGreaterThan(0.005);
+    expect(r.params.forget).toBeLessThanOrEqual(MAX_FITTED_FORGET);
+  });
+  it('refuses a fit that finds no learning, with the reason', () => {
+    const r = fitObjective(simulateBkt({ prior: 0.3, learn: 0, guess: 0.2, slip: 0.1, forget: 0 }, 800, 20, mulberry32(4)), { kind: 'multiple_choice', seed: 1 });
+    expect(r).toMatchObject({ status: 'refused', reason: expect.stringMatching(/no learning found/) });
   });
 });

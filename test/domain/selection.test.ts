@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_ELO, expectedScore, itemFlags, newItemStats, updateElo } from '../../src/domain/elo.js';
 import { applyEvent, compileConfig, emptyState, type StudentState } from '../../src/domain/projection.js';
 import { mulberry32 } from '../../src/domain/random.js';
+import { DEFAULT_LOOP_POLICY } from '../../src/domain/reteach.js';
 import { phaseOf, selectNextItem, workableObjectives } from '../../src/domain/selection.js';
 import { fractionsCourse, responder } from './fixtures.js';
 
 describe('item selection', () => {
   it('never repeats an item of the previous check in the next check, across reteach cycles', () => {
-    const cfg = compileConfig(fractionsCourse({ policy: { checkLength: 4, maxCycles: 3, maxOpportunities: 60, minGuidedItems: 2, retentionIntervalsDays: [1] }, recentWindow: 3 }));
+    const cfg = compileConfig(fractionsCourse({ policy: { ...DEFAULT_LOOP_POLICY, checkPassCorrect: 3, checkReadiness: 0.95, checkLength: 4, maxCycles: 3, maxOpportunities: 60, minGuidedItems: 2, retentionIntervalsDays: [1] }, recentWindow: 3 }));
     const st = emptyState();
     const rng = mulberry32(99);
     const r = responder();
@@ -87,7 +88,7 @@ describe('the phase of an answer', () => {
   });
 
   it('labels every offered item with the phase its answer is recorded in', () => {
-    const cfg = compileConfig(fractionsCourse({ policy: { checkLength: 3, maxCycles: 3, maxOpportunities: 60, minGuidedItems: 2, retentionIntervalsDays: [1] } }));
+    const cfg = compileConfig(fractionsCourse({ policy: { ...DEFAULT_LOOP_POLICY, checkPassCorrect: 3, checkReadiness: 0.95, checkLength: 3, maxCycles: 3, maxOpportunities: 60, minGuidedItems: 2, retentionIntervalsDays: [1] } }));
     const st = emptyState();
     const r = responder();
     const seen = new Set<string>();

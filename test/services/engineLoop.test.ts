@@ -107,12 +107,28 @@ describe('the mastery loop through the services', () => {
     expect(await s.next(undefined, false)).toMatchObject({ kind: 'lesson', objective: { title: 'Objective B' } });
   });
 
-  it('flags a student "not mastered" at the cap and lets them move on', async () => {
+  it('flags a wheel-spinning student for the instructor and offers reteach, not "move on"', async () => {
     const s = await student();
     let r: SubmitResult | undefined;
-    for (let i = 0; i < 12 && r?.change.stateAfter !== 'not_mastered'; i++) r = await s.answer(await s.item('A'), false);
+    for (let i = 0; i < 10; i++) r = await s.answer(await s.item('A'), false);
+    expect(r?.change.stateAfter).toBe('reteaching');
+    expect(r?.notes.find((n) => n.kind === 'reteaching')?.message).toMatch(/taking many tries \(10\).*Your instructor has been told/);
+    expect(r?.notes.map((n) => n.message).join(' ')).not.toMatch(/move on/);
+    expect(await s.next('A', false)).toMatchObject({ kind: 'reteach' });
+    const map = await getMasteryMap(deps(), { contextId: s.ctx, userId: s.user });
+    expect(map.objectives[0]).toMatchObject({ state: 'reteaching', stuck: true });
+  });
+
+  it('flags a student "not mastered" at the cycle cap and lets them move on', async () => {
+    const s = await student();
+    let r: SubmitResult | undefined;
+    // Right in practice, then right, wrong, wrong in every check: five failed checks reach the cap.
+    for (let i = 0; i < 40 && r?.change.stateAfter !== 'not_mastered'; i++) {
+      const a = await s.item('A');
+      r = await s.answer(a, a.phase !== 'check' || a.check?.number === 1);
+    }
     expect(r?.change.stateAfter).toBe('not_mastered');
-    expect(r?.notes.find((n) => n.kind === 'stuck')?.message).toMatch(/flagged for your instructor; you may move on/);
+    expect(r?.notes.find((n) => n.kind === 'stuck')?.message).toMatch(/after 5 check cycles .*flagged for your instructor; you may move on/);
     const stuck = await s.next('A');
     expect(stuck).toMatchObject({ kind: 'stuck', next: { title: 'Objective B' } });
     const map = await getMasteryMap(deps(), { contextId: s.ctx, userId: s.user });

@@ -34,7 +34,7 @@ describe('submitResponse', () => {
     const changes: MasteryChange[] = [];
     const hook = { afterMasteryChange: async (_tx: EngineTx, c: MasteryChange) => void changes.push(c) };
     const first = await submitResponse({ ...deps(), ...hook }, { contextId: ctx, userId: user, itemId: item.id, attemptId: 'attempt-0001', answer: 'b' });
-    expect(first).toMatchObject({ correct: true, replayed: false, change: { stateAfter: 'practising' } });
+    expect(first).toMatchObject({ correct: true, replayed: false, change: { stateAfter: 'checking' } }); // a first right answer makes the learner ready for a check
     expect(first.change.pAfter).toBeGreaterThan(first.change.pBefore);
     expect(changes).toHaveLength(1);
     const rowsBefore = await db.kysely.selectFrom('learner_objectives').select(['objective_id', 'p', 'data']).where('user_id', '=', user).orderBy('objective_id').execute();

@@ -4,7 +4,7 @@ import { submitResponse } from '../../src/services/submitResponse.js';
 import { courseRepo } from '../../src/store/courseRepo.js';
 import { learnerStore } from '../../src/store/learnerRepo.js';
 import { systemClock } from '../../src/services/ports.js';
-import { aCourseFile, wrongAnswerFor } from '../factories.engine.js';
+import { aCourseFile, answerToCycleCap, rightAnswerFor, wrongAnswerFor } from '../factories.engine.js';
 import { launchAs, type TestBrowser } from '../support/devplatform.js';
 import { errorOf, startRig, type LaunchRig } from '../support/tool.js';
 
@@ -53,10 +53,11 @@ describe('instructor dashboard over HTTP (launched from the LMS emulator)', () =
 
   it('shows a student who failed their way to the cap under "Needs attention" with the stored explanation', async () => {
     const items = await courseRepo(rig.tool.db.kysely).listItems(contextId);
-    for (let i = 0; i < 10; i++) {
-      const item = items.find((it) => it.key === `A-${i}`)!;
-      await submitResponse(engine(), { contextId, userId: learnerId, itemId: item.id, attemptId: `http-fail-${i}-attempt`, answer: wrongAnswerFor(item.kind) });
-    }
+    let n = 0;
+    await answerToCycleCap((key, right) => {
+      const item = items.find((it) => it.key === key)!;
+      return submitResponse(engine(), { contextId, userId: learnerId, itemId: item.id, attemptId: `http-fail-${++n}-attempt`, answer: right ? rightAnswerFor(item.kind) : wrongAnswerFor(item.kind) });
+    });
     const launched = await launchAs(rig.lms, toolUrl, { userId: instructor().id });
     instructorBrowser = launched.browser;
     const landing = await launched.response.text();
@@ -71,7 +72,7 @@ describe('instructor dashboard over HTTP (launched from the LMS emulator)', () =
     const attention = /data-testid="attention">([\s\S]*?)<\/ul>/.exec(html)?.[1] ?? '';
     expect(attention).toContain(student().name);
     expect(attention).toContain('Stuck');
-    expect(attention).toMatch(/Objective A not mastered after 10 tries \(limit 10\)/);
+    expect(attention).toMatch(/Objective A not mastered after 5 check cycles \(limit 5\)/);
     // The grid: a real table with scoped headers and text states.
     expect(html).toMatch(/<caption id="grid-caption">/);
     expect(html).toMatch(/<th scope="col">Objective A<\/th>/);
@@ -88,7 +89,7 @@ describe('instructor dashboard over HTTP (launched from the LMS emulator)', () =
     const aId = await objectiveIdOf('A');
     expect(stateCell(page, aId)).toContain('Stuck');
     expect(page).toMatch(/<h2 id="history-h">Explanation history<\/h2>/);
-    expect(page).toMatch(/not mastered after 10 tries/);
+    expect(page).toMatch(/not mastered after 5 check cycles/);
     const csrf = csrfOf(page);
     const forged = await instructorBrowser.postForm(`${toolUrl}/instructor/students/${learnerId}/reset`, { csrf: 'forged', objectiveId: aId }, { origin: toolUrl });
     expect(forged.status).toBe(403);

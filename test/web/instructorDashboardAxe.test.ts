@@ -49,7 +49,7 @@ describe.skipIf(skipBrowserTests())('instructor pages are accessible (Chromium +
 
     await page.goto(`${rig.toolUrl}/instructor`);
     await page.locator('h2#attention-h').waitFor();
-    expect(await page.locator('[data-testid="attention"]').innerText()).toContain('Stuck');
+    expect(await page.locator('[data-testid="attention"]').innerText()).toContain('Wheel-spinning'); // 10 wrong answers: flagged and offered reteach (ADR 0011), no longer "stuck"
     expect(await axeViolations(page)).toEqual([]);
 
     await page.getByRole('link', { name: learner.name }).first().click();
