@@ -16,6 +16,7 @@ import { assertCourseCurrent, loadCourse, withCurrentCourse } from './engineMode
 import { saveLearnerChange } from './saveLearnerChange.js';
 import { findStudent, type RoleClassifier } from './instructorDashboard.js';
 import type { InstructorStore } from './instructorPorts.js';
+import type { MessageOrText } from '../domain/message.js';
 
 /** What the instructor actions need. */
 export interface InstructorActionDeps {
@@ -92,7 +93,7 @@ export interface InstructorActionResult {
   stateBefore: ObjectiveState;
   stateAfter: ObjectiveState;
   /** The explanations the event produced (e.g. "… was unlocked by your instructor."). */
-  messages: string[];
+  messages: MessageOrText[];
 }
 
 type InstructorEvent = { type: 'unlock_override' | 'reset'; objectiveId: string } | { type: 'accommodations_set'; accommodations: Required<Accommodations> };
@@ -102,7 +103,7 @@ interface Appended {
   eventId: string;
   stateBefore: ObjectiveState | null;
   stateAfter: ObjectiveState | null;
-  messages: string[];
+  messages: MessageOrText[];
 }
 
 /**

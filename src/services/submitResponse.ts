@@ -10,6 +10,7 @@ import type { CourseCache } from './courseCache.js';
 import type { AfterMasteryChange, CourseRepo, EngineTx, LearnerStore } from './enginePorts.js';
 import { assertCourseCurrent, StaleCourse, withCurrentCourse, type LoadedCourse } from './engineModel.js';
 import { saveLearnerChange } from './saveLearnerChange.js';
+import type { MessageOrText } from '../domain/message.js';
 
 /** What submitResponse needs. `afterMasteryChange` runs inside the same transaction (the grade outbox hooks in here). */
 export interface SubmitResponseDeps {
@@ -36,7 +37,7 @@ export interface ChangeNote {
   objectiveTitle: string;
   kind: string;
   rule: string;
-  message: string;
+  message: MessageOrText;
 }
 
 /** What the student sees after submitting (stored with the event and returned again on a double submit). */
@@ -58,7 +59,7 @@ export interface SubmitResult {
   /** Explanations produced (state changes, unlocks, enrichment). */
   notes: ChangeNote[];
   /** Objectives this answer unlocked. */
-  unlocked: { objectiveId: string; title: string; message: string }[];
+  unlocked: { objectiveId: string; title: string; message: MessageOrText }[];
   /** True when this attempt had been submitted before and nothing changed now. */
   replayed: boolean;
 }

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { advanceClock, applyEvent, assertCanAnswer, compileConfig, emptyState, project, reportedGrade, type EngineEvent } from '../../src/domain/projection.js';
 import { DAY, fractionsCourse, responder, T0 } from './fixtures.js';
+import { render, translator } from '../../src/i18n/index.js';
+
+/** An explanation's message as an English page shows it. */
+const english = (m: Parameters<typeof render>[1] | null | undefined) => (m == null ? '' : render(translator(), m));
 
 const cfg = compileConfig(fractionsCourse());
 
@@ -22,7 +26,7 @@ describe('practice → check → mastered → unlock', () => {
     expect(kinds).toEqual(['unlocked', 'practising', 'checking', 'mastered', 'enrichment_unlocked']);
     const unlocked = st.explanations.find((e) => e.objectiveId === 'add' && e.kind === 'unlocked');
     expect(unlocked?.rule).toBe('prerequisites_mastered');
-    expect(unlocked?.message).toMatch(/^Unlocked because you mastered Equivalent fractions \(P=\d\.\d\d ≥ 0\.95 over 6 items\)\.$/);
+    expect(english(unlocked?.message)).toMatch(/^Unlocked because you mastered Equivalent fractions \(P=\d\.\d\d ≥ 0\.95 over 6 items\)\.$/);
     expect(s1?.objectives.eq?.enrichmentUnlocked).toBe(true);
   });
   it('does not master when the last check answer is wrong', () => {
@@ -31,7 +35,7 @@ describe('practice → check → mastered → unlock', () => {
     expect(st.students.get('s1')?.objectives.eq?.state).toBe('reteaching');
     const why = st.explanations.find((e) => e.kind === 'reteaching');
     expect(why).toMatchObject({ rule: 'check_failed', from: 'checking', to: 'reteaching', evidence: { checkCorrect: 2, checkLength: 3, itemIds: ['eq-3', 'eq-4', 'eq-5'] } });
-    expect(why?.message).toMatch(/^Reteaching Equivalent fractions because the mastery check was not passed \(2\/3 right; .*the last answer was wrong\)\.$/);
+    expect(english(why?.message)).toMatch(/^Reteaching Equivalent fractions because the mastery check was not passed \(2\/3 right; .*the last answer was wrong\)\.$/);
   });
   it('refuses answers on a locked objective with ERR_OBJECTIVE_LOCKED', () => {
     const st = project([responder().answer('eq-0', true)], cfg);
@@ -148,7 +152,7 @@ describe('retention', () => {
     const st = project([...rightAnswers(r, 'eq', 0, 6), r.answer('eq-9', true, { at: T0 + 2 * DAY })], cfg);
     const eq = st.students.get('s1')?.objectives.eq;
     expect(eq?.retention?.step).toBe(1);
-    expect(st.explanations.find((e) => e.kind === 'retention_passed')?.message).toMatch(/next review in \d+ days/);
+    expect(english(st.explanations.find((e) => e.kind === 'retention_passed')?.message)).toMatch(/next review in \d+ days?\./);
   });
 });
 

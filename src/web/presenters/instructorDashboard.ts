@@ -4,7 +4,7 @@
  */
 import type { ObjectiveState } from '../../domain/mastery.js';
 import type { InstructorDashboard, StudentDetail } from '../../services/instructorDashboard.js';
-import type { Translate } from '../../i18n/index.js';
+import { render, type Translate } from '../../i18n/index.js';
 
 /** A state as the instructor pages show it. */
 export interface StateLabel {
@@ -94,8 +94,8 @@ export function presentDashboard(d: InstructorDashboard, t: Translate): Dashboar
       href: studentHref(a.userId),
       reason: t(`instructor.reason.${a.reason}`),
       objective: a.objectiveTitle,
-      explanation: a.explanation,
-      detail: a.detail,
+      explanation: render(t, a.explanation),
+      detail: render(t, a.detail),
     })),
     modelNote:
       fitted === 0 ? t('instructor.dashboard.modelDefault') : t('instructor.dashboard.modelFitted', { fitted, total: d.objectives.length }),
@@ -180,13 +180,13 @@ export function presentStudent(
         opportunities: o.opportunities,
         cycles: o.cycles,
         grade: o.grade === null ? '—' : `${fmt(o.grade)} / ${o.gradeMaximum}`,
-        why: o.why,
+        why: o.why === null ? null : render(t, o.why),
         overridden: o.overridden,
         canUnlock: o.canUnlock,
         canReset: o.canReset,
       };
     }),
-    history: d.history.map((h) => ({ when: when(t, h.at), objective: h.objectiveTitle, message: h.message })),
+    history: d.history.map((h) => ({ when: when(t, h.at), objective: h.objectiveTitle, message: render(t, h.message) })),
     accommodations: {
       thresholdOffset: form?.thresholdOffset ?? fmt(a.thresholdOffset),
       extraCycles: form?.extraCycles ?? String(a.extraCycles),
