@@ -57,6 +57,42 @@ export const en = {
     dbUnavailable: "Masterly can't reach its database right now. Wait a minute and reload the page.",
     storageFull: "Masterly's storage is full, so this could not be saved. Please tell your instructor or your school's Masterly administrator, then try again later.",
     storageReadonly: "Masterly can't save changes right now because its storage is read-only. Please tell your school's Masterly administrator, then try again later.",
+    objectiveLocked: 'This objective is not open for you yet. Open your mastery map to see what to master first.',
+    illegalTransition: 'That change does not fit where the objective is now. Reload the page and try again.',
+    deepLinkUsed: 'This selection was already sent to your course. To add more content, open the Masterly selection again from your course.',
+    alreadyUnlocked: '{{title}} is already unlocked for this student.',
+    nothingToReset: '{{title}} is not stuck for this student, so there is nothing to reset.',
+    attemptUsed: 'This attempt was already used for another question.',
+    checkItemUsed: 'This question was already used in a mastery check. Please load the next question.',
+    thresholdRange: 'The mastery threshold must be between 0.80 and 0.99.',
+    passMark: 'The pass mark must be between 1 % and 100 %.',
+    noGradebook: 'The course has not shared its gradebook with Masterly.',
+    deploymentRequired: 'The deployment ID is required.',
+    platformExists: 'A platform with this issuer and client ID is already registered.',
+    lmsAddress: 'Enter the address of your LMS as https://host (e.g. https://school.instructure.com), without a path.',
+    platformInvalid: 'The platform registration is not valid: {{issues}}.',
+    platformIssue: '{{field}} ({{problem}})',
+    platformFieldInvalid: 'missing or not valid',
+    /** Why a platform URL was refused (domain/platformUrl.ts), by problem. */
+    platformUrl: {
+      not_a_url: 'must be a full URL such as https://lms.example.edu/auth',
+      userinfo: 'must not contain a user name or password',
+      host: 'must name a valid host (letters, digits, dots and hyphens)',
+      scheme: 'must use https (http only for localhost)',
+      fragment: 'must not contain a #fragment',
+    },
+    gradePolicy: {
+      layout: 'Choose at least one kind of grade column.',
+      layoutHint: 'Pick objectives, activities or both.',
+    },
+    /** Accommodations form (services/instructorActions.ts): one message per field. */
+    accommodations: {
+      invalid: 'Some accommodations are out of range.',
+      thresholdOffset: 'The threshold offset must be a number between -0.10 and 0, e.g. -0.05.',
+      extraCycles: 'Extra check cycles must be a whole number from 0 to 3.',
+      extraOpportunities: 'Extra tries must be a whole number from 0 to 10.',
+      timeMultiplier: 'The time multiplier must be a number between 1 and 3, e.g. 1.5.',
+    },
     /** Why a launch or login was refused, by reason (one message per reason; the reason code is shown beside it). */
     launch: {
       platform_unknown: 'This LMS is not registered with Masterly. Ask your administrator to register it.',
@@ -373,6 +409,8 @@ export const en = {
       nowEvidence: '"{{label}}" now counts as evidence. Import its grades when you are ready.',
       unmapped: 'The column no longer feeds the learner model (evidence already imported stays).',
       notMapped: 'That column was not mapped.',
+      noGradebook: 'The course has not shared its gradebook with Masterly (no AGS line items service at the last launch).',
+      listFailed: 'The LMS did not list its grade columns: {{error}}',
       chooseMapping: 'Choose an objective and a pass mark between 1 and 100 %.',
       chooseColumn: 'Choose a column to stop using.',
     },
@@ -395,6 +433,20 @@ export const en = {
     continue: 'Continue to the LMS',
     instructorOnly: 'Only an instructor adding content from the course can choose Masterly content.',
     chooseOrCancel: 'Choose what to add, or cancel.',
+    /** Sent to the LMS with the selection (the LMS shows it to the instructor). */
+    added_one: 'Masterly added {{count}} item.',
+    added_other: 'Masterly added {{count}} items.',
+    addedNone: 'No Masterly content was added.',
+    linksNotAccepted: 'Masterly offers links to activities (ltiResourceLink), which this placement does not accept.',
+    noReturnAddress: 'This content selection has no return address. Start again from your course.',
+    platformGone: 'This LMS is no longer registered with Masterly.',
+    /** Why a selection was refused (services/deepLinking.ts), by reason. */
+    refused: {
+      links_not_accepted: 'Your LMS does not accept links to activities here, so Masterly cannot add content from this menu.',
+      nothing_selected: 'Choose at least one objective or the whole unit.',
+      multiple_not_accepted: 'Your LMS accepts only one item from this menu, and you chose {{count}}. Choose one, or add the others one at a time.',
+      unknown_choice: 'One of the choices is no longer part of this course. Reload the page and choose again.',
+    },
   },
   admin: {
     title: 'Administration',

@@ -11,6 +11,7 @@ import type { AfterMasteryChange, CourseRepo, EngineTx, LearnerStore } from './e
 import { assertCourseCurrent, StaleCourse, withCurrentCourse, type LoadedCourse } from './engineModel.js';
 import { saveLearnerChange } from './saveLearnerChange.js';
 import type { MessageOrText } from '../domain/message.js';
+import { msg } from '../domain/message.js';
 
 /** What submitResponse needs. `afterMasteryChange` runs inside the same transaction (the grade outbox hooks in here). */
 export interface SubmitResponseDeps {
@@ -75,7 +76,7 @@ const fromOutcome = (outcome: unknown): SubmitResult => ({ ...(outcome as Submit
  * another item/learner, or an item from the previous mastery check).
  */
 export async function submitResponse(deps: SubmitResponseDeps, input: SubmitResponseInput): Promise<SubmitResult> {
-  if (!/^[A-Za-z0-9_-]{8,64}$/.test(input.attemptId)) throw new ValidationFailed('The attempt id is invalid.', [{ path: 'attemptId', message: 'invalid' }]);
+  if (!/^[A-Za-z0-9_-]{8,64}$/.test(input.attemptId)) throw new ValidationFailed('The attempt id is invalid.', [{ path: 'attemptId', message: 'invalid' }], msg('errors.badAnswer'));
   return withCurrentCourse(deps, input.contextId, (course, checked) => submitWith(deps, course, checked, input));
 }
 
@@ -90,7 +91,7 @@ async function submitWith(deps: SubmitResponseDeps, course: LoadedCourse, checke
   const replay = async (tx: EngineTx): Promise<SubmitResult | undefined> => {
     const seen = await tx.findEvent(attemptId);
     if (!seen) return undefined;
-    if (seen.userId !== userId || seen.itemId !== input.itemId) throw new Conflict('This attempt was already used for another question.');
+    if (seen.userId !== userId || seen.itemId !== input.itemId) throw new Conflict('This attempt was already used for another question.', msg('errors.attemptUsed'));
     return fromOutcome(seen.outcome);
   };
 
@@ -115,7 +116,7 @@ async function submitWith(deps: SubmitResponseDeps, course: LoadedCourse, checke
     assertCanAnswer(probe, userId, stored.objectiveId, cfg);
     const probeProg = probe.students.get(userId)?.objectives[stored.objectiveId];
     if (probeProg?.state === 'checking' && (probeProg.previousCheckItemIds.includes(stored.id) || probeProg.check?.itemIds.includes(stored.id))) {
-      throw new Conflict('This question was already used in a mastery check. Please load the next question.');
+      throw new Conflict('This question was already used in a mastery check. Please load the next question.', msg('errors.checkItemUsed'));
     }
 
     const before = new Map<string, ObjectiveProgress>();
