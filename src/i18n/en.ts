@@ -262,7 +262,9 @@ export const en = {
       behindMedian_other: 'Falling behind: {{count}} objectives mastered; the class median is {{median}}.',
     },
     never: 'never',
-    utc: '{{time}} UTC',
+    /** A time (epoch ms) in UTC, to the minute / to the second, written as the reader's locale writes dates. */
+    utc: '{{time, datetime(dateStyle: medium; timeStyle: short; timeZone: UTC)}} UTC',
+    utcSeconds: '{{time, datetime(dateStyle: medium; timeStyle: medium; timeZone: UTC)}} UTC',
     dashboard: {
       title: 'Class dashboard: {{course}}',
       heading: 'Class dashboard: {{course}}',

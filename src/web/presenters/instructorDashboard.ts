@@ -28,9 +28,8 @@ const STATES: Record<ObjectiveState, Omit<StateLabel, 'label'>> = {
 export const stateLabel = (s: ObjectiveState, t: Translate): StateLabel => ({ ...STATES[s], label: t(`instructor.state.${s}`) });
 
 const pct = (p: number) => `${Math.round(p * 100)}%`;
-/** A time as the instructor pages show it (UTC, to the minute). */
-export const when = (t: Translate, ms: number | null): string =>
-  ms === null ? t('instructor.never') : t('instructor.utc', { time: new Date(ms).toISOString().replace('T', ' ').slice(0, 16) });
+/** A time as the instructor pages show it (UTC, to the minute, in the reader's locale). */
+export const when = (t: Translate, ms: number | null): string => (ms === null ? t('instructor.never') : t('instructor.utc', { time: ms }));
 /** Link to a student's page. */
 export const studentHref = (userId: string) => `/instructor/students/${encodeURIComponent(userId)}`;
 
