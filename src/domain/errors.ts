@@ -225,9 +225,9 @@ export class LmsUnavailable extends AppError {
     readonly status: number | undefined,
     /** Milliseconds the LMS asked us to wait (Retry-After), when it said so. */
     readonly retryAfterMs: number | undefined,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; said?: Message },
   ) {
-    super('ERR_LMS_UNAVAILABLE', message, { ...options, details: { status, retryAfterMs } });
+    super('ERR_LMS_UNAVAILABLE', message, { said: msg(status === undefined ? 'errors.lmsUnreachable' : 'errors.lmsAnswered', status === undefined ? {} : { status }), ...options, details: { status, retryAfterMs } });
   }
 }
 
@@ -237,8 +237,9 @@ export class LmsRejected extends AppError {
     readonly reason: LmsRejectReason,
     readonly status: number | undefined,
     message: string,
+    said: Message = msg(status === undefined ? 'errors.lmsRefusedNoStatus' : 'errors.lmsRefused', status === undefined ? {} : { status }),
   ) {
-    super('ERR_LMS_REJECTED', message, { details: { reason, status } });
+    super('ERR_LMS_REJECTED', message, { details: { reason, status }, said });
   }
 }
 
@@ -308,6 +309,6 @@ export class LmsUrlUntrusted extends AppError {
     readonly origin: string,
     message: string,
   ) {
-    super('ERR_LMS_URL_UNTRUSTED', message, { details: { reason, origin } });
+    super('ERR_LMS_URL_UNTRUSTED', message, { details: { reason, origin }, said: msg('errors.lmsUrlUntrusted') });
   }
 }

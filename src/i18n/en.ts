@@ -57,6 +57,13 @@ export const en = {
     dbUnavailable: "Masterly can't reach its database right now. Wait a minute and reload the page.",
     storageFull: "Masterly's storage is full, so this could not be saved. Please tell your instructor or your school's Masterly administrator, then try again later.",
     storageReadonly: "Masterly can't save changes right now because its storage is read-only. Please tell your school's Masterly administrator, then try again later.",
+    lmsTimeout: 'Your LMS did not answer in time. Try again in a few minutes.',
+    lmsUnreachable: 'Masterly could not reach your LMS. Try again in a few minutes.',
+    lmsAnswered: 'Your LMS could not answer just now (HTTP {{status}}). Try again in a few minutes.',
+    lmsRefused: 'Your LMS refused the request (HTTP {{status}}). Ask your LMS administrator to check the Masterly tool settings.',
+    lmsRefusedNoStatus: 'Your LMS refused the request. Ask your LMS administrator to check the Masterly tool settings.',
+    lmsUrlUntrusted: 'Your LMS gave Masterly a service address it may not call, so nothing was sent. Ask your LMS administrator to check the Masterly tool settings.',
+    noRoster: 'This course has not shared its roster with Masterly (no Names and Roles service in its launches).',
     objectiveLocked: 'This objective is not open for you yet. Open your mastery map to see what to master first.',
     illegalTransition: 'That change does not fit where the objective is now. Reload the page and try again.',
     deepLinkUsed: 'This selection was already sent to your course. To add more content, open the Masterly selection again from your course.',
@@ -88,10 +95,14 @@ export const en = {
     /** Accommodations form (services/instructorActions.ts): one message per field. */
     accommodations: {
       invalid: 'Some accommodations are out of range.',
-      thresholdOffset: 'The threshold offset must be a number between -0.10 and 0, e.g. -0.05.',
+      thresholdOffset: 'The threshold offset must be between -0.10 and 0.',
+      thresholdOffsetNumber: 'Enter the threshold offset as a number, e.g. -0.05.',
       extraCycles: 'Extra check cycles must be a whole number from 0 to 3.',
+      extraCyclesNumber: 'Enter the extra check cycles as a whole number.',
       extraOpportunities: 'Extra tries must be a whole number from 0 to 10.',
-      timeMultiplier: 'The time multiplier must be a number between 1 and 3, e.g. 1.5.',
+      extraOpportunitiesNumber: 'Enter the extra tries as a whole number.',
+      timeMultiplier: 'The time multiplier must be between 1 and 3.',
+      timeMultiplierNumber: 'Enter the time multiplier as a number, e.g. 1.5.',
     },
     /** Why a launch or login was refused, by reason (one message per reason; the reason code is shown beside it). */
     launch: {
@@ -521,6 +532,17 @@ export const en = {
     noneMastered: 'Mastered {{mastered}} of {{total}} objectives.',
     byPMastery: 'Grade = estimated probability of mastery.',
     byAggregation: 'Grade = {{method}} roll-up of mastery over time.',
+  },
+  /** Feedback of the answer checker (domain/items.ts) beside the author's. */
+  items: {
+    correct: 'Correct.',
+    wrong: 'Not quite.',
+    notQuite: 'Not quite: {{parts}}.',
+    missing_one: '{{count}} right choice missing',
+    missing_other: '{{count}} right choices missing',
+    extra_one: '{{count}} wrong choice picked',
+    extra_other: '{{count}} wrong choices picked',
+    notANumber: 'Please enter a number, like 0.75 or 3/4.',
   },
   /** Why a student's objective changed state (src/domain/explain.ts); `{{p, p2}}` is a probability with 2 decimals. */
   explain: {

@@ -64,7 +64,7 @@ export function parseAccommodations(raw: unknown): Required<Accommodations> {
   if (!parsed.success) {
     throw new ValidationFailed(
       'Some accommodations are out of range.',
-      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message, said: msg(`errors.accommodations.${String(i.path[0])}`) })),
+      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message, said: msg(`errors.accommodations.${String(i.path[0])}${i.code === 'invalid_type' ? 'Number' : ''}`) })),
       msg('errors.accommodations.invalid'),
     );
   }

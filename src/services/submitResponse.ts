@@ -1,6 +1,6 @@
 import { itemFlags, newItemStats, type ItemStats } from '../domain/elo.js';
 import { Conflict, NotFound, ValidationFailed } from '../domain/errors.js';
-import { checkAnswer, type ItemResponse } from '../domain/items.js';
+import { checkAnswer, isGenericFeedback, type ItemResponse } from '../domain/items.js';
 import { restoreState } from '../domain/learnerSnapshot.js';
 import type { ObjectiveState } from '../domain/mastery.js';
 import { advanceClock, applyEvent, assertCanAnswer, type ObjectiveProgress } from '../domain/projection.js';
@@ -52,7 +52,7 @@ export interface SubmitResult {
   /** The author's feedback for a right or wrong answer. */
   feedback: string;
   /** A more specific note from the checker (e.g. "Please enter a number"), or null. */
-  detail: string | null;
+  detail: MessageOrText | null;
   hint: string | null;
   change: { pBefore: number; pAfter: number; stateBefore: ObjectiveState; stateAfter: ObjectiveState };
   /** The mastery check this answer belonged to, if any. */
@@ -65,7 +65,6 @@ export interface SubmitResult {
   replayed: boolean;
 }
 
-const GENERIC = new Set(['Correct.', 'Not quite.']);
 const fromOutcome = (outcome: unknown): SubmitResult => ({ ...(outcome as SubmitResult), replayed: true });
 
 /**
@@ -153,7 +152,7 @@ async function submitWith(deps: SubmitResponseDeps, course: LoadedCourse, checke
       phase,
       correct: checked.correct,
       feedback: checked.correct ? stored.feedback.correct : stored.feedback.incorrect,
-      detail: GENERIC.has(checked.feedback) ? null : checked.feedback,
+      detail: isGenericFeedback(checked.feedback) ? null : checked.feedback,
       hint: checked.correct ? null : stored.hint,
       change: {
         pBefore: primaryBefore?.p ?? primary.p,

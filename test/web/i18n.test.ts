@@ -7,7 +7,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLAIM } from '../../src/devplatform/index.js';
 import { catalogueKeys, hasKey, languageFor, render, translator, type Translate } from '../../src/i18n/index.js';
-import { Conflict, DeepLinkAlreadyUsed, IllegalTransition, ObjectiveLocked, ValidationFailed, type AppError } from '../../src/domain/errors.js';
+import { Conflict, DeepLinkAlreadyUsed, IllegalTransition, LmsRejected, LmsUnavailable, LmsUrlUntrusted, ObjectiveLocked, ValidationFailed, type AppError } from '../../src/domain/errors.js';
+import { checkAnswer } from '../../src/domain/items.js';
 import { explanationMessage, type Evidence, type ExplanationKind, type ExplanationRule } from '../../src/domain/explain.js';
 import { validateGradePolicy } from '../../src/domain/gradePolicy.js';
 import { isMessage, type Message } from '../../src/domain/message.js';
@@ -71,6 +72,9 @@ async function thrownErrors(): Promise<AppError[]> {
     new DeepLinkAlreadyUsed(),
     new DeepLinkSelectionRefused('multiple_not_accepted', 'English', { count: 2 }),
     new DeepLinkSelectionRefused('links_not_accepted', 'English'),
+    new LmsUnavailable('Grades: the LMS answered 503.', 503, undefined),
+    new LmsRejected('not_found', 404, 'Results: the LMS answered 404 (gone).'),
+    new LmsUrlUntrusted('address_not_public', 'http://10.0.0.1', 'English'),
     await caught(() => parseAccommodations({ thresholdOffset: '-1', extraCycles: 'x', extraOpportunities: '0', timeMultiplier: '9' })),
     await caught(() => parseNewPlatform({ issuer: '', clientId: 'c', authUrl: 'http://lms.example.edu/a', tokenUrl: 'https://u:p@lms.example.edu/t', jwksUrl: 'nope' })),
     await caught(() => setLmsAddress({ platforms: {} as never, registry: {} as never }, { platformId: 'p', lmsUrl: 'https://school.example.edu/path' })),
@@ -106,6 +110,10 @@ describe('messages from the domain and the services', () => {
       const text = render(keysOnly, explanationMessage(kind, rule, 'Fractions', EVIDENCE, 0));
       expect(outsideKeys(text.replace(USER_DATA, '')), `${kind}/${rule}: ${text}`).toBe('');
     }
+    const mc = { id: 'i', kind: 'multiple_choice', objectiveIds: ['o'], prompt: 'p', choices: [{ id: 'a', text: 'a' }, { id: 'b', text: 'b' }, { id: 'c', text: 'c' }], correctChoiceIds: ['a', 'b'] };
+    expect(render(keysOnly, checkAnswer(mc as never, ['a', 'c']).feedback)).toBe('<items.notQuite>');
+    expect(render(translator(), checkAnswer(mc as never, ['c']).feedback)).toBe('Not quite: 2 right choices missing and 1 wrong choice picked.');
+    expect(render(keysOnly, checkAnswer({ id: 'n', kind: 'numeric', objectiveIds: ['o'], prompt: 'p', answer: 1 } as never, 'lots').feedback)).toBe('<items.notANumber>');
     for (const e of await thrownErrors()) {
       const shown = presentError(e, 'req', keysOnly).message;
       expect(shown, e.message).toMatch(/^<[a-zA-Z_.]+>$/);

@@ -236,7 +236,7 @@ export function presentFeedback(r: SubmitResult, t: Translate): FeedbackView {
     status,
     heading: r.objectiveTitle,
     feedbackHtml: inCheck ? null : renderInline(r.feedback),
-    detail: inCheck ? null : r.detail,
+    detail: inCheck || r.detail === null ? null : render(t, r.detail),
     hintHtml: inCheck || !r.hint ? null : renderInline(r.hint),
     mastery: inCheck
       ? null
