@@ -251,8 +251,9 @@ export class RateLimited extends AppError {
   constructor(
     readonly retryAfterSeconds: number,
     message = 'Too many sign-in attempts from your network. Wait a minute and try again.',
+    said?: Message,
   ) {
-    super('ERR_RATE_LIMITED', message);
+    super('ERR_RATE_LIMITED', message, said ? { said } : undefined);
   }
 }
 

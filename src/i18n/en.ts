@@ -64,6 +64,7 @@ export const en = {
     lmsRefusedNoStatus: 'Your LMS refused the request. Ask your LMS administrator to check the Masterly tool settings.',
     lmsUrlUntrusted: 'Your LMS gave Masterly a service address it may not call, so nothing was sent. Ask your LMS administrator to check the Masterly tool settings.',
     noRoster: 'This course has not shared its roster with Masterly (no Names and Roles service in its launches).',
+    adminLockedOut: 'Too many failed sign-ins from your network. Wait {{minutes}} minutes and try again.',
     objectiveLocked: 'This objective is not open for you yet. Open your mastery map to see what to master first.',
     illegalTransition: 'That change does not fit where the objective is now. Reload the page and try again.',
     deepLinkUsed: 'This selection was already sent to your course. To add more content, open the Masterly selection again from your course.',

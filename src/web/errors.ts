@@ -61,12 +61,14 @@ const CATALOGUED: Partial<Record<ErrorCode, MessageKey>> = {
 };
 
 /**
- * An error's message in the reader's language: the launch reason's or the code's catalogue message, else the
- * error's own catalogue message (`said`), else its English text (errors not catalogued yet).
+ * An error's message in the reader's language: the launch reason's catalogue message, else the error's own
+ * (`said`), else its code's, else its English text (errors not catalogued yet).
  */
 export function messageOf(err: AppError, t: Translate): string {
-  const key = err instanceof LaunchRejected || err instanceof LoginRejected ? (`errors.launch.${err.reason}` satisfies MessageKey) : CATALOGUED[err.code];
-  return key ? t(key) : err.said ? render(t, err.said) : err.message;
+  if (err instanceof LaunchRejected || err instanceof LoginRejected) return t(`errors.launch.${err.reason}` satisfies MessageKey);
+  if (err.said) return render(t, err.said);
+  const key = CATALOGUED[err.code];
+  return key ? t(key) : err.message;
 }
 
 /** A form field's problem in the reader's language (its catalogue message, else its English text). */

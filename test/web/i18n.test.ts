@@ -17,6 +17,9 @@ import { parseAccommodations } from '../../src/services/instructorActions.js';
 import { parseNewPlatform } from '../../src/services/registerPlatform.js';
 import { setLmsAddress } from '../../src/services/setLmsAddress.js';
 import { issueMessage, presentError } from '../../src/web/errors.js';
+import { presentFeedback } from '../../src/web/presenters/student.js';
+import { presentEvidencePage } from '../../src/web/presenters/instructorEvidence.js';
+import type { SubmitResult } from '../../src/services/submitResponse.js';
 import { defaultPolicy } from '../../src/domain/gradePolicy.js';
 import { scoreFor } from '../../src/services/gradePolicy.js';
 import { browser, type TestBrowser } from '../support/devplatform.js';
@@ -119,6 +122,23 @@ describe('messages from the domain and the services', () => {
       expect(shown, e.message).toMatch(/^<[a-zA-Z_.]+>$/);
       if (e instanceof ValidationFailed) for (const i of e.issues) expect(issueMessage(i, keysOnly), `${i.path}: ${i.message}`).toMatch(/^<[a-zA-Z_.]+>$/);
     }
+  });
+
+  it('reach the pages through the catalogue only (feedback and evidence pages with a keys-only catalogue)', () => {
+    const unlockedMsg = explanationMessage('unlocked', 'prerequisites_mastered', 'Thirds', EVIDENCE);
+    const result: SubmitResult = {
+      attemptId: 'a', itemId: 'i', objectiveId: 'o', objectiveTitle: 'Halves', phase: 'practice', correct: false, feedback: 'Halves', hint: null,
+      detail: checkAnswer({ id: 'n', kind: 'numeric', objectiveIds: ['o'], prompt: 'p', answer: 1 } as never, 'lots').feedback,
+      change: { pBefore: 0.5, pAfter: 0.4, stateBefore: 'practising', stateAfter: 'reteaching' }, check: null, replayed: false,
+      notes: KINDS.map(([kind, rule]) => ({ objectiveId: 'o', objectiveTitle: 'Halves', kind, rule, message: explanationMessage(kind, rule, 'Halves', EVIDENCE) })),
+      unlocked: [{ objectiveId: 'p', title: 'Thirds', message: unlockedMsg }],
+    };
+    const view = presentFeedback(result, keysOnly);
+    const shown = [view.detail ?? '', ...view.notes, ...view.unlocked.map((u) => u.message)];
+    expect(shown.length).toBeGreaterThan(2);
+    for (const text of shown) expect(outsideKeys(text.replace(USER_DATA, '')), text).toBe('');
+    const evidence = presentEvidencePage({ columns: null, unavailable: { key: 'instructor.evidence.noGradebook' }, orphans: [], objectives: [] }, 'csrf', null, keysOnly);
+    expect(evidence.unavailable).toBe('<instructor.evidence.noGradebook>');
   });
 
   it('are English on an English page, with numbers formatted for the locale', () => {
