@@ -262,6 +262,19 @@ describe('pages in a launch with locale es (no Spanish catalogue: English)', () 
     noRawKeys(await (await admin.get(`${rig.toolUrl}/admin`)).text(), '/admin');
   });
 
+  it('shows a conflict thrown by a service with its catalogue message', async () => {
+    const page = await (await instructor.get(`${rig.toolUrl}/instructor/students/${encodeURIComponent(learnerId)}`)).text();
+    const csrf = /name="csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
+    const objective = await rig.tool.db.kysely.selectFrom('objectives').select(['id', 'title']).orderBy('id').executeTakeFirstOrThrow();
+    const reset = await instructor.postForm(`${rig.toolUrl}/instructor/students/${encodeURIComponent(learnerId)}/reset`, { csrf, objectiveId: objective.id }, { origin: rig.toolUrl });
+    expect(reset.status).toBe(303);
+    const html = await (await instructor.follow(reset)).text();
+    const said = translator('es')('errors.nothingToReset', { title: objective.title });
+    expect(said).toContain('is not stuck for this student');
+    expect(html.replace(/&#39;/g, "'").replace(/&amp;/g, '&')).toContain(said);
+    noRawKeys(html, 'reset conflict');
+  });
+
   it('shows error pages from the catalogue in English', async () => {
     const forged = await student.postForm(`${rig.toolUrl}/student/answer`, { csrf: 'forged' }, { origin: rig.toolUrl });
     const html = await forged.text();
