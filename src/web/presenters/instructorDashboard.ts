@@ -27,7 +27,8 @@ const STATES: Record<ObjectiveState, Omit<StateLabel, 'label'>> = {
 /** The label of a state. */
 export const stateLabel = (s: ObjectiveState, t: Translate): StateLabel => ({ ...STATES[s], label: t(`instructor.state.${s}`) });
 
-const pct = (p: number) => `${Math.round(p * 100)}%`;
+/** A probability as a whole percentage, written as the reader's locale writes it ("97%", "97 %"). */
+const pct = (t: Translate, p: number) => new Intl.NumberFormat(t.lang, { style: 'percent', maximumFractionDigits: 0 }).format(p);
 /** A time as the instructor pages show it (UTC, to the minute, in the reader's locale). */
 export const when = (t: Translate, ms: number | null): string => (ms === null ? t('instructor.never') : t('instructor.utc', { time: ms }));
 /** Link to a student's page. */
@@ -59,7 +60,7 @@ export function presentDashboard(d: InstructorDashboard, t: Translate): Dashboar
   const fitted = d.objectives.filter((o) => o.fitted !== null).length;
   return {
     courseTitle: d.course.title,
-    thresholdPercent: pct(d.course.threshold),
+    thresholdPercent: pct(t, d.course.threshold),
     objectives: d.objectives.map((o) => ({
       id: o.id,
       title: o.title,
@@ -67,10 +68,10 @@ export function presentDashboard(d: InstructorDashboard, t: Translate): Dashboar
       model: o.fitted
         ? t('instructor.dashboard.fitted', {
             when: when(t, o.fitted.at),
-            prior: pct(o.fitted.params.prior),
-            learn: pct(o.fitted.params.learn),
-            guess: pct(o.fitted.params.guess),
-            slip: pct(o.fitted.params.slip),
+            prior: pct(t, o.fitted.params.prior),
+            learn: pct(t, o.fitted.params.learn),
+            guess: pct(t, o.fitted.params.guess),
+            slip: pct(t, o.fitted.params.slip),
           })
         : t('instructor.dashboard.defaultModel'),
     })),
@@ -85,7 +86,7 @@ export function presentDashboard(d: InstructorDashboard, t: Translate): Dashboar
       lastActivity: when(t, s.lastActivityAt),
       cells: s.cells.map((c) => {
         const l = stateLabel(c.state, t);
-        return { label: l.label, icon: l.icon, tone: l.tone, percent: pct(c.p) };
+        return { label: l.label, icon: l.icon, tone: l.tone, percent: pct(t, c.p) };
       }),
     })),
     attention: d.attention.map((a) => ({
@@ -164,7 +165,7 @@ export function presentStudent(
     name: d.student.name,
     userId: d.student.userId,
     lastActivity: when(t, d.student.lastActivityAt),
-    thresholdPercent: pct(d.course.threshold),
+    thresholdPercent: pct(t, d.course.threshold),
     objectives: d.objectives.map((o) => {
       const l = stateLabel(o.state, t);
       return {
@@ -173,8 +174,8 @@ export function presentStudent(
         label: l.label,
         icon: l.icon,
         tone: l.tone,
-        percent: pct(o.p),
-        thresholdPercent: pct(o.threshold),
+        percent: pct(t, o.p),
+        thresholdPercent: pct(t, o.threshold),
         responses: o.responses,
         opportunities: o.opportunities,
         cycles: o.cycles,
