@@ -2,6 +2,7 @@
  * Stable error codes. Branch on `code` (or `instanceof`), never on messages;
  * src/web/errors.ts is the only place that maps them to HTTP.
  */
+import { msg, type Message } from './message.js';
 export type ErrorCode =
   | 'ERR_LAUNCH_REJECTED'
   | 'ERR_LOGIN_REJECTED'
@@ -24,18 +25,30 @@ export type ErrorCode =
   | 'ERR_STORAGE_READONLY'
   | 'ERR_LMS_URL_UNTRUSTED';
 
-/** Base class of every expected failure; `message` is safe to show to the user. */
+/**
+ * Base class of every expected failure. `message` is English for logs and CLIs (safe to show); `said`, when set, is
+ * the same message as a catalogue key + values, which pages show in the reader's language (src/web/errors.ts).
+ */
 export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    options?: { cause?: unknown; details?: Record<string, unknown> },
+    options?: { cause?: unknown; details?: Record<string, unknown>; said?: Message },
   ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.details = options?.details;
+    this.said = options?.said;
   }
   readonly details: Record<string, unknown> | undefined;
+  readonly said: Message | undefined;
+}
+
+/** A problem with one field of a form or file: its path, the English message, and the catalogue message if any. */
+export interface Issue {
+  path: string;
+  message: string;
+  said?: Message;
 }
 
 /** Why a launch (or login) was refused: one snake_case reason per check, logged and shown to the user. */
@@ -96,9 +109,10 @@ export class LaunchRejected extends AppError {
 export class ValidationFailed extends AppError {
   constructor(
     message: string,
-    readonly issues: { path: string; message: string }[] = [],
+    readonly issues: Issue[] = [],
+    said?: Message,
   ) {
-    super('ERR_VALIDATION', message);
+    super('ERR_VALIDATION', message, said ? { said } : undefined);
   }
 }
 
@@ -121,7 +135,7 @@ export class ObjectiveCycle extends AppError {
 /** The student tried to work on an objective that is not released to them yet. */
 export class ObjectiveLocked extends AppError {
   constructor(readonly objectiveId: string) {
-    super('ERR_OBJECTIVE_LOCKED', `Objective ${objectiveId} is locked.`, { details: { objectiveId } });
+    super('ERR_OBJECTIVE_LOCKED', `Objective ${objectiveId} is locked.`, { details: { objectiveId }, said: msg('errors.objectiveLocked') });
   }
 }
 
@@ -131,7 +145,7 @@ export class IllegalTransition extends AppError {
     readonly from: string,
     readonly trigger: string,
   ) {
-    super('ERR_CONFLICT', `Cannot apply "${trigger}" to an objective in state "${from}".`, { details: { from, trigger } });
+    super('ERR_CONFLICT', `Cannot apply "${trigger}" to an objective in state "${from}".`, { details: { from, trigger }, said: msg('errors.illegalTransition') });
   }
 }
 
@@ -155,8 +169,8 @@ export class LoginRejected extends AppError {
 
 /** Something that already exists (e.g. a platform with the same issuer and client_id). */
 export class Conflict extends AppError {
-  constructor(message: string) {
-    super('ERR_CONFLICT', message);
+  constructor(message: string, said?: Message) {
+    super('ERR_CONFLICT', message, said ? { said } : undefined);
   }
 }
 
@@ -187,7 +201,9 @@ export class AdminAuthRequired extends AppError {
  */
 export class DeepLinkAlreadyUsed extends AppError {
   constructor() {
-    super('ERR_DEEP_LINK_USED', 'This selection was already sent to your course. To add more content, open the Masterly selection again from your course.');
+    super('ERR_DEEP_LINK_USED', 'This selection was already sent to your course. To add more content, open the Masterly selection again from your course.', {
+      said: msg('errors.deepLinkUsed'),
+    });
   }
 }
 
@@ -209,9 +225,9 @@ export class LmsUnavailable extends AppError {
     readonly status: number | undefined,
     /** Milliseconds the LMS asked us to wait (Retry-After), when it said so. */
     readonly retryAfterMs: number | undefined,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; said?: Message },
   ) {
-    super('ERR_LMS_UNAVAILABLE', message, { ...options, details: { status, retryAfterMs } });
+    super('ERR_LMS_UNAVAILABLE', message, { said: msg(status === undefined ? 'errors.lmsUnreachable' : 'errors.lmsAnswered', status === undefined ? {} : { status }), ...options, details: { status, retryAfterMs } });
   }
 }
 
@@ -221,8 +237,9 @@ export class LmsRejected extends AppError {
     readonly reason: LmsRejectReason,
     readonly status: number | undefined,
     message: string,
+    said: Message = msg(status === undefined ? 'errors.lmsRefusedNoStatus' : 'errors.lmsRefused', status === undefined ? {} : { status }),
   ) {
-    super('ERR_LMS_REJECTED', message, { details: { reason, status } });
+    super('ERR_LMS_REJECTED', message, { details: { reason, status }, said });
   }
 }
 
@@ -234,8 +251,9 @@ export class RateLimited extends AppError {
   constructor(
     readonly retryAfterSeconds: number,
     message = 'Too many sign-in attempts from your network. Wait a minute and try again.',
+    said?: Message,
   ) {
-    super('ERR_RATE_LIMITED', message);
+    super('ERR_RATE_LIMITED', message, said ? { said } : undefined);
   }
 }
 
@@ -292,6 +310,6 @@ export class LmsUrlUntrusted extends AppError {
     readonly origin: string,
     message: string,
   ) {
-    super('ERR_LMS_URL_UNTRUSTED', message, { details: { reason, origin } });
+    super('ERR_LMS_URL_UNTRUSTED', message, { details: { reason, origin }, said: msg('errors.lmsUrlUntrusted') });
   }
 }

@@ -1,8 +1,9 @@
 /**
- * Explanation records: every state change says which rule fired on which evidence, with a plain
- * English message for the student and instructor pages ("Unlocked because you mastered …").
+ * Explanation records: every state change says which rule fired on which evidence, with a message for the
+ * student and instructor pages ("Unlocked because you mastered …"), translated there from the catalogue.
  */
 import type { ObjectiveState } from './mastery.js';
+import { msg, type Message, type MessageOrText, type MessageVar } from './message.js';
 
 /** What happened. */
 export type ExplanationKind =
@@ -75,64 +76,64 @@ export interface Explanation {
   readonly from: ObjectiveState | null;
   readonly to: ObjectiveState | null;
   readonly evidence: Evidence;
-  readonly message: string;
+  /** What it says (a catalogue message; plain English text in rows stored before messages were structured). */
+  readonly message: MessageOrText;
 }
 
-/** Formats a probability as students see it: 2 decimals ("0.96"). */
-export const fmtP = (p: number): string => p.toFixed(2);
-const items = (n: number) => `${n} item${n === 1 ? '' : 's'}`;
 const days = (ms: number) => Math.round(ms / 86_400_000);
+const E = (key: string, vars: Record<string, MessageVar>): Message => msg(`explain.${key}`, vars);
 
-/** Builds the plain-English message for an explanation; `title` is the objective's title. */
-export function explanationMessage(kind: ExplanationKind, rule: ExplanationRule, title: string, e: Evidence, at = 0): string {
-  const theta = e.threshold ?? 0;
+/**
+ * The message for an explanation (catalogue keys `explain.*`; translated on the page); `title` is the objective's
+ * title. Probabilities are numbers, formatted per locale by the catalogue.
+ */
+export function explanationMessage(kind: ExplanationKind, rule: ExplanationRule, title: string, e: Evidence, at = 0): Message {
+  const threshold = e.threshold ?? 0;
+  const p = e.pAfter ?? 0;
   switch (kind) {
     case 'unlocked':
-      if (rule === 'no_prerequisites') return `${title} is open from the start: it has no prerequisites.`;
-      if (rule === 'instructor_override') return `${title} was unlocked by your instructor.`;
-      if (rule === 'release_date') return `${title} unlocked because its release date passed.`;
-      return `Unlocked because you ${(e.prerequisites ?? [])
-        .map((p) =>
-          p.state === 'mastered'
-            ? `mastered ${p.title} (P=${fmtP(p.p)} ≥ ${fmtP(theta)} over ${items(p.responses)})`
-            : `moved on from ${p.title} (not mastered)`,
-        )
-        .join(' and ')}.`;
+      if (rule === 'no_prerequisites') return E('openFromStart', { title });
+      if (rule === 'instructor_override') return E('unlockedByInstructor', { title });
+      if (rule === 'release_date') return E('unlockedByDate', { title });
+      return E('unlockedBecause', {
+        reasons: (e.prerequisites ?? []).map((q) =>
+          q.state === 'mastered' ? E('prerequisiteMastered', { title: q.title, p: q.p, threshold, count: q.responses }) : E('prerequisiteMovedOn', { title: q.title }),
+        ),
+      });
     case 'practising':
-      return `You started practising ${title}.`;
+      return E('practising', { title });
     case 'checking':
-      return `Mastery check on ${title}: ${items(e.checkLength ?? 0)} to confirm it; you are ready (P=${fmtP(e.pAfter ?? 0)} after ${items(e.responses ?? 0)}, last answer right).`;
+      return E('checking', { title, checkItems: E('itemCount', { count: e.checkLength ?? 0 }), p, count: e.responses ?? 0 });
     case 'rechecking':
-      return `Re-check on ${title}: ${items(e.checkLength ?? 0)} with fresh questions (P=${fmtP(e.pAfter ?? 0)}, last answer right).`;
+      return E('rechecking', { title, checkItems: E('itemCount', { count: e.checkLength ?? 0 }), p });
     case 'mastered':
       return rule === 'mastery_rule_met'
-        ? `${title} mastered again (P=${fmtP(e.pAfter ?? 0)} ≥ ${fmtP(theta)}, last answer right).`
-        : `Mastered ${title}: ${e.checkCorrect ?? 0}/${e.checkLength ?? 0} on the check, P=${fmtP(e.pAfter ?? 0)} ≥ ${fmtP(theta)} over ${items(e.responses ?? 0)}.`;
+        ? E('masteredAgain', { title, p, threshold })
+        : E('mastered', { title, correct: e.checkCorrect ?? 0, length: e.checkLength ?? 0, p, threshold, count: e.responses ?? 0 });
     case 'reteaching': {
-      if (rule === 'struggling') return `Let's go over ${title} again: ${e.wrongInARow ?? 0} answers in a row were wrong. Read the explanation, then try a few guided questions.`;
-      if (rule === 'wheel_spinning') return `${title} is taking many tries (${e.opportunities ?? 0}): here is help — a fresh explanation and guided questions. Your instructor has been told, so you can also ask them.`;
-      const why: string[] = [];
-      if ((e.pAfter ?? 0) < theta) why.push(`P=${fmtP(e.pAfter ?? 0)} < ${fmtP(theta)}`);
-      if (e.lastCorrect === false) why.push('the last answer was wrong');
-      return `Reteaching ${title} because the mastery check was not passed (${e.checkCorrect ?? 0}/${e.checkLength ?? 0} right; ${why.join(', ') || 'rule not met'}).`;
+      if (rule === 'struggling') return E('struggling', { title, count: e.wrongInARow ?? 0 });
+      if (rule === 'wheel_spinning') return E('wheelSpinning', { title, count: e.opportunities ?? 0 });
+      const why: Message[] = [];
+      if (p < threshold) why.push(E('belowThreshold', { p, threshold }));
+      if (e.lastCorrect === false) why.push(E('lastWrong', {}));
+      if (why.length === 0) why.push(E('ruleNotMet', {}));
+      return E('reteaching', { title, correct: e.checkCorrect ?? 0, length: e.checkLength ?? 0, why });
     }
     case 'stuck':
-      return `${title} not mastered after ${e.cycles ?? 0} check cycles (limit ${e.cap ?? 0}): flagged for your instructor; you may move on.`;
+      return E('stuckCycles', { title, cycles: e.cycles ?? 0, cap: e.cap ?? 0 });
     case 'reopened':
-      return rule === 'retention_miss'
-        ? `${title} needs review: a retention question was missed (P=${fmtP(e.pAfter ?? 0)}).`
-        : `${title} needs review: P fell to ${fmtP(e.pAfter ?? 0)} < ${fmtP(theta)}.`;
-    case 'remedial':
-      return `Review ${e.prerequisites?.[0]?.title ?? 'a prerequisite'} first: ${title} builds on it and it needs review.`;
+      return rule === 'retention_miss' ? E('reopenedRetention', { title, p }) : E('reopenedBelow', { title, p, threshold });
+    case 'remedial': {
+      const first = e.prerequisites?.[0]?.title;
+      return E('remedial', { title, prerequisite: first ?? E('aPrerequisite', {}) });
+    }
     case 'enrichment_unlocked':
-      return `Enrichment for ${title} unlocked because you mastered it.`;
+      return E('enrichment', { title });
     case 'retention_passed':
-      return e.nextRetentionAt == null
-        ? `Retention question on ${title} right: no more reviews scheduled.`
-        : `Retention question on ${title} right: next review in ${days(e.nextRetentionAt - at)} days.`;
+      return e.nextRetentionAt == null ? E('retentionLast', { title }) : E('retentionNext', { title, count: days(e.nextRetentionAt - at) });
     case 'grade_locked':
-      return `Grade for ${title} locked at ${e.grade ?? '—'} by the due date; later reviews cannot lower it.`;
+      return e.grade == null ? E('gradeLockedNone', { title }) : E('gradeLocked', { title, grade: e.grade });
     case 'reset':
-      return `${title} was reset by your instructor.`;
+      return E('reset', { title });
   }
 }

@@ -3,6 +3,7 @@
  */
 import { validateCalculationSettings, type CalculationMethod } from './aggregation.js';
 import { ValidationFailed } from './errors.js';
+import { msg } from './message.js';
 
 /** How mastery becomes a grade: fraction of objectives mastered, P(mastery) scaled, or a Canvas-parity roll-up. */
 export type GradePolicyKind = 'fraction_mastered' | 'p_mastery' | 'aggregation';
@@ -43,10 +44,10 @@ export const ROLLUP_MASTERY_POINTS = 3;
  */
 export function validateGradePolicy(policy: GradePolicy): GradePolicy {
   if (!policy.perObjective && !policy.perActivity) {
-    throw new ValidationFailed('Choose at least one kind of grade column.', [{ path: 'layout', message: 'Pick objectives, activities or both.' }]);
+    throw new ValidationFailed('Choose at least one kind of grade column.', [{ path: 'layout', message: 'Pick objectives, activities or both.', said: msg('errors.gradePolicy.layoutHint') }], msg('errors.gradePolicy.layout'));
   }
   if (!(Number.isFinite(policy.scoreMaximum) && policy.scoreMaximum >= 1 && policy.scoreMaximum <= 1000)) {
-    throw new ValidationFailed('Points possible must be between 1 and 1000.', [{ path: 'scoreMaximum', message: 'Between 1 and 1000.' }]);
+    throw new ValidationFailed('Points possible must be between 1 and 1000.', [{ path: 'scoreMaximum', message: 'Between 1 and 1000.', said: msg('instructor.grades.pointsRule') }], msg('instructor.grades.pointsRule'));
   }
   if (policy.policy !== 'aggregation') return { ...policy, calculation: null };
   const calculation = policy.calculation ?? DEFAULT_CALCULATION;

@@ -3,6 +3,7 @@
  * Markdown is stored raw here; it is sanitised when rendered, not in the domain.
  */
 import { ValidationFailed } from './errors.js';
+import { msg, type MessageOrText } from './message.js';
 
 /** A choice of a multiple-choice item, with optional feedback shown when it is picked. */
 export interface Choice {
@@ -51,11 +52,19 @@ export type Item = SingleChoiceItem | MultipleChoiceItem | NumericItem | ShortAn
 /** What a student submitted: a choice id (single choice), choice ids (multiple choice), or text (numeric, short answer). */
 export type ItemResponse = string | readonly string[];
 
-/** The result of checking a response: whether it is right, and plain feedback to show at once. */
+/**
+ * The result of checking a response: whether it is right, and feedback to show at once: the author's text for a
+ * choice, or a catalogue message (`items.*`).
+ */
 export interface AnswerCheck {
   readonly correct: boolean;
-  readonly feedback: string;
+  readonly feedback: MessageOrText;
 }
+
+const RIGHT = msg('items.correct');
+const WRONG = msg('items.wrong');
+/** The generic feedback (right / not quite), which the feedback page says in its own words. */
+export const isGenericFeedback = (f: MessageOrText): boolean => f === RIGHT || f === WRONG;
 
 /** Kinds of instructional content attached to an objective. */
 export type ContentKind = 'lesson' | 'reteach' | 'enrichment';
@@ -110,7 +119,7 @@ export function checkAnswer(item: Item, response: ItemResponse): AnswerCheck {
       const picked = asArray(response);
       const correct = picked.length === 1 && picked[0] === item.correctChoiceId;
       const choice = item.choices.find((c) => c.id === picked[0]);
-      return { correct, feedback: choice?.feedback ?? (correct ? 'Correct.' : 'Not quite.') };
+      return { correct, feedback: choice?.feedback ?? (correct ? RIGHT : WRONG) };
     }
     case 'multiple_choice': {
       const picked = new Set(asArray(response));
@@ -118,25 +127,24 @@ export function checkAnswer(item: Item, response: ItemResponse): AnswerCheck {
       const missing = [...want].filter((c) => !picked.has(c)).length;
       const extra = [...picked].filter((c) => !want.has(c)).length;
       const correct = missing === 0 && extra === 0;
-      const feedback = correct
-        ? 'Correct.'
-        : `Not quite: ${missing ? `${missing} right choice${missing > 1 ? 's' : ''} missing` : ''}${missing && extra ? ', ' : ''}${extra ? `${extra} wrong choice${extra > 1 ? 's' : ''} picked` : ''}.`;
+      const parts = [...(missing ? [msg('items.missing', { count: missing })] : []), ...(extra ? [msg('items.extra', { count: extra })] : [])];
+      const feedback = correct ? RIGHT : msg('items.notQuite', { parts });
       return { correct, feedback };
     }
     case 'numeric': {
       const v = parseNumber(asText(response));
-      if (v === null) return { correct: false, feedback: 'Please enter a number, like 0.75 or 3/4.' };
+      if (v === null) return { correct: false, feedback: msg('items.notANumber') };
       const tol = item.tolerance ?? 1e-9;
       // "75%" may mean 0.75 or 75 depending on how the question is asked: accept either reading.
       const isPct = asText(response).trim().endsWith('%');
       const close = (x: number) => Math.abs(x - item.answer) <= tol + 1e-12;
       const correct = close(v) || (isPct && close(v * 100));
-      return { correct, feedback: correct ? 'Correct.' : 'Not quite.' };
+      return { correct, feedback: correct ? RIGHT : WRONG };
     }
     case 'short_answer': {
       const r = normaliseText(asText(response), item.caseSensitive);
       const correct = item.acceptedAnswers.some((a) => normaliseText(a, item.caseSensitive) === r);
-      return { correct, feedback: correct ? 'Correct.' : 'Not quite.' };
+      return { correct, feedback: correct ? RIGHT : WRONG };
     }
   }
 }

@@ -5,6 +5,7 @@
  * θ is a course setting (default 0.95, allowed 0.80–0.99); a student's accommodation may offset it.
  */
 import { IllegalTransition, ValidationFailed } from './errors.js';
+import { msg } from './message.js';
 
 /** Where a student stands on one objective. */
 export type ObjectiveState =
@@ -57,7 +58,7 @@ export const MIN_MASTERY_ITEMS = 3;
 /** Throws ERR_VALIDATION unless θ is within 0.80–0.99 (a course setting). */
 export function validateThreshold(theta: number): number {
   if (!Number.isFinite(theta) || theta < THRESHOLD_RANGE.min || theta > THRESHOLD_RANGE.max) {
-    throw new ValidationFailed('The mastery threshold must be between 0.80 and 0.99.', [{ path: 'threshold', message: 'between 0.80 and 0.99' }]);
+    throw new ValidationFailed('The mastery threshold must be between 0.80 and 0.99.', [{ path: 'threshold', message: 'between 0.80 and 0.99' }], msg('errors.thresholdRange'));
   }
   return theta;
 }

@@ -1,4 +1,5 @@
 import i18next, { type i18n } from 'i18next';
+import { isMessage, type MessageOrText, type MessageVar } from '../domain/message.js';
 import { en, type Catalogue } from './en.js';
 
 /** Dotted paths to the strings of a catalogue; plural forms (`x_one`, `x_other`) are asked for as `x` with `count`. */
@@ -41,6 +42,38 @@ export function languageFor(locale: unknown): string {
   const tag = locale.trim().replace(/_/g, '-').toLowerCase();
   const base = tag.split('-')[0] ?? '';
   return CATALOGUES[tag] ? tag : CATALOGUES[base] ? base : 'en';
+}
+
+/** `{{p, p2}}`: a probability with 2 decimals in the reader's locale ("0.96", "0,96"). */
+messages.services.formatter?.add('p2', (value: unknown, lng: string | undefined) =>
+  typeof value === 'number' ? new Intl.NumberFormat(lng, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(value) : String(value),
+);
+
+/** `{{p, percent}}`: a probability as a whole percentage in the reader's locale ("97%", "97 %"). */
+messages.services.formatter?.add('percent', (value: unknown, lng: string | undefined) =>
+  typeof value === 'number' ? new Intl.NumberFormat(lng, { style: 'percent', maximumFractionDigits: 0 }).format(value) : String(value),
+);
+
+/** True when the catalogue (English, the reference) has the key; plural keys are asked for without their suffix. */
+export const hasKey = (key: string): boolean => messages.exists(key, { lng: 'en', count: 1 });
+
+/**
+ * A message from the domain or a service (key + values) in the reader's language: nested messages are translated
+ * too, lists of them joined as the language joins lists. Plain text (records stored before messages were
+ * structured) is shown as it is, and so is a key the catalogue lacks (never a raw key on a page).
+ */
+export function render(t: Translate, m: MessageOrText): string {
+  if (typeof m === 'string') return m;
+  if (!hasKey(m.key)) return m.key;
+  const vars: Record<string, string | number> = {};
+  for (const [name, v] of Object.entries(m.vars ?? {})) vars[name] = renderVar(t, v);
+  return t(m.key as MessageKey, vars);
+}
+
+function renderVar(t: Translate, v: MessageVar): string | number {
+  if (typeof v === 'string' || typeof v === 'number') return v;
+  if (isMessage(v)) return render(t, v);
+  return new Intl.ListFormat(t.lang, { type: 'conjunction' }).format((v as readonly MessageOrText[]).map((x) => render(t, x)));
 }
 
 const translators = new Map<string, Translate>();

@@ -9,6 +9,7 @@ import { LmsRejected, LmsUnavailable } from '../domain/errors.js';
 import type { Clock } from '../services/ports.js';
 import type { ServiceTarget } from '../services/servicePorts.js';
 import { createAddressGuard, untrustedCause, type AddressGuard } from './addressPolicy.js';
+import { msg } from '../domain/message.js';
 
 /** What the client needs from the tool keyring (no live launch required). */
 export interface AssertionSigner {
@@ -122,6 +123,7 @@ export function createServiceClient(opts: ServiceClientOptions): ServiceClient {
       const timedOut = (err as { name?: string })?.name === 'TimeoutError' || (err as { name?: string })?.name === 'AbortError';
       throw new LmsUnavailable(timedOut ? 'The LMS did not answer in time.' : 'The LMS could not be reached.', undefined, undefined, {
         cause: err,
+        said: msg(timedOut ? 'errors.lmsTimeout' : 'errors.lmsUnreachable'),
       });
     }
   };

@@ -10,6 +10,7 @@ import type { DeepLinkingMessages, DeepLinkingRequests, DeepLinkingSettings, Res
 import type { CourseRepo } from './enginePorts.js';
 import type { Clock, LaunchSession, PlatformRegistry } from './ports.js';
 import type { GradeActivity } from './servicePorts.js';
+import { msg, type Message, type MessageVar } from '../domain/message.js';
 
 /** Custom parameter naming the objective (its course-file key, stable across re-imports and course copies). */
 export const CUSTOM_OBJECTIVE = 'masterly_objective';
@@ -71,8 +72,9 @@ export class DeepLinkSelectionRefused extends AppError {
   constructor(
     readonly reason: 'multiple_not_accepted' | 'nothing_selected' | 'unknown_choice' | 'links_not_accepted',
     message: string,
+    vars: Record<string, MessageVar> = {},
   ) {
-    super('ERR_VALIDATION', message, { details: { reason } });
+    super('ERR_VALIDATION', message, { details: { reason }, said: msg(`deepLinking.refused.${reason}`, vars) });
   }
 }
 
@@ -80,9 +82,9 @@ export class DeepLinkSelectionRefused extends AppError {
 export const canDeepLink = (s: LaunchSession): boolean => s.isInstructor && s.claims.messageType === 'LtiDeepLinkingRequest' && s.contextId !== null;
 
 function settingsOf(deps: DeepLinkingDeps, s: LaunchSession): DeepLinkingSettings {
-  if (!canDeepLink(s)) throw new AppError('ERR_FORBIDDEN', 'Only an instructor adding content from the course can choose Masterly content.');
+  if (!canDeepLink(s)) throw new AppError('ERR_FORBIDDEN', 'Only an instructor adding content from the course can choose Masterly content.', { said: msg('deepLinking.instructorOnly') });
   const settings = deps.messages.readSettings(s.claims.deepLinkingSettings);
-  if (!settings) throw new AppError('ERR_FORBIDDEN', 'This content selection has no return address. Start again from your course.');
+  if (!settings) throw new AppError('ERR_FORBIDDEN', 'This content selection has no return address. Start again from your course.', { said: msg('deepLinking.noReturnAddress') });
   return settings;
 }
 
@@ -126,7 +128,7 @@ async function sign(
   beforeSign?: () => Promise<void>,
 ): Promise<DeepLinkReturn> {
   const platform = await deps.registry.byId(session.platformId);
-  if (!platform) throw new AppError('ERR_PLATFORM_UNKNOWN', 'This LMS is no longer registered with Masterly.');
+  if (!platform) throw new AppError('ERR_PLATFORM_UNKNOWN', 'This LMS is no longer registered with Masterly.', { said: msg('deepLinking.platformGone') });
   if (!(await deps.requests.markReturned(session.id, deps.clock.now()))) throw new DeepLinkAlreadyUsed();
   await beforeSign?.();
   const claims = deps.messages.responseClaims({
@@ -149,7 +151,13 @@ async function sign(
  * choices when the platform accepts one, no choice, or a platform that accepts no resource links.
  * A request is answered once: a second response (even a cancel) throws DeepLinkAlreadyUsed (ERR_DEEP_LINK_USED).
  */
-export async function returnDeepLinks(deps: DeepLinkingDeps, session: LaunchSession, input: { choices: readonly string[] }): Promise<DeepLinkReturn> {
+/**
+ * Puts a message in the instructor's words (their launch's locale): the messages of a deep-linking response are shown
+ * by the LMS, so the web layer passes its translator in.
+ */
+export type Say = (m: Message) => string;
+
+export async function returnDeepLinks(deps: DeepLinkingDeps, session: LaunchSession, input: { choices: readonly string[]; say: Say }): Promise<DeepLinkReturn> {
   const settings = settingsOf(deps, session);
   const contextId = session.contextId as string;
   if (!settings.acceptsResourceLinks) {
@@ -161,6 +169,7 @@ export async function returnDeepLinks(deps: DeepLinkingDeps, session: LaunchSess
     throw new DeepLinkSelectionRefused(
       'multiple_not_accepted',
       `Your LMS accepts only one item from this menu, and you chose ${choices.length}. Choose one, or add the others one at a time.`,
+      { count: choices.length },
     );
   }
   const { courseTitle, options, ids } = await optionsOf(deps, contextId);
@@ -192,11 +201,11 @@ export async function returnDeepLinks(deps: DeepLinkingDeps, session: LaunchSess
   const saveUnit = async (): Promise<void> => {
     if (unit) await deps.saveActivity?.(contextId, unit, deps.clock.now());
   };
-  return sign(deps, session, settings, items, { msg: `Masterly added ${n} item${n === 1 ? '' : 's'}.`, log: `masterly: ${n} ltiResourceLink item(s)` }, saveUnit);
+  return sign(deps, session, settings, items, { msg: input.say(msg('deepLinking.added', { count: n })), log: `masterly: ${n} ltiResourceLink item(s)` }, saveUnit);
 }
 
 /** A response with no items, so the LMS closes its dialog: the instructor cancelled, or nothing could be added. */
-export async function cancelDeepLinking(deps: DeepLinkingDeps, session: LaunchSession): Promise<DeepLinkReturn> {
+export async function cancelDeepLinking(deps: DeepLinkingDeps, session: LaunchSession, say: Say): Promise<DeepLinkReturn> {
   const settings = settingsOf(deps, session);
   const accepts = settings.acceptsResourceLinks;
   return sign(
@@ -205,8 +214,8 @@ export async function cancelDeepLinking(deps: DeepLinkingDeps, session: LaunchSe
     settings,
     [],
     accepts
-      ? { msg: 'No Masterly content was added.' }
-      : { errormsg: 'Masterly offers links to activities (ltiResourceLink), which this placement does not accept.', errorlog: `accept_types=${settings.acceptTypes.join(',')}` },
+      ? { msg: say(msg('deepLinking.addedNone')) }
+      : { errormsg: say(msg('deepLinking.linksNotAccepted')), errorlog: `accept_types=${settings.acceptTypes.join(',')}` },
   );
 }
 
@@ -219,8 +228,8 @@ export async function objectiveIdForKey(deps: Pick<DeepLinkingDeps, 'courses'>, 
 /** The deep-linking use-cases, bound. */
 export interface DeepLinkingServices {
   openDeepLinkPicker(session: LaunchSession): Promise<DeepLinkPicker>;
-  returnDeepLinks(session: LaunchSession, input: { choices: readonly string[] }): Promise<DeepLinkReturn>;
-  cancelDeepLinking(session: LaunchSession): Promise<DeepLinkReturn>;
+  returnDeepLinks(session: LaunchSession, input: { choices: readonly string[]; say: Say }): Promise<DeepLinkReturn>;
+  cancelDeepLinking(session: LaunchSession, say: Say): Promise<DeepLinkReturn>;
   objectiveIdForKey(contextId: string, key: string): Promise<string | undefined>;
 }
 
@@ -229,7 +238,7 @@ export function buildDeepLinkingServices(deps: DeepLinkingDeps): DeepLinkingServ
   return {
     openDeepLinkPicker: (s) => openDeepLinkPicker(deps, s),
     returnDeepLinks: (s, i) => returnDeepLinks(deps, s, i),
-    cancelDeepLinking: (s) => cancelDeepLinking(deps, s),
+    cancelDeepLinking: (s, say) => cancelDeepLinking(deps, s, say),
     objectiveIdForKey: (c, k) => objectiveIdForKey(deps, c, k),
   };
 }

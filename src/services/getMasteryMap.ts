@@ -7,6 +7,7 @@ import type { Clock } from './ports.js';
 import type { CourseCache } from './courseCache.js';
 import type { CourseRepo, LearnerStore } from './enginePorts.js';
 import { POINTS_POSSIBLE, readCourseAndLearner, type LoadedCourse } from './engineModel.js';
+import type { MessageOrText } from '../domain/message.js';
 
 /** What getMasteryMap needs. */
 export interface GetMasteryMapDeps {
@@ -33,7 +34,7 @@ export interface MapObjective {
   /** Titles of prerequisites still to master (empty unless locked). */
   lockedUntil: string[];
   /** The latest explanation for this objective ("Unlocked because…", "Reteaching because…"). */
-  why: string | null;
+  why: MessageOrText | null;
   /** Prerequisites that need review before going on (the remedial path). */
   review: string[];
   enrichmentUnlocked: boolean;
@@ -52,7 +53,7 @@ export interface MasteryMap {
   /** The objective the engine suggests working on next, if any. */
   suggestedObjectiveId: string | null;
   /** The latest explanations, newest first. */
-  recent: { objectiveId: string; objectiveTitle: string; message: string; at: number }[];
+  recent: { objectiveId: string; objectiveTitle: string; message: MessageOrText; at: number }[];
 }
 
 const IN_PROGRESS: ReadonlySet<ObjectiveState> = new Set(['practising', 'checking', 'reteaching', 'needs_review']);

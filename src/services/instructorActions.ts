@@ -16,6 +16,8 @@ import { assertCourseCurrent, loadCourse, withCurrentCourse } from './engineMode
 import { saveLearnerChange } from './saveLearnerChange.js';
 import { findStudent, type RoleClassifier } from './instructorDashboard.js';
 import type { InstructorStore } from './instructorPorts.js';
+import type { MessageOrText } from '../domain/message.js';
+import { msg } from '../domain/message.js';
 
 /** What the instructor actions need. */
 export interface InstructorActionDeps {
@@ -62,7 +64,8 @@ export function parseAccommodations(raw: unknown): Required<Accommodations> {
   if (!parsed.success) {
     throw new ValidationFailed(
       'Some accommodations are out of range.',
-      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message, said: msg(`errors.accommodations.${String(i.path[0])}${i.code === 'invalid_type' ? 'Number' : ''}`) })),
+      msg('errors.accommodations.invalid'),
     );
   }
   return parsed.data;
@@ -92,7 +95,7 @@ export interface InstructorActionResult {
   stateBefore: ObjectiveState;
   stateAfter: ObjectiveState;
   /** The explanations the event produced (e.g. "… was unlocked by your instructor."). */
-  messages: string[];
+  messages: MessageOrText[];
 }
 
 type InstructorEvent = { type: 'unlock_override' | 'reset'; objectiveId: string } | { type: 'accommodations_set'; accommodations: Required<Accommodations> };
@@ -102,7 +105,7 @@ interface Appended {
   eventId: string;
   stateBefore: ObjectiveState | null;
   stateAfter: ObjectiveState | null;
-  messages: string[];
+  messages: MessageOrText[];
 }
 
 /**
@@ -130,8 +133,8 @@ function appendInstructorEvent(
       const probe = structuredClone(state);
       advanceClock(probe, userId, at, cfg);
       const current = objectiveId === null ? undefined : (probe.students.get(userId)?.objectives[objectiveId] as ObjectiveProgress);
-      if (action.type === 'unlock_override' && current?.state !== 'locked') throw new Conflict(`${title} is already unlocked for this student.`);
-      if (action.type === 'reset' && current?.state !== 'not_mastered') throw new Conflict(`${title} is not stuck for this student, so there is nothing to reset.`);
+      if (action.type === 'unlock_override' && current?.state !== 'locked') throw new Conflict(`${title} is already unlocked for this student.`, msg('errors.alreadyUnlocked', { title }));
+      if (action.type === 'reset' && current?.state !== 'not_mastered') throw new Conflict(`${title} is not stuck for this student, so there is nothing to reset.`, msg('errors.nothingToReset', { title }));
 
       const before = new Map<string, ObjectiveProgress>();
       for (const [id, p] of Object.entries(state.students.get(userId)?.objectives ?? probe.students.get(userId)?.objectives ?? {})) before.set(id, structuredClone(p));

@@ -14,6 +14,7 @@ import type { Clock } from './ports.js';
 import type { CourseRepo, LearnerStore } from './enginePorts.js';
 import { loadCourse, POINTS_POSSIBLE, type LoadedCourse } from './engineModel.js';
 import type { CoursePerson, InstructorStore, RosterStatus } from './instructorPorts.js';
+import { msg, type Message, type MessageOrText } from '../domain/message.js';
 
 /** Classifies LTI roles (src/lti/roles.ts `summariseRoles`, injected by main.ts). */
 export type RoleClassifier = (roles: readonly string[]) => { isInstructor: boolean; isLearner: boolean };
@@ -82,9 +83,9 @@ export interface AttentionItem {
   objectiveId: string | null;
   objectiveTitle: string | null;
   /** The engine's stored explanation for that objective (e.g. "… not mastered after 10 tries …"), or a summary. */
-  explanation: string;
+  explanation: MessageOrText;
   /** Facts behind the flag, in plain language. */
-  detail: string;
+  detail: Message;
 }
 
 /** Objective header and summary. */
@@ -121,9 +122,9 @@ export interface StudentDetail {
     overridden: boolean;
     canUnlock: boolean;
     canReset: boolean;
-    why: string | null;
+    why: MessageOrText | null;
   })[];
-  history: { objectiveId: string; objectiveTitle: string; kind: string; message: string; at: number }[];
+  history: { objectiveId: string; objectiveTitle: string; kind: string; message: MessageOrText; at: number }[];
   accommodations: Required<Accommodations>;
 }
 
@@ -238,7 +239,7 @@ export async function getInstructorDashboard(deps: InstructorDashboardDeps, inpu
           reason: 'stuck',
           objectiveId: c.objectiveId,
           objectiveTitle: titleOf(c.objectiveId),
-          detail: `Stuck: not mastered after ${c.cycles} failed check${c.cycles === 1 ? '' : 's'} and ${c.opportunities} tries; moved on.`,
+          detail: msg('instructor.attention.stuck', { count: c.cycles, tries: c.opportunities }),
         });
       } else if (c.state !== 'mastered' && c.opportunities >= rules.wheelSpinOpportunities) {
         flags.push({
@@ -247,7 +248,7 @@ export async function getInstructorDashboard(deps: InstructorDashboardDeps, inpu
           reason: 'wheel_spinning',
           objectiveId: c.objectiveId,
           objectiveTitle: titleOf(c.objectiveId),
-          detail: `Wheel-spinning: ${c.opportunities} tries without mastery (P(mastery) ${Math.round(c.p * 100)}%).`,
+          detail: msg('instructor.attention.wheelSpinning', { tries: c.opportunities, p: c.p }),
         });
       }
     }
@@ -261,8 +262,8 @@ export async function getInstructorDashboard(deps: InstructorDashboardDeps, inpu
         objectiveTitle: null,
         detail:
           r.lastActivityAt === null
-            ? `Falling behind: has not answered anything yet while classmates practised in the last ${rules.inactiveDays} days.`
-            : `Falling behind: no answers for ${Math.floor((now - r.lastActivityAt) / DAY_MS)} days while classmates practised.`,
+            ? msg('instructor.attention.neverAnswered', { count: rules.inactiveDays })
+            : msg('instructor.attention.inactive', { count: Math.floor((now - r.lastActivityAt) / DAY_MS) }),
       });
     } else if (medianMastered - r.mastered >= rules.behindMedian) {
       flags.push({
@@ -271,7 +272,7 @@ export async function getInstructorDashboard(deps: InstructorDashboardDeps, inpu
         reason: 'behind_median',
         objectiveId: null,
         objectiveTitle: null,
-        detail: `Falling behind: ${r.mastered} objective${r.mastered === 1 ? '' : 's'} mastered; the class median is ${medianMastered}.`,
+        detail: msg('instructor.attention.behindMedian', { count: r.mastered, median: medianMastered }),
       });
     }
   }
@@ -309,7 +310,7 @@ export async function getStudentDetail(deps: InstructorDashboardDeps, input: { c
     deps.learners.accommodations(input.contextId),
   ]);
   const acc: Required<Accommodations> = { ...NO_ACCOMMODATIONS, ...all[input.userId] };
-  const latest = new Map<string, string>();
+  const latest = new Map<string, MessageOrText>();
   for (const e of history) if (!latest.has(e.objectiveId)) latest.set(e.objectiveId, e.message);
   const titleOf = (id: string) => course.objectives.get(id)?.title ?? id;
   const theta = effectiveThreshold(cfg.threshold, acc.thresholdOffset);

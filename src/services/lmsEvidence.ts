@@ -15,6 +15,7 @@ import type { AfterMasteryChange, CourseRepo, LearnerStore } from './enginePorts
 import type { EvidenceMap, LmsEvidenceRepo } from './lmsEvidencePorts.js';
 import type { Clock } from './ports.js';
 import type { AgsResult, LineItem, LtiServices, ServiceContextRepo } from './servicePorts.js';
+import { msg, type Message, type MessageOrText } from '../domain/message.js';
 
 /** The default rule: 80 % of the column's points or more is a correct observation. */
 export const DEFAULT_EVIDENCE_THRESHOLD = 0.8;
@@ -45,7 +46,7 @@ export interface EvidencePage {
   /** Columns the LMS lists (Masterly's own grade columns left out); null when the LMS could not be asked. */
   columns: LmsColumn[] | null;
   /** Why `columns` is null, in plain words. */
-  unavailable: string | null;
+  unavailable: Message | null;
   /** Mappings whose column the LMS no longer lists (or could not be listed). */
   orphans: EvidenceMap[];
   objectives: { id: string; title: string }[];
@@ -64,7 +65,7 @@ export interface EvidenceImportReport {
   /** Results of people who never opened Masterly (fed once they launch). */
   waiting: number;
   /** Columns that could not be read (LMS refused or unreachable); the rest were imported. */
-  failedColumns: { lineItemUrl: string; label: string; error: string }[];
+  failedColumns: { lineItemUrl: string; label: string; error: MessageOrText }[];
 }
 
 const isOurs = (li: LineItem): boolean => (li.resourceId ?? '').startsWith('masterly:') || (li.tag ?? '').startsWith('masterly-');
@@ -82,12 +83,12 @@ export async function listEvidenceColumns(deps: LmsEvidenceDeps, input: { contex
   const titleOf = new Map(objectives.map((o) => [o.id, o.title]));
   const maps = await deps.evidence.listMaps(input.contextId);
   const ags = await agsOf(deps, input.contextId);
-  if (!ags) return { columns: null, unavailable: 'The course has not shared its gradebook with Masterly (no AGS line items service at the last launch).', orphans: maps, objectives };
+  if (!ags) return { columns: null, unavailable: msg('instructor.evidence.noGradebook'), orphans: maps, objectives };
   let items: LineItem[];
   try {
     items = await deps.lti.listLineItems(ags.target, ags.lineitems, {});
   } catch (err) {
-    if (err instanceof AppError) return { columns: null, unavailable: `The LMS did not list its grade columns: ${err.message}`, orphans: maps, objectives };
+    if (err instanceof AppError) return { columns: null, unavailable: msg('instructor.evidence.listFailed', { error: err.said ?? err.message }), orphans: maps, objectives };
     throw err;
   }
   const byUrl = new Map(maps.map((m) => [m.lineItemUrl, m]));
@@ -115,11 +116,11 @@ export async function mapEvidenceColumn(
   input: { contextId: string; lineItemUrl: string; objectiveId: string; threshold?: number },
 ): Promise<EvidenceMap> {
   const threshold = input.threshold ?? DEFAULT_EVIDENCE_THRESHOLD;
-  if (!(threshold > 0 && threshold <= 1)) throw new ValidationFailed('The pass mark must be between 1 % and 100 %.', [{ path: 'threshold', message: 'out of range' }]);
+  if (!(threshold > 0 && threshold <= 1)) throw new ValidationFailed('The pass mark must be between 1 % and 100 %.', [{ path: 'threshold', message: 'out of range' }], msg('errors.passMark'));
   const snap = await deps.courses.snapshot(input.contextId);
   if (!snap?.objectives.some((o) => o.id === input.objectiveId)) throw new NotFound('That objective');
   const ags = await agsOf(deps, input.contextId);
-  if (!ags) throw new AppError('ERR_FORBIDDEN', 'The course has not shared its gradebook with Masterly.');
+  if (!ags) throw new AppError('ERR_FORBIDDEN', 'The course has not shared its gradebook with Masterly.', { said: msg('errors.noGradebook') });
   const column = (await deps.lti.listLineItems(ags.target, ags.lineitems, {})).find((li) => li.id === input.lineItemUrl && !isOurs(li));
   if (!column) throw new NotFound('That LMS grade column');
   const map: EvidenceMap = { contextId: input.contextId, lineItemUrl: column.id, objectiveId: input.objectiveId, label: column.label, threshold, createdAt: deps.clock.now() };
@@ -208,7 +209,7 @@ export async function importLmsEvidence(deps: LmsEvidenceDeps, input: { contextI
   const maps = await deps.evidence.listMaps(input.contextId);
   if (maps.length === 0) return report;
   const ags = await agsOf(deps, input.contextId);
-  if (!ags) throw new AppError('ERR_FORBIDDEN', 'The course has not shared its gradebook with Masterly.');
+  if (!ags) throw new AppError('ERR_FORBIDDEN', 'The course has not shared its gradebook with Masterly.', { said: msg('errors.noGradebook') });
   let course = await loadCourse(deps, input.contextId);
   const maxima = new Map<string, number>();
   for (const li of await deps.lti.listLineItems(ags.target, ags.lineitems, {})) maxima.set(li.id, li.scoreMaximum);
@@ -219,7 +220,7 @@ export async function importLmsEvidence(deps: LmsEvidenceDeps, input: { contextI
       results = await deps.lti.listResults(ags.target, map.lineItemUrl);
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
-      report.failedColumns.push({ lineItemUrl: map.lineItemUrl, label: map.label, error: err.message });
+      report.failedColumns.push({ lineItemUrl: map.lineItemUrl, label: map.label, error: err.said ?? err.message });
       continue;
     }
     report.columns++;

@@ -7,6 +7,7 @@ import type { Clock } from './ports.js';
 import type { CourseCache } from './courseCache.js';
 import type { CourseItemKind, CourseRepo, IdGenerator, LearnerStore, StoredContent } from './enginePorts.js';
 import { readCourseAndLearner, type LoadedCourse } from './engineModel.js';
+import type { MessageOrText } from '../domain/message.js';
 
 /** What nextActivity needs (randomness for tie-breaks, ids for attempts: both injected). */
 export interface NextActivityDeps {
@@ -55,7 +56,7 @@ export interface ContentPage {
 /** What to show the student now. */
 export type Activity =
   | { kind: 'lesson'; objective: ObjectiveRef; pages: ContentPage[] }
-  | { kind: 'reteach'; objective: ObjectiveRef; pages: ContentPage[]; reason: string | null }
+  | { kind: 'reteach'; objective: ObjectiveRef; pages: ContentPage[]; reason: MessageOrText | null }
   | {
       kind: 'item';
       objective: ObjectiveRef;
@@ -65,10 +66,10 @@ export type Activity =
       attemptId: string;
       /** Position in a mastery check (1-based), when in one. */
       check: { number: number; length: number } | null;
-      reason: string | null;
+      reason: MessageOrText | null;
     }
-  | { kind: 'mastered'; objective: ObjectiveRef; pages: ContentPage[]; reason: string | null; next: ObjectiveRef | null }
-  | { kind: 'stuck'; objective: ObjectiveRef; reason: string | null; next: ObjectiveRef | null }
+  | { kind: 'mastered'; objective: ObjectiveRef; pages: ContentPage[]; reason: MessageOrText | null; next: ObjectiveRef | null }
+  | { kind: 'stuck'; objective: ObjectiveRef; reason: MessageOrText | null; next: ObjectiveRef | null }
   | { kind: 'locked'; objective: ObjectiveRef; lockedUntil: string[] }
   | { kind: 'no_items'; objective: ObjectiveRef }
   | { kind: 'done'; mastered: number; notMastered: number; total: number };
@@ -101,7 +102,7 @@ export async function nextActivity(deps: NextActivityDeps, input: NextActivityIn
   const prog = student.objectives[targetId] as ObjectiveProgress;
   const objective = ref(targetId);
   const content = course.content.get(targetId) ?? [];
-  let reason: string | null = null;
+  let reason: MessageOrText | null = null;
   const latestReason = async () => {
     const [e] = await deps.learners.listExplanations(input.contextId, input.userId, { objectiveId: targetId, limit: 1 });
     return e?.message ?? view.clockExplanations.filter((c) => c.objectiveId === targetId).at(-1)?.message ?? null;

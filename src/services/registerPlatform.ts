@@ -1,14 +1,15 @@
 import { z } from 'zod';
-import { ValidationFailed } from '../domain/errors.js';
+import { ValidationFailed, type Issue } from '../domain/errors.js';
 import { checkPlatformUrl } from '../domain/platformUrl.js';
 import { LmsAddress } from './setLmsAddress.js';
 import type { Clock, NewPlatform, Platform, PlatformRegistry, PlatformRepo } from './ports.js';
+import { msg, type Message } from '../domain/message.js';
 
 /** A platform endpoint: https with a clean origin (the one rule in domain/platformUrl.ts). */
 const platformUrl = z.string().trim().transform((raw, ctx) => {
   const check = checkPlatformUrl(raw);
   if (check.ok) return raw; // as entered: the token URL is also the audience of our client assertions
-  ctx.addIssue({ code: 'custom', message: check.message });
+  ctx.addIssue({ code: 'custom', message: check.message, params: { said: msg(`errors.platformUrl.${check.problem}`) } });
   return z.NEVER;
 });
 
@@ -37,8 +38,16 @@ export interface PlatformAdminDeps {
 export function parseNewPlatform(input: unknown): NewPlatform {
   const r = NewPlatformSchema.safeParse(input);
   if (!r.success) {
-    const issues = r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-    throw new ValidationFailed(`The platform registration is not valid: ${issues.map((i) => `${i.path} (${i.message})`).join(', ')}.`, issues);
+    const issues: Issue[] = r.error.issues.map((i) => {
+      const path = i.path.join('.');
+      const said = (i as { params?: { said?: Message } }).params?.said ?? msg('errors.platformFieldInvalid');
+      return { path, message: i.message, said };
+    });
+    throw new ValidationFailed(
+      `The platform registration is not valid: ${issues.map((i) => `${i.path} (${i.message})`).join(', ')}.`,
+      issues,
+      msg('errors.platformInvalid', { issues: issues.map((i) => msg('errors.platformIssue', { field: i.path, problem: i.said ?? i.message })) }),
+    );
   }
   return r.data;
 }

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { NotFound, ValidationFailed } from '../domain/errors.js';
 import { frameableOrigin } from './frameAncestors.js';
 import type { PlatformRegistry, PlatformRepo } from './ports.js';
+import { msg } from '../domain/message.js';
 
 const RULE = 'Enter the address of your LMS as https://host (e.g. https://school.instructure.com), without a path.';
 
@@ -17,14 +18,14 @@ export const LmsAddress = z
     if (raw === '') return undefined;
     const origin = frameableOrigin(raw);
     if (origin && /^https?:\/\/[^/]+\/?$/i.test(raw)) return origin;
-    ctx.addIssue({ code: 'custom', message: RULE });
+    ctx.addIssue({ code: 'custom', message: RULE, params: { said: msg('errors.lmsAddress') } });
     return z.NEVER;
   });
 
 /** Sets or clears (empty string) the LMS address of a platform; throws ValidationFailed or NotFound. */
 export async function setLmsAddress(deps: { platforms: PlatformRepo; registry: PlatformRegistry }, input: { platformId: string; lmsUrl: string }): Promise<string | undefined> {
   const parsed = LmsAddress.safeParse(input.lmsUrl);
-  if (!parsed.success) throw new ValidationFailed(RULE, [{ path: 'lmsUrl', message: RULE }]);
+  if (!parsed.success) throw new ValidationFailed(RULE, [{ path: 'lmsUrl', message: RULE, said: msg('errors.lmsAddress') }], msg('errors.lmsAddress'));
   try {
     if (!(await deps.platforms.setLmsUrl(input.platformId, parsed.data ?? null))) throw new NotFound('That platform');
   } finally {

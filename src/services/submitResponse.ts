@@ -1,6 +1,6 @@
 import { itemFlags, newItemStats, type ItemStats } from '../domain/elo.js';
 import { Conflict, NotFound, ValidationFailed } from '../domain/errors.js';
-import { checkAnswer, type ItemResponse } from '../domain/items.js';
+import { checkAnswer, isGenericFeedback, type ItemResponse } from '../domain/items.js';
 import { restoreState } from '../domain/learnerSnapshot.js';
 import type { ObjectiveState } from '../domain/mastery.js';
 import { advanceClock, applyEvent, assertCanAnswer, type ObjectiveProgress } from '../domain/projection.js';
@@ -10,6 +10,8 @@ import type { CourseCache } from './courseCache.js';
 import type { AfterMasteryChange, CourseRepo, EngineTx, LearnerStore } from './enginePorts.js';
 import { assertCourseCurrent, StaleCourse, withCurrentCourse, type LoadedCourse } from './engineModel.js';
 import { saveLearnerChange } from './saveLearnerChange.js';
+import type { MessageOrText } from '../domain/message.js';
+import { msg } from '../domain/message.js';
 
 /** What submitResponse needs. `afterMasteryChange` runs inside the same transaction (the grade outbox hooks in here). */
 export interface SubmitResponseDeps {
@@ -36,7 +38,7 @@ export interface ChangeNote {
   objectiveTitle: string;
   kind: string;
   rule: string;
-  message: string;
+  message: MessageOrText;
 }
 
 /** What the student sees after submitting (stored with the event and returned again on a double submit). */
@@ -50,7 +52,7 @@ export interface SubmitResult {
   /** The author's feedback for a right or wrong answer. */
   feedback: string;
   /** A more specific note from the checker (e.g. "Please enter a number"), or null. */
-  detail: string | null;
+  detail: MessageOrText | null;
   hint: string | null;
   change: { pBefore: number; pAfter: number; stateBefore: ObjectiveState; stateAfter: ObjectiveState };
   /** The mastery check this answer belonged to, if any. */
@@ -58,12 +60,11 @@ export interface SubmitResult {
   /** Explanations produced (state changes, unlocks, enrichment). */
   notes: ChangeNote[];
   /** Objectives this answer unlocked. */
-  unlocked: { objectiveId: string; title: string; message: string }[];
+  unlocked: { objectiveId: string; title: string; message: MessageOrText }[];
   /** True when this attempt had been submitted before and nothing changed now. */
   replayed: boolean;
 }
 
-const GENERIC = new Set(['Correct.', 'Not quite.']);
 const fromOutcome = (outcome: unknown): SubmitResult => ({ ...(outcome as SubmitResult), replayed: true });
 
 /**
@@ -74,7 +75,7 @@ const fromOutcome = (outcome: unknown): SubmitResult => ({ ...(outcome as Submit
  * another item/learner, or an item from the previous mastery check).
  */
 export async function submitResponse(deps: SubmitResponseDeps, input: SubmitResponseInput): Promise<SubmitResult> {
-  if (!/^[A-Za-z0-9_-]{8,64}$/.test(input.attemptId)) throw new ValidationFailed('The attempt id is invalid.', [{ path: 'attemptId', message: 'invalid' }]);
+  if (!/^[A-Za-z0-9_-]{8,64}$/.test(input.attemptId)) throw new ValidationFailed('The attempt id is invalid.', [{ path: 'attemptId', message: 'invalid' }], msg('errors.badAnswer'));
   return withCurrentCourse(deps, input.contextId, (course, checked) => submitWith(deps, course, checked, input));
 }
 
@@ -89,7 +90,7 @@ async function submitWith(deps: SubmitResponseDeps, course: LoadedCourse, checke
   const replay = async (tx: EngineTx): Promise<SubmitResult | undefined> => {
     const seen = await tx.findEvent(attemptId);
     if (!seen) return undefined;
-    if (seen.userId !== userId || seen.itemId !== input.itemId) throw new Conflict('This attempt was already used for another question.');
+    if (seen.userId !== userId || seen.itemId !== input.itemId) throw new Conflict('This attempt was already used for another question.', msg('errors.attemptUsed'));
     return fromOutcome(seen.outcome);
   };
 
@@ -114,7 +115,7 @@ async function submitWith(deps: SubmitResponseDeps, course: LoadedCourse, checke
     assertCanAnswer(probe, userId, stored.objectiveId, cfg);
     const probeProg = probe.students.get(userId)?.objectives[stored.objectiveId];
     if (probeProg?.state === 'checking' && (probeProg.previousCheckItemIds.includes(stored.id) || probeProg.check?.itemIds.includes(stored.id))) {
-      throw new Conflict('This question was already used in a mastery check. Please load the next question.');
+      throw new Conflict('This question was already used in a mastery check. Please load the next question.', msg('errors.checkItemUsed'));
     }
 
     const before = new Map<string, ObjectiveProgress>();
@@ -151,7 +152,7 @@ async function submitWith(deps: SubmitResponseDeps, course: LoadedCourse, checke
       phase,
       correct: checked.correct,
       feedback: checked.correct ? stored.feedback.correct : stored.feedback.incorrect,
-      detail: GENERIC.has(checked.feedback) ? null : checked.feedback,
+      detail: isGenericFeedback(checked.feedback) ? null : checked.feedback,
       hint: checked.correct ? null : stored.hint,
       change: {
         pBefore: primaryBefore?.p ?? primary.p,

@@ -7,6 +7,7 @@
 import { LmsRejected } from '../domain/errors.js';
 import type { Clock } from './ports.js';
 import type { LtiServices, RosterRepo, ServiceContextRepo } from './servicePorts.js';
+import { msg } from '../domain/message.js';
 
 export interface SyncRosterDeps {
   contexts: ServiceContextRepo;
@@ -35,7 +36,7 @@ export interface RosterSyncReport {
 export async function syncRoster(deps: SyncRosterDeps, input: SyncRosterInput): Promise<RosterSyncReport> {
   const ctx = await deps.contexts.get(input.contextId);
   if (!ctx?.nrps?.contextMembershipsUrl) {
-    throw new LmsRejected('no_service', undefined, 'This course has not shared its roster (no NRPS claim in its launches).');
+    throw new LmsRejected('no_service', undefined, 'This course has not shared its roster (no NRPS claim in its launches).', msg('errors.noRoster'));
   }
   const scope = input.resourceLinkId ?? '';
   const previous = input.full ? undefined : await deps.roster.state(input.contextId, scope);

@@ -1,5 +1,6 @@
 import { RateLimited } from '../domain/errors.js';
 import type { Clock } from './ports.js';
+import { msg } from '../domain/message.js';
 
 /** How failed admin sign-ins are limited per client address (docs/decisions/0007-abuse-limits.md). */
 export interface AdminLockoutPolicy {
@@ -40,7 +41,7 @@ export interface VerifyAdminTokenDeps {
 }
 
 const lockedError = (until: number, now: number) =>
-  new RateLimited(Math.max(1, Math.ceil((until - now) / 1000)), 'Too many failed sign-ins from your network. Wait 15 minutes and try again.');
+  new RateLimited(Math.max(1, Math.ceil((until - now) / 1000)), 'Too many failed sign-ins from your network. Wait 15 minutes and try again.', msg('errors.adminLockedOut', { minutes: 15 }));
 
 /**
  * Checks an admin token (sign-in form or bearer header) from a client address: true when it is ADMIN_TOKEN, false

@@ -18,6 +18,7 @@ import { markEvidenceSeen } from './lmsEvidenceRepo.js';
 import { gradeTx } from './outboxRepo.js';
 import type { Database } from './schema.js';
 import type { ExplanationsTable, ItemStatsTable, ResponsesTable } from './tables/engine.js';
+import { decodeMessage, encodeMessage } from '../domain/message.js';
 
 const CHUNK = 200;
 const chunks = <T>(xs: readonly T[]): T[][] => {
@@ -88,7 +89,7 @@ const explanationRow = (contextId: string, e: Explanation) => ({
   from_state: e.from,
   to_state: e.to,
   evidence: JSON.stringify(e.evidence),
-  message: e.message,
+  message: encodeMessage(e.message),
   at: e.at,
 });
 
@@ -103,7 +104,7 @@ export const toExplanation = (r: Selectable<ExplanationsTable>): Explanation => 
   from: r.from_state as ObjectiveState | null,
   to: r.to_state as ObjectiveState | null,
   evidence: JSON.parse(r.evidence) as Evidence,
-  message: r.message,
+  message: decodeMessage(r.message),
 });
 
 const toAccommodations = (r: { threshold_offset: number; extra_cycles: number; extra_opportunities: number; time_multiplier: number }): Required<Accommodations> => ({

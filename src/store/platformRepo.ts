@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { Conflict } from '../domain/errors.js';
 import type { Platform, PlatformRepo, Vendor } from '../services/ports.js';
 import type { Database } from './schema.js';
+import { msg } from '../domain/message.js';
 
 const isUniqueViolation = (err: unknown): boolean => {
   const e = err as { code?: unknown; message?: unknown };
@@ -57,7 +58,7 @@ export const platformRepo = (db: Kysely<Database>): PlatformRepo => ({
         }
       });
     } catch (err) {
-      if (isUniqueViolation(err)) throw new Conflict('A platform with this issuer and client ID is already registered.');
+      if (isUniqueViolation(err)) throw new Conflict('A platform with this issuer and client ID is already registered.', msg('errors.platformExists'));
       throw err;
     }
   },

@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, Request } from 'express';
 import type { Logger } from 'pino';
-import { AppError, LaunchRejected, LoginRejected, RateLimited, type ErrorCode, type LaunchRejectReason } from '../domain/errors.js';
-import { translator, type MessageKey, type Translate } from '../i18n/index.js';
+import { AppError, LaunchRejected, LoginRejected, RateLimited, type ErrorCode, type Issue, type LaunchRejectReason } from '../domain/errors.js';
+import { render, translator, type MessageKey, type Translate } from '../i18n/index.js';
 import { requestFields, requestIdOf } from './requestLog.js';
 import { tOf } from './session.js';
 
@@ -60,15 +60,28 @@ const CATALOGUED: Partial<Record<ErrorCode, MessageKey>> = {
   ERR_STORAGE_READONLY: 'errors.storageReadonly',
 };
 
+/**
+ * An error's message in the reader's language: the launch reason's catalogue message, else the error's own
+ * (`said`), else its code's, else its English text (errors not catalogued yet).
+ */
+export function messageOf(err: AppError, t: Translate): string {
+  if (err instanceof LaunchRejected || err instanceof LoginRejected) return t(`errors.launch.${err.reason}` satisfies MessageKey);
+  if (err.said) return render(t, err.said);
+  const key = CATALOGUED[err.code];
+  return key ? t(key) : err.message;
+}
+
+/** A form field's problem in the reader's language (its catalogue message, else its English text). */
+export const issueMessage = (issue: Issue, t: Translate): string => (issue.said ? render(t, issue.said) : issue.message);
+
 /** Shapes an error for the page or JSON body; messages the web layer owns come from the catalogue (`t`). */
 export function presentError(err: unknown, requestId: string, t: Translate = translator()): ErrorView {
   if (err instanceof AppError) {
-    const key = err instanceof LaunchRejected || err instanceof LoginRejected ? (`errors.launch.${err.reason}` satisfies MessageKey) : CATALOGUED[err.code];
     return {
       status: (err instanceof LaunchRejected ? LAUNCH_REASON_STATUS[err.reason] : undefined) ?? STATUS[err.code],
       code: err.code,
       ...(err instanceof LaunchRejected || err instanceof LoginRejected ? { reason: err.reason } : {}),
-      message: key ? t(key) : err.message,
+      message: messageOf(err, t),
       requestId,
     };
   }

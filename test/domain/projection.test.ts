@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { advanceClock, applyEvent, assertCanAnswer, compileConfig, emptyState, project, reportedGrade, type EngineEvent } from '../../src/domain/projection.js';
 import { DEFAULT_LOOP_POLICY, type LoopPolicy } from '../../src/domain/reteach.js';
 import { DAY, fractionsCourse, responder, T0 } from './fixtures.js';
+import { render, translator } from '../../src/i18n/index.js';
+
+/** An explanation's message as an English page shows it. */
+const english = (m: Parameters<typeof render>[1] | null | undefined) => (m == null ? '' : render(translator(), m));
 
 /** The default loop with some settings changed. */
 const policy = (p: Partial<LoopPolicy>): LoopPolicy => ({ ...DEFAULT_LOOP_POLICY, ...p });
@@ -27,7 +31,7 @@ describe('practice → check → mastered → unlock', () => {
     expect(kinds).toEqual(['unlocked', 'practising', 'checking', 'mastered', 'enrichment_unlocked']);
     const unlocked = st.explanations.find((e) => e.objectiveId === 'add' && e.kind === 'unlocked');
     expect(unlocked?.rule).toBe('prerequisites_mastered');
-    expect(unlocked?.message).toMatch(/^Unlocked because you mastered Equivalent fractions \(P=\d\.\d\d ≥ 0\.95 over 4 items\)\.$/);
+    expect(english(unlocked?.message)).toMatch(/^Unlocked because you mastered Equivalent fractions \(P=\d\.\d\d ≥ 0\.95 over 4 items\)\.$/);
     expect(s1?.objectives.eq?.enrichmentUnlocked).toBe(true);
   });
   it('does not master when the last check answer is wrong, even with 2 of 3 right', () => {
@@ -36,7 +40,7 @@ describe('practice → check → mastered → unlock', () => {
     expect(st.students.get('s1')?.objectives.eq?.state).toBe('reteaching');
     const why = st.explanations.find((e) => e.kind === 'reteaching');
     expect(why).toMatchObject({ rule: 'check_failed', from: 'checking', to: 'reteaching', evidence: { checkCorrect: 2, checkLength: 3, itemIds: ['eq-1', 'eq-2', 'eq-3'] } });
-    expect(why?.message).toMatch(/^Reteaching Equivalent fractions because the mastery check was not passed \(2\/3 right; .*the last answer was wrong\)\.$/);
+    expect(english(why?.message)).toMatch(/^Reteaching Equivalent fractions because the mastery check was not passed \(2\/3 right; .*the last answer was wrong\)\.$/);
   });
   it('a check passes on at least k of its n items right AND the rule: its own score is no longer ignored', () => {
     // Ready only at θ: two right answers in practice, then a check of wrong, right, right: P ≥ θ again at its end.
@@ -122,7 +126,7 @@ describe('reteach loop', () => {
     expect(st.students.get('s1')?.objectives.eq?.state).toBe('reteaching');
     const why = st.explanations.find((e) => e.kind === 'reteaching');
     expect(why).toMatchObject({ rule: 'struggling', from: 'practising', to: 'reteaching', evidence: { wrongInARow: 3 } });
-    expect(why?.message).toMatch(/3 answers in a row were wrong/);
+    expect(english(why?.message)).toMatch(/3 answers in a row were wrong/);
   });
   it('flags wheel-spinning after 10 opportunities without mastery (plus accommodation extras) and offers help, not "move on"', () => {
     const wrong = (sid: string) => {
@@ -136,7 +140,7 @@ describe('reteach loop', () => {
     expect(s1?.stuck).toBe(true);
     const spin = st.explanations.find((e) => e.studentId === 's1' && e.rule === 'wheel_spinning');
     expect(spin?.evidence).toMatchObject({ opportunities: 10 });
-    expect(spin?.message).not.toMatch(/move on/);
+    expect(english(spin?.message)).not.toMatch(/move on/);
     expect(st.explanations.some((e) => e.kind === 'stuck')).toBe(false);
     expect(st.students.get('s2')?.objectives.eq?.stuck).toBe(false);
   });
@@ -205,7 +209,7 @@ describe('retention', () => {
     const st = project([...rightAnswers(r, 'eq', 0, 6), r.answer('eq-9', true, { at: T0 + 2 * DAY })], cfg);
     const eq = st.students.get('s1')?.objectives.eq;
     expect(eq?.retention?.step).toBe(1);
-    expect(st.explanations.find((e) => e.kind === 'retention_passed')?.message).toMatch(/next review in \d+ days/);
+    expect(english(st.explanations.find((e) => e.kind === 'retention_passed')?.message)).toMatch(/next review in \d+ days?\./);
   });
 });
 

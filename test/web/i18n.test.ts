@@ -6,7 +6,20 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLAIM } from '../../src/devplatform/index.js';
-import { catalogueKeys, languageFor, translator, type Translate } from '../../src/i18n/index.js';
+import { catalogueKeys, hasKey, languageFor, render, translator, type Translate } from '../../src/i18n/index.js';
+import { Conflict, DeepLinkAlreadyUsed, IllegalTransition, LmsRejected, LmsUnavailable, LmsUrlUntrusted, ObjectiveLocked, ValidationFailed, type AppError } from '../../src/domain/errors.js';
+import { checkAnswer } from '../../src/domain/items.js';
+import { explanationMessage, type Evidence, type ExplanationKind, type ExplanationRule } from '../../src/domain/explain.js';
+import { validateGradePolicy } from '../../src/domain/gradePolicy.js';
+import { isMessage, type Message } from '../../src/domain/message.js';
+import { DeepLinkSelectionRefused } from '../../src/services/deepLinking.js';
+import { parseAccommodations } from '../../src/services/instructorActions.js';
+import { parseNewPlatform } from '../../src/services/registerPlatform.js';
+import { setLmsAddress } from '../../src/services/setLmsAddress.js';
+import { issueMessage, presentError } from '../../src/web/errors.js';
+import { presentFeedback } from '../../src/web/presenters/student.js';
+import { presentEvidencePage } from '../../src/web/presenters/instructorEvidence.js';
+import type { SubmitResult } from '../../src/services/submitResponse.js';
 import { defaultPolicy } from '../../src/domain/gradePolicy.js';
 import { scoreFor } from '../../src/services/gradePolicy.js';
 import { browser, type TestBrowser } from '../support/devplatform.js';
@@ -14,7 +27,7 @@ import { ADMIN_TOKEN, errorOf, loginAt, startRig, type LaunchRig } from '../supp
 
 const LIS = 'http://purl.imsglobal.org/vocab/lis/v2/membership#';
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const AREAS = ['layout', 'home', 'errors', 'student', 'instructor', 'admin', 'deepLinking', 'grades'];
+const AREAS = ['layout', 'home', 'errors', 'student', 'instructor', 'admin', 'deepLinking', 'grades', 'explain'];
 /** A catalogue key as it would leak onto a page if it were missing (`student.map.start`). */
 const RAW_KEY = new RegExp(`\\b(?:${AREAS.join('|')})\\.(?!(?:js|css)\\b)[a-z][A-Za-z]*(?:\\.[A-Za-z_]+)*\\b`, 'g');
 
@@ -23,6 +36,125 @@ const filesUnder = (dir: string, ext: string): string[] =>
     const p = path.join(dir, f);
     return statSync(p).isDirectory() ? filesUnder(p, ext) : p.endsWith(ext) ? [p] : [];
   });
+
+/** A translator whose catalogue holds only keys: `<key>`; any English on its output came from code, not the catalogue. */
+const keysOnly = Object.assign((key: string) => `<${key}>`, { lang: 'en' }) as Translate;
+/** What is left of a text once catalogue keys (`<a.b>`) are removed: only punctuation and user data may remain. */
+const outsideKeys = (text: string) => text.replace(/<[a-zA-Z_.]+>/g, '').trim();
+/** Every catalogue key a message (and its nested messages) names. */
+const keysOf = (m: Message): string[] => [m.key, ...Object.values(m.vars ?? {}).flatMap((v) => (isMessage(v) ? keysOf(v) : Array.isArray(v) ? v.flatMap(keysOf) : []))];
+
+const KINDS: [ExplanationKind, ExplanationRule][] = [
+  ['unlocked', 'no_prerequisites'], ['unlocked', 'instructor_override'], ['unlocked', 'release_date'], ['unlocked', 'prerequisites_mastered'],
+  ['practising', 'first_response'], ['checking', 'mastery_rule_met'], ['rechecking', 'mastery_rule_met'], ['mastered', 'check_passed'],
+  ['mastered', 'mastery_rule_met'], ['reteaching', 'check_failed'], ['stuck', 'cycle_cap'], ['reteaching', 'struggling'], ['reteaching', 'wheel_spinning'], ['reopened', 'retention_miss'],
+  ['reopened', 'probability_below_threshold'], ['remedial', 'weak_prerequisite'], ['enrichment_unlocked', 'mastery_rule_met'],
+  ['retention_passed', 'retention_correct'], ['grade_locked', 'due_date'], ['reset', 'instructor_reset'],
+];
+const EVIDENCE: Evidence = {
+  pAfter: 0.5, threshold: 0.95, responses: 6, lastCorrect: false, checkCorrect: 1, checkLength: 3, cycles: 2, opportunities: 10, cap: 10, grade: 80,
+  nextRetentionAt: 3 * 86_400_000,
+  prerequisites: [{ id: 'a', title: 'Halves', p: 0.97, responses: 6, state: 'mastered' }, { id: 'b', title: 'Thirds', p: 0.4, responses: 9, state: 'not_mastered' }],
+};
+/** User data a test puts into messages (objective titles); allowed on a keys-only page. */
+const USER_DATA = /Halves|Thirds|Fractions/g;
+
+/** Errors thrown by services and the domain, as the pages receive them. */
+async function thrownErrors(): Promise<AppError[]> {
+  const caught = async (f: () => unknown): Promise<AppError> => {
+    try {
+      await f();
+    } catch (e) {
+      return e as AppError;
+    }
+    throw new Error('did not throw');
+  };
+  return [
+    new ObjectiveLocked('o1'),
+    new IllegalTransition('mastered', 'check'),
+    new DeepLinkAlreadyUsed(),
+    new DeepLinkSelectionRefused('multiple_not_accepted', 'English', { count: 2 }),
+    new DeepLinkSelectionRefused('links_not_accepted', 'English'),
+    new LmsUnavailable('Grades: the LMS answered 503.', 503, undefined),
+    new LmsRejected('not_found', 404, 'Results: the LMS answered 404 (gone).'),
+    new LmsUrlUntrusted('address_not_public', 'http://10.0.0.1', 'English'),
+    await caught(() => parseAccommodations({ thresholdOffset: '-1', extraCycles: 'x', extraOpportunities: '0', timeMultiplier: '9' })),
+    await caught(() => parseNewPlatform({ issuer: '', clientId: 'c', authUrl: 'http://lms.example.edu/a', tokenUrl: 'https://u:p@lms.example.edu/t', jwksUrl: 'nope' })),
+    await caught(() => setLmsAddress({ platforms: {} as never, registry: {} as never }, { platformId: 'p', lmsUrl: 'https://school.example.edu/path' })),
+    await caught(() => validateGradePolicy({ ...defaultPolicy('c'), perObjective: false, perActivity: false })),
+    await caught(() => validateGradePolicy({ ...defaultPolicy('c'), scoreMaximum: 0 })),
+  ];
+}
+
+describe('messages from the domain and the services', () => {
+  it('name only keys the catalogue has', async () => {
+    const messages: Message[] = KINDS.map(([k, r]) => explanationMessage(k, r, 'Fractions', EVIDENCE, 0));
+    messages.push(explanationMessage('remedial', 'weak_prerequisite', 'Fractions', {}), explanationMessage('grade_locked', 'due_date', 'Fractions', {}));
+    for (const e of await thrownErrors()) {
+      expect(e.said, e.message).toBeDefined();
+      messages.push(e.said!);
+      if (e instanceof ValidationFailed) for (const i of e.issues) if (i.said) messages.push(i.said);
+    }
+    const missing = messages.flatMap(keysOf).filter((k) => !hasKey(k));
+    expect(missing).toEqual([]);
+    // And every literal key written in src (msg('…'), explain's E('…')) exists.
+    const written = new Map<string, string>();
+    for (const file of filesUnder(path.join(ROOT, 'src'), '.ts')) {
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/\bmsg\('([A-Za-z0-9_.]+)'/g)) written.set(m[1]!, path.relative(ROOT, file));
+      if (file.endsWith('explain.ts')) for (const m of text.matchAll(/\bE\('([A-Za-z0-9_]+)'/g)) written.set(`explain.${m[1]}`, path.relative(ROOT, file));
+    }
+    expect(written.size).toBeGreaterThan(30);
+    expect([...written].filter(([k]) => !hasKey(k)).map(([k, f]) => `${k} (${f})`)).toEqual([]);
+  });
+
+  it('say nothing in English themselves: with a keys-only catalogue only keys and user data remain', async () => {
+    for (const [kind, rule] of KINDS) {
+      const text = render(keysOnly, explanationMessage(kind, rule, 'Fractions', EVIDENCE, 0));
+      expect(outsideKeys(text.replace(USER_DATA, '')), `${kind}/${rule}: ${text}`).toBe('');
+    }
+    const mc = { id: 'i', kind: 'multiple_choice', objectiveIds: ['o'], prompt: 'p', choices: [{ id: 'a', text: 'a' }, { id: 'b', text: 'b' }, { id: 'c', text: 'c' }], correctChoiceIds: ['a', 'b'] };
+    expect(render(keysOnly, checkAnswer(mc as never, ['a', 'c']).feedback)).toBe('<items.notQuite>');
+    expect(render(translator(), checkAnswer(mc as never, ['c']).feedback)).toBe('Not quite: 2 right choices missing and 1 wrong choice picked.');
+    expect(render(keysOnly, checkAnswer({ id: 'n', kind: 'numeric', objectiveIds: ['o'], prompt: 'p', answer: 1 } as never, 'lots').feedback)).toBe('<items.notANumber>');
+    for (const e of await thrownErrors()) {
+      const shown = presentError(e, 'req', keysOnly).message;
+      expect(shown, e.message).toMatch(/^<[a-zA-Z_.]+>$/);
+      if (e instanceof ValidationFailed) for (const i of e.issues) expect(issueMessage(i, keysOnly), `${i.path}: ${i.message}`).toMatch(/^<[a-zA-Z_.]+>$/);
+    }
+  });
+
+  it('reach the pages through the catalogue only (feedback and evidence pages with a keys-only catalogue)', () => {
+    const unlockedMsg = explanationMessage('unlocked', 'prerequisites_mastered', 'Thirds', EVIDENCE);
+    const result: SubmitResult = {
+      attemptId: 'a', itemId: 'i', objectiveId: 'o', objectiveTitle: 'Halves', phase: 'practice', correct: false, feedback: 'Halves', hint: null,
+      detail: checkAnswer({ id: 'n', kind: 'numeric', objectiveIds: ['o'], prompt: 'p', answer: 1 } as never, 'lots').feedback,
+      change: { pBefore: 0.5, pAfter: 0.4, stateBefore: 'practising', stateAfter: 'reteaching' }, check: null, replayed: false,
+      notes: KINDS.map(([kind, rule]) => ({ objectiveId: 'o', objectiveTitle: 'Halves', kind, rule, message: explanationMessage(kind, rule, 'Halves', EVIDENCE) })),
+      unlocked: [{ objectiveId: 'p', title: 'Thirds', message: unlockedMsg }],
+    };
+    const view = presentFeedback(result, keysOnly);
+    const shown = [view.detail ?? '', ...view.notes, ...view.unlocked.map((u) => u.message)];
+    expect(shown.length).toBeGreaterThan(2);
+    for (const text of shown) expect(outsideKeys(text.replace(USER_DATA, '')), text).toBe('');
+    const evidence = presentEvidencePage({ columns: null, unavailable: { key: 'instructor.evidence.noGradebook' }, orphans: [], objectives: [] }, 'csrf', null, keysOnly);
+    expect(evidence.unavailable).toBe('<instructor.evidence.noGradebook>');
+  });
+
+  it('are English on an English page, with numbers formatted for the locale', () => {
+    const t = translator('en');
+    expect(render(t, explanationMessage('unlocked', 'prerequisites_mastered', 'Fractions', EVIDENCE))).toBe(
+      'Unlocked because you mastered Halves (P=0.97 ≥ 0.95 over 6 items) and moved on from Thirds (not mastered).',
+    );
+    expect(render(t, explanationMessage('retention_passed', 'retention_correct', 'Fractions', { nextRetentionAt: 86_400_000 }, 0))).toBe(
+      'Retention question on Fractions right: next review in 1 day.',
+    );
+    expect(presentError(new Conflict('English only', { key: 'errors.alreadyUnlocked', vars: { title: 'Halves' } }), 'r', t).message).toBe('Halves is already unlocked for this student.');
+    expect(t('instructor.utc', { time: Date.UTC(2026, 2, 1, 13, 5) })).toBe('Mar 1, 2026, 1:05 PM UTC');
+    // Plain text of explanation rows stored before messages were structured is shown as it was.
+    expect(render(t, 'Unlocked because you mastered Halves.')).toBe('Unlocked because you mastered Halves.');
+  });
+});
 
 describe('message catalogue', () => {
   it('holds every key the web layer and the views name', () => {
@@ -128,6 +260,19 @@ describe('pages in a launch with locale es (no Spanish catalogue: English)', () 
     noRawKeys(await (await admin.get(`${rig.toolUrl}/admin`)).text(), '/admin sign-in');
     await admin.postForm(`${rig.toolUrl}/admin/signin`, { token: ADMIN_TOKEN });
     noRawKeys(await (await admin.get(`${rig.toolUrl}/admin`)).text(), '/admin');
+  });
+
+  it('shows a conflict thrown by a service with its catalogue message', async () => {
+    const page = await (await instructor.get(`${rig.toolUrl}/instructor/students/${encodeURIComponent(learnerId)}`)).text();
+    const csrf = /name="csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
+    const objective = await rig.tool.db.kysely.selectFrom('objectives').select(['id', 'title']).orderBy('id').executeTakeFirstOrThrow();
+    const reset = await instructor.postForm(`${rig.toolUrl}/instructor/students/${encodeURIComponent(learnerId)}/reset`, { csrf, objectiveId: objective.id }, { origin: rig.toolUrl });
+    expect(reset.status).toBe(303);
+    const html = await (await instructor.follow(reset)).text();
+    const said = translator('es')('errors.nothingToReset', { title: objective.title });
+    expect(said).toContain('is not stuck for this student');
+    expect(html.replace(/&#39;/g, "'").replace(/&amp;/g, '&')).toContain(said);
+    noRawKeys(html, 'reset conflict');
   });
 
   it('shows error pages from the catalogue in English', async () => {

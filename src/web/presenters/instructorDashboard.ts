@@ -4,7 +4,7 @@
  */
 import type { ObjectiveState } from '../../domain/mastery.js';
 import type { InstructorDashboard, StudentDetail } from '../../services/instructorDashboard.js';
-import type { Translate } from '../../i18n/index.js';
+import { render, type Translate } from '../../i18n/index.js';
 
 /** A state as the instructor pages show it. */
 export interface StateLabel {
@@ -27,10 +27,10 @@ const STATES: Record<ObjectiveState, Omit<StateLabel, 'label'>> = {
 /** The label of a state. */
 export const stateLabel = (s: ObjectiveState, t: Translate): StateLabel => ({ ...STATES[s], label: t(`instructor.state.${s}`) });
 
-const pct = (p: number) => `${Math.round(p * 100)}%`;
-/** A time as the instructor pages show it (UTC, to the minute). */
-export const when = (t: Translate, ms: number | null): string =>
-  ms === null ? t('instructor.never') : t('instructor.utc', { time: new Date(ms).toISOString().replace('T', ' ').slice(0, 16) });
+/** A probability as a whole percentage, written as the reader's locale writes it ("97%", "97 %"). */
+const pct = (t: Translate, p: number) => new Intl.NumberFormat(t.lang, { style: 'percent', maximumFractionDigits: 0 }).format(p);
+/** A time as the instructor pages show it (UTC, to the minute, in the reader's locale). */
+export const when = (t: Translate, ms: number | null): string => (ms === null ? t('instructor.never') : t('instructor.utc', { time: ms }));
 /** Link to a student's page. */
 export const studentHref = (userId: string) => `/instructor/students/${encodeURIComponent(userId)}`;
 
@@ -60,7 +60,7 @@ export function presentDashboard(d: InstructorDashboard, t: Translate): Dashboar
   const fitted = d.objectives.filter((o) => o.fitted !== null).length;
   return {
     courseTitle: d.course.title,
-    thresholdPercent: pct(d.course.threshold),
+    thresholdPercent: pct(t, d.course.threshold),
     objectives: d.objectives.map((o) => ({
       id: o.id,
       title: o.title,
@@ -68,10 +68,10 @@ export function presentDashboard(d: InstructorDashboard, t: Translate): Dashboar
       model: o.fitted
         ? t('instructor.dashboard.fitted', {
             when: when(t, o.fitted.at),
-            prior: pct(o.fitted.params.prior),
-            learn: pct(o.fitted.params.learn),
-            guess: pct(o.fitted.params.guess),
-            slip: pct(o.fitted.params.slip),
+            prior: pct(t, o.fitted.params.prior),
+            learn: pct(t, o.fitted.params.learn),
+            guess: pct(t, o.fitted.params.guess),
+            slip: pct(t, o.fitted.params.slip),
           })
         : t('instructor.dashboard.defaultModel'),
     })),
@@ -86,7 +86,7 @@ export function presentDashboard(d: InstructorDashboard, t: Translate): Dashboar
       lastActivity: when(t, s.lastActivityAt),
       cells: s.cells.map((c) => {
         const l = stateLabel(c.state, t);
-        return { label: l.label, icon: l.icon, tone: l.tone, percent: pct(c.p) };
+        return { label: l.label, icon: l.icon, tone: l.tone, percent: pct(t, c.p) };
       }),
     })),
     attention: d.attention.map((a) => ({
@@ -94,8 +94,8 @@ export function presentDashboard(d: InstructorDashboard, t: Translate): Dashboar
       href: studentHref(a.userId),
       reason: t(`instructor.reason.${a.reason}`),
       objective: a.objectiveTitle,
-      explanation: a.explanation,
-      detail: a.detail,
+      explanation: render(t, a.explanation),
+      detail: render(t, a.detail),
     })),
     modelNote:
       fitted === 0 ? t('instructor.dashboard.modelDefault') : t('instructor.dashboard.modelFitted', { fitted, total: d.objectives.length }),
@@ -165,7 +165,7 @@ export function presentStudent(
     name: d.student.name,
     userId: d.student.userId,
     lastActivity: when(t, d.student.lastActivityAt),
-    thresholdPercent: pct(d.course.threshold),
+    thresholdPercent: pct(t, d.course.threshold),
     objectives: d.objectives.map((o) => {
       const l = stateLabel(o.state, t);
       return {
@@ -174,19 +174,19 @@ export function presentStudent(
         label: l.label,
         icon: l.icon,
         tone: l.tone,
-        percent: pct(o.p),
-        thresholdPercent: pct(o.threshold),
+        percent: pct(t, o.p),
+        thresholdPercent: pct(t, o.threshold),
         responses: o.responses,
         opportunities: o.opportunities,
         cycles: o.cycles,
         grade: o.grade === null ? '—' : `${fmt(o.grade)} / ${o.gradeMaximum}`,
-        why: o.why,
+        why: o.why === null ? null : render(t, o.why),
         overridden: o.overridden,
         canUnlock: o.canUnlock,
         canReset: o.canReset,
       };
     }),
-    history: d.history.map((h) => ({ when: when(t, h.at), objective: h.objectiveTitle, message: h.message })),
+    history: d.history.map((h) => ({ when: when(t, h.at), objective: h.objectiveTitle, message: render(t, h.message) })),
     accommodations: {
       thresholdOffset: form?.thresholdOffset ?? fmt(a.thresholdOffset),
       extraCycles: form?.extraCycles ?? String(a.extraCycles),

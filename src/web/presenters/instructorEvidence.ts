@@ -1,5 +1,5 @@
 import type { EvidenceImportReport, EvidencePage } from '../../services/lmsEvidence.js';
-import type { Translate } from '../../i18n/index.js';
+import { render, type Translate } from '../../i18n/index.js';
 
 /** What the evidence mapping page shows. */
 export interface EvidencePageView {
@@ -36,7 +36,7 @@ export function presentEvidencePage(p: EvidencePage, csrf: string, notice: strin
   return {
     csrf,
     notice,
-    unavailable: p.unavailable,
+    unavailable: p.unavailable === null ? null : render(t, p.unavailable),
     objectives: p.objectives,
     columns,
     orphans: p.orphans.map((o) => ({ lineItemUrl: o.lineItemUrl, label: o.label })),
@@ -50,6 +50,6 @@ export function presentImportNotice(r: EvidenceImportReport, t: Translate): stri
   if (r.unchanged) parts.push(t('instructor.evidence.unchanged', { count: r.unchanged }));
   if (r.ungraded) parts.push(t('instructor.evidence.ungraded', { count: r.ungraded }));
   if (r.waiting) parts.push(t('instructor.evidence.waiting', { count: r.waiting }));
-  for (const f of r.failedColumns) parts.push(t('instructor.evidence.couldNotRead', { label: f.label, error: f.error }));
+  for (const f of r.failedColumns) parts.push(t('instructor.evidence.couldNotRead', { label: f.label, error: render(t, f.error) }));
   return parts.join(' ');
 }

@@ -38,7 +38,7 @@ export function presentGradesPage(lines: LedgerLine[], policy: GradePolicy, csrf
       statusClass: `status-${l.status}`,
       wanted: `${fmt(l.wantedScore)} / ${fmt(l.scoreMaximum)}`,
       lastSent: l.sentScore === null ? '—' : `${fmt(l.sentScore)} / ${fmt(l.scoreMaximum)}`,
-      sentAt: l.sentAt === null ? t('instructor.never') : t('instructor.utc', { time: new Date(l.sentAt).toISOString().replace('T', ' ').slice(0, 19) }),
+      sentAt: l.sentAt === null ? t('instructor.never') : t('instructor.utcSeconds', { time: l.sentAt }),
       reason: l.status === 'failed' ? l.reasonText : l.status === 'pending' && l.attempts > 0 ? t('instructor.grades.retrying', { attempts: l.attempts }) : '',
       canResend: l.status !== 'pending',
     }),

@@ -8,7 +8,8 @@ import type { ObjectiveState } from '../../domain/mastery.js';
 import type { MasteryMap } from '../../services/getMasteryMap.js';
 import type { Activity, ObjectiveRef } from '../../services/nextActivity.js';
 import type { SubmitResult } from '../../services/submitResponse.js';
-import type { Translate } from '../../i18n/index.js';
+import { render, type Translate } from '../../i18n/index.js';
+import type { MessageOrText } from '../../domain/message.js';
 
 const md = new MarkdownIt({ html: false, linkify: false, typographer: false });
 
@@ -88,7 +89,7 @@ export function presentMap(map: MasteryMap, preview: boolean, t: Translate): Map
       badge: badgeOf(o.state, t),
       percent: pct(o.p),
       responses: o.responses,
-      why: o.state === 'locked' ? null : o.why,
+      why: o.state === 'locked' || o.why === null ? null : render(t, o.why),
       lockedText: o.state === 'locked' ? (o.lockedUntil.length ? t('student.map.lockedUntil', { list: list(t, o.lockedUntil) }) : t('student.map.lockedForNow')) : null,
       reviewText: o.review.length ? t('student.map.review', { list: list(t, o.review) }) : null,
       action:
@@ -99,7 +100,7 @@ export function presentMap(map: MasteryMap, preview: boolean, t: Translate): Map
             : { label: t(o.state === 'mastered' ? 'student.map.whatNext' : 'student.map.details'), href: practiceHref(o.id), secondary: true },
       enrichmentHref: o.enrichmentUnlocked && o.hasEnrichment ? practiceHref(o.id) : null,
     })),
-    recent: map.recent.map((r) => ({ title: r.objectiveTitle, message: r.message })),
+    recent: map.recent.map((r) => ({ title: r.objectiveTitle, message: render(t, r.message) })),
     preview,
   };
 }
@@ -132,6 +133,7 @@ const phaseKey = (phase: string) => `student.phase.${PHASES.find((p) => p === ph
 
 /** Shapes what to do now (lesson, item, reteach, enrichment, stuck, locked, done). */
 export function presentActivity(a: Activity, csrf: string, t: Translate): ActivityView {
+  const reasonOf = (m: MessageOrText | null) => (m === null ? null : render(t, m));
   const base: ActivityView = {
     kind: a.kind,
     heading: '',
@@ -153,7 +155,7 @@ export function presentActivity(a: Activity, csrf: string, t: Translate): Activi
       return {
         ...base,
         heading: t('student.activity.reteach', { title: a.objective.title }),
-        intro: a.reason,
+        intro: reasonOf(a.reason),
         pages: pages(a.pages),
         continueHref: `${practiceHref(a.objective.id)}&go=1`,
         continueLabel: t('student.activity.startGuided'),
@@ -164,7 +166,7 @@ export function presentActivity(a: Activity, csrf: string, t: Translate): Activi
       return {
         ...base,
         heading: a.objective.title,
-        intro: a.check && a.check.number === 1 ? t('student.activity.checkIntro', { length: a.check.length, title: a.objective.title }) : a.reason,
+        intro: a.check && a.check.number === 1 ? t('student.activity.checkIntro', { length: a.check.length, title: a.objective.title }) : reasonOf(a.reason),
         item: {
           id: a.item.id,
           attemptId: a.attemptId,
@@ -179,7 +181,7 @@ export function presentActivity(a: Activity, csrf: string, t: Translate): Activi
       return {
         ...base,
         heading: t('student.activity.mastered', { title: a.objective.title }),
-        intro: a.reason,
+        intro: reasonOf(a.reason),
         pages: pages(a.pages),
         nextHref: a.next ? practiceHref(a.next.id) : null,
         nextLabel: a.next ? t('student.activity.goOn', { title: a.next.title }) : null,
@@ -188,7 +190,7 @@ export function presentActivity(a: Activity, csrf: string, t: Translate): Activi
       return {
         ...base,
         heading: t('student.activity.stuck', { title: a.objective.title }),
-        intro: a.reason ?? t('student.activity.stuckIntro'),
+        intro: reasonOf(a.reason) ?? t('student.activity.stuckIntro'),
         nextHref: a.next ? practiceHref(a.next.id) : null,
         nextLabel: a.next ? t('student.activity.moveOn', { title: a.next.title }) : null,
       };
@@ -234,7 +236,7 @@ export function presentFeedback(r: SubmitResult, t: Translate): FeedbackView {
     status,
     heading: r.objectiveTitle,
     feedbackHtml: inCheck ? null : renderInline(r.feedback),
-    detail: inCheck ? null : r.detail,
+    detail: inCheck || r.detail === null ? null : render(t, r.detail),
     hintHtml: inCheck || !r.hint ? null : renderInline(r.hint),
     mastery: inCheck
       ? null
@@ -252,8 +254,8 @@ export function presentFeedback(r: SubmitResult, t: Translate): FeedbackView {
       : inCheck
         ? { text: t('student.feedback.checkPending'), passed: null }
         : null,
-    notes: inCheck ? [] : r.notes.filter((n) => n.kind !== 'unlocked' || n.objectiveId === r.objectiveId).map((n) => n.message),
-    unlocked: inCheck ? [] : r.unlocked.map((u) => ({ title: u.title, message: u.message, href: practiceHref(u.objectiveId) })),
+    notes: inCheck ? [] : r.notes.filter((n) => n.kind !== 'unlocked' || n.objectiveId === r.objectiveId).map((n) => render(t, n.message)),
+    unlocked: inCheck ? [] : r.unlocked.map((u) => ({ title: u.title, message: render(t, u.message), href: practiceHref(u.objectiveId) })),
     replayed: r.replayed,
     nextHref: practiceHref(r.objectiveId),
     nextLabel: t(

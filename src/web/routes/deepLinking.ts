@@ -3,6 +3,9 @@ import { z } from 'zod';
 import { AppError, ValidationFailed } from '../../domain/errors.js';
 import { canDeepLink, DeepLinkSelectionRefused, type DeepLinkingServices, type DeepLinkReturn } from '../../services/deepLinking.js';
 import { csrfToken, requireCsrf } from '../csrf.js';
+import { messageOf } from '../errors.js';
+import { render } from '../../i18n/index.js';
+import type { Message } from '../../domain/message.js';
 import { presentPicker, presentReturn } from '../presenters/deepLinking.js';
 import { courseSessionOf, requireSession, tOf, type SessionDeps } from '../session.js';
 
@@ -61,13 +64,14 @@ export function deepLinkingRouter(deps: DeepLinkingRoutesDeps): Router {
     const choices = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
     let signed: DeepLinkReturn;
     try {
-      signed = form.data.action === 'cancel' ? await deps.services.cancelDeepLinking(s) : await deps.services.returnDeepLinks(s, { choices });
+      const say = (m: Message) => render(tOf(res), m);
+      signed = form.data.action === 'cancel' ? await deps.services.cancelDeepLinking(s, say) : await deps.services.returnDeepLinks(s, { choices, say });
     } catch (err) {
       if (!(err instanceof DeepLinkSelectionRefused)) throw err;
       const p = await deps.services.openDeepLinkPicker(s);
       noStore(res);
       res.status(422).render('deeplinking/picker', {
-        page: presentPicker(p, csrfToken(deps.cookieSecret, s.id), tOf(res), err.message, choices),
+        page: presentPicker(p, csrfToken(deps.cookieSecret, s.id), tOf(res), messageOf(err, tOf(res)), choices),
         title: tOf(res)('deepLinking.title'),
         refusal: err.reason,
       });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AppError, ValidationFailed } from '../../domain/errors.js';
 import type { InstructorServices } from '../../services/instructorServices.js';
 import { csrfToken, requireCsrf } from '../csrf.js';
+import { issueMessage, messageOf } from '../errors.js';
 import { presentDashboard, presentStudent, studentHref, type FieldError } from '../presenters/instructorDashboard.js';
 import { courseSessionOf, requireInstructor, requireSession, tOf, type SessionDeps } from '../session.js';
 
@@ -66,7 +67,7 @@ export function instructorDashboardRouter(deps: InstructorDashboardDeps): Router
     } catch (err) {
       if (!(err instanceof ValidationFailed)) throw err;
       // Show the form again with each problem next to its field.
-      const errors: FieldError[] = err.issues.map((i) => ({ field: i.path, message: i.message }));
+      const errors: FieldError[] = err.issues.map((i) => ({ field: i.path, message: issueMessage(i, tOf(res)) }));
       const detail = await deps.services.getStudentDetail({ contextId, userId });
       const refill = Object.fromEntries(Object.entries(fields).filter((e): e is [string, string] => typeof e[1] === 'string'));
       const page = presentStudent(detail, csrfToken(deps.cookieSecret, sessionId), null, tOf(res), errors, refill);
@@ -88,7 +89,7 @@ export function instructorDashboardRouter(deps: InstructorDashboardDeps): Router
         const done = action === 'unlock' ? await deps.services.unlockObjective(input) : await deps.services.resetObjective(input);
         back(res, userId, tOf(res)(action === 'unlock' ? 'instructor.student.unlocked' : 'instructor.student.wasReset', { title: done.objectiveTitle }));
       } catch (err) {
-        if (err instanceof AppError && err.code === 'ERR_CONFLICT') return back(res, userId, err.message);
+        if (err instanceof AppError && err.code === 'ERR_CONFLICT') return back(res, userId, messageOf(err, tOf(res)));
         throw err;
       }
     });
