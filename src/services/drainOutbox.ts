@@ -116,8 +116,8 @@ async function ensureLineItem(deps: DrainOutboxDeps, state: DrainState, ctx: Ser
 
 const toAgsScore = (e: OutboxEntry): AgsScore => ({
   userId: e.userSub,
-  scoreGiven: e.score.scoreGiven,
-  scoreMaximum: e.score.scoreMaximum,
+  // Progress without a grade: Moodle empties the grade (no zero), Canvas ignores scoreGiven unless FullyGraded.
+  ...(e.score.gradingProgress === 'FullyGraded' ? { scoreGiven: e.score.scoreGiven, scoreMaximum: e.score.scoreMaximum } : {}),
   activityProgress: e.score.activityProgress,
   gradingProgress: e.score.gradingProgress,
   timestamp: new Date(e.score.eventAt).toISOString(),

@@ -55,8 +55,9 @@ export interface LineItem {
 /** An AGS score (timestamps are ISO 8601 with milliseconds). */
 export interface AgsScore {
   userId: string;
-  scoreGiven: number;
-  scoreMaximum: number;
+  /** Only with `FullyGraded`: any other grading progress reports progress, with no grade (not a zero). */
+  scoreGiven?: number;
+  scoreMaximum?: number;
   activityProgress: 'Initialized' | 'Started' | 'InProgress' | 'Submitted' | 'Completed';
   gradingProgress: 'FullyGraded' | 'Pending' | 'PendingManual' | 'Failed' | 'NotReady';
   timestamp: string;
@@ -132,6 +133,8 @@ export interface ObjectiveStanding {
   /** P(mastery) values over time, oldest first. */
   history: number[];
   occurredAt: number;
+  /** When the learner became mastered (null when not mastered, or not recorded). */
+  masteredAt?: number | null;
 }
 
 /** An activity: a graded resource covering objectives. */

@@ -44,13 +44,17 @@ export function gradeTx(db: Kysely<Database>): GradeTx {
     saveStanding: async (c: MasteryChange) => {
       const prev = await db
         .selectFrom('grade_objective_states')
-        .select(['history_json', 'occurred_at'])
+        .select(['history_json', 'occurred_at', 'state', 'mastered_at'])
         .where('context_id', '=', c.contextId)
         .where('user_id', '=', c.userId)
         .where('objective_id', '=', c.objectiveId)
         .executeTakeFirst();
       const history = prev ? (JSON.parse(prev.history_json) as number[]) : [];
       history.push(c.pAfter);
+      // Mastered keeps its first date; needs_review keeps the date of the mastery under review; any other state clears it.
+      const wasMastered = prev?.mastered_at !== null && prev?.mastered_at !== undefined && (prev.state === 'mastered' || prev.state === 'needs_review');
+      const masteredAt =
+        c.stateAfter === 'mastered' || c.stateAfter === 'needs_review' ? (wasMastered ? Number(prev.mastered_at) : c.occurredAt) : null;
       const row = {
         context_id: c.contextId,
         user_id: c.userId,
@@ -59,6 +63,7 @@ export function gradeTx(db: Kysely<Database>): GradeTx {
         state: c.stateAfter,
         history_json: JSON.stringify(history.slice(-HISTORY)),
         occurred_at: Math.max(c.occurredAt, prev ? Number(prev.occurred_at) : 0),
+        mastered_at: masteredAt,
       };
       await db
         .insertInto('grade_objective_states')
@@ -69,6 +74,7 @@ export function gradeTx(db: Kysely<Database>): GradeTx {
             state: row.state,
             history_json: row.history_json,
             occurred_at: row.occurred_at,
+            mastered_at: row.mastered_at,
           }),
         )
         .execute();
@@ -85,7 +91,7 @@ export function gradeTx(db: Kysely<Database>): GradeTx {
       const rows = await db
         .selectFrom('grade_objective_states as s')
         .leftJoin('objectives as o', 'o.id', 's.objective_id')
-        .select(['s.objective_id', 's.p', 's.state', 's.history_json', 's.occurred_at', 'o.title'])
+        .select(['s.objective_id', 's.p', 's.state', 's.history_json', 's.occurred_at', 's.mastered_at', 'o.title'])
         .where('s.context_id', '=', contextId)
         .where('s.user_id', '=', userId)
         .where('s.objective_id', 'in', [...objectiveIds])
@@ -97,19 +103,23 @@ export function gradeTx(db: Kysely<Database>): GradeTx {
         state: r.state,
         history: JSON.parse(r.history_json) as number[],
         occurredAt: Number(r.occurred_at),
+        masteredAt: r.mastered_at === null ? null : Number(r.mastered_at),
       }));
     },
     want: async (contextId, userId, s, now) => {
       const prev = await db
         .selectFrom('grade_outbox')
-        .select(['score_given', 'score_maximum', 'comment', 'activity_progress', 'status'])
+        .select(['score_given', 'score_maximum', 'comment', 'activity_progress', 'grading_progress', 'status'])
         .where('context_id', '=', contextId)
         .where('user_id', '=', userId)
         .where('item_key', '=', s.itemKey)
         .executeTakeFirst();
+      // Nothing is posted for an objective the learner never started: "not started" only empties a column we wrote.
+      if (!prev && s.activityProgress === 'Initialized') return 'unchanged';
       if (
         prev &&
         prev.status !== 'failed' &&
+        prev.grading_progress === s.gradingProgress &&
         Number(prev.score_given) === s.scoreGiven &&
         Number(prev.score_maximum) === s.scoreMaximum &&
         prev.comment === s.comment &&

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectOrderedHistory } from './passbackSupport.js';
 import { launchAs, parseForm, startTestLms, type TestBrowser } from '../support/devplatform.js';
 import { startTestTool, type LaunchRig } from '../support/tool.js';
+import { gradeDate } from '../../src/services/gradePolicy.js';
 
 const LEARNER = 'http://purl.imsglobal.org/vocab/lis/v2/membership#Learner';
 const RIGHT = true;
@@ -17,26 +18,24 @@ const ANSWERS = [RIGHT, WRONG, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT, 
 
 const PARTS = 'Fractions as parts of a whole';
 const LINE = 'Fractions on the number line';
-const practising = (title: string, p: number, state: string) => `${title}: not mastered yet (estimated mastery ${p}%; state "${state}").`;
+const today = gradeDate(Date.now());
+const NO_GRADE = 'No grade yet: the grade is given on mastery.';
 
 /**
  * Every score the LMS received, in order: after which answer (1-based) it was delivered, the objective's line item,
- * scoreGiven (of 100), activityProgress and the comment. Today's semantics: practice and checks post 0 with the
- * estimate in the comment (identical rounded comments are not resent), mastery posts 100, and an objective that
- * mastery unlocks gets its first 0 at once. (Update this table when the grade semantics change.)
+ * scoreGiven (of 100; none while practising), activityProgress, gradingProgress and the comment. The semantics of
+ * docs/decisions/0012-grade-semantics.md: nothing for an objective not started (unlocking one posts nothing),
+ * progress with no grade while practising — one score per state change, not per answer — and 100 on mastery.
  */
-const EXPECTED_HISTORY: [afterAnswer: number, objective: string, scoreGiven: number, activityProgress: string, comment: string][] = [
-  [1, PARTS, 0, 'InProgress', practising(PARTS, 74, 'practising')],
-  [2, PARTS, 0, 'InProgress', practising(PARTS, 35, 'practising')],
-  [3, PARTS, 0, 'InProgress', practising(PARTS, 86, 'practising')],
-  [4, PARTS, 0, 'InProgress', practising(PARTS, 98, 'checking')],
-  [5, PARTS, 0, 'InProgress', practising(PARTS, 100, 'checking')],
-  // answer 6 (check question 2 of 3) changes nothing the LMS sees
-  [7, PARTS, 100, 'Completed', `${PARTS}: mastered (estimated mastery 100%).`],
-  [7, LINE, 0, 'InProgress', practising(LINE, 20, 'available')],
-  [8, LINE, 0, 'InProgress', practising(LINE, 74, 'practising')],
-  [9, LINE, 0, 'InProgress', practising(LINE, 97, 'practising')],
-  [10, LINE, 0, 'InProgress', practising(LINE, 100, 'checking')],
+const EXPECTED_HISTORY: [afterAnswer: number, objective: string, scoreGiven: number | undefined, activityProgress: string, gradingProgress: string, comment: string][] = [
+  [1, PARTS, undefined, 'InProgress', 'Pending', `${PARTS}: practising. ${NO_GRADE}`],
+  // answers 2 and 3 (practice) change nothing the LMS sees
+  [4, PARTS, undefined, 'InProgress', 'Pending', `${PARTS}: taking the mastery check. ${NO_GRADE}`],
+  // answers 5 and 6 (check questions) change nothing the LMS sees
+  [7, PARTS, 100, 'Completed', 'FullyGraded', `${PARTS}: mastered on ${today}.`],
+  // mastery unlocks LINE: no score (no zero) until the student starts it
+  [8, LINE, undefined, 'InProgress', 'Pending', `${LINE}: practising. ${NO_GRADE}`],
+  [10, LINE, undefined, 'InProgress', 'Pending', `${LINE}: taking the mastery check. ${NO_GRADE}`],
   // answers 11 and 12 (check questions 2 and 3 of 3) change nothing the LMS sees
 ];
 
@@ -122,14 +121,16 @@ describe('answers posted over HTTP reach the LMS gradebook', () => {
     );
     const columns = new Map((await rig.lms.devplatform.results()).map((r) => [r.lineItemId, titles.get(r.resourceId ?? '') ?? r.label]));
     const history = await rig.lms.devplatform.scoreHistory();
-    expect(history.map((s, i) => [deliveredAfter[i], columns.get(s.lineItemId), s.scoreGiven, s.activityProgress, s.comment])).toEqual(EXPECTED_HISTORY);
+    expect(history.map((s, i) => [deliveredAfter[i], columns.get(s.lineItemId), s.scoreGiven, s.activityProgress, s.gradingProgress, s.comment])).toEqual(EXPECTED_HISTORY);
     for (const s of history) {
-      expect(s).toMatchObject({ userId: sub, scoreMaximum: 100, gradingProgress: 'FullyGraded', applied: true });
+      expect(s).toMatchObject({ userId: sub, applied: true });
+      // Never a zero: a score carries a grade only when it is final.
+      expect(s.scoreGiven === undefined).toBe(s.gradingProgress !== 'FullyGraded');
     }
     await expectOrderedHistory(rig);
 
     // The gradebook holds the last score of each column.
     const gradebook = Object.fromEntries((await rig.lms.devplatform.results()).map((r) => [columns.get(r.lineItemId), r.scoreGiven]));
-    expect(gradebook).toEqual({ [PARTS]: 100, [LINE]: 0 });
+    expect(gradebook).toEqual({ [PARTS]: 100, [LINE]: null });
   });
 });
