@@ -105,7 +105,7 @@ export function describeFailure(reason: string | null): string {
     case 'lms_unreachable':
       return 'LMS unreachable: it kept failing or did not answer; we stopped retrying.';
     case 'stale_timestamp':
-      return 'The LMS already holds a newer grade for this person.';
+      return 'The LMS kept refusing the grade as older than the one it holds; use Resend to send it with a later time.';
     case 'not_authorized':
       return 'The LMS refused our credentials or the grade-passback permission.';
     case 'no_service':
@@ -176,6 +176,8 @@ export interface OutboxEntry {
   version: number;
   attempts: number;
   score: WantedScore;
+  /** The AGS timestamp (epoch ms) last sent for this line item and user, if any: the next one goes later. */
+  lastTimestamp: number | null;
 }
 
 /** One ledger line for instructors. */
@@ -207,10 +209,15 @@ export interface GradeOutboxRepo {
   markSentMany(entries: readonly OutboxEntry[], owner: string, now: number): Promise<void>;
   /** Transient failure: due again at `nextAttemptAt`; `countAttempt` false for our own waits. */
   markRetry(entry: OutboxEntry, owner: string, now: number, nextAttemptAt: number, error: string | null, countAttempt: boolean): Promise<void>;
+  /**
+   * Records the AGS timestamp about to be sent for the row (never lowering the stored one), while we hold the lease:
+   * whichever worker sends the row next starts from it.
+   */
+  reserveTimestamp(entry: OutboxEntry, owner: string, timestamp: number): Promise<void>;
   /** Permanent failure with a plain reason (unless a newer version arrived meanwhile). */
   markFailed(entry: OutboxEntry, owner: string, now: number, reason: string, error: string): Promise<void>;
   ledger(contextId: string): Promise<LedgerEntry[]>;
-  /** Queues rows again with their wanted score and timestamp; `ids` omitted = every failed row of the context. */
+  /** Queues rows again with their current wanted score (sent with a fresh timestamp); `ids` omitted = every failed row. */
   resend(contextId: string, now: number, ids?: readonly number[]): Promise<number>;
   /** Rows per status (tests, bench, health). */
   counts(contextId?: string): Promise<Record<'pending' | 'sent' | 'failed', number>>;

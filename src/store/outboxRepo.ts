@@ -36,6 +36,7 @@ const toEntry = (r: Selected): OutboxEntry => ({
     comment: r.comment,
     eventAt: Number(r.event_at),
   },
+  lastTimestamp: r.last_timestamp === null ? null : Number(r.last_timestamp),
 });
 
 /** Gradebook writes bound to one transaction (the unit of work's `grades`, built by src/store/learnerRepo.ts). */
@@ -270,6 +271,16 @@ export function outboxRepo(db: Kysely<Database>, dialect: Dialect): GradeOutboxR
           last_error: error,
           updated_at: now,
         })
+        .where('id', '=', e.id)
+        .where('lease_owner', '=', owner)
+        .execute();
+    },
+
+    reserveTimestamp: async (e, owner, timestamp) => {
+      const ts = Math.round(timestamp);
+      await db
+        .updateTable('grade_outbox')
+        .set({ last_timestamp: sql<number>`CASE WHEN last_timestamp IS NOT NULL AND last_timestamp > ${ts} THEN last_timestamp ELSE CAST(${ts} AS bigint) END` })
         .where('id', '=', e.id)
         .where('lease_owner', '=', owner)
         .execute();

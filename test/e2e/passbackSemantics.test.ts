@@ -4,6 +4,7 @@
  * a reset empties the column again, and repeated practice in the same state posts nothing more.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { resendGrades } from '../../src/services/resendGrades.js';
 import { gradebook, masteryChange, startPassbackRig, type PassbackRig } from './passbackSupport.js';
 
 describe('grade semantics in the LMS gradebook (moodle)', () => {
@@ -48,5 +49,56 @@ describe('grade semantics in the LMS gradebook (moodle)', () => {
     ]);
     const ledger = await rig.adv.outbox.ledger(rig.contextId);
     expect(ledger.map((l) => l.status)).toEqual(['sent']);
+  });
+});
+
+describe('timestamps the LMS accepts (moodle)', () => {
+  let rig: PassbackRig | undefined;
+  afterEach(async () => {
+    await rig?.close();
+    rig = undefined;
+  });
+
+  it('wins a timestamp race: Moodle stamps progress with its own (later) clock, and still ends holding the current grade', async () => {
+    // Moodle's clock runs 3 s ahead of the tool's: the "practising" score (no grade) is stamped with it at save time.
+    rig = await startPassbackRig('moodle', { students: 1, lmsNow: () => Date.now() + 3000 });
+    const sub = rig.students[0]!;
+    const t0 = Date.now();
+    await masteryChange(rig, sub, 'obj-a', 0.5, 'practising', t0);
+    await rig.adv.drainUntilIdle();
+    // Mastered in the same second: the event time (and the tool's clock) is earlier than Moodle's stamp.
+    await masteryChange(rig, sub, 'obj-a', 0.97, 'mastered', t0 + 1);
+    const report = await rig.adv.drainUntilIdle();
+    expect(report.failed).toBe(0);
+    expect(await gradebook(rig)).toEqual({ [`masterly:objective:obj-a|${sub}`]: 100 });
+
+    const history = await rig.lms.devplatform.scoreHistory();
+    // Progress, then refusals (409) of the grade until its timestamp passes Moodle's stamp, then the grade.
+    expect(history.map((s) => [s.gradingProgress, s.applied])).toEqual([
+      ['Pending', true],
+      ...history.slice(1, -1).map(() => ['FullyGraded', false]),
+      ['FullyGraded', true],
+    ]);
+    expect(history.length).toBeGreaterThan(2);
+    // Every timestamp is strictly later, in whole seconds, than the one before.
+    const seconds = history.map((s) => Math.floor(Date.parse(s.timestamp) / 1000));
+    for (let i = 1; i < seconds.length; i++) expect(seconds[i]).toBeGreaterThan(seconds[i - 1]!);
+    expect((await rig.adv.outbox.ledger(rig.contextId))[0]).toMatchObject({ status: 'sent', sentScore: 100 });
+  });
+
+  it('"Resend" sends the current grade with a fresh, later timestamp, which Moodle accepts', async () => {
+    rig = await startPassbackRig('moodle', { students: 1 });
+    const sub = rig.students[0]!;
+    await masteryChange(rig, sub, 'obj-a', 0.97, 'mastered', Date.UTC(2026, 11, 3, 9));
+    await rig.adv.drainUntilIdle();
+    const [row] = await rig.adv.outbox.ledger(rig.contextId);
+    expect(await resendGrades({ outbox: rig.adv.outbox, clock: { now: () => Date.now() } }, { contextId: rig.contextId, ids: [row!.id] })).toBe(1);
+    await rig.adv.drainUntilIdle();
+    const history = await rig.lms.devplatform.scoreHistory();
+    expect(history.map((s) => [s.scoreGiven, s.applied])).toEqual([
+      [100, true],
+      [100, true],
+    ]);
+    expect(Math.floor(Date.parse(history[1]!.timestamp) / 1000)).toBeGreaterThan(Math.floor(Date.parse(history[0]!.timestamp) / 1000));
   });
 });
