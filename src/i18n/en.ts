@@ -461,6 +461,7 @@ export const en = {
     byFractionMastered: 'Full marks for each objective mastered, none before.',
     byPMastery: 'Grade = estimated chance the objective is mastered.',
     byAggregation: 'Grade = {{method}} of the mastery estimates over time.',
+    howComputed: 'Grades as the LMS gradebook receives them ("—": no grade yet, given on mastery). {{how}}',
     method: {
       decaying_average: 'weighted average',
       standard_decaying_average: 'decaying average',

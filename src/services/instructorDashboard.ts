@@ -125,6 +125,8 @@ export interface StudentDetail {
   })[];
   history: { objectiveId: string; objectiveTitle: string; kind: string; message: string; at: number }[];
   accommodations: Required<Accommodations>;
+  /** How the grades are computed (set when the grades are the LMS's: src/services/instructorServices.ts). */
+  gradeHow?: string;
 }
 
 const median = (xs: readonly number[]): number => {

@@ -248,6 +248,8 @@ export interface GradeLineItemRepo {
   listActivities(contextId: string): Promise<GradeActivity[]>;
   savePolicy(policy: GradePolicy, now: number): Promise<void>;
   getPolicy(contextId: string): Promise<GradePolicy>;
+  /** A learner's gradebook standings (every objective the grade hook has seen for them). */
+  standingsOf(contextId: string, userId: string): Promise<ObjectiveStanding[]>;
 }
 
 /** A context's service endpoints (from its last launch) and its registration. */

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { defaultPolicy } from '../domain/gradePolicy.js';
 import type { GradeActivity, GradeLineItemRepo, GradePolicy, ManagedLineItem, ServiceContext, ServiceContextRepo, Vendor } from '../services/servicePorts.js';
+import { gradeTx } from './outboxRepo.js';
 import type { Database } from './schema.js';
 
 /** A context's grade policy, or the default when the instructor never chose one. */
@@ -129,6 +130,10 @@ export function gradebookRepo(db: Kysely<Database>): GradeLineItemRepo {
         .execute();
     },
     getPolicy: (contextId) => readPolicy(db, contextId),
+    standingsOf: async (contextId, userId) => {
+      const ids = await db.selectFrom('grade_objective_states').select('objective_id').where('context_id', '=', contextId).where('user_id', '=', userId).execute();
+      return gradeTx(db).standings(contextId, userId, ids.map((r) => r.objective_id));
+    },
   };
 }
 

@@ -132,5 +132,15 @@ describe('answers posted over HTTP reach the LMS gradebook', () => {
     // The gradebook holds the last score of each column.
     const gradebook = Object.fromEntries((await rig.lms.devplatform.results()).map((r) => [columns.get(r.lineItemId), r.scoreGiven]));
     expect(gradebook).toEqual({ [PARTS]: 100, [LINE]: null });
+
+    // The instructor's student page shows the same grades, on the same scale, and how they are computed.
+    const instructor = rig.lms.users.find((u) => u.roles.some((r) => r.endsWith('#Instructor')))!;
+    const teacher = (await launchAs(rig.lms, rig.toolUrl, { userId: instructor.id })).browser;
+    const userId = (await rig.tool.db.kysely.selectFrom('users').select('id').where('sub', '=', sub).executeTakeFirstOrThrow()).id;
+    const page = await (await teacher.get(`${rig.toolUrl}/instructor/students/${userId}`)).text();
+    const gradeCell = (title: string) => new RegExp(`<th scope="row">${title}</th>(?:\\s*<td[^>]*>[\\s\\S]*?</td>){4}\\s*<td>([^<]*)</td>`).exec(page)?.[1];
+    expect(gradeCell(PARTS), page).toBe('100 / 100');
+    expect(gradeCell(LINE)).toBe('—');
+    expect(page).toContain('Full marks for each objective mastered, none before.');
   });
 });
