@@ -462,6 +462,20 @@ export const en = {
     byPMastery: 'Grade = estimated chance the objective is mastered.',
     byAggregation: 'Grade = {{method}} of the mastery estimates over time.',
     howComputed: 'Grades as the LMS gradebook receives them ("—": no grade yet, given on mastery). {{how}}',
+    failure: {
+      not_enrolled: 'Not enrolled: the LMS does not list this person as gradable in the course.',
+      not_a_student: 'Not a student: the LMS accepts grades for students only.',
+      column_deleted: 'Column deleted: the grade column was removed in the LMS and could not be recreated.',
+      lms_unreachable: 'LMS unreachable: it kept failing or did not answer; we stopped retrying.',
+      stale_timestamp: 'The LMS kept refusing the grade as older than the one it holds; use Resend to send it with a later time.',
+      not_authorized: 'The LMS refused our credentials or the grade-passback permission.',
+      no_service: 'The course has not granted grade passback (no AGS endpoint from its last launch).',
+      invalid_request: 'The LMS rejected the grade as invalid.',
+      url_untrusted:
+        'Untrusted LMS address (ERR_LMS_URL_UNTRUSTED): the LMS gave a grade address on a private or local network (or not https in production), so Masterly did not call it. Ask your administrator to check the platform registration.',
+      other: 'The LMS refused the grade ({{reason}}).',
+    },
+    noGradeInLms: '— (no grade yet)',
     method: {
       decaying_average: 'weighted average',
       standard_decaying_average: 'decaying average',

@@ -93,35 +93,6 @@ export interface LtiServices {
   listResults(target: ServiceTarget, lineItemUrl: string): Promise<AgsResult[]>;
 }
 
-/** Plain-language text for a failure reason (ledger, logs). */
-export function describeFailure(reason: string | null): string {
-  switch (reason) {
-    case 'not_enrolled':
-      return 'Not enrolled: the LMS does not list this person as gradable in the course.';
-    case 'not_a_student':
-      return 'Not a student: the LMS accepts grades for students only.';
-    case 'column_deleted':
-      return 'Column deleted: the grade column was removed in the LMS and could not be recreated.';
-    case 'lms_unreachable':
-      return 'LMS unreachable: it kept failing or did not answer; we stopped retrying.';
-    case 'stale_timestamp':
-      return 'The LMS kept refusing the grade as older than the one it holds; use Resend to send it with a later time.';
-    case 'not_authorized':
-      return 'The LMS refused our credentials or the grade-passback permission.';
-    case 'no_service':
-      return 'The course has not granted grade passback (no AGS endpoint from its last launch).';
-    case 'invalid_request':
-      return 'The LMS rejected the grade as invalid.';
-    case 'url_untrusted':
-      return 'Untrusted LMS address (ERR_LMS_URL_UNTRUSTED): the LMS gave a grade address on a private or local network (or not https in production), so Masterly did not call it. Ask your administrator to check the platform registration.';
-    case null:
-    case undefined:
-      return '';
-    default:
-      return `The LMS refused the grade (${reason}).`;
-  }
-}
-
 // ─── Gradebook and outbox ────────────────────────────────────────────────────────────────────────
 
 /** One learner's standing on one objective, as the gradebook projection keeps it. */
@@ -189,7 +160,8 @@ export interface LedgerEntry {
   itemKey: string;
   itemLabel: string;
   status: 'pending' | 'sent' | 'failed';
-  wantedScore: number;
+  /** The grade the LMS should hold; null while the score carries no grade (progress only, not FullyGraded). */
+  wantedScore: number | null;
   scoreMaximum: number;
   sentScore: number | null;
   sentAt: number | null;

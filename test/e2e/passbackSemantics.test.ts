@@ -32,6 +32,8 @@ describe('grade semantics in the LMS gradebook (moodle)', () => {
     await masteryChange(rig, sub, 'obj-a', 0.8, 'practising', t0 + 3000);
     await rig.adv.drainUntilIdle();
     expect(await gradebook(rig)).toEqual({ [`masterly:objective:obj-a|${sub}`]: null });
+    // The ledger says the same: no grade wanted, none sent (not "0 / 100").
+    expect((await rig.adv.outbox.ledger(rig.contextId))[0]).toMatchObject({ status: 'sent', wantedScore: null, sentScore: null });
 
     await masteryChange(rig, sub, 'obj-a', 0.97, 'mastered', t0 + 4000);
     await rig.adv.drainUntilIdle();
