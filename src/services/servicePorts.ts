@@ -220,6 +220,10 @@ export interface GradeLineItemRepo {
   listActivities(contextId: string): Promise<GradeActivity[]>;
   savePolicy(policy: GradePolicy, now: number): Promise<void>;
   getPolicy(contextId: string): Promise<GradePolicy>;
+  /** Every learner with gradebook standings in the context, with their objectives. */
+  standingUsers(contextId: string): Promise<{ userId: string; objectiveIds: string[] }[]>;
+  /** Runs `fn` with the gradebook bound to one transaction. */
+  withGrades<T>(fn: (tx: GradeTx) => Promise<T>): Promise<T>;
   /** A learner's gradebook standings (every objective the grade hook has seen for them). */
   standingsOf(contextId: string, userId: string): Promise<ObjectiveStanding[]>;
 }

@@ -121,8 +121,8 @@ export function gradeTx(db: Kysely<Database>): GradeTx {
         prev &&
         prev.status !== 'failed' &&
         prev.grading_progress === s.gradingProgress &&
-        Number(prev.score_given) === s.scoreGiven &&
-        Number(prev.score_maximum) === s.scoreMaximum &&
+        // A score with no grade sends no value: its value changing is no change for the LMS.
+        (s.gradingProgress !== 'FullyGraded' || (Number(prev.score_given) === s.scoreGiven && Number(prev.score_maximum) === s.scoreMaximum)) &&
         prev.comment === s.comment &&
         prev.activity_progress === s.activityProgress
       ) {

@@ -104,3 +104,35 @@ describe('timestamps the LMS accepts (moodle)', () => {
     expect(Math.floor(Date.parse(history[1]!.timestamp) / 1000)).toBeGreaterThan(Math.floor(Date.parse(history[0]!.timestamp) / 1000));
   });
 });
+
+describe('a policy change (moodle)', () => {
+  let rig: PassbackRig | undefined;
+  afterEach(async () => {
+    await rig?.close();
+    rig = undefined;
+  });
+
+  it('re-grades under the new policy at once: one new score per grade that changes, nothing for work in progress', async () => {
+    rig = await startPassbackRig('moodle', { students: 1 });
+    const sub = rig.students[0]!;
+    await masteryChange(rig, sub, 'obj-a', 0.5, 'practising', Date.UTC(2026, 11, 3, 9));
+    await masteryChange(rig, sub, 'obj-b', 0.97, 'mastered', Date.UTC(2026, 11, 3, 9));
+    await rig.adv.drainUntilIdle();
+    const teacher = rig.browsers.get(rig.instructorSub)!;
+    const html = await (await teacher.get(`${rig.toolUrl}/instructor/grades`)).text();
+    const csrf = /name="csrf" value="([^"]+)"/.exec(html)![1]!;
+    const res = await teacher.postForm(`${rig.toolUrl}/instructor/grades/policy`, { csrf, policy: 'p_mastery', perObjective: '1', scoreMaximum: '10' });
+    expect(res.status).toBe(303);
+    await rig.adv.drainUntilIdle();
+    const history = await rig.lms.devplatform.scoreHistory();
+    const labels = new Map((await rig.lms.devplatform.results()).map((r) => [r.lineItemId, r.resourceId]));
+    // Per column, in the order received (columns are sent concurrently).
+    const rows = history.map((s) => [labels.get(s.lineItemId), s.scoreGiven, s.scoreMaximum, s.gradingProgress, s.comment, s.applied]);
+    expect(rows.sort((a, b) => String(a[0]).localeCompare(String(b[0])))).toEqual([
+      ['masterly:objective:obj-a', undefined, undefined, 'Pending', 'obj-a: practising. No grade yet: the grade is given on mastery.', true],
+      ['masterly:objective:obj-b', 100, 100, 'FullyGraded', 'obj-b: mastered on 3 Dec 2026.', true],
+      ['masterly:objective:obj-b', 9.7, 10, 'FullyGraded', 'obj-b: mastered on 3 Dec 2026. Grade = estimated chance the objective is mastered.', true],
+    ]);
+    expect(await gradebook(rig)).toEqual({ [`masterly:objective:obj-a|${sub}`]: null, [`masterly:objective:obj-b|${sub}`]: 9.7 });
+  });
+});
