@@ -54,6 +54,35 @@ describe('grade semantics in the LMS gradebook (moodle)', () => {
   });
 });
 
+describe('a failed mastery check and reteach (canvas)', () => {
+  let rig: PassbackRig | undefined;
+  afterEach(async () => {
+    await rig?.close();
+    rig = undefined;
+  });
+
+  it('posts one progress score per state (check, reteach, practice again), then the grade', async () => {
+    rig = await startPassbackRig('canvas', { students: 1 });
+    const sub = rig.students[0]!;
+    const t0 = Date.UTC(2026, 11, 3, 9);
+    const states = ['practising', 'checking', 'checking', 'reteaching', 'reteaching', 'practising', 'checking', 'mastered'] as const;
+    for (const [i, state] of states.entries()) {
+      await masteryChange(rig, sub, 'obj-a', 0.3 + i * 0.05, state, t0 + i * 1000);
+      await rig.adv.drainUntilIdle();
+    }
+    const history = await rig.lms.devplatform.scoreHistory();
+    expect(history.map((s) => [s.scoreGiven, s.activityProgress, s.gradingProgress, s.comment, s.applied])).toEqual([
+      [undefined, 'InProgress', 'Pending', 'obj-a: practising. No grade yet: the grade is given on mastery.', true],
+      [undefined, 'InProgress', 'Pending', 'obj-a: taking the mastery check. No grade yet: the grade is given on mastery.', true],
+      [undefined, 'InProgress', 'Pending', 'obj-a: going over it again after a missed mastery check. No grade yet: the grade is given on mastery.', true],
+      [undefined, 'InProgress', 'Pending', 'obj-a: practising. No grade yet: the grade is given on mastery.', true],
+      [undefined, 'InProgress', 'Pending', 'obj-a: taking the mastery check. No grade yet: the grade is given on mastery.', true],
+      [100, 'Completed', 'FullyGraded', 'obj-a: mastered on 3 Dec 2026.', true],
+    ]);
+    expect(await gradebook(rig)).toEqual({ [`masterly:objective:obj-a|${sub}`]: 100 });
+  });
+});
+
 describe('timestamps the LMS accepts (moodle)', () => {
   let rig: PassbackRig | undefined;
   afterEach(async () => {
