@@ -114,15 +114,6 @@ async function ensureLineItem(deps: DrainOutboxDeps, state: DrainState, ctx: Ser
   return pending;
 }
 
-/**
- * The AGS timestamp of the next score of a row: the send time rounded up to a whole second, and at least one second
- * after the last one sent for the same line item and user (Moodle compares at one-second resolution and stamps
- * scores without a grade with its own clock). See docs/decisions/0012-grade-semantics.md.
- */
-export function nextTimestamp(now: number, last: number | null): number {
-  return Math.max(Math.ceil(now / 1000) * 1000, (last ?? 0) + 1000);
-}
-
 const toAgsScore = (e: OutboxEntry, timestamp: number): AgsScore => ({
   userId: e.userSub,
   // Progress without a grade: Moodle empties the grade (no zero), Canvas ignores scoreGiven unless FullyGraded.
@@ -159,14 +150,11 @@ async function sendOne(
     await outbox.markRetry(entry, opts.owner, deps.clock.now(), paused, null, false);
     return 'retried';
   }
-  let timestamp: number | undefined;
+  // Reserved for this send when the row was claimed (GradeOutboxRepo.claim): later than every earlier one.
+  const timestamp = entry.timestamp;
   try {
     let url = await ensureLineItem(deps, opts.state, ctx, entry, opts.leaseMs);
-    const post = async () => {
-      timestamp = nextTimestamp(deps.clock.now(), Math.max(entry.lastTimestamp ?? 0, timestamp ?? 0) || null);
-      await outbox.reserveTimestamp(entry, opts.owner, timestamp);
-      await deps.lti.postScore(ctx.target, url, toAgsScore(entry, timestamp));
-    };
+    const post = () => deps.lti.postScore(ctx.target, url, toAgsScore(entry, timestamp));
     try {
       await post();
     } catch (err) {
@@ -190,9 +178,9 @@ async function sendOne(
       await outbox.markFailed(entry, opts.owner, now, 'url_untrusted', err.message);
       return 'failed';
     }
-    if (err instanceof LmsRejected && err.reason === 'stale_timestamp' && timestamp !== undefined && entry.attempts + 1 < retry.maxAttempts) {
+    if (err instanceof LmsRejected && err.reason === 'stale_timestamp' && entry.attempts + 1 < retry.maxAttempts) {
       // The LMS holds a grade stamped at or after ours (Moodle stamps progress with its own clock): send the current
-      // grade again at once, further ahead each time (1 s, 2 s, 4 s… past the refused timestamp).
+      // grade again at once, further ahead each time (1 s, 2 s, 4 s… past the refused timestamp; the next claim adds 1 s).
       deps.log?.('info', 'score refused as older than the stored one; sending it again with a later timestamp', { id: entry.id, status: err.status });
       await outbox.reserveTimestamp(entry, opts.owner, timestamp + 1000 * (2 ** Math.min(entry.attempts, 10) - 1));
       await outbox.markRetry(entry, opts.owner, now, now, err.message, true);

@@ -147,8 +147,11 @@ export interface OutboxEntry {
   version: number;
   attempts: number;
   score: WantedScore;
-  /** The AGS timestamp (epoch ms) last sent for this line item and user, if any: the next one goes later. */
-  lastTimestamp: number | null;
+  /**
+   * The AGS timestamp (epoch ms) reserved for this send when the row was claimed: the claim time rounded up to a
+   * whole second, and at least one second after the last one reserved for this line item and user.
+   */
+  timestamp: number;
 }
 
 /** One ledger line for instructors. */
@@ -172,7 +175,10 @@ export interface LedgerEntry {
 
 /** The durable grade outbox (also the ledger). */
 export interface GradeOutboxRepo {
-  /** Leases up to `limit` due rows (PostgreSQL: FOR UPDATE SKIP LOCKED, so workers share the work). */
+  /**
+   * Leases up to `limit` due rows (PostgreSQL: FOR UPDATE SKIP LOCKED, so workers share the work) and reserves each
+   * one's AGS timestamp in the same statement (stored per row, i.e. per line item and user: any worker goes later).
+   */
   claim(owner: string, now: number, limit: number, leaseMs: number): Promise<OutboxEntry[]>;
   /**
    * Marks sent rows 'sent' (one statement per distinct version), only while we hold the lease; a row whose version
@@ -181,10 +187,7 @@ export interface GradeOutboxRepo {
   markSentMany(entries: readonly OutboxEntry[], owner: string, now: number): Promise<void>;
   /** Transient failure: due again at `nextAttemptAt`; `countAttempt` false for our own waits. */
   markRetry(entry: OutboxEntry, owner: string, now: number, nextAttemptAt: number, error: string | null, countAttempt: boolean): Promise<void>;
-  /**
-   * Records the AGS timestamp about to be sent for the row (never lowering the stored one), while we hold the lease:
-   * whichever worker sends the row next starts from it.
-   */
+  /** Moves the row's last reserved timestamp ahead (never back), while we hold the lease: the next claim goes later. */
   reserveTimestamp(entry: OutboxEntry, owner: string, timestamp: number): Promise<void>;
   /** Permanent failure with a plain reason (unless a newer version arrived meanwhile). */
   markFailed(entry: OutboxEntry, owner: string, now: number, reason: string, error: string): Promise<void>;

@@ -36,7 +36,7 @@ const toEntry = (r: Selected): OutboxEntry => ({
     comment: r.comment,
     eventAt: Number(r.event_at),
   },
-  lastTimestamp: r.last_timestamp === null ? null : Number(r.last_timestamp),
+  timestamp: Number(r.last_timestamp),
 });
 
 /** Gradebook writes bound to one transaction (the unit of work's `grades`, built by src/store/learnerRepo.ts). */
@@ -196,9 +196,16 @@ export function outboxRepo(db: Kysely<Database>, dialect: Dialect): GradeOutboxR
         const rows = await q.execute();
         const idList = rows.map((r) => Number(r.id));
         if (!idList.length) return [];
+        // The AGS timestamp of this send: now rounded up to a whole second, at least 1 s after the last one (Moodle
+        // compares whole seconds and refuses a timestamp that is not later with 409).
+        const ceilNow = Math.ceil(now / 1000) * 1000;
         await tx
           .updateTable('grade_outbox')
-          .set({ lease_owner: owner, lease_until: now + leaseMs })
+          .set({
+            lease_owner: owner,
+            lease_until: now + leaseMs,
+            last_timestamp: sql<number>`CASE WHEN last_timestamp IS NOT NULL AND last_timestamp + 1000 > ${ceilNow} THEN last_timestamp + 1000 ELSE CAST(${ceilNow} AS bigint) END`,
+          })
           .where('id', 'in', idList)
           .execute();
         return idList;
