@@ -200,6 +200,7 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     ids: { newId: randomUUID },
     classifyRoles: summariseRoles,
     afterMasteryChange,
+    grades: advantage.lineItems,
   });
   const lmsEvidence = buildLmsEvidenceServices({
     evidence: repos.evidence,

@@ -40,7 +40,9 @@ export interface ScoreOutcome {
 
 /**
  * Assignment and Grade Services 2.0: line items, scores (latest by timestamp wins) and results, with the
- * Canvas and Moodle answers to bad scores.
+ * Canvas and Moodle answers to bad scores. Moodle mode stores and refuses scores as Moodle 4.5's scores.php does:
+ * no grade unless FullyGraded (then stamped with the LMS's own clock), 409 "Refusing score with an earlier
+ * timestamp" when the stored grade's time is not earlier, in whole seconds, than the new score's.
  *
  * @see https://www.imsglobal.org/spec/lti-ags/v2p0
  */
@@ -183,25 +185,32 @@ export function agsRouter(ctx: Ctx): Router {
       return refuse(mode === 'canvas' ? 422 : 400, 'User not found in course or is not a student');
     }
     const ts = Date.parse(s.timestamp);
+    // Moodle (gradebookservices scores.php): a score with any grading progress but FullyGraded stores no grade, and
+    // the grade's `timemodified` is then Moodle's own clock at save time; otherwise the score's timestamp.
+    const moodleGraded = s.gradingProgress === 'FullyGraded' && s.scoreGiven !== undefined;
+    const given = mode === 'moodle' && !moodleGraded ? undefined : s.scoreGiven;
     const outcome = await ctx.db.transaction().execute(async (trx) => {
       const current = await trx.selectFrom('dp_results').select('timestamp_ms').where('line_item_id', '=', row.id).where('user_id', '=', s.userId).executeTakeFirst();
+      // Moodle refuses (409) when the stored grade's timemodified is not earlier, in whole seconds, than the new timestamp.
+      const moodleRefuses = mode === 'moodle' && current !== undefined && Math.floor(current.timestamp_ms / 1000) >= Math.floor(ts / 1000);
       const older = current !== undefined && ts < current.timestamp_ms;
       if (older && mode === 'canvas') return 'refused' as const;
       await trx
         .insertInto('dp_score_history')
-        .values({ line_item_id: row.id, user_id: s.userId, body: JSON.stringify(s), timestamp: s.timestamp, received_at: ctx.now(), applied: older ? 0 : 1 })
+        .values({ line_item_id: row.id, user_id: s.userId, body: JSON.stringify(s), timestamp: s.timestamp, received_at: ctx.now(), applied: older || moodleRefuses ? 0 : 1 })
         .execute();
+      if (moodleRefuses) return 'conflict' as const;
       if (older) return 'ignored' as const;
       const values = {
-        score_given: s.scoreGiven ?? null,
+        score_given: given ?? null,
         score_maximum: s.scoreMaximum ?? null,
         // Normalised to the line item's maximum: 42/50 lands as 84 on a 100-point item.
-        result_score: s.scoreGiven !== undefined && s.scoreMaximum ? (s.scoreGiven / s.scoreMaximum) * row.score_maximum : null,
+        result_score: given !== undefined && s.scoreMaximum ? (given / s.scoreMaximum) * row.score_maximum : null,
         comment: s.comment ?? null,
         activity_progress: s.activityProgress,
         grading_progress: s.gradingProgress,
         timestamp: s.timestamp,
-        timestamp_ms: ts,
+        timestamp_ms: mode === 'moodle' && !moodleGraded ? ctx.now() : ts,
         updated_at: ctx.now(),
       };
       await trx
@@ -212,6 +221,10 @@ export function agsRouter(ctx: Ctx): Router {
       return 'applied' as const;
     });
     if (outcome === 'refused') return refuse(400, 'Score timestamp not valid: older than the current result');
+    if (outcome === 'conflict') {
+      res.status(409).type('text/plain').send(`Refusing score with an earlier timestamp for item ${String(row.id)} and user ${s.userId}`);
+      return;
+    }
     if (mode === 'canvas') res.status(200).json({ resultUrl: `${urlOf(row.id)}/results/${encodeURIComponent(s.userId)}` });
     else res.status(mode === 'moodle' ? 200 : 204).end();
   });

@@ -130,12 +130,14 @@ export async function createLineItem(
 
 /**
  * Maps a refused score to a plain reason: 404 → the column is gone; Canvas 422 → not a student;
- * Moodle 400 "Incorrect score received" → not gradable in the course; 400 about the timestamp → stale.
+ * Moodle 400 "Incorrect score received" → not gradable in the course; Moodle 409 ("Refusing score with an earlier
+ * timestamp") or a 400 about the timestamp (Canvas) → stale: sent again with a later timestamp.
  */
 export function classifyScoreRefusal(err: LmsRejected): LmsRejected {
   const msg = err.message;
   let reason = err.reason;
   if (err.status === 404) reason = 'column_deleted';
+  else if (err.status === 409) reason = 'stale_timestamp';
   else if (err.status === 422) reason = 'not_a_student';
   else if (err.status === 400 && /incorrect score received/i.test(msg)) reason = 'not_enrolled';
   else if (err.status === 400 && /timestamp/i.test(msg)) reason = 'stale_timestamp';

@@ -114,13 +114,13 @@ async function ensureLineItem(deps: DrainOutboxDeps, state: DrainState, ctx: Ser
   return pending;
 }
 
-const toAgsScore = (e: OutboxEntry): AgsScore => ({
+const toAgsScore = (e: OutboxEntry, timestamp: number): AgsScore => ({
   userId: e.userSub,
-  scoreGiven: e.score.scoreGiven,
-  scoreMaximum: e.score.scoreMaximum,
+  // Progress without a grade: Moodle empties the grade (no zero), Canvas ignores scoreGiven unless FullyGraded.
+  ...(e.score.gradingProgress === 'FullyGraded' ? { scoreGiven: e.score.scoreGiven, scoreMaximum: e.score.scoreMaximum } : {}),
   activityProgress: e.score.activityProgress,
   gradingProgress: e.score.gradingProgress,
-  timestamp: new Date(e.score.eventAt).toISOString(),
+  timestamp: new Date(timestamp).toISOString(),
   comment: e.score.comment,
 });
 
@@ -150,10 +150,13 @@ async function sendOne(
     await outbox.markRetry(entry, opts.owner, deps.clock.now(), paused, null, false);
     return 'retried';
   }
+  // Reserved for this send when the row was claimed (GradeOutboxRepo.claim): later than every earlier one.
+  const timestamp = entry.timestamp;
   try {
     let url = await ensureLineItem(deps, opts.state, ctx, entry, opts.leaseMs);
+    const post = () => deps.lti.postScore(ctx.target, url, toAgsScore(entry, timestamp));
     try {
-      await deps.lti.postScore(ctx.target, url, toAgsScore(entry));
+      await post();
     } catch (err) {
       if (!(err instanceof LmsRejected && err.reason === 'column_deleted')) throw err;
       // The column was deleted in the LMS: recreate it once, then post again.
@@ -161,7 +164,7 @@ async function sendOne(
       await deps.lineItems.forget(entry.contextId, entry.itemKey, deps.clock.now());
       opts.state.lineItemUrls.delete(`${entry.contextId}|${entry.itemKey}`);
       url = await ensureLineItem(deps, opts.state, ctx, entry, opts.leaseMs);
-      await deps.lti.postScore(ctx.target, url, toAgsScore(entry));
+      await post();
     }
     return 'sent';
   } catch (err) {
@@ -174,6 +177,14 @@ async function sendOne(
       deps.log?.('warn', 'score not sent: untrusted LMS service address', { id: entry.id, code: err.code, reason: err.reason, origin: err.origin });
       await outbox.markFailed(entry, opts.owner, now, 'url_untrusted', err.message);
       return 'failed';
+    }
+    if (err instanceof LmsRejected && err.reason === 'stale_timestamp' && entry.attempts + 1 < retry.maxAttempts) {
+      // The LMS holds a grade stamped at or after ours (Moodle stamps progress with its own clock): send the current
+      // grade again at once, further ahead each time (1 s, 2 s, 4 s… past the refused timestamp; the next claim adds 1 s).
+      deps.log?.('info', 'score refused as older than the stored one; sending it again with a later timestamp', { id: entry.id, status: err.status });
+      await outbox.reserveTimestamp(entry, opts.owner, timestamp + 1000 * (2 ** Math.min(entry.attempts, 10) - 1));
+      await outbox.markRetry(entry, opts.owner, now, now, err.message, true);
+      return 'retried';
     }
     if (err instanceof LmsRejected) {
       deps.log?.('warn', 'score refused', { id: entry.id, reason: err.reason, status: err.status });
@@ -223,7 +234,7 @@ export async function drainOutbox(deps: DrainOutboxDeps, options: DrainOptions):
     await Promise.all(Array.from({ length: Math.min(opts.concurrency, entries.length) }, worker));
   } finally {
     // Marked even when another row's bookkeeping failed; if this fails too, leases expire and the same
-    // scores are sent again with the same timestamps (harmless: the LMS keeps one result per timestamp).
+    // scores are sent again with later timestamps (harmless: the row holds the current grade).
     if (sent.length) await deps.outbox.markSentMany(sent, opts.owner, deps.clock.now());
   }
   return report;

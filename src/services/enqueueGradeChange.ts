@@ -15,22 +15,28 @@ export interface EnqueueGradeChangeDeps {
 /** Writes outbox rows for one mastery change in the caller's transaction; returns how many rows were queued. */
 export async function enqueueGradeChange(deps: EnqueueGradeChangeDeps, tx: GradeTx, change: MasteryChange): Promise<number> {
   await tx.saveStanding(change);
-  const policy = await tx.policy(change.contextId);
-  const targets: { key: string; objectiveIds: string[] }[] = [];
-  if (policy.perObjective) targets.push({ key: objectiveKey(change.objectiveId), objectiveIds: [change.objectiveId] });
-  if (policy.perActivity) {
-    for (const a of await tx.activitiesWith(change.contextId, change.objectiveId)) {
-      targets.push({ key: activityKey(a.activityId), objectiveIds: a.objectiveIds });
-    }
+  return enqueueScores(tx, change.contextId, change.userId, [change.objectiveId], change.occurredAt, deps.clock.now());
+}
+
+/**
+ * Queues the wanted score of every line item covering `objectiveIds` for one learner under the context's current
+ * policy (coalescing: a line item whose score would not change is not queued). Used for mastery changes and when the
+ * instructor changes the policy.
+ */
+export async function enqueueScores(tx: GradeTx, contextId: string, userId: string, objectiveIds: readonly string[], eventAt: number, now: number): Promise<number> {
+  const policy = await tx.policy(contextId);
+  const targets = new Map<string, string[]>();
+  for (const objectiveId of objectiveIds) {
+    if (policy.perObjective) targets.set(objectiveKey(objectiveId), [objectiveId]);
+    if (policy.perActivity) for (const a of await tx.activitiesWith(contextId, objectiveId)) targets.set(activityKey(a.activityId), a.objectiveIds);
   }
-  if (!targets.length) return 0;
-  const ids = [...new Set(targets.flatMap((t) => t.objectiveIds))];
-  const standings = await tx.standings(change.contextId, change.userId, ids);
+  if (!targets.size) return 0;
+  const ids = [...new Set([...targets.values()].flat())];
+  const standings = await tx.standings(contextId, userId, ids);
   let queued = 0;
-  const now = deps.clock.now();
-  for (const t of targets) {
-    const score = scoreFor(policy, t.key, t.objectiveIds, standings, change.occurredAt);
-    if ((await tx.want(change.contextId, change.userId, score, now)) === 'queued') queued++;
+  for (const [key, covered] of targets) {
+    const score = scoreFor(policy, key, covered, standings, eventAt);
+    if ((await tx.want(contextId, userId, score, now)) === 'queued') queued++;
   }
   return queued;
 }

@@ -1,6 +1,8 @@
 /**
- * Pure mastery → score mapping for the gradebook (fraction mastered, P(mastery) scaled, Canvas-parity
- * roll-up), and the comment that explains the grade to the student.
+ * What the gradebook receives for a learner's standing (docs/decisions/0012-grade-semantics.md): nothing before the
+ * learner starts; progress with no grade (`Pending`, no `scoreGiven`) while they work; a `FullyGraded` score once
+ * the grade is final under the policy (mastered). The value comes from the policy (fraction mastered, P(mastery)
+ * scaled, Canvas-parity roll-up) and the comment says in plain words where the learner stands.
  */
 import { aggregateScores } from '../domain/aggregation.js';
 import { DEFAULT_CALCULATION, ROLLUP_MASTERY_POINTS } from '../domain/gradePolicy.js';
@@ -8,11 +10,21 @@ import { translator, type Translate } from '../i18n/index.js';
 import type { GradePolicy, ObjectiveStanding, WantedScore } from './servicePorts.js';
 
 const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
-const pct = (p: number) => `${Math.round(p * 100)}%`;
+
+/** Where a standing is for the gradebook: not started (nothing to post), in progress (no grade yet), final. */
+export type GradePhase = 'not_started' | 'in_progress' | 'final';
+
+/** The gradebook phase of a learner's state (state names from src/domain/mastery.ts; unknown states are in progress). */
+export function gradePhase(state: string | undefined): GradePhase {
+  if (state === undefined || state === 'locked' || state === 'available') return 'not_started';
+  // needs_review: mastered before; the grade earned stays until the learner masters it again.
+  if (state === 'mastered' || state === 'needs_review') return 'final';
+  return 'in_progress';
+}
 
 /** Rolls one standing up to a 0..1 value under the policy. */
 export function standingValue(policy: GradePolicy, s: ObjectiveStanding): number {
-  if (policy.policy === 'fraction_mastered') return s.state === 'mastered' ? 1 : 0;
+  if (policy.policy === 'fraction_mastered') return gradePhase(s.state) === 'final' ? 1 : 0;
   if (policy.policy === 'p_mastery') return Math.max(0, Math.min(1, s.p));
   const calc = policy.calculation ?? DEFAULT_CALCULATION;
   const scores = (s.history.length ? s.history : [s.p]).map((p) => p * 5);
@@ -20,10 +32,44 @@ export function standingValue(policy: GradePolicy, s: ObjectiveStanding): number
   return v === null ? 0 : Math.max(0, Math.min(1, v / 5));
 }
 
+/** "3 Dec 2026" (UTC: the gradebook is shared by everyone in the course). */
+export const gradeDate = (ms: number): string => new Date(ms).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+
+/** The comment of one objective's score: where the learner stands, in plain words. */
+function objectiveComment(s: ObjectiveStanding | undefined, t: Translate): string {
+  const title = s?.title ?? t('grades.thisObjective');
+  switch (s?.state) {
+    case undefined:
+    case 'locked':
+    case 'available':
+      return t('grades.notStarted', { title });
+    case 'mastered':
+      return t('grades.mastered', { title, date: gradeDate(s.masteredAt ?? s.occurredAt) });
+    case 'needs_review':
+      return t('grades.reviewing', { title, date: gradeDate(s.masteredAt ?? s.occurredAt) });
+    case 'checking':
+      return t('grades.checking', { title });
+    case 'reteaching':
+      return t('grades.reteaching', { title });
+    case 'not_mastered':
+      return t('grades.stuck', { title });
+    default:
+      return t('grades.practising', { title });
+  }
+}
+
+/** The line saying how a policy computes the grade (comments, the instructor's pages). */
+export function policyLine(policy: GradePolicy, t: Translate = translator()): string {
+  if (policy.policy === 'p_mastery') return t('grades.byPMastery');
+  if (policy.policy === 'aggregation') return t('grades.byAggregation', { method: t(`grades.method.${policy.calculation?.method ?? DEFAULT_CALCULATION.method}`) });
+  return t('grades.byFractionMastered');
+}
+
 /**
- * The score for a line item covering `objectiveIds` (one for an objective line item), with its comment.
- * Objectives the learner has not touched count as not mastered / P = 0. The comment comes from the message catalogue
- * (English: the gradebook is shared by everyone in the course).
+ * The score for a line item covering `objectiveIds` (one for an objective line item), with its comment, or the
+ * "not started" progress (`Initialized`, `NotReady`) that the outbox only sends to empty a column it wrote before
+ * (a reset). `scoreGiven` is the policy's value; it is sent only with `FullyGraded` (src/services/drainOutbox.ts).
+ * The comment comes from the message catalogue (English: the gradebook is shared by everyone in the course).
  */
 export function scoreFor(
   policy: GradePolicy,
@@ -39,28 +85,25 @@ export function scoreFor(
     return s ? standingValue(policy, s) : 0;
   });
   const value = values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0;
-  const mastered = objectiveIds.filter((id) => byId.get(id)?.state === 'mastered');
-  const allMastered = objectiveIds.length > 0 && mastered.length === objectiveIds.length;
+  const phases = objectiveIds.map((id) => gradePhase(byId.get(id)?.state));
+  const phase: GradePhase =
+    phases.length && phases.every((p) => p === 'final') ? 'final' : phases.every((p) => p === 'not_started') ? 'not_started' : 'in_progress';
   let comment: string;
   if (objectiveIds.length === 1) {
-    const s = byId.get(objectiveIds[0] as string);
-    const title = s?.title ?? t('grades.thisObjective');
-    comment =
-      s?.state === 'mastered'
-        ? t('grades.objectiveMastered', { title, p: pct(s.p) })
-        : t('grades.objectiveNotMastered', { title, p: pct(s?.p ?? 0), state: s?.state ?? t('grades.notStarted') });
+    comment = objectiveComment(byId.get(objectiveIds[0] as string), t);
   } else {
+    const mastered = objectiveIds.filter((id) => gradePhase(byId.get(id)?.state) === 'final');
     const names = mastered.map((id) => byId.get(id)?.title ?? id);
     comment = t(names.length ? 'grades.someMastered' : 'grades.noneMastered', { mastered: mastered.length, total: objectiveIds.length, names: names.join(', ') });
   }
-  if (policy.policy === 'p_mastery') comment += ` ${t('grades.byPMastery')}`;
-  else if (policy.policy === 'aggregation') comment += ` ${t('grades.byAggregation', { method: policy.calculation?.method ?? 'decaying_average' })}`;
+  if (phase === 'final' && policy.policy !== 'fraction_mastered') comment += ` ${policyLine(policy, t)}`;
+  else if (phase === 'in_progress') comment += ` ${t('grades.noGradeYet')}`;
   return {
     itemKey,
     scoreGiven: round4(value * policy.scoreMaximum),
     scoreMaximum: policy.scoreMaximum,
-    activityProgress: allMastered ? 'Completed' : 'InProgress',
-    gradingProgress: 'FullyGraded',
+    activityProgress: phase === 'final' ? 'Completed' : phase === 'in_progress' ? 'InProgress' : 'Initialized',
+    gradingProgress: phase === 'final' ? 'FullyGraded' : phase === 'in_progress' ? 'Pending' : 'NotReady',
     comment,
     eventAt,
   };

@@ -126,6 +126,8 @@ export interface StudentDetail {
   })[];
   history: { objectiveId: string; objectiveTitle: string; kind: string; message: MessageOrText; at: number }[];
   accommodations: Required<Accommodations>;
+  /** How the grades are computed (set when the grades are the LMS's: src/services/instructorServices.ts). */
+  gradeHow?: string;
 }
 
 const median = (xs: readonly number[]): number => {

@@ -8,6 +8,8 @@ import type { AfterMasteryChange, CourseRepo, IdGenerator, LearnerStore } from '
 import { resetObjective, setAccommodations, unlockObjective, type InstructorActionResult } from './instructorActions.js';
 import { getInstructorDashboard, getStudentDetail, type AttentionRules, type InstructorDashboard, type RoleClassifier, type StudentDetail } from './instructorDashboard.js';
 import type { InstructorStore } from './instructorPorts.js';
+import type { GradeLineItemRepo } from './servicePorts.js';
+import { studentGrades } from './studentGrades.js';
 
 /** Everything the instructor use-cases need. */
 export interface InstructorDeps {
@@ -19,6 +21,23 @@ export interface InstructorDeps {
   classifyRoles: RoleClassifier;
   afterMasteryChange?: AfterMasteryChange;
   attention?: Partial<AttentionRules>;
+  /** The gradebook: when given, the student page shows each grade as the LMS holds it (src/services/studentGrades.ts). */
+  grades?: GradeLineItemRepo;
+}
+
+/** The student page with each objective's grade replaced by the one the LMS holds, and how it is computed. */
+async function studentDetailWithLmsGrades(deps: InstructorDeps, input: { contextId: string; userId: string }): Promise<StudentDetail> {
+  const detail = await getStudentDetail(deps, input);
+  if (!deps.grades) return detail;
+  const g = await studentGrades({ lineItems: deps.grades }, { ...input, objectiveIds: detail.objectives.map((o) => o.objectiveId) });
+  return {
+    ...detail,
+    gradeHow: g.how,
+    objectives: detail.objectives.map((o) => {
+      const lms = g.byObjective.get(o.objectiveId);
+      return lms ? { ...o, grade: lms.score, gradeMaximum: lms.maximum } : o;
+    }),
+  };
 }
 
 /** An instructor action on one student's objective. */
@@ -44,7 +63,7 @@ export interface InstructorServices {
 export function buildInstructorServices(deps: InstructorDeps): InstructorServices {
   return {
     getInstructorDashboard: (input) => getInstructorDashboard(deps, input),
-    getStudentDetail: (input) => getStudentDetail(deps, input),
+    getStudentDetail: (input) => studentDetailWithLmsGrades(deps, input),
     setAccommodations: (input) => setAccommodations(deps, input),
     unlockObjective: (input) => unlockObjective(deps, input),
     resetObjective: (input) => resetObjective(deps, input),

@@ -1,6 +1,7 @@
 /**
- * "Resend" and "resend all failed": queues ledger rows again with their wanted score and the SAME
- * timestamp (the time of the mastery event), so a resend can never overtake a newer grade.
+ * "Resend" and "resend all failed": queues ledger rows again. The row always holds the learner's current wanted
+ * grade, and every send takes a fresh timestamp later than the last one sent (src/services/drainOutbox.ts
+ * `nextTimestamp`), so a resend is never refused as older and never brings back an outdated grade.
  */
 import type { Clock } from './ports.js';
 import type { GradeOutboxRepo } from './servicePorts.js';

@@ -55,8 +55,9 @@ export interface LineItem {
 /** An AGS score (timestamps are ISO 8601 with milliseconds). */
 export interface AgsScore {
   userId: string;
-  scoreGiven: number;
-  scoreMaximum: number;
+  /** Only with `FullyGraded`: any other grading progress reports progress, with no grade (not a zero). */
+  scoreGiven?: number;
+  scoreMaximum?: number;
   activityProgress: 'Initialized' | 'Started' | 'InProgress' | 'Submitted' | 'Completed';
   gradingProgress: 'FullyGraded' | 'Pending' | 'PendingManual' | 'Failed' | 'NotReady';
   timestamp: string;
@@ -92,35 +93,6 @@ export interface LtiServices {
   listResults(target: ServiceTarget, lineItemUrl: string): Promise<AgsResult[]>;
 }
 
-/** Plain-language text for a failure reason (ledger, logs). */
-export function describeFailure(reason: string | null): string {
-  switch (reason) {
-    case 'not_enrolled':
-      return 'Not enrolled: the LMS does not list this person as gradable in the course.';
-    case 'not_a_student':
-      return 'Not a student: the LMS accepts grades for students only.';
-    case 'column_deleted':
-      return 'Column deleted: the grade column was removed in the LMS and could not be recreated.';
-    case 'lms_unreachable':
-      return 'LMS unreachable: it kept failing or did not answer; we stopped retrying.';
-    case 'stale_timestamp':
-      return 'The LMS already holds a newer grade for this person.';
-    case 'not_authorized':
-      return 'The LMS refused our credentials or the grade-passback permission.';
-    case 'no_service':
-      return 'The course has not granted grade passback (no AGS endpoint from its last launch).';
-    case 'invalid_request':
-      return 'The LMS rejected the grade as invalid.';
-    case 'url_untrusted':
-      return 'Untrusted LMS address (ERR_LMS_URL_UNTRUSTED): the LMS gave a grade address on a private or local network (or not https in production), so Masterly did not call it. Ask your administrator to check the platform registration.';
-    case null:
-    case undefined:
-      return '';
-    default:
-      return `The LMS refused the grade (${reason}).`;
-  }
-}
-
 // ─── Gradebook and outbox ────────────────────────────────────────────────────────────────────────
 
 /** One learner's standing on one objective, as the gradebook projection keeps it. */
@@ -132,6 +104,8 @@ export interface ObjectiveStanding {
   /** P(mastery) values over time, oldest first. */
   history: number[];
   occurredAt: number;
+  /** When the learner became mastered (null when not mastered, or not recorded). */
+  masteredAt?: number | null;
 }
 
 /** An activity: a graded resource covering objectives. */
@@ -173,6 +147,11 @@ export interface OutboxEntry {
   version: number;
   attempts: number;
   score: WantedScore;
+  /**
+   * The AGS timestamp (epoch ms) reserved for this send when the row was claimed: the claim time rounded up to a
+   * whole second, and at least one second after the last one reserved for this line item and user.
+   */
+  timestamp: number;
 }
 
 /** One ledger line for instructors. */
@@ -184,7 +163,8 @@ export interface LedgerEntry {
   itemKey: string;
   itemLabel: string;
   status: 'pending' | 'sent' | 'failed';
-  wantedScore: number;
+  /** The grade the LMS should hold; null while the score carries no grade (progress only, not FullyGraded). */
+  wantedScore: number | null;
   scoreMaximum: number;
   sentScore: number | null;
   sentAt: number | null;
@@ -195,7 +175,10 @@ export interface LedgerEntry {
 
 /** The durable grade outbox (also the ledger). */
 export interface GradeOutboxRepo {
-  /** Leases up to `limit` due rows (PostgreSQL: FOR UPDATE SKIP LOCKED, so workers share the work). */
+  /**
+   * Leases up to `limit` due rows (PostgreSQL: FOR UPDATE SKIP LOCKED, so workers share the work) and reserves each
+   * one's AGS timestamp in the same statement (stored per row, i.e. per line item and user: any worker goes later).
+   */
   claim(owner: string, now: number, limit: number, leaseMs: number): Promise<OutboxEntry[]>;
   /**
    * Marks sent rows 'sent' (one statement per distinct version), only while we hold the lease; a row whose version
@@ -204,10 +187,12 @@ export interface GradeOutboxRepo {
   markSentMany(entries: readonly OutboxEntry[], owner: string, now: number): Promise<void>;
   /** Transient failure: due again at `nextAttemptAt`; `countAttempt` false for our own waits. */
   markRetry(entry: OutboxEntry, owner: string, now: number, nextAttemptAt: number, error: string | null, countAttempt: boolean): Promise<void>;
+  /** Moves the row's last reserved timestamp ahead (never back), while we hold the lease: the next claim goes later. */
+  reserveTimestamp(entry: OutboxEntry, owner: string, timestamp: number): Promise<void>;
   /** Permanent failure with a plain reason (unless a newer version arrived meanwhile). */
   markFailed(entry: OutboxEntry, owner: string, now: number, reason: string, error: string): Promise<void>;
   ledger(contextId: string): Promise<LedgerEntry[]>;
-  /** Queues rows again with their wanted score and timestamp; `ids` omitted = every failed row of the context. */
+  /** Queues rows again with their current wanted score (sent with a fresh timestamp); `ids` omitted = every failed row. */
   resend(contextId: string, now: number, ids?: readonly number[]): Promise<number>;
   /** Rows per status (tests, bench, health). */
   counts(contextId?: string): Promise<Record<'pending' | 'sent' | 'failed', number>>;
@@ -238,6 +223,12 @@ export interface GradeLineItemRepo {
   listActivities(contextId: string): Promise<GradeActivity[]>;
   savePolicy(policy: GradePolicy, now: number): Promise<void>;
   getPolicy(contextId: string): Promise<GradePolicy>;
+  /** Every learner with gradebook standings in the context, with their objectives. */
+  standingUsers(contextId: string): Promise<{ userId: string; objectiveIds: string[] }[]>;
+  /** Runs `fn` with the gradebook bound to one transaction. */
+  withGrades<T>(fn: (tx: GradeTx) => Promise<T>): Promise<T>;
+  /** A learner's gradebook standings (every objective the grade hook has seen for them). */
+  standingsOf(contextId: string, userId: string): Promise<ObjectiveStanding[]>;
 }
 
 /** A context's service endpoints (from its last launch) and its registration. */

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { defaultPolicy } from '../domain/gradePolicy.js';
 import type { GradeActivity, GradeLineItemRepo, GradePolicy, ManagedLineItem, ServiceContext, ServiceContextRepo, Vendor } from '../services/servicePorts.js';
+import { gradeTx } from './outboxRepo.js';
 import type { Database } from './schema.js';
 
 /** A context's grade policy, or the default when the instructor never chose one. */
@@ -129,6 +130,17 @@ export function gradebookRepo(db: Kysely<Database>): GradeLineItemRepo {
         .execute();
     },
     getPolicy: (contextId) => readPolicy(db, contextId),
+    standingUsers: async (contextId) => {
+      const rows = await db.selectFrom('grade_objective_states').select(['user_id', 'objective_id']).where('context_id', '=', contextId).orderBy('user_id').execute();
+      const byUser = new Map<string, string[]>();
+      for (const r of rows) byUser.set(r.user_id, [...(byUser.get(r.user_id) ?? []), r.objective_id]);
+      return [...byUser].map(([userId, objectiveIds]) => ({ userId, objectiveIds }));
+    },
+    withGrades: (fn) => db.transaction().execute((trx) => fn(gradeTx(trx))),
+    standingsOf: async (contextId, userId) => {
+      const ids = await db.selectFrom('grade_objective_states').select('objective_id').where('context_id', '=', contextId).where('user_id', '=', userId).execute();
+      return gradeTx(db).standings(contextId, userId, ids.map((r) => r.objective_id));
+    },
   };
 }
 

@@ -36,6 +36,7 @@ const toEntry = (r: Selected): OutboxEntry => ({
     comment: r.comment,
     eventAt: Number(r.event_at),
   },
+  timestamp: Number(r.last_timestamp),
 });
 
 /** Gradebook writes bound to one transaction (the unit of work's `grades`, built by src/store/learnerRepo.ts). */
@@ -44,13 +45,17 @@ export function gradeTx(db: Kysely<Database>): GradeTx {
     saveStanding: async (c: MasteryChange) => {
       const prev = await db
         .selectFrom('grade_objective_states')
-        .select(['history_json', 'occurred_at'])
+        .select(['history_json', 'occurred_at', 'state', 'mastered_at'])
         .where('context_id', '=', c.contextId)
         .where('user_id', '=', c.userId)
         .where('objective_id', '=', c.objectiveId)
         .executeTakeFirst();
       const history = prev ? (JSON.parse(prev.history_json) as number[]) : [];
       history.push(c.pAfter);
+      // Mastered keeps its first date; needs_review keeps the date of the mastery under review; any other state clears it.
+      const wasMastered = prev?.mastered_at !== null && prev?.mastered_at !== undefined && (prev.state === 'mastered' || prev.state === 'needs_review');
+      const masteredAt =
+        c.stateAfter === 'mastered' || c.stateAfter === 'needs_review' ? (wasMastered ? Number(prev.mastered_at) : c.occurredAt) : null;
       const row = {
         context_id: c.contextId,
         user_id: c.userId,
@@ -59,6 +64,7 @@ export function gradeTx(db: Kysely<Database>): GradeTx {
         state: c.stateAfter,
         history_json: JSON.stringify(history.slice(-HISTORY)),
         occurred_at: Math.max(c.occurredAt, prev ? Number(prev.occurred_at) : 0),
+        mastered_at: masteredAt,
       };
       await db
         .insertInto('grade_objective_states')
@@ -69,6 +75,7 @@ export function gradeTx(db: Kysely<Database>): GradeTx {
             state: row.state,
             history_json: row.history_json,
             occurred_at: row.occurred_at,
+            mastered_at: row.mastered_at,
           }),
         )
         .execute();
@@ -85,7 +92,7 @@ export function gradeTx(db: Kysely<Database>): GradeTx {
       const rows = await db
         .selectFrom('grade_objective_states as s')
         .leftJoin('objectives as o', 'o.id', 's.objective_id')
-        .select(['s.objective_id', 's.p', 's.state', 's.history_json', 's.occurred_at', 'o.title'])
+        .select(['s.objective_id', 's.p', 's.state', 's.history_json', 's.occurred_at', 's.mastered_at', 'o.title'])
         .where('s.context_id', '=', contextId)
         .where('s.user_id', '=', userId)
         .where('s.objective_id', 'in', [...objectiveIds])
@@ -97,21 +104,25 @@ export function gradeTx(db: Kysely<Database>): GradeTx {
         state: r.state,
         history: JSON.parse(r.history_json) as number[],
         occurredAt: Number(r.occurred_at),
+        masteredAt: r.mastered_at === null ? null : Number(r.mastered_at),
       }));
     },
     want: async (contextId, userId, s, now) => {
       const prev = await db
         .selectFrom('grade_outbox')
-        .select(['score_given', 'score_maximum', 'comment', 'activity_progress', 'status'])
+        .select(['score_given', 'score_maximum', 'comment', 'activity_progress', 'grading_progress', 'status'])
         .where('context_id', '=', contextId)
         .where('user_id', '=', userId)
         .where('item_key', '=', s.itemKey)
         .executeTakeFirst();
+      // Nothing is posted for an objective the learner never started: "not started" only empties a column we wrote.
+      if (!prev && s.activityProgress === 'Initialized') return 'unchanged';
       if (
         prev &&
         prev.status !== 'failed' &&
-        Number(prev.score_given) === s.scoreGiven &&
-        Number(prev.score_maximum) === s.scoreMaximum &&
+        prev.grading_progress === s.gradingProgress &&
+        // A score with no grade sends no value: its value changing is no change for the LMS.
+        (s.gradingProgress !== 'FullyGraded' || (Number(prev.score_given) === s.scoreGiven && Number(prev.score_maximum) === s.scoreMaximum)) &&
         prev.comment === s.comment &&
         prev.activity_progress === s.activityProgress
       ) {
@@ -185,9 +196,16 @@ export function outboxRepo(db: Kysely<Database>, dialect: Dialect): GradeOutboxR
         const rows = await q.execute();
         const idList = rows.map((r) => Number(r.id));
         if (!idList.length) return [];
+        // The AGS timestamp of this send: now rounded up to a whole second, at least 1 s after the last one (Moodle
+        // compares whole seconds and refuses a timestamp that is not later with 409).
+        const ceilNow = Math.ceil(now / 1000) * 1000;
         await tx
           .updateTable('grade_outbox')
-          .set({ lease_owner: owner, lease_until: now + leaseMs })
+          .set({
+            lease_owner: owner,
+            lease_until: now + leaseMs,
+            last_timestamp: sql<number>`CASE WHEN last_timestamp IS NOT NULL AND last_timestamp + 1000 > ${ceilNow} THEN last_timestamp + 1000 ELSE CAST(${ceilNow} AS bigint) END`,
+          })
           .where('id', 'in', idList)
           .execute();
         return idList;
@@ -265,6 +283,16 @@ export function outboxRepo(db: Kysely<Database>, dialect: Dialect): GradeOutboxR
         .execute();
     },
 
+    reserveTimestamp: async (e, owner, timestamp) => {
+      const ts = Math.round(timestamp);
+      await db
+        .updateTable('grade_outbox')
+        .set({ last_timestamp: sql<number>`CASE WHEN last_timestamp IS NOT NULL AND last_timestamp > ${ts} THEN last_timestamp ELSE CAST(${ts} AS bigint) END` })
+        .where('id', '=', e.id)
+        .where('lease_owner', '=', owner)
+        .execute();
+    },
+
     markFailed: async (e, owner, now, reason, error) => {
       await db.updateTable('grade_outbox').set({
           status: sql<string>`CASE WHEN version = ${e.version} THEN 'failed' ELSE 'pending' END`,
@@ -296,6 +324,9 @@ export function outboxRepo(db: Kysely<Database>, dialect: Dialect): GradeOutboxR
           'g.status',
           'g.score_given',
           'g.score_maximum',
+          'g.grading_progress',
+          'g.version',
+          'g.sent_version',
           'g.sent_score',
           'g.sent_at',
           'g.attempts',
@@ -316,9 +347,10 @@ export function outboxRepo(db: Kysely<Database>, dialect: Dialect): GradeOutboxR
           itemKey: r.item_key,
           itemLabel: r.label ?? r.item_key,
           status: r.status as LedgerEntry['status'],
-          wantedScore: Number(r.score_given),
+          wantedScore: r.grading_progress === 'FullyGraded' ? Number(r.score_given) : null,
           scoreMaximum: Number(r.score_maximum),
-          sentScore: r.sent_score === null ? null : Number(r.sent_score),
+          // A progress score (no grade) sent at the current version left no grade in the LMS.
+          sentScore: r.sent_score === null || (r.grading_progress !== 'FullyGraded' && Number(r.sent_version) === Number(r.version)) ? null : Number(r.sent_score),
           sentAt: r.sent_at === null ? null : Number(r.sent_at),
           attempts: Number(r.attempts),
           failureReason: r.failure_reason,

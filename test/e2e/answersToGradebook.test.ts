@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectOrderedHistory } from './passbackSupport.js';
 import { launchAs, parseForm, startTestLms, type TestBrowser } from '../support/devplatform.js';
 import { startTestTool, type LaunchRig } from '../support/tool.js';
+import { gradeDate } from '../../src/services/gradePolicy.js';
 
 const LEARNER = 'http://purl.imsglobal.org/vocab/lis/v2/membership#Learner';
 const RIGHT = true;
@@ -17,37 +18,29 @@ const ANSWERS = [RIGHT, WRONG, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT, 
 
 const PARTS = 'Fractions as parts of a whole';
 const LINE = 'Fractions on the number line';
-const practising = (title: string, p: number, state: string) => `${title}: not mastered yet (estimated mastery ${p}%; state "${state}").`;
+const today = gradeDate(Date.now());
+const NO_GRADE = 'No grade yet: the grade is given on mastery.';
 
 const EQUIV = 'Equivalent fractions';
 const ADDING = 'Adding and subtracting with like denominators';
-const COMPARING = 'Comparing and ordering fractions';
 
 /**
  * Every score the LMS received, in order: after which answer (1-based) it was delivered, the objective's line item,
- * scoreGiven (of 100), activityProgress and the comment. Today's semantics: practice and checks post 0 with the
- * estimate in the comment (identical rounded comments are not resent), mastery posts 100, and an objective that
- * mastery unlocks gets its first 0 at once. Decision rules of ADR 0011: a first right answer (P 0.74 ≥ 0.5) starts
- * a 3-item check, which passes on 2 of 3 right and the rule, so each objective takes 4 answers here.
- * (Update this table when the grade semantics or the decision rules change.)
+ * scoreGiven (of 100; none while practising), activityProgress, gradingProgress and the comment. The semantics of
+ * docs/decisions/0012-grade-semantics.md: nothing for an objective not started (unlocking one posts nothing),
+ * progress with no grade while practising — one score per state change, not per answer — and 100 on mastery.
  */
-const EXPECTED_HISTORY: [afterAnswer: number, objective: string, scoreGiven: number, activityProgress: string, comment: string][] = [
-  [1, PARTS, 0, 'InProgress', practising(PARTS, 74, 'checking')],
-  [2, PARTS, 0, 'InProgress', practising(PARTS, 35, 'checking')],
-  [3, PARTS, 0, 'InProgress', practising(PARTS, 86, 'checking')],
-  [4, PARTS, 100, 'Completed', `${PARTS}: mastered (estimated mastery 98%).`], // check: wrong, right, right
-  [4, LINE, 0, 'InProgress', practising(LINE, 20, 'available')],
-  [5, LINE, 0, 'InProgress', practising(LINE, 74, 'checking')],
-  [6, LINE, 0, 'InProgress', practising(LINE, 97, 'checking')],
-  [7, LINE, 0, 'InProgress', practising(LINE, 100, 'checking')],
-  [8, LINE, 100, 'Completed', `${LINE}: mastered (estimated mastery 100%).`],
-  [8, EQUIV, 0, 'InProgress', practising(EQUIV, 20, 'available')],
-  [8, ADDING, 0, 'InProgress', practising(ADDING, 20, 'available')],
-  [9, EQUIV, 0, 'InProgress', practising(EQUIV, 74, 'checking')],
-  [10, EQUIV, 0, 'InProgress', practising(EQUIV, 97, 'checking')],
-  [11, EQUIV, 0, 'InProgress', practising(EQUIV, 100, 'checking')],
-  [12, EQUIV, 100, 'Completed', `${EQUIV}: mastered (estimated mastery 100%).`],
-  [12, COMPARING, 0, 'InProgress', practising(COMPARING, 20, 'available')],
+const EXPECTED_HISTORY: [afterAnswer: number, objective: string, scoreGiven: number | undefined, activityProgress: string, gradingProgress: string, comment: string][] = [
+  // A first right answer (P ≥ 0.5) starts the 3-item check at once (ADR 0011): no "practising" score in between.
+  [1, PARTS, undefined, 'InProgress', 'Pending', `${PARTS}: taking the mastery check. ${NO_GRADE}`],
+  // answers 2 and 3 (check questions 1 and 2; answer 2 is wrong, 2 of 3 right passes) change nothing the LMS sees
+  [4, PARTS, 100, 'Completed', 'FullyGraded', `${PARTS}: mastered on ${today}.`],
+  // mastery unlocks LINE: no score (no zero) until the student starts it
+  [5, LINE, undefined, 'InProgress', 'Pending', `${LINE}: taking the mastery check. ${NO_GRADE}`],
+  [8, LINE, 100, 'Completed', 'FullyGraded', `${LINE}: mastered on ${today}.`],
+  // LINE's mastery unlocks EQUIV and ADDING: nothing for ADDING, which the student does not start
+  [9, EQUIV, undefined, 'InProgress', 'Pending', `${EQUIV}: taking the mastery check. ${NO_GRADE}`],
+  [12, EQUIV, 100, 'Completed', 'FullyGraded', `${EQUIV}: mastered on ${today}.`],
 ];
 
 describe('answers posted over HTTP reach the LMS gradebook', () => {
@@ -134,16 +127,29 @@ describe('answers posted over HTTP reach the LMS gradebook', () => {
     const history = await rig.lms.devplatform.scoreHistory();
     // Scores for different columns after the same answer (two objectives unlocked at once) have no defined order.
     const byAnswerThenColumn = (rows: readonly (readonly unknown[])[]) => [...rows].sort((a, b) => Number(a[0]) - Number(b[0]) || String(a[1]).localeCompare(String(b[1])));
-    expect(byAnswerThenColumn(history.map((s, i) => [deliveredAfter[i], columns.get(s.lineItemId), s.scoreGiven, s.activityProgress, s.comment]))).toEqual(
+    expect(byAnswerThenColumn(history.map((s, i) => [deliveredAfter[i], columns.get(s.lineItemId), s.scoreGiven, s.activityProgress, s.gradingProgress, s.comment]))).toEqual(
       byAnswerThenColumn(EXPECTED_HISTORY),
     );
     for (const s of history) {
-      expect(s).toMatchObject({ userId: sub, scoreMaximum: 100, gradingProgress: 'FullyGraded', applied: true });
+      expect(s).toMatchObject({ userId: sub, applied: true });
+      // Never a zero: a score carries a grade only when it is final.
+      expect(s.scoreGiven === undefined).toBe(s.gradingProgress !== 'FullyGraded');
     }
     await expectOrderedHistory(rig);
 
     // The gradebook holds the last score of each column.
     const gradebook = Object.fromEntries((await rig.lms.devplatform.results()).map((r) => [columns.get(r.lineItemId), r.scoreGiven]));
-    expect(gradebook).toEqual({ [PARTS]: 100, [LINE]: 100, [EQUIV]: 100, [ADDING]: 0, [COMPARING]: 0 });
+    expect(gradebook).toEqual({ [PARTS]: 100, [LINE]: 100, [EQUIV]: 100 });
+
+    // The instructor's student page shows the same grades, on the same scale, and how they are computed.
+    const instructor = rig.lms.users.find((u) => u.roles.some((r) => r.endsWith('#Instructor')))!;
+    const teacher = (await launchAs(rig.lms, rig.toolUrl, { userId: instructor.id })).browser;
+    const userId = (await rig.tool.db.kysely.selectFrom('users').select('id').where('sub', '=', sub).executeTakeFirstOrThrow()).id;
+    const page = await (await teacher.get(`${rig.toolUrl}/instructor/students/${userId}`)).text();
+    const gradeCell = (title: string) => new RegExp(`<th scope="row">${title}</th>(?:\\s*<td[^>]*>[\\s\\S]*?</td>){4}\\s*<td>([^<]*)</td>`).exec(page)?.[1];
+    expect(gradeCell(PARTS), page).toBe('100 / 100');
+    expect(gradeCell(LINE)).toBe('100 / 100');
+    expect(gradeCell(ADDING)).toBe('—');
+    expect(page).toContain('Full marks for each objective mastered, none before.');
   });
 });

@@ -45,10 +45,10 @@ describe('grade-sync ledger for instructors', () => {
     const html = await (await teacher.get(`${rig.toolUrl}/instructor/grades`)).text();
     const res = await teacher.postForm(`${rig.toolUrl}/instructor/grades/policy`, { csrf: csrfOf(html), policy: 'p_mastery', perObjective: '1', scoreMaximum: '10' });
     expect(res.status).toBe(303);
-    await masteryChange(rig, rig.students[0]!, 'obj-a', 0.5, 'practising', Date.UTC(2026, 2, 1));
+    await masteryChange(rig, rig.students[0]!, 'obj-a', 0.9, 'mastered', Date.UTC(2026, 2, 1));
     await rig.adv.drainUntilIdle();
     const results = await rig.lms.devplatform.results();
     expect(results).toHaveLength(1);
-    expect(results[0]).toMatchObject({ scoreGiven: 5, scoreMaximum: 10, userId: rig.students[0] });
+    expect(results[0]).toMatchObject({ scoreGiven: 9, scoreMaximum: 10, userId: rig.students[0] });
   });
 });

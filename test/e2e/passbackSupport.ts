@@ -31,9 +31,9 @@ export interface PassbackRig extends LaunchRig {
 /** Starts tool + emulator, launches the instructor and `students` learners (emulator ids). */
 export async function startPassbackRig(
   mode: Mode,
-  opts: { students?: number; env?: Record<string, string>; advantage?: Partial<AdvantageOptions> } = {},
+  opts: { students?: number; env?: Record<string, string>; advantage?: Partial<AdvantageOptions>; lmsNow?: () => number } = {},
 ): Promise<PassbackRig> {
-  const rig = await startRig(mode, { gradeWorker: false, ...(opts.env ? { env: opts.env } : {}) } as never);
+  const rig = await startRig(mode, { gradeWorker: false, ...(opts.env ? { env: opts.env } : {}), ...(opts.lmsNow ? { lmsNow: opts.lmsNow } : {}) } as never);
   const instructor = rig.lms.users.find((u) => u.roles.includes(INSTRUCTOR) && !u.roles.some((r) => r.includes('TeachingAssistant')));
   const learners = rig.lms.devplatform.users.filter((u) => u.roles.includes(LEARNER) && u.status === 'Active' && u.name);
   const students = learners.slice(0, opts.students ?? 4).map((u) => u.id);

@@ -175,9 +175,9 @@ describe('message catalogue', () => {
   it('composes grade comments from the catalogue', () => {
     const standing = { objectiveId: 'o1', title: 'Halves', p: 0.97, state: 'mastered', history: [0.97], occurredAt: 0 };
     const english = scoreFor(defaultPolicy('c'), 'objective:o1', ['o1'], [standing], 0);
-    expect(english.comment).toBe('Halves: mastered (estimated mastery 97%).');
+    expect(english.comment).toBe('Halves: mastered on 1 Jan 1970.');
     const keysOnly = Object.assign((key: string) => `<${key}>`, { lang: 'xx' }) as Translate;
-    expect(scoreFor({ ...defaultPolicy('c'), policy: 'p_mastery' }, 'activity:a', ['o1', 'o2'], [standing], 0, keysOnly).comment).toBe('<grades.someMastered> <grades.byPMastery>');
+    expect(scoreFor({ ...defaultPolicy('c'), policy: 'p_mastery' }, 'activity:a', ['o1', 'o2'], [standing], 0, keysOnly).comment).toBe('<grades.someMastered> <grades.noGradeYet>');
   });
 
   it('falls back to English for a locale without a catalogue', () => {

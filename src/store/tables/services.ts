@@ -23,6 +23,8 @@ export interface GradeObjectiveStatesTable {
   /** Recent P(mastery) values, oldest first (JSON array), for Canvas-parity aggregations. */
   history_json: string;
   occurred_at: number;
+  /** When the learner last became mastered (null when not mastered). */
+  mastered_at: number | null;
 }
 
 /** grade_activities: an activity (deep-linked resource) and the objectives it grades. */
@@ -78,6 +80,8 @@ export interface GradeOutboxTable {
   sent_score: number | null;
   sent_event_at: number | null;
   sent_at: number | null;
+  /** The AGS timestamp (epoch ms, whole seconds) last sent for this line item and user; the next one is later. */
+  last_timestamp: number | null;
   created_at: number;
   updated_at: number;
 }

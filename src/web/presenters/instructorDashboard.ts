@@ -118,6 +118,8 @@ export interface FieldError {
 /** What views/instructor/student.ejs renders. */
 export interface StudentView {
   courseTitle: string;
+  /** How the grades are computed ('' when they are not the LMS's). */
+  gradeHow: string;
   name: string;
   userId: string;
   lastActivity: string;
@@ -187,6 +189,7 @@ export function presentStudent(
       };
     }),
     history: d.history.map((h) => ({ when: when(t, h.at), objective: h.objectiveTitle, message: render(t, h.message) })),
+    gradeHow: d.gradeHow ?? '',
     accommodations: {
       thresholdOffset: form?.thresholdOffset ?? fmt(a.thresholdOffset),
       extraCycles: form?.extraCycles ?? String(a.extraCycles),

@@ -36,7 +36,7 @@ export function presentGradesPage(lines: LedgerLine[], policy: GradePolicy, csrf
       column: l.itemLabel,
       status: t(l.status === 'sent' ? 'instructor.grades.statusSent' : l.status === 'failed' ? 'instructor.grades.statusFailed' : 'instructor.grades.statusWaiting'),
       statusClass: `status-${l.status}`,
-      wanted: `${fmt(l.wantedScore)} / ${fmt(l.scoreMaximum)}`,
+      wanted: l.wantedScore === null ? t('grades.noGradeInLms') : `${fmt(l.wantedScore)} / ${fmt(l.scoreMaximum)}`,
       lastSent: l.sentScore === null ? '—' : `${fmt(l.sentScore)} / ${fmt(l.scoreMaximum)}`,
       sentAt: l.sentAt === null ? t('instructor.never') : t('instructor.utcSeconds', { time: l.sentAt }),
       reason: l.status === 'failed' ? l.reasonText : l.status === 'pending' && l.attempts > 0 ? t('instructor.grades.retrying', { attempts: l.attempts }) : '',

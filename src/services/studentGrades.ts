@@ -1,0 +1,28 @@
+/**
+ * The grade each objective of one student has in the LMS, computed exactly as the outbox computes it (same policy,
+ * same standings, same scale), and the line saying how — so the instructor's pages show what the gradebook holds.
+ */
+import { gradePhase, objectiveKey, policyLine, scoreFor } from './gradePolicy.js';
+import type { GradeLineItemRepo } from './servicePorts.js';
+
+/** One objective's grade as the LMS holds it: points out of `maximum`, or null while it carries no grade. */
+export interface StudentObjectiveGrade {
+  score: number | null;
+  maximum: number;
+  comment: string;
+}
+
+/** Every objective's LMS grade for one student (objectives not started carry none), and how it is computed. */
+export async function studentGrades(
+  deps: { lineItems: GradeLineItemRepo },
+  input: { contextId: string; userId: string; objectiveIds: readonly string[] },
+): Promise<{ byObjective: Map<string, StudentObjectiveGrade>; how: string }> {
+  const [policy, standings] = await Promise.all([deps.lineItems.getPolicy(input.contextId), deps.lineItems.standingsOf(input.contextId, input.userId)]);
+  const byObjective = new Map<string, StudentObjectiveGrade>();
+  for (const id of input.objectiveIds) {
+    const s = scoreFor(policy, objectiveKey(id), [id], standings, 0);
+    const final = gradePhase(standings.find((x) => x.objectiveId === id)?.state) === 'final';
+    byObjective.set(id, { score: final ? s.scoreGiven : null, maximum: s.scoreMaximum, comment: s.comment });
+  }
+  return { byObjective, how: policyLine(policy) };
+}
