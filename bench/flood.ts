@@ -9,7 +9,6 @@
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import pg from 'pg';
@@ -17,16 +16,7 @@ import { loadConfig } from '../config/schema.js';
 import { start } from '../src/main.js';
 import { CONSUMED_STATE_KEEP_MS, OPEN_STATE_GRACE_MS } from '../src/services/purgeExpired.js';
 import type { BenchReport } from './run.js';
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
+import { freePort } from './lib/launchChild.js';
 
 const mb = (bytes: number) => bytes / 1024 / 1024;
 

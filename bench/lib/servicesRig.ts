@@ -5,7 +5,6 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import net from 'node:net';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import pg from 'pg';
@@ -14,17 +13,8 @@ import { start, type Running } from '../../src/main.js';
 import { fork } from 'node:child_process';
 import type { PlatformRegistration, ReceivedScore, StoredResult } from '../../src/devplatform/index.js';
 import { SCOPES, platformEndpoints } from '../../src/devplatform/context.js';
+import { freePort } from './launchChild.js';
 import { buildAdvantage, type Advantage, type AdvantageOptions } from '../../src/advantage.js';
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
 
 /** The emulator in its child process, as the benches use it. */
 export interface ChildLms {
