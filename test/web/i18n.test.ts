@@ -144,10 +144,10 @@ describe('messages from the domain and the services', () => {
   it('are English on an English page, with numbers formatted for the locale', () => {
     const t = translator('en');
     expect(render(t, explanationMessage('unlocked', 'prerequisites_mastered', 'Fractions', EVIDENCE))).toBe(
-      'Unlocked because you mastered Halves (P=0.97 ≥ 0.95 over 6 items) and moved on from Thirds (not mastered).',
+      'Unlocked because you mastered Halves and moved on from Thirds (not mastered).',
     );
     expect(render(t, explanationMessage('retention_passed', 'retention_correct', 'Fractions', { nextRetentionAt: 86_400_000 }, 0))).toBe(
-      'Retention question on Fractions right: next review in 1 day.',
+      'Review question on Fractions right: next review in 1 day.',
     );
     expect(presentError(new Conflict('English only', { key: 'errors.alreadyUnlocked', vars: { title: 'Halves' } }), 'r', t).message).toBe('Halves is already unlocked for this student.');
     expect(t('instructor.utc', { time: Date.UTC(2026, 2, 1, 13, 5) })).toBe('Mar 1, 2026, 1:05 PM UTC');

@@ -54,6 +54,9 @@ describe('student pages over HTTP (launched from the LMS emulator, demo course)'
     expect(html).toContain('Fractions as parts of a whole');
     expect(html).toMatch(/Ready to start/);
     expect(html).toMatch(/Locked until you master Fractions as parts of a whole/);
+    // Levels, not probabilities (issue 13): the first objective is not started, locked ones show no level.
+    expect(html).toMatch(/Your level: <strong>Not started<\/strong>/);
+    expect(html).not.toMatch(/P\(mastery\)|probability/i);
     expect(html).toMatch(/<main id="main"/);
     expect(html).toMatch(/<nav aria-label="Student">/);
   });
@@ -81,7 +84,10 @@ describe('student pages over HTTP (launched from the LMS emulator, demo course)'
     expect(first.status).toBe(200);
     expect(firstHtml).toMatch(/role="status" aria-live="polite"/);
     expect(firstHtml).toMatch(/<strong>Correct<\/strong>/);
-    expect(firstHtml).toMatch(/P\(mastery\) went from \d+% to <strong>\d+%<\/strong>/);
+    // A level a child understands, never a probability (issue 13).
+    expect(firstHtml).toMatch(/Your level: (Practising|Almost there)\.|You moved up a level: (Practising|Almost there)\./);
+    expect(firstHtml).toMatch(/<meter[^>]*aria-label="Level [0-3] of 3: /);
+    expect(firstHtml).not.toMatch(/P\(mastery\)|P=\d|\d+ ?%/);
     const again = await (await post(b, `${toolUrl}/student/answer`, { ...submit, answer: 'something else' })).text();
     expect(again).toContain('You had already sent this answer');
     expect(again).toMatch(/<strong>Correct<\/strong>/);

@@ -38,13 +38,33 @@ const BADGES: Record<ObjectiveState, Omit<Badge, 'label'>> = {
 
 /** The badge of a state. */
 export const badgeOf = (s: ObjectiveState, t: Translate): Badge => ({ ...BADGES[s], label: t(`student.badge.${s}`) });
-const pct = (p: number): number => Math.round(p * 100);
+
+/**
+ * How far along a student is, in words a child understands (never a probability): 0 not started, 1 practising,
+ * 2 almost there (the estimate within {@link ALMOST} of the mastery threshold), 3 mastered. None when locked.
+ */
+export interface Level {
+  value: 0 | 1 | 2 | 3;
+  label: string;
+  /** "Level 2 of 3: Almost there", for screen readers and the meter's text. */
+  text: string;
+}
+const ALMOST = 0.15;
+const LEVEL_KEYS = ['notStarted', 'practising', 'almostThere', 'mastered'] as const;
+export function levelOf(o: { state: ObjectiveState; p: number; responses?: number }, threshold: number, t: Translate): Level | null {
+  if (o.state === 'locked') return null;
+  const value: Level['value'] =
+    o.state === 'mastered' ? 3 : o.state === 'available' || o.responses === 0 ? 0 : o.p >= threshold - ALMOST ? 2 : 1;
+  const label = t(`student.level.${LEVEL_KEYS[value]}`);
+  return { value, label, text: t('student.level.meter', { level: value, label }) };
+}
+/** The default threshold where a page has none at hand (the course default, ADR 0011). */
+const DEFAULT_THRESHOLD = 0.95;
 
 /** What views/student/map.ejs shows. */
 export interface MapView {
   courseTitle: string;
   courseDescription: string;
-  thresholdPercent: number;
   progress: MasteryMap['progress'] & { masteredPercent: number; summary: string };
   suggestion: { title: string; href: string } | null;
   objectives: {
@@ -52,7 +72,7 @@ export interface MapView {
     title: string;
     description: string;
     badge: Badge;
-    percent: number;
+    level: Level | null;
     responses: number;
     why: string | null;
     lockedText: string | null;
@@ -75,7 +95,6 @@ export function presentMap(map: MasteryMap, preview: boolean, t: Translate): Map
   return {
     courseTitle: map.course.title,
     courseDescription: map.course.description,
-    thresholdPercent: pct(map.course.threshold),
     progress: {
       ...p,
       masteredPercent: p.total ? Math.round((p.mastered / p.total) * 100) : 0,
@@ -87,7 +106,7 @@ export function presentMap(map: MasteryMap, preview: boolean, t: Translate): Map
       title: o.title,
       description: o.description,
       badge: badgeOf(o.state, t),
-      percent: pct(o.p),
+      level: levelOf(o, map.course.threshold, t),
       responses: o.responses,
       why: o.state === 'locked' || o.why === null ? null : render(t, o.why),
       lockedText: o.state === 'locked' ? (o.lockedUntil.length ? t('student.map.lockedUntil', { list: list(t, o.lockedUntil) }) : t('student.map.lockedForNow')) : null,
@@ -109,7 +128,8 @@ export function presentMap(map: MasteryMap, preview: boolean, t: Translate): Map
 export interface ActivityView {
   kind: Activity['kind'];
   heading: string;
-  objective: { title: string; badge: Badge; percent: number; href: string } | null;
+  /** The objective worked on; its level is hidden during a check, so no estimate moves before the result. */
+  objective: { title: string; badge: Badge; level: Level | null; href: string } | null;
   intro: string | null;
   pages: { title: string; html: string }[];
   item: {
@@ -119,6 +139,8 @@ export interface ActivityView {
     input: 'radio' | 'checkbox' | 'number' | 'text';
     choices: { id: string; html: string }[];
     phaseLabel: string;
+    /** Show "(choose all that apply)": a multiple-answer item whose prompt does not already say so. */
+    chooseAll: boolean;
   } | null;
   continueHref: string | null;
   continueLabel: string | null;
@@ -127,7 +149,12 @@ export interface ActivityView {
   csrf: string;
 }
 
-const refView = (o: ObjectiveRef, t: Translate) => ({ title: o.title, badge: badgeOf(o.state, t), percent: pct(o.p), href: practiceHref(o.id) });
+const refView = (o: ObjectiveRef, t: Translate, inCheck = false) => ({
+  title: o.title,
+  badge: badgeOf(o.state, t),
+  level: inCheck ? null : levelOf(o, DEFAULT_THRESHOLD, t),
+  href: practiceHref(o.id),
+});
 const PHASES = ['practice', 'check', 'guided', 'retention', 'review'] as const;
 const phaseKey = (phase: string) => `student.phase.${PHASES.find((p) => p === phase) ?? 'practice'}` as const;
 
@@ -137,7 +164,7 @@ export function presentActivity(a: Activity, csrf: string, t: Translate): Activi
   const base: ActivityView = {
     kind: a.kind,
     heading: '',
-    objective: a.kind === 'done' ? null : refView(a.objective, t),
+    objective: a.kind === 'done' ? null : refView(a.objective, t, a.kind === 'item' && a.check !== null),
     intro: null,
     pages: [],
     item: null,
@@ -174,6 +201,7 @@ export function presentActivity(a: Activity, csrf: string, t: Translate): Activi
           input: kind === 'mc_single' ? 'radio' : kind === 'mc_multi' ? 'checkbox' : kind === 'numeric' ? 'number' : 'text',
           choices: a.item.choices.map((c) => ({ id: c.id, html: renderInline(c.text) })),
           phaseLabel,
+          chooseAll: kind === 'mc_multi' && !/all that apply/i.test(a.item.prompt),
         },
       };
     }
@@ -214,13 +242,22 @@ export interface FeedbackView {
   feedbackHtml: string | null;
   detail: string | null;
   hintHtml: string | null;
-  mastery: { before: number; after: number; stateLabel: string; changed: boolean } | null;
+  /** The level after the answer, and whether it moved (no probability is shown). */
+  mastery: { level: Level; text: string } | null;
   check: { text: string; passed: boolean | null } | null;
   notes: string[];
   unlocked: { title: string; message: string; href: string }[];
   replayed: boolean;
   nextHref: string;
   nextLabel: string;
+}
+
+function levelChange(r: SubmitResult, t: Translate): FeedbackView['mastery'] {
+  const before = levelOf({ state: r.change.stateBefore, p: r.change.pBefore }, DEFAULT_THRESHOLD, t);
+  const after = levelOf({ state: r.change.stateAfter, p: r.change.pAfter, responses: 1 }, DEFAULT_THRESHOLD, t);
+  if (!after) return null;
+  const key = !before || after.value === before.value ? 'levelSame' : after.value > before.value ? 'levelUp' : 'levelDown';
+  return { level: after, text: t(`student.feedback.${key}`, { level: after.label }) };
 }
 
 /** Shapes the result of a submission (check answers stay hidden until the check ends). */
@@ -238,14 +275,7 @@ export function presentFeedback(r: SubmitResult, t: Translate): FeedbackView {
     feedbackHtml: inCheck ? null : renderInline(r.feedback),
     detail: inCheck || r.detail === null ? null : render(t, r.detail),
     hintHtml: inCheck || !r.hint ? null : renderInline(r.hint),
-    mastery: inCheck
-      ? null
-      : {
-          before: pct(r.change.pBefore),
-          after: pct(r.change.pAfter),
-          stateLabel: badgeOf(r.change.stateAfter, t).label,
-          changed: r.change.stateAfter !== r.change.stateBefore,
-        },
+    mastery: inCheck ? null : levelChange(r, t),
     check: checkDone
       ? {
           text: t(r.check?.passed ? 'student.feedback.checkPassed' : 'student.feedback.checkFailed', { correct: r.check?.correct ?? 0, length: r.check?.length ?? 0 }),
@@ -261,7 +291,7 @@ export function presentFeedback(r: SubmitResult, t: Translate): FeedbackView {
     nextLabel: t(
       inCheck
         ? 'student.feedback.nextCheck'
-        : r.change.stateAfter === 'reteaching'
+        : r.change.stateAfter === 'reteaching' && r.change.stateBefore !== 'reteaching'
           ? 'student.feedback.seeReteach'
           : r.change.stateAfter === 'mastered' && r.change.stateBefore !== 'mastered'
             ? 'student.feedback.continue'
