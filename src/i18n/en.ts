@@ -622,6 +622,19 @@ export const en = {
     gradeLockedNone: 'Grade for {{title}} locked at — by the due date; later reviews cannot lower it.',
     reset: '{{title}} was reset by your instructor.',
   },
+  /** The tool's own address (`/`): what Masterly is and how to add it to an LMS. */
+  landing: {
+    title: 'Mastery learning inside your LMS',
+    lead: 'Masterly helps every student master each learning objective before moving on: practice with feedback, a short mastery check, another way to learn it when the check is missed, and the next objective unlocked by mastery.',
+    studentsHeading: 'Students and instructors',
+    students: 'Open Masterly from your course in Canvas or Moodle: your LMS signs you in. There is nothing to do on this page.',
+    adminsHeading: 'LMS administrators: add Masterly',
+    canvas: 'Canvas: Admin › Developer Keys › + Developer Key › LTI Key › Method "Enter URL", and paste',
+    moodle: 'Moodle: Site administration › Plugins › Activity modules › External tool › Manage tools › configure a tool manually; the values to enter are on the administration page.',
+    adminPage: 'Open the administration page (admin token required)',
+    operatorsHeading: 'Operators',
+    health: 'Liveness: {{live}} · readiness: {{ready}}',
+  },
 } as const;
 
 /** The shape every catalogue has (English is the reference). */

@@ -55,4 +55,14 @@ describe.skipIf(skipBrowserTests())('student pages are accessible (Chromium + ax
     expect(await axeViolations(page)).toEqual([]);
     await page.close();
   });
+
+  it("the tool's own address explains Masterly and how to add it, with no session and no axe violations", async () => {
+    const page = await chromium.newPage();
+    const res = await page.goto(`${tool.config.BASE_URL}/`);
+    expect(res?.status()).toBe(200);
+    expect(await page.locator('h1').innerText()).toContain('Mastery learning inside your LMS');
+    expect(await page.locator('main').innerText()).toContain(`${tool.config.BASE_URL}/lti/config/canvas.json`);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.close();
+  });
 });

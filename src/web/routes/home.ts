@@ -6,15 +6,23 @@ import { requireSession, sessionOf, tOf, type SessionDeps } from '../session.js'
 /** What the landing routes need. */
 export interface HomeRoutesDeps extends SessionDeps {
   services: Pick<DeepLinkingServices, 'objectiveIdForKey'>;
+  baseUrl: string;
 }
 
 /**
- * Where launches land (see `landingPath`): GET /app (the greeting) and GET /open/objective/:key (a deep-linked
- * objective's launch, opening its practice; the mastery map when the key is unknown).
+ * Where people land: GET / (what Masterly is, for whoever opens the tool's address), GET /app (the greeting after a
+ * launch, see `landingPath`) and GET /open/objective/:key (a deep-linked objective's launch, opening its practice;
+ * the mastery map when the key is unknown).
  */
 export function homeRouter(deps: HomeRoutesDeps): Router {
   const router = Router();
   const session: RequestHandler[] = [requireSession(deps)];
+  // The tool's own address, opened by someone who typed it in: what Masterly is and how to add it (no session).
+  const landing = { canvasJsonUrl: `${deps.baseUrl}/lti/config/canvas.json` };
+  router.get('/', (_req, res) => {
+    res.setHeader('cache-control', 'public, max-age=300');
+    res.render('landing', { landing });
+  });
   router.get('/app', ...session, (_req, res) => {
     res.setHeader('cache-control', 'no-store');
     res.render('app', { home: presentHome(sessionOf(res), tOf(res)) });

@@ -43,7 +43,7 @@ export function webRouters(deps: WebDeps): Router[] {
     instructorGradesRouter({ ...session, services: deps.grades }),
     instructorDashboardRouter({ ...session, services: deps.instructor }),
     ltiRouter({ services: deps.foundation, baseUrl: deps.baseUrl, cookieSecret: deps.cookieSecret, sessionTtlSeconds: deps.sessionTtlSeconds, clientHash }),
-    homeRouter({ ...session, services: deps.deepLinking }),
+    homeRouter({ ...session, services: deps.deepLinking, baseUrl: deps.baseUrl }),
     studentRouter({ ...session, services: deps.student }),
     adminRouter({
       services: deps.foundation,
