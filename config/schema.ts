@@ -30,6 +30,8 @@ export const ConfigSchema = z
     /** Where generated secrets are kept when the variables above are unset (never used in production). */
     DATA_DIR: z.string().default('./data'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** `json` lines for log shippers, `pretty` readable lines; default: pretty in development and the demo, else json. */
+    LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
     /** Extra origins allowed to frame the tool (space separated); registered platforms are always allowed. */
     FRAME_ANCESTORS: z.string().default(''),
     /** Express `trust proxy` setting (hops or a list), for deployments behind a TLS-terminating proxy. */
@@ -83,7 +85,11 @@ export const ConfigSchema = z
       }
     }
   })
-  .transform((c) => ({ ...c, HOST: c.HOST ?? (c.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1') }));
+  .transform((c) => ({
+    ...c,
+    HOST: c.HOST ?? (c.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1'),
+    LOG_FORMAT: c.LOG_FORMAT ?? (c.NODE_ENV === 'development' ? ('pretty' as const) : ('json' as const)),
+  }));
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;
 

@@ -4,6 +4,7 @@
  */
 import type { Server } from 'node:http';
 import { pino, type Logger } from 'pino';
+import { createLogger } from './logging.js';
 import { loadConfig, type Config } from '../config/schema.js';
 import { isEntryPoint } from './entryPoint.js';
 import { compose, type ComposeOptions, type Composition } from './compose.js';
@@ -107,7 +108,7 @@ if (isEntryPoint(import.meta.filename)) {
     console.error((err as Error).message);
     process.exit(1);
   }
-  const logger = pino({ level: config.LOG_LEVEL });
+  const logger = createLogger(config);
   const running = await start(config, logger).catch((err: unknown) => {
     logger.fatal({ err }, 'Masterly could not start');
     process.exit(1);

@@ -4,7 +4,8 @@
  * worker can run as separate processes (IN_PROCESS_WORKER=false on the web side). Several workers may run on
  * PostgreSQL; one on SQLite. Composition: src/compose.ts.
  */
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { createLogger } from './logging.js';
 import { loadConfig, type Config } from '../config/schema.js';
 import { isEntryPoint } from './entryPoint.js';
 import { compose, type ComposeOptions, type Composition } from './compose.js';
@@ -34,7 +35,7 @@ if (isEntryPoint(import.meta.filename)) {
     console.error((err as Error).message);
     process.exit(1);
   }
-  const logger = pino({ level: config.LOG_LEVEL });
+  const logger = createLogger(config);
   const worker = await runWorker(config, logger).catch((err: unknown) => {
     logger.fatal({ err }, 'the Masterly worker could not start');
     process.exit(1);
