@@ -72,12 +72,25 @@ describe('instructor dashboard over HTTP (launched from the LMS emulator)', () =
     const attention = /data-testid="attention">([\s\S]*?)<\/ul>/.exec(html)?.[1] ?? '';
     expect(attention).toContain(student().name);
     expect(attention).toContain('Stuck');
-    expect(attention).toMatch(/Objective A is not mastered yet after 5 checks/);
+    // Written for the instructor: the facts and what to do, not the sentence the student saw.
+    expect(attention).toMatch(/Not mastered after 5 failed checks and \d+ answers/);
+    expect(attention).toContain('Suggested: open their answers');
+    expect(attention).not.toMatch(/you can go on|you may move on|moved on/);
     // The grid: a real table with scoped headers and text states.
     expect(html).toMatch(/<caption id="grid-caption">/);
-    expect(html).toMatch(/<th scope="col">Objective A<\/th>/);
+    // Numbered columns (titles in the objectives table, a tooltip and for screen readers), one symbol per cell.
+    expect(html).toMatch(/<th scope="col" class="objective-col"><abbr title="Objective A">1<\/abbr><span class="visually-hidden"> Objective A<\/span><\/th>/);
     expect(html).toMatch(new RegExp(`<th scope="row"><a href="/instructor/students/${learnerId}">${student().name}</a></th>`));
-    expect(html).toMatch(/<span aria-hidden="true">⚠<\/span> Stuck<br><span class="muted">P \d+%<\/span>/);
+    expect(html).toMatch(/<td class="cell tone-warn" title="Stuck"><span aria-hidden="true">⚠<\/span><span class="visually-hidden">Stuck<\/span><\/td>/);
+    expect(html).not.toMatch(/P\(mastery\)|P \d+%/);
+    // Filters: only students needing attention, then only those who have not started.
+    const flaggedOnly = await (await instructorBrowser.get(`${toolUrl}/instructor?show=attention&sort=mastered`)).text();
+    expect(flaggedOnly).toMatch(new RegExp(`<th scope="row"><a href="/instructor/students/${learnerId}">`));
+    expect(flaggedOnly).toMatch(/Showing 1 of \d+ students\./);
+    expect(flaggedOnly).toMatch(/<a href="\/instructor\?show=attention&amp;sort=mastered#grid-h" aria-current="true">Needing attention<\/a>/);
+    const notStarted = await (await instructorBrowser.get(`${toolUrl}/instructor?show=not_started`)).text();
+    const notStartedGrid = /data-testid="grid">([\s\S]*?)<\/table>/.exec(notStarted)?.[1] ?? notStarted;
+    expect(notStartedGrid).not.toMatch(new RegExp(`/instructor/students/${learnerId}"`));
     expect(html).toContain('href="/instructor/grades"');
     expect(html).toContain('All objectives use the default learning-model parameters');
     // The instructor's own launch does not make them a row of the grid.

@@ -34,7 +34,8 @@ describe.skipIf(skipBrowserTests())('instructor pages are accessible (Chromium +
     await launchAs(rig.lms, rig.toolUrl, { userId: learner.id });
     const contextId = (await db.kysely.selectFrom('contexts').select('id').executeTakeFirstOrThrow()).id;
     const userId = (await db.kysely.selectFrom('users').select('id').where('sub', '=', learner.id).executeTakeFirstOrThrow()).id;
-    await importCourse(engine, { contextId, file: aCourseFile() });
+    // Twelve objectives: the most the grid must show at 1280 px without scrolling sideways.
+    await importCourse(engine, { contextId, file: aCourseFile({ itemsPerObjective: 12, objectives: ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J', 'K', 'L'] }) });
     const items = await courseRepo(db.kysely).listItems(contextId);
     for (let i = 0; i < 10; i++) {
       const item = items.find((it) => it.key === `A-${i}`)!;
@@ -47,8 +48,15 @@ describe.skipIf(skipBrowserTests())('instructor pages are accessible (Chromium +
     await page.getByRole('button', { name: `Launch Masterly as ${instructor.name}` }).click();
     for (let i = 0; i < 100 && !page.frames().some((f) => f.url().startsWith(`${rig.toolUrl}/app`)); i++) await page.waitForTimeout(100);
 
+    await page.setViewportSize({ width: 1280, height: 800 });
     await page.goto(`${rig.toolUrl}/instructor`);
     await page.locator('h2#attention-h').waitFor();
+    const grid = await page.evaluate(() => {
+      const doc = (globalThis as unknown as { document: { querySelector(s: string): { scrollWidth: number; clientWidth: number } | null } }).document;
+      const region = doc.querySelector('.grid-scroll');
+      return { scroll: region?.scrollWidth ?? 0, client: region?.clientWidth ?? 0 };
+    });
+    expect(grid.scroll, 'the 12-objective grid fits at 1280 px').toBeLessThanOrEqual(grid.client);
     expect(await page.locator('[data-testid="attention"]').innerText()).toContain('Wheel-spinning'); // 10 wrong answers: flagged and offered reteach (ADR 0011), no longer "stuck"
     expect(await axeViolations(page)).toEqual([]);
 

@@ -34,11 +34,33 @@ export const when = (t: Translate, ms: number | null): string => (ms === null ? 
 /** Link to a student's page. */
 export const studentHref = (userId: string) => `/instructor/students/${encodeURIComponent(userId)}`;
 
+/** Which students the grid shows, and in what order (query `show` and `sort` of GET /instructor). */
+export const DASHBOARD_FILTERS = ['all', 'attention', 'not_started'] as const;
+export const DASHBOARD_SORTS = ['name', 'mastered', 'last'] as const;
+export interface DashboardOptions {
+  show: (typeof DASHBOARD_FILTERS)[number];
+  sort: (typeof DASHBOARD_SORTS)[number];
+}
+/** Reads the grid options from a query, falling back to all students by name. */
+export function dashboardOptions(query: Record<string, unknown>): DashboardOptions {
+  const show = DASHBOARD_FILTERS.find((f) => f === query.show) ?? 'all';
+  const sort = DASHBOARD_SORTS.find((s) => s === query.sort) ?? 'name';
+  return { show, sort };
+}
+
 /** What views/instructor/dashboard.ejs renders. */
 export interface DashboardView {
   courseTitle: string;
   thresholdPercent: string;
-  objectives: { id: string; title: string; mastered: number; practising: number; stuck: number; notStarted: number; model: string }[];
+  /** `number`: the grid's column heading (titles are long; the objectives table maps numbers to titles). */
+  objectives: { id: string; number: number; title: string; mastered: number; practising: number; stuck: number; notStarted: number; model: string }[];
+  /** One icon per state, for the key above the grid. */
+  legend: StateLabel[];
+  options: DashboardOptions;
+  /** Links that change the filter or the order (the current one marked). */
+  filters: { label: string; href: string; current: boolean }[];
+  sorts: { label: string; href: string; current: boolean }[];
+  shownText: string;
   rows: {
     name: string;
     /** The student page, or null for a roster learner who never opened Masterly (nothing to show yet). */
@@ -47,22 +69,44 @@ export interface DashboardView {
     status: string | null;
     mastered: number;
     lastActivity: string;
-    cells: { label: string; icon: string; tone: string; percent: string }[];
+    cells: { label: string; icon: string; tone: string }[];
   }[];
-  attention: { name: string; href: string; reason: string; objective: string | null; explanation: string; detail: string }[];
+  /** Written for the instructor: the facts and a suggested action (not the sentence the student was shown). */
+  attention: { name: string; href: string; reason: string; objective: string | null; detail: string; suggestion: string }[];
   modelNote: string;
   rulesNote: string;
   studentCount: number;
 }
 
-/** Shapes the dashboard. */
-export function presentDashboard(d: InstructorDashboard, t: Translate): DashboardView {
+const LEGEND: ObjectiveState[] = ['locked', 'available', 'practising', 'checking', 'reteaching', 'mastered', 'not_mastered', 'needs_review'];
+const FILTER_KEYS = { all: 'showAll', attention: 'showAttention', not_started: 'showNotStarted' } as const;
+const SORT_KEYS = { name: 'sortName', mastered: 'sortMastered', last: 'sortLast' } as const;
+
+/** Shapes the dashboard: the grid filtered and ordered as `options` say. */
+export function presentDashboard(d: InstructorDashboard, t: Translate, options: DashboardOptions = { show: 'all', sort: 'name' }): DashboardView {
   const fitted = d.objectives.filter((o) => o.fitted !== null).length;
+  const flagged = new Set(d.attention.map((a) => a.userId));
+  const shown = d.students
+    .filter((s) => (options.show === 'attention' ? s.userId !== null && flagged.has(s.userId) : options.show === 'not_started' ? !s.started : true))
+    .sort((a, b) =>
+      options.sort === 'mastered'
+        ? a.mastered - b.mastered || a.name.localeCompare(b.name)
+        : options.sort === 'last'
+          ? (a.lastActivityAt ?? -1) - (b.lastActivityAt ?? -1) || a.name.localeCompare(b.name)
+          : a.name.localeCompare(b.name),
+    );
+  const href = (o: DashboardOptions) => `/instructor?show=${o.show}&sort=${o.sort}#grid-h`;
   return {
     courseTitle: d.course.title,
     thresholdPercent: pct(t, d.course.threshold),
-    objectives: d.objectives.map((o) => ({
+    legend: LEGEND.map((s) => stateLabel(s, t)),
+    options,
+    filters: DASHBOARD_FILTERS.map((show) => ({ label: t(`instructor.dashboard.${FILTER_KEYS[show]}`), href: href({ ...options, show }), current: show === options.show })),
+    sorts: DASHBOARD_SORTS.map((sort) => ({ label: t(`instructor.dashboard.${SORT_KEYS[sort]}`), href: href({ ...options, sort }), current: sort === options.sort })),
+    shownText: shown.length ? t('instructor.dashboard.shown', { shown: shown.length, total: d.students.length }) : t('instructor.dashboard.noneShown'),
+    objectives: d.objectives.map((o, i) => ({
       id: o.id,
+      number: i + 1,
       title: o.title,
       ...o.counts,
       model: o.fitted
@@ -75,7 +119,7 @@ export function presentDashboard(d: InstructorDashboard, t: Translate): Dashboar
           })
         : t('instructor.dashboard.defaultModel'),
     })),
-    rows: d.students.map((s) => ({
+    rows: shown.map((s) => ({
       name: s.name,
       href: s.started && s.userId !== null ? studentHref(s.userId) : null,
       status:
@@ -86,7 +130,7 @@ export function presentDashboard(d: InstructorDashboard, t: Translate): Dashboar
       lastActivity: when(t, s.lastActivityAt),
       cells: s.cells.map((c) => {
         const l = stateLabel(c.state, t);
-        return { label: l.label, icon: l.icon, tone: l.tone, percent: pct(t, c.p) };
+        return { label: l.label, icon: l.icon, tone: l.tone };
       }),
     })),
     attention: d.attention.map((a) => ({
@@ -94,8 +138,8 @@ export function presentDashboard(d: InstructorDashboard, t: Translate): Dashboar
       href: studentHref(a.userId),
       reason: t(`instructor.reason.${a.reason}`),
       objective: a.objectiveTitle,
-      explanation: render(t, a.explanation),
       detail: render(t, a.detail),
+      suggestion: t(`instructor.suggest.${a.reason}`),
     })),
     modelNote:
       fitted === 0 ? t('instructor.dashboard.modelDefault') : t('instructor.dashboard.modelFitted', { fitted, total: d.objectives.length }),

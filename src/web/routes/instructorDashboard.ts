@@ -4,7 +4,7 @@ import { AppError, ValidationFailed } from '../../domain/errors.js';
 import type { InstructorServices } from '../../services/instructorServices.js';
 import { csrfToken, requireCsrf } from '../csrf.js';
 import { issueMessage, messageOf } from '../errors.js';
-import { presentDashboard, presentStudent, studentHref, type FieldError } from '../presenters/instructorDashboard.js';
+import { dashboardOptions, presentDashboard, presentStudent, studentHref, type FieldError } from '../presenters/instructorDashboard.js';
 import { courseSessionOf, requireInstructor, requireSession, tOf, type SessionDeps } from '../session.js';
 
 /** What the instructor dashboard router needs. */
@@ -42,9 +42,9 @@ export function instructorDashboardRouter(deps: InstructorDashboardDeps): Router
   const noticeOf = (req: Request) => (typeof req.query.notice === 'string' ? req.query.notice.slice(0, 300) : null);
   const back = (res: Response, userId: string, notice: string) => res.redirect(303, `${studentHref(userId)}?notice=${encodeURIComponent(notice)}`);
 
-  router.get('/instructor', ...session, async (_req, res) => {
+  router.get('/instructor', ...session, async (req, res) => {
     const { contextId } = instructor(res);
-    const page = presentDashboard(await deps.services.getInstructorDashboard({ contextId }), tOf(res));
+    const page = presentDashboard(await deps.services.getInstructorDashboard({ contextId }), tOf(res), dashboardOptions(req.query));
     res.setHeader('cache-control', 'no-store');
     res.render('instructor/dashboard', { page, title: tOf(res)('instructor.dashboard.title', { course: page.courseTitle }) });
   });
