@@ -12,7 +12,7 @@ describe('log format', () => {
 
   it('prints a pino line as time, level, message and fields, errors by type and message only', () => {
     const line = JSON.stringify({ level: 30, time: Date.UTC(2026, 0, 1, 12, 4, 31), pid: 1, hostname: 'h', msg: 'Masterly is listening', url: 'http://localhost:3000', schedules: ['outbox'] });
-    expect(prettyLine(line)).toMatch(/^\d\d:\d\d:\d\d INFO  Masterly is listening {2}url=http:\/\/localhost:3000 schedules=\["outbox"\]$/);
+    expect(prettyLine(line)).toMatch(/^\d\d:\d\d:\d\d INFO {2}Masterly is listening {2}url=http:\/\/localhost:3000 schedules=\["outbox"\]$/);
     const err = JSON.stringify({ level: 50, time: 0, msg: 'could not send', err: { type: 'LmsUnavailable', message: 'timeout', stack: 'at secret.ts:1' } });
     expect(prettyLine(err)).toContain('ERROR could not send  err="LmsUnavailable: timeout"');
     expect(prettyLine(err)).not.toContain('secret.ts');
