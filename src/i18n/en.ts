@@ -9,6 +9,8 @@ export const en = {
     siteName: 'Masterly',
     titled: '{{title}} · Masterly',
     preview: 'Instructor preview: you see the student pages with your own progress.',
+    /** Label of a wide table's region, which scrolls sideways on narrow screens. */
+    scrollTable: 'Table (scroll sideways on a narrow screen)',
     nav: {
       student: 'Student',
       instructor: 'Instructor',
