@@ -58,6 +58,11 @@ export const ConfigSchema = z
     LMS_EVIDENCE_EVERY_MS: z.coerce.number().int().min(0).optional(),
     FIT_EVERY_MS: z.coerce.number().int().min(0).optional(),
     PURGE_EVERY_MS: z.coerce.number().int().min(0).optional(),
+    /** E-mail digests of instructor alerts: off unless an SMTP server is given (`smtp://user:pass@host:587`). */
+    SMTP_URL: z.string().url().optional(),
+    MAIL_FROM: z.string().default('Masterly <no-reply@localhost>'),
+    /** How often digests go out (ms; default one day). */
+    DIGEST_EVERY_MS: z.coerce.number().int().min(0).optional(),
     /** Grade outbox tuning: first retry delay and its cap, lease length, rows per claim, concurrent sends. */
     OUTBOX_RETRY_BASE_MS: z.coerce.number().int().min(1).optional(),
     OUTBOX_RETRY_MAX_MS: z.coerce.number().int().min(1).optional(),

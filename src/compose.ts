@@ -46,6 +46,11 @@ import { adminAuthFailureRepo } from './store/adminAuthFailureRepo.js';
 import { sameToken } from './web/cookies.js';
 import { verifyAdminToken } from './services/verifyAdminToken.js';
 import { buildAdvantage } from './advantage.js';
+import { alertRepo } from './store/alertRepo.js';
+import { listAlerts, markAlertsRead, sendAlertDigests } from './services/instructorAlerts.js';
+import { smtpMailer } from './mail/smtpMailer.js';
+import { composeDigest } from './web/presenters/alerts.js';
+import { translator } from './i18n/index.js';
 
 /** Which process is being composed: it decides only whether the schedules run here. */
 export type Role = 'web' | 'worker' | 'cli';
@@ -82,6 +87,8 @@ export function backgroundSettings(config: Config, role: Role, override: Compose
     lmsEvidence: config.LMS_EVIDENCE_EVERY_MS,
     bktFitting: config.FIT_EVERY_MS,
     purge: config.PURGE_EVERY_MS,
+    // Digests only where there is an SMTP server to send them.
+    alertDigest: config.SMTP_URL ? config.DIGEST_EVERY_MS : 0,
   };
   const every = Object.fromEntries(
     SCHEDULES.map((name) => [name, here ? (override[name] ?? fromConfig[name] ?? DEFAULT_EVERY[name]) : 0]),
@@ -144,6 +151,7 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     deepLinking: deepLinkingRequests(db.kysely),
     adminAuthFailures: adminAuthFailureRepo(db.kysely),
     frameOrigins: frameOriginRepo(db.kysely),
+    alerts: alertRepo(db.kysely),
   };
 
   // --- platforms, and the origins that may frame us (src/services/frameAncestors.ts: configured, per-platform, learned) ---
@@ -202,6 +210,22 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     afterMasteryChange,
     grades: advantage.lineItems,
   });
+  const alertDeps = {
+    courses: repos.courses,
+    learners: repos.learners,
+    instructor: repos.instructor,
+    classifyRoles: summariseRoles,
+    alerts: repos.alerts,
+    failedGrades: async (contextId: string) => (await advantage.outbox.counts(contextId)).failed,
+    clock,
+  };
+  const mailer = config.SMTP_URL ? smtpMailer(config.SMTP_URL, config.MAIL_FROM) : undefined;
+  const alerts = {
+    listAlerts: (i: { contextId: string; userId: string }) => listAlerts(alertDeps, i),
+    markAlertsRead: (i: { contextId: string; userId: string }) => markAlertsRead(alertDeps, i),
+    sendAlertDigests: async () =>
+      mailer ? sendAlertDigests({ ...alertDeps, mailer, compose: (d) => composeDigest(d, translator()) }) : { sent: 0, failed: 0 },
+  };
   const lmsEvidence = buildLmsEvidenceServices({
     evidence: repos.evidence,
     contexts: advantage.contexts,
@@ -279,6 +303,7 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     contextsWithMaps: () => lmsEvidence.contextsWithMaps(),
     fitObjectiveParams: (input) => fitObjectiveParams({ fits: repos.fits, clock }, input),
     purgeExpired: (at) => services.purgeExpired(at),
+    sendAlertDigests: () => alerts.sendAlertDigests(),
   };
   /** Checks an admin token from a client address (hash), throttled per address (services/verifyAdminToken.ts). */
   const checkAdminToken = (clientHash: string, token: string) =>
@@ -301,6 +326,7 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     lmsEvidence,
     deepLinking,
     grades,
+    alerts,
     checkAdminToken,
     scheduleServices,
     /** The background settings this process runs with (derived from the config). */
@@ -328,6 +354,7 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     close: async () => {
       clearInterval(originTimer);
       await schedules?.stop();
+      mailer?.close();
       await db.close();
     },
   };

@@ -69,6 +69,8 @@ export async function start(config: Config, logger: Logger = pino({ level: confi
       evidence: c.lmsEvidence,
       grades: c.grades,
       instructor: c.instructor,
+      alerts: c.alerts,
+      digests: config.SMTP_URL !== undefined,
       baseUrl: config.BASE_URL,
       cookieSecret: c.secrets.cookieSecret,
       sessionTtlSeconds: config.SESSION_TTL_SECONDS,

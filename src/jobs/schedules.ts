@@ -11,13 +11,14 @@ import { every, type Every, type ScheduleLog } from './every.js';
 import { fitBktJob, type FitBktServices } from './fitBkt.job.js';
 import { importLmsEvidenceJob, type ImportLmsEvidenceServices } from './importLmsEvidence.job.js';
 import { purgeExpiredJob, type PurgeExpiredServices } from './purgeExpired.job.js';
+import { alertDigestJob, type AlertDigestServices } from './alertDigest.job.js';
 import { syncRosterJob, type SyncRosterServices } from './syncRoster.job.js';
 
 /** Every service the schedules call (bound by the composition root). */
-export type ScheduleServices = DrainGradeOutboxServices & SyncRosterServices & ImportLmsEvidenceServices & FitBktServices & PurgeExpiredServices;
+export type ScheduleServices = DrainGradeOutboxServices & SyncRosterServices & ImportLmsEvidenceServices & FitBktServices & PurgeExpiredServices & AlertDigestServices;
 
 /** The schedules by name (also the keys of {@link ScheduleOptions.every}). */
-export const SCHEDULES = ['outbox', 'roster', 'lmsEvidence', 'bktFitting', 'purge'] as const;
+export const SCHEDULES = ['outbox', 'roster', 'lmsEvidence', 'bktFitting', 'purge', 'alertDigest'] as const;
 /** One schedule's name. */
 export type ScheduleName = (typeof SCHEDULES)[number];
 
@@ -28,6 +29,7 @@ export const DEFAULT_EVERY: Readonly<Record<ScheduleName, number>> = {
   lmsEvidence: 15 * 60_000,
   bktFitting: 60 * 60_000,
   purge: 10 * 60_000,
+  alertDigest: 24 * 3600_000,
 };
 
 /** Options: how often each schedule runs (0 = not in this process; absent = {@link DEFAULT_EVERY}). */
@@ -92,6 +94,10 @@ const TICKS: Record<Exclude<ScheduleName, 'outbox'>, (s: ScheduleServices, log: 
   purge: async (s, log) => {
     const r = await purgeExpiredJob.run(s, {});
     if (r.loginStates || r.sessions) log?.info({ ...r }, 'purged expired login states and sessions');
+  },
+  alertDigest: async (s, log) => {
+    const r = await alertDigestJob.run(s, {});
+    if (r.sent || r.failed) log?.info({ ...r }, 'sent instructor alert digests');
   },
 };
 

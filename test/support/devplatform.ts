@@ -16,7 +16,7 @@ export interface TestLms {
     name: string;
     vendor: Mode;
   };
-  users: { id: string; name: string; roles: string[] }[];
+  users: { id: string; name: string; roles: string[]; email?: string }[];
   /** A valid claim set (iss, aud, iat, exp, nonce, sub and the LTI claims) to sign as is or tamper with. */
   launchClaims(input: { userId: string; nonce: string; resourceLinkId?: string; messageType?: string }): Record<string, unknown>;
   /** Signs claims: kid null omits the kid; key 'other' uses an RSA key the platform JWKS does not publish. */
@@ -47,7 +47,7 @@ export async function startTestLms(opts: { toolUrl: string; mode?: Mode; now?: (
     deploymentId: devplatform.deploymentId,
     registration: () => devplatform.registration(),
     get users() {
-      return devplatform.users.map((u) => ({ id: u.id, name: u.name, roles: [...u.roles] }));
+      return devplatform.users.map((u) => ({ id: u.id, name: u.name, roles: [...u.roles], ...(u.email ? { email: u.email } : {}) }));
     },
     launchClaims: (input) => devplatform.launchClaims(input),
     signIdToken: (claims, o) => devplatform.signIdToken(claims, o),

@@ -93,7 +93,7 @@ export interface LaunchRig {
  */
 export async function startRig(
   mode: 'generic' | 'canvas' | 'moodle' = 'generic',
-  opts: StartOptions & { lmsNow?: () => number } = {},
+  opts: StartOptions & { lmsNow?: () => number; env?: Record<string, string> } = {},
 ): Promise<LaunchRig> {
   const { lmsNow, ...startOptions } = opts;
   const tool = await startTestTool(startOptions);

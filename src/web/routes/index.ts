@@ -10,6 +10,7 @@ import { homeRouter } from './home.js';
 import { instructorDashboardRouter } from './instructorDashboard.js';
 import { instructorEvidenceRouter, type InstructorEvidenceServices } from './instructorEvidence.js';
 import { instructorGradesRouter, type InstructorGradesServices } from './instructorGrades.js';
+import { instructorAlertsRouter, type InstructorAlertServices } from './instructorAlerts.js';
 import { ltiRouter } from './lti.js';
 import { studentRouter, type StudentServices } from './student.js';
 
@@ -22,6 +23,9 @@ export interface WebDeps {
   evidence: InstructorEvidenceServices;
   grades: InstructorGradesServices;
   instructor: InstructorServices;
+  alerts: InstructorAlertServices;
+  /** E-mail digests are configured (SMTP_URL): the alerts page says so. */
+  digests: boolean;
   baseUrl: string;
   cookieSecret: string;
   sessionTtlSeconds: number;
@@ -42,6 +46,7 @@ export function webRouters(deps: WebDeps): Router[] {
     instructorEvidenceRouter({ ...session, services: deps.evidence }),
     instructorGradesRouter({ ...session, services: deps.grades }),
     instructorDashboardRouter({ ...session, services: deps.instructor }),
+    instructorAlertsRouter({ ...session, services: deps.alerts, digests: deps.digests }),
     ltiRouter({ services: deps.foundation, baseUrl: deps.baseUrl, cookieSecret: deps.cookieSecret, sessionTtlSeconds: deps.sessionTtlSeconds, clientHash }),
     homeRouter({ ...session, services: deps.deepLinking, baseUrl: deps.baseUrl }),
     studentRouter({ ...session, services: deps.student }),
