@@ -20,6 +20,7 @@ export const en = {
       grades: 'Grade sync',
       evidence: 'LMS grades as evidence',
       alerts: 'Alerts',
+      items: 'Questions',
       preview: 'Preview the student pages',
     },
   },
@@ -666,6 +667,30 @@ export const en = {
     digestSubject_other: 'Masterly: {{count}} new alerts in {{course}}',
     digestIntro: 'New in {{course}} since the last digest:',
     digestFooter: 'Open Masterly from your course to see details. You get this e-mail because you teach this course; it lists only what your class dashboard shows.',
+  },
+  /** Item statistics for instructors (domain/itemQuality.ts, presenters/itemStatistics.ts). */
+  itemStats: {
+    title: 'Questions: {{course}}',
+    heading: 'How each question works',
+    intro: 'Statistics appear once a question has {{min}} answers. Correct: share of answers that were right. Separates: how much more often students who had mastered the objective got it right than students who had not (0.30 or more is good; near 0 or below, the question does not tell who knows it). Right without mastery: answers right from students who had not mastered it yet (high values suggest guessing). Missed after mastery: slips.',
+    none: 'This course has no questions yet.',
+    caption: 'Questions of {{objective}} (flagged first)',
+    colQuestion: 'Question',
+    colAnswers: 'Answers',
+    colCorrect: 'Correct',
+    colSeparates: 'Separates',
+    colGuess: 'Right without mastery',
+    colSlip: 'Missed after mastery',
+    colFlags: 'Flags',
+    ok: 'No flags',
+    flag: {
+      too_easy: 'Very easy: {{value}} right (flagged above {{threshold}}); it adds little evidence.',
+      too_hard: 'Very hard: {{value}} right (flagged below {{threshold}}); check the answer key and the wording.',
+      low_discrimination: 'Does not separate students who know it: {{value}} (flagged below {{threshold}}); check the answer key, or whether it tests this objective.',
+      guessable: 'Often right without mastery: {{value}} (flagged above {{threshold}}); the answer may be guessable — add choices or ask for a worked answer.',
+      fails_mastered_students: 'Missed by students who had mastered it: only {{value}} right (flagged below {{threshold}}); check the answer key and the wording.',
+      difficulty_drift: 'Harder or easier than authored: difficulty moved by {{value}} points (flagged above {{threshold}}).',
+    },
   },
   /** The tool's own address (`/`): what Masterly is and how to add it to an LMS. */
   landing: {

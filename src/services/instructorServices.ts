@@ -10,6 +10,7 @@ import { getInstructorDashboard, getStudentDetail, type AttentionRules, type Ins
 import type { InstructorStore } from './instructorPorts.js';
 import type { GradeLineItemRepo } from './servicePorts.js';
 import { studentGrades } from './studentGrades.js';
+import { getItemStatistics, type ItemStatistics } from './itemStatistics.js';
 
 /** Everything the instructor use-cases need. */
 export interface InstructorDeps {
@@ -57,6 +58,8 @@ export interface InstructorServices {
   setAccommodations(input: { contextId: string; userId: string; accommodations: unknown; actorUserId?: string }): Promise<Required<Accommodations>>;
   unlockObjective(input: ObjectiveActionInput): Promise<InstructorActionResult>;
   resetObjective(input: ObjectiveActionInput): Promise<InstructorActionResult>;
+  /** Every question of the course with how it behaves (difficulty, discrimination, guessing, flags). */
+  getItemStatistics(input: { contextId: string }): Promise<ItemStatistics>;
 }
 
 /** Binds the instructor use-cases to their dependencies. */
@@ -67,5 +70,6 @@ export function buildInstructorServices(deps: InstructorDeps): InstructorService
     setAccommodations: (input) => setAccommodations(deps, input),
     unlockObjective: (input) => unlockObjective(deps, input),
     resetObjective: (input) => resetObjective(deps, input),
+    getItemStatistics: (input) => getItemStatistics(deps, input),
   };
 }

@@ -5,6 +5,7 @@ import type { InstructorServices } from '../../services/instructorServices.js';
 import { csrfToken, requireCsrf } from '../csrf.js';
 import { issueMessage, messageOf } from '../errors.js';
 import { dashboardOptions, presentDashboard, presentStudent, studentHref, type FieldError } from '../presenters/instructorDashboard.js';
+import { presentItemStatistics } from '../presenters/itemStatistics.js';
 import { courseSessionOf, requireInstructor, requireSession, tOf, type SessionDeps } from '../session.js';
 
 /** What the instructor dashboard router needs. */
@@ -41,6 +42,14 @@ export function instructorDashboardRouter(deps: InstructorDashboardDeps): Router
   };
   const noticeOf = (req: Request) => (typeof req.query.notice === 'string' ? req.query.notice.slice(0, 300) : null);
   const back = (res: Response, userId: string, notice: string) => res.redirect(303, `${studentHref(userId)}?notice=${encodeURIComponent(notice)}`);
+
+  router.get('/instructor/items', ...session, async (_req, res) => {
+    const s = courseSessionOf(res);
+    const t = tOf(res);
+    const page = presentItemStatistics(await deps.services.getItemStatistics({ contextId: s.contextId }), t);
+    res.setHeader('cache-control', 'no-store');
+    res.render('instructor/items', { page, title: t('itemStats.title', { course: s.context?.title ?? s.context?.label ?? '' }) });
+  });
 
   router.get('/instructor', ...session, async (req, res) => {
     const { contextId } = instructor(res);
