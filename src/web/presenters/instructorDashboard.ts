@@ -42,12 +42,17 @@ export const DASHBOARD_SORTS = ['name', 'mastered', 'last'] as const;
 export interface DashboardOptions {
   show: (typeof DASHBOARD_FILTERS)[number];
   sort: (typeof DASHBOARD_SORTS)[number];
+  /** 1-based page of {@link GRID_PAGE_SIZE} students. */
+  page: number;
 }
+/** Students per page of the grid: a large class is read a page at a time (and renders fast). */
+export const GRID_PAGE_SIZE = 100;
 /** Reads the grid options from a query, falling back to all students by name. */
 export function dashboardOptions(query: Record<string, unknown>): DashboardOptions {
   const show = DASHBOARD_FILTERS.find((f) => f === query.show) ?? 'all';
   const sort = DASHBOARD_SORTS.find((s) => s === query.sort) ?? 'name';
-  return { show, sort };
+  const page = Number(query.page);
+  return { show, sort, page: Number.isInteger(page) && page >= 1 && page <= 10_000 ? page : 1 };
 }
 
 /** What views/instructor/dashboard.ejs renders. */
@@ -62,6 +67,8 @@ export interface DashboardView {
   /** Links that change the filter or the order (the current one marked). */
   filters: { label: string; href: string; current: boolean }[];
   sorts: { label: string; href: string; current: boolean }[];
+  /** Links to the other pages of the grid (empty when it fits on one). */
+  pages: { label: string; href: string; current: boolean }[];
   shownText: string;
   rows: {
     name: string;
@@ -86,7 +93,7 @@ const FILTER_KEYS = { all: 'showAll', attention: 'showAttention', not_started: '
 const SORT_KEYS = { name: 'sortName', mastered: 'sortMastered', last: 'sortLast' } as const;
 
 /** Shapes the dashboard: the grid filtered and ordered as `options` say. */
-export function presentDashboard(d: InstructorDashboard, t: Translate, options: DashboardOptions = { show: 'all', sort: 'name' }): DashboardView {
+export function presentDashboard(d: InstructorDashboard, t: Translate, options: DashboardOptions = { show: 'all', sort: 'name', page: 1 }): DashboardView {
   const fitted = d.objectives.filter((o) => o.fitted !== null).length;
   const flagged = new Set(d.attention.map((a) => a.userId));
   const shown = d.students
@@ -98,7 +105,10 @@ export function presentDashboard(d: InstructorDashboard, t: Translate, options: 
           ? (a.lastActivityAt ?? -1) - (b.lastActivityAt ?? -1) || a.name.localeCompare(b.name)
           : a.name.localeCompare(b.name),
     );
-  const href = (o: DashboardOptions) => `/instructor?show=${o.show}&sort=${o.sort}#grid-h`;
+  const href = (o: DashboardOptions) => `/instructor?show=${o.show}&sort=${o.sort}${o.page > 1 ? `&page=${o.page}` : ''}#grid-h`;
+  const pageCount = Math.max(1, Math.ceil(shown.length / GRID_PAGE_SIZE));
+  const pageNo = Math.min(options.page, pageCount);
+  const onPage = shown.slice((pageNo - 1) * GRID_PAGE_SIZE, pageNo * GRID_PAGE_SIZE);
   // Translated once per page, not once per cell: a class of 500 × 40 has 20,000 cells.
   // Each state's cell is rendered once to escaped HTML and reused, so the view does no per-cell work.
   const cellHtml = Object.fromEntries(
@@ -112,9 +122,17 @@ export function presentDashboard(d: InstructorDashboard, t: Translate, options: 
     thresholdPercent: pct(t, d.course.threshold),
     legend: LEGEND.map((s) => stateLabel(s, t)),
     options,
-    filters: DASHBOARD_FILTERS.map((show) => ({ label: t(`instructor.dashboard.${FILTER_KEYS[show]}`), href: href({ ...options, show }), current: show === options.show })),
-    sorts: DASHBOARD_SORTS.map((sort) => ({ label: t(`instructor.dashboard.${SORT_KEYS[sort]}`), href: href({ ...options, sort }), current: sort === options.sort })),
-    shownText: shown.length ? t('instructor.dashboard.shown', { shown: shown.length, total: d.students.length }) : t('instructor.dashboard.noneShown'),
+    filters: DASHBOARD_FILTERS.map((show) => ({ label: t(`instructor.dashboard.${FILTER_KEYS[show]}`), href: href({ ...options, show, page: 1 }), current: show === options.show })),
+    sorts: DASHBOARD_SORTS.map((sort) => ({ label: t(`instructor.dashboard.${SORT_KEYS[sort]}`), href: href({ ...options, sort, page: 1 }), current: sort === options.sort })),
+    pages:
+      pageCount > 1
+        ? Array.from({ length: pageCount }, (_, i) => ({ label: t('instructor.dashboard.pageN', { n: i + 1 }), href: href({ ...options, page: i + 1 }), current: i + 1 === pageNo }))
+        : [],
+    shownText: !shown.length
+      ? t('instructor.dashboard.noneShown')
+      : pageCount > 1
+        ? t('instructor.dashboard.shownPage', { from: (pageNo - 1) * GRID_PAGE_SIZE + 1, to: (pageNo - 1) * GRID_PAGE_SIZE + onPage.length, shown: shown.length, total: d.students.length })
+        : t('instructor.dashboard.shown', { shown: shown.length, total: d.students.length }),
     objectives: d.objectives.map((o, i) => ({
       id: o.id,
       number: i + 1,
@@ -130,7 +148,7 @@ export function presentDashboard(d: InstructorDashboard, t: Translate, options: 
           })
         : t('instructor.dashboard.defaultModel'),
     })),
-    rows: shown.map((s) => ({
+    rows: onPage.map((s) => ({
       name: s.name,
       href: s.started && s.userId !== null ? studentHref(s.userId) : null,
       status:
