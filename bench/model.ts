@@ -31,9 +31,11 @@ function memoryFitStore(sequences: Map<string, boolean[][]>, saved: Map<string, 
         sequenceLengths: seqs.map((s) => s.length),
         lastResponseAt: 1,
         fittedAt: null,
+        refusedAt: null,
       })),
     responseSequences: async (objectiveId) => sequences.get(objectiveId) ?? [],
     saveFittedParams: async (_c, objectiveId, params) => void saved.set(objectiveId, params),
+    saveFitRefusal: async () => undefined,
   };
 }
 

@@ -612,6 +612,12 @@ export const en = {
     gradeLockedNone: 'Grade for {{title}} locked at — by the due date; later reviews cannot lower it.',
     reset: '{{title}} was reset by your instructor.',
   },
+  model: {
+    fitRefused: {
+      no_learning: 'Fitting from this course’s answers was refused on {{when}}: the answers show almost no learning from practice. Check that the questions really practise this objective. The parameters above are kept; fitting is tried again after new answers.',
+      uninformative: 'Fitting from this course’s answers was refused on {{when}}: right and wrong answers barely depend on whether students know this objective (easy to guess, or easy to get wrong by accident). Check the questions and their answer keys. The parameters above are kept; fitting is tried again after new answers.',
+    },
+  },
 } as const;
 
 /** The shape every catalogue has (English is the reference). */

@@ -38,7 +38,7 @@ export const studentHref = (userId: string) => `/instructor/students/${encodeURI
 export interface DashboardView {
   courseTitle: string;
   thresholdPercent: string;
-  objectives: { id: string; title: string; mastered: number; practising: number; stuck: number; notStarted: number; model: string }[];
+  objectives: { id: string; title: string; mastered: number; practising: number; stuck: number; notStarted: number; model: string; modelProblem: string | null }[];
   rows: {
     name: string;
     /** The student page, or null for a roster learner who never opened Masterly (nothing to show yet). */
@@ -74,6 +74,8 @@ export function presentDashboard(d: InstructorDashboard, t: Translate): Dashboar
             slip: pct(t, o.fitted.params.slip),
           })
         : t('instructor.dashboard.defaultModel'),
+      // A refused fit newer than the parameters in use: why, in plain language, and what to check.
+      modelProblem: o.refused && (o.fitted === null || o.refused.at > o.fitted.at) ? t(`model.fitRefused.${o.refused.code}`, { when: when(t, o.refused.at) }) : null,
     })),
     rows: d.students.map((s) => ({
       name: s.name,
