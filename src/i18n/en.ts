@@ -613,6 +613,8 @@ export const en = {
     reset: '{{title}} was reset by your instructor.',
   },
   model: {
+    exportLink: 'Download all answers (CSV)',
+    exportHint: 'One row per answer, with the tool’s student ids (no names): for research tools such as pyBKT or npm run model.',
     fitRefused: {
       no_learning: 'Fitting from this course’s answers was refused on {{when}}: the answers show almost no learning from practice. Check that the questions really practise this objective. The parameters above are kept; fitting is tried again after new answers.',
       uninformative: 'Fitting from this course’s answers was refused on {{when}}: right and wrong answers barely depend on whether students know this objective (easy to guess, or easy to get wrong by accident). Check the questions and their answer keys. The parameters above are kept; fitting is tried again after new answers.',

@@ -5,6 +5,7 @@
 import type { BktParams, ObjectiveResponseKind } from '../domain/bkt.js';
 import type { Explanation } from '../domain/explain.js';
 import type { FitRefusal } from '../domain/fitBkt.js';
+import type { PyBktResponse } from '../domain/csv.js';
 import type { LearnerProjection } from './enginePorts.js';
 
 /** A person of a context as the instructor pages list them. */
@@ -49,6 +50,8 @@ export interface InstructorStore {
   fittedAt(contextId: string): Promise<Map<string, number>>;
   /** Objectives whose last fit was refused as degenerate (ADR 0013): why and when; others are absent. */
   fitRefusals(contextId: string): Promise<Map<string, { code: FitRefusal; at: number }>>;
+  /** Every answer of the context in log order, for the pyBKT-style download: tool user ids, objective and item keys. */
+  exportResponses(contextId: string): Promise<PyBktResponse[]>;
 }
 
 /** One objective's data summary for the fitting decision. */

@@ -9,6 +9,7 @@ import type { LearnerProjection } from '../services/enginePorts.js';
 import type { CoursePerson, FitCandidate, FitStore, InstructorStore, RosterOnlyMember, RosterStatus } from '../services/instructorPorts.js';
 import type { Database } from './schema.js';
 import { toExplanation } from './learnerRepo.js';
+import { exportResponses } from './responsesExport.js';
 
 const CHUNK = 200;
 const chunks = <T>(xs: readonly T[]): T[][] => {
@@ -156,6 +157,8 @@ export const instructorStore = (db: Kysely<Database>): InstructorStore => ({
       .execute();
     return new Map(rows.map((r) => [r.id, { code: r.bkt_fit_refused as FitRefusal, at: Number(r.bkt_fit_refused_at) }]));
   },
+
+  exportResponses: (contextId) => exportResponses(db, contextId),
 
 });
 
