@@ -254,19 +254,13 @@ export type ObjectiveFit = { status: 'fitted'; params: BktParams; fit: FitResult
 /**
  * The product's fit of one objective (ADR 0010): EM with forgetting; a degenerate forgetting (> 0.1) is refitted
  * without it; F is then held at most {@link MAX_FITTED_FORGET}. Refused, with the reason, when it finds no learning,
- * or when guess and slip together leave the responses uninformative (G + S ≥ 0.5, or both at their bounds).
+ * or when guess and slip together leave the responses uninformative (G + S ≥ 0.5).
  */
 export function fitObjective(seqs: readonly ResponseSequence[], opts: Omit<FitOptions, 'fitForget'>): ObjectiveFit {
   let fit = fitBkt(seqs, { ...opts, fitForget: true });
   if (fit.params.forget > IMPLAUSIBLE_FORGET) fit = fitBkt(seqs, { ...opts, fitForget: false });
   const params = { ...fit.params, forget: Math.min(fit.params.forget, MAX_FITTED_FORGET) };
   if (params.learn < MIN_FITTED_LEARN) return { status: 'refused', code: 'no_learning', reason: `no learning found (T ${params.learn.toFixed(3)} < ${MIN_FITTED_LEARN}): the items may not practise this objective`, params };
-  // Uninformative: G + S ≥ 0.5, or both pinned at their bounds (for open responses, G and S ≤ 0.1 can never add up to
-  // 0.5, and coin-toss answers end up at both bounds: the data asks for more noise than the bounds allow).
-  const b = bktBounds(opts.kind);
-  const pinned = params.guess >= b.maxGuess - 1e-6 && params.slip >= b.maxSlip - 1e-6;
-  if (params.guess + params.slip >= 0.5 || pinned) {
-    return { status: 'refused', code: 'uninformative', reason: `answers barely depend on knowing it (G ${params.guess.toFixed(3)} + S ${params.slip.toFixed(3)}${pinned ? ', both at their bounds' : ' ≥ 0.5'})`, params };
-  }
+  if (params.guess + params.slip >= 0.5) return { status: 'refused', code: 'uninformative', reason: `answers barely depend on knowing it (G ${params.guess.toFixed(3)} + S ${params.slip.toFixed(3)} ≥ 0.5)`, params };
   return { status: 'fitted', params, fit };
 }

@@ -591,6 +591,7 @@ export const en = {
     rechecking: 'Re-check on {{title}}: {{checkItems}} with fresh questions (P={{p, p2}}, last answer right).',
     struggling_one: "Let's go over {{title}} again: {{count}} answer in a row was wrong. Read the explanation, then try a few guided questions.",
     struggling_other: "Let's go over {{title}} again: {{count}} answers in a row were wrong. Read the explanation, then try a few guided questions.",
+    falling: "Let's go over {{title}} again: your last answers went the wrong way after a good start. Read the explanation, then try a few guided questions.",
     wheelSpinning: '{{title}} is taking many tries ({{count}}): here is help — a fresh explanation and guided questions. Your instructor has been told, so you can also ask them.',
     masteredAgain: '{{title}} mastered again (P={{p, p2}} ≥ {{threshold, p2}}, last answer right).',
     mastered_one: 'Mastered {{title}}: {{correct}}/{{length}} on the check, P={{p, p2}} ≥ {{threshold, p2}} over {{count}} item.',

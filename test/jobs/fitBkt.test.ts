@@ -81,7 +81,9 @@ describe('background BKT fitting job (real store, responses through submitRespon
 
   it('refuses a degenerate fit, keeps the parameters, tells the instructor why in plain words, and waits for new answers', async () => {
     const ctx = await aContext(db.kysely);
-    const file = aCourseFile({ itemsPerObjective: 5, objectives: ['A'] });
+    // Multiple-choice items only: guess and slip may then reach 0.3 and 0.2 (G + S ≥ 0.5 is possible).
+    const file = aCourseFile({ itemsPerObjective: 15, objectives: ['A'] });
+    file.items = file.items.filter((i) => i.kind === 'mc_single');
     await importCourse(engine(), { contextId: ctx, file });
     const items = await courseRepo(db.kysely).listItems(ctx);
     // Answers that do not depend on knowing anything: a coin toss on every item.
