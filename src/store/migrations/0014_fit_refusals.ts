@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 
 /**
- * Refused fits (docs/decisions/0013-learner-model-time-and-refusals.md): when the background fit of an objective is
+ * Refused fits (docs/decisions/0013-learner-model-time-checks-refusals.md): when the background fit of an objective is
  * refused as degenerate (ADR 0010), the objective keeps its parameters and remembers why and when, so the
  * instructor dashboard can say so in plain language and the job does not refit it until new answers arrive.
  * - objectives.bkt_fit_refused: 'no_learning' | 'uninformative', or null (never refused, or fitted since).
