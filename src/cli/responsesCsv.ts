@@ -3,7 +3,7 @@
  * the format `npm run model` reads and the instructor export writes, and the parameters file it writes.
  */
 import { z } from 'zod';
-import { CsvError, parseCsv, toCsv } from './csv.js';
+import { CsvError, parseCsv, writePyBktCsv } from './csv.js';
 import type { BktParams } from '../domain/bkt.js';
 
 /** One response row. */
@@ -79,10 +79,7 @@ export function readResponses(text: string): ResponseRow[] {
 
 /** Writes responses in the same layout (what the instructor export produces). */
 export function writeResponses(rows: readonly Omit<ResponseRow, 'line'>[]): string {
-  return toCsv(
-    ['order_id', 'user_id', 'skill_name', 'correct', 'problem_id', 'timestamp'],
-    rows.map((r) => [r.orderId, r.userId, r.skillName, r.correct ? 1 : 0, r.problemId ?? '', r.at === null ? '' : new Date(r.at).toISOString()]),
-  );
+  return writePyBktCsv(rows);
 }
 
 const Params = z.object({ prior: z.number(), learn: z.number(), guess: z.number(), slip: z.number(), forget: z.number().default(0) });

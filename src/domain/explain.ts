@@ -32,6 +32,7 @@ export type ExplanationRule =
   | 'check_passed'
   | 'check_failed'
   | 'struggling'
+  | 'falling'
   | 'wheel_spinning'
   | 'cycle_cap'
   | 'retention_miss'
@@ -54,6 +55,8 @@ export interface Evidence {
   readonly checkLength?: number;
   /** Wrong answers in a row (struggle). */
   readonly wrongInARow?: number;
+  /** Highest P(mastery) in this practice, before the fall (falling estimate). */
+  readonly peak?: number;
   readonly cycles?: number;
   readonly opportunities?: number;
   readonly cap?: number;
@@ -112,6 +115,7 @@ export function explanationMessage(kind: ExplanationKind, rule: ExplanationRule,
         : E('mastered', { title, correct: e.checkCorrect ?? 0, length: e.checkLength ?? 0, p, threshold, count: e.responses ?? 0 });
     case 'reteaching': {
       if (rule === 'struggling') return E('struggling', { title, count: e.wrongInARow ?? 0 });
+      if (rule === 'falling') return E('falling', { title });
       if (rule === 'wheel_spinning') return E('wheelSpinning', { title, count: e.opportunities ?? 0 });
       const why: Message[] = [];
       if (p < threshold) why.push(E('belowThreshold', { p, threshold }));

@@ -245,8 +245,11 @@ export const IMPLAUSIBLE_FORGET = 0.1;
 /** Below this learning rate the fit says "nobody learns": refused. */
 export const MIN_FITTED_LEARN = 0.01;
 
-/** A fit the product may use, or why it refuses one. */
-export type ObjectiveFit = { status: 'fitted'; params: BktParams; fit: FitResult } | { status: 'refused'; reason: string; params: BktParams };
+/** Why a fit is refused: nobody seems to learn, or answers barely depend on knowing the objective. */
+export type FitRefusal = 'no_learning' | 'uninformative';
+
+/** A fit the product may use, or why it refuses one (`code` for people, `reason` with the figures for logs and the CLI). */
+export type ObjectiveFit = { status: 'fitted'; params: BktParams; fit: FitResult } | { status: 'refused'; code: FitRefusal; reason: string; params: BktParams };
 
 /**
  * The product's fit of one objective (ADR 0010): EM with forgetting; a degenerate forgetting (> 0.1) is refitted
@@ -257,7 +260,7 @@ export function fitObjective(seqs: readonly ResponseSequence[], opts: Omit<FitOp
   let fit = fitBkt(seqs, { ...opts, fitForget: true });
   if (fit.params.forget > IMPLAUSIBLE_FORGET) fit = fitBkt(seqs, { ...opts, fitForget: false });
   const params = { ...fit.params, forget: Math.min(fit.params.forget, MAX_FITTED_FORGET) };
-  if (params.learn < MIN_FITTED_LEARN) return { status: 'refused', reason: `no learning found (T ${params.learn.toFixed(3)} < ${MIN_FITTED_LEARN}): the items may not practise this objective`, params };
-  if (params.guess + params.slip >= 0.5) return { status: 'refused', reason: `answers barely depend on knowing it (G ${params.guess.toFixed(3)} + S ${params.slip.toFixed(3)} ≥ 0.5)`, params };
+  if (params.learn < MIN_FITTED_LEARN) return { status: 'refused', code: 'no_learning', reason: `no learning found (T ${params.learn.toFixed(3)} < ${MIN_FITTED_LEARN}): the items may not practise this objective`, params };
+  if (params.guess + params.slip >= 0.5) return { status: 'refused', code: 'uninformative', reason: `answers barely depend on knowing it (G ${params.guess.toFixed(3)} + S ${params.slip.toFixed(3)} ≥ 0.5)`, params };
   return { status: 'fitted', params, fit };
 }

@@ -227,6 +227,8 @@ export interface ObjectiveProgress {
   stuck: boolean;
   /** Wrong answers in a row (struggle); absent in progress saved before it existed. */
   wrongStreak?: number;
+  /** Highest P(mastery) since practice (or guided practice) began: the falling-estimate rule (ADR 0013); absent: none yet. */
+  peakP?: number;
   masteredAt: number | null;
   /** Next retention item: step index and due time (epoch ms). */
   retention: { step: number; dueAt: number } | null;
@@ -449,14 +451,16 @@ function beginCheck(s: Step, prog: ObjectiveProgress, kind: 'checking' | 'rechec
   move(s, prog, 'begin_check', kind, 'mastery_rule_met', { ...ev, checkLength: length });
   prog.check = { itemIds: [], correct: 0, length };
   prog.wrongStreak = 0;
+  delete prog.peakP;
 }
 
 /** Reteach before any check: struggle (wrong answers in a row) or wheel-spinning (many tries without mastery). */
-function reteach(s: Step, prog: ObjectiveProgress, rule: 'struggling' | 'wheel_spinning', ev: Evidence): void {
+function reteach(s: Step, prog: ObjectiveProgress, rule: 'struggling' | 'falling' | 'wheel_spinning', ev: Evidence): void {
   if (prog.state === 'practising') move(s, prog, 'struggle', 'reteaching', rule, ev);
   else emit(s, prog.objectiveId, 'reteaching', rule, prog.state, prog.state, ev);
   prog.guided = 0;
   prog.wrongStreak = 0;
+  delete prog.peakP;
 }
 
 /**
@@ -490,6 +494,10 @@ function respond(s: Step, prog: ObjectiveProgress, itemId: string, correct: bool
       return reteach(s, prog, 'wheel_spinning', ev());
     }
     if (policy.struggleErrors > 0 && (prog.wrongStreak ?? 0) >= policy.struggleErrors) return reteach(s, prog, 'struggling', { ...ev(), wrongInARow: prog.wrongStreak ?? 0 });
+    // Falling estimate (ADR 0013): P fell by `struggleDrop` or more from its highest point in this practice.
+    const peak = Math.max(prog.peakP ?? pBefore, pBefore);
+    if (policy.struggleDrop > 0 && !correct && peak - prog.p >= policy.struggleDrop) return reteach(s, prog, 'falling', { ...ev(), peak });
+    prog.peakP = Math.max(peak, prog.p);
   };
 
   switch (prog.state) {
@@ -512,6 +520,11 @@ function respond(s: Step, prog: ObjectiveProgress, itemId: string, correct: bool
       if (check.itemIds.length < length) return;
       // k of n for a full check; a shorter one (the re-check after a reopen) needs every item right.
       const needed = length < policy.checkLength ? length : policy.checkPassCorrect;
+      // Enough right but P still below θ at the end: up to `checkExtension` more items (one at a time) before failing.
+      if (check.correct >= needed && !met && length >= policy.checkLength && length < policy.checkLength + policy.checkExtension) {
+        check.length = length + 1;
+        return;
+      }
       prog.scores.push(Math.round((check.correct / check.itemIds.length) * pts * 1e6) / 1e6);
       const checkEv: Evidence = { ...evidenceOf(prog, pBefore, theta, correct), itemIds: check.itemIds.slice(), checkCorrect: check.correct, checkLength: check.itemIds.length };
       prog.previousCheckItemIds = check.itemIds;

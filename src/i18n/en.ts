@@ -626,6 +626,7 @@ export const en = {
     rechecking: 'Re-check on {{title}}: {{checkItems}} with fresh questions.',
     struggling_one: "Let's go over {{title}} again: {{count}} answer in a row was wrong. Read the explanation, then try a few guided questions.",
     struggling_other: "Let's go over {{title}} again: {{count}} answers in a row were wrong. Read the explanation, then try a few guided questions.",
+    falling: "Let's go over {{title}} again: your last answers went the wrong way after a good start. Read the explanation, then try a few guided questions.",
     wheelSpinning: '{{title}} is taking many tries ({{count}}): here is help — a fresh explanation and guided questions. Your instructor has been told, so you can also ask them.',
     masteredAgain: '{{title}} mastered again.',
     mastered_one: 'Mastered {{title}}: {{correct}} of {{length}} right on the check.',
@@ -707,6 +708,14 @@ export const en = {
     adminPage: 'Open the administration page (admin token required)',
     operatorsHeading: 'Operators',
     health: 'Liveness: {{live}} · readiness: {{ready}}',
+  },
+  model: {
+    exportLink: 'Download all answers (CSV)',
+    exportHint: 'One row per answer, with the tool’s student ids (no names): for research tools such as pyBKT or npm run model.',
+    fitRefused: {
+      no_learning: 'Fitting from this course’s answers was refused on {{when}}: the answers show almost no learning from practice. Check that the questions really practise this objective. The parameters above are kept; fitting is tried again after new answers.',
+      uninformative: 'Fitting from this course’s answers was refused on {{when}}: right and wrong answers barely depend on whether students know this objective (easy to guess, or easy to get wrong by accident). Check the questions and their answer keys. The parameters above are kept; fitting is tried again after new answers.',
+    },
   },
 } as const;
 

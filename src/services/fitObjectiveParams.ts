@@ -7,10 +7,11 @@
  * What changes: new responses are traced with the fitted parameters from then on; every learner's current
  * P(mastery) and state are left as they are (history is not rewritten). A later `recomputeMastery` replays the
  * event at its place in the log, so it reproduces exactly that: earlier events with the earlier parameters.
- * An objective is refitted only when it has responses newer than its last fit.
+ * An objective is refitted only when it has responses newer than its last fit or refused fit. A refused fit
+ * (ADR 0010) keeps the parameters and is recorded with its reason for the instructor dashboard (ADR 0013).
  */
 import { clampBktParams, type BktParams } from '../domain/bkt.js';
-import { DEFAULT_FIT_RULE, fitObjective, shouldFit, type FitRule } from '../domain/fitBkt.js';
+import { DEFAULT_FIT_RULE, fitObjective, shouldFit, type FitRefusal, type FitRule } from '../domain/fitBkt.js';
 import { deriveSeed } from '../domain/random.js';
 import type { Clock } from './ports.js';
 import type { FitStore } from './instructorPorts.js';
@@ -29,7 +30,7 @@ export type FitOutcome =
   | { objectiveId: string; contextId: string; status: 'fitted'; params: BktParams; students: number; responses: number; logLikelihood: number }
   | { objectiveId: string; contextId: string; status: 'not_enough_data'; students: number }
   /** The fit is degenerate (ADR 0010): the objective keeps its parameters; `reason` is shown to the instructor. */
-  | { objectiveId: string; contextId: string; status: 'refused'; reason: string; students: number }
+  | { objectiveId: string; contextId: string; status: 'refused'; code: FitRefusal; reason: string; students: number }
   | { objectiveId: string; contextId: string; status: 'up_to_date' };
 
 /** A fitting run's report. */
@@ -59,14 +60,16 @@ export async function fitObjectiveParams(deps: FitObjectiveParamsDeps, input: { 
         outcomes.push({ ...base, status: 'not_enough_data', students: c.sequenceLengths.filter((n) => n >= rule.minResponses).length });
         continue;
       }
-      if (c.fittedAt !== null && (c.lastResponseAt === null || c.lastResponseAt <= c.fittedAt)) {
+      const lastLook = Math.max(c.fittedAt ?? -Infinity, c.refusedAt ?? -Infinity);
+      if (lastLook > -Infinity && (c.lastResponseAt === null || c.lastResponseAt <= lastLook)) {
         outcomes.push({ ...base, status: 'up_to_date' });
         continue;
       }
       const seqs = await deps.fits.responseSequences(c.objectiveId);
       const result = fitObjective(seqs, { kind: c.responseKind, seed: deriveSeed(deps.seed ?? 4242, hash32(c.objectiveId)) });
       if (result.status === 'refused') {
-        outcomes.push({ ...base, status: 'refused', reason: result.reason, students: seqs.length });
+        await deps.fits.saveFitRefusal(c.objectiveId, result.code, deps.clock.now());
+        outcomes.push({ ...base, status: 'refused', code: result.code, reason: result.reason, students: seqs.length });
         continue;
       }
       const fit = result.fit;

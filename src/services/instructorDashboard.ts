@@ -4,6 +4,7 @@
  * explanations. Reads only; time-based releases are shown as of now, not stored.
  */
 import type { BktParams } from '../domain/bkt.js';
+import type { FitRefusal } from '../domain/fitBkt.js';
 import { effectiveThreshold, type ObjectiveState } from '../domain/mastery.js';
 import { advanceClock, reportedGrade, type CompiledConfig, type ObjectiveProgress, type StudentState } from '../domain/projection.js';
 import { restoreState } from '../domain/learnerSnapshot.js';
@@ -96,6 +97,8 @@ export interface DashboardObjective {
   counts: { mastered: number; practising: number; stuck: number; notStarted: number };
   /** Fitted BKT parameters (null while the defaults are used). */
   fitted: { at: number; params: BktParams } | null;
+  /** The last fit was refused as degenerate after any successful one (ADR 0013): why and when; the parameters were kept. */
+  refused: { at: number; code: FitRefusal } | null;
 }
 
 /** What the instructor dashboard shows. */
@@ -170,10 +173,11 @@ export async function getInstructorDashboard(deps: InstructorDashboardDeps, inpu
   const course = await loadCourse(deps, input.contextId);
   const cfg = course.config;
   const now = deps.clock.now();
-  const [people, rosterOnly, fittedAt] = await Promise.all([
+  const [people, rosterOnly, fittedAt, refusals] = await Promise.all([
     deps.instructor.people(input.contextId),
     deps.instructor.rosterOnly(input.contextId),
     deps.instructor.fittedAt(input.contextId),
+    deps.instructor.fitRefusals(input.contextId),
   ]);
   const students = people
     .filter((p) => isStudent(deps, p))
@@ -223,6 +227,7 @@ export async function getInstructorDashboard(deps: InstructorDashboardDeps, inpu
         notStarted: states.filter((s) => s === 'available' || s === 'locked').length,
       },
       fitted: fitted !== undefined && o?.bktFitted ? { at: fitted, params: o.bkt } : null,
+      refused: refusals.get(id) ?? null,
     };
   });
 

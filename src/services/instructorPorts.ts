@@ -4,6 +4,8 @@
  */
 import type { BktParams, ObjectiveResponseKind } from '../domain/bkt.js';
 import type { Explanation } from '../domain/explain.js';
+import type { FitRefusal } from '../domain/fitBkt.js';
+import type { PyBktResponse } from '../domain/csv.js';
 import type { LearnerProjection } from './enginePorts.js';
 
 /** A person of a context as the instructor pages list them. */
@@ -46,6 +48,10 @@ export interface InstructorStore {
   latestExplanations(contextId: string, pairs: readonly { userId: string; objectiveId: string }[]): Promise<Map<string, Explanation>>;
   /** When each fitted objective of the context was fitted (epoch ms); objectives never fitted are absent. */
   fittedAt(contextId: string): Promise<Map<string, number>>;
+  /** Objectives whose last fit was refused as degenerate (ADR 0013): why and when; others are absent. */
+  fitRefusals(contextId: string): Promise<Map<string, { code: FitRefusal; at: number }>>;
+  /** Every answer of the context in log order, for the pyBKT-style download: tool user ids, objective and item keys. */
+  exportResponses(contextId: string): Promise<PyBktResponse[]>;
 }
 
 /** One objective's data summary for the fitting decision. */
@@ -59,6 +65,8 @@ export interface FitCandidate {
   lastResponseAt: number | null;
   /** Epoch ms of the last fit, or null when never fitted. */
   fittedAt: number | null;
+  /** Epoch ms of the last refused fit (ADR 0013), or null; cleared by a successful fit. */
+  refusedAt: number | null;
 }
 
 /** Storage the fitting job needs. */
@@ -75,4 +83,6 @@ export interface FitStore {
    * traces later events with them. Waits for submissions in flight and holds new ones back until it commits.
    */
   saveFittedParams(contextId: string, objectiveId: string, params: BktParams, at: number): Promise<void>;
+  /** Records a refused fit (the parameters stay as they are): shown to the instructor, refitted after new answers. */
+  saveFitRefusal(objectiveId: string, code: FitRefusal, at: number): Promise<void>;
 }

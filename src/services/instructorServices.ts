@@ -3,6 +3,8 @@
  * Built once in src/main.ts.
  */
 import type { Accommodations } from '../domain/release.js';
+import { writePyBktCsv } from '../domain/csv.js';
+import { loadCourse } from './engineModel.js';
 import type { Clock } from './ports.js';
 import type { AfterMasteryChange, CourseRepo, IdGenerator, LearnerStore } from './enginePorts.js';
 import { resetObjective, setAccommodations, unlockObjective, type InstructorActionResult } from './instructorActions.js';
@@ -60,6 +62,16 @@ export interface InstructorServices {
   resetObjective(input: ObjectiveActionInput): Promise<InstructorActionResult>;
   /** Every question of the course with how it behaves (difficulty, discrimination, guessing, flags). */
   getItemStatistics(input: { contextId: string }): Promise<ItemStatistics>;
+  /** The course's answers as pyBKT-style CSV (issue 10 §5), with a file name for the download. */
+  exportResponses(input: { contextId: string }): Promise<{ fileName: string; csv: string; rows: number }>;
+}
+
+/** The course's answers for researchers' tools (pyBKT, `npm run model`); no names or e-mail addresses. */
+async function exportCourseResponses(deps: InstructorDeps, input: { contextId: string }): Promise<{ fileName: string; csv: string; rows: number }> {
+  const course = await loadCourse(deps, input.contextId);
+  const rows = await deps.instructor.exportResponses(input.contextId);
+  const slug = course.snapshot.settings.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'course';
+  return { fileName: `${slug}-responses.csv`, csv: writePyBktCsv(rows), rows: rows.length };
 }
 
 /** Binds the instructor use-cases to their dependencies. */
@@ -71,5 +83,6 @@ export function buildInstructorServices(deps: InstructorDeps): InstructorService
     unlockObjective: (input) => unlockObjective(deps, input),
     resetObjective: (input) => resetObjective(deps, input),
     getItemStatistics: (input) => getItemStatistics(deps, input),
+    exportResponses: (input) => exportCourseResponses(deps, input),
   };
 }

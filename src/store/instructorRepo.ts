@@ -3,11 +3,13 @@ import { sql, type Kysely } from 'kysely';
 import { isPostgres } from './dialectHelpers.js';
 import type { ObjectiveResponseKind } from '../domain/bkt.js';
 import type { Explanation } from '../domain/explain.js';
+import type { FitRefusal } from '../domain/fitBkt.js';
 import type { ObjectiveProgress } from '../domain/projection.js';
 import type { LearnerProjection } from '../services/enginePorts.js';
 import type { CoursePerson, FitCandidate, FitStore, InstructorStore, RosterOnlyMember, RosterStatus } from '../services/instructorPorts.js';
 import type { Database } from './schema.js';
 import { toExplanation } from './learnerRepo.js';
+import { exportResponses } from './responsesExport.js';
 
 const CHUNK = 200;
 const chunks = <T>(xs: readonly T[]): T[][] => {
@@ -146,6 +148,18 @@ export const instructorStore = (db: Kysely<Database>): InstructorStore => ({
     return new Map(rows.filter((r) => r.bkt_fitted_at !== null).map((r) => [r.id, Number(r.bkt_fitted_at)]));
   },
 
+  fitRefusals: async (contextId) => {
+    const rows = await db
+      .selectFrom('objectives')
+      .select(['id', 'bkt_fit_refused', 'bkt_fit_refused_at'])
+      .where('context_id', '=', contextId)
+      .where('bkt_fit_refused', 'is not', null)
+      .execute();
+    return new Map(rows.map((r) => [r.id, { code: r.bkt_fit_refused as FitRefusal, at: Number(r.bkt_fit_refused_at) }]));
+  },
+
+  exportResponses: (contextId) => exportResponses(db, contextId),
+
 });
 
 /** What the background BKT fitting reads and writes. */
@@ -157,7 +171,7 @@ export const fitStore = (db: Kysely<Database>): FitStore => ({
     const [objectives, counts] = await Promise.all([
       db
         .selectFrom('objectives')
-        .select(['id', 'context_id', 'response_kind', 'bkt_fitted', 'bkt_fitted_at'])
+        .select(['id', 'context_id', 'response_kind', 'bkt_fitted', 'bkt_fitted_at', 'bkt_fit_refused_at'])
         .where('context_id', '=', contextId)
         .where('active', '=', 1)
         .orderBy('position')
@@ -188,6 +202,7 @@ export const fitStore = (db: Kysely<Database>): FitStore => ({
         sequenceLengths: lengths.get(o.id) ?? [],
         lastResponseAt: last.get(o.id) ?? null,
         fittedAt: o.bkt_fitted === 1 && o.bkt_fitted_at !== null ? Number(o.bkt_fitted_at) : null,
+        refusedAt: o.bkt_fit_refused_at === null ? null : Number(o.bkt_fit_refused_at),
       }),
     );
   },
@@ -224,7 +239,7 @@ export const fitStore = (db: Kysely<Database>): FitStore => ({
       if (isPostgres(trx)) await sql`lock table learners in exclusive mode`.execute(trx);
       await trx
         .updateTable('objectives')
-        .set({ bkt_prior: p.prior, bkt_learn: p.learn, bkt_guess: p.guess, bkt_slip: p.slip, bkt_forget: p.forget, bkt_fitted: 1, bkt_fitted_at: at, updated_at: at })
+        .set({ bkt_prior: p.prior, bkt_learn: p.learn, bkt_guess: p.guess, bkt_slip: p.slip, bkt_forget: p.forget, bkt_fitted: 1, bkt_fitted_at: at, bkt_fit_refused: null, bkt_fit_refused_at: null, updated_at: at })
         .where('id', '=', objectiveId)
         .execute();
       await trx
@@ -244,4 +259,8 @@ export const fitStore = (db: Kysely<Database>): FitStore => ({
         })
         .execute();
     }),
+
+  saveFitRefusal: async (objectiveId, code, at) => {
+    await db.updateTable('objectives').set({ bkt_fit_refused: code, bkt_fit_refused_at: at }).where('id', '=', objectiveId).execute();
+  },
 });

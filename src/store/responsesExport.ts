@@ -4,16 +4,10 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
+import type { PyBktResponse } from '../domain/csv.js';
 
-/** One exported response. */
-export interface ExportedResponse {
-  readonly orderId: string;
-  readonly userId: string;
-  readonly skillName: string;
-  readonly correct: boolean;
-  readonly problemId: string | null;
-  readonly at: number;
-}
+/** One exported response (the pyBKT row). */
+export type ExportedResponse = PyBktResponse;
 
 /** Every answer of the context (type `response`, with a correctness), oldest first. */
 export async function exportResponses(db: Kysely<Database>, contextId: string): Promise<ExportedResponse[]> {

@@ -34,13 +34,25 @@ describe('practice → check → mastered → unlock', () => {
     expect(english(unlocked?.message)).toBe('Unlocked because you mastered Equivalent fractions.');
     expect(s1?.objectives.eq?.enrichmentUnlocked).toBe(true);
   });
-  it('does not master when the last check answer is wrong, even with 2 of 3 right', () => {
+  it('does not master when the check ends below θ: with 2 of 3 right it grows by one item, and a wrong one fails it', () => {
     const r = responder();
-    const st = project([...rightAnswers(r, 'eq', 0, 3), r.answer('eq-3', false)], cfg);
+    const grown = project([...rightAnswers(r, 'eq', 0, 3), r.answer('eq-3', false)], cfg).students.get('s1')?.objectives.eq;
+    expect(grown).toMatchObject({ state: 'checking', check: { correct: 2, length: 4 } });
+    const st = project([...rightAnswers(r, 'eq', 0, 3), r.answer('eq-3', false), r.answer('eq-4', false)], cfg);
     expect(st.students.get('s1')?.objectives.eq?.state).toBe('reteaching');
     const why = st.explanations.find((e) => e.kind === 'reteaching');
-    expect(why).toMatchObject({ rule: 'check_failed', from: 'checking', to: 'reteaching', evidence: { checkCorrect: 2, checkLength: 3, itemIds: ['eq-1', 'eq-2', 'eq-3'] } });
-    expect(english(why?.message)).toMatch(/^Let's go over Equivalent fractions again: the check was not passed this time \(2 of 3 right; .*the last answer was wrong\)\.$/);
+    expect(why).toMatchObject({ rule: 'check_failed', from: 'checking', to: 'reteaching', evidence: { checkCorrect: 2, checkLength: 4, itemIds: ['eq-1', 'eq-2', 'eq-3', 'eq-4'] } });
+    expect(english(why?.message)).toMatch(/^Let's go over Equivalent fractions again: the check was not passed this time \(2 of 4 right; .*the last answer was wrong\)\.$/);
+    // Without the extension (checkExtension 0) the check fails at its third item, as before.
+    const strict = compileConfig(fractionsCourse({ policy: policy({ checkExtension: 0 }) }));
+    expect(project([...rightAnswers(r, 'eq', 0, 3), r.answer('eq-3', false)], strict).students.get('s1')?.objectives.eq?.state).toBe('reteaching');
+  });
+  it('masters after the extra item when the check had its k right answers and the extra one is right (ADR 0013)', () => {
+    const r = responder();
+    const st = project([...rightAnswers(r, 'eq', 0, 3), r.answer('eq-3', false), r.answer('eq-4', true)], cfg);
+    const eq = st.students.get('s1')?.objectives.eq;
+    expect(eq?.state).toBe('mastered');
+    expect(st.explanations.find((e) => e.kind === 'mastered')).toMatchObject({ rule: 'check_passed', evidence: { checkCorrect: 3, checkLength: 4 } });
   });
   it('a check passes on at least k of its n items right AND the rule: its own score is no longer ignored', () => {
     // Ready only at θ: two right answers in practice, then a check of wrong, right, right: P ≥ θ again at its end.
@@ -127,6 +139,23 @@ describe('reteach loop', () => {
     const why = st.explanations.find((e) => e.kind === 'reteaching');
     expect(why).toMatchObject({ rule: 'struggling', from: 'practising', to: 'reteaching', evidence: { wrongInARow: 3 } });
     expect(english(why?.message)).toMatch(/3 answers in a row were wrong/);
+  });
+  it('a falling estimate in practice (P down by struggleDrop from its peak) leads to reteach before any check (ADR 0013)', () => {
+    const answers = () => {
+      const r = responder();
+      return [r.answer('eq-0', true), r.answer('eq-1', false)];
+    };
+    // Readiness at 0.99 keeps the right answers in practice, so the estimate can rise and then fall.
+    const on = compileConfig(fractionsCourse({ policy: policy({ checkReadiness: 0.99, struggleDrop: 0.1 }) }));
+    const st = project(answers(), on);
+    expect(st.students.get('s1')?.objectives.eq?.state).toBe('reteaching');
+    const why = st.explanations.find((e) => e.kind === 'reteaching');
+    expect(why).toMatchObject({ rule: 'falling', from: 'practising', to: 'reteaching' });
+    expect((why?.evidence.peak ?? 0) - (why?.evidence.pAfter ?? 1)).toBeGreaterThanOrEqual(0.1);
+    expect(english(why?.message)).toMatch(/^Let's go over Equivalent fractions again: your last answers went the wrong way after a good start\./);
+    // Off (the default, 0): the same answers stay in practice.
+    const off = compileConfig(fractionsCourse({ policy: policy({ checkReadiness: 0.99 }) }));
+    expect(project(answers(), off).students.get('s1')?.objectives.eq?.state).toBe('practising');
   });
   it('flags wheel-spinning after 10 opportunities without mastery (plus accommodation extras) and offers help, not "move on"', () => {
     const wrong = (sid: string) => {

@@ -8,7 +8,7 @@ import { fractionsCourse, responder } from './fixtures.js';
 
 describe('item selection', () => {
   it('never repeats an item of the previous check in the next check, across reteach cycles', () => {
-    const cfg = compileConfig(fractionsCourse({ policy: { ...DEFAULT_LOOP_POLICY, checkPassCorrect: 3, checkReadiness: 0.95, checkLength: 4, maxCycles: 3, maxOpportunities: 60, minGuidedItems: 2, retentionIntervalsDays: [1] }, recentWindow: 3 }));
+    const cfg = compileConfig(fractionsCourse({ policy: { ...DEFAULT_LOOP_POLICY, checkPassCorrect: 3, checkExtension: 0, checkReadiness: 0.95, checkLength: 4, maxCycles: 3, maxOpportunities: 60, minGuidedItems: 2, retentionIntervalsDays: [1] }, recentWindow: 3 }));
     const st = emptyState();
     const rng = mulberry32(99);
     const r = responder();

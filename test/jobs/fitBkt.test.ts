@@ -7,8 +7,12 @@ import { fitObjectiveParams } from '../../src/services/fitObjectiveParams.js';
 import { importCourse } from '../../src/services/importCourse.js';
 import { submitResponse } from '../../src/services/submitResponse.js';
 import { courseRepo } from '../../src/store/courseRepo.js';
-import { fitStore } from '../../src/store/instructorRepo.js';
 import { learnerStore } from '../../src/store/learnerRepo.js';
+import { fitStore, instructorStore } from '../../src/store/instructorRepo.js';
+import { buildInstructorServices } from '../../src/services/instructorServices.js';
+import { summariseRoles } from '../../src/lti/roles.js';
+import { presentDashboard } from '../../src/web/presenters/instructorDashboard.js';
+import { translator } from '../../src/i18n/index.js';
 import { aContext, aCourseFile, aLearner, rightAnswerFor, wrongAnswerFor } from '../factories.engine.js';
 import { openTestDb, type TestDb } from '../support/db.js';
 
@@ -73,5 +77,45 @@ describe('background BKT fitting job (real store, responses through submitRespon
     const r = await submitResponse(engine(), { contextId: ctx, userId: newcomer, itemId: item.id, attemptId: 'newcomer-1', answer: rightAnswerFor(item.kind) });
     expect(r.change.pBefore).toBeCloseTo(a!.bkt.prior, 9);
     expect(r.change.pAfter).toBeCloseTo(updateMastery(a!.bkt.prior, true, a!.bkt), 9);
+  }, 120_000);
+
+  it('refuses a degenerate fit, keeps the parameters, tells the instructor why in plain words, and waits for new answers', async () => {
+    const ctx = await aContext(db.kysely);
+    // Multiple-choice items only: guess and slip may then reach 0.3 and 0.2 (G + S ≥ 0.5 is possible).
+    const file = aCourseFile({ itemsPerObjective: 15, objectives: ['A'] });
+    file.items = file.items.filter((i) => i.kind === 'mc_single');
+    await importCourse(engine(), { contextId: ctx, file });
+    const items = await courseRepo(db.kysely).listItems(ctx);
+    // Answers that do not depend on knowing anything: a coin toss on every item.
+    const rng = mulberry32(9);
+    let attempt = 0;
+    const queue = Array.from({ length: 104 }, (_, s) => s);
+    const worker = async () => {
+      for (let s = queue.shift(); s !== undefined; s = queue.shift()) {
+        const user = await aLearner(db.kysely, ctx, `Coin ${s}`);
+        for (const item of items.slice(0, 5)) {
+          const right = rng.next() < 0.5;
+          await submitResponse(engine(), { contextId: ctx, userId: user, itemId: item.id, attemptId: `coin-${ctx.slice(0, 8)}-${++attempt}`, answer: right ? rightAnswerFor(item.kind) : wrongAnswerFor(item.kind) });
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, worker));
+    const before = (await courseRepo(db.kysely).snapshot(ctx))!.objectives[0]!;
+
+    const report = await fitBktJob.run(services, { contextId: ctx });
+    expect(report.outcomes).toEqual([expect.objectContaining({ objectiveId: before.id, status: 'refused', code: 'uninformative' })]);
+    const after = (await courseRepo(db.kysely).snapshot(ctx))!.objectives[0]!;
+    expect(after.bktFitted).toBe(false);
+    expect(after.bkt).toEqual(before.bkt);
+
+    // The instructor dashboard says so, in plain language (no parameter names or probabilities).
+    const dashboard = await buildInstructorServices({ ...engine(), instructor: instructorStore(db.kysely), ids: { newId: () => `id-${++attempt}` }, classifyRoles: summariseRoles }).getInstructorDashboard({ contextId: ctx });
+    expect(dashboard.objectives[0]?.refused).toMatchObject({ code: 'uninformative' });
+    const view = presentDashboard(dashboard, translator());
+    expect(view.objectives[0]?.modelProblem).toMatch(/^Fitting from this course’s answers was refused on .+: right and wrong answers barely depend on whether students know this objective/);
+    expect(view.objectives[0]?.modelProblem).toMatch(/Check the questions and their answer keys/);
+
+    // Nothing new since the refusal: the next run does not refit it.
+    expect((await fitBktJob.run(services, { contextId: ctx })).outcomes[0]?.status).toBe('up_to_date');
   }, 120_000);
 });

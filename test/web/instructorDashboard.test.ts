@@ -6,6 +6,7 @@ import { learnerStore } from '../../src/store/learnerRepo.js';
 import { systemClock } from '../../src/services/ports.js';
 import { aCourseFile, answerToCycleCap, rightAnswerFor, wrongAnswerFor } from '../factories.engine.js';
 import { launchAs, type TestBrowser } from '../support/devplatform.js';
+import { readResponses } from '../../src/cli/responsesCsv.js';
 import { errorOf, startRig, type LaunchRig } from '../support/tool.js';
 
 const LIS = 'http://purl.imsglobal.org/vocab/lis/v2/membership#';
@@ -95,6 +96,26 @@ describe('instructor dashboard over HTTP (launched from the LMS emulator)', () =
     expect(html).toContain('All objectives use the default learning-model parameters');
     // The instructor's own launch does not make them a row of the grid.
     expect(html).not.toMatch(new RegExp(`<th scope="row"><a[^>]*>${instructor().name}<`));
+  });
+
+  it('lets the instructor download the course’s answers as pyBKT-style CSV from the dashboard (not a learner)', async () => {
+    const html = await (await instructorBrowser.get(`${toolUrl}/instructor`)).text();
+    expect(html).toMatch(/<a href="\/instructor\/responses.csv" download[^>]*>Download all answers \(CSV\)<\/a>/);
+    const res = await instructorBrowser.get(`${toolUrl}/instructor/responses.csv`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="tiny-course-responses.csv"');
+    const csv = await res.text();
+    const rows = readResponses(csv);
+    const logged = await rig.tool.db.kysely.selectFrom('responses').select('id').where('context_id', '=', contextId).where('type', '=', 'response').execute();
+    expect(rows).toHaveLength(logged.length);
+    expect(rows.length).toBeGreaterThan(10);
+    expect(new Set(rows.map((r) => r.userId))).toEqual(new Set([learnerId]));
+    expect(new Set(rows.map((r) => r.skillName))).toContain('A');
+    expect(rows.every((r) => r.at !== null && r.problemId !== null)).toBe(true);
+    expect(csv).not.toContain(student().name); // names never go into the file
+    const forbidden = await learnerBrowser.get(`${toolUrl}/instructor/responses.csv`);
+    expect(forbidden.status).toBe(403);
   });
 
   it('resets the stuck objective from the student page (CSRF-checked), and the student can try again', async () => {

@@ -34,6 +34,9 @@ export interface ObjectivesTable {
   bkt_forget: Generated<number>;
   bkt_fitted: Generated<number>;
   bkt_fitted_at: number | null;
+  /** Why the last fit was refused ('no_learning' | 'uninformative'), null when never refused or fitted since (ADR 0013). */
+  bkt_fit_refused: string | null;
+  bkt_fit_refused_at: number | null;
   /** The course file's BKT parameters (JSON BktParams), where a replay starts before any `params_fitted` event. */
   bkt_authored: string | null;
   release_at: number | null;

@@ -60,7 +60,7 @@ export interface DashboardView {
   courseTitle: string;
   thresholdPercent: string;
   /** `number`: the grid's column heading (titles are long; the objectives table maps numbers to titles). */
-  objectives: { id: string; number: number; title: string; mastered: number; practising: number; stuck: number; notStarted: number; model: string }[];
+  objectives: { id: string; number: number; title: string; mastered: number; practising: number; stuck: number; notStarted: number; model: string; modelProblem: string | null }[];
   /** One icon per state, for the key above the grid. */
   legend: StateLabel[];
   options: DashboardOptions;
@@ -147,6 +147,8 @@ export function presentDashboard(d: InstructorDashboard, t: Translate, options: 
             slip: pct(t, o.fitted.params.slip),
           })
         : t('instructor.dashboard.defaultModel'),
+      // A refused fit newer than the parameters in use: why, in plain language, and what to check.
+      modelProblem: o.refused && (o.fitted === null || o.refused.at > o.fitted.at) ? t(`model.fitRefused.${o.refused.code}`, { when: when(t, o.refused.at) }) : null,
     })),
     rows: onPage.map((s) => ({
       name: s.name,

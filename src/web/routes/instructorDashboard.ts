@@ -24,6 +24,7 @@ const AccommodationsForm = z.object({
 
 /**
  * Instructor-only pages: GET /instructor (students × objectives, summaries, who needs attention),
+ * GET /instructor/responses.csv (the course's answers, pyBKT-style CSV),
  * GET /instructor/students/:userId (objectives, explanation history, accommodations) and its POST controls
  * …/accommodations, …/unlock, …/reset, each with the session's CSRF token (ERR_CSRF_INVALID otherwise). Learners get ERR_FORBIDDEN (403).
  */
@@ -56,6 +57,16 @@ export function instructorDashboardRouter(deps: InstructorDashboardDeps): Router
     const page = presentDashboard(await deps.services.getInstructorDashboard({ contextId }), tOf(res), dashboardOptions(req.query));
     res.setHeader('cache-control', 'no-store');
     res.render('instructor/dashboard', { page, title: tOf(res)('instructor.dashboard.title', { course: page.courseTitle }) });
+  });
+
+  // The course's answers as pyBKT-style CSV (issue 10 §5): for pyBKT or `npm run model -- fit|predict|replay`.
+  router.get('/instructor/responses.csv', ...session, async (_req, res) => {
+    const { contextId } = instructor(res);
+    const file = await deps.services.exportResponses({ contextId });
+    res.setHeader('cache-control', 'no-store');
+    res.setHeader('content-type', 'text/csv; charset=utf-8');
+    res.setHeader('content-disposition', `attachment; filename="${file.fileName}"`);
+    res.send(file.csv);
   });
 
   router.get('/instructor/students/:userId', ...session, async (req, res) => {
