@@ -4,6 +4,7 @@
  * start from {@link compose}. It also derives the background settings from the config (one function for every
  * process, so each README setting applies in-process and in the worker alike).
  */
+import { fillColumn, rememberPlacement } from './services/rememberPlacement.js';
 import { randomUUID } from 'node:crypto';
 import type { LogEvent } from 'kysely';
 import type { Logger } from 'pino';
@@ -233,6 +234,18 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     ...(config.DEMO
       ? [{ name: 'demo course', run: async (done: { contextId: string | null }) => void (done.contextId && (await engine.ensureDemoCourse(done.contextId))) }]
       : []),
+    {
+      // The placement's own column (AGS `lineitem`) receives the activity grade; a new one is filled at once (ADR 0014).
+      name: 'remember the placement',
+      run: async (done) => {
+        const l = done.launch;
+        if (l.messageType !== 'LtiResourceLinkRequest' || !done.contextId || !l.resourceLink) return;
+        await rememberPlacement(
+          { lineItems: advantage.lineItems, courses: repos.courses, clock },
+          { contextId: done.contextId, resourceLink: l.resourceLink, custom: (l.extra.custom ?? {}) as Record<string, unknown>, lineItemUrl: l.ags?.lineitem ?? null },
+        ).catch((err: unknown) => logger.warn({ err, contextId: done.contextId }, 'could not remember the placement\u2019s grade column'));
+      },
+    },
   ];
   const services = buildFoundationServices({
     platforms: repos.platforms,
@@ -254,6 +267,7 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     signJwt: (payload, o) => services.signJwt(payload, o),
     scoreMaximum: async (contextId) => (await advantage.lineItems.getPolicy(contextId)).scoreMaximum,
     saveActivity: (contextId, activity, at) => advantage.lineItems.saveActivity(contextId, activity, at),
+    fillColumns: (contextId, objectiveIds, at) => fillColumn({ lineItems: advantage.lineItems }, contextId, objectiveIds, at),
     newNonce: randomUUID,
     launchUrl: `${config.BASE_URL}/lti/launch`,
     clock,

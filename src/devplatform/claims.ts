@@ -76,11 +76,14 @@ export function buildLaunchClaims(ctx: Ctx, input: LaunchInput): Record<string, 
       ...(link.custom ?? {}),
       ...(mode === 'canvas' ? { canvas_course_id: ctx.courseId, canvas_user_id: user.id, canvas_api_domain: new URL(ctx.pageUrl).host } : {}),
     },
-    [CLAIM.ags]: {
-      scope: [SCOPES.lineItem, SCOPES.lineItemReadonly, SCOPES.resultReadonly, SCOPES.score],
-      lineitems: ep.lineItems,
-      ...(link.lineItemId ? { lineitem: `${ep.lineItems}/${link.lineItemId}` } : {}),
-    },
+    [CLAIM.ags]:
+      ctx.agsMode() === 'sync_only'
+        ? { scope: [SCOPES.score], ...(link.lineItemId ? { lineitem: `${ep.lineItems}/${link.lineItemId}` } : {}) }
+        : {
+            scope: [SCOPES.lineItem, SCOPES.lineItemReadonly, SCOPES.resultReadonly, SCOPES.score],
+            lineitems: ep.lineItems,
+            ...(link.lineItemId ? { lineitem: `${ep.lineItems}/${link.lineItemId}` } : {}),
+          },
     [CLAIM.nrps]: { context_memberships_url: ep.memberships, service_versions: ['2.0'] },
   };
   if (user.name) {

@@ -7,7 +7,7 @@ import { pino, type Logger } from 'pino';
 import { agsRouter } from './ags.js';
 import { authRouter } from './auth.js';
 import { buildLaunchClaims } from './claims.js';
-import { DEFAULT_RESOURCE_LINK, SECTION_B_RESOURCE_LINK, platformEndpoints, toolEndpoints, type Ctx, type Mode, type Quirks } from './context.js';
+import { DEFAULT_RESOURCE_LINK, SECTION_B_RESOURCE_LINK, platformEndpoints, toolEndpoints, type Ctx, type AgsMode, type Mode, type Quirks } from './context.js';
 import { getMeta, openDpDb, setMeta } from './db.js';
 import { deepLinkingRouter } from './deepLinking.js';
 import { createFaults, type Faults } from './faults.js';
@@ -20,7 +20,7 @@ import { openRoster } from './roster.js';
 import { canvasApiQuirks, tokenRouter } from './token.js';
 import { projectPath } from '../projectRoot.js';
 
-export type { Mode, Quirks } from './context.js';
+export type { AgsMode, Mode, Quirks } from './context.js';
 export type { FaultScope, FaultSpec, Faults } from './faults.js';
 export type { DevUser, MemberStatus } from './people.js';
 export { ROLES } from './people.js';
@@ -122,6 +122,14 @@ export interface DevPlatform {
   /** Everyone in the course (seed plus any bulk members), in roster order. */
   readonly users: DevUser[];
   setMode(mode: Mode): void;
+  /** Moodle's AGS modes: 'sync_only' grants only the score scope and the link's own `lineitem` in launches and tokens. */
+  setAgsMode(mode: AgsMode): void;
+  /**
+   * Adds an activity by hand, as a teacher does in the LMS (no deep linking): a resource link with custom parameters
+   * and, with `lineItem`, its own grade column (Moodle: every activity's grade item; Canvas: an assignment). Returns the
+   * resource link id and the column's id.
+   */
+  addResourceLink(input: { title: string; custom?: Record<string, string>; lineItem?: { label: string; scoreMaximum: number } }): Promise<{ id: string; lineItemId: number | null }>;
   /** Switches LMS-version behaviours on or off (e.g. Moodle's string booleans in deep linking settings). */
   setQuirks(quirks: Partial<Quirks>): void;
   faults: Faults;
@@ -161,6 +169,7 @@ export async function startDevPlatform(opts: DevPlatformOptions): Promise<DevPla
   const now = opts.now ?? Date.now;
   const toolUrl = opts.toolUrl.replace(/\/+$/, '');
   let mode: Mode = opts.mode ?? 'generic';
+  let agsMode: AgsMode = 'full';
   const db = await openDpDb(opts.dbUrl ?? 'sqlite::memory:');
 
   let clientId = await getMeta(db, 'client_id');
@@ -216,6 +225,7 @@ export async function startDevPlatform(opts: DevPlatformOptions): Promise<DevPla
     faults,
     roster,
     mode: () => mode,
+    agsMode: () => agsMode,
     quirks: { stringBooleans: false },
     now,
     randomId: (bytes = 16) => randomBytes(bytes).toString('base64url'),
@@ -291,6 +301,27 @@ export async function startDevPlatform(opts: DevPlatformOptions): Promise<DevPla
     },
     setMode(m) {
       mode = m;
+    },
+    setAgsMode(m) {
+      agsMode = m;
+    },
+    async addResourceLink(input) {
+      const id = `rl-${ctx.randomId(6)}`;
+      const at = ctx.now();
+      let lineItemId: number | null = null;
+      if (input.lineItem) {
+        const row = await db
+          .insertInto('dp_line_items')
+          .values({ label: input.lineItem.label, score_maximum: input.lineItem.scoreMaximum, resource_id: null, tag: null, resource_link_id: id, start_date_time: null, end_date_time: null, extra: '{}', created_at: at })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        lineItemId = row.id;
+      }
+      await db
+        .insertInto('dp_resource_links')
+        .values({ id, title: input.title, description: null, custom: JSON.stringify(input.custom ?? {}), members: null, line_item_id: lineItemId, created_at: at })
+        .execute();
+      return { id, lineItemId };
     },
     setQuirks(q) {
       Object.assign(ctx.quirks, q);

@@ -552,6 +552,7 @@ export const en = {
       url_untrusted:
         'Untrusted LMS address (ERR_LMS_URL_UNTRUSTED): the LMS gave a grade address on a private or local network (or not https in production), so Masterly did not call it. Ask your administrator to check the platform registration.',
       other: 'The LMS refused the grade ({{reason}}).',
+      no_column: 'The LMS has not shown Masterly this activity\u2019s grade column yet: open the activity once from the course, then use Resend.',
     },
     noGradeInLms: '— (no grade yet)',
     method: {
@@ -611,6 +612,14 @@ export const en = {
     gradeLocked: 'Grade for {{title}} locked at {{grade}} by the due date; later reviews cannot lower it.',
     gradeLockedNone: 'Grade for {{title}} locked at — by the due date; later reviews cannot lower it.',
     reset: '{{title}} was reset by your instructor.',
+  },
+  placements: {
+    by: {
+      percent_mastered: 'Grade = percentage of the objectives mastered.',
+      mean_mastery: 'Grade = average estimated chance the objectives are mastered.',
+      objective_grade: 'Grade = average of the objectives\u2019 grades.',
+    },
+    noneYet: 'No grade yet: the grade is given once an objective is mastered.',
   },
 } as const;
 

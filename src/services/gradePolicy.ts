@@ -80,14 +80,20 @@ export function scoreFor(
   t: Translate = translator(),
 ): WantedScore {
   const byId = new Map(standings.map((s) => [s.objectiveId, s]));
+  const activity = itemKey.startsWith('activity:') ? policy.activityGrade : undefined;
   const values = objectiveIds.map((id) => {
     const s = byId.get(id);
-    return s ? standingValue(policy, s) : 0;
+    if (!s) return 0;
+    if (activity === 'percent_mastered') return gradePhase(s.state) === 'final' ? 1 : 0;
+    if (activity === 'mean_mastery') return Math.max(0, Math.min(1, s.p));
+    return standingValue(policy, s);
   });
   const value = values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0;
   const phases = objectiveIds.map((id) => gradePhase(byId.get(id)?.state));
-  const phase: GradePhase =
-    phases.length && phases.every((p) => p === 'final') ? 'final' : phases.every((p) => p === 'not_started') ? 'not_started' : 'in_progress';
+  // "Percent mastered" is a grade as soon as one objective is mastered (never a zero: it only counts mastery);
+  // otherwise a column is final once every objective it covers is.
+  const finalWhen = activity === 'percent_mastered' ? phases.some((p) => p === 'final') : phases.length > 0 && phases.every((p) => p === 'final');
+  const phase: GradePhase = finalWhen ? 'final' : phases.every((p) => p === 'not_started') ? 'not_started' : 'in_progress';
   let comment: string;
   if (objectiveIds.length === 1) {
     comment = objectiveComment(byId.get(objectiveIds[0] as string), t);
@@ -96,8 +102,9 @@ export function scoreFor(
     const names = mastered.map((id) => byId.get(id)?.title ?? id);
     comment = t(names.length ? 'grades.someMastered' : 'grades.noneMastered', { mastered: mastered.length, total: objectiveIds.length, names: names.join(', ') });
   }
-  if (phase === 'final' && policy.policy !== 'fraction_mastered') comment += ` ${policyLine(policy, t)}`;
-  else if (phase === 'in_progress') comment += ` ${t('grades.noGradeYet')}`;
+  if (phase === 'final' && activity && activity !== 'objective_grade') comment += ` ${t(`placements.by.${activity}`)}`;
+  else if (phase === 'final' && policy.policy !== 'fraction_mastered') comment += ` ${policyLine(policy, t)}`;
+  else if (phase === 'in_progress') comment += ` ${t(activity === 'percent_mastered' ? 'placements.noneYet' : 'grades.noGradeYet')}`;
   return {
     itemKey,
     scoreGiven: round4(value * policy.scoreMaximum),

@@ -76,7 +76,7 @@ export interface AgsResult {
  * What a course's last launch lets Masterly do with the LMS. Use-cases ask for a capability; src/lti decides it
  * from the claim's scopes (only src/lti knows the scope URIs). 'grades': find or create line items and post scores.
  */
-export type LmsCapability = 'grades';
+export type LmsCapability = 'grades' | 'scores';
 
 /** The LTI Advantage services as use-cases need them (STYLE rule 7). */
 export interface LtiServices {
@@ -113,6 +113,14 @@ export interface GradeActivity {
   activityId: string;
   title: string;
   objectiveIds: string[];
+  /** A placement: the LMS makes its column (deep-linked or added by hand); Masterly never creates one for it. */
+  placed?: boolean;
+}
+
+/** A placement as a launch shows it: its resource link and, when the LMS announced it, its own column. */
+export interface Placement extends GradeActivity {
+  resourceLinkId: string;
+  lineItemUrl: string | null;
 }
 
 /** The score a row of the outbox wants the LMS to hold. */
@@ -207,6 +215,8 @@ export interface ManagedLineItem {
   resourceId: string;
   tag: string;
   url: string | null;
+  /** The LMS makes this column (a placement's): found, never created. */
+  placed?: boolean;
 }
 
 /** Our line items per context and key. */
@@ -220,6 +230,13 @@ export interface GradeLineItemRepo {
   /** Forgets the URL (the LMS said 404: the column was deleted). */
   forget(contextId: string, itemKey: string, now: number): Promise<void>;
   saveActivity(contextId: string, activity: GradeActivity, now: number): Promise<void>;
+  /** One activity of a context. */
+  activity(contextId: string, activityId: string): Promise<GradeActivity | undefined>;
+  /**
+   * Records a placement seen in a launch (its objectives, resource link and column URL when announced) and its line
+   * item; true when the column URL is new or changed (the column must then be filled with the current grades).
+   */
+  place(contextId: string, placement: Placement, now: number): Promise<boolean>;
   listActivities(contextId: string): Promise<GradeActivity[]>;
   savePolicy(policy: GradePolicy, now: number): Promise<void>;
   getPolicy(contextId: string): Promise<GradePolicy>;

@@ -84,7 +84,7 @@ export function gradeTx(db: Kysely<Database>): GradeTx {
     activitiesWith: async (contextId, objectiveId): Promise<GradeActivity[]> => {
       const rows = await db.selectFrom('grade_activities').selectAll().where('context_id', '=', contextId).execute();
       return rows
-        .map((r) => ({ activityId: r.activity_id, title: r.title, objectiveIds: JSON.parse(r.objective_ids_json) as string[] }))
+        .map((r) => ({ activityId: r.activity_id, title: r.title, objectiveIds: JSON.parse(r.objective_ids_json) as string[], placed: r.placed === 1 }))
         .filter((a) => a.objectiveIds.includes(objectiveId));
     },
     standings: async (contextId, userId, objectiveIds): Promise<ObjectiveStanding[]> => {
