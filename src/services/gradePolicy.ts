@@ -80,7 +80,8 @@ export function scoreFor(
   t: Translate = translator(),
 ): WantedScore {
   const byId = new Map(standings.map((s) => [s.objectiveId, s]));
-  const activity = itemKey.startsWith('activity:') ? policy.activityGrade : undefined;
+  // The instructor's activity grade applies to placements of several objectives; a placement of one carries its grade.
+  const activity = itemKey.startsWith('activity:') && objectiveIds.length > 1 ? policy.activityGrade : undefined;
   const values = objectiveIds.map((id) => {
     const s = byId.get(id);
     if (!s) return 0;
