@@ -4,6 +4,7 @@
  * start from {@link compose}. It also derives the background settings from the config (one function for every
  * process, so each README setting applies in-process and in the worker alike).
  */
+import { openSubmissionReview } from './services/submissionReview.js';
 import { fillColumn, rememberPlacement } from './services/rememberPlacement.js';
 import { randomUUID } from 'node:crypto';
 import type { LogEvent } from 'kysely';
@@ -27,7 +28,7 @@ import { buildInstructorServices } from './services/instructorServices.js';
 import { listGradeLedger } from './services/listGradeLedger.js';
 import { buildLmsEvidenceServices } from './services/lmsEvidence.js';
 import { createPlatformRegistry } from './services/platformRegistry.js';
-import { systemClock, type Clock } from './services/ports.js';
+import { systemClock, type Clock, type LaunchSession } from './services/ports.js';
 import { resendGrades } from './services/resendGrades.js';
 import { setGradePolicy } from './services/setGradePolicy.js';
 import { courseRepo } from './store/courseRepo.js';
@@ -284,6 +285,8 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     },
     getGradePolicy: (contextId: string) => advantage.lineItems.getPolicy(contextId),
     setGradePolicy: (p: Parameters<typeof setGradePolicy>[1]) => setGradePolicy({ lineItems: advantage.lineItems, clock }, p),
+    openSubmissionReview: (s: LaunchSession) =>
+      openSubmissionReview({ userIdOf: (p, sub) => advantage.lineItems.userIdOf(p, sub), objectiveIdForKey: (c, k) => deepLinking.objectiveIdForKey(c, k) }, s),
   };
   const scheduleServices: ScheduleServices = {
     drainOutbox: (p) => advantage.drainOnce(p),

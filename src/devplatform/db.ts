@@ -26,7 +26,7 @@ export interface DpDatabase {
     line_item_id: number | null;
     created_at: number;
   };
-  dp_launches: { id: string; user_id: string; message_type: string; resource_link_id: string | null; created_at: number };
+  dp_launches: { id: string; user_id: string; message_type: string; resource_link_id: string | null; created_at: number; for_user_id: string | null };
   dp_tokens: { token: string; client_id: string; scopes: string; expires_at: number };
   dp_jtis: { jti: string; expires_at: number };
   dp_line_items: {
@@ -103,6 +103,9 @@ async function createTables(db: DpDb): Promise<void> {
       received_at integer not null, payload text not null)`,
   ];
   for (const s of statements) await sql.raw(s).execute(db);
+  // Added later (Submission Review: whose work a review launch shows); emulator files made before lack it.
+  const launchColumns = await sql<{ name: string }>`pragma table_info(dp_launches)`.execute(db);
+  if (!launchColumns.rows.some((c) => c.name === 'for_user_id')) await sql.raw('alter table dp_launches add column for_user_id text').execute(db);
 }
 
 /** Reads one `dp_meta` value. */

@@ -137,7 +137,7 @@ export interface DevPlatform {
   launchClaims(input: { userId: string; nonce: string; resourceLinkId?: string; messageType?: string }): Record<string, unknown>;
   signIdToken(claims: Record<string, unknown>, opts?: SignOptions): Promise<string>;
   /** Records a launch and returns the login initiation URL (what the course page puts in the iframe). */
-  createLaunch(input: { userId: string; messageType?: LaunchIntent['messageType']; resourceLinkId?: string }): Promise<{ intentId: string; loginUrl: string; loginParams: Record<string, string> }>;
+  createLaunch(input: { userId: string; messageType?: LaunchIntent['messageType']; resourceLinkId?: string; forUserId?: string }): Promise<{ intentId: string; loginUrl: string; loginParams: Record<string, string> }>;
   /** Adds `n` students (benchmarks); returns them. */
   seedMembers(n: number): Promise<DevUser[]>;
   /** Changes a member's status (shows up in NRPS and its differences link). */

@@ -148,6 +148,7 @@ export const en = {
       deep_link_return_url_invalid: 'The content selection request gives a return address that is not a web address (http or https). Ask your LMS administrator to check the Masterly tool settings.',
       resource_link_missing: 'The launch does not identify the link it came from.',
       claims_invalid: 'Some claims of the launch (identity, course or roles) are not valid.',
+      for_user_missing: 'The review request does not say whose work to show. Open the review again from the gradebook.',
     },
   },
   student: {
@@ -620,6 +621,10 @@ export const en = {
       objective_grade: 'Grade = average of the objectives\u2019 grades.',
     },
     noneYet: 'No grade yet: the grade is given once an objective is mastered.',
+  },
+  review: {
+    instructorsOnly: 'Only your instructor can review work from the gradebook. Open Masterly from your course to keep practising.',
+    notStarted: 'This student has not opened Masterly yet, so there is no work to review. Check again after they start.',
   },
 } as const;
 

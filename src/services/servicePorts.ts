@@ -244,6 +244,8 @@ export interface GradeLineItemRepo {
   standingUsers(contextId: string): Promise<{ userId: string; objectiveIds: string[] }[]>;
   /** Runs `fn` with the gradebook bound to one transaction. */
   withGrades<T>(fn: (tx: GradeTx) => Promise<T>): Promise<T>;
+  /** Masterly's user id of an LMS user (Submission Review's `for_user`); undefined when they never launched. */
+  userIdOf(platformId: string, sub: string): Promise<string | undefined>;
   /** A learner's gradebook standings (every objective the grade hook has seen for them). */
   standingsOf(contextId: string, userId: string): Promise<ObjectiveStanding[]>;
 }

@@ -173,6 +173,8 @@ export function gradebookRepo(db: Kysely<Database>): GradeLineItemRepo {
       for (const r of rows) byUser.set(r.user_id, [...(byUser.get(r.user_id) ?? []), r.objective_id]);
       return [...byUser].map(([userId, objectiveIds]) => ({ userId, objectiveIds }));
     },
+    userIdOf: async (platformId, sub) =>
+      (await db.selectFrom('users').select('id').where('platform_id', '=', platformId).where('sub', '=', sub).executeTakeFirst())?.id,
     withGrades: (fn) => db.transaction().execute((trx) => fn(gradeTx(trx))),
     standingsOf: async (contextId, userId) => {
       const ids = await db.selectFrom('grade_objective_states').select('objective_id').where('context_id', '=', contextId).where('user_id', '=', userId).execute();
