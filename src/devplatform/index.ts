@@ -106,6 +106,8 @@ export interface StoredResult {
   lineItemMaximum: number;
   comment: string | null;
   timestamp: string;
+  /** Canvas mode: the score left a submitted, ungraded submission (the teacher's "needs grading" list). */
+  needsGrading: boolean;
 }
 
 /** A running LMS emulator. */
@@ -403,6 +405,7 @@ export async function startDevPlatform(opts: DevPlatformOptions): Promise<DevPla
         lineItemMaximum: r.li_max,
         comment: r.comment,
         timestamp: r.timestamp,
+        needsGrading: r.needs_grading === 1,
       }));
     },
     async deepLinkResponses() {

@@ -100,7 +100,7 @@ export function pagesRouter(ctx: Ctx): Router {
           const r = byKey.get(`${li.id}:${u.id}`);
           const review =
             reviewer && li.resource_link_id && links.has(li.resource_link_id) ? { reviewerId: reviewer.id, resourceLinkId: li.resource_link_id, forUserId: u.id, label: `Review ${display(u)}: ${li.label}` } : null;
-          return r ? { score: `${fmt(r.result_score)} / ${li.score_maximum}`, comment: r.comment ?? '', review } : null;
+          return r ? { score: `${fmt(r.result_score)} / ${li.score_maximum}`, comment: r.comment ?? '', review, needsGrading: r.needs_grading === 1 } : null;
         }),
       })),
       history: history.map((h) => {

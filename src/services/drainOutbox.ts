@@ -123,14 +123,16 @@ async function ensureLineItem(deps: DrainOutboxDeps, state: DrainState, ctx: Ser
   return pending;
 }
 
-const toAgsScore = (e: OutboxEntry, timestamp: number): AgsScore => ({
+const toAgsScore = (e: OutboxEntry, timestamp: number, vendor: ServiceContext['target']['vendor']): AgsScore => ({
   userId: e.userSub,
-  // Progress without a grade: Moodle empties the grade (no zero), Canvas ignores scoreGiven unless FullyGraded.
+  // Progress without a grade: Moodle and Canvas both empty the grade (no zero) unless FullyGraded.
   ...(e.score.gradingProgress === 'FullyGraded' ? { scoreGiven: e.score.scoreGiven, scoreMaximum: e.score.scoreMaximum } : {}),
   activityProgress: e.score.activityProgress,
   gradingProgress: e.score.gradingProgress,
   timestamp: new Date(timestamp).toISOString(),
   comment: e.score.comment,
+  // Canvas makes every score a new submission unless told otherwise: progress must not land in "needs grading".
+  ...(vendor === 'canvas' && e.score.gradingProgress !== 'FullyGraded' ? { 'https://canvas.instructure.com/lti/submission': { new_submission: false } } : {}),
 });
 
 /** 'sent' rows are marked by the caller in one go (markSentMany). */
@@ -168,7 +170,7 @@ async function sendOne(
   const timestamp = entry.timestamp;
   try {
     let url = await ensureLineItem(deps, opts.state, ctx, entry, opts.leaseMs);
-    const post = () => deps.lti.postScore(ctx.target, url, toAgsScore(entry, timestamp));
+    const post = () => deps.lti.postScore(ctx.target, url, toAgsScore(entry, timestamp, ctx.target.vendor));
     try {
       await post();
     } catch (err) {

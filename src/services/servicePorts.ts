@@ -62,6 +62,11 @@ export interface AgsScore {
   gradingProgress: 'FullyGraded' | 'Pending' | 'PendingManual' | 'Failed' | 'NotReady';
   timestamp: string;
   comment?: string;
+  /**
+   * Canvas's submission extension. Progress scores carry `{ new_submission: false }`: otherwise Canvas turns every
+   * score into a submitted (ungraded) submission, listed as "needs grading" (docs/decisions/0014-placement-columns.md).
+   */
+  'https://canvas.instructure.com/lti/submission'?: { new_submission: boolean };
 }
 
 /** An AGS result (read back from the LMS). */
