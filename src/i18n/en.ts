@@ -621,6 +621,16 @@ export const en = {
       objective_grade: 'Grade = average of the objectives\u2019 grades.',
     },
     noneYet: 'No grade yet: the grade is given once an objective is mastered.',
+    perPlacement: 'One per activity in the course (its own column in the LMS)',
+    perObjective: 'One per objective too, for objectives not placed as an activity of their own',
+    columnsHint: 'Every column counts in the course total in Moodle and Canvas, and students see each one. With both kinds, an objective can count twice: once on its own, once in its activity.',
+    activityGrade: 'An activity\u2019s grade',
+    choice: {
+      percent_mastered: 'Percentage of its objectives mastered (a grade once one is mastered)',
+      mean_mastery: 'Average estimated chance its objectives are mastered (a grade once all are mastered)',
+      objective_grade: 'Average of its objectives\u2019 grades (a grade once all are mastered)',
+    },
+    activityGradeHint: 'An activity for one objective always carries that objective\u2019s grade.',
   },
   review: {
     instructorsOnly: 'Only your instructor can review work from the gradebook. Open Masterly from your course to keep practising.',

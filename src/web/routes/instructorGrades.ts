@@ -1,6 +1,7 @@
 import { Router, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import { parseDecimal } from '../../domain/decimal.js';
+import { ACTIVITY_GRADES } from '../../domain/gradePolicy.js';
 import { ValidationFailed } from '../../domain/errors.js';
 import type { LedgerLine } from '../../services/listGradeLedger.js';
 import type { GradePolicy } from '../../services/servicePorts.js';
@@ -29,6 +30,7 @@ const PolicyForm = z.object({
   policy: z.enum(['fraction_mastered', 'p_mastery', 'aggregation']),
   perObjective: z.literal('1').optional(),
   perActivity: z.literal('1').optional(),
+  activityGrade: z.enum(ACTIVITY_GRADES).optional(),
   scoreMaximum: z
     .unknown()
     .transform((v) => parseDecimal(v) ?? NaN)
@@ -93,6 +95,7 @@ export function instructorGradesRouter(deps: InstructorGradesDeps): Router {
       policy: body.data.policy,
       perObjective: body.data.perObjective === '1',
       perActivity: body.data.perActivity === '1',
+      activityGrade: body.data.activityGrade ?? current.activityGrade,
       scoreMaximum: body.data.scoreMaximum,
     });
     res.redirect(303, `/instructor/grades?notice=${encodeURIComponent(tOf(res)('instructor.grades.policySaved'))}`);
