@@ -18,7 +18,7 @@ export async function run(): Promise<BenchReport> {
   });
   try {
     await rig.adv.lineItems.savePolicy(
-      { contextId: rig.contextId, policy: 'p_mastery', calculation: null, perObjective: true, perActivity: false, scoreMaximum: 100 },
+      { contextId: rig.contextId, policy: 'p_mastery', calculation: null, perObjective: true, perActivity: false, activityGrade: 'objective_grade', scoreMaximum: 100 },
       Date.now(),
     );
     const objectives = Array.from({ length: objectivesN }, (_, i) => `bench-obj-${i}`);

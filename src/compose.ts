@@ -4,6 +4,8 @@
  * start from {@link compose}. It also derives the background settings from the config (one function for every
  * process, so each README setting applies in-process and in the worker alike).
  */
+import { openSubmissionReview } from './services/submissionReview.js';
+import { fillColumn, rememberPlacement } from './services/rememberPlacement.js';
 import { randomUUID } from 'node:crypto';
 import type { LogEvent } from 'kysely';
 import type { Logger } from 'pino';
@@ -26,7 +28,7 @@ import { buildInstructorServices } from './services/instructorServices.js';
 import { listGradeLedger } from './services/listGradeLedger.js';
 import { buildLmsEvidenceServices } from './services/lmsEvidence.js';
 import { createPlatformRegistry } from './services/platformRegistry.js';
-import { systemClock, type Clock } from './services/ports.js';
+import { systemClock, type Clock, type LaunchSession } from './services/ports.js';
 import { resendGrades } from './services/resendGrades.js';
 import { setGradePolicy } from './services/setGradePolicy.js';
 import { courseRepo } from './store/courseRepo.js';
@@ -257,6 +259,18 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     ...(config.DEMO
       ? [{ name: 'demo course', run: async (done: { contextId: string | null }) => void (done.contextId && (await engine.ensureDemoCourse(done.contextId))) }]
       : []),
+    {
+      // The placement's own column (AGS `lineitem`) receives the activity grade; a new one is filled at once (ADR 0014).
+      name: 'remember the placement',
+      run: async (done) => {
+        const l = done.launch;
+        if (l.messageType !== 'LtiResourceLinkRequest' || !done.contextId || !l.resourceLink) return;
+        await rememberPlacement(
+          { lineItems: advantage.lineItems, courses: repos.courses, clock },
+          { contextId: done.contextId, resourceLink: l.resourceLink, custom: (l.extra.custom ?? {}) as Record<string, unknown>, lineItemUrl: l.ags?.lineitem ?? null },
+        ).catch((err: unknown) => logger.warn({ err, contextId: done.contextId }, 'could not remember the placement\u2019s grade column'));
+      },
+    },
   ];
   const services = buildFoundationServices({
     platforms: repos.platforms,
@@ -278,6 +292,7 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     signJwt: (payload, o) => services.signJwt(payload, o),
     scoreMaximum: async (contextId) => (await advantage.lineItems.getPolicy(contextId)).scoreMaximum,
     saveActivity: (contextId, activity, at) => advantage.lineItems.saveActivity(contextId, activity, at),
+    fillColumns: (contextId, objectiveIds, at) => fillColumn({ lineItems: advantage.lineItems }, contextId, objectiveIds, at),
     newNonce: randomUUID,
     launchUrl: `${config.BASE_URL}/lti/launch`,
     clock,
@@ -294,6 +309,8 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     },
     getGradePolicy: (contextId: string) => advantage.lineItems.getPolicy(contextId),
     setGradePolicy: (p: Parameters<typeof setGradePolicy>[1]) => setGradePolicy({ lineItems: advantage.lineItems, clock }, p),
+    openSubmissionReview: (s: LaunchSession) =>
+      openSubmissionReview({ userIdOf: (p, sub) => advantage.lineItems.userIdOf(p, sub), objectiveIdForKey: (c, k) => deepLinking.objectiveIdForKey(c, k) }, s),
   };
   const scheduleServices: ScheduleServices = {
     drainOutbox: (p) => advantage.drainOnce(p),

@@ -201,7 +201,13 @@ export function agsRouter(ctx: Ctx): Router {
         .execute();
       if (moodleRefuses) return 'conflict' as const;
       if (older) return 'ignored' as const;
+      // Canvas (Lti::IMS::ScoresController): every score is a new submission unless its submission extension says
+      // `new_submission: false`; one that carries no grade then waits in the teacher's "needs grading" list.
+      const ext = raw['https://canvas.instructure.com/lti/submission'] as { new_submission?: unknown } | undefined;
+      const newSubmission = !(ext && (ext.new_submission === false || ext.new_submission === 'false'));
+      const needsGrading = mode === 'canvas' && newSubmission && !(s.gradingProgress === 'FullyGraded' && s.scoreGiven !== undefined) ? 1 : 0;
       const values = {
+        needs_grading: needsGrading,
         score_given: given ?? null,
         score_maximum: s.scoreMaximum ?? null,
         // Normalised to the line item's maximum: 42/50 lands as 84 on a 100-point item.

@@ -16,6 +16,7 @@ export const CLAIM = {
   ags: 'https://purl.imsglobal.org/spec/lti-ags/claim/endpoint',
   nrps: 'https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice',
   deepLinkingSettings: 'https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings',
+  forUser: 'https://purl.imsglobal.org/spec/lti/claim/for_user',
   contentItems: 'https://purl.imsglobal.org/spec/lti-dl/claim/content_items',
   dlData: 'https://purl.imsglobal.org/spec/lti-dl/claim/data',
   dlMsg: 'https://purl.imsglobal.org/spec/lti-dl/claim/msg',
@@ -28,7 +29,9 @@ export const CLAIM = {
 export interface LaunchInput {
   user: DevUser;
   nonce: string;
-  messageType: 'LtiResourceLinkRequest' | 'LtiDeepLinkingRequest';
+  messageType: 'LtiResourceLinkRequest' | 'LtiDeepLinkingRequest' | 'LtiSubmissionReviewRequest';
+  /** Submission Review: the student whose work is reviewed. */
+  forUserId?: string;
   resourceLink?: { id: string; title: string; description?: string | null; custom?: Record<string, string>; lineItemId?: number | null };
   /** Opaque value echoed back in the Deep Linking response (`data`). */
   deepLinkData?: string;
@@ -76,11 +79,14 @@ export function buildLaunchClaims(ctx: Ctx, input: LaunchInput): Record<string, 
       ...(link.custom ?? {}),
       ...(mode === 'canvas' ? { canvas_course_id: ctx.courseId, canvas_user_id: user.id, canvas_api_domain: new URL(ctx.pageUrl).host } : {}),
     },
-    [CLAIM.ags]: {
-      scope: [SCOPES.lineItem, SCOPES.lineItemReadonly, SCOPES.resultReadonly, SCOPES.score],
-      lineitems: ep.lineItems,
-      ...(link.lineItemId ? { lineitem: `${ep.lineItems}/${link.lineItemId}` } : {}),
-    },
+    [CLAIM.ags]:
+      ctx.agsMode() === 'sync_only'
+        ? { scope: [SCOPES.score], ...(link.lineItemId ? { lineitem: `${ep.lineItems}/${link.lineItemId}` } : {}) }
+        : {
+            scope: [SCOPES.lineItem, SCOPES.lineItemReadonly, SCOPES.resultReadonly, SCOPES.score],
+            lineitems: ep.lineItems,
+            ...(link.lineItemId ? { lineitem: `${ep.lineItems}/${link.lineItemId}` } : {}),
+          },
     [CLAIM.nrps]: { context_memberships_url: ep.memberships, service_versions: ['2.0'] },
   };
   if (user.name) {
@@ -89,12 +95,16 @@ export function buildLaunchClaims(ctx: Ctx, input: LaunchInput): Record<string, 
     claims.family_name = user.familyName;
   }
   if (user.email) claims.email = user.email;
-  if (input.messageType === 'LtiResourceLinkRequest') {
+  if (input.messageType !== 'LtiDeepLinkingRequest') {
     claims[CLAIM.resourceLink] = {
       id: link.id,
       title: link.title,
       ...(mode === 'moodle' ? { description: link.description ?? '' } : {}),
     };
+    if (input.messageType === 'LtiSubmissionReviewRequest' && input.forUserId) {
+      const student = ctx.roster.get(input.forUserId);
+      claims[CLAIM.forUser] = { user_id: input.forUserId, ...(student?.name ? { name: student.name } : {}), roles: [...(student?.roles ?? [])] };
+    }
   } else {
     claims[CLAIM.targetLinkUri] = tool.launch;
     claims[CLAIM.deepLinkingSettings] = {

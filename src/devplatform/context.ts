@@ -7,6 +7,13 @@ import type { DevUser } from './people.js';
 /** Which real LMS the emulator imitates. */
 export type Mode = 'generic' | 'canvas' | 'moodle';
 
+/**
+ * What the AGS claim grants: 'full' (line items container and every scope: Moodle's "grade sync and column
+ * management", Canvas) or 'sync_only' (Moodle's "grade sync only": the score scope and the link's own `lineitem`, no
+ * `lineitems` URL and no line item scope).
+ */
+export type AgsMode = 'full' | 'sync_only';
+
 /** Names the course the emulator hosts. */
 export const COURSE = { label: 'FRAC101', title: 'Fractions 101' } as const;
 
@@ -55,6 +62,7 @@ export interface Ctx {
   faults: FaultState;
   roster: Roster;
   mode(): Mode;
+  agsMode(): AgsMode;
   /** Behaviours of particular LMS versions, switched on by tests (see {@link Quirks}). */
   quirks: Quirks;
   /** Epoch milliseconds. */

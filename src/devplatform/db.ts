@@ -26,7 +26,7 @@ export interface DpDatabase {
     line_item_id: number | null;
     created_at: number;
   };
-  dp_launches: { id: string; user_id: string; message_type: string; resource_link_id: string | null; created_at: number };
+  dp_launches: { id: string; user_id: string; message_type: string; resource_link_id: string | null; created_at: number; for_user_id: string | null };
   dp_tokens: { token: string; client_id: string; scopes: string; expires_at: number };
   dp_jtis: { jti: string; expires_at: number };
   dp_line_items: {
@@ -53,6 +53,8 @@ export interface DpDatabase {
     timestamp: string;
     timestamp_ms: number;
     updated_at: number;
+    /** Canvas mode: 1 while the score left a submitted, ungraded submission ("needs grading"). */
+    needs_grading: Generated<number>;
   };
   dp_score_history: {
     seq: Generated<number>;
@@ -103,6 +105,12 @@ async function createTables(db: DpDb): Promise<void> {
       received_at integer not null, payload text not null)`,
   ];
   for (const s of statements) await sql.raw(s).execute(db);
+  // Added later (Submission Review: whose work a review launch shows); emulator files made before lack it.
+  const launchColumns = await sql<{ name: string }>`pragma table_info(dp_launches)`.execute(db);
+  if (!launchColumns.rows.some((c) => c.name === 'for_user_id')) await sql.raw('alter table dp_launches add column for_user_id text').execute(db);
+  // Canvas: a submission the tool's score left submitted and ungraded (the teacher's "needs grading" list).
+  const resultColumns = await sql<{ name: string }>`pragma table_info(dp_results)`.execute(db);
+  if (!resultColumns.rows.some((c) => c.name === 'needs_grading')) await sql.raw('alter table dp_results add column needs_grading integer not null default 0').execute(db);
 }
 
 /** Reads one `dp_meta` value. */

@@ -7,7 +7,7 @@ import { pino, type Logger } from 'pino';
 import { agsRouter } from './ags.js';
 import { authRouter } from './auth.js';
 import { buildLaunchClaims } from './claims.js';
-import { DEFAULT_RESOURCE_LINK, SECTION_B_RESOURCE_LINK, platformEndpoints, toolEndpoints, type Ctx, type Mode, type Quirks } from './context.js';
+import { DEFAULT_RESOURCE_LINK, SECTION_B_RESOURCE_LINK, platformEndpoints, toolEndpoints, type Ctx, type AgsMode, type Mode, type Quirks } from './context.js';
 import { getMeta, openDpDb, setMeta } from './db.js';
 import { deepLinkingRouter } from './deepLinking.js';
 import { createFaults, type Faults } from './faults.js';
@@ -20,7 +20,7 @@ import { openRoster } from './roster.js';
 import { canvasApiQuirks, tokenRouter } from './token.js';
 import { projectPath } from '../projectRoot.js';
 
-export type { Mode, Quirks } from './context.js';
+export type { AgsMode, Mode, Quirks } from './context.js';
 export type { FaultScope, FaultSpec, Faults } from './faults.js';
 export type { DevUser, MemberStatus } from './people.js';
 export { ROLES } from './people.js';
@@ -106,6 +106,8 @@ export interface StoredResult {
   lineItemMaximum: number;
   comment: string | null;
   timestamp: string;
+  /** Canvas mode: the score left a submitted, ungraded submission (the teacher's "needs grading" list). */
+  needsGrading: boolean;
 }
 
 /** A running LMS emulator. */
@@ -122,6 +124,14 @@ export interface DevPlatform {
   /** Everyone in the course (seed plus any bulk members), in roster order. */
   readonly users: DevUser[];
   setMode(mode: Mode): void;
+  /** Moodle's AGS modes: 'sync_only' grants only the score scope and the link's own `lineitem` in launches and tokens. */
+  setAgsMode(mode: AgsMode): void;
+  /**
+   * Adds an activity by hand, as a teacher does in the LMS (no deep linking): a resource link with custom parameters
+   * and, with `lineItem`, its own grade column (Moodle: every activity's grade item; Canvas: an assignment). Returns the
+   * resource link id and the column's id.
+   */
+  addResourceLink(input: { title: string; custom?: Record<string, string>; lineItem?: { label: string; scoreMaximum: number } }): Promise<{ id: string; lineItemId: number | null }>;
   /** Switches LMS-version behaviours on or off (e.g. Moodle's string booleans in deep linking settings). */
   setQuirks(quirks: Partial<Quirks>): void;
   faults: Faults;
@@ -129,7 +139,7 @@ export interface DevPlatform {
   launchClaims(input: { userId: string; nonce: string; resourceLinkId?: string; messageType?: string }): Record<string, unknown>;
   signIdToken(claims: Record<string, unknown>, opts?: SignOptions): Promise<string>;
   /** Records a launch and returns the login initiation URL (what the course page puts in the iframe). */
-  createLaunch(input: { userId: string; messageType?: LaunchIntent['messageType']; resourceLinkId?: string }): Promise<{ intentId: string; loginUrl: string; loginParams: Record<string, string> }>;
+  createLaunch(input: { userId: string; messageType?: LaunchIntent['messageType']; resourceLinkId?: string; forUserId?: string }): Promise<{ intentId: string; loginUrl: string; loginParams: Record<string, string> }>;
   /** Adds `n` students (benchmarks); returns them. */
   seedMembers(n: number): Promise<DevUser[]>;
   /** Changes a member's status (shows up in NRPS and its differences link). */
@@ -161,6 +171,7 @@ export async function startDevPlatform(opts: DevPlatformOptions): Promise<DevPla
   const now = opts.now ?? Date.now;
   const toolUrl = opts.toolUrl.replace(/\/+$/, '');
   let mode: Mode = opts.mode ?? 'generic';
+  let agsMode: AgsMode = 'full';
   const db = await openDpDb(opts.dbUrl ?? 'sqlite::memory:');
 
   let clientId = await getMeta(db, 'client_id');
@@ -216,6 +227,7 @@ export async function startDevPlatform(opts: DevPlatformOptions): Promise<DevPla
     faults,
     roster,
     mode: () => mode,
+    agsMode: () => agsMode,
     quirks: { stringBooleans: false },
     now,
     randomId: (bytes = 16) => randomBytes(bytes).toString('base64url'),
@@ -291,6 +303,27 @@ export async function startDevPlatform(opts: DevPlatformOptions): Promise<DevPla
     },
     setMode(m) {
       mode = m;
+    },
+    setAgsMode(m) {
+      agsMode = m;
+    },
+    async addResourceLink(input) {
+      const id = `rl-${ctx.randomId(6)}`;
+      const at = ctx.now();
+      let lineItemId: number | null = null;
+      if (input.lineItem) {
+        const row = await db
+          .insertInto('dp_line_items')
+          .values({ label: input.lineItem.label, score_maximum: input.lineItem.scoreMaximum, resource_id: null, tag: null, resource_link_id: id, start_date_time: null, end_date_time: null, extra: '{}', created_at: at })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        lineItemId = row.id;
+      }
+      await db
+        .insertInto('dp_resource_links')
+        .values({ id, title: input.title, description: null, custom: JSON.stringify(input.custom ?? {}), members: null, line_item_id: lineItemId, created_at: at })
+        .execute();
+      return { id, lineItemId };
     },
     setQuirks(q) {
       Object.assign(ctx.quirks, q);
@@ -372,6 +405,7 @@ export async function startDevPlatform(opts: DevPlatformOptions): Promise<DevPla
         lineItemMaximum: r.li_max,
         comment: r.comment,
         timestamp: r.timestamp,
+        needsGrading: r.needs_grading === 1,
       }));
     },
     async deepLinkResponses() {

@@ -7,8 +7,10 @@ import { isInstructor } from './people.js';
 export interface LaunchIntent {
   id: string;
   userId: string;
-  messageType: 'LtiResourceLinkRequest' | 'LtiDeepLinkingRequest';
+  messageType: 'LtiResourceLinkRequest' | 'LtiDeepLinkingRequest' | 'LtiSubmissionReviewRequest';
   resourceLinkId: string | null;
+  /** Submission Review: the student whose work is reviewed (`for_user`). */
+  forUserId?: string | null;
 }
 
 /** Thrown for a launch the platform refuses; `code` names the reason. */
@@ -26,7 +28,7 @@ export class PlatformError extends Error {
 /** Records a launch intent and returns the third-party login initiation URL (the iframe src). */
 export async function createLaunch(
   ctx: Ctx,
-  input: { userId: string; messageType?: LaunchIntent['messageType']; resourceLinkId?: string },
+  input: { userId: string; messageType?: LaunchIntent['messageType']; resourceLinkId?: string; forUserId?: string },
 ): Promise<{ intent: LaunchIntent; loginUrl: string; loginParams: Record<string, string> }> {
   const user = ctx.roster.get(input.userId);
   if (!user || user.status === 'Deleted') throw new PlatformError('unknown_user', 'No such person in this course', 404);
@@ -34,15 +36,21 @@ export async function createLaunch(
   if (messageType === 'LtiDeepLinkingRequest' && !isInstructor(user)) {
     throw new PlatformError('not_instructor', 'Only instructors can add content', 403);
   }
-  const resourceLinkId = messageType === 'LtiResourceLinkRequest' ? (input.resourceLinkId ?? DEFAULT_RESOURCE_LINK) : null;
+  // Submission Review ("review" in the gradebook, Moodle's Grade analysis): staff only, about one student's work.
+  if (messageType === 'LtiSubmissionReviewRequest') {
+    const student = input.forUserId ? ctx.roster.get(input.forUserId) : undefined;
+    if (!student) throw new PlatformError('unknown_user', 'No such student to review', 404);
+  }
+  const resourceLinkId = messageType !== 'LtiDeepLinkingRequest' ? (input.resourceLinkId ?? DEFAULT_RESOURCE_LINK) : null;
   if (resourceLinkId) {
     const link = await ctx.db.selectFrom('dp_resource_links').select('id').where('id', '=', resourceLinkId).executeTakeFirst();
     if (!link) throw new PlatformError('unknown_resource_link', 'No such resource link', 404);
   }
-  const intent: LaunchIntent = { id: ctx.randomId(), userId: user.id, messageType, resourceLinkId };
+  const forUserId = messageType === 'LtiSubmissionReviewRequest' ? (input.forUserId ?? null) : null;
+  const intent: LaunchIntent = { id: ctx.randomId(), userId: user.id, messageType, resourceLinkId, forUserId };
   await ctx.db
     .insertInto('dp_launches')
-    .values({ id: intent.id, user_id: intent.userId, message_type: messageType, resource_link_id: resourceLinkId, created_at: ctx.now() })
+    .values({ id: intent.id, user_id: intent.userId, message_type: messageType, resource_link_id: resourceLinkId, created_at: ctx.now(), for_user_id: forUserId })
     .execute();
   return { intent, ...loginUrlFor(ctx, intent) };
 }
@@ -73,7 +81,7 @@ export function loginUrlFor(ctx: Ctx, intent: LaunchIntent): { loginUrl: string;
 export async function findLaunch(ctx: Ctx, id: string): Promise<LaunchIntent | undefined> {
   const row = await ctx.db.selectFrom('dp_launches').selectAll().where('id', '=', id).executeTakeFirst();
   return row
-    ? { id: row.id, userId: row.user_id, messageType: row.message_type as LaunchIntent['messageType'], resourceLinkId: row.resource_link_id }
+    ? { id: row.id, userId: row.user_id, messageType: row.message_type as LaunchIntent['messageType'], resourceLinkId: row.resource_link_id, forUserId: row.for_user_id }
     : undefined;
 }
 
@@ -99,6 +107,7 @@ export async function idTokenFor(ctx: Ctx, intent: LaunchIntent, nonce: string):
     messageType: intent.messageType,
     ...(resourceLink ? { resourceLink } : {}),
     ...(intent.messageType === 'LtiDeepLinkingRequest' ? { deepLinkData: intent.id } : {}),
+    ...(intent.forUserId ? { forUserId: intent.forUserId } : {}),
   });
   return signWithPlatformKey(ctx, claims);
 }

@@ -52,8 +52,9 @@ export function pagesRouter(ctx: Ctx): Router {
     try {
       const { intent } = await createLaunch(ctx, {
         userId: body.userId ?? '',
-        ...(body.messageType === 'LtiDeepLinkingRequest' ? { messageType: 'LtiDeepLinkingRequest' as const } : {}),
+        ...(body.messageType === 'LtiDeepLinkingRequest' || body.messageType === 'LtiSubmissionReviewRequest' ? { messageType: body.messageType } : {}),
         ...(body.resourceLinkId ? { resourceLinkId: body.resourceLinkId } : {}),
+        ...(body.forUserId ? { forUserId: body.forUserId } : {}),
       });
       res.redirect(303, `/launch/${encodeURIComponent(intent.id)}`);
     } catch (err) {
@@ -84,6 +85,9 @@ export function pagesRouter(ctx: Ctx): Router {
     const withScores = new Set(results.map((r) => r.user_id));
     const shown = students.filter((u, i) => i < PEOPLE_ON_PAGE || withScores.has(u.id));
     const labels = new Map(lineItems.map((li) => [li.id, li.label]));
+    // "Review" (Moodle's Grade analysis): a Submission Review launch by the teacher, for columns of an activity.
+    const reviewer = ctx.roster.list().find((u) => u.status !== 'Deleted' && isInstructor(u));
+    const links = new Set((await ctx.db.selectFrom('dp_resource_links').select('id').execute()).map((l) => l.id));
     const fmt = (n: number | null): string => (n === null ? '—' : String(Math.round(n * 100) / 100));
     res.render('devplatform/gradebook', {
       title: 'Gradebook',
@@ -94,7 +98,9 @@ export function pagesRouter(ctx: Ctx): Router {
         name: display(u),
         cells: lineItems.map((li) => {
           const r = byKey.get(`${li.id}:${u.id}`);
-          return r ? { score: `${fmt(r.result_score)} / ${li.score_maximum}`, comment: r.comment ?? '' } : null;
+          const review =
+            reviewer && li.resource_link_id && links.has(li.resource_link_id) ? { reviewerId: reviewer.id, resourceLinkId: li.resource_link_id, forUserId: u.id, label: `Review ${display(u)}: ${li.label}` } : null;
+          return r ? { score: `${fmt(r.result_score)} / ${li.score_maximum}`, comment: r.comment ?? '', review, needsGrading: r.needs_grading === 1 } : null;
         }),
       })),
       history: history.map((h) => {

@@ -92,7 +92,8 @@ export type LaunchRejectReason =
   | 'deep_linking_settings_missing'
   | 'deep_link_return_url_invalid'
   | 'resource_link_missing'
-  | 'claims_invalid';
+  | 'claims_invalid'
+  | 'for_user_missing';
 
 /** A launch or login that failed one of the ordered checks. Nothing has been written when it is thrown. */
 export class LaunchRejected extends AppError {

@@ -8,28 +8,44 @@ import { msg } from './message.js';
 /** How mastery becomes a grade: fraction of objectives mastered, P(mastery) scaled, or a Canvas-parity roll-up. */
 export type GradePolicyKind = 'fraction_mastered' | 'p_mastery' | 'aggregation';
 
+/**
+ * What a placement's (activity's) column holds: the percentage of its objectives mastered (a grade as soon as one is
+ * mastered), the mean P(mastery) of its objectives, or its objectives' grade under the objective policy (for a
+ * placement of one objective: that objective's grade). The last two are final once every objective is.
+ */
+export type ActivityGradeKind = 'percent_mastered' | 'mean_mastery' | 'objective_grade';
+
 /** A context's grade policy and gradebook layout. */
 export interface GradePolicy {
   contextId: string;
   policy: GradePolicyKind;
   /** Canvas calculation method when policy = 'aggregation' (scores are P(mastery) × 5 over time). */
   calculation: { method: CalculationMethod; weight: number; n: number } | null;
-  /** One line item per objective. */
+  /** One tool-managed line item per objective (an instructor's opt-in; never for an objective a placement carries). */
   perObjective: boolean;
-  /** One line item per activity (deep-linked resource covering several objectives). */
+  /** One line item per placement (resource link: deep-linked or added by hand), the LMS's own column. */
   perActivity: boolean;
+  /** What a placement's column holds. */
+  activityGrade: ActivityGradeKind;
   scoreMaximum: number;
 }
 
-/** Default policy: one line item per objective, fraction mastered (0 or full marks per objective), out of 100. */
+/**
+ * Default policy (docs/decisions/0014-placement-columns.md): one counted column per placement holding the percentage
+ * of its objectives mastered; objectives graded 0 or full marks; no per-objective columns; out of 100.
+ */
 export const defaultPolicy = (contextId: string): GradePolicy => ({
   contextId,
   policy: 'fraction_mastered',
   calculation: null,
-  perObjective: true,
+  perObjective: false,
   perActivity: true,
+  activityGrade: 'percent_mastered',
   scoreMaximum: 100,
 });
+
+/** The activity grades an instructor can choose. */
+export const ACTIVITY_GRADES: readonly ActivityGradeKind[] = ['percent_mastered', 'mean_mastery', 'objective_grade'];
 
 /** The roll-up of an 'aggregation' policy when the instructor chose none: Canvas's default weighted average. */
 export const DEFAULT_CALCULATION: NonNullable<GradePolicy['calculation']> = { method: 'decaying_average', weight: 65, n: 3 };

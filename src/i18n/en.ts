@@ -152,6 +152,7 @@ export const en = {
       deep_link_return_url_invalid: 'The content selection request gives a return address that is not a web address (http or https). Ask your LMS administrator to check the Masterly tool settings.',
       resource_link_missing: 'The launch does not identify the link it came from.',
       claims_invalid: 'Some claims of the launch (identity, course or roles) are not valid.',
+      for_user_missing: 'The review request does not say whose work to show. Open the review again from the gradebook.',
     },
   },
   student: {
@@ -587,6 +588,7 @@ export const en = {
       url_untrusted:
         'Untrusted LMS address (ERR_LMS_URL_UNTRUSTED): the LMS gave a grade address on a private or local network (or not https in production), so Masterly did not call it. Ask your administrator to check the platform registration.',
       other: 'The LMS refused the grade ({{reason}}).',
+      no_column: 'The LMS has not shown Masterly this activity\u2019s grade column yet: open the activity once from the course, then use Resend.',
     },
     noGradeInLms: '— (no grade yet)',
     method: {
@@ -716,6 +718,28 @@ export const en = {
       no_learning: 'Fitting from this course’s answers was refused on {{when}}: the answers show almost no learning from practice. Check that the questions really practise this objective. The parameters above are kept; fitting is tried again after new answers.',
       uninformative: 'Fitting from this course’s answers was refused on {{when}}: right and wrong answers barely depend on whether students know this objective (easy to guess, or easy to get wrong by accident). Check the questions and their answer keys. The parameters above are kept; fitting is tried again after new answers.',
     },
+  },
+  placements: {
+    by: {
+      percent_mastered: 'Grade = percentage of the objectives mastered.',
+      mean_mastery: 'Grade = average estimated chance the objectives are mastered.',
+      objective_grade: 'Grade = average of the objectives\u2019 grades.',
+    },
+    noneYet: 'No grade yet: the grade is given once an objective is mastered.',
+    perPlacement: 'One per activity in the course (its own column in the LMS)',
+    perObjective: 'One per objective too, for objectives not placed as an activity of their own',
+    columnsHint: 'Every column counts in the course total in Moodle and Canvas, and students see each one. With both kinds, an objective can count twice: once on its own, once in its activity.',
+    activityGrade: 'An activity\u2019s grade',
+    choice: {
+      percent_mastered: 'Percentage of its objectives mastered (a grade once one is mastered)',
+      mean_mastery: 'Average estimated chance its objectives are mastered (a grade once all are mastered)',
+      objective_grade: 'Average of its objectives\u2019 grades (a grade once all are mastered)',
+    },
+    activityGradeHint: 'An activity for one objective always carries that objective\u2019s grade.',
+  },
+  review: {
+    instructorsOnly: 'Only your instructor can review work from the gradebook. Open Masterly from your course to keep practising.',
+    notStarted: 'This student has not opened Masterly yet, so there is no work to review. Check again after they start.',
   },
 } as const;
 

@@ -19,12 +19,15 @@ export const AGS_SCOPES = {
 
 /**
  * Whether an AGS endpoint grants a capability. 'grades' needs the line items container (to find or create our
- * columns) and the lineitem and score scopes.
+ * columns) and the lineitem and score scopes; 'scores' only the score scope (posting to a column whose URL came
+ * from a launch's `lineitem` claim: Moodle's "grade sync only" grants nothing more).
  */
 export function agsGrants(ags: ServiceContext['ags'], capability: LmsCapability): boolean {
   switch (capability) {
     case 'grades':
       return !!ags?.lineitems && ags.scope.includes(AGS_SCOPES.lineItem) && ags.scope.includes(AGS_SCOPES.score);
+    case 'scores':
+      return !!ags && ags.scope.includes(AGS_SCOPES.score);
   }
 }
 

@@ -19,10 +19,12 @@ export const CLAIM = {
   ags: 'https://purl.imsglobal.org/spec/lti-ags/claim/endpoint',
   nrps: 'https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice',
   deepLinkingSettings: 'https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings',
+  /** Submission Review: whose submission the reviewer wants to see (LTI AGS Submission Review §2). */
+  forUser: 'https://purl.imsglobal.org/spec/lti/claim/for_user',
 } as const;
 
 /** Message types Masterly accepts. */
-export const MESSAGE_TYPES = ['LtiResourceLinkRequest', 'LtiDeepLinkingRequest'] as const;
+export const MESSAGE_TYPES = ['LtiResourceLinkRequest', 'LtiDeepLinkingRequest', 'LtiSubmissionReviewRequest'] as const;
 
 const optString = z.string().optional();
 
@@ -54,6 +56,8 @@ export const DeepLinkingSettingsClaim = z.looseObject({
   accept_types: z.array(z.string()).min(1),
   accept_presentation_document_targets: z.array(z.string()).min(1),
 });
+/** The `for_user` claim of a Submission Review launch: the student whose work is reviewed. */
+export const ForUserClaim = z.looseObject({ user_id: z.string().min(1).max(255) });
 export const AgsClaim = z.looseObject({ scope: z.array(z.string()).default([]), lineitems: optString, lineitem: optString });
 export const NrpsClaim = z.looseObject({
   context_memberships_url: z.string().min(1),

@@ -3,7 +3,7 @@ import { compactVerify, decodeJwt, decodeProtectedHeader, errors as joseErrors, 
 import type { z } from 'zod';
 import { LaunchRejected, type LaunchRejectReason } from '../domain/errors.js';
 import type { Clock, LaunchInput, LoginState, LoginStateRepo, Platform, PlatformRegistry, VerifiedLaunch } from '../services/ports.js';
-import { AgsClaim, CLAIM, ContextClaim, DeepLinkingSettingsClaim, HttpUrl, IdentityClaims, MESSAGE_TYPES, NrpsClaim, ResourceLinkClaim, RolesClaim } from './claims.js';
+import { AgsClaim, CLAIM, ContextClaim, DeepLinkingSettingsClaim, ForUserClaim, HttpUrl, IdentityClaims, MESSAGE_TYPES, NrpsClaim, ResourceLinkClaim, RolesClaim } from './claims.js';
 import type { PlatformJwks } from './jwks.js';
 import { bindingHash, loginCookieName } from './login.js';
 import { summariseRoles } from './roles.js';
@@ -209,9 +209,10 @@ export const LAUNCH_STEPS: readonly LaunchStep[] = [
       if (!(CLAIM.roles in c)) reject('roles_missing', 'The launch does not list the user\u2019s roles.');
       const roles = parse(RolesClaim, c[CLAIM.roles]) ?? reject('claims_invalid', 'The roles claim of the launch is not a list.');
       let resourceLink: VerifiedLaunch['resourceLink'];
-      if (c[CLAIM.resourceLink] !== undefined || messageType === 'LtiResourceLinkRequest') {
+      const needsLink = messageType === 'LtiResourceLinkRequest' || messageType === 'LtiSubmissionReviewRequest';
+      if (c[CLAIM.resourceLink] !== undefined || needsLink) {
         const rl = parse(ResourceLinkClaim, c[CLAIM.resourceLink]);
-        if (!rl && messageType === 'LtiResourceLinkRequest') reject('resource_link_missing', 'The launch does not identify the link it came from.');
+        if (!rl && needsLink) reject('resource_link_missing', 'The launch does not identify the link it came from.');
         if (rl) resourceLink = { id: rl.id, ...(rl.title ? { title: rl.title } : {}), ...(rl.description ? { description: rl.description } : {}) };
       }
       const identity = parse(IdentityClaims, c) ?? reject('claims_invalid', 'The identity claims of the launch are not valid.');
@@ -237,6 +238,10 @@ export const LAUNCH_STEPS: readonly LaunchStep[] = [
         reject('deep_link_return_url_invalid', 'The content selection request returns to an address that is not a web page (http or https). Ask your LMS administrator to check the tool placement.');
       }
       const extra: Record<string, unknown> = {};
+      if (messageType === 'LtiSubmissionReviewRequest') {
+        const forUser = parse(ForUserClaim, c[CLAIM.forUser]) ?? reject('for_user_missing', 'The review request does not say whose work to show.');
+        extra.forUser = { userId: forUser.user_id };
+      }
       for (const [name, key] of [
         ['launchPresentation', CLAIM.launchPresentation],
         ['custom', CLAIM.custom],

@@ -32,6 +32,8 @@ export interface DeepLinkingDeps {
   scoreMaximum(contextId: string): Promise<number>;
   /** Records a deep-linked activity so per-activity grades know its objectives (optional). */
   saveActivity?(contextId: string, activity: GradeActivity, now: number): Promise<void>;
+  /** Queues the current grades of every learner for the new placements' columns (optional). */
+  fillColumns?(contextId: string, objectiveIds: readonly string[], now: number): Promise<number>;
   /** Fresh random nonce. */
   newNonce(): string;
   /** Where content items launch: our launch URL. */
@@ -176,30 +178,31 @@ export async function returnDeepLinks(deps: DeepLinkingDeps, session: LaunchSess
   const scoreMaximum = await deps.scoreMaximum(contextId);
   const documentTarget: ResourceLinkItem['documentTarget'] = settings.acceptTargets.includes('iframe') ? 'iframe' : settings.acceptTargets.includes('window') ? 'window' : undefined;
   const items: ResourceLinkItem[] = [];
-  let unit: GradeActivity | undefined;
+  // Each placement is an activity of its own with its own column (docs/decisions/0014-placement-columns.md): a unique
+  // id travels as a custom parameter and in the column's resourceId, so two placements never share a column and an
+  // objective that already has a per-objective column gets no second tool-managed one.
+  const placed: GradeActivity[] = [];
   for (const choice of choices) {
     const option = options.find((o) => o.value === choice);
     if (!option) throw new DeepLinkSelectionRefused('unknown_choice', 'One of the choices is no longer part of this course. Reload the page and choose again.');
     const base: Omit<ResourceLinkItem, 'custom'> = { title: option.title, ...(option.description ? { text: option.description } : {}), url: deps.launchUrl, ...(documentTarget ? { documentTarget } : {}) };
+    const activityId = `a-${deps.newNonce().replace(/[^A-Za-z0-9]/g, '').slice(0, 12)}`;
+    const lineItem = { scoreMaximum, resourceId: `masterly:activity:${activityId}`, tag: 'masterly-activity' };
     if (option.kind === 'unit') {
-      items.push({
-        ...base,
-        custom: { [CUSTOM_ACTIVITY]: WHOLE_UNIT },
-        lineItem: { scoreMaximum, label: courseTitle, resourceId: `masterly:activity:${WHOLE_UNIT}`, tag: 'masterly-activity' },
-      });
-      unit = { activityId: WHOLE_UNIT, title: courseTitle, objectiveIds: [...ids.values()].map((o) => o.id) };
+      items.push({ ...base, custom: { [CUSTOM_ACTIVITY]: activityId }, lineItem: { ...lineItem, label: courseTitle } });
+      placed.push({ activityId, title: courseTitle, objectiveIds: [...ids.values()].map((o) => o.id), placed: true });
     } else {
       const o = ids.get(choice) as { id: string; key: string };
-      items.push({
-        ...base,
-        custom: { [CUSTOM_OBJECTIVE]: o.key },
-        lineItem: { scoreMaximum, label: option.title, resourceId: `masterly:objective:${o.id}`, tag: 'masterly-objective' },
-      });
+      items.push({ ...base, custom: { [CUSTOM_ACTIVITY]: activityId, [CUSTOM_OBJECTIVE]: o.key }, lineItem: { ...lineItem, label: option.title } });
+      placed.push({ activityId, title: option.title, objectiveIds: [o.id], placed: true });
     }
   }
   const n = items.length;
   const saveUnit = async (): Promise<void> => {
-    if (unit) await deps.saveActivity?.(contextId, unit, deps.clock.now());
+    const now = deps.clock.now();
+    for (const a of placed) await deps.saveActivity?.(contextId, a, now);
+    // The new columns are filled with the current grades at once (the drain finds each column once the LMS made it).
+    await deps.fillColumns?.(contextId, [...new Set(placed.flatMap((a) => a.objectiveIds))], now);
   };
   return sign(deps, session, settings, items, { msg: input.say(msg('deepLinking.added', { count: n })), log: `masterly: ${n} ltiResourceLink item(s)` }, saveUnit);
 }

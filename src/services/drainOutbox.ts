@@ -68,6 +68,12 @@ export function backoffMs(policy: RetryPolicy, attempts: number, random: number,
 /** Thrown when another worker is creating the line item right now: wait a little, no attempt counted. */
 class LineItemBusy extends Error {}
 
+/**
+ * A placement's column that Masterly cannot see yet: the LMS makes it (after a deep link, or for an activity added by
+ * hand) and a launch announces it; Masterly never creates it. Retried with the usual backoff.
+ */
+class ColumnNotKnown extends Error {}
+
 async function ensureLineItem(deps: DrainOutboxDeps, state: DrainState, ctx: ServiceContext, entry: OutboxEntry, leaseMs: number): Promise<string> {
   const key = `${entry.contextId}|${entry.itemKey}`;
   const cached = state.lineItemUrls.get(key);
@@ -88,10 +94,13 @@ async function ensureLineItem(deps: DrainOutboxDeps, state: DrainState, ctx: Ser
         if (again?.url) return again.url;
         throw new LineItemBusy();
       }
-      const lineItemsUrl = ctx.ags?.lineitems as string;
+      const lineItemsUrl = ctx.ags?.lineitems;
       try {
+        // A placement's column comes from the LMS: found by its resourceId (deep link) or announced by a launch.
+        if (!lineItemsUrl || !deps.lti.grants(ctx.ags, 'grades')) throw new ColumnNotKnown();
         // Find before create: after a relaunch, a crash or a deep link the LMS may already hold it.
         const found = await deps.lti.listLineItems(ctx.target, lineItemsUrl, { resourceId: def.resourceId, tag: def.tag });
+        if (!found[0] && def.placed) throw new ColumnNotKnown();
         const url =
           found[0]?.id ??
           (await deps.lti.createLineItem(ctx.target, lineItemsUrl, {
@@ -114,14 +123,16 @@ async function ensureLineItem(deps: DrainOutboxDeps, state: DrainState, ctx: Ser
   return pending;
 }
 
-const toAgsScore = (e: OutboxEntry, timestamp: number): AgsScore => ({
+const toAgsScore = (e: OutboxEntry, timestamp: number, vendor: ServiceContext['target']['vendor']): AgsScore => ({
   userId: e.userSub,
-  // Progress without a grade: Moodle empties the grade (no zero), Canvas ignores scoreGiven unless FullyGraded.
+  // Progress without a grade: Moodle and Canvas both empty the grade (no zero) unless FullyGraded.
   ...(e.score.gradingProgress === 'FullyGraded' ? { scoreGiven: e.score.scoreGiven, scoreMaximum: e.score.scoreMaximum } : {}),
   activityProgress: e.score.activityProgress,
   gradingProgress: e.score.gradingProgress,
   timestamp: new Date(timestamp).toISOString(),
   comment: e.score.comment,
+  // Canvas makes every score a new submission unless told otherwise: progress must not land in "needs grading".
+  ...(vendor === 'canvas' && e.score.gradingProgress !== 'FullyGraded' ? { 'https://canvas.instructure.com/lti/submission': { new_submission: false } } : {}),
 });
 
 /** 'sent' rows are marked by the caller in one go (markSentMany). */
@@ -141,9 +152,14 @@ async function sendOne(
     ctxCache.set(entry.contextId, ctxP);
   }
   const ctx = await ctxP;
-  if (!ctx || !deps.lti.grants(ctx.ags, 'grades')) {
-    await outbox.markFailed(entry, opts.owner, deps.clock.now(), 'no_service', 'No AGS line items endpoint with score and line item scopes from the last launch.');
-    return 'failed';
+  // A column whose URL Masterly knows (a placement's, from its launch) needs the score scope only ("grade sync only").
+  const known = opts.state.lineItemUrls.has(`${entry.contextId}|${entry.itemKey}`) || !!(await deps.lineItems.get(entry.contextId, entry.itemKey))?.url;
+  if (!ctx || !deps.lti.grants(ctx.ags, known ? 'scores' : 'grades')) {
+    const placed = !!ctx && entry.itemKey.startsWith('activity:') && deps.lti.grants(ctx.ags, 'scores');
+    if (!placed) {
+      await outbox.markFailed(entry, opts.owner, deps.clock.now(), 'no_service', 'No AGS line items endpoint with score and line item scopes from the last launch.');
+      return 'failed';
+    }
   }
   const paused = opts.state.pausedUntil.get(ctx.target.platformId) ?? 0;
   if (paused > deps.clock.now()) {
@@ -154,7 +170,7 @@ async function sendOne(
   const timestamp = entry.timestamp;
   try {
     let url = await ensureLineItem(deps, opts.state, ctx, entry, opts.leaseMs);
-    const post = () => deps.lti.postScore(ctx.target, url, toAgsScore(entry, timestamp));
+    const post = () => deps.lti.postScore(ctx.target, url, toAgsScore(entry, timestamp, ctx.target.vendor));
     try {
       await post();
     } catch (err) {
@@ -172,6 +188,14 @@ async function sendOne(
     if (err instanceof LineItemBusy) {
       await outbox.markRetry(entry, opts.owner, now, now + 250, null, false);
       return 'retried';
+    }
+    if (err instanceof ColumnNotKnown && entry.attempts + 1 < retry.maxAttempts) {
+      await outbox.markRetry(entry, opts.owner, now, now + backoffMs(retry, entry.attempts, deps.random()), 'The LMS has not announced this activity\u2019s grade column yet.', true);
+      return 'retried';
+    }
+    if (err instanceof ColumnNotKnown) {
+      await outbox.markFailed(entry, opts.owner, now, 'no_column', 'The LMS never announced this activity\u2019s grade column: launch the activity once from the course, then resend.');
+      return 'failed';
     }
     if (err instanceof LmsUrlUntrusted) {
       deps.log?.('warn', 'score not sent: untrusted LMS service address', { id: entry.id, code: err.code, reason: err.reason, origin: err.origin });

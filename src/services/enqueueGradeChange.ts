@@ -27,8 +27,11 @@ export async function enqueueScores(tx: GradeTx, contextId: string, userId: stri
   const policy = await tx.policy(contextId);
   const targets = new Map<string, string[]>();
   for (const objectiveId of objectiveIds) {
-    if (policy.perObjective) targets.set(objectiveKey(objectiveId), [objectiveId]);
-    if (policy.perActivity) for (const a of await tx.activitiesWith(contextId, objectiveId)) targets.set(activityKey(a.activityId), a.objectiveIds);
+    const activities = policy.perActivity ? await tx.activitiesWith(contextId, objectiveId) : [];
+    for (const a of activities) targets.set(activityKey(a.activityId), a.objectiveIds);
+    // One column per thing: no tool-managed column for an objective that a placement of its own already carries.
+    const carried = activities.some((a) => a.placed && a.objectiveIds.length === 1 && a.objectiveIds[0] === objectiveId);
+    if (policy.perObjective && !carried) targets.set(objectiveKey(objectiveId), [objectiveId]);
   }
   if (!targets.size) return 0;
   const ids = [...new Set([...targets.values()].flat())];

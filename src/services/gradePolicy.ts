@@ -14,17 +14,24 @@ const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
 /** Where a standing is for the gradebook: not started (nothing to post), in progress (no grade yet), final. */
 export type GradePhase = 'not_started' | 'in_progress' | 'final';
 
-/** The gradebook phase of a learner's state (state names from src/domain/mastery.ts; unknown states are in progress). */
-export function gradePhase(state: string | undefined): GradePhase {
+/**
+ * The gradebook phase of a learner's state (state names from src/domain/mastery.ts; unknown states are in progress).
+ * `masteredAt`: when the objective was mastered before, if it was. Reopening never lowers the gradebook: after
+ * mastery, a review (needs_review, a re-check, reteach) keeps the earned grade final; only a reset clears it.
+ */
+export function gradePhase(state: string | undefined, masteredAt?: number | null): GradePhase {
   if (state === undefined || state === 'locked' || state === 'available') return 'not_started';
-  // needs_review: mastered before; the grade earned stays until the learner masters it again.
   if (state === 'mastered' || state === 'needs_review') return 'final';
+  if (masteredAt !== null && masteredAt !== undefined) return 'final';
   return 'in_progress';
 }
 
+/** The phase of one standing (its state and earlier mastery). */
+const phaseOf = (s: ObjectiveStanding | undefined): GradePhase => gradePhase(s?.state, s?.masteredAt);
+
 /** Rolls one standing up to a 0..1 value under the policy. */
 export function standingValue(policy: GradePolicy, s: ObjectiveStanding): number {
-  if (policy.policy === 'fraction_mastered') return gradePhase(s.state) === 'final' ? 1 : 0;
+  if (policy.policy === 'fraction_mastered') return phaseOf(s) === 'final' ? 1 : 0;
   if (policy.policy === 'p_mastery') return Math.max(0, Math.min(1, s.p));
   const calc = policy.calculation ?? DEFAULT_CALCULATION;
   const scores = (s.history.length ? s.history : [s.p]).map((p) => p * 5);
@@ -38,24 +45,14 @@ export const gradeDate = (ms: number): string => new Date(ms).toLocaleDateString
 /** The comment of one objective's score: where the learner stands, in plain words. */
 function objectiveComment(s: ObjectiveStanding | undefined, t: Translate): string {
   const title = s?.title ?? t('grades.thisObjective');
-  switch (s?.state) {
-    case undefined:
-    case 'locked':
-    case 'available':
-      return t('grades.notStarted', { title });
-    case 'mastered':
-      return t('grades.mastered', { title, date: gradeDate(s.masteredAt ?? s.occurredAt) });
-    case 'needs_review':
-      return t('grades.reviewing', { title, date: gradeDate(s.masteredAt ?? s.occurredAt) });
-    case 'checking':
-      return t('grades.checking', { title });
-    case 'reteaching':
-      return t('grades.reteaching', { title });
-    case 'not_mastered':
-      return t('grades.stuck', { title });
-    default:
-      return t('grades.practising', { title });
-  }
+  if (!s || s.state === 'locked' || s.state === 'available') return t('grades.notStarted', { title });
+  if (s.state === 'mastered') return t('grades.mastered', { title, date: gradeDate(s.masteredAt ?? s.occurredAt) });
+  // Reviewing an objective mastered before (needs_review, or its re-check and reteach): the earned grade stays.
+  if (s.state === 'needs_review' || (s.masteredAt !== null && s.masteredAt !== undefined)) return t('grades.reviewing', { title, date: gradeDate(s.masteredAt ?? s.occurredAt) });
+  if (s.state === 'checking') return t('grades.checking', { title });
+  if (s.state === 'reteaching') return t('grades.reteaching', { title });
+  if (s.state === 'not_mastered') return t('grades.stuck', { title });
+  return t('grades.practising', { title });
 }
 
 /** The line saying how a policy computes the grade (comments, the instructor's pages). */
@@ -80,24 +77,32 @@ export function scoreFor(
   t: Translate = translator(),
 ): WantedScore {
   const byId = new Map(standings.map((s) => [s.objectiveId, s]));
+  // The instructor's activity grade applies to placements of several objectives; a placement of one carries its grade.
+  const activity = itemKey.startsWith('activity:') && objectiveIds.length > 1 ? policy.activityGrade : undefined;
   const values = objectiveIds.map((id) => {
     const s = byId.get(id);
-    return s ? standingValue(policy, s) : 0;
+    if (!s) return 0;
+    if (activity === 'percent_mastered') return phaseOf(s) === 'final' ? 1 : 0;
+    if (activity === 'mean_mastery') return Math.max(0, Math.min(1, s.p));
+    return standingValue(policy, s);
   });
   const value = values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0;
-  const phases = objectiveIds.map((id) => gradePhase(byId.get(id)?.state));
-  const phase: GradePhase =
-    phases.length && phases.every((p) => p === 'final') ? 'final' : phases.every((p) => p === 'not_started') ? 'not_started' : 'in_progress';
+  const phases = objectiveIds.map((id) => phaseOf(byId.get(id)));
+  // "Percent mastered" is a grade as soon as one objective is mastered (never a zero: it only counts mastery);
+  // otherwise a column is final once every objective it covers is.
+  const finalWhen = activity === 'percent_mastered' ? phases.some((p) => p === 'final') : phases.length > 0 && phases.every((p) => p === 'final');
+  const phase: GradePhase = finalWhen ? 'final' : phases.every((p) => p === 'not_started') ? 'not_started' : 'in_progress';
   let comment: string;
   if (objectiveIds.length === 1) {
     comment = objectiveComment(byId.get(objectiveIds[0] as string), t);
   } else {
-    const mastered = objectiveIds.filter((id) => gradePhase(byId.get(id)?.state) === 'final');
+    const mastered = objectiveIds.filter((id) => phaseOf(byId.get(id)) === 'final');
     const names = mastered.map((id) => byId.get(id)?.title ?? id);
     comment = t(names.length ? 'grades.someMastered' : 'grades.noneMastered', { mastered: mastered.length, total: objectiveIds.length, names: names.join(', ') });
   }
-  if (phase === 'final' && policy.policy !== 'fraction_mastered') comment += ` ${policyLine(policy, t)}`;
-  else if (phase === 'in_progress') comment += ` ${t('grades.noGradeYet')}`;
+  if (phase === 'final' && activity && activity !== 'objective_grade') comment += ` ${t(`placements.by.${activity}`)}`;
+  else if (phase === 'final' && policy.policy !== 'fraction_mastered') comment += ` ${policyLine(policy, t)}`;
+  else if (phase === 'in_progress') comment += ` ${t(activity === 'percent_mastered' ? 'placements.noneYet' : 'grades.noGradeYet')}`;
   return {
     itemKey,
     scoreGiven: round4(value * policy.scoreMaximum),

@@ -6,7 +6,7 @@ import { translator, type Translate } from '../i18n/index.js';
 import type { GradeOutboxRepo, LedgerEntry } from './servicePorts.js';
 
 /** Failure reasons that have their own words in the catalogue (`grades.failure.*`). */
-const KNOWN_FAILURES = ['not_enrolled', 'not_a_student', 'column_deleted', 'lms_unreachable', 'stale_timestamp', 'not_authorized', 'no_service', 'invalid_request', 'url_untrusted'] as const;
+const KNOWN_FAILURES = ['not_enrolled', 'not_a_student', 'column_deleted', 'lms_unreachable', 'stale_timestamp', 'not_authorized', 'no_service', 'invalid_request', 'url_untrusted', 'no_column'] as const;
 
 /** Plain-language text for a failure reason (ledger, logs), from the message catalogue. */
 export function describeFailure(reason: string | null, t: Translate = translator()): string {

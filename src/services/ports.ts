@@ -118,7 +118,7 @@ export interface NrpsEndpoint {
 export interface VerifiedLaunch {
   platformId: string;
   deploymentId: string;
-  messageType: 'LtiResourceLinkRequest' | 'LtiDeepLinkingRequest';
+  messageType: 'LtiResourceLinkRequest' | 'LtiDeepLinkingRequest' | 'LtiSubmissionReviewRequest';
   user: { sub: string; name?: string; givenName?: string; familyName?: string; email?: string };
   context?: { id: string; label?: string; title?: string };
   roles: string[];

@@ -62,6 +62,11 @@ export interface AgsScore {
   gradingProgress: 'FullyGraded' | 'Pending' | 'PendingManual' | 'Failed' | 'NotReady';
   timestamp: string;
   comment?: string;
+  /**
+   * Canvas's submission extension. Progress scores carry `{ new_submission: false }`: otherwise Canvas turns every
+   * score into a submitted (ungraded) submission, listed as "needs grading" (docs/decisions/0014-placement-columns.md).
+   */
+  'https://canvas.instructure.com/lti/submission'?: { new_submission: boolean };
 }
 
 /** An AGS result (read back from the LMS). */
@@ -76,7 +81,7 @@ export interface AgsResult {
  * What a course's last launch lets Masterly do with the LMS. Use-cases ask for a capability; src/lti decides it
  * from the claim's scopes (only src/lti knows the scope URIs). 'grades': find or create line items and post scores.
  */
-export type LmsCapability = 'grades';
+export type LmsCapability = 'grades' | 'scores';
 
 /** The LTI Advantage services as use-cases need them (STYLE rule 7). */
 export interface LtiServices {
@@ -113,6 +118,14 @@ export interface GradeActivity {
   activityId: string;
   title: string;
   objectiveIds: string[];
+  /** A placement: the LMS makes its column (deep-linked or added by hand); Masterly never creates one for it. */
+  placed?: boolean;
+}
+
+/** A placement as a launch shows it: its resource link and, when the LMS announced it, its own column. */
+export interface Placement extends GradeActivity {
+  resourceLinkId: string;
+  lineItemUrl: string | null;
 }
 
 /** The score a row of the outbox wants the LMS to hold. */
@@ -207,6 +220,8 @@ export interface ManagedLineItem {
   resourceId: string;
   tag: string;
   url: string | null;
+  /** The LMS makes this column (a placement's): found, never created. */
+  placed?: boolean;
 }
 
 /** Our line items per context and key. */
@@ -220,6 +235,13 @@ export interface GradeLineItemRepo {
   /** Forgets the URL (the LMS said 404: the column was deleted). */
   forget(contextId: string, itemKey: string, now: number): Promise<void>;
   saveActivity(contextId: string, activity: GradeActivity, now: number): Promise<void>;
+  /** One activity of a context. */
+  activity(contextId: string, activityId: string): Promise<GradeActivity | undefined>;
+  /**
+   * Records a placement seen in a launch (its objectives, resource link and column URL when announced) and its line
+   * item; true when the column URL is new or changed (the column must then be filled with the current grades).
+   */
+  place(contextId: string, placement: Placement, now: number): Promise<boolean>;
   listActivities(contextId: string): Promise<GradeActivity[]>;
   savePolicy(policy: GradePolicy, now: number): Promise<void>;
   getPolicy(contextId: string): Promise<GradePolicy>;
@@ -227,6 +249,8 @@ export interface GradeLineItemRepo {
   standingUsers(contextId: string): Promise<{ userId: string; objectiveIds: string[] }[]>;
   /** Runs `fn` with the gradebook bound to one transaction. */
   withGrades<T>(fn: (tx: GradeTx) => Promise<T>): Promise<T>;
+  /** Masterly's user id of an LMS user (Submission Review's `for_user`); undefined when they never launched. */
+  userIdOf(platformId: string, sub: string): Promise<string | undefined>;
   /** A learner's gradebook standings (every objective the grade hook has seen for them). */
   standingsOf(contextId: string, userId: string): Promise<ObjectiveStanding[]>;
 }

@@ -21,7 +21,8 @@ export async function studentGrades(
   const byObjective = new Map<string, StudentObjectiveGrade>();
   for (const id of input.objectiveIds) {
     const s = scoreFor(policy, objectiveKey(id), [id], standings, 0);
-    const final = gradePhase(standings.find((x) => x.objectiveId === id)?.state) === 'final';
+    const standing = standings.find((x) => x.objectiveId === id);
+    const final = gradePhase(standing?.state, standing?.masteredAt) === 'final';
     byObjective.set(id, { score: final ? s.scoreGiven : null, maximum: s.scoreMaximum, comment: s.comment });
   }
   return { byObjective, how: policyLine(policy) };

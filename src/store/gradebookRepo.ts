@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import { defaultPolicy } from '../domain/gradePolicy.js';
-import type { GradeActivity, GradeLineItemRepo, GradePolicy, ManagedLineItem, ServiceContext, ServiceContextRepo, Vendor } from '../services/servicePorts.js';
+import { ACTIVITY_GRADES, defaultPolicy } from '../domain/gradePolicy.js';
+import type { GradeActivity, GradeLineItemRepo, GradePolicy, ManagedLineItem, Placement, ServiceContext, ServiceContextRepo, Vendor } from '../services/servicePorts.js';
 import { gradeTx } from './outboxRepo.js';
 import type { Database } from './schema.js';
 
@@ -14,6 +14,7 @@ export async function readPolicy(db: Kysely<Database>, contextId: string): Promi
     calculation: r.calculation_json ? (JSON.parse(r.calculation_json) as GradePolicy['calculation']) : null,
     perObjective: r.per_objective === 1,
     perActivity: r.per_activity === 1,
+    activityGrade: (ACTIVITY_GRADES as readonly string[]).includes(r.activity_grade) ? (r.activity_grade as GradePolicy['activityGrade']) : 'objective_grade',
     scoreMaximum: Number(r.score_maximum),
   };
 }
@@ -49,11 +50,12 @@ export function gradebookRepo(db: Kysely<Database>): GradeLineItemRepo {
       } else if (kind === 'activity') {
         const a = await db
           .selectFrom('grade_activities')
-          .select('title')
+          .select(['title', 'placed'])
           .where('context_id', '=', contextId)
           .where('activity_id', '=', id)
           .executeTakeFirst();
         label = a?.title ?? `Activity ${id}`;
+        if (a?.placed === 1) return { contextId, itemKey, label, scoreMaximum, resourceId: `masterly:${itemKey}`, tag: `masterly-${kind}`, placed: true };
       }
       return { contextId, itemKey, label, scoreMaximum, resourceId: `masterly:${itemKey}`, tag: `masterly-${kind}` };
     },
@@ -102,17 +104,51 @@ export function gradebookRepo(db: Kysely<Database>): GradeLineItemRepo {
         .execute();
     },
     saveActivity: async (contextId, a: GradeActivity, now) => {
+      const placed = a.placed ? 1 : 0;
       await db
         .insertInto('grade_activities')
-        .values({ context_id: contextId, activity_id: a.activityId, title: a.title, objective_ids_json: JSON.stringify(a.objectiveIds), created_at: now })
-        .onConflict((oc) => oc.columns(['context_id', 'activity_id']).doUpdateSet({ title: a.title, objective_ids_json: JSON.stringify(a.objectiveIds) }))
+        .values({ context_id: contextId, activity_id: a.activityId, title: a.title, objective_ids_json: JSON.stringify(a.objectiveIds), created_at: now, placed, resource_link_id: null, line_item_url: null })
+        .onConflict((oc) => oc.columns(['context_id', 'activity_id']).doUpdateSet({ title: a.title, objective_ids_json: JSON.stringify(a.objectiveIds), placed }))
         .execute();
+    },
+    activity: async (contextId, activityId) => {
+      const r = await db.selectFrom('grade_activities').selectAll().where('context_id', '=', contextId).where('activity_id', '=', activityId).executeTakeFirst();
+      return r ? { activityId: r.activity_id, title: r.title, objectiveIds: JSON.parse(r.objective_ids_json) as string[], placed: r.placed === 1 } : undefined;
+    },
+    place: async (contextId, p: Placement, now) => {
+      const before = await db
+        .selectFrom('grade_activities')
+        .select(['line_item_url', 'objective_ids_json'])
+        .where('context_id', '=', contextId)
+        .where('activity_id', '=', p.activityId)
+        .executeTakeFirst();
+      const objectiveIdsJson = JSON.stringify(p.objectiveIds);
+      const lineItemUrl = p.lineItemUrl ?? before?.line_item_url ?? null;
+      if (before && before.line_item_url === lineItemUrl && before.objective_ids_json === objectiveIdsJson) return false;
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('grade_activities')
+          .values({ context_id: contextId, activity_id: p.activityId, title: p.title, objective_ids_json: objectiveIdsJson, created_at: now, placed: 1, resource_link_id: p.resourceLinkId, line_item_url: lineItemUrl })
+          .onConflict((oc) =>
+            oc.columns(['context_id', 'activity_id']).doUpdateSet({ objective_ids_json: objectiveIdsJson, placed: 1, resource_link_id: p.resourceLinkId, line_item_url: lineItemUrl }),
+          )
+          .execute();
+        if (!lineItemUrl) return;
+        const key = `activity:${p.activityId}`;
+        await trx
+          .insertInto('grade_line_items')
+          .values({ context_id: contextId, item_key: key, label: p.title, score_maximum: 0, resource_id: `masterly:${key}`, tag: 'masterly-activity', line_item_url: lineItemUrl, claimed_until: null, updated_at: now })
+          .onConflict((oc) => oc.columns(['context_id', 'item_key']).doUpdateSet({ line_item_url: lineItemUrl, claimed_until: null, updated_at: now }))
+          .execute();
+      });
+      return !before || before.line_item_url !== lineItemUrl || before.objective_ids_json !== objectiveIdsJson;
     },
     listActivities: async (contextId) =>
       (await db.selectFrom('grade_activities').selectAll().where('context_id', '=', contextId).orderBy('created_at').execute()).map((r) => ({
         activityId: r.activity_id,
         title: r.title,
         objectiveIds: JSON.parse(r.objective_ids_json) as string[],
+        placed: r.placed === 1,
       })),
     savePolicy: async (p, now) => {
       const row = {
@@ -120,6 +156,7 @@ export function gradebookRepo(db: Kysely<Database>): GradeLineItemRepo {
         calculation_json: p.calculation ? JSON.stringify(p.calculation) : null,
         per_objective: p.perObjective ? 1 : 0,
         per_activity: p.perActivity ? 1 : 0,
+        activity_grade: p.activityGrade,
         score_maximum: p.scoreMaximum,
         updated_at: now,
       };
@@ -136,6 +173,8 @@ export function gradebookRepo(db: Kysely<Database>): GradeLineItemRepo {
       for (const r of rows) byUser.set(r.user_id, [...(byUser.get(r.user_id) ?? []), r.objective_id]);
       return [...byUser].map(([userId, objectiveIds]) => ({ userId, objectiveIds }));
     },
+    userIdOf: async (platformId, sub) =>
+      (await db.selectFrom('users').select('id').where('platform_id', '=', platformId).where('sub', '=', sub).executeTakeFirst())?.id,
     withGrades: (fn) => db.transaction().execute((trx) => fn(gradeTx(trx))),
     standingsOf: async (contextId, userId) => {
       const ids = await db.selectFrom('grade_objective_states').select('objective_id').where('context_id', '=', contextId).where('user_id', '=', userId).execute();

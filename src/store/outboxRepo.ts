@@ -52,10 +52,12 @@ export function gradeTx(db: Kysely<Database>): GradeTx {
         .executeTakeFirst();
       const history = prev ? (JSON.parse(prev.history_json) as number[]) : [];
       history.push(c.pAfter);
-      // Mastered keeps its first date; needs_review keeps the date of the mastery under review; any other state clears it.
-      const wasMastered = prev?.mastered_at !== null && prev?.mastered_at !== undefined && (prev.state === 'mastered' || prev.state === 'needs_review');
+      // Mastered keeps its first date; a review after it (needs_review, then a re-check or reteach) keeps the date of
+      // the mastery under review, so the earned grade stays (ADR 0014: reopening); a reset (back to locked or
+      // available) clears it.
+      const earlier = prev?.mastered_at !== null && prev?.mastered_at !== undefined ? Number(prev.mastered_at) : null;
       const masteredAt =
-        c.stateAfter === 'mastered' || c.stateAfter === 'needs_review' ? (wasMastered ? Number(prev.mastered_at) : c.occurredAt) : null;
+        c.stateAfter === 'locked' || c.stateAfter === 'available' ? null : c.stateAfter === 'mastered' || c.stateAfter === 'needs_review' ? (earlier ?? c.occurredAt) : earlier;
       const row = {
         context_id: c.contextId,
         user_id: c.userId,
@@ -84,7 +86,7 @@ export function gradeTx(db: Kysely<Database>): GradeTx {
     activitiesWith: async (contextId, objectiveId): Promise<GradeActivity[]> => {
       const rows = await db.selectFrom('grade_activities').selectAll().where('context_id', '=', contextId).execute();
       return rows
-        .map((r) => ({ activityId: r.activity_id, title: r.title, objectiveIds: JSON.parse(r.objective_ids_json) as string[] }))
+        .map((r) => ({ activityId: r.activity_id, title: r.title, objectiveIds: JSON.parse(r.objective_ids_json) as string[], placed: r.placed === 1 }))
         .filter((a) => a.objectiveIds.includes(objectiveId));
     },
     standings: async (contextId, userId, objectiveIds): Promise<ObjectiveStanding[]> => {

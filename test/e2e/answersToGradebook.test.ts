@@ -8,6 +8,7 @@ import { expectOrderedHistory } from './passbackSupport.js';
 import { launchAs, parseForm, startTestLms, type TestBrowser } from '../support/devplatform.js';
 import { startTestTool, type LaunchRig } from '../support/tool.js';
 import { gradeDate } from '../../src/services/gradePolicy.js';
+import { defaultPolicy } from '../../src/domain/gradePolicy.js';
 
 const LEARNER = 'http://purl.imsglobal.org/vocab/lis/v2/membership#Learner';
 const RIGHT = true;
@@ -65,6 +66,9 @@ describe('answers posted over HTTP reach the LMS gradebook', () => {
     const launched = await launchAs(rig.lms, rig.toolUrl, { userId: sub });
     expect(launched.response.status).toBe(200);
     b = launched.browser;
+    // The instructor's opt-in: one column per objective (the default is one column per placement, ADR 0014).
+    const contextId = (await tool.db.kysely.selectFrom('contexts').select('id').executeTakeFirstOrThrow()).id;
+    await tool.advantage.lineItems.savePolicy({ ...defaultPolicy(contextId), perObjective: true, perActivity: false }, Date.now());
   });
   afterAll(async () => {
     await rig?.close();

@@ -100,7 +100,8 @@ describe('Deep Linking 2.0 against the emulator', () => {
       expect(item.type).toBe('ltiResourceLink');
       expect(item.url).toBe(`${rig.toolUrl}/lti/launch`);
       expect((item.custom as Record<string, string>).masterly_objective).toMatch(/\S/);
-      expect(item.lineItem).toMatchObject({ scoreMaximum: expect.any(Number), label: item.title, tag: 'masterly-objective' });
+      expect((item.custom as Record<string, string>).masterly_activity).toMatch(/^a-\w+$/);
+      expect(item.lineItem).toMatchObject({ scoreMaximum: expect.any(Number), label: item.title, tag: 'masterly-activity' });
     }
     expect(claims[DL.msg]).toBe('Masterly added 2 items.');
     // `data` echoed exactly as the request carried it (the emulator refuses anything else).
@@ -108,12 +109,12 @@ describe('Deep Linking 2.0 against the emulator', () => {
     const sent = session.map((s) => JSON.parse(s.claims) as { extra?: { deepLinkingSettings?: { data?: unknown } } }).find((c) => c.extra?.deepLinkingSettings);
     expect(claims[DL.data]).toEqual(sent?.extra?.deepLinkingSettings?.data);
 
-    // Two line items, with the resourceId the grade outbox looks for (so passback reuses these columns).
+    // Two line items, one per placement, with the resourceId the grade outbox looks for (so passback fills these columns).
     const contextId = (await rig.tool.db.kysely.selectFrom('contexts').select('id').executeTakeFirstOrThrow()).id;
     const svc = await rig.tool.advantage.contexts.get(contextId);
-    const lineItems = await rig.tool.advantage.lti.listLineItems(svc!.target, svc!.ags!.lineitems!, { tag: 'masterly-objective' });
+    const lineItems = await rig.tool.advantage.lti.listLineItems(svc!.target, svc!.ags!.lineitems!, { tag: 'masterly-activity' });
     expect(lineItems).toHaveLength(2);
-    for (const li of lineItems) expect(li.resourceId).toMatch(/^masterly:objective:/);
+    for (const li of lineItems) expect(li.resourceId).toMatch(/^masterly:activity:a-\w+$/);
   });
 
   it('refuses two picks when the platform accepts one, says why, and sends nothing', async () => {

@@ -55,3 +55,25 @@ describe('grade policy form: points possible', () => {
     }
   });
 });
+
+describe('grade policy form: an activity\'s grade', () => {
+  let rig: PassbackRig;
+  beforeAll(async () => {
+    rig = await startPassbackRig('generic', { students: 1, perObjective: false });
+  });
+  afterAll(async () => rig?.close());
+
+  it('offers the three activity grades, one column per activity by default, and saves the choice', async () => {
+    const teacher = rig.browsers.get(rig.instructorSub)!;
+    const html = await (await teacher.get(`${rig.toolUrl}/instructor/grades`)).text();
+    expect(html).toMatch(/name="activityGrade" value="percent_mastered" checked/);
+    expect(html).toMatch(/name="perActivity" value="1" checked/);
+    expect(html).not.toMatch(/name="perObjective" value="1" checked/);
+    expect(html).toContain('Every column counts in the course total in Moodle and Canvas');
+    const res = await teacher.postForm(`${rig.toolUrl}/instructor/grades/policy`, { csrf: csrfOf(html), policy: 'fraction_mastered', perActivity: '1', activityGrade: 'mean_mastery', scoreMaximum: '100' });
+    expect(res.status).toBe(303);
+    expect(await rig.adv.lineItems.getPolicy(rig.contextId)).toMatchObject({ perActivity: true, perObjective: false, activityGrade: 'mean_mastery' });
+    const refused = await teacher.postForm(`${rig.toolUrl}/instructor/grades/policy`, { csrf: csrfOf(html), policy: 'fraction_mastered', perActivity: '1', activityGrade: 'best_guess', scoreMaximum: '100' });
+    expect(refused.status).toBe(422);
+  });
+});

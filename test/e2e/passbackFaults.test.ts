@@ -24,7 +24,7 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 /** Each student gets a rising sequence per objective; the last event decides the grade (P(mastery) policy). */
 async function playScript(rig: PassbackRig, rounds: number): Promise<Record<string, number>> {
   await rig.adv.lineItems.savePolicy(
-    { contextId: rig.contextId, policy: 'p_mastery', calculation: null, perObjective: true, perActivity: false, scoreMaximum: 10 },
+    { contextId: rig.contextId, policy: 'p_mastery', calculation: null, perObjective: true, perActivity: false, activityGrade: 'objective_grade', scoreMaximum: 10 },
     Date.now(),
   );
   const expected: Record<string, number> = {};

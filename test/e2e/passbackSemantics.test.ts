@@ -83,6 +83,37 @@ describe('a failed mastery check and reteach (canvas)', () => {
   });
 });
 
+describe.each(['moodle', 'canvas'] as const)('reopening after mastery (%s)', (mode) => {
+  let rig: PassbackRig | undefined;
+  afterEach(async () => {
+    await rig?.close();
+    rig = undefined;
+  });
+
+  // Both LMSs empty a grade on a score that is not FullyGraded (Moodle's scores.php; Canvas's scores controller sets
+  // the submission's score to nil): a review after mastery keeps sending the earned grade; only a reset empties it.
+  it('keeps the earned grade through review, re-check and reteach; a reset empties it', async () => {
+    rig = await startPassbackRig(mode, { students: 1 });
+    const sub = rig.students[0]!;
+    const t0 = Date.UTC(2026, 11, 3, 9);
+    const states = ['practising', 'mastered', 'needs_review', 'checking', 'reteaching', 'checking', 'available'] as const;
+    const held: (number | null)[] = [];
+    for (const [i, state] of states.entries()) {
+      await masteryChange(rig, sub, 'obj-a', state === 'mastered' ? 0.97 : 0.6, state, t0 + i * 1000);
+      expect((await rig.adv.drainUntilIdle()).failed).toBe(0);
+      held.push((await gradebook(rig))[`masterly:objective:obj-a|${sub}`] ?? null);
+    }
+    expect(held).toEqual([null, 100, 100, 100, 100, 100, null]);
+    const history = await rig.lms.devplatform.scoreHistory();
+    expect(history.map((s) => [s.scoreGiven, s.gradingProgress, s.comment])).toEqual([
+      [undefined, 'Pending', 'obj-a: practising. No grade yet: the grade is given on mastery.'],
+      [100, 'FullyGraded', 'obj-a: mastered on 3 Dec 2026.'],
+      [100, 'FullyGraded', 'obj-a: mastered on 3 Dec 2026; reviewing it now.'],
+      [undefined, 'NotReady', 'obj-a: not started yet.'],
+    ]);
+  });
+});
+
 describe('timestamps the LMS accepts (moodle)', () => {
   let rig: PassbackRig | undefined;
   afterEach(async () => {

@@ -7,6 +7,7 @@ import { expect } from 'vitest';
 import type { Mode } from '../../src/devplatform/index.js';
 import type { ObjectiveState } from '../../src/domain/mastery.js';
 import type { MasteryChange } from '../../src/services/enginePorts.js';
+import { defaultPolicy } from '../../src/domain/gradePolicy.js';
 import { buildAdvantage, type Advantage, type AdvantageOptions } from '../../src/advantage.js';
 import { startRig, type LaunchRig } from '../support/tool.js';
 import { launchAs, type TestBrowser } from '../support/devplatform.js';
@@ -31,7 +32,7 @@ export interface PassbackRig extends LaunchRig {
 /** Starts tool + emulator, launches the instructor and `students` learners (emulator ids). */
 export async function startPassbackRig(
   mode: Mode,
-  opts: { students?: number; env?: Record<string, string>; advantage?: Partial<AdvantageOptions>; lmsNow?: () => number } = {},
+  opts: { students?: number; env?: Record<string, string>; advantage?: Partial<AdvantageOptions>; lmsNow?: () => number; perObjective?: boolean } = {},
 ): Promise<PassbackRig> {
   const rig = await startRig(mode, { gradeWorker: false, ...(opts.env ? { env: opts.env } : {}), ...(opts.lmsNow ? { lmsNow: opts.lmsNow } : {}) } as never);
   const instructor = rig.lms.users.find((u) => u.roles.includes(INSTRUCTOR) && !u.roles.some((r) => r.includes('TeachingAssistant')));
@@ -47,6 +48,8 @@ export async function startPassbackRig(
   const ctx = await db.selectFrom('contexts').select('id').executeTakeFirstOrThrow();
   const users = await db.selectFrom('users').select(['id', 'sub']).execute();
   const adv = buildAdvantage({ db: rig.tool.db, signer: rig.tool.keys, retry: FAST_RETRY, leaseMs: 3000, ...opts.advantage });
+  // These suites grade objectives one column each: the instructor's opt-in (the default is one column per placement).
+  if (opts.perObjective !== false) await adv.lineItems.savePolicy({ ...defaultPolicy(ctx.id), perObjective: true, activityGrade: 'objective_grade' }, Date.now());
   return { ...rig, browsers, contextId: ctx.id, userIds: new Map(users.map((u) => [u.sub, u.id])), students, instructorSub: instructor!.id, adv };
 }
 

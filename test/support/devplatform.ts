@@ -200,7 +200,13 @@ const rebuilt = (text: string, res: Response): Response => new Response(text, { 
 export async function launchAs(
   lms: TestLms,
   toolUrl: string,
-  opts: { userId: string; messageType?: 'LtiResourceLinkRequest' | 'LtiDeepLinkingRequest'; browser?: TestBrowser; resourceLinkId?: string },
+  opts: {
+    userId: string;
+    messageType?: 'LtiResourceLinkRequest' | 'LtiDeepLinkingRequest' | 'LtiSubmissionReviewRequest';
+    browser?: TestBrowser;
+    resourceLinkId?: string;
+    forUserId?: string;
+  },
 ): Promise<{ response: Response; browser: TestBrowser }> {
   void toolUrl; // the emulator already knows the tool's URLs; kept for the contract
   const b = opts.browser ?? browser();
@@ -208,7 +214,13 @@ export async function launchAs(
     userId: opts.userId,
     ...(opts.messageType ? { messageType: opts.messageType } : {}),
     ...(opts.resourceLinkId ? { resourceLinkId: opts.resourceLinkId } : {}),
+    ...(opts.forUserId ? { forUserId: opts.forUserId } : {}),
   });
+  return launchFromLoginUrl(lms, b, loginUrl);
+}
+
+/** The rest of a launch from the iframe's login URL (what an LMS page puts in the frame), as a browser follows it. */
+export async function launchFromLoginUrl(lms: TestLms, b: TestBrowser, loginUrl: string): Promise<{ response: Response; browser: TestBrowser }> {
   const authUrl = lms.registration().authUrl;
   let res = await b.follow(await b.get(loginUrl));
   if (!b.urlOf(res).startsWith(authUrl)) {

@@ -177,7 +177,9 @@ describe('message catalogue', () => {
     const english = scoreFor(defaultPolicy('c'), 'objective:o1', ['o1'], [standing], 0);
     expect(english.comment).toBe('Halves: mastered on 1 Jan 1970.');
     const keysOnly = Object.assign((key: string) => `<${key}>`, { lang: 'xx' }) as Translate;
-    expect(scoreFor({ ...defaultPolicy('c'), policy: 'p_mastery' }, 'activity:a', ['o1', 'o2'], [standing], 0, keysOnly).comment).toBe('<grades.someMastered> <grades.noGradeYet>');
+    expect(scoreFor({ ...defaultPolicy('c'), policy: 'p_mastery', activityGrade: 'objective_grade' }, 'activity:a', ['o1', 'o2'], [standing], 0, keysOnly).comment).toBe('<grades.someMastered> <grades.noGradeYet>');
+    // The default activity grade (percent mastered) is a grade as soon as one objective is mastered, and says how.
+    expect(scoreFor(defaultPolicy('c'), 'activity:a', ['o1', 'o2'], [standing], 0, keysOnly).comment).toBe('<grades.someMastered> <placements.by.percent_mastered>');
   });
 
   it('falls back to English for a locale without a catalogue', () => {

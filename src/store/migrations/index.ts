@@ -10,6 +10,7 @@ import * as m0008 from './0008_course_content_version.js';
 import * as m0009 from './0009_health_probe.js';
 import * as m0013 from './0013_grade_timestamps.js';
 import * as m0014 from './0014_fit_refusals.js';
+import * as m0015 from './0015_placement_grades.js';
 import * as m0022 from './0022_instructor_alerts.js';
 
 /** Every migration, in order. Names are permanent once released: add, never rename. */
@@ -25,5 +26,6 @@ export const migrations: Record<string, Migration> = {
   '0009_health_probe': m0009,
   '0013_grade_timestamps': m0013,
   '0014_fit_refusals': m0014,
+  '0015_placement_grades': m0015,
   '0022_instructor_alerts': m0022,
 };

@@ -10,6 +10,8 @@ export interface GradePoliciesTable {
   per_objective: number;
   per_activity: number;
   score_maximum: number;
+  /** What a placement's column holds: 'percent_mastered' | 'mean_mastery' | 'objective_grade' (migration 0015). */
+  activity_grade: string;
   updated_at: number;
 }
 
@@ -34,6 +36,12 @@ export interface GradeActivitiesTable {
   title: string;
   objective_ids_json: string;
   created_at: number;
+  /** The resource link (placement) this activity is, when known from a launch. */
+  resource_link_id: string | null;
+  /** The placement's own column (the launch's AGS `lineitem`), when known. */
+  line_item_url: string | null;
+  /** 1 when the LMS makes the column (deep-linked or hand-added placement): Masterly never creates it. */
+  placed: number;
 }
 
 /** grade_line_items: our line item per context and key ('objective:<id>', 'activity:<id>'). */

@@ -1,6 +1,7 @@
 import type { LedgerLine } from '../../services/listGradeLedger.js';
 import type { GradePolicy } from '../../services/servicePorts.js';
 import type { Translate } from '../../i18n/index.js';
+import { ACTIVITY_GRADES } from '../../domain/gradePolicy.js';
 
 /** One ledger row as the page shows it. */
 export interface LedgerRowView {
@@ -21,7 +22,9 @@ export interface GradesPageView {
   rows: LedgerRowView[];
   counts: { sent: number; pending: number; failed: number };
   csrf: string;
-  policy: { policy: GradePolicy['policy']; perObjective: boolean; perActivity: boolean; scoreMaximum: number };
+  policy: { policy: GradePolicy['policy']; perObjective: boolean; perActivity: boolean; activityGrade: GradePolicy['activityGrade']; scoreMaximum: number };
+  /** The activity grades to choose from (catalogue keys `placements.choice.*`). */
+  activityGrades: readonly GradePolicy['activityGrade'][];
   notice: string | null;
 }
 
@@ -51,7 +54,8 @@ export function presentGradesPage(lines: LedgerLine[], policy: GradePolicy, csrf
       failed: lines.filter((l) => l.status === 'failed').length,
     },
     csrf,
-    policy: { policy: policy.policy, perObjective: policy.perObjective, perActivity: policy.perActivity, scoreMaximum: policy.scoreMaximum },
+    policy: { policy: policy.policy, perObjective: policy.perObjective, perActivity: policy.perActivity, activityGrade: policy.activityGrade, scoreMaximum: policy.scoreMaximum },
+    activityGrades: ACTIVITY_GRADES,
     notice,
   };
 }

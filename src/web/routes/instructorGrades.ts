@@ -1,12 +1,15 @@
 import { Router, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import { parseDecimal } from '../../domain/decimal.js';
+import { ACTIVITY_GRADES } from '../../domain/gradePolicy.js';
 import { ValidationFailed } from '../../domain/errors.js';
 import type { LedgerLine } from '../../services/listGradeLedger.js';
 import type { GradePolicy } from '../../services/servicePorts.js';
 import { csrfToken, requireCsrf } from '../csrf.js';
 import { presentGradesPage } from '../presenters/instructorGrades.js';
-import { courseSessionOf, requireInstructor, requireSession, tOf, type SessionDeps } from '../session.js';
+import type { LaunchSession } from '../../services/ports.js';
+import type { ReviewTarget } from '../../services/submissionReview.js';
+import { courseSessionOf, requireInstructor, requireSession, sessionOf, tOf, type SessionDeps } from '../session.js';
 
 /** The use-cases the grade pages call (bound in src/main.ts). */
 export interface InstructorGradesServices {
@@ -14,6 +17,8 @@ export interface InstructorGradesServices {
   resendGrades(input: { contextId: string; ids?: readonly number[] }): Promise<number>;
   getGradePolicy(contextId: string): Promise<GradePolicy>;
   setGradePolicy(policy: GradePolicy): Promise<GradePolicy>;
+  /** Submission Review: the student (and objective) a review launch shows (src/services/submissionReview.ts). */
+  openSubmissionReview(session: LaunchSession): Promise<ReviewTarget>;
 }
 
 export interface InstructorGradesDeps extends SessionDeps {
@@ -25,6 +30,7 @@ const PolicyForm = z.object({
   policy: z.enum(['fraction_mastered', 'p_mastery', 'aggregation']),
   perObjective: z.literal('1').optional(),
   perActivity: z.literal('1').optional(),
+  activityGrade: z.enum(ACTIVITY_GRADES).optional(),
   scoreMaximum: z
     .unknown()
     .transform((v) => parseDecimal(v) ?? NaN)
@@ -33,7 +39,7 @@ const PolicyForm = z.object({
 
 /**
  * Instructor-only grade-sync pages: GET /instructor/grades (ledger + grade policy), POST …/resend,
- * …/resend-failed and …/policy (each with the session's CSRF token).
+ * …/resend-failed and …/policy (each with the session's CSRF token); GET /review, where Submission Review launches land.
  */
 export function instructorGradesRouter(deps: InstructorGradesDeps): Router {
   const router = Router();
@@ -43,6 +49,13 @@ export function instructorGradesRouter(deps: InstructorGradesDeps): Router {
     const s = courseSessionOf(res);
     return { contextId: s.contextId, sessionId: s.id };
   };
+
+  // Submission Review launches land here: the reviewed student's page, at the objective (students are refused).
+  router.get('/review', requireSession(deps), async (_req, res) => {
+    const target = await deps.services.openSubmissionReview(sessionOf(res));
+    res.setHeader('cache-control', 'no-store');
+    res.redirect(303, `/instructor/students/${encodeURIComponent(target.userId)}${target.objectiveId ? `#objective-${encodeURIComponent(target.objectiveId)}` : ''}`);
+  });
 
   router.get('/instructor/grades', ...session, async (req, res) => {
     const { contextId, sessionId } = instructorContext(res);
@@ -82,6 +95,7 @@ export function instructorGradesRouter(deps: InstructorGradesDeps): Router {
       policy: body.data.policy,
       perObjective: body.data.perObjective === '1',
       perActivity: body.data.perActivity === '1',
+      activityGrade: body.data.activityGrade ?? current.activityGrade,
       scoreMaximum: body.data.scoreMaximum,
     });
     res.redirect(303, `/instructor/grades?notice=${encodeURIComponent(tOf(res)('instructor.grades.policySaved'))}`);
