@@ -46,6 +46,9 @@ import { adminAuthFailureRepo } from './store/adminAuthFailureRepo.js';
 import { sameToken } from './web/cookies.js';
 import { verifyAdminToken } from './services/verifyAdminToken.js';
 import { buildAdvantage } from './advantage.js';
+import { buildCourseSetupServices } from './services/courseSetup.js';
+import { courseDirectory } from './store/courseDirectory.js';
+import { sampleUnits } from './store/sampleUnits.js';
 
 /** Which process is being composed: it decides only whether the schedules run here. */
 export type Role = 'web' | 'worker' | 'cli';
@@ -202,6 +205,13 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     afterMasteryChange,
     grades: advantage.lineItems,
   });
+  const setup = buildCourseSetupServices({
+    courses: repos.courses,
+    samples: sampleUnits(),
+    directory: courseDirectory(db.kysely),
+    classifyRoles: summariseRoles,
+    clock,
+  });
   const lmsEvidence = buildLmsEvidenceServices({
     evidence: repos.evidence,
     contexts: advantage.contexts,
@@ -300,6 +310,7 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     instructor,
     lmsEvidence,
     deepLinking,
+    setup,
     grades,
     checkAdminToken,
     scheduleServices,

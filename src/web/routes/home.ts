@@ -6,6 +6,8 @@ import { requireSession, sessionOf, tOf, type SessionDeps } from '../session.js'
 /** What the landing routes need. */
 export interface HomeRoutesDeps extends SessionDeps {
   services: Pick<DeepLinkingServices, 'objectiveIdForKey'>;
+  /** On the greeting: an instructor of a course without content goes to set-up (src/web/courseReady.ts). */
+  courseReady?: RequestHandler;
 }
 
 /**
@@ -15,7 +17,7 @@ export interface HomeRoutesDeps extends SessionDeps {
 export function homeRouter(deps: HomeRoutesDeps): Router {
   const router = Router();
   const session: RequestHandler[] = [requireSession(deps)];
-  router.get('/app', ...session, (_req, res) => {
+  router.get('/app', ...session, ...(deps.courseReady ? [deps.courseReady] : []), (_req, res) => {
     res.setHeader('cache-control', 'no-store');
     res.render('app', { home: presentHome(sessionOf(res), tOf(res)) });
   });

@@ -3,7 +3,10 @@ import type { DeepLinkingServices } from '../../services/deepLinking.js';
 import type { FoundationServices } from '../../services/index.js';
 import type { InstructorServices } from '../../services/instructorServices.js';
 import type { Clock } from '../../services/ports.js';
+import type { CourseSetupServices } from '../../services/courseSetup.js';
 import { clientHasher } from '../clientAddress.js';
+import { courseReady } from '../courseReady.js';
+import { courseSetupRouter } from './courseSetup.js';
 import { adminRouter } from './admin.js';
 import { deepLinkingRouter } from './deepLinking.js';
 import { homeRouter } from './home.js';
@@ -22,6 +25,8 @@ export interface WebDeps {
   evidence: InstructorEvidenceServices;
   grades: InstructorGradesServices;
   instructor: InstructorServices;
+  /** Course set-up (a course without content: sample units, copies, term rollover). */
+  setup: CourseSetupServices;
   baseUrl: string;
   cookieSecret: string;
   sessionTtlSeconds: number;
@@ -37,14 +42,17 @@ export interface WebDeps {
 export function webRouters(deps: WebDeps): Router[] {
   const session = { getSession: deps.foundation.getSession, cookieSecret: deps.cookieSecret };
   const clientHash = clientHasher(deps.cookieSecret);
+  // Pages that need course content send instructors to set-up and show students a "not set up yet" page.
+  const ready = courseReady(deps.setup.hasCourse);
   return [
     deepLinkingRouter({ ...session, services: deps.deepLinking }),
     instructorEvidenceRouter({ ...session, services: deps.evidence }),
     instructorGradesRouter({ ...session, services: deps.grades }),
-    instructorDashboardRouter({ ...session, services: deps.instructor }),
+    instructorDashboardRouter({ ...session, services: deps.instructor, courseReady: ready }),
+    courseSetupRouter({ ...session, services: deps.setup }),
     ltiRouter({ services: deps.foundation, baseUrl: deps.baseUrl, cookieSecret: deps.cookieSecret, sessionTtlSeconds: deps.sessionTtlSeconds, clientHash }),
-    homeRouter({ ...session, services: deps.deepLinking }),
-    studentRouter({ ...session, services: deps.student }),
+    homeRouter({ ...session, services: deps.deepLinking, courseReady: courseReady(deps.setup.hasCourse, { studentsToo: false }) }),
+    studentRouter({ ...session, services: deps.student, courseReady: ready }),
     adminRouter({
       services: deps.foundation,
       baseUrl: deps.baseUrl,
