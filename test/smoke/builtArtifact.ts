@@ -22,6 +22,7 @@ import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { findProjectRoot } from '../../src/projectRoot.js';
+import type { startDevPlatform } from '../../src/devplatform/index.js';
 import { launchAs, parseForm, startTestLms, type TestBrowser, type TestLms } from '../support/devplatform.js';
 import { freePort } from '../support/tool.js';
 
@@ -162,7 +163,7 @@ async function smoke(): Promise<void> {
       await res.body?.cancel();
     });
     await step('the built LMS emulator renders its course page and stylesheet', async () => {
-      const built = (await import(path.join(root, 'dist/src/devplatform/index.js'))) as typeof import('../../src/devplatform/index.js');
+      const built = (await import(path.join(root, 'dist/src/devplatform/index.js'))) as { startDevPlatform: typeof startDevPlatform };
       const emulator = await built.startDevPlatform({ port: emulatorPort, toolUrl });
       try {
         const css = await fetch(`${emulator.url}/devplatform.css`);
