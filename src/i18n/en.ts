@@ -393,7 +393,7 @@ export const en = {
     evidence: {
       title: 'LMS grades as evidence',
       intro: 'Quizzes and assignments graded in your LMS can count as evidence of an objective: a grade at or above the pass mark counts like a right answer, below it like a wrong one.',
-      noObjectives: 'This course has no objectives yet. Import the course content first.',
+      noObjectives: 'This course has no objectives yet.',
       noColumns: "Your LMS lists no grade columns for this course besides Masterly's own.",
       columns: 'Grade columns in your LMS',
       colColumn: 'Column',
