@@ -6,6 +6,7 @@ import { SETUP_PATH } from '../courseReady.js';
 import { csrfToken, requireCsrf } from '../csrf.js';
 import { issueMessage, messageOf } from '../errors.js';
 import { presentSetup, type SetupFieldError } from '../presenters/courseSetup.js';
+import { presentHome } from '../presenters/home.js';
 import { courseSessionOf, requireInstructor, requireSession, tOf, type SessionDeps } from '../session.js';
 
 /** What the set-up router needs. */
@@ -56,7 +57,8 @@ export function courseSetupRouter(deps: CourseSetupDeps): Router {
     );
     res.status(extra.status ?? 200).setHeader('cache-control', 'no-store');
     const title = extra.errors?.length ? t('setup.errorTitle', { course: courseTitle }) : t('setup.title', { course: courseTitle });
-    res.render('setup/index', { page, title });
+    // The instructor's landing page while the course has no content: it greets them as /app does.
+    res.render('setup/index', { page, home: presentHome(s, t), title });
   };
 
   router.get(SETUP_PATH, ...session, async (req, res) => show(req, res));
