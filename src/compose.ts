@@ -53,6 +53,9 @@ import { listAlerts, markAlertsRead, sendAlertDigests } from './services/instruc
 import { smtpMailer } from './mail/smtpMailer.js';
 import { composeDigest } from './web/presenters/alerts.js';
 import { translator } from './i18n/index.js';
+import { buildCourseSetupServices } from './services/courseSetup.js';
+import { courseDirectory } from './store/courseDirectory.js';
+import { sampleUnits } from './store/sampleUnits.js';
 
 /** Which process is being composed: it decides only whether the schedules run here. */
 export type Role = 'web' | 'worker' | 'cli';
@@ -228,6 +231,13 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     sendAlertDigests: async () =>
       mailer ? sendAlertDigests({ ...alertDeps, mailer, compose: (d) => composeDigest(d, translator()) }) : { sent: 0, failed: 0 },
   };
+  const setup = buildCourseSetupServices({
+    courses: repos.courses,
+    samples: sampleUnits(),
+    directory: courseDirectory(db.kysely),
+    classifyRoles: summariseRoles,
+    clock,
+  });
   const lmsEvidence = buildLmsEvidenceServices({
     evidence: repos.evidence,
     contexts: advantage.contexts,
@@ -342,6 +352,7 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     instructor,
     lmsEvidence,
     deepLinking,
+    setup,
     grades,
     alerts,
     checkAdminToken,

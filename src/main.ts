@@ -71,6 +71,7 @@ export async function start(config: Config, logger: Logger = pino({ level: confi
       instructor: c.instructor,
       alerts: c.alerts,
       digests: config.SMTP_URL !== undefined,
+      setup: c.setup,
       baseUrl: config.BASE_URL,
       cookieSecret: c.secrets.cookieSecret,
       sessionTtlSeconds: config.SESSION_TTL_SECONDS,

@@ -49,8 +49,7 @@ export interface ScoreOutcome {
 export function agsRouter(ctx: Ctx): Router {
   const router = Router();
   const base = '/api/lti/courses/:courseId/line_items';
-  const lineItemsUrl = platformEndpoints(ctx.url, ctx.courseId).lineItems;
-  const urlOf = (id: number): string => `${lineItemsUrl}/${id}`;
+  const urlOf = (id: number): string => `${platformEndpoints(ctx.url, ctx.courseId).lineItems}/${id}`;
   const present = (li: LineItemRow) => ({
     id: urlOf(li.id),
     label: li.label,

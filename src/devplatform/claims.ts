@@ -1,4 +1,4 @@
-import { COURSE, DEFAULT_RESOURCE_LINK, SCOPES, platformEndpoints, toolEndpoints, type Ctx } from './context.js';
+import { DEFAULT_RESOURCE_LINK, SCOPES, platformEndpoints, toolEndpoints, type Ctx } from './context.js';
 import type { DevUser } from './people.js';
 
 /** The LTI claim names (LTI 1.3 core §5, Deep Linking 2.0 §4.4, AGS §3.1, NRPS §3.6). */
@@ -60,8 +60,8 @@ export function buildLaunchClaims(ctx: Ctx, input: LaunchInput): Record<string, 
     [CLAIM.roles]: [...user.roles],
     [CLAIM.context]: {
       id: ctx.courseId,
-      label: COURSE.label,
-      title: COURSE.title,
+      label: ctx.course.label,
+      title: ctx.course.title,
       type: [mode === 'moodle' ? 'CourseSection' : 'http://purl.imsglobal.org/vocab/lis/v2/course#CourseOffering'],
     },
     [CLAIM.toolPlatform]: {
@@ -77,7 +77,15 @@ export function buildLaunchClaims(ctx: Ctx, input: LaunchInput): Record<string, 
     },
     [CLAIM.custom]: {
       ...(link.custom ?? {}),
-      ...(mode === 'canvas' ? { canvas_course_id: ctx.courseId, canvas_user_id: user.id, canvas_api_domain: new URL(ctx.pageUrl).host } : {}),
+      ...(mode === 'canvas'
+        ? {
+            canvas_course_id: ctx.courseId,
+            canvas_user_id: user.id,
+            canvas_api_domain: new URL(ctx.pageUrl).host,
+            // `$Canvas.course.previousContextIds`: the courses this one was copied from, comma-separated ("" when none).
+            canvas_previous_context_ids: ctx.course.copiedFrom.join(','),
+          }
+        : {}),
     },
     [CLAIM.ags]:
       ctx.agsMode() === 'sync_only'

@@ -17,6 +17,13 @@ export type AgsMode = 'full' | 'sync_only';
 /** Names the course the emulator hosts. */
 export const COURSE = { label: 'FRAC101', title: 'Fractions 101' } as const;
 
+/** The hosted course's names and the LMS course ids it was copied from (newest first). */
+export interface CourseInfo {
+  label: string;
+  title: string;
+  copiedFrom: string[];
+}
+
 /** The resource link every "Launch Masterly" button uses unless deep linking created others. */
 export const DEFAULT_RESOURCE_LINK = 'rl-masterly';
 /** A second link that only half the students can see (exercises the NRPS `rlid` filter). */
@@ -56,7 +63,10 @@ export interface Ctx {
   toolUrl: string;
   clientId: string;
   deploymentId: string;
+  /** The course the emulator hosts now (`context.id`); a new term changes it (see DevPlatform.setCourse). */
   courseId: string;
+  /** Its label and title, and the course ids it was copied from (Canvas: `$Canvas.course.previousContextIds`). */
+  course: CourseInfo;
   key: PlatformKey;
   toolKeys: ToolKeys;
   faults: FaultState;

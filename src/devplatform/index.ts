@@ -7,7 +7,7 @@ import { pino, type Logger } from 'pino';
 import { agsRouter } from './ags.js';
 import { authRouter } from './auth.js';
 import { buildLaunchClaims } from './claims.js';
-import { DEFAULT_RESOURCE_LINK, SECTION_B_RESOURCE_LINK, platformEndpoints, toolEndpoints, type Ctx, type AgsMode, type Mode, type Quirks } from './context.js';
+import { COURSE, DEFAULT_RESOURCE_LINK, SECTION_B_RESOURCE_LINK, platformEndpoints, toolEndpoints, type Ctx, type AgsMode, type Mode, type Quirks } from './context.js';
 import { getMeta, openDpDb, setMeta } from './db.js';
 import { deepLinkingRouter } from './deepLinking.js';
 import { createFaults, type Faults } from './faults.js';
@@ -118,7 +118,8 @@ export interface DevPlatform {
   issuer: string;
   clientId: string;
   deploymentId: string;
-  courseId: string;
+  /** The course hosted now (`context.id` of launches). */
+  readonly courseId: string;
   readonly mode: Mode;
   registration(): PlatformRegistration;
   /** Everyone in the course (seed plus any bulk members), in roster order. */
@@ -132,6 +133,12 @@ export interface DevPlatform {
    * resource link id and the column's id.
    */
   addResourceLink(input: { title: string; custom?: Record<string, string>; lineItem?: { label: string; scoreMaximum: number } }): Promise<{ id: string; lineItemId: number | null }>;
+  /**
+   * Hosts another course from now on (a new term): its `context.id`, names and the course ids it was copied from,
+   * which Canvas mode sends as `$Canvas.course.previousContextIds` (custom `canvas_previous_context_ids`). Roster,
+   * resource links and gradebook stay.
+   */
+  setCourse(course: { id: string; title?: string; label?: string; copiedFrom?: string[] }): void;
   /** Switches LMS-version behaviours on or off (e.g. Moodle's string booleans in deep linking settings). */
   setQuirks(quirks: Partial<Quirks>): void;
   faults: Faults;
@@ -222,6 +229,7 @@ export async function startDevPlatform(opts: DevPlatformOptions): Promise<DevPla
     clientId,
     deploymentId,
     courseId,
+    course: { label: COURSE.label, title: COURSE.title, copiedFrom: [] },
     key: keySet.current,
     toolKeys: createToolKeys(toolEndpoints(toolUrl).jwks),
     faults,
@@ -284,7 +292,9 @@ export async function startDevPlatform(opts: DevPlatformOptions): Promise<DevPla
     issuer: url,
     clientId,
     deploymentId,
-    courseId,
+    get courseId() {
+      return ctx.courseId;
+    },
     get mode() {
       return mode;
     },
@@ -324,6 +334,10 @@ export async function startDevPlatform(opts: DevPlatformOptions): Promise<DevPla
         .values({ id, title: input.title, description: null, custom: JSON.stringify(input.custom ?? {}), members: null, line_item_id: lineItemId, created_at: at })
         .execute();
       return { id, lineItemId };
+    },
+    setCourse(c) {
+      ctx.courseId = c.id;
+      ctx.course = { label: c.label ?? ctx.course.label, title: c.title ?? ctx.course.title, copiedFrom: [...(c.copiedFrom ?? [])] };
     },
     setQuirks(q) {
       Object.assign(ctx.quirks, q);

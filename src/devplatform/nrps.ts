@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { COURSE, SCOPES, type Ctx } from './context.js';
+import { SCOPES, type Ctx } from './context.js';
 import { intParam, selfUrl, setLink } from './http.js';
 import { hasRole, type DevUser } from './people.js';
 import { requireScope } from './token.js';
@@ -63,7 +63,7 @@ export function nrpsRouter(ctx: Ctx): Router {
     res.type(MEDIA_TYPE).send(
       JSON.stringify({
         id: selfUrl(ctx, req, {}),
-        context: { id: ctx.courseId, label: COURSE.label, title: COURSE.title },
+        context: { id: ctx.courseId, label: ctx.course.label, title: ctx.course.title },
         members: page.map(presentMember),
       }),
     );

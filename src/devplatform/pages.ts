@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Router } from 'express';
-import { COURSE, type Ctx } from './context.js';
+import type { Ctx } from './context.js';
 import { PlatformError, createLaunch, findLaunch, loginUrlFor } from './launches.js';
 import { ROLES, isInstructor, type DevUser } from './people.js';
 import { projectPath } from '../projectRoot.js';
@@ -21,9 +21,9 @@ export function pagesRouter(ctx: Ctx): Router {
     const members = ctx.roster.list().filter((u) => u.status !== 'Deleted');
     const links = await ctx.db.selectFrom('dp_resource_links').select(['id', 'title', 'line_item_id']).orderBy('created_at').orderBy('id').execute();
     return {
-      title: `Course: ${COURSE.title}`,
+      title: `Course: ${ctx.course.title}`,
       mode: ctx.mode(),
-      course: COURSE,
+      course: ctx.course,
       issuer: ctx.url,
       clientId: ctx.clientId,
       deploymentId: ctx.deploymentId,
@@ -92,7 +92,7 @@ export function pagesRouter(ctx: Ctx): Router {
     res.render('devplatform/gradebook', {
       title: 'Gradebook',
       mode: ctx.mode(),
-      course: COURSE,
+      course: ctx.course,
       lineItems: lineItems.map((li) => ({ label: li.label, scoreMaximum: li.score_maximum, tag: li.tag })),
       rows: shown.map((u) => ({
         name: display(u),

@@ -141,8 +141,12 @@ export interface ImportSummary {
 
 /** Storage of course content. */
 export interface CourseRepo {
-  /** Writes a whole course plan in ONE transaction, upserting by (context, key); nothing is written on error. */
-  applyImport(plan: CoursePlan, at: number): Promise<ImportSummary>;
+  /**
+   * Writes a whole course plan in ONE transaction, upserting by (context, key); nothing is written on error. With
+   * `onlyIntoEmpty`, throws Conflict (writing nothing) when the context has active objectives, checked under the
+   * course row's lock so two concurrent first imports cannot both land.
+   */
+  applyImport(plan: CoursePlan, at: number, opts?: { onlyIntoEmpty?: boolean }): Promise<ImportSummary>;
   /** True when the context has at least one active objective. */
   hasObjectives(contextId: string): Promise<boolean>;
   /** The versions a compiled course of the context depends on (one statement), or undefined without a course. */
@@ -157,6 +161,8 @@ export interface CourseRepo {
   /** Content of an objective, of one kind, in position order. */
   listContent(objectiveId: string, kind?: ContentKind): Promise<StoredContent[]>;
   getContent(contextId: string, contentId: string): Promise<StoredContent | undefined>;
+  /** Each item's difficulty as authored (engine scale, 0 = average), by item id: what an export writes back. */
+  initialDifficulties(contextId: string): Promise<Map<string, number>>;
 }
 
 /** Makes ids for new rows (UUIDs in production; injectable in tests). */

@@ -158,9 +158,10 @@ export interface ImportCourseDeps {
 /**
  * Imports a `masterly-course/1` file into a context: validates everything first, then writes it in one
  * transaction. Idempotent by keys: a re-import updates objectives, items and content in place (learner data
- * stays attached); items and objectives no longer listed are deactivated, never deleted.
+ * stays attached); items and objectives no longer listed are deactivated, never deleted. `onlyIntoEmpty`: a course
+ * that has active objectives by then is left alone (Conflict, ERR_CONFLICT), decided inside the write transaction.
  */
-export async function importCourse(deps: ImportCourseDeps, input: { contextId: string; file: unknown }): Promise<ImportSummary> {
+export async function importCourse(deps: ImportCourseDeps, input: { contextId: string; file: unknown; onlyIntoEmpty?: boolean }): Promise<ImportSummary> {
   const plan = planCourseImport(input.contextId, input.file);
-  return deps.courses.applyImport(plan, deps.clock.now());
+  return deps.courses.applyImport(plan, deps.clock.now(), input.onlyIntoEmpty ? { onlyIntoEmpty: true } : undefined);
 }

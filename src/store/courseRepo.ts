@@ -14,6 +14,8 @@ import type {
   StoredItem,
   StoredObjective,
 } from '../services/enginePorts.js';
+import { Conflict } from '../domain/errors.js';
+import { msg } from '../domain/message.js';
 import { prepare } from './prepared.js';
 import type { Database } from './schema.js';
 import type { ContentTable, ItemsTable, ObjectivesTable } from './tables/engine.js';
@@ -125,7 +127,7 @@ export const courseRepo = (db: Kysely<Database>): CourseRepo => {
       return row ? { contentVersion: Number(row.content_version), courseVersion: row.course_version === null ? 0 : Number(row.course_version) } : undefined;
     },
 
-    applyImport: (plan: CoursePlan, at: number): Promise<ImportSummary> =>
+    applyImport: (plan: CoursePlan, at: number, opts?: { onlyIntoEmpty?: boolean }): Promise<ImportSummary> =>
       db.transaction().execute(async (trx) => {
         const ctx = plan.contextId;
         await trx
@@ -142,6 +144,11 @@ export const courseRepo = (db: Kysely<Database>): CourseRepo => {
             })),
           )
           .execute();
+        // After the upsert above (which waits for a concurrent import's course row), so a second first import sees the first.
+        if (opts?.onlyIntoEmpty) {
+          const any = await trx.selectFrom('objectives').select('id').where('context_id', '=', ctx).where('active', '=', 1).limit(1).executeTakeFirst();
+          if (any) throw new Conflict('This course already has content.', msg('setup.errors.alreadySetUp'));
+        }
 
         // Objectives: upsert by key; fitted BKT parameters survive a re-import.
         const before = await trx.selectFrom('objectives').select(['id', 'key', 'bkt_fitted']).where('context_id', '=', ctx).execute();
@@ -361,5 +368,17 @@ export const courseRepo = (db: Kysely<Database>): CourseRepo => {
       const row = await db.selectFrom('content').selectAll().where('id', '=', contentId).where('context_id', '=', contextId).executeTakeFirst();
       return row ? toContent(row) : undefined;
     },
+
+    initialDifficulties: async (contextId) =>
+      new Map(
+        (
+          await db
+            .selectFrom('item_stats as s')
+            .innerJoin('items as i', 'i.id', 's.item_id')
+            .select(['s.item_id', 's.initial_difficulty'])
+            .where('i.context_id', '=', contextId)
+            .execute()
+        ).map((r) => [r.item_id, Number(r.initial_difficulty)]),
+      ),
   };
 };

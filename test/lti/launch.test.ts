@@ -30,7 +30,8 @@ describe('LTI 1.3 launch (tool ↔ LMS emulator over HTTP)', () => {
     const { response, browser: b } = await launchAs(rig.lms, rig.toolUrl, { userId: instructor().id });
     const html = await response.text();
     expect(response.status).toBe(200);
-    expect(b.urlOf(response)).toBe(`${rig.toolUrl}/app`);
+    // A course without content opens on set-up, which greets like /app.
+    expect(b.urlOf(response)).toBe(`${rig.toolUrl}/instructor/setup`);
     expect(html).toContain(`Hello, ${instructor().name}`);
     expect(html).toMatch(/data-testid="role">Instructor</);
     expect(b.cookies('localhost').masterly_session).toBeTruthy();

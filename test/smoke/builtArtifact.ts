@@ -3,11 +3,12 @@
  * only this catches what breaks in `dist/` (paths to views, static files and seed data, the CLIs, the start script).
  *
  * It starts `npm start` as an operator would — NODE_ENV=production with the three secrets, a temporary SQLite file (or
- * the EMPTY PostgreSQL database named by SMOKE_DATABASE_URL; .ci/run creates one), and DEMO=true, because the demo course import is today the only way content reaches a course (it also proves
- * seed/ resolves from dist) — registers its own LMS emulator with the built CLI (`node dist/src/cli/platform.js add`),
- * launches a student through that emulator over HTTP (OIDC login, auto-posted id_token), renders the mastery map and
- * a practice item, posts one answer, and checks that the answer was stored, `/healthz`, a static file and the built
- * demo emulator's course page. Any failure exits 1 with the step, the reason and the tail of the tool's log.
+ * the EMPTY PostgreSQL database named by SMOKE_DATABASE_URL; .ci/run creates one), demo mode off as at a school —
+ * registers its own LMS emulator with the built CLI (`node dist/src/cli/platform.js add`), launches an instructor
+ * through that emulator over HTTP (OIDC login, auto-posted id_token), who lands on the course set-up page and starts
+ * from a sample unit (which proves seed/ resolves from dist), then a student, renders the mastery map and a practice
+ * item, posts one answer, and checks that the answer was stored, `/healthz`, a static file and the built emulator's
+ * course page. Any failure exits 1 with the step, the reason and the tail of the tool's log.
  *
  * Cookies: the tool's session and login cookies are always `SameSite=None; Secure` (production changes nothing
  * there); browsers accept Secure cookies from http://localhost, and so does the test browser used here.
@@ -21,6 +22,7 @@ import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { findProjectRoot } from '../../src/projectRoot.js';
+import type { startDevPlatform } from '../../src/devplatform/index.js';
 import { launchAs, parseForm, startTestLms, type TestBrowser, type TestLms } from '../support/devplatform.js';
 import { freePort } from '../support/tool.js';
 
@@ -120,7 +122,7 @@ async function countResponses(url: string): Promise<number> {
 async function smoke(): Promise<void> {
   check(fs.existsSync(path.join(root, 'dist/src/main.js')), 'dist/src/main.js is missing: run `npm run build` first');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'masterly-smoke-'));
-  const [port, demoPort] = [await freePort(), await freePort()];
+  const [port, emulatorPort] = [await freePort(), await freePort()];
   const toolUrl = `http://localhost:${port}`;
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -133,8 +135,6 @@ async function smoke(): Promise<void> {
     KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     ADMIN_TOKEN: randomBytes(24).toString('base64url'),
     DATA_DIR: tmp,
-    DEMO: 'true',
-    DEVPLATFORM_PORT: String(demoPort),
     LOG_LEVEL: 'info',
   };
   let lms: TestLms | undefined;
@@ -162,10 +162,30 @@ async function smoke(): Promise<void> {
       check(res.status === 200 && (res.headers.get('content-type') ?? '').includes('css'), `/static/app.css answered ${res.status}`);
       await res.body?.cancel();
     });
-    await step('the built demo emulator renders its course page and stylesheet', async () => {
-      await waitFor(`http://localhost:${demoPort}/devplatform.css`, tool);
-      const page = await fetch(`http://localhost:${demoPort}/`);
-      check(page.status === 200 && (await page.text()).includes('Launch'), `the demo emulator's course page answered ${page.status}`);
+    await step('the built LMS emulator renders its course page and stylesheet', async () => {
+      const built = (await import(path.join(root, 'dist/src/devplatform/index.js'))) as { startDevPlatform: typeof startDevPlatform };
+      const emulator = await built.startDevPlatform({ port: emulatorPort, toolUrl });
+      try {
+        const css = await fetch(`${emulator.url}/devplatform.css`);
+        check(css.status === 200, `the built emulator's stylesheet answered ${css.status}`);
+        const page = await fetch(`${emulator.url}/`);
+        check(page.status === 200 && (await page.text()).includes('Launch'), `the built emulator's course page answered ${page.status}`);
+      } finally {
+        await emulator.close();
+      }
+    });
+
+    const teacher = lms.users.find((u) => u.roles.some((r) => r.endsWith('#Instructor'))) ?? fail('the emulator has no instructor');
+    await step('an instructor launches into the empty course and lands on set-up (/instructor/setup)', async () => {
+      const { response, browser } = await launchAs(lms as TestLms, toolUrl, { userId: teacher.id });
+      const html = await response.text();
+      check(response.status === 200 && browser.urlOf(response) === `${toolUrl}/instructor/setup`, `the launch answered ${response.status} at ${browser.urlOf(response)}`);
+      check(html.includes('value="statistics"'), 'the set-up page lists no statistics sample unit (seed/ not found?)');
+      const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? fail('the set-up page has no CSRF token');
+      const res = await postForm(browser, `${toolUrl}/instructor/setup`, { csrf, action: 'sample', sample: 'statistics' });
+      check(res.status === 303, `starting from the sample answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+      const done = await pageOf(browser, `${toolUrl}/instructor/setup?done=1`, 'the set-up confirmation');
+      check(done.includes('data-testid="done"'), 'the set-up page does not confirm the sample unit');
     });
 
     const student = lms.users.find((u) => u.roles.includes(LEARNER) && u.name) ?? fail('the emulator has no student');

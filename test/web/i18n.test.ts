@@ -27,7 +27,7 @@ import { ADMIN_TOKEN, errorOf, loginAt, startRig, type LaunchRig } from '../supp
 
 const LIS = 'http://purl.imsglobal.org/vocab/lis/v2/membership#';
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const AREAS = ['layout', 'home', 'errors', 'student', 'instructor', 'admin', 'deepLinking', 'grades', 'explain'];
+const AREAS = ['layout', 'home', 'errors', 'student', 'instructor', 'admin', 'deepLinking', 'grades', 'explain', 'setup'];
 /** A catalogue key as it would leak onto a page if it were missing (`student.map.start`). */
 const RAW_KEY = new RegExp(`\\b(?:${AREAS.join('|')})\\.(?!(?:js|css)\\b)[a-z][A-Za-z]*(?:\\.[A-Za-z_]+)*\\b`, 'g');
 

@@ -7,6 +7,8 @@ import { requireSession, sessionOf, tOf, type SessionDeps } from '../session.js'
 export interface HomeRoutesDeps extends SessionDeps {
   services: Pick<DeepLinkingServices, 'objectiveIdForKey'>;
   baseUrl: string;
+  /** On the greeting: an instructor of a course without content goes to set-up (src/web/courseReady.ts). */
+  courseReady?: RequestHandler;
 }
 
 /**
@@ -23,7 +25,7 @@ export function homeRouter(deps: HomeRoutesDeps): Router {
     res.setHeader('cache-control', 'public, max-age=300');
     res.render('landing', { landing });
   });
-  router.get('/app', ...session, (_req, res) => {
+  router.get('/app', ...session, ...(deps.courseReady ? [deps.courseReady] : []), (_req, res) => {
     res.setHeader('cache-control', 'no-store');
     res.render('app', { home: presentHome(sessionOf(res), tOf(res)) });
   });

@@ -3,7 +3,10 @@ import type { DeepLinkingServices } from '../../services/deepLinking.js';
 import type { FoundationServices } from '../../services/index.js';
 import type { InstructorServices } from '../../services/instructorServices.js';
 import type { Clock } from '../../services/ports.js';
+import type { CourseSetupServices } from '../../services/courseSetup.js';
 import { clientHasher } from '../clientAddress.js';
+import { courseReady } from '../courseReady.js';
+import { courseSetupRouter } from './courseSetup.js';
 import { adminRouter } from './admin.js';
 import { deepLinkingRouter } from './deepLinking.js';
 import { homeRouter } from './home.js';
@@ -26,6 +29,8 @@ export interface WebDeps {
   alerts: InstructorAlertServices;
   /** E-mail digests are configured (SMTP_URL): the alerts page says so. */
   digests: boolean;
+  /** Course set-up (a course without content: sample units, copies, term rollover). */
+  setup: CourseSetupServices;
   baseUrl: string;
   cookieSecret: string;
   sessionTtlSeconds: number;
@@ -41,15 +46,18 @@ export interface WebDeps {
 export function webRouters(deps: WebDeps): Router[] {
   const session = { getSession: deps.foundation.getSession, cookieSecret: deps.cookieSecret };
   const clientHash = clientHasher(deps.cookieSecret);
+  // Pages that need course content send instructors to set-up and show students a "not set up yet" page.
+  const ready = courseReady(deps.setup.hasCourse);
   return [
     deepLinkingRouter({ ...session, services: deps.deepLinking }),
     instructorEvidenceRouter({ ...session, services: deps.evidence }),
     instructorGradesRouter({ ...session, services: deps.grades }),
-    instructorDashboardRouter({ ...session, services: deps.instructor }),
+    instructorDashboardRouter({ ...session, services: deps.instructor, courseReady: ready }),
     instructorAlertsRouter({ ...session, services: deps.alerts, digests: deps.digests }),
+    courseSetupRouter({ ...session, services: deps.setup }),
     ltiRouter({ services: deps.foundation, baseUrl: deps.baseUrl, cookieSecret: deps.cookieSecret, sessionTtlSeconds: deps.sessionTtlSeconds, clientHash }),
-    homeRouter({ ...session, services: deps.deepLinking, baseUrl: deps.baseUrl }),
-    studentRouter({ ...session, services: deps.student }),
+    homeRouter({ ...session, services: deps.deepLinking, baseUrl: deps.baseUrl, courseReady: courseReady(deps.setup.hasCourse, { studentsToo: false }) }),
+    studentRouter({ ...session, services: deps.student, courseReady: ready }),
     adminRouter({
       services: deps.foundation,
       baseUrl: deps.baseUrl,

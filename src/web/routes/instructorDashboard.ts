@@ -11,6 +11,8 @@ import { courseSessionOf, requireInstructor, requireSession, tOf, type SessionDe
 /** What the instructor dashboard router needs. */
 export interface InstructorDashboardDeps extends SessionDeps {
   services: InstructorServices;
+  /** A course without content sends its instructors to set-up (src/web/courseReady.ts). */
+  courseReady?: RequestHandler;
 }
 
 const UserParam = z.string().min(1).max(100);
@@ -30,7 +32,7 @@ const AccommodationsForm = z.object({
  */
 export function instructorDashboardRouter(deps: InstructorDashboardDeps): Router {
   const router = Router();
-  const session: RequestHandler[] = [requireSession(deps), requireInstructor];
+  const session: RequestHandler[] = [requireSession(deps), requireInstructor, ...(deps.courseReady ? [deps.courseReady] : [])];
   const form: RequestHandler[] = [...session, requireCsrf(deps.cookieSecret)];
   const instructor = (res: Response): { contextId: string; sessionId: string; userId: string } => {
     const s = courseSessionOf(res);

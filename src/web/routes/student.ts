@@ -19,6 +19,8 @@ export interface StudentServices {
 
 export interface StudentRoutesDeps extends SessionDeps {
   services: StudentServices;
+  /** Runs before each page (after the demo import): a course without content gets the "not set up yet" page. */
+  courseReady?: RequestHandler;
 }
 
 const id = z.string().min(1).max(100);
@@ -38,8 +40,9 @@ export function studentRouter(deps: StudentRoutesDeps): Router {
   const router = Router();
   const session: RequestHandler[] = [requireSession(deps), requireCourse];
   // In demo mode the course is imported on first use.
-  const course: RequestHandler = async (_req, res, next) => {
+  const course: RequestHandler = async (req, res, next) => {
     await deps.services.ensureCourse?.(courseSessionOf(res).contextId);
+    if (deps.courseReady) return deps.courseReady(req, res, next);
     next();
   };
   const learner = (res: Response) => {
