@@ -157,6 +157,8 @@ export interface CourseRepo {
   /** Content of an objective, of one kind, in position order. */
   listContent(objectiveId: string, kind?: ContentKind): Promise<StoredContent[]>;
   getContent(contextId: string, contentId: string): Promise<StoredContent | undefined>;
+  /** Each item's difficulty as authored (engine scale, 0 = average), by item id: what an export writes back. */
+  initialDifficulties(contextId: string): Promise<Map<string, number>>;
 }
 
 /** Makes ids for new rows (UUIDs in production; injectable in tests). */
