@@ -46,6 +46,8 @@ import { adminAuthFailureRepo } from './store/adminAuthFailureRepo.js';
 import { sameToken } from './web/cookies.js';
 import { verifyAdminToken } from './services/verifyAdminToken.js';
 import { buildAdvantage } from './advantage.js';
+import { buildCourseImportServices } from './services/courseImport.js';
+import { courseImportRepo } from './store/courseImportRepo.js';
 
 /** Which process is being composed: it decides only whether the schedules run here. */
 export type Role = 'web' | 'worker' | 'cli';
@@ -144,6 +146,7 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     deepLinking: deepLinkingRequests(db.kysely),
     adminAuthFailures: adminAuthFailureRepo(db.kysely),
     frameOrigins: frameOriginRepo(db.kysely),
+    imports: courseImportRepo(db.kysely),
   };
 
   // --- platforms, and the origins that may frame us (src/services/frameAncestors.ts: configured, per-platform, learned) ---
@@ -202,6 +205,16 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     afterMasteryChange,
     grades: advantage.lineItems,
   });
+  const importServices = buildCourseImportServices({ imports: repos.imports, courses: repos.courses, clock, ids: { newId: randomUUID } });
+  const courseImport = {
+    ...importServices,
+    // A commit finishes after its request answered: its failure is recorded on the import and logged here.
+    startCourseImport: async (i: Parameters<typeof importServices.startCourseImport>[0]) => {
+      const run = await importServices.startCourseImport(i);
+      run.done.catch((err: unknown) => logger.warn({ err, contextId: i.contextId, importId: i.id }, 'course import commit failed'));
+      return run;
+    },
+  };
   const lmsEvidence = buildLmsEvidenceServices({
     evidence: repos.evidence,
     contexts: advantage.contexts,
@@ -301,6 +314,7 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     lmsEvidence,
     deepLinking,
     grades,
+    courseImport,
     checkAdminToken,
     scheduleServices,
     /** The background settings this process runs with (derived from the config). */

@@ -11,6 +11,8 @@ import { instructorDashboardRouter } from './instructorDashboard.js';
 import { instructorEvidenceRouter, type InstructorEvidenceServices } from './instructorEvidence.js';
 import { instructorGradesRouter, type InstructorGradesServices } from './instructorGrades.js';
 import { ltiRouter } from './lti.js';
+import { courseImportRouter } from './courseImport.js';
+import type { CourseImportServices } from '../../services/courseImport.js';
 import { studentRouter, type StudentServices } from './student.js';
 
 /** Everything the web layer calls, built once by the composition root. */
@@ -22,6 +24,8 @@ export interface WebDeps {
   evidence: InstructorEvidenceServices;
   grades: InstructorGradesServices;
   instructor: InstructorServices;
+  /** Course import (staged, previewed, committed) and export. */
+  courseImport: CourseImportServices;
   baseUrl: string;
   cookieSecret: string;
   sessionTtlSeconds: number;
@@ -42,6 +46,7 @@ export function webRouters(deps: WebDeps): Router[] {
     instructorEvidenceRouter({ ...session, services: deps.evidence }),
     instructorGradesRouter({ ...session, services: deps.grades }),
     instructorDashboardRouter({ ...session, services: deps.instructor }),
+    courseImportRouter({ ...session, services: deps.courseImport }),
     ltiRouter({ services: deps.foundation, baseUrl: deps.baseUrl, cookieSecret: deps.cookieSecret, sessionTtlSeconds: deps.sessionTtlSeconds, clientHash }),
     homeRouter({ ...session, services: deps.deepLinking }),
     studentRouter({ ...session, services: deps.student }),

@@ -1,0 +1,173 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { convertCourseFile, FORMATS, writeCourseFile, type CourseFormat } from '../../src/services/courseFormats/index.js';
+import { htmlToMarkdown } from '../../src/services/courseFormats/draft.js';
+import { CourseFile, planCourseImport } from '../../src/services/importCourse.js';
+
+const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/interop');
+const fixture = (name: string) => fs.readFileSync(path.join(FIXTURES, name));
+const streamOf = async function* (buf: Buffer | string, chunk = 7) {
+  // Small chunks: elements, CDATA and multi-byte characters are split across writes, as a network upload splits them.
+  const b = typeof buf === 'string' ? Buffer.from(buf) : buf;
+  for (let i = 0; i < b.length; i += chunk) yield b.subarray(i, i + chunk);
+};
+const convert = (format: CourseFormat, data: Buffer | string) => convertCourseFile(format, streamOf(data), { title: 'Upload' });
+
+/** A course exercising every item kind, feedback, hints, GIFT's special characters and multi-line Markdown. */
+export function aRichCourse(): CourseFile {
+  const fb = (c: string, i: string) => ({ correct: c, incorrect: i });
+  return CourseFile.parse({
+    format: 'masterly-course/1',
+    course: { title: 'Fractions', description: 'Year 5' },
+    objectives: [
+      { key: 'halves', title: 'Halves and quarters', description: 'Finding halves', prerequisites: [] },
+      { key: 'amounts', title: 'Fractions of amounts', description: 'Of numbers', prerequisites: ['halves'] },
+    ],
+    items: [
+      { key: 'h1', objective: 'halves', kind: 'mc_single', prompt: 'What is **half** of 8?\n\nThink: 8 = 4 + 4 {not 5} #1 ~ok', choices: [{ key: 'a', text: '2' }, { key: 'b', text: '4' }, { key: 'c', text: '16' }], answer: ['b'], feedback: fb('Yes: 4.', 'Share 8 into 2 equal groups.'), hint: 'Draw 8 dots.' },
+      { key: 'h2', objective: 'halves', kind: 'mc_multi', prompt: 'Which equal one half?', choices: [{ key: 'a', text: '2/4' }, { key: 'b', text: '3/6' }, { key: 'c', text: '2/3' }, { key: 'd', text: '5/10' }], answer: ['a', 'b', 'd'], feedback: fb('Right.', '2/3 is more than a half.') },
+      { key: 'h3', objective: 'halves', kind: 'mc_single', prompt: 'A quarter is smaller than a half.', choices: [{ key: 'true', text: 'True' }, { key: 'false', text: 'False' }], answer: ['true'], feedback: fb('More pieces, smaller pieces.', 'Compare a pizza cut in 4 and in 2.') },
+      { key: 'a1', objective: 'amounts', kind: 'numeric', prompt: 'What is a quarter of 20?', answer: { value: 5, tolerance: 0.1 }, feedback: fb('20 ÷ 4 = 5.', 'Divide 20 by 4.') },
+      { key: 'a2', objective: 'amounts', kind: 'short', prompt: 'One of two equal parts is one ___.', answer: { accepted: ['half', 'a half'], caseSensitive: false }, feedback: fb('Well done.', 'Two equal parts: each is a half.') },
+      { key: 'a3', objective: 'amounts', kind: 'numeric', prompt: 'Half of 7?', answer: { value: 3.5, tolerance: 0 }, feedback: fb('3.5', '') },
+    ],
+    content: [{ key: 'halves-lesson', objective: 'halves', kind: 'lesson', title: 'Halves', body: 'Two equal parts.' }],
+  });
+}
+
+/** What must survive a round trip in every format: grouping by objective title, items, answers and feedback. */
+function essence(f: CourseFile) {
+  const titleOf = new Map(f.objectives.map((o) => [o.key, o.title]));
+  return f.objectives.map((o) => ({
+    objective: o.title,
+    items: f.items
+      .filter((it) => it.objective === o.key)
+      .map((it) => {
+        const common = { kind: it.kind, prompt: it.prompt, feedback: it.feedback, objective: titleOf.get(it.objective) };
+        if (it.kind === 'mc_single' || it.kind === 'mc_multi')
+          return { ...common, choices: it.choices.map((c) => c.text), right: it.answer.map((a) => it.choices.find((c) => c.key === a)?.text).sort() };
+        if (it.kind === 'numeric') return { ...common, value: it.answer.value, tolerance: it.answer.tolerance };
+        return { ...common, accepted: [...it.answer.accepted].sort() };
+      }),
+  }));
+}
+
+describe('Moodle XML (a question-bank export)', () => {
+  it('imports multichoice (single, multiple), truefalse, shortanswer and numerical; categories become objectives', async () => {
+    const { file, report } = await convert('moodle', fixture('moodle-fractions.xml'));
+    expect(file.objectives.map((o) => [o.key, o.title])).toEqual([
+      ['halves', 'Halves and quarters'],
+      ['fractions-of-amounts', 'Fractions of amounts'],
+    ]);
+    expect(file.objectives[0]?.description).toBe('Finding **halves** and quarters of shapes and numbers.');
+    const byName = new Map(file.items.map((i) => [i.key, i]));
+    const half = byName.get('half-of-eight');
+    expect(half).toMatchObject({ kind: 'mc_single', objective: 'halves', answer: ['b'], hint: 'Draw 8 dots and circle them in two groups.' });
+    expect(half?.prompt).toBe('What is **half** of 8?');
+    expect(half?.feedback).toEqual({ correct: 'Yes: 8 shared into 2 equal groups is 4 each.', incorrect: 'Share 8 into *2* equal groups.' });
+    expect(byName.get('which-halves')).toMatchObject({ kind: 'mc_multi', answer: ['a', 'b'] });
+    expect(byName.get('quarter-is-smaller')).toMatchObject({ kind: 'mc_single', answer: ['true'], feedback: { correct: 'Right: more pieces means smaller pieces.', incorrect: 'Cut a pizza into 4 and into 2 and compare.' } });
+    expect(byName.get('name-the-fraction')).toMatchObject({ kind: 'short', objective: 'fractions-of-amounts', answer: { accepted: ['half', 'a half'], caseSensitive: false }, feedback: { correct: 'Well done.', incorrect: 'Two equal parts: each is a half.' } });
+    expect(byName.get('quarter-20')).toMatchObject({ kind: 'numeric', answer: { value: 5, tolerance: 0.1 }, feedback: { correct: 'Yes, 20 ÷ 4 = 5.', incorrect: 'Divide 20 by 4.' } });
+    expect(byName.get('quarter-20')?.prompt).toBe('What is ¼ of 20 kg? Give the number of kilograms.');
+    const skipped = report.filter((r) => r.status === 'skipped').map((r) => [r.name, r.reason]);
+    expect(skipped).toEqual([
+      ['Match fractions', { key: 'interop.skip.unsupported', vars: { type: { key: 'interop.types.matching' } } }],
+      ['Cloze halves', { key: 'interop.skip.unsupported', vars: { type: { key: 'interop.types.cloze' } } }],
+      ['Explain halves', { key: 'interop.skip.unsupported', vars: { type: { key: 'interop.types.essay' } } }],
+      ['Drag the fraction', { key: 'interop.skip.unsupported', vars: { type: { key: 'interop.types.dragAndDrop' } } }],
+    ]);
+    expect(() => planCourseImport('ctx', file)).not.toThrow();
+  });
+
+  it('sanitises HTML: scripts, event handlers and images never reach a prompt', async () => {
+    const { file } = await convert('moodle', fixture('moodle-fractions.xml'));
+    const prompt = file.items.find((i) => i.key === 'which-halves')?.prompt ?? '';
+    expect(prompt).toBe('Which of these are equal to one half? Choose all that apply.\n\nCareful!');
+    expect(JSON.stringify(file)).not.toMatch(/<script|alert|onclick|steal|<img|PLUGINFILE|iVBOR/);
+    expect(htmlToMarkdown('<p>a<style>p{}</style><iframe src="x"></iframe><a href="javascript:x()">b</a></p>')).toBe('ab');
+  });
+
+  const hostile: [string, string, string][] = [
+    ['an external entity (XXE)', '<?xml version="1.0"?><!DOCTYPE quiz [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><quiz><question type="shortanswer"><name><text>&xxe;</text></name></question></quiz>', 'xml_doctype'],
+    ['billion laughs', `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">${Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i || ''};`.repeat(10)}">`).join('')}]><quiz><question type="category"><category><text>&lol9;</text></category></question></quiz>`, 'xml_doctype'],
+    ['an undeclared entity', '<quiz><question type="category"><category><text>&lol9;</text></category></question></quiz>', 'xml_malformed'],
+    ['a truncated file', '<?xml version="1.0"?><quiz><question type="multichoice"><name><text>Half', 'xml_malformed'],
+    ['mismatched tags', '<quiz><question type="truefalse"></quiz>', 'xml_malformed'],
+    ['another XML document', '<?xml version="1.0"?><html><body>hi</body></html>', 'not_moodle_xml'],
+    ['an empty file', '', 'xml_malformed'],
+    ['a bank without importable questions', '<quiz><question type="essay"><name><text>E</text></name><questiontext format="html"><text>Why?</text></questiontext></question></quiz>', ''],
+  ];
+  it.each(hostile)('refuses %s with a reasoned error', async (_title, xml, reason) => {
+    if (!reason) {
+      const { report } = await convert('moodle', xml);
+      expect(report.every((r) => r.status === 'skipped')).toBe(true);
+      return;
+    }
+    await expect(convert('moodle', xml)).rejects.toMatchObject({ code: 'ERR_IMPORT_REJECTED', reason });
+  });
+});
+
+describe('GIFT (gift-pegjs)', () => {
+  it('imports $CATEGORY as objectives, weights, true/false, numeric tolerance and feedback; skips matching and essay', async () => {
+    const { file, report } = await convert('gift', fixture('fractions.gift'));
+    expect(file.objectives.map((o) => o.title)).toEqual(['Halves and quarters', 'Fractions of amounts']);
+    const k = new Map(file.items.map((i) => [i.key, i]));
+    expect(k.get('half-of-eight')).toMatchObject({ kind: 'mc_single', prompt: 'What is **half** of 8?', answer: ['b'], feedback: { correct: 'Yes: 8 shared into 2 equal groups is 4 each.', incorrect: 'That is a quarter.' } });
+    expect(k.get('which-are-halves')).toMatchObject({ kind: 'mc_multi', answer: ['a', 'b'], feedback: { incorrect: '2/3 is more than a half.' } });
+    expect(k.get('quarter-is-smaller')).toMatchObject({ answer: ['true'], feedback: { correct: 'Right: more pieces means smaller pieces.', incorrect: 'Cut a pizza into 4 and into 2 and compare.' } });
+    expect(k.get('name-the-fraction')).toMatchObject({ kind: 'short', answer: { accepted: ['half', 'a half'] }, feedback: { correct: 'Well done.', incorrect: 'Two equal parts: each is a half.' } });
+    expect(k.get('quarter-of-20')).toMatchObject({ kind: 'numeric', answer: { value: 5, tolerance: 0.1 }, feedback: { correct: 'Yes, 20 ÷ 4 = 5.', incorrect: 'Divide 20 by 4.' } });
+    expect(report.filter((r) => r.status === 'skipped').map((r) => r.reason?.vars?.type)).toEqual([{ key: 'interop.types.matching' }, { key: 'interop.types.essay' }]);
+  });
+
+  it('refuses a syntax error naming the line', async () => {
+    await expect(convert('gift', '::a:: ok {=1 ~2}\n\n::b:: broken {=1 ~2')).rejects.toMatchObject({ code: 'ERR_IMPORT_REJECTED', reason: 'gift_malformed', details: { line: 3 } });
+  });
+});
+
+describe('CSV (documented columns)', () => {
+  it('imports each kind by row, groups by objective, reports bad rows', async () => {
+    const { file, report } = await convert('csv', fixture('fractions.csv'));
+    expect(file.objectives.map((o) => [o.key, o.title])).toEqual([
+      ['halves', 'Halves and quarters'],
+      ['amounts', 'Fractions of amounts'],
+    ]);
+    expect(file.items.map((i) => [i.key, i.kind])).toEqual([
+      ['half-of-8', 'mc_single'],
+      ['which-halves', 'mc_multi'],
+      ['name-fraction', 'short'],
+      ['quarter-20', 'numeric'],
+    ]);
+    expect(file.items[0]).toMatchObject({ answer: ['b'], hint: 'Draw 8 dots.' });
+    expect(file.items[1]).toMatchObject({ answer: ['a', 'b'], feedback: { incorrect: '2/3 is more than a half, so it is not one.' } });
+    expect(report.at(-1)).toMatchObject({ status: 'skipped', reason: { key: 'interop.skip.unknownKind', vars: { kind: 'matching', line: 6 } } });
+  });
+
+  it('refuses a broken file with the line, and a file without the needed columns', async () => {
+    await expect(convert('csv', 'objective_title,kind,prompt\nA,single,"never closed\n')).rejects.toMatchObject({ reason: 'csv_malformed', details: { line: 2 } });
+    await expect(convert('csv', 'name,text\nA,b\n')).rejects.toMatchObject({ reason: 'csv_malformed' });
+  });
+});
+
+describe('native JSON', () => {
+  it('refuses text that is not JSON', async () => {
+    await expect(convert('native', '{"format": ')).rejects.toMatchObject({ reason: 'json_malformed' });
+  });
+});
+
+describe('round trips: export → import keeps items, answers, feedback and objective grouping', () => {
+  it.each(FORMATS.filter((f) => f !== 'cartridge'))('%s', async (format) => {
+    const course = aRichCourse();
+    const exported = writeCourseFile(format, course);
+    const { file, report } = await convert(format, exported.body);
+    expect(report.filter((r) => r.status === 'skipped')).toEqual([]);
+    expect(essence(file)).toEqual(essence(course));
+    expect(() => planCourseImport('ctx', file)).not.toThrow();
+    if (format !== 'gift') expect(file.items.map((i) => i.hint ?? null)).toEqual(course.items.map((i) => i.hint ?? null));
+    if (format === 'native') expect(file).toEqual(course);
+    if (format === 'moodle' || format === 'csv') expect(file.items.map((i) => i.key)).toEqual(course.items.map((i) => i.key));
+    if (format === 'moodle') expect(file.objectives.map((o) => [o.key, o.description])).toEqual(course.objectives.map((o) => [o.key, o.description]));
+  });
+});
