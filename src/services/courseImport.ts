@@ -148,9 +148,21 @@ export async function regroupCourseImport(deps: CourseImportDeps, input: { conte
   if (!(await deps.imports.updateDraft(input.id, next, report, nowMs(deps.clock)))) throw new ImportRejected('staging_busy', 'not ready');
 }
 
-/** The staged course merged into the context's current course: same keys are updated, the rest kept. */
+/**
+ * The staged course merged into the context's current course: same keys are updated, the rest kept. An objective of
+ * the file whose key the course does not know but whose title it does (GIFT and CSV files carry titles, not keys)
+ * is that objective.
+ */
 function mergeInto(existing: CourseFile | undefined, draft: CourseFile): CourseFile {
   if (!existing) return draft;
+  const known = new Set(existing.objectives.map((o) => o.key));
+  const byTitle = new Map(existing.objectives.map((o) => [o.title.trim().toLowerCase(), o.key]));
+  const alias = new Map<string, string>();
+  for (const o of draft.objectives) {
+    const same = byTitle.get(o.title.trim().toLowerCase());
+    if (!known.has(o.key) && same) alias.set(o.key, same);
+  }
+  const keyOf = (k: string) => alias.get(k) ?? k;
   const byKey = <T extends { key: string }>(a: T[], b: T[]) => {
     const m = new Map(a.map((x) => [x.key, x]));
     for (const x of b) m.set(x.key, x);
@@ -158,9 +170,9 @@ function mergeInto(existing: CourseFile | undefined, draft: CourseFile): CourseF
   };
   return {
     ...existing,
-    objectives: byKey(existing.objectives, draft.objectives),
-    items: byKey(existing.items, draft.items),
-    content: byKey(existing.content, draft.content),
+    objectives: byKey(existing.objectives, draft.objectives.map((o) => ({ ...o, key: keyOf(o.key), prerequisites: o.prerequisites.map(keyOf) }))),
+    items: byKey(existing.items, draft.items.map((it) => ({ ...it, objective: keyOf(it.objective) }))),
+    content: byKey(existing.content, draft.content.map((c) => ({ ...c, objective: keyOf(c.objective) }))),
   };
 }
 

@@ -3,6 +3,7 @@ import busboy from 'busboy';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import { ImportRejected, ValidationFailed } from '../../domain/errors.js';
+import { msg } from '../../domain/message.js';
 import { FORMATS, type CourseFormat } from '../../services/courseFormats/index.js';
 import type { CourseImportServices } from '../../services/courseImport.js';
 import { checkCsrf, csrfToken, requireCsrf } from '../csrf.js';
@@ -30,9 +31,18 @@ function receiveUpload(req: Request, headers: IncomingHttpHeaders, csrf: (fields
     try {
       bb = busboy({ headers, limits: { fileSize: UPLOAD_LIMIT_BYTES, files: 1, fields: 5, fieldSize: 1000, parts: 8 } });
     } catch {
-      reject(new ValidationFailed('not a file upload'));
+      reject(new ValidationFailed('not a file upload', [], msg('interop.chooseFile')));
       return;
     }
+    let settled = false;
+    // A refusal answers at once; the rest of the body is read and dropped so the answer reaches the browser.
+    const fail = (e: unknown) => {
+      if (settled) return;
+      settled = true;
+      req.unpipe(bb);
+      req.resume();
+      reject(e);
+    };
     const fields: Record<string, string> = {};
     let work: Promise<string> | undefined;
     bb.on('field', (name, value) => void (fields[name] = value));
@@ -42,20 +52,21 @@ function receiveUpload(req: Request, headers: IncomingHttpHeaders, csrf: (fields
         csrf(fields);
       } catch (e) {
         stream.resume();
-        work = Promise.reject(e);
-        return;
+        return fail(e);
       }
       stream.on('limit', () => stream.destroy(new ImportRejected('too_large', 'upload over the limit', { details: { limitMb: UPLOAD_LIMIT_BYTES / 1024 / 1024 } })));
       const format = fields.format === 'auto' ? undefined : FormatField.parse(fields.format);
       work = stage({ filename: info.filename ?? '', format, source: stream });
-      // Whatever the converter does, the rest of the body is drained so the request completes.
-      work.catch(() => stream.resume());
+      work.catch(fail);
     });
     bb.on('close', () => {
-      if (!work) return reject(new ValidationFailed('no file in the upload', [], { key: 'interop.chooseFile' }));
-      work.then(resolve, reject);
+      if (!work) return fail(new ValidationFailed('no file in the upload', [], msg('interop.chooseFile')));
+      work.then((id) => {
+        settled = true;
+        resolve(id);
+      }, fail);
     });
-    bb.on('error', (e) => reject(work ? e : new ValidationFailed('the upload could not be read')));
+    bb.on('error', (e) => fail(work ? e : new ValidationFailed('the upload could not be read', [], msg('interop.chooseFile'))));
     req.pipe(bb);
   });
 }
@@ -113,7 +124,7 @@ export function courseImportRouter(deps: CourseImportDeps): Router {
   router.post('/instructor/import/:id/group', ...form, async (req, res) => {
     const { contextId } = who(res);
     const body = GroupForm.safeParse(req.body);
-    if (!body.success) throw new ValidationFailed('grouping form unreadable', [], { key: 'interop.groupUnreadable' });
+    if (!body.success) throw new ValidationFailed('grouping form unreadable', [], msg('interop.groupUnreadable'));
     const keys = list(body.data.key);
     const titles = list(body.data.title);
     const into = list(body.data.into);
@@ -143,9 +154,9 @@ export function courseImportRouter(deps: CourseImportDeps): Router {
   router.get('/instructor/export', ...session, async (req, res) => {
     const { contextId } = who(res);
     const format = z.enum(FORMATS).safeParse(req.query.format);
-    if (!format.success) throw new ValidationFailed('unknown export format', [], { key: 'interop.chooseFormat' });
+    if (!format.success) throw new ValidationFailed('unknown export format', [], msg('interop.chooseFormat'));
     const file = await deps.services.exportCourseAs({ contextId, format: format.data });
-    if (!file) throw new ValidationFailed('nothing to export', [], { key: 'interop.nothingToExport' });
+    if (!file) throw new ValidationFailed('nothing to export', [], msg('interop.nothingToExport'));
     const base = file.title.replace(/[^A-Za-z0-9 _-]+/g, '').trim().replace(/\s+/g, '-').slice(0, 60) || 'course';
     res.setHeader('content-type', file.contentType);
     res.setHeader('content-disposition', `attachment; filename="${base}.${file.extension}"`);
