@@ -708,6 +708,7 @@ export const en = {
       invalid: 'it does not fit a Masterly question ({{detail}}).',
       unknownKind: 'line {{line}}: the kind “{{kind}}” is not single, multiple, numeric or short.',
       badAnswer: 'line {{line}}: the answer column must give the numbers of the right options (for example 2, or 1 3).',
+      missingFile: 'the archive does not contain its file {{file}}.',
     },
     types: {
       matching: 'matching',

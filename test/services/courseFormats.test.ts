@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { convertCourseFile, FORMATS, writeCourseFile, type CourseFormat } from '../../src/services/courseFormats/index.js';
 import { htmlToMarkdown } from '../../src/services/courseFormats/draft.js';
+import { zipFiles, ZIP_LIMITS } from '../../src/services/courseFormats/cartridge.js';
 import { CourseFile, planCourseImport } from '../../src/services/importCourse.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/interop');
@@ -158,7 +159,7 @@ describe('native JSON', () => {
 });
 
 describe('round trips: export → import keeps items, answers, feedback and objective grouping', () => {
-  it.each(FORMATS.filter((f) => f !== 'cartridge'))('%s', async (format) => {
+  it.each(FORMATS)('%s', async (format) => {
     const course = aRichCourse();
     const exported = writeCourseFile(format, course);
     const { file, report } = await convert(format, exported.body);
@@ -166,8 +167,43 @@ describe('round trips: export → import keeps items, answers, feedback and obje
     expect(essence(file)).toEqual(essence(course));
     expect(() => planCourseImport('ctx', file)).not.toThrow();
     if (format !== 'gift') expect(file.items.map((i) => i.hint ?? null)).toEqual(course.items.map((i) => i.hint ?? null));
-    if (format === 'native') expect(file).toEqual(course);
+    if (format === 'native' || format === 'cartridge') expect(file).toEqual(course); // prerequisites, pages, settings too
     if (format === 'moodle' || format === 'csv') expect(file.items.map((i) => i.key)).toEqual(course.items.map((i) => i.key));
     if (format === 'moodle') expect(file.objectives.map((o) => [o.key, o.description])).toEqual(course.objectives.map((o) => [o.key, o.description]));
   });
+});
+
+/** The fixture cartridge (a QTI 2.1 package as another LMS exports it), zipped as it would be downloaded. */
+const fixtureCartridge = (): Buffer => {
+  const root = path.join(FIXTURES, 'cartridge');
+  const walk = (d: string): string[] => fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]));
+  return zipFiles(walk(root).map((f) => ({ name: path.relative(root, f).split(path.sep).join('/'), data: fs.readFileSync(f) })));
+};
+
+describe('Common Cartridge / QTI 2.1 (zip)', () => {
+  it('imports choice, numeric (tolerance) and text-entry items grouped by the organisation; skips matching', async () => {
+    const { file, report } = await convert('cartridge', fixtureCartridge());
+    expect(file.objectives.map((o) => o.title)).toEqual(['Halves and quarters', 'Fractions of amounts']);
+    const k = new Map(file.items.map((i) => [i.key, i]));
+    expect(k.get('half-8')).toMatchObject({ kind: 'mc_single', prompt: 'What is **half** of 8?', answer: ['choice_b'], feedback: { correct: 'Yes: 8 shared into 2 equal groups is 4 each.', incorrect: 'Share 8 into *2* equal groups.' } });
+    expect(k.get('which-halves')).toMatchObject({ kind: 'mc_multi', prompt: 'Which of these are equal to one half?', answer: ['A', 'B'] });
+    expect(k.get('quarter-20')).toMatchObject({ kind: 'numeric', prompt: 'What is a quarter of 20?', answer: { value: 5, tolerance: 0.1 } });
+    expect(k.get('name-fraction')).toMatchObject({ kind: 'short', answer: { accepted: ['half', 'a half'], caseSensitive: false }, objective: file.objectives[1]?.key });
+    expect(report.filter((r) => r.status === 'skipped')).toMatchObject([{ name: 'Match fractions', reason: { key: 'interop.skip.unsupported', vars: { type: { key: 'interop.types.matching' } } } }]);
+    expect(JSON.stringify(file)).not.toMatch(/alert|<script|pizza\.png/);
+  });
+
+  const manifest = Buffer.from('<manifest><resources/></manifest>');
+  const hostileZips: [string, () => Buffer, string][] = [
+    ['a zip bomb (one entry compressed far beyond real files)', () => zipFiles([{ name: 'imsmanifest.xml', data: manifest }, { name: 'items/bomb.xml', data: Buffer.alloc(64 * 1024 * 1024) }]), 'zip_ratio'],
+    ['a path escaping the archive', () => zipFiles([{ name: 'imsmanifest.xml', data: manifest }, { name: '../../etc/cron.d/evil', data: Buffer.from('x') }]), 'zip_path'],
+    ['an absolute path', () => zipFiles([{ name: '/etc/passwd', data: Buffer.from('x') }]), 'zip_path'],
+    ['too many entries', () => zipFiles(Array.from({ length: ZIP_LIMITS.entries + 1 }, (_, i) => ({ name: `f${i}`, data: Buffer.alloc(0), store: true }))), 'zip_too_many_entries'],
+    ['a file that is not a zip', () => Buffer.from('<quiz></quiz>'), 'zip_malformed'],
+    ['an archive without a manifest', () => zipFiles([{ name: 'readme.txt', data: Buffer.from('hi') }]), 'cartridge_invalid'],
+    ['a manifest with a DOCTYPE', () => zipFiles([{ name: 'imsmanifest.xml', data: Buffer.from('<!DOCTYPE m [<!ENTITY x SYSTEM "file:///etc/passwd">]><manifest>&x;</manifest>') }]), 'xml_doctype'],
+  ];
+  it.each(hostileZips)('refuses %s', async (_t, zip, reason) => {
+    await expect(convertCourseFile('cartridge', streamOf(zip(), 64 * 1024), { title: 'x' })).rejects.toMatchObject({ code: 'ERR_IMPORT_REJECTED', reason });
+  }, 30_000);
 });

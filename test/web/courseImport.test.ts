@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { zipFiles } from '../../src/services/courseFormats/cartridge.js';
 import { launchAs, type TestBrowser } from '../support/devplatform.js';
 import { errorOf, startRig, type LaunchRig } from '../support/tool.js';
 
@@ -98,13 +99,13 @@ describe('course import and export pages', () => {
     expect(await itemCount()).toBe(5);
   });
 
-  it.each(['moodle', 'gift', 'csv', 'native'])('downloads the course as %s and re-imports it to the same course', async (format) => {
+  it.each(['moodle', 'gift', 'csv', 'native', 'cartridge'])('downloads the course as %s and re-imports it to the same course', async (format) => {
     const before = await itemCount();
     const dl = await b.get(`${rig.toolUrl}/instructor/export?format=${format}`);
     expect(dl.status).toBe(200);
-    expect(dl.headers.get('content-disposition')).toMatch(/^attachment; filename="[^"]+\.(xml|gift\.txt|csv|json)"$/);
+    expect(dl.headers.get('content-disposition')).toMatch(/^attachment; filename="[^"]+\.(xml|gift\.txt|csv|json|imscc)"$/);
     const body = Buffer.from(await dl.arrayBuffer());
-    const res = await upload(`course.${format === 'moodle' ? 'xml' : format === 'gift' ? 'gift' : format === 'csv' ? 'csv' : 'json'}`, body);
+    const res = await upload(`course.${format === 'moodle' ? 'xml' : format === 'gift' ? 'gift' : format === 'csv' ? 'csv' : format === 'native' ? 'json' : 'imscc'}`, body);
     expect(res.status).toBe(303);
     const done = await commit(idOf(res));
     expect(done).toContain(`(0 new, ${before} updated)`);
@@ -120,6 +121,8 @@ describe('course import and export pages', () => {
     ['a file of unknown type', 'notes.docx', () => 'PK whatever', 'format_unknown'],
     ['a file with only unsupported questions', 'essay.xml', () => '<quiz><question type="essay"><name><text>E</text></name><questiontext format="html"><text>Why?</text></questiontext></question></quiz>', 'nothing_importable'],
     ['broken JSON', 'course.json', () => '{"format":', 'json_malformed'],
+    ['a zip bomb', 'bomb.imscc', () => zipFiles([{ name: 'imsmanifest.xml', data: Buffer.from('<manifest/>') }, { name: 'big.xml', data: Buffer.alloc(64 * 1024 * 1024) }]), 'zip_ratio'],
+    ['a zip whose paths escape it', 'escape.imscc', () => zipFiles([{ name: '../evil.sh', data: Buffer.from('x') }]), 'zip_path'],
   ];
   it.each(hostile)('refuses %s with a clear message, and stages nothing', async (_title, name, data, reason) => {
     const items = await itemCount();

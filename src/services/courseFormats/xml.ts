@@ -14,6 +14,8 @@ export interface El {
   attrs: Record<string, string>;
   children: El[];
   text: string;
+  /** Text and elements in document order (for mixed content such as XHTML in QTI). */
+  nodes: (El | string)[];
 }
 
 /** The first child named `name` (local name, any prefix). */
@@ -60,15 +62,21 @@ export async function streamRecords(
       opts.onRoot?.(tag.name, attrs);
     }
     if (depthInRecord < 0 && localName(tag.name) !== opts.record) return;
-    const el: El = { name: tag.name, attrs, children: [], text: '' };
+    const el: El = { name: tag.name, attrs, children: [], text: '', nodes: [] };
     if (depthInRecord < 0) depthInRecord = 0;
-    else stack.at(-1)?.children.push(el);
+    else {
+      stack.at(-1)?.children.push(el);
+      stack.at(-1)?.nodes.push(el);
+    }
     stack.push(el);
     if (skipText.has(localName(tag.name))) skipping++;
   });
   const onText = (t: string) => {
     const top = stack.at(-1);
-    if (top && skipping === 0) top.text += t;
+    if (top && skipping === 0) {
+      top.text += t;
+      top.nodes.push(t);
+    }
   };
   parser.on('text', onText);
   parser.on('cdata', onText);
@@ -94,3 +102,15 @@ export async function streamRecords(
 export const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 /** Text as CDATA (a `]]>` inside is split across two sections). */
 export const cdata = (s: string): string => `<![CDATA[${s.replace(/\]\]>/g, ']]]]><![CDATA[>')}]]>`;
+
+/** Serialises an element's content back to (X)HTML text, for the HTML → Markdown conversion. */
+export function innerXml(el: El, skip: (e: El) => boolean = () => false): string {
+  return el.nodes
+    .map((n) => {
+      if (typeof n === 'string') return esc(n);
+      if (skip(n)) return '';
+      const attrs = Object.entries(n.attrs).map(([k, v]) => ` ${k}="${esc(v)}"`).join('');
+      return `<${localName(n.name)}${attrs}>${innerXml(n, skip)}</${localName(n.name)}>`;
+    })
+    .join('');
+}
