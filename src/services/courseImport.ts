@@ -163,15 +163,24 @@ function mergeInto(existing: CourseFile | undefined, draft: CourseFile): CourseF
     if (!known.has(o.key) && same) alias.set(o.key, same);
   }
   const keyOf = (k: string) => alias.get(k) ?? k;
-  const byKey = <T extends { key: string }>(a: T[], b: T[]) => {
+  const byKey = <T extends { key: string }>(a: T[], b: T[], keep: (old: T, next: T) => T = (_o, n) => n) => {
     const m = new Map(a.map((x) => [x.key, x]));
-    for (const x of b) m.set(x.key, x);
+    for (const x of b) m.set(x.key, m.has(x.key) ? keep(m.get(x.key) as T, x) : x);
     return [...m.values()];
   };
+  // What a format cannot carry (GIFT and CSV have no prerequisites or descriptions; GIFT no hints) is kept, not erased.
   return {
     ...existing,
-    objectives: byKey(existing.objectives, draft.objectives.map((o) => ({ ...o, key: keyOf(o.key), prerequisites: o.prerequisites.map(keyOf) }))),
-    items: byKey(existing.items, draft.items.map((it) => ({ ...it, objective: keyOf(it.objective) }))),
+    objectives: byKey(
+      existing.objectives,
+      draft.objectives.map((o) => ({ ...o, key: keyOf(o.key), prerequisites: o.prerequisites.map(keyOf) })),
+      (old, next) => ({ ...next, description: next.description || old.description, prerequisites: next.prerequisites.length ? next.prerequisites : old.prerequisites }),
+    ),
+    items: byKey(
+      existing.items,
+      draft.items.map((it) => ({ ...it, objective: keyOf(it.objective) })),
+      (old, next) => ({ ...next, ...(next.hint || !old.hint ? {} : { hint: old.hint }), ...(next.difficulty !== undefined || old.difficulty === undefined ? {} : { difficulty: old.difficulty }) }),
+    ),
     content: byKey(existing.content, draft.content.map((c) => ({ ...c, objective: keyOf(c.objective) }))),
   };
 }
