@@ -56,7 +56,9 @@ function convertQuestion(q: El, b: DraftBuilder): void {
   let item: NewItem | undefined;
   if (type === 'multichoice' || type === 'truefalse') {
     const tf = type === 'truefalse';
-    const single = tf || !['false', '0'].includes(textAt(q, 'single').trim());
+    // As Moodle reads it (trans_single): "false", "0" or empty means several answers; no <single> at all means one.
+    const singleEl = child(q, 'single');
+    const single = tf || !singleEl || !['false', '0', ''].includes(singleEl.text.trim());
     const choices = answers.map((a, i) => {
       const raw = text(a);
       return tf ? { key: raw.toLowerCase() === 'false' ? 'false' : 'true', text: raw.toLowerCase() === 'false' ? 'False' : 'True' } : { key: LETTERS[i] ?? `c${i + 1}`, text: raw };
