@@ -5,6 +5,9 @@ import type { CourseFile } from '../services/importCourse.js';
 import type { Database } from './schema.js';
 import type { CourseImportsTable } from './tables/courseImports.js';
 
+/** How long a staged or finished import is kept (its report stays visible on the import page until then). */
+const KEEP_MS = 14 * 24 * 3600_000;
+
 const head = (r: Omit<CourseImportsTable, 'draft' | 'report'>): Omit<StagedImport, 'draft' | 'report'> => ({
   id: r.id,
   contextId: r.context_id,
@@ -20,6 +23,8 @@ const head = (r: Omit<CourseImportsTable, 'draft' | 'report'>): Omit<StagedImpor
 /** Staged course imports on PostgreSQL or SQLite (drafts and reports as JSON text). */
 export const courseImportRepo = (db: Kysely<Database>): CourseImportRepo => ({
   create: async (r) => {
+    // Housekeeping on each upload: a course's imports older than two weeks go (not one being committed).
+    await db.deleteFrom('course_imports').where('context_id', '=', r.contextId).where('updated_at', '<', r.at - KEEP_MS).where('status', '!=', 'committing').execute();
     await db
       .insertInto('course_imports')
       .values({ id: r.id, context_id: r.contextId, format: r.format, filename: r.filename, status: 'reading', progress: 0, draft: null, report: null, outcome: null, created_at: r.at, updated_at: r.at })

@@ -95,3 +95,22 @@ describe('staged course imports', () => {
     expect(file.content).toHaveLength(1);
   });
 });
+
+describe('staged imports are kept two weeks', () => {
+  it('an upload clears the course imports older than that', async () => {
+    const db = await openTestDb();
+    try {
+      let now = 1_700_000_000_000;
+      const s = buildCourseImportServices({ imports: courseImportRepo(db.kysely), courses: courseRepo(db.kysely), clock: { now: () => now }, ids: { newId: randomUUID } });
+      const ctx = await aContext(db.kysely);
+      const stage = () => s.stageCourseImport({ contextId: ctx, filename: 'c.json', source: Readable.from([writeCourseFile('native', aRichCourse()).body]) });
+      const old = await stage();
+      now += 15 * 24 * 3600_000;
+      const fresh = await stage();
+      expect((await s.recentCourseImports(ctx)).map((r) => r.id)).toEqual([fresh]);
+      expect(old).not.toBe(fresh);
+    } finally {
+      await db.close();
+    }
+  });
+});

@@ -241,7 +241,9 @@ async function readPackage(zip: yauzl.ZipFile, opts: { title: string; onProgress
   if (!extension && placed.length === 0) throw new ImportRejected('cartridge_invalid', 'no QTI items', { details: { detail: 'no QTI 2.1 item resources in the manifest' } });
   const { items: _items, objectives: _objectives, content, course, ...rest } = extension ?? { items: [], objectives: [], content: [], course: { title: opts.title, description: '' } };
   const built = b.build(course, content, extension !== undefined);
-  return { file: { ...rest, ...built.file } as CourseFile, report: built.report };
+  // The extension's objectives are taken whole, so fields QTI knows nothing of (per-objective settings) survive.
+  const objectives = built.file.objectives.map((o) => byKey.get(o.key) ?? o);
+  return { file: { ...rest, ...built.file, objectives } as CourseFile, report: built.report };
 }
 
 // ------------------------------------------------------------------------------------------------ writing
