@@ -56,6 +56,8 @@ import { translator } from './i18n/index.js';
 import { buildCourseSetupServices } from './services/courseSetup.js';
 import { courseDirectory } from './store/courseDirectory.js';
 import { sampleUnits } from './store/sampleUnits.js';
+import { buildCourseImportServices } from './services/courseImport.js';
+import { courseImportRepo } from './store/courseImportRepo.js';
 
 /** Which process is being composed: it decides only whether the schedules run here. */
 export type Role = 'web' | 'worker' | 'cli';
@@ -157,6 +159,7 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     adminAuthFailures: adminAuthFailureRepo(db.kysely),
     frameOrigins: frameOriginRepo(db.kysely),
     alerts: alertRepo(db.kysely),
+    imports: courseImportRepo(db.kysely),
   };
 
   // --- platforms, and the origins that may frame us (src/services/frameAncestors.ts: configured, per-platform, learned) ---
@@ -238,6 +241,16 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     classifyRoles: summariseRoles,
     clock,
   });
+  const importServices = buildCourseImportServices({ imports: repos.imports, courses: repos.courses, clock, ids: { newId: randomUUID } });
+  const courseImport = {
+    ...importServices,
+    // A commit finishes after its request answered: its failure is recorded on the import and logged here.
+    startCourseImport: async (i: Parameters<typeof importServices.startCourseImport>[0]) => {
+      const run = await importServices.startCourseImport(i);
+      run.done.catch((err: unknown) => logger.warn({ err, contextId: i.contextId, importId: i.id }, 'course import commit failed'));
+      return run;
+    },
+  };
   const lmsEvidence = buildLmsEvidenceServices({
     evidence: repos.evidence,
     contexts: advantage.contexts,
@@ -355,6 +368,7 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     setup,
     grades,
     alerts,
+    courseImport,
     checkAdminToken,
     scheduleServices,
     /** The background settings this process runs with (derived from the config). */

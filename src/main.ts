@@ -72,6 +72,7 @@ export async function start(config: Config, logger: Logger = pino({ level: confi
       alerts: c.alerts,
       digests: config.SMTP_URL !== undefined,
       setup: c.setup,
+      courseImport: c.courseImport,
       baseUrl: config.BASE_URL,
       cookieSecret: c.secrets.cookieSecret,
       sessionTtlSeconds: config.SESSION_TTL_SECONDS,

@@ -23,7 +23,8 @@ export type ErrorCode =
   | 'ERR_DB_UNAVAILABLE'
   | 'ERR_STORAGE_FULL'
   | 'ERR_STORAGE_READONLY'
-  | 'ERR_LMS_URL_UNTRUSTED';
+  | 'ERR_LMS_URL_UNTRUSTED'
+  | 'ERR_IMPORT_REJECTED';
 
 /**
  * Base class of every expected failure. `message` is English for logs and CLIs (safe to show); `said`, when set, is
@@ -312,5 +313,39 @@ export class LmsUrlUntrusted extends AppError {
     message: string,
   ) {
     super('ERR_LMS_URL_UNTRUSTED', message, { details: { reason, origin }, said: msg('errors.lmsUrlUntrusted') });
+  }
+}
+
+/** Why an uploaded course file was refused as a whole (nothing was staged or imported). */
+export type ImportRejectReason =
+  | 'too_large'
+  | 'format_unknown'
+  | 'xml_malformed'
+  | 'xml_doctype'
+  | 'not_moodle_xml'
+  | 'json_malformed'
+  | 'csv_malformed'
+  | 'gift_malformed'
+  | 'zip_malformed'
+  | 'zip_too_many_entries'
+  | 'zip_too_large'
+  | 'zip_ratio'
+  | 'zip_path'
+  | 'cartridge_invalid'
+  | 'nothing_importable'
+  | 'staging_gone'
+  | 'staging_busy';
+
+/**
+ * A course file that cannot be imported at all: malformed, hostile (DOCTYPE/entities, zip bomb, paths escaping the
+ * archive) or too large. `said` tells the instructor what to do next; nothing was written.
+ */
+export class ImportRejected extends AppError {
+  constructor(
+    readonly reason: ImportRejectReason,
+    message: string,
+    options?: { cause?: unknown; details?: Record<string, unknown> },
+  ) {
+    super('ERR_IMPORT_REJECTED', message, { ...options, details: { reason, ...options?.details }, said: msg(`errors.import.${reason}`, options?.details as Record<string, string | number> | undefined) });
   }
 }

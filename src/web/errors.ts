@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, Request } from 'express';
 import type { Logger } from 'pino';
-import { AppError, LaunchRejected, LoginRejected, RateLimited, type ErrorCode, type Issue, type LaunchRejectReason } from '../domain/errors.js';
+import { AppError, ImportRejected, LaunchRejected, LoginRejected, RateLimited, type ErrorCode, type Issue, type LaunchRejectReason } from '../domain/errors.js';
 import { render, translator, type MessageKey, type Translate } from '../i18n/index.js';
 import { requestFields, requestIdOf } from './requestLog.js';
 import { tOf } from './session.js';
@@ -28,6 +28,7 @@ export const STATUS: Record<ErrorCode, number> = {
   ERR_STORAGE_FULL: 507,
   ERR_STORAGE_READONLY: 503,
   ERR_LMS_URL_UNTRUSTED: 502,
+  ERR_IMPORT_REJECTED: 422,
 };
 
 /** Seconds a client should wait before retrying, sent as `Retry-After` with these codes. */
@@ -80,7 +81,7 @@ export function presentError(err: unknown, requestId: string, t: Translate = tra
     return {
       status: (err instanceof LaunchRejected ? LAUNCH_REASON_STATUS[err.reason] : undefined) ?? STATUS[err.code],
       code: err.code,
-      ...(err instanceof LaunchRejected || err instanceof LoginRejected ? { reason: err.reason } : {}),
+      ...(err instanceof LaunchRejected || err instanceof LoginRejected || err instanceof ImportRejected ? { reason: err.reason } : {}),
       message: messageOf(err, t),
       requestId,
     };

@@ -48,6 +48,7 @@ describe('CLIs built into dist/', () => {
     expect(keys.stdout).toMatch(/^current /m);
     expect(run('recompute', []).stdout).toContain('nothing to recompute');
     expect(run('fit', []).stdout).toContain('objective(s) fitted');
+    expect(run('course', ['list']).stdout).toContain('No courses yet');
   }, 60_000);
 
   it('a bad setting is a one-line message naming it and exit code 1, not a stack trace', () => {

@@ -15,6 +15,8 @@ import { instructorEvidenceRouter, type InstructorEvidenceServices } from './ins
 import { instructorGradesRouter, type InstructorGradesServices } from './instructorGrades.js';
 import { instructorAlertsRouter, type InstructorAlertServices } from './instructorAlerts.js';
 import { ltiRouter } from './lti.js';
+import { courseImportRouter } from './courseImport.js';
+import type { CourseImportServices } from '../../services/courseImport.js';
 import { studentRouter, type StudentServices } from './student.js';
 
 /** Everything the web layer calls, built once by the composition root. */
@@ -31,6 +33,8 @@ export interface WebDeps {
   digests: boolean;
   /** Course set-up (a course without content: sample units, copies, term rollover). */
   setup: CourseSetupServices;
+  /** Course import (staged, previewed, committed) and export. */
+  courseImport: CourseImportServices;
   baseUrl: string;
   cookieSecret: string;
   sessionTtlSeconds: number;
@@ -55,6 +59,7 @@ export function webRouters(deps: WebDeps): Router[] {
     instructorDashboardRouter({ ...session, services: deps.instructor, courseReady: ready }),
     instructorAlertsRouter({ ...session, services: deps.alerts, digests: deps.digests }),
     courseSetupRouter({ ...session, services: deps.setup }),
+    courseImportRouter({ ...session, services: deps.courseImport }),
     ltiRouter({ services: deps.foundation, baseUrl: deps.baseUrl, cookieSecret: deps.cookieSecret, sessionTtlSeconds: deps.sessionTtlSeconds, clientHash }),
     homeRouter({ ...session, services: deps.deepLinking, baseUrl: deps.baseUrl, courseReady: courseReady(deps.setup.hasCourse, { studentsToo: false }) }),
     studentRouter({ ...session, services: deps.student, courseReady: ready }),
