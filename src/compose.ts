@@ -46,6 +46,10 @@ import { adminAuthFailureRepo } from './store/adminAuthFailureRepo.js';
 import { sameToken } from './web/cookies.js';
 import { verifyAdminToken } from './services/verifyAdminToken.js';
 import { buildAdvantage } from './advantage.js';
+import { createRegistrationClient } from './lti/registrationClient.js';
+import { registerDynamically } from './services/registerDynamically.js';
+import { limitRegistrations } from './services/limitRegistrations.js';
+import { setDeploymentStatus, setNewDeployments, setPlatformStatus } from './services/managePlatforms.js';
 
 /** Which process is being composed: it decides only whether the schedules run here. */
 export type Role = 'web' | 'worker' | 'cli';
@@ -176,6 +180,10 @@ export async function compose(config: Config, logger: Logger, role: Role, option
       launchMaxAgeSeconds: config.LAUNCH_MAX_AGE_SECONDS,
       openStatesPerClient: config.LOGIN_OPEN_STATES_PER_ADDRESS,
     },
+    noteDeployment: async (platformId, deploymentId, status) => {
+      await repos.platforms.noteDeployment(platformId, deploymentId, status, clock.now());
+      registry.invalidate();
+    },
     ...fetchOpt,
   });
   const advantage = buildAdvantage({ db, signer: keys, logger, clock, requireHttps: config.NODE_ENV === 'production', ...fetchOpt, ...background.outbox });
@@ -285,6 +293,21 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     verifyAdminToken({ failures: repos.adminAuthFailures, clock, matches: (t) => sameToken(t, secrets.adminToken) }, { clientHash, token });
   let originTimer: NodeJS.Timeout | undefined;
 
+  // --- dynamic registration and the console's platform controls (docs/decisions/0017-dynamic-registration.md) ---
+  const registrationHttp = createRegistrationClient({
+    production: config.NODE_ENV === 'production',
+    privateHosts: config.REGISTRATION_PRIVATE_HOSTS.split(/[\s,]+/).filter(Boolean),
+  });
+  const manage = { platforms: repos.platforms, registry };
+  const registration = {
+    registerDynamically: (input: Parameters<typeof registerDynamically>[1]) =>
+      registerDynamically({ ...manage, clock, newId: randomUUID, http: registrationHttp, baseUrl: config.BASE_URL, scopes: lti.scopes }, input),
+    limit: (clientKey: string) => limitRegistrations({ attempts: repos.adminAuthFailures, clock }, clientKey),
+    setPlatformStatus: (input: Parameters<typeof setPlatformStatus>[1]) => setPlatformStatus(manage, input),
+    setNewDeployments: (input: Parameters<typeof setNewDeployments>[1]) => setNewDeployments(manage, input),
+    setDeploymentStatus: (input: Parameters<typeof setDeploymentStatus>[1]) => setDeploymentStatus(manage, input),
+  };
+
   return {
     config,
     logger,
@@ -302,6 +325,7 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     deepLinking,
     grades,
     checkAdminToken,
+    registration,
     scheduleServices,
     /** The background settings this process runs with (derived from the config). */
     background,
@@ -327,6 +351,7 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     /** Stops the schedules (waiting for work in flight) and closes the database. */
     close: async () => {
       clearInterval(originTimer);
+      await registrationHttp.close();
       await schedules?.stop();
       await db.close();
     },

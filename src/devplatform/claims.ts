@@ -83,12 +83,32 @@ export function buildLaunchClaims(ctx: Ctx, input: LaunchInput): Record<string, 
     },
     [CLAIM.nrps]: { context_memberships_url: ep.memberships, service_versions: ['2.0'] },
   };
+  const grants = ctx.tool?.();
+  if (grants && !grants.services) {
+    // Installed without the grades and roster services (Moodle's form defaults): no AGS or NRPS claims.
+    delete claims[CLAIM.ags];
+    delete claims[CLAIM.nrps];
+  }
+  if (grants && !grants.names) return finish(ctx, mode, claims, input, link, tool.launch, ep);
   if (user.name) {
     claims.name = user.name;
     claims.given_name = user.givenName;
     claims.family_name = user.familyName;
   }
   if (user.email) claims.email = user.email;
+  return finish(ctx, mode, claims, input, link, tool.launch, ep);
+}
+
+/** The message-specific claims (resource link or deep linking settings) and Canvas's extras. */
+function finish(
+  ctx: Ctx,
+  mode: string,
+  claims: Record<string, unknown>,
+  input: LaunchInput,
+  link: NonNullable<LaunchInput['resourceLink']>,
+  launchUrl: string,
+  ep: ReturnType<typeof platformEndpoints>,
+): Record<string, unknown> {
   if (input.messageType === 'LtiResourceLinkRequest') {
     claims[CLAIM.resourceLink] = {
       id: link.id,
@@ -96,7 +116,7 @@ export function buildLaunchClaims(ctx: Ctx, input: LaunchInput): Record<string, 
       ...(mode === 'moodle' ? { description: link.description ?? '' } : {}),
     };
   } else {
-    claims[CLAIM.targetLinkUri] = tool.launch;
+    claims[CLAIM.targetLinkUri] = launchUrl;
     claims[CLAIM.deepLinkingSettings] = {
       deep_link_return_url: ep.deepLinkReturn,
       accept_types: ['ltiResourceLink'],

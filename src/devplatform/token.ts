@@ -24,7 +24,8 @@ export function tokenRouter(ctx: Ctx): Router {
     if (body.client_assertion_type !== ASSERTION_TYPE) return oauthError(res, 400, 'invalid_request', `client_assertion_type must be ${ASSERTION_TYPE}`);
     if (typeof body.client_assertion !== 'string' || !body.client_assertion) return oauthError(res, 400, 'invalid_request', 'client_assertion is required');
     const requested = typeof body.scope === 'string' ? body.scope.split(/\s+/).filter(Boolean) : [];
-    const granted = requested.filter((s) => SUPPORTED.has(s));
+    const services = ctx.tool?.().services ?? true;
+    const granted = requested.filter((s) => SUPPORTED.has(s) && services);
     if (granted.length === 0) return oauthError(res, 400, 'invalid_scope', 'no supported scope requested');
 
     let payload;

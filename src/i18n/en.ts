@@ -136,7 +136,7 @@ export const en = {
       state_replayed: 'This launch was already used. Please launch again from your course.',
       state_browser_mismatch: 'This launch was started in another browser window or your browser blocked the login cookie. Please launch again from your course.',
       deployment_missing: 'The launch does not name a deployment.',
-      deployment_unknown: 'This deployment of Masterly is not registered. Ask your administrator to add it.',
+      deployment_unknown: 'This installation (deployment) of Masterly is not approved yet. Ask your Masterly administrator to approve it in the Masterly console, then launch again.',
       deployment_invalid: 'The deployment id of the launch is longer than LTI allows (255 characters).',
       version_invalid: 'The launch is not an LTI 1.3.0 message.',
       message_type_missing: 'The launch does not say what kind of message it is.',
@@ -148,6 +148,9 @@ export const en = {
       deep_link_return_url_invalid: 'The content selection request gives a return address that is not a web address (http or https). Ask your LMS administrator to check the Masterly tool settings.',
       resource_link_missing: 'The launch does not identify the link it came from.',
       claims_invalid: 'Some claims of the launch (identity, course or roles) are not valid.',
+      platform_pending: 'Masterly was registered with this LMS, but an administrator of Masterly has not approved it yet. Ask your Masterly administrator to approve it in the Masterly console (Administration › Platforms), then launch again.',
+      platform_disabled: 'An administrator of Masterly turned off launches from this LMS. Ask your Masterly administrator to turn them back on.',
+      deployment_disabled: 'This installation of Masterly in your LMS was turned off by an administrator of Masterly. Ask them to turn it back on, or use another link to Masterly.',
     },
   },
   student: {
@@ -611,6 +614,28 @@ export const en = {
     gradeLocked: 'Grade for {{title}} locked at {{grade}} by the due date; later reviews cannot lower it.',
     gradeLockedNone: 'Grade for {{title}} locked at — by the due date; later reviews cannot lower it.',
     reset: '{{title}} was reset by your instructor.',
+  },
+  /** Dynamic registration (the page an LMS opens) and the console's platform controls: docs/decisions/0017. */
+  registration: {
+    title: 'Registration',
+    doneHeading: 'Masterly is registered with {{lms}}',
+    pendingNote: 'One more step before the first launch: an administrator of Masterly must approve this registration in the Masterly console (Administration › Platforms › Approve).',
+    updatedNote: 'The existing registration was updated; launches keep working.',
+    moodleNext: 'In Moodle, also activate the tool: Site administration › Plugins › Activity modules › External tool › Manage tools › Masterly › Activate.',
+    canvasNext: 'In Canvas, turn the developer key on (Admin › Developer Keys › State: On), then install it: Settings › Apps › + App › By Client ID, with the client ID shown under Developer Keys.',
+    finish: 'Finish',
+    closeHint: 'You can close this window now.',
+    failedHeading: 'Masterly could not be registered',
+    failed: {
+      params_invalid: 'This page must be opened by your LMS during a registration (it needs the LMS configuration address). Start again from your LMS: Moodle "Add LTI Advantage", Canvas "LTI Registration" developer key.',
+      address_refused: 'Masterly does not connect to this LMS address (it is not public, or not https). If your LMS is on your school network, ask the Masterly operator to allow its host name (REGISTRATION_PRIVATE_HOSTS), then register again.',
+      configuration_unreachable: 'Masterly could not read your LMS configuration. Check that your LMS is reachable from the internet, then register again.',
+      configuration_refused: 'Your LMS refused to show its configuration to Masterly (the registration token was missing or expired). Start the registration again from your LMS.',
+      configuration_invalid: 'Your LMS sent a configuration Masterly cannot use (its issuer or addresses do not match the site it came from). Ask your LMS administrator, or register Masterly manually from the Masterly console.',
+      registration_refused: 'Your LMS refused the registration. Start it again from your LMS; if it fails again, register Masterly manually from the Masterly console.',
+      response_invalid: 'Your LMS answered the registration without a usable client ID. Register Masterly manually from the Masterly console.',
+    },
+    rateLimited: 'Too many registrations from your network in the last hour. Wait an hour and try again.',
   },
 } as const;
 

@@ -7,9 +7,17 @@ import { ADMIN_COOKIE, signValue, unsignValue } from '../cookies.js';
 import { checkCsrf, csrfToken } from '../csrf.js';
 import { presentAdmin } from '../presenters/admin.js';
 
+/** The console's platform controls (services/managePlatforms.ts). */
+export interface ConsoleServices {
+  setPlatformStatus(input: { platformId: string; status: string }): Promise<void>;
+  setNewDeployments(input: { platformId: string; policy: string }): Promise<void>;
+  setDeploymentStatus(input: { platformId: string; deploymentId: string; action: string }): Promise<void>;
+}
+
 /** What the admin routes need. */
 export interface AdminRoutesDeps {
   services: Pick<FoundationServices, 'listPlatforms' | 'registerPlatform' | 'addDeployment' | 'removePlatform' | 'setLmsAddress'>;
+  console: ConsoleServices;
   baseUrl: string;
   cookieSecret: string;
   /** For the admin cookie's expiry. */
@@ -135,6 +143,21 @@ export function adminRouter(deps: AdminRoutesDeps): Router {
 
   router.post('/admin/platforms/:id/lms-url', guard, csrf, async (req, res) => {
     await deps.services.setLmsAddress({ platformId: String(req.params.id), lmsUrl: field(req.body, 'lmsUrl') });
+    res.redirect(303, '/admin');
+  });
+
+  router.post('/admin/platforms/:id/status', guard, csrf, async (req, res) => {
+    await deps.console.setPlatformStatus({ platformId: String(req.params.id), status: field(req.body, 'status') });
+    res.redirect(303, '/admin');
+  });
+
+  router.post('/admin/platforms/:id/new-deployments', guard, csrf, async (req, res) => {
+    await deps.console.setNewDeployments({ platformId: String(req.params.id), policy: field(req.body, 'policy') });
+    res.redirect(303, '/admin');
+  });
+
+  router.post('/admin/platforms/:id/deployment-status', guard, csrf, async (req, res) => {
+    await deps.console.setDeploymentStatus({ platformId: String(req.params.id), deploymentId: field(req.body, 'deploymentId'), action: field(req.body, 'action') });
     res.redirect(303, '/admin');
   });
 

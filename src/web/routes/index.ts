@@ -11,6 +11,8 @@ import { instructorDashboardRouter } from './instructorDashboard.js';
 import { instructorEvidenceRouter, type InstructorEvidenceServices } from './instructorEvidence.js';
 import { instructorGradesRouter, type InstructorGradesServices } from './instructorGrades.js';
 import { ltiRouter } from './lti.js';
+import { registrationRouter, type RegistrationRoutesDeps } from './registration.js';
+import type { ConsoleServices } from './admin.js';
 import { studentRouter, type StudentServices } from './student.js';
 
 /** Everything the web layer calls, built once by the composition root. */
@@ -31,6 +33,8 @@ export interface WebDeps {
    * locked out (services/verifyAdminToken.ts).
    */
   checkAdminToken: (clientHash: string, token: string) => Promise<boolean>;
+  /** Dynamic registration and the console's platform controls. */
+  registration: Omit<RegistrationRoutesDeps, 'clientHash'> & ConsoleServices;
 }
 
 /** All feature routers, in the order they are mounted (each router owns distinct paths). */
@@ -45,8 +49,10 @@ export function webRouters(deps: WebDeps): Router[] {
     ltiRouter({ services: deps.foundation, baseUrl: deps.baseUrl, cookieSecret: deps.cookieSecret, sessionTtlSeconds: deps.sessionTtlSeconds, clientHash }),
     homeRouter({ ...session, services: deps.deepLinking }),
     studentRouter({ ...session, services: deps.student }),
+    registrationRouter({ ...deps.registration, clientHash }),
     adminRouter({
       services: deps.foundation,
+      console: deps.registration,
       baseUrl: deps.baseUrl,
       cookieSecret: deps.cookieSecret,
       clock: deps.clock,
