@@ -50,6 +50,7 @@ import { createRegistrationClient } from './lti/registrationClient.js';
 import { registerDynamically } from './services/registerDynamically.js';
 import { limitRegistrations } from './services/limitRegistrations.js';
 import { setDeploymentStatus, setNewDeployments, setPlatformStatus } from './services/managePlatforms.js';
+import { listCourses } from './services/listPlatforms.js';
 
 /** Which process is being composed: it decides only whether the schedules run here. */
 export type Role = 'web' | 'worker' | 'cli';
@@ -306,6 +307,7 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     setPlatformStatus: (input: Parameters<typeof setPlatformStatus>[1]) => setPlatformStatus(manage, input),
     setNewDeployments: (input: Parameters<typeof setNewDeployments>[1]) => setNewDeployments(manage, input),
     setDeploymentStatus: (input: Parameters<typeof setDeploymentStatus>[1]) => setDeploymentStatus(manage, input),
+    listCourses: () => listCourses(manage),
   };
 
   return {

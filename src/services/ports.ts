@@ -41,6 +41,16 @@ export interface Platform {
   registration?: RegistrationRecord;
 }
 
+/** One course (issuer + context id) and the registrations it was reached through. */
+export interface CourseAcrossRegistrations {
+  issuer: string;
+  contextId: string;
+  title: string | null;
+  label: string | null;
+  platformIds: string[];
+  lastLaunchAt: number;
+}
+
 /** Whether a platform may launch: only 'active' ones can. */
 export type PlatformStatus = 'active' | 'pending' | 'disabled';
 
@@ -111,6 +121,11 @@ export interface PlatformRepo {
   setNewDeployments(id: string, policy: NewDeploymentPolicy): Promise<boolean>;
   /** Records a deployment id with a status unless it is already known (a launch never changes an administrator's choice). */
   noteDeployment(platformId: string, deploymentId: string, status: 'active' | 'pending', at: number): Promise<void>;
+  /**
+   * Courses Masterly has seen, one per issuer + context id (docs/decisions/0018-course-identity.md), with every
+   * registration that launched into it; newest first, at most `limit`.
+   */
+  listCourses(limit: number): Promise<CourseAcrossRegistrations[]>;
   /** Sets (or, with null, removes) a deployment; false when it does not exist. */
   setDeploymentStatus(platformId: string, deploymentId: string, status: 'active' | 'disabled' | null): Promise<boolean>;
 }

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { Conflict } from '../domain/errors.js';
-import type { NewDeploymentPolicy, Platform, PlatformRepo, PlatformStatus, RegistrationRecord, Vendor } from '../services/ports.js';
+import type { CourseAcrossRegistrations, NewDeploymentPolicy, Platform, PlatformRepo, PlatformStatus, RegistrationRecord, Vendor } from '../services/ports.js';
 import type { Database } from './schema.js';
 import { msg } from '../domain/message.js';
 
@@ -162,6 +162,26 @@ export const platformRepo = (db: Kysely<Database>): PlatformRepo => ({
       .values({ platform_id: platformId, deployment_id: deploymentId, created_at: at, status })
       .onConflict((oc) => oc.columns(['platform_id', 'deployment_id']).doNothing())
       .execute();
+  },
+  listCourses: async (limit) => {
+    const rows = await db
+      .selectFrom('contexts as c')
+      .innerJoin('platforms as p', 'p.id', 'c.platform_id')
+      .select(['p.issuer', 'c.context_id', 'c.title', 'c.label', 'c.platform_id', 'c.updated_at'])
+      .orderBy('c.updated_at', 'desc')
+      .limit(limit * 4)
+      .execute();
+    const courses = new Map<string, CourseAcrossRegistrations>();
+    for (const r of rows) {
+      const key = JSON.stringify([r.issuer, r.context_id]);
+      const c = courses.get(key);
+      if (c) {
+        if (!c.platformIds.includes(r.platform_id)) c.platformIds.push(r.platform_id);
+      } else if (courses.size < limit) {
+        courses.set(key, { issuer: r.issuer, contextId: r.context_id, title: r.title, label: r.label, platformIds: [r.platform_id], lastLaunchAt: Number(r.updated_at) });
+      }
+    }
+    return [...courses.values()];
   },
   setDeploymentStatus: async (platformId, deploymentId, status) => {
     const q = db.selectFrom('deployments').select('deployment_id').where('platform_id', '=', platformId).where('deployment_id', '=', deploymentId);

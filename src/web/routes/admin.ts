@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { AdminAuthRequired, CsrfInvalid } from '../../domain/errors.js';
 import type { FoundationServices } from '../../services/index.js';
-import type { Clock, Vendor } from '../../services/ports.js';
+import type { Clock, CourseAcrossRegistrations, Vendor } from '../../services/ports.js';
 import { ADMIN_COOKIE, signValue, unsignValue } from '../cookies.js';
 import { checkCsrf, csrfToken } from '../csrf.js';
 import { presentAdmin } from '../presenters/admin.js';
@@ -12,6 +12,7 @@ export interface ConsoleServices {
   setPlatformStatus(input: { platformId: string; status: string }): Promise<void>;
   setNewDeployments(input: { platformId: string; policy: string }): Promise<void>;
   setDeploymentStatus(input: { platformId: string; deploymentId: string; action: string }): Promise<void>;
+  listCourses(): Promise<CourseAcrossRegistrations[]>;
 }
 
 /** What the admin routes need. */
@@ -116,7 +117,8 @@ export function adminRouter(deps: AdminRoutesDeps): Router {
     const auth = adminAuthOf(res);
     const token = auth?.via === 'cookie' ? csrfToken(deps.cookieSecret, csrfBinding(auth.cookie)) : '';
     res.setHeader('cache-control', 'no-store');
-    res.render('admin', { title: 'Masterly: administration', admin: presentAdmin(deps.baseUrl, await deps.services.listPlatforms(), token) });
+    const [platforms, courses] = await Promise.all([deps.services.listPlatforms(), deps.console.listCourses()]);
+    res.render('admin', { title: 'Masterly: administration', admin: presentAdmin(deps.baseUrl, platforms, token, undefined, courses) });
   });
 
   router.post('/admin/platforms', guard, csrf, async (req, res) => {

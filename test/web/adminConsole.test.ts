@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browser, launchAs, type TestBrowser } from '../support/devplatform.js';
+import { ADMIN_TOKEN, errorOf, startRig, type LaunchRig } from '../support/tool.js';
+
+/** The console's platform controls: deployments held and approved, platforms turned off and on, courses listed. */
+describe('admin console: platforms, deployments and courses', () => {
+  let rig: LaunchRig;
+  let b: TestBrowser;
+  let csrf: string;
+  let base: string;
+  beforeAll(async () => {
+    rig = await startRig('generic');
+    base = rig.toolUrl;
+    b = browser();
+    await b.postForm(`${base}/admin/signin`, { token: ADMIN_TOKEN });
+    csrf = /name="csrf" value="([^"]+)"/.exec(await (await b.get(`${base}/admin`)).text())?.[1] as string;
+  });
+  afterAll(async () => rig?.close());
+
+  const learner = () => (rig.lms.users.find((u) => u.roles.some((r) => r.endsWith('#Learner'))) as { id: string }).id;
+  const platform = async () => (await rig.tool.services.listPlatforms())[0]!;
+  const post = (path: string, fields: Record<string, string>) => b.postForm(`${base}/admin/platforms/${path}`, { csrf, ...fields });
+
+  it('holds a new deployment id, shows it, and accepts it once approved', async () => {
+    const p = await platform();
+    const original = rig.lms.deploymentId;
+    // A launch from an unknown deployment: recorded as waiting, refused.
+    await post(`${p.id}/deployment-status`, { deploymentId: original, action: 'remove' });
+    const held = await launchAs(rig.lms, base, { userId: learner() });
+    expect(errorOf(await held.response.text())).toMatchObject({ reason: 'deployment_unknown' });
+    const after = await platform();
+    expect(after.otherDeployments).toEqual([expect.objectContaining({ id: original, status: 'pending' })]);
+    expect(await (await b.get(`${base}/admin`)).text()).toContain(`Approve deployment ${original}`);
+    expect((await post(`${p.id}/deployment-status`, { deploymentId: original, action: 'active' })).status).toBe(303);
+    expect((await launchAs(rig.lms, base, { userId: learner() })).response.status).toBe(200);
+  });
+
+  it('turns a deployment off, then the platform off, each with a clear refusal', async () => {
+    const p = await platform();
+    await post(`${p.id}/deployment-status`, { deploymentId: rig.lms.deploymentId, action: 'disabled' });
+    expect(errorOf(await (await launchAs(rig.lms, base, { userId: learner() })).response.text())).toMatchObject({ reason: 'deployment_disabled' });
+    await post(`${p.id}/deployment-status`, { deploymentId: rig.lms.deploymentId, action: 'active' });
+    await post(`${p.id}/status`, { status: 'disabled' });
+    expect(errorOf(await (await launchAs(rig.lms, base, { userId: learner() })).response.text())).toMatchObject({ reason: 'platform_disabled' });
+    await post(`${p.id}/status`, { status: 'active' });
+    expect((await launchAs(rig.lms, base, { userId: learner() })).response.status).toBe(200);
+  });
+
+  it('accepts new deployments when the platform says so, and lists the course by issuer and course id', async () => {
+    const p = await platform();
+    await post(`${p.id}/new-deployments`, { policy: 'accept' });
+    await post(`${p.id}/deployment-status`, { deploymentId: rig.lms.deploymentId, action: 'remove' });
+    expect((await launchAs(rig.lms, base, { userId: learner() })).response.status).toBe(200);
+    expect((await platform()).deploymentIds).toEqual([rig.lms.deploymentId]);
+    const html = await (await b.get(`${base}/admin`)).text();
+    expect(html).toContain('Fractions 101');
+    expect(html).toContain(`<code>${rig.lms.devplatform.courseId}</code>`);
+  });
+
+  it('refuses a forged status change (CSRF) and an unknown choice', async () => {
+    const p = await platform();
+    const forged = await b.postForm(`${base}/admin/platforms/${p.id}/status`, { status: 'disabled' });
+    expect(forged.status).toBe(403);
+    const bad = await b.postForm(`${base}/admin/platforms/${p.id}/status`, { csrf, status: 'pending' });
+    expect(bad.status).toBe(422);
+    expect((await platform()).status).toBe('active');
+  });
+});
