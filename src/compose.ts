@@ -51,6 +51,9 @@ import { registerDynamically } from './services/registerDynamically.js';
 import { limitRegistrations } from './services/limitRegistrations.js';
 import { setDeploymentStatus, setNewDeployments, setPlatformStatus } from './services/managePlatforms.js';
 import { listCourses } from './services/listPlatforms.js';
+import { selfTestPlatform } from './services/selfTestPlatform.js';
+import { AGS_SCOPES } from './lti/ags.js';
+import { NRPS_SCOPE } from './lti/nrps.js';
 
 /** Which process is being composed: it decides only whether the schedules run here. */
 export type Role = 'web' | 'worker' | 'cli';
@@ -308,6 +311,16 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     setNewDeployments: (input: Parameters<typeof setNewDeployments>[1]) => setNewDeployments(manage, input),
     setDeploymentStatus: (input: Parameters<typeof setDeploymentStatus>[1]) => setDeploymentStatus(manage, input),
     listCourses: () => listCourses(manage),
+    selfTest: (platformId: string) =>
+      selfTestPlatform(
+        {
+          platforms: repos.platforms,
+          probeToken: (p, scopes) => advantage.probeToken({ platformId: p.id, issuer: p.issuer, clientId: p.clientId, tokenUrl: p.tokenUrl, vendor: p.vendor }, scopes),
+          scopes: { grades: [AGS_SCOPES.lineItem, AGS_SCOPES.score], roster: [NRPS_SCOPE] },
+          gradesGranted: (ags) => advantage.lti.grants(ags, 'grades'),
+        },
+        platformId,
+      ),
   };
 
   return {

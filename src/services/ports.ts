@@ -41,6 +41,19 @@ export interface Platform {
   registration?: RegistrationRecord;
 }
 
+/** One recent launch as the install self-test reads it. */
+export interface RecentLaunch {
+  deploymentId: string;
+  messageType: string;
+  at: number;
+  /** The user had a name (the LMS shares names). */
+  named: boolean;
+  /** The course's AGS claim as last received, or null. */
+  ags: AgsEndpoint | null;
+  /** The course had an NRPS claim. */
+  nrps: boolean;
+}
+
 /** One course (issuer + context id) and the registrations it was reached through. */
 export interface CourseAcrossRegistrations {
   issuer: string;
@@ -126,6 +139,8 @@ export interface PlatformRepo {
    * registration that launched into it; newest first, at most `limit`.
    */
   listCourses(limit: number): Promise<CourseAcrossRegistrations[]>;
+  /** The latest launches through a platform (newest first), with what their claims granted (install self-test). */
+  recentLaunches(platformId: string, limit: number): Promise<RecentLaunch[]>;
   /** Sets (or, with null, removes) a deployment; false when it does not exist. */
   setDeploymentStatus(platformId: string, deploymentId: string, status: 'active' | 'disabled' | null): Promise<boolean>;
 }

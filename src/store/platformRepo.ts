@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { Conflict } from '../domain/errors.js';
-import type { CourseAcrossRegistrations, NewDeploymentPolicy, Platform, PlatformRepo, PlatformStatus, RegistrationRecord, Vendor } from '../services/ports.js';
+import type { AgsEndpoint, CourseAcrossRegistrations, NewDeploymentPolicy, Platform, PlatformRepo, PlatformStatus, RegistrationRecord, Vendor } from '../services/ports.js';
 import type { Database } from './schema.js';
 import { msg } from '../domain/message.js';
 
@@ -182,6 +182,25 @@ export const platformRepo = (db: Kysely<Database>): PlatformRepo => ({
       }
     }
     return [...courses.values()];
+  },
+  recentLaunches: async (platformId, limit) => {
+    const rows = await db
+      .selectFrom('launch_sessions as s')
+      .innerJoin('users as u', 'u.id', 's.user_id')
+      .leftJoin('contexts as c', 'c.id', 's.context_id')
+      .select(['s.deployment_id', 's.claims', 's.created_at', 'u.name', 'u.given_name', 'c.ags_json', 'c.nrps_json'])
+      .where('s.platform_id', '=', platformId)
+      .orderBy('s.created_at', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      deploymentId: r.deployment_id,
+      messageType: String((JSON.parse(r.claims) as { messageType?: unknown }).messageType ?? ''),
+      at: Number(r.created_at),
+      named: Boolean(r.name || r.given_name),
+      ags: r.ags_json ? (JSON.parse(r.ags_json) as AgsEndpoint) : null,
+      nrps: Boolean(r.nrps_json),
+    }));
   },
   setDeploymentStatus: async (platformId, deploymentId, status) => {
     const q = db.selectFrom('deployments').select('deployment_id').where('platform_id', '=', platformId).where('deployment_id', '=', deploymentId);

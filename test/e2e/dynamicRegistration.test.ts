@@ -119,4 +119,43 @@ describe('dynamic registration with the emulator', () => {
     expect(res.headers.get('content-security-policy')).toContain(`frame-ancestors 'self' ${l.url}`);
     expect(await t.services.listPlatforms()).toHaveLength(0);
   });
+
+  /** Registers in Moodle mode, activates on both sides, launches once, and returns the self-test page rows. */
+  async function selfTestAfterInstall(grants: { services: boolean; names: boolean }) {
+    const { tool: t, lms: l, base } = await rig('moodle');
+    await registerByUrl(l, base, grants);
+    await browser().postForm(`${l.url}/tools/activate`, {});
+    const [p] = await t.services.listPlatforms();
+    const { b, csrf } = await consoleBrowser(base);
+    await b.postForm(`${base}/admin/platforms/${encodeURIComponent(p?.id as string)}/status`, { csrf, status: 'active' });
+    expect((await launchAs(l, base, { userId: learner(l) })).response.status).toBe(200);
+    const page = await b.get(`${base}/admin/platforms/${encodeURIComponent(p?.id as string)}/self-test`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    const rows = Object.fromEntries(
+      [...html.matchAll(/<tr data-state="(\w+)">\s*<th scope="row">([^<]+)<\/th>[\s\S]*?<td>([^<]*)<\/td>\s*<\/tr>/g)].map((m) => [m[2], { state: m[1], fix: m[3] }]),
+    );
+    return { rows, tokenRequests: l.devplatform.tokenRequests };
+  }
+
+  it('the install self-test reports each missing piece of a misconfigured Moodle, with the fix written for Moodle', async () => {
+    const { rows, tokenRequests } = await selfTestAfterInstall({ services: false, names: false });
+    expect(tokenRequests).toBeGreaterThanOrEqual(2); // it really asked for a token, per service
+    expect(rows['Grades (Assignment and Grade Services)']).toMatchObject({ state: 'fail' });
+    expect(rows['Grades (Assignment and Grade Services)']?.fix).toContain('Services: IMS LTI Assignment and Grade Services');
+    expect(rows['Roster (Names and Role Provisioning)']).toMatchObject({ state: 'fail' });
+    expect(rows['Roster (Names and Role Provisioning)']?.fix).toContain('IMS LTI Names and Role Provisioning');
+    expect(rows['Names shared']).toMatchObject({ state: 'fail' });
+    expect(rows['Names shared']?.fix).toContain('Share launcher’s name with tool');
+    expect(rows['Approved in Masterly']).toMatchObject({ state: 'ok' });
+    expect(rows.Deployments).toMatchObject({ state: 'ok' });
+  });
+
+  it('the install self-test passes a well-configured install', async () => {
+    const { rows } = await selfTestAfterInstall({ services: true, names: true });
+    for (const check of ['Approved in Masterly', 'Deployments', 'Grades (Assignment and Grade Services)', 'Roster (Names and Role Provisioning)', 'Names shared']) {
+      expect(rows[check], check).toMatchObject({ state: 'ok' });
+    }
+    expect(rows['Content selection (Deep Linking)']).toMatchObject({ state: 'unknown' });
+  });
 });

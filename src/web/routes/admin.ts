@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { AdminAuthRequired, CsrfInvalid } from '../../domain/errors.js';
 import type { FoundationServices } from '../../services/index.js';
-import type { Clock, CourseAcrossRegistrations, Vendor } from '../../services/ports.js';
+import type { Clock, CourseAcrossRegistrations, Platform, Vendor } from '../../services/ports.js';
+import type { SelfTestResult } from '../../services/selfTestPlatform.js';
+import { presentSelfTest } from '../presenters/selfTest.js';
 import { ADMIN_COOKIE, signValue, unsignValue } from '../cookies.js';
 import { checkCsrf, csrfToken } from '../csrf.js';
 import { presentAdmin } from '../presenters/admin.js';
@@ -13,6 +15,7 @@ export interface ConsoleServices {
   setNewDeployments(input: { platformId: string; policy: string }): Promise<void>;
   setDeploymentStatus(input: { platformId: string; deploymentId: string; action: string }): Promise<void>;
   listCourses(): Promise<CourseAcrossRegistrations[]>;
+  selfTest(platformId: string): Promise<{ platform: Platform; results: SelfTestResult[] }>;
 }
 
 /** What the admin routes need. */
@@ -146,6 +149,12 @@ export function adminRouter(deps: AdminRoutesDeps): Router {
   router.post('/admin/platforms/:id/lms-url', guard, csrf, async (req, res) => {
     await deps.services.setLmsAddress({ platformId: String(req.params.id), lmsUrl: field(req.body, 'lmsUrl') });
     res.redirect(303, '/admin');
+  });
+
+  router.get('/admin/platforms/:id/self-test', guard, async (req, res) => {
+    const outcome = await deps.console.selfTest(String(req.params.id));
+    res.setHeader('cache-control', 'no-store');
+    res.render('admin-selftest', { title: 'Masterly: install self-test', test: presentSelfTest(outcome.platform, outcome.results) });
   });
 
   router.post('/admin/platforms/:id/status', guard, csrf, async (req, res) => {
