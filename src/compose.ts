@@ -311,6 +311,9 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     setNewDeployments: (input: Parameters<typeof setNewDeployments>[1]) => setNewDeployments(manage, input),
     setDeploymentStatus: (input: Parameters<typeof setDeploymentStatus>[1]) => setDeploymentStatus(manage, input),
     listCourses: () => listCourses(manage),
+    /** The tool's keys (never private material): current signs, next is published ahead, retired is kept unpublished. */
+    listKeys: async () => (await repos.toolKeys.list()).map((k) => ({ kid: k.kid, status: k.status, createdAt: k.createdAt })),
+    rotateKeys: async () => void (await keys.rotate()),
     selfTest: (platformId: string) =>
       selfTestPlatform(
         {

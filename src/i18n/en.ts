@@ -667,6 +667,17 @@ export const en = {
       reachedField: 'Reached through',
       split: 'reached through two registrations: remove the one you no longer use',
     },
+    keys: {
+      heading: 'Signing keys',
+      hint: 'The JWKS (/.well-known/jwks.json) publishes the current and the next key, so LMSs already know the next key when it starts signing. Rotate to make the next key current; the old current key is retired (kept, no longer published).',
+      kid: 'Key ID',
+      state: 'State',
+      created: 'Created',
+      current: 'current (signs)',
+      next: 'next (published ahead)',
+      retired: 'retired (no longer published)',
+      rotate: 'Rotate keys',
+    },
     selfTest: {
       title: 'Install self-test',
       heading: 'Install self-test: {{name}}',

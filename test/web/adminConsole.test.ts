@@ -66,3 +66,27 @@ describe('admin console: platforms, deployments and courses', () => {
     expect((await platform()).status).toBe('active');
   });
 });
+
+describe('admin console: key rotation', () => {
+  let rig: LaunchRig;
+  afterAll(async () => rig?.close());
+  it('rotates keys from the console: next becomes current, the JWKS serves current and next, a launch still works', async () => {
+    rig = await startRig('generic');
+    const base = rig.toolUrl;
+    const b = browser();
+    await b.postForm(`${base}/admin/signin`, { token: ADMIN_TOKEN });
+    const page = await (await b.get(`${base}/admin`)).text();
+    const csrf = /name="csrf" value="([^"]+)"/.exec(page)?.[1] as string;
+    const kidOf = (html: string, status: string) => new RegExp(`data-key-status="${status}"><th scope="row"><code>([^<]+)</code>`).exec(html)?.[1];
+    const [current, next] = [kidOf(page, 'current'), kidOf(page, 'next')];
+    expect(current && next).toBeTruthy();
+    expect((await b.postForm(`${base}/admin/keys/rotate`, { csrf })).status).toBe(303);
+    const after = await (await b.get(`${base}/admin`)).text();
+    expect(kidOf(after, 'current')).toBe(next);
+    expect(kidOf(after, 'retired')).toBe(current);
+    const jwks = (await (await fetch(`${base}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] };
+    expect(jwks.keys.map((k) => k.kid)).toEqual([next, kidOf(after, 'next')]);
+    const learner = (rig.lms.users.find((u) => u.roles.some((r) => r.endsWith('#Learner'))) as { id: string }).id;
+    expect((await launchAs(rig.lms, base, { userId: learner })).response.status).toBe(200);
+  });
+});

@@ -41,12 +41,14 @@ export interface AdminView {
   registrationUrl: string;
   /** One row per course (issuer + context id: docs/decisions/0018-course-identity.md). */
   courses: { issuer: string; contextId: string; title: string; registrations: string; split: boolean }[];
+  /** The tool's signing keys: kid, state in words, created (ISO date). */
+  keys: { kid: string; status: string; label: string; created: string }[];
   /** CSRF token every form posts back (empty for bearer-token callers, who need none). */
   csrf: string;
 }
 
 /** Shapes the values to paste into Canvas and Moodle, and the registered platforms (admin pages have no launch: English). */
-export function presentAdmin(baseUrl: string, platforms: Platform[], csrf = '', t: Translate = translator(), courses: CourseAcrossRegistrations[] = []): AdminView {
+export function presentAdmin(baseUrl: string, platforms: Platform[], csrf = '', t: Translate = translator(), courses: CourseAcrossRegistrations[] = [], keys: { kid: string; status: string; createdAt: number }[] = []): AdminView {
   const names = new Map(platforms.map((p) => [p.id, `${p.name} (${p.clientId})`]));
   const u = toolUrls(baseUrl);
   return {
@@ -93,6 +95,7 @@ export function presentAdmin(baseUrl: string, platforms: Platform[], csrf = '', 
       granted: p.registration ? grantedServices(p.registration.scopes, t) : '',
     })),
     registrationUrl: registrationUrl(baseUrl),
+    keys: keys.map((k) => ({ kid: k.kid, status: k.status, label: t(`registration.keys.${k.status as 'current' | 'next' | 'retired'}`), created: new Date(k.createdAt).toISOString().slice(0, 10) })),
     courses: courses.map((c) => ({
       issuer: c.issuer,
       contextId: c.contextId,

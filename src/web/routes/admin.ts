@@ -16,6 +16,8 @@ export interface ConsoleServices {
   setDeploymentStatus(input: { platformId: string; deploymentId: string; action: string }): Promise<void>;
   listCourses(): Promise<CourseAcrossRegistrations[]>;
   selfTest(platformId: string): Promise<{ platform: Platform; results: SelfTestResult[] }>;
+  listKeys(): Promise<{ kid: string; status: string; createdAt: number }[]>;
+  rotateKeys(): Promise<void>;
 }
 
 /** What the admin routes need. */
@@ -120,8 +122,8 @@ export function adminRouter(deps: AdminRoutesDeps): Router {
     const auth = adminAuthOf(res);
     const token = auth?.via === 'cookie' ? csrfToken(deps.cookieSecret, csrfBinding(auth.cookie)) : '';
     res.setHeader('cache-control', 'no-store');
-    const [platforms, courses] = await Promise.all([deps.services.listPlatforms(), deps.console.listCourses()]);
-    res.render('admin', { title: 'Masterly: administration', admin: presentAdmin(deps.baseUrl, platforms, token, undefined, courses) });
+    const [platforms, courses, keys] = await Promise.all([deps.services.listPlatforms(), deps.console.listCourses(), deps.console.listKeys()]);
+    res.render('admin', { title: 'Masterly: administration', admin: presentAdmin(deps.baseUrl, platforms, token, undefined, courses, keys) });
   });
 
   router.post('/admin/platforms', guard, csrf, async (req, res) => {
@@ -155,6 +157,11 @@ export function adminRouter(deps: AdminRoutesDeps): Router {
     const outcome = await deps.console.selfTest(String(req.params.id));
     res.setHeader('cache-control', 'no-store');
     res.render('admin-selftest', { title: 'Masterly: install self-test', test: presentSelfTest(outcome.platform, outcome.results) });
+  });
+
+  router.post('/admin/keys/rotate', guard, csrf, async (_req, res) => {
+    await deps.console.rotateKeys();
+    res.redirect(303, '/admin');
   });
 
   router.post('/admin/platforms/:id/status', guard, csrf, async (req, res) => {
