@@ -13,7 +13,7 @@ import { configWarnings } from '../config/warnings.js';
 import { startSchedules, DEFAULT_EVERY, SCHEDULES, type RunningSchedules, type ScheduleName, type ScheduleServices } from './jobs/schedules.js';
 import { createToolKeyring } from './lti/keys.js';
 import { deepLinkingMessages } from './lti/deepLinking.js';
-import { summariseRoles } from './lti/roles.js';
+import { isLmsAdministrator, summariseRoles } from './lti/roles.js';
 import { createLtiTool } from './lti/tool.js';
 import type { AfterLaunchStep } from './services/completeLaunch.js';
 import { buildDeepLinkingServices } from './services/deepLinking.js';
@@ -314,6 +314,7 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     /** The tool's keys (never private material): current signs, next is published ahead, retired is kept unpublished. */
     listKeys: async () => (await repos.toolKeys.list()).map((k) => ({ kid: k.kid, status: k.status, createdAt: k.createdAt })),
     rotateKeys: async () => void (await keys.rotate()),
+    isLmsAdministrator,
     selfTest: (platformId: string) =>
       selfTestPlatform(
         {

@@ -666,6 +666,9 @@ export const en = {
       courseIdField: 'Course ID',
       reachedField: 'Reached through',
       split: 'reached through two registrations: remove the one you no longer use',
+      scopedNote: 'You signed in from your LMS as its administrator: you see and change only this LMS. Adding platforms and rotating keys need the Masterly admin token.',
+      otherPlatform: 'This page manages only the LMS you launched from. Sign in with the Masterly admin token to manage others.',
+      tokenOnly: 'Only the Masterly administrator (with the admin token) can do this. Ask them, or sign in with the admin token.',
     },
     keys: {
       heading: 'Signing keys',

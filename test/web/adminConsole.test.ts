@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browser, launchAs, type TestBrowser } from '../support/devplatform.js';
-import { ADMIN_TOKEN, errorOf, startRig, type LaunchRig } from '../support/tool.js';
+import { ADMIN_TOKEN, errorOf, loginAt, startRig, type LaunchRig } from '../support/tool.js';
 
 /** The console's platform controls: deployments held and approved, platforms turned off and on, courses listed. */
 describe('admin console: platforms, deployments and courses', () => {
@@ -88,5 +88,52 @@ describe('admin console: key rotation', () => {
     expect(jwks.keys.map((k) => k.kid)).toEqual([next, kidOf(after, 'next')]);
     const learner = (rig.lms.users.find((u) => u.roles.some((r) => r.endsWith('#Learner'))) as { id: string }).id;
     expect((await launchAs(rig.lms, base, { userId: learner })).response.status).toBe(200);
+  });
+});
+
+describe('admin console: sign-in by an LMS administrator launch', () => {
+  let rig: LaunchRig;
+  afterAll(async () => rig?.close());
+
+  it('sees and changes only the platform it launched from', async () => {
+    rig = await startRig('generic');
+    const base = rig.toolUrl;
+    const other = await rig.tool.services.registerPlatform({
+      issuer: 'https://other-lms.example',
+      clientId: 'other-client',
+      authUrl: 'https://other-lms.example/auth',
+      tokenUrl: 'https://other-lms.example/token',
+      jwksUrl: 'https://other-lms.example/jwks',
+      deploymentIds: ['1'],
+    });
+    const own = (await rig.tool.services.listPlatforms()).find((p) => p.issuer === rig.lms.issuer)!;
+    const userId = (rig.lms.users.find((u) => u.roles.some((r) => r.endsWith('#Instructor'))) as { id: string }).id;
+
+    // Without an administrator role a launch session gets no console.
+    const teacher = await launchAs(rig.lms, base, { userId });
+    expect((await teacher.browser.get(`${base}/admin`)).status).toBe(401);
+
+    const login = await loginAt(rig, userId);
+    const claims = rig.lms.launchClaims({ userId, nonce: login.nonce });
+    claims['https://purl.imsglobal.org/spec/lti/claim/roles'] = ['http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator'];
+    const launched = await login.browser.postForm(`${base}/lti/launch`, { id_token: await rig.lms.signIdToken(claims), state: login.state });
+    expect(launched.status).toBe(303);
+    const b = login.browser;
+    const page = await b.get(`${base}/admin`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain(own.clientId);
+    expect(html).not.toContain('other-client');
+    expect(html).not.toContain('/admin/keys/rotate');
+    const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1] as string;
+
+    expect((await b.postForm(`${base}/admin/platforms/${other.id}/status`, { csrf, status: 'disabled' })).status).toBe(403);
+    expect((await b.postForm(`${base}/admin/keys/rotate`, { csrf })).status).toBe(403);
+    expect((await b.postForm(`${base}/admin/platforms/${own.id}/new-deployments`, { csrf: 'forged' , policy: 'accept' })).status).toBe(403);
+    expect((await b.postForm(`${base}/admin/platforms/${own.id}/new-deployments`, { csrf, policy: 'accept' })).status).toBe(303);
+    const after = await rig.tool.services.listPlatforms();
+    expect(after.find((p) => p.id === own.id)?.newDeployments).toBe('accept');
+    expect(after.find((p) => p.id === other.id)?.status ?? 'active').toBe('active');
+    expect((await b.get(`${base}/admin/platforms/${other.id}/self-test`)).status).toBe(403);
   });
 });

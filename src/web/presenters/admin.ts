@@ -43,6 +43,8 @@ export interface AdminView {
   courses: { issuer: string; contextId: string; title: string; registrations: string; split: boolean }[];
   /** The tool's signing keys: kid, state in words, created (ISO date). */
   keys: { kid: string; status: string; label: string; created: string }[];
+  /** True for an LMS administrator signed in by a launch: only their platform, no whole-tool actions. */
+  scoped?: boolean;
   /** CSRF token every form posts back (empty for bearer-token callers, who need none). */
   csrf: string;
 }
