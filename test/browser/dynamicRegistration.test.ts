@@ -43,6 +43,12 @@ describe.skipIf(skipBrowserTests())('dynamic registration in Chromium', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByText('Waiting for approval').first().waitFor();
     expect(serious(await axeViolations(page))).toEqual([]);
+
+    // The install self-test page.
+    const [platform] = await tool.services.listPlatforms();
+    await page.goto(`${tool.config.BASE_URL}/admin/platforms/${encodeURIComponent(platform!.id)}/self-test`);
+    await page.getByRole('heading', { name: /Install self-test/ }).waitFor();
+    expect(serious(await axeViolations(page))).toEqual([]);
     await page.close();
   });
 });
