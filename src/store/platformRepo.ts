@@ -138,8 +138,10 @@ export const platformRepo = (db: Kysely<Database>): PlatformRepo => ({
       }
       if (p.deploymentId) {
         // On a pending platform the approval covers the deployment; on an approved one it follows the platform's policy.
-        const newDeployments = existing ? ((await tx.selectFrom('platforms').select('new_deployments').where('id', '=', id).executeTakeFirstOrThrow()).new_deployments) : p.newDeployments;
-        const status = !active || newDeployments === 'accept' ? 'active' : 'pending';
+        const policy = existing
+          ? (await tx.selectFrom('platforms').select('new_deployments').where('id', '=', id).executeTakeFirstOrThrow()).new_deployments
+          : p.newDeployments;
+        const status = !active || policy === 'accept' ? 'active' : 'pending';
         await tx
           .insertInto('deployments')
           .values({ platform_id: id, deployment_id: p.deploymentId, created_at: at, status })
