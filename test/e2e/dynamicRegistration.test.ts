@@ -114,7 +114,7 @@ describe('dynamic registration with the emulator', () => {
     const res = await browser().get(`${base}/lti/register?openid_configuration=${encodeURIComponent(`${l.url}/.well-known/openid-configuration`)}`);
     expect(res.status).toBe(400);
     const html = await res.text();
-    expect(errorOf(html).code).toBe('ERR_REGISTRATION_FAILED');
+    expect(errorOf(html)).toEqual({ code: 'ERR_REGISTRATION_FAILED', reason: 'configuration_refused' });
     expect(html).toContain('Start the registration again from your LMS');
     expect(res.headers.get('content-security-policy')).toContain(`frame-ancestors 'self' ${l.url}`);
     expect(await t.services.listPlatforms()).toHaveLength(0);

@@ -62,7 +62,7 @@ describe('dynamic registration: address guard and rate limit', () => {
       for (let i = 0; i < 20; i++) {
         const res = await fetch(`${base}/lti/register`, from('203.0.113.7'));
         expect(res.status).toBe(400);
-        expect(errorOf(await res.text())).toEqual({ code: 'ERR_REGISTRATION_FAILED' });
+        expect(errorOf(await res.text())).toEqual({ code: 'ERR_REGISTRATION_FAILED', reason: 'params_invalid' });
       }
       const limited = await fetch(`${base}/lti/register`, from('203.0.113.7'));
       expect(limited.status).toBe(429);
