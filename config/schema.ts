@@ -34,6 +34,8 @@ export const ConfigSchema = z
     LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
     /** Extra origins allowed to frame the tool (space separated); registered platforms are always allowed. */
     FRAME_ANCESTORS: z.string().default(''),
+    /** Host names whose private addresses dynamic registration may call in production (an LMS on the school network). */
+    REGISTRATION_PRIVATE_HOSTS: z.string().default(''),
     /** Express `trust proxy` setting (hops or a list), for deployments behind a TLS-terminating proxy. */
     TRUST_PROXY: z.string().default('loopback'),
     /** Session lifetime after a launch, in seconds (at most an hour). */

@@ -13,7 +13,7 @@ import { refreshRosterIfStale, syncRoster, type RosterSyncReport, type SyncRoste
 import { systemClock, type Clock } from './services/ports.js';
 import { PACKAGE_VERSION } from './projectRoot.js';
 import type { AfterMasteryChange } from './services/enginePorts.js';
-import type { GradeLineItemRepo, GradeOutboxRepo, LtiServices, RosterRepo, ServiceContextRepo } from './services/servicePorts.js';
+import type { GradeLineItemRepo, GradeOutboxRepo, LtiServices, RosterRepo, ServiceContextRepo, ServiceTarget } from './services/servicePorts.js';
 import type { Db } from './store/db.js';
 import { gradebookRepo, serviceContextRepo } from './store/gradebookRepo.js';
 import { outboxRepo } from './store/outboxRepo.js';
@@ -57,6 +57,8 @@ export interface Advantage {
   syncRoster(input: SyncRosterInput): Promise<RosterSyncReport>;
   refreshRosterIfStale(input: SyncRosterInput & { maxAgeMs: number }): Promise<RosterSyncReport | undefined>;
   staleRosters(limit: number, maxAgeMs?: number): Promise<string[]>;
+  /** Requests a fresh access token for `scopes` (install self-test); throws LmsRejected or LmsUnavailable. */
+  probeToken(target: ServiceTarget, scopes: readonly string[]): Promise<void>;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -128,6 +130,7 @@ export function buildAdvantage(o: AdvantageOptions): Advantage {
     syncRoster: (input) => syncRoster(rosterDeps, input),
     refreshRosterIfStale: (input) => refreshRosterIfStale(rosterDeps, input),
     staleRosters: (limit, maxAgeMs = 6 * 3600_000) => roster.stale(clock.now() - maxAgeMs, limit),
+    probeToken: (target, scopes) => client.probeToken(target, scopes),
   };
   return adv;
 }

@@ -15,7 +15,7 @@ import { configWarnings } from '../config/warnings.js';
 import { startSchedules, DEFAULT_EVERY, SCHEDULES, type RunningSchedules, type ScheduleName, type ScheduleServices } from './jobs/schedules.js';
 import { createToolKeyring } from './lti/keys.js';
 import { deepLinkingMessages } from './lti/deepLinking.js';
-import { summariseRoles } from './lti/roles.js';
+import { isLmsAdministrator, summariseRoles } from './lti/roles.js';
 import { createLtiTool } from './lti/tool.js';
 import type { AfterLaunchStep } from './services/completeLaunch.js';
 import { buildDeepLinkingServices } from './services/deepLinking.js';
@@ -58,6 +58,14 @@ import { courseDirectory } from './store/courseDirectory.js';
 import { sampleUnits } from './store/sampleUnits.js';
 import { buildCourseImportServices } from './services/courseImport.js';
 import { courseImportRepo } from './store/courseImportRepo.js';
+import { createRegistrationClient } from './lti/registrationClient.js';
+import { registerDynamically } from './services/registerDynamically.js';
+import { limitRegistrations } from './services/limitRegistrations.js';
+import { setDeploymentStatus, setNewDeployments, setPlatformStatus } from './services/managePlatforms.js';
+import { listCourses } from './services/listPlatforms.js';
+import { selfTestPlatform } from './services/selfTestPlatform.js';
+import { AGS_SCOPES } from './lti/ags.js';
+import { NRPS_SCOPE } from './lti/nrps.js';
 
 /** Which process is being composed: it decides only whether the schedules run here. */
 export type Role = 'web' | 'worker' | 'cli';
@@ -191,6 +199,10 @@ export async function compose(config: Config, logger: Logger, role: Role, option
       clockSkewSeconds: config.CLOCK_SKEW_SECONDS,
       launchMaxAgeSeconds: config.LAUNCH_MAX_AGE_SECONDS,
       openStatesPerClient: config.LOGIN_OPEN_STATES_PER_ADDRESS,
+    },
+    noteDeployment: async (platformId, deploymentId, status) => {
+      await repos.platforms.noteDeployment(platformId, deploymentId, status, clock.now());
+      registry.invalidate();
     },
     ...fetchOpt,
   });
@@ -350,6 +362,36 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     verifyAdminToken({ failures: repos.adminAuthFailures, clock, matches: (t) => sameToken(t, secrets.adminToken) }, { clientHash, token });
   let originTimer: NodeJS.Timeout | undefined;
 
+  // --- dynamic registration and the console's platform controls (docs/decisions/0017-dynamic-registration.md) ---
+  const registrationHttp = createRegistrationClient({
+    production: config.NODE_ENV === 'production',
+    privateHosts: config.REGISTRATION_PRIVATE_HOSTS.split(/[\s,]+/).filter(Boolean),
+  });
+  const manage = { platforms: repos.platforms, registry };
+  const registration = {
+    registerDynamically: (input: Parameters<typeof registerDynamically>[1]) =>
+      registerDynamically({ ...manage, clock, newId: randomUUID, http: registrationHttp, baseUrl: config.BASE_URL, scopes: lti.scopes }, input),
+    limit: (clientKey: string) => limitRegistrations({ attempts: repos.adminAuthFailures, clock }, clientKey),
+    setPlatformStatus: (input: Parameters<typeof setPlatformStatus>[1]) => setPlatformStatus(manage, input),
+    setNewDeployments: (input: Parameters<typeof setNewDeployments>[1]) => setNewDeployments(manage, input),
+    setDeploymentStatus: (input: Parameters<typeof setDeploymentStatus>[1]) => setDeploymentStatus(manage, input),
+    listCourses: () => listCourses(manage),
+    /** The tool's keys (never private material): current signs, next is published ahead, retired is kept unpublished. */
+    listKeys: async () => (await repos.toolKeys.list()).map((k) => ({ kid: k.kid, status: k.status, createdAt: k.createdAt })),
+    rotateKeys: async () => void (await keys.rotate()),
+    isLmsAdministrator,
+    selfTest: (platformId: string) =>
+      selfTestPlatform(
+        {
+          platforms: repos.platforms,
+          probeToken: (p, scopes) => advantage.probeToken({ platformId: p.id, issuer: p.issuer, clientId: p.clientId, tokenUrl: p.tokenUrl, vendor: p.vendor }, scopes),
+          scopes: { grades: [AGS_SCOPES.lineItem, AGS_SCOPES.score], roster: [NRPS_SCOPE] },
+          gradesGranted: (ags) => advantage.lti.grants(ags, 'grades'),
+        },
+        platformId,
+      ),
+  };
+
   return {
     config,
     logger,
@@ -370,6 +412,7 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     alerts,
     courseImport,
     checkAdminToken,
+    registration,
     scheduleServices,
     /** The background settings this process runs with (derived from the config). */
     background,
@@ -395,6 +438,7 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     /** Stops the schedules (waiting for work in flight) and closes the database. */
     close: async () => {
       clearInterval(originTimer);
+      await registrationHttp.close();
       await schedules?.stop();
       mailer?.close();
       await db.close();

@@ -78,6 +78,7 @@ export async function start(config: Config, logger: Logger = pino({ level: confi
       sessionTtlSeconds: config.SESSION_TTL_SECONDS,
       clock: c.clock,
       checkAdminToken: c.checkAdminToken,
+      registration: c.registration,
     }),
   });
   const server = await new Promise<Server>((resolve) => {

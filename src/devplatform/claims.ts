@@ -97,12 +97,32 @@ export function buildLaunchClaims(ctx: Ctx, input: LaunchInput): Record<string, 
           },
     [CLAIM.nrps]: { context_memberships_url: ep.memberships, service_versions: ['2.0'] },
   };
+  const grants = ctx.tool?.();
+  if (grants && !grants.services) {
+    // Installed without the grades and roster services (Moodle's form defaults): no AGS or NRPS claims.
+    delete claims[CLAIM.ags];
+    delete claims[CLAIM.nrps];
+  }
+  if (grants && !grants.names) return finish(ctx, mode, claims, input, link, tool.launch, ep);
   if (user.name) {
     claims.name = user.name;
     claims.given_name = user.givenName;
     claims.family_name = user.familyName;
   }
   if (user.email) claims.email = user.email;
+  return finish(ctx, mode, claims, input, link, tool.launch, ep);
+}
+
+/** The message-specific claims (resource link or deep linking settings) and Canvas's extras. */
+function finish(
+  ctx: Ctx,
+  mode: string,
+  claims: Record<string, unknown>,
+  input: LaunchInput,
+  link: NonNullable<LaunchInput['resourceLink']>,
+  launchUrl: string,
+  ep: ReturnType<typeof platformEndpoints>,
+): Record<string, unknown> {
   if (input.messageType !== 'LtiDeepLinkingRequest') {
     claims[CLAIM.resourceLink] = {
       id: link.id,
@@ -114,7 +134,7 @@ export function buildLaunchClaims(ctx: Ctx, input: LaunchInput): Record<string, 
       claims[CLAIM.forUser] = { user_id: input.forUserId, ...(student?.name ? { name: student.name } : {}), roles: [...(student?.roles ?? [])] };
     }
   } else {
-    claims[CLAIM.targetLinkUri] = tool.launch;
+    claims[CLAIM.targetLinkUri] = launchUrl;
     claims[CLAIM.deepLinkingSettings] = {
       deep_link_return_url: ep.deepLinkReturn,
       accept_types: ['ltiResourceLink'],

@@ -79,6 +79,8 @@ export interface Ctx {
   now(): number;
   /** Random URL-safe id. */
   randomId(bytes?: number): string;
+  /** What the tool registered by URL was granted, and whether it still waits for activation (Moodle-like). */
+  tool?: () => { pending: boolean; services: boolean; names: boolean };
 }
 
 /** Tool endpoints the emulator talks to (the tool exposes them). */

@@ -15,6 +15,7 @@ import { createToolKeys, loadPlatformKeySet, newRsaKey, rotatePlatformKey, type 
 import { createLaunch, signWithPlatformKey, type LaunchIntent } from './launches.js';
 import { nrpsRouter } from './nrps.js';
 import { pagesRouter } from './pages.js';
+import { newRegistrationState, registrationRouter, type RegistrationState } from './registration.js';
 import { isLearner, type DevUser, type MemberStatus } from './people.js';
 import { openRoster } from './roster.js';
 import { canvasApiQuirks, tokenRouter } from './token.js';
@@ -116,11 +117,14 @@ export interface DevPlatform {
   /** The course page's origin: `url`, or the second listener's with `splitOrigins`. */
   pageUrl: string;
   issuer: string;
-  clientId: string;
-  deploymentId: string;
+  /** The tool's client id (a registration by URL issues a new one). */
+  readonly clientId: string;
+  readonly deploymentId: string;
   /** The course hosted now (`context.id` of launches). */
   readonly courseId: string;
   readonly mode: Mode;
+  /** Dynamic registration: the tool registered by URL, tokens issued, grants (src/devplatform/registration.ts). */
+  readonly registrations: RegistrationState;
   registration(): PlatformRegistration;
   /** Everyone in the course (seed plus any bulk members), in roster order. */
   readonly users: DevUser[];
@@ -220,6 +224,7 @@ export async function startDevPlatform(opts: DevPlatformOptions): Promise<DevPla
   const pageUrl = pageServer ? `http://localhost:${(pageServer.address() as AddressInfo).port}` : url;
 
   const faults = createFaults();
+  const registrations = newRegistrationState();
   const ctx: Ctx = {
     db,
     logger,
@@ -239,6 +244,7 @@ export async function startDevPlatform(opts: DevPlatformOptions): Promise<DevPla
     quirks: { stringBooleans: false },
     now,
     randomId: (bytes = 16) => randomBytes(bytes).toString('base64url'),
+    tool: () => ({ pending: registrations.tool?.status === 'pending', ...registrations.grants }),
   };
 
   // The JWKS counts its requests (tests check the tool caches it) and honours faults only when they opt in (scope 'jwks').
@@ -264,6 +270,12 @@ export async function startDevPlatform(opts: DevPlatformOptions): Promise<DevPla
   app.use(nrpsRouter(ctx));
   app.use(agsRouter(ctx));
   app.use(pagesRouter(ctx));
+  app.use(
+    registrationRouter(ctx, registrations, async (cid, did) => {
+      await setMeta(db, 'client_id', cid);
+      await setMeta(db, 'deployment_id', did);
+    }),
+  );
   if (pageApp) {
     pageApp.disable('x-powered-by');
     pageApp.set('view engine', 'ejs');
@@ -290,8 +302,13 @@ export async function startDevPlatform(opts: DevPlatformOptions): Promise<DevPla
     url,
     pageUrl,
     issuer: url,
-    clientId,
-    deploymentId,
+    get clientId() {
+      return ctx.clientId;
+    },
+    get deploymentId() {
+      return ctx.deploymentId;
+    },
+    registrations,
     get courseId() {
       return ctx.courseId;
     },
@@ -300,11 +317,11 @@ export async function startDevPlatform(opts: DevPlatformOptions): Promise<DevPla
     },
     registration: () => ({
       issuer: url,
-      clientId,
+      clientId: ctx.clientId,
       authUrl: ep.auth,
       tokenUrl: ep.token,
       jwksUrl: ep.jwks,
-      deploymentIds: [deploymentId],
+      deploymentIds: [ctx.deploymentId],
       name: 'Masterly emulator',
       vendor: mode,
     }),

@@ -32,6 +32,7 @@ export async function createLaunch(
 ): Promise<{ intent: LaunchIntent; loginUrl: string; loginParams: Record<string, string> }> {
   const user = ctx.roster.get(input.userId);
   if (!user || user.status === 'Deleted') throw new PlatformError('unknown_user', 'No such person in this course', 404);
+  if (ctx.tool?.().pending) throw new PlatformError('tool_pending', 'The tool is pending: activate it under Manage tools first', 409);
   const messageType = input.messageType ?? 'LtiResourceLinkRequest';
   if (messageType === 'LtiDeepLinkingRequest' && !isInstructor(user)) {
     throw new PlatformError('not_instructor', 'Only instructors can add content', 403);

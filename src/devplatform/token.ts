@@ -24,8 +24,9 @@ export function tokenRouter(ctx: Ctx): Router {
     if (body.client_assertion_type !== ASSERTION_TYPE) return oauthError(res, 400, 'invalid_request', `client_assertion_type must be ${ASSERTION_TYPE}`);
     if (typeof body.client_assertion !== 'string' || !body.client_assertion) return oauthError(res, 400, 'invalid_request', 'client_assertion is required');
     const requested = typeof body.scope === 'string' ? body.scope.split(/\s+/).filter(Boolean) : [];
-    // "Grade sync only" grants the score scope and nothing else of AGS.
-    const granted = requested.filter((s) => SUPPORTED.has(s) && (ctx.agsMode() === 'full' || !s.includes('/lti-ags/') || s === SCOPES.score));
+    // "Grade sync only" grants the score scope and nothing else of AGS; a tool installed without services gets none.
+    const services = ctx.tool?.().services ?? true;
+    const granted = requested.filter((s) => SUPPORTED.has(s) && services && (ctx.agsMode() === 'full' || !s.includes('/lti-ags/') || s === SCOPES.score));
     if (granted.length === 0) return oauthError(res, 400, 'invalid_scope', 'no supported scope requested');
 
     let payload;

@@ -24,7 +24,8 @@ export type ErrorCode =
   | 'ERR_STORAGE_FULL'
   | 'ERR_STORAGE_READONLY'
   | 'ERR_LMS_URL_UNTRUSTED'
-  | 'ERR_IMPORT_REJECTED';
+  | 'ERR_IMPORT_REJECTED'
+  | 'ERR_REGISTRATION_FAILED';
 
 /**
  * Base class of every expected failure. `message` is English for logs and CLIs (safe to show); `said`, when set, is
@@ -94,7 +95,10 @@ export type LaunchRejectReason =
   | 'deep_link_return_url_invalid'
   | 'resource_link_missing'
   | 'claims_invalid'
-  | 'for_user_missing';
+  | 'for_user_missing'
+  | 'platform_pending'
+  | 'platform_disabled'
+  | 'deployment_disabled';
 
 /** A launch or login that failed one of the ordered checks. Nothing has been written when it is thrown. */
 export class LaunchRejected extends AppError {
@@ -157,7 +161,10 @@ export type LoginRejectReason =
   | 'platform_ambiguous'
   | 'login_params_invalid'
   | 'target_link_uri_invalid'
-  | 'deployment_unknown';
+  | 'deployment_unknown'
+  | 'platform_pending'
+  | 'platform_disabled'
+  | 'deployment_disabled';
 
 /** A third-party-initiated login that could not start; nothing has been written when it is thrown. */
 export class LoginRejected extends AppError {
@@ -347,5 +354,27 @@ export class ImportRejected extends AppError {
     options?: { cause?: unknown; details?: Record<string, unknown> },
   ) {
     super('ERR_IMPORT_REJECTED', message, { ...options, details: { reason, ...options?.details }, said: msg(`errors.import.${reason}`, options?.details as Record<string, string | number> | undefined) });
+  }
+}
+
+/** Why a dynamic registration failed (docs/decisions/0017-dynamic-registration.md). */
+export type RegistrationFailReason =
+  | 'params_invalid'
+  | 'address_refused'
+  | 'configuration_unreachable'
+  | 'configuration_refused'
+  | 'configuration_invalid'
+  | 'registration_refused'
+  | 'response_invalid';
+
+/** A dynamic registration that could not complete; nothing was stored. */
+export class RegistrationFailed extends AppError {
+  constructor(
+    readonly reason: RegistrationFailReason,
+    message: string,
+    said: Message,
+    options?: { cause?: unknown; details?: Record<string, unknown> },
+  ) {
+    super('ERR_REGISTRATION_FAILED', message, { ...options, said });
   }
 }

@@ -44,6 +44,10 @@ export interface AddressGuard {
   check(url: string, registeredUrl: string): Promise<void>;
   /** undici's fetch over a connection pinned to addresses allowed for `registeredUrl`. */
   fetchFor(registeredUrl: string): typeof fetch;
+  /** As `check`, with the non-public ranges allowed given directly (dynamic registration: none in production). */
+  checkAllowing(url: string, allowed: ReadonlySet<string>): Promise<void>;
+  /** As `fetchFor`, with the allowed non-public ranges given directly. */
+  fetchAllowing(allowed: ReadonlySet<string>): typeof fetch;
   close(): Promise<void>;
 }
 
@@ -151,36 +155,44 @@ export function createAddressGuard(opts: AddressPolicyOptions): AddressGuard {
     };
   };
 
+  const checkWithin = async (raw: string, allowed: ReadonlySet<string>, why: string): Promise<void> => {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw new LmsUrlUntrusted('scheme_not_allowed', 'invalid', 'The LMS gave a service address that is not a URL. No token was sent.');
+    }
+    checkProtocol(url);
+    let addresses: ResolvedAddress[];
+    try {
+      addresses = await lookupCached(url.hostname);
+    } catch {
+      throw untrusted(url, 'host_unresolvable', `its host name does not resolve.`);
+    }
+    const bad = firstRefused(addresses, allowed);
+    if (bad) throw untrusted(url, 'address_not_public', `${bare(url.hostname)} resolves to ${bad.address}, a ${addressRange(bad.address)} address, ${why}`);
+  };
+
+  const pinnedFetch = (allowed: ReadonlySet<string>): typeof fetch =>
+    (async (input: string | URL | Request, init?: RequestInit) => {
+      const key = [...allowed].sort().join(',');
+      let agent = agents.get(key);
+      if (!agent) {
+        agent = new Agent({ connect: pinnedConnector(allowed) });
+        agents.set(key, agent);
+      }
+      return undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher: agent }) as unknown as Promise<Response>;
+    }) as typeof fetch;
+
   return {
     async check(raw, registeredUrl) {
-      let url: URL;
-      try {
-        url = new URL(raw);
-      } catch {
-        throw new LmsUrlUntrusted('scheme_not_allowed', 'invalid', 'The LMS gave a service address that is not a URL. No token was sent.');
-      }
-      checkProtocol(url);
-      let addresses: ResolvedAddress[];
-      try {
-        addresses = await lookupCached(url.hostname);
-      } catch {
-        throw untrusted(url, 'host_unresolvable', `its host name does not resolve.`);
-      }
-      const bad = firstRefused(addresses, await allowedFor(registeredUrl));
-      if (bad) throw untrusted(url, 'address_not_public', `${bare(url.hostname)} resolves to ${bad.address}, a ${addressRange(bad.address)} address, and the platform is not registered on one.`);
+      await checkWithin(raw, await allowedFor(registeredUrl), 'and the platform is not registered on one.');
     },
+    checkAllowing: (raw, allowed) => checkWithin(raw, allowed, 'which this request may not call.'),
     fetchFor(registeredUrl) {
-      return (async (input: string | URL | Request, init?: RequestInit) => {
-        const allowed = await allowedFor(registeredUrl);
-        const key = [...allowed].sort().join(',');
-        let agent = agents.get(key);
-        if (!agent) {
-          agent = new Agent({ connect: pinnedConnector(allowed) });
-          agents.set(key, agent);
-        }
-        return undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher: agent }) as unknown as Promise<Response>;
-      }) as typeof fetch;
+      return (async (input: string | URL | Request, init?: RequestInit) => pinnedFetch(await allowedFor(registeredUrl))(input, init)) as typeof fetch;
     },
+    fetchAllowing: (allowed) => pinnedFetch(allowed),
     async close() {
       await Promise.all([...agents.values()].map((a) => a.close()));
       agents.clear();

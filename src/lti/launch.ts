@@ -5,7 +5,7 @@ import { LaunchRejected, type LaunchRejectReason } from '../domain/errors.js';
 import type { Clock, LaunchInput, LoginState, LoginStateRepo, Platform, PlatformRegistry, VerifiedLaunch } from '../services/ports.js';
 import { AgsClaim, CLAIM, ContextClaim, DeepLinkingSettingsClaim, ForUserClaim, HttpUrl, IdentityClaims, MESSAGE_TYPES, NrpsClaim, ResourceLinkClaim, RolesClaim } from './claims.js';
 import type { PlatformJwks } from './jwks.js';
-import { bindingHash, loginCookieName } from './login.js';
+import { bindingHash, loginCookieName, refuseInactive } from './login.js';
 import { summariseRoles } from './roles.js';
 
 /** Settings of launch verification. */
@@ -21,6 +21,8 @@ export interface LaunchDeps {
   jwks: PlatformJwks;
   clock: Clock;
   config: LaunchConfig;
+  /** Records a deployment id first seen in a signed launch (docs/decisions/0017-dynamic-registration.md). */
+  noteDeployment?: (platformId: string, deploymentId: string, status: 'active' | 'pending') => Promise<void>;
 }
 
 /** Working state passed from step to step. */
@@ -119,6 +121,7 @@ export const LAUNCH_STEPS: readonly LaunchStep[] = [
         if (!only || more.length) return reject('azp_mismatch', 'The launch token matches several registrations and names no authorized party (azp).');
         ctx.platform = only;
       }
+      refuseInactive(ctx.platform, (reason, message) => new LaunchRejected(reason, message));
     },
   },
   {
@@ -179,12 +182,18 @@ export const LAUNCH_STEPS: readonly LaunchStep[] = [
   },
   {
     name: 'deployment',
-    run: (_deps, ctx) => {
+    run: async (deps, ctx) => {
       const id = fromEarlierStep(ctx.claims, 'claims')[CLAIM.deploymentId];
       if (typeof id !== 'string' || !id) reject('deployment_missing', 'The launch does not name a deployment.');
       if (id.length > MAX_ID_LENGTH) reject('deployment_invalid', 'The deployment id of the launch is longer than LTI allows (255 characters).');
-      if (!ctx.platform?.deploymentIds.includes(id)) {
-        reject('deployment_unknown', 'This deployment of Masterly is not registered. Ask your administrator to add it.');
+      const platform = fromEarlierStep(ctx.platform, 'platform');
+      if (!platform.deploymentIds.includes(id)) {
+        const other = platform.otherDeployments?.find((d) => d.id === id);
+        if (other?.status === 'disabled') reject('deployment_disabled', 'This deployment of Masterly was turned off by your administrator.');
+        // Signed by the platform: a new deployment id (Canvas: one per account or course install) is recorded.
+        const accept = !other && platform.newDeployments === 'accept';
+        if (!other && deps.noteDeployment) await deps.noteDeployment(platform.id, id, accept ? 'active' : 'pending');
+        if (!accept) reject('deployment_unknown', 'This deployment of Masterly is not registered. Ask your administrator to add it.');
       }
       ctx.deploymentId = id;
     },

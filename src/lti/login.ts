@@ -42,10 +42,24 @@ export function resolveLoginPlatform(candidates: Platform[], clientId?: string, 
   }
   const platform = list[0];
   if (!platform) throw new LoginRejected('deployment_unknown', 'This deployment of Masterly is not registered. Ask your administrator to add it.');
+  refuseInactive(platform, (reason, message) => new LoginRejected(reason, message));
   if (deploymentId && !platform.deploymentIds.includes(deploymentId)) {
-    throw new LoginRejected('deployment_unknown', 'This deployment of Masterly is not registered. Ask your administrator to add it.');
+    const other = platform.otherDeployments?.find((d) => d.id === deploymentId);
+    if (other?.status === 'disabled') throw new LoginRejected('deployment_disabled', 'This deployment of Masterly was turned off by your administrator.');
+    // An unknown deployment reaches the signed launch, which records it (docs/decisions/0017-dynamic-registration.md).
+    if (other?.status === 'pending') {
+      throw new LoginRejected('deployment_unknown', 'This deployment of Masterly is not registered. Ask your administrator to add it.');
+    }
   }
   return platform;
+}
+
+/** Refuses a platform that is waiting for approval or turned off (a clear page, not "unknown LMS"). */
+export function refuseInactive(platform: Platform, error: (reason: 'platform_pending' | 'platform_disabled', message: string) => Error): void {
+  if (platform.status === 'pending') {
+    throw error('platform_pending', 'Masterly was registered with this LMS but an administrator of Masterly has not approved it yet.');
+  }
+  if (platform.status === 'disabled') throw error('platform_disabled', 'An administrator of Masterly turned off launches from this LMS.');
 }
 
 /**

@@ -59,3 +59,11 @@ export function summariseRoles(roles: readonly string[]): RoleSummary {
   }
   return { isInstructor, isLearner };
 }
+
+/**
+ * An LMS administrator: the institution or system Administrator role (also SysAdmin), as Canvas and Moodle send it to
+ * site administrators. Such a launch may manage its own platform in the Masterly console (docs/decisions/0017).
+ */
+export function isLmsAdministrator(roles: readonly string[]): boolean {
+  return roles.map(parseRole).some((r) => (r.vocabulary === 'institution' || r.vocabulary === 'system') && (r.name === 'Administrator' || r.name === 'SysAdmin'));
+}

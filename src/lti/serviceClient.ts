@@ -59,6 +59,8 @@ export interface ServiceClient {
   request(target: ServiceTarget, req: ServiceRequest): Promise<ServiceResponse>;
   /** Forgets cached tokens (key rotation, tests). */
   clearTokens(): void;
+  /** Requests a fresh access token for `scopes` (the install self-test); throws LmsRejected or LmsUnavailable. */
+  probeToken(target: ServiceTarget, scopes: readonly string[]): Promise<void>;
   /** Closes pooled connections. */
   close(): Promise<void>;
 }
@@ -181,6 +183,7 @@ export function createServiceClient(opts: ServiceClientOptions): ServiceClient {
 
   return {
     clearTokens: () => tokens.clear(),
+    probeToken: async (target, scopes) => void (await fetchToken(target, scopes)),
     close: () => guard.close(),
     async request(target, req) {
       const method = req.method ?? 'GET';

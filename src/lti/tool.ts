@@ -28,6 +28,8 @@ export interface LtiToolDeps {
   /** Shared JWKS cache (optional; one is created otherwise). */
   jwks?: PlatformJwks;
   random?: (bytes: number) => string;
+  /** Records a deployment id first seen in a signed launch. */
+  noteDeployment?: (platformId: string, deploymentId: string, status: 'active' | 'pending') => Promise<void>;
 }
 
 /** Builds the LTI core behind the LtiTool port (one per app). */
@@ -46,7 +48,10 @@ export function createLtiTool(deps: LtiToolDeps): LtiTool {
         params,
       ),
     verifyLaunch: (input) =>
-      verifyLaunch({ registry: deps.registry, loginStates: deps.loginStates, jwks, clock: deps.clock, config: launchConfig }, input),
+      verifyLaunch(
+        { registry: deps.registry, loginStates: deps.loginStates, jwks, clock: deps.clock, config: launchConfig, ...(deps.noteDeployment ? { noteDeployment: deps.noteDeployment } : {}) },
+        input,
+      ),
     loginCookieName,
     scopes: TOOL_SCOPES,
   };

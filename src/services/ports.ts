@@ -25,9 +25,76 @@ export interface Platform {
   name: string;
   vendor: Vendor;
   createdAt: number;
+  /** Deployment ids launches are accepted from (status 'active'). */
   deploymentIds: string[];
   /** The LMS address an administrator set (the origin whose pages frame the tool, e.g. a Canvas school domain). */
   lmsUrl?: string;
+  /** 'active' when absent; a dynamically registered platform is 'pending' until an administrator approves it. */
+  status?: PlatformStatus;
+  /** How it was registered ('admin' when absent). */
+  registeredVia?: 'admin' | 'dynamic';
+  /** What a launch with a deployment id not in `deploymentIds` does ('hold' when absent): docs/decisions/0017. */
+  newDeployments?: NewDeploymentPolicy;
+  /** Deployment ids seen in launches and held for approval, or disabled by an administrator. */
+  otherDeployments?: { id: string; status: 'pending' | 'disabled'; createdAt: number }[];
+  /** What the platform granted at dynamic registration. */
+  registration?: RegistrationRecord;
+}
+
+/** One recent launch as the install self-test reads it. */
+export interface RecentLaunch {
+  deploymentId: string;
+  messageType: string;
+  at: number;
+  /** The user had a name (the LMS shares names). */
+  named: boolean;
+  /** The course's AGS claim as last received, or null. */
+  ags: AgsEndpoint | null;
+  /** The course had an NRPS claim. */
+  nrps: boolean;
+}
+
+/** One course (issuer + context id) and the registrations it was reached through. */
+export interface CourseAcrossRegistrations {
+  issuer: string;
+  contextId: string;
+  title: string | null;
+  label: string | null;
+  platformIds: string[];
+  lastLaunchAt: number;
+}
+
+/** Whether a platform may launch: only 'active' ones can. */
+export type PlatformStatus = 'active' | 'pending' | 'disabled';
+
+/** 'accept': an unknown deployment id of an approved platform is recorded and accepted; 'hold': recorded and refused until approved. */
+export type NewDeploymentPolicy = 'accept' | 'hold';
+
+/** What a platform answered to a dynamic registration (kept for the console and its self-test). */
+export interface RegistrationRecord {
+  /** The LMS family from its configuration (`product_family_code`), e.g. 'canvas', 'moodle'. */
+  product?: string;
+  /** Scopes the platform granted (from the registration response), space-separated in LTI; here a list. */
+  scopes: string[];
+  /** Claims the platform agreed to send (e.g. name, email), when it said. */
+  claims?: string[];
+  /** Where the registration came from (the openid configuration URL). */
+  configurationUrl: string;
+  at: number;
+}
+
+/** A dynamically registered platform as saved: new (pending) or an update of the same issuer + client id. */
+export interface DynamicPlatform {
+  issuer: string;
+  clientId: string;
+  authUrl: string;
+  tokenUrl: string;
+  jwksUrl: string;
+  name: string;
+  vendor: Vendor;
+  deploymentId?: string;
+  newDeployments: NewDeploymentPolicy;
+  registration: RegistrationRecord;
 }
 
 /** What an admin gives to register a platform. */
@@ -56,6 +123,26 @@ export interface PlatformRepo {
   remove(id: string): Promise<boolean>;
   /** Sets (or clears, with null) the LMS address; false when the platform does not exist. */
   setLmsUrl(id: string, lmsUrl: string | null): Promise<boolean>;
+  /**
+   * Saves a dynamic registration: a new platform arrives 'pending'; the same issuer + client id updates the existing
+   * one (and puts it back to 'pending' when its endpoints changed). Returns the platform id and whether it is new.
+   */
+  saveDynamic(p: DynamicPlatform, newId: string, at: number): Promise<{ id: string; created: boolean }>;
+  /** Sets a platform's status; false when it does not exist. */
+  setStatus(id: string, status: PlatformStatus): Promise<boolean>;
+  /** Sets the new-deployment policy; false when the platform does not exist. */
+  setNewDeployments(id: string, policy: NewDeploymentPolicy): Promise<boolean>;
+  /** Records a deployment id with a status unless it is already known (a launch never changes an administrator's choice). */
+  noteDeployment(platformId: string, deploymentId: string, status: 'active' | 'pending', at: number): Promise<void>;
+  /**
+   * Courses Masterly has seen, one per issuer + context id (docs/decisions/0018-course-identity.md), with every
+   * registration that launched into it; newest first, at most `limit`.
+   */
+  listCourses(limit: number): Promise<CourseAcrossRegistrations[]>;
+  /** The latest launches through a platform (newest first), with what their claims granted (install self-test). */
+  recentLaunches(platformId: string, limit: number): Promise<RecentLaunch[]>;
+  /** Sets (or, with null, removes) a deployment; false when it does not exist. */
+  setDeploymentStatus(platformId: string, deploymentId: string, status: 'active' | 'disabled' | null): Promise<boolean>;
 }
 
 /** Cached read access to registrations, as used on every login and launch. */

@@ -57,3 +57,46 @@ export function canvasConfiguration(baseUrl: string, scopes: readonly string[]):
     },
   };
 }
+
+/** The dynamic registration URL an administrator pastes into the LMS (Moodle: "Tool URL", Canvas: "Dynamic Registration URL"). */
+export const registrationUrl = (baseUrl: string): string => `${baseUrl}/lti/register`;
+
+/** Claims Masterly asks the platform to share (names make the roster and dashboards readable). */
+export const TOOL_CLAIMS = ['iss', 'sub', 'name', 'given_name', 'family_name', 'email'] as const;
+
+/**
+ * The client registration Masterly POSTs to the platform: an OpenID client with the LTI tool configuration —
+ * resource link launches from the course navigation, and deep linking for link and assignment selection (Canvas
+ * placements; Moodle reads the messages), Canvas's privacy level "public" (names and email, as TOOL_CLAIMS).
+ *
+ * @see https://www.imsglobal.org/spec/lti-dr/v1p0#tool-configuration
+ * @see https://canvas.instructure.com/doc/api/file.registration.html
+ */
+export function toolRegistrationRequest(baseUrl: string, scopes: readonly string[], canvas: boolean): Record<string, unknown> {
+  const urls = toolUrls(baseUrl);
+  return {
+    application_type: 'web',
+    response_types: ['id_token'],
+    grant_types: ['implicit', 'client_credentials'],
+    initiate_login_uri: urls.loginUrl,
+    redirect_uris: [urls.redirectUri],
+    client_name: 'Masterly',
+    jwks_uri: urls.jwksUrl,
+    token_endpoint_auth_method: 'private_key_jwt',
+    scope: scopes.join(' '),
+    'https://purl.imsglobal.org/spec/lti-tool-configuration': {
+      domain: new URL(baseUrl).host,
+      description: 'Mastery learning: objectives, practice and mastery-based grades.',
+      target_link_uri: urls.targetLinkUri,
+      // Canvas substitutes its variables; other platforms would send the text as is.
+      ...(canvas ? { custom_parameters: { canvas_course_id: '$Canvas.course.id', canvas_user_id: '$Canvas.user.id', canvas_api_domain: '$Canvas.api.domain' } } : {}),
+      claims: [...TOOL_CLAIMS],
+      messages: [
+        { type: 'LtiResourceLinkRequest', target_link_uri: urls.targetLinkUri, label: 'Masterly', placements: ['course_navigation'], 'https://canvas.instructure.com/lti/course_navigation/default_enabled': true },
+        { type: 'LtiDeepLinkingRequest', target_link_uri: urls.targetLinkUri, label: 'Masterly', placements: ['link_selection', 'assignment_selection', 'ContentArea'] },
+      ],
+      'https://canvas.instructure.com/lti/privacy_level': 'public',
+      'https://canvas.instructure.com/lti/tool_id': 'masterly',
+    },
+  };
+}

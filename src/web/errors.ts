@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, Request } from 'express';
 import type { Logger } from 'pino';
-import { AppError, ImportRejected, LaunchRejected, LoginRejected, RateLimited, type ErrorCode, type Issue, type LaunchRejectReason } from '../domain/errors.js';
+import { AppError, ImportRejected, LaunchRejected, LoginRejected, RateLimited, RegistrationFailed, type ErrorCode, type Issue, type LaunchRejectReason } from '../domain/errors.js';
 import { render, translator, type MessageKey, type Translate } from '../i18n/index.js';
 import { requestFields, requestIdOf } from './requestLog.js';
 import { tOf } from './session.js';
@@ -29,6 +29,7 @@ export const STATUS: Record<ErrorCode, number> = {
   ERR_STORAGE_READONLY: 503,
   ERR_LMS_URL_UNTRUSTED: 502,
   ERR_IMPORT_REJECTED: 422,
+  ERR_REGISTRATION_FAILED: 400,
 };
 
 /** Seconds a client should wait before retrying, sent as `Retry-After` with these codes. */
@@ -81,7 +82,7 @@ export function presentError(err: unknown, requestId: string, t: Translate = tra
     return {
       status: (err instanceof LaunchRejected ? LAUNCH_REASON_STATUS[err.reason] : undefined) ?? STATUS[err.code],
       code: err.code,
-      ...(err instanceof LaunchRejected || err instanceof LoginRejected || err instanceof ImportRejected ? { reason: err.reason } : {}),
+      ...(err instanceof LaunchRejected || err instanceof LoginRejected || err instanceof ImportRejected || err instanceof RegistrationFailed ? { reason: err.reason } : {}),
       message: messageOf(err, t),
       requestId,
     };
@@ -107,7 +108,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       const driverCode = err instanceof AppError ? err.details?.driverCode : undefined;
       logger.warn({ req: requestFields(req, res), code: view.code, driverCode }, 'request failed: database unavailable');
     } else if (view.status >= 500) logger.error({ req: requestFields(req, res), err, code: view.code }, 'request failed');
-    else if (logger.isLevelEnabled('warn')) logger.warn({ req: requestFields(req, res), code: view.code, reason: view.reason }, 'request refused');
+    else if (logger.isLevelEnabled('warn')) {
+      // A failed registration names what the LMS did wrong (problem, field, HTTP status): the operator's only clue.
+      const details = err instanceof RegistrationFailed ? err.details : undefined;
+      logger.warn({ req: requestFields(req, res), code: view.code, reason: view.reason, ...(details ? { details } : {}) }, 'request refused');
+    }
     if (res.headersSent) return;
     res.status(view.status);
     const retryAfter = err instanceof RateLimited ? err.retryAfterSeconds : view.code === 'ERR_INTERNAL' ? undefined : RETRY_AFTER[view.code];

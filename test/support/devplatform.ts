@@ -4,8 +4,8 @@ import { startDevPlatform, type DevPlatform, type Mode, type SignOptions } from 
 export interface TestLms {
   url: string;
   issuer: string;
-  clientId: string;
-  deploymentId: string;
+  readonly clientId: string;
+  readonly deploymentId: string;
   registration(): {
     issuer: string;
     clientId: string;
@@ -43,8 +43,13 @@ export async function startTestLms(opts: { toolUrl: string; mode?: Mode; now?: (
   return {
     url: devplatform.url,
     issuer: devplatform.issuer,
-    clientId: devplatform.clientId,
-    deploymentId: devplatform.deploymentId,
+    // Getters: a registration by URL gives the emulator a new client id and deployment id.
+    get clientId() {
+      return devplatform.clientId;
+    },
+    get deploymentId() {
+      return devplatform.deploymentId;
+    },
     registration: () => devplatform.registration(),
     get users() {
       return devplatform.users.map((u) => ({ id: u.id, name: u.name, roles: [...u.roles], ...(u.email ? { email: u.email } : {}) }));

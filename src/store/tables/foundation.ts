@@ -13,6 +13,14 @@ export interface PlatformsTable {
   created_at: number;
   /** The LMS address an administrator set (origin that frames the tool), or null. */
   lms_url: string | null;
+  /** 'active' | 'pending' | 'disabled' (migration 0018). */
+  status: Generated<string>;
+  /** 'admin' | 'dynamic' (migration 0018). */
+  registered_via: Generated<string>;
+  /** 'accept' | 'hold': what an unknown deployment id does (migration 0018). */
+  new_deployments: Generated<string>;
+  /** The platform's answer to a dynamic registration (JSON), or null. */
+  registration_json: string | null;
 }
 
 /** deployments: the allow-list of deployment ids per platform. */
@@ -20,6 +28,8 @@ export interface DeploymentsTable {
   platform_id: string;
   deployment_id: string;
   created_at: number;
+  /** 'active' | 'pending' | 'disabled' (migration 0018). */
+  status: Generated<string>;
 }
 
 /** tool_keys: the tool's RSA keys; `private_key_enc` is AES-256-GCM ciphertext, never a PEM. */

@@ -1,15 +1,33 @@
 import { randomBytes } from 'node:crypto';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import { AdminAuthRequired, CsrfInvalid } from '../../domain/errors.js';
+import { AdminAuthRequired, AppError, CsrfInvalid } from '../../domain/errors.js';
+import { msg } from '../../domain/message.js';
+import { readSessionId } from '../session.js';
 import type { FoundationServices } from '../../services/index.js';
-import type { Clock, Vendor } from '../../services/ports.js';
+import type { Clock, CourseAcrossRegistrations, Platform, Vendor } from '../../services/ports.js';
+import type { SelfTestResult } from '../../services/selfTestPlatform.js';
+import { presentSelfTest } from '../presenters/selfTest.js';
 import { ADMIN_COOKIE, signValue, unsignValue } from '../cookies.js';
 import { checkCsrf, csrfToken } from '../csrf.js';
 import { presentAdmin } from '../presenters/admin.js';
 
+/** The console's platform controls (services/managePlatforms.ts). */
+export interface ConsoleServices {
+  setPlatformStatus(input: { platformId: string; status: string }): Promise<void>;
+  setNewDeployments(input: { platformId: string; policy: string }): Promise<void>;
+  setDeploymentStatus(input: { platformId: string; deploymentId: string; action: string }): Promise<void>;
+  listCourses(): Promise<CourseAcrossRegistrations[]>;
+  selfTest(platformId: string): Promise<{ platform: Platform; results: SelfTestResult[] }>;
+  listKeys(): Promise<{ kid: string; status: string; createdAt: number }[]>;
+  rotateKeys(): Promise<void>;
+  /** Whether launch roles make the person an LMS administrator (institution or system Administrator). */
+  isLmsAdministrator(roles: readonly string[]): boolean;
+}
+
 /** What the admin routes need. */
 export interface AdminRoutesDeps {
-  services: Pick<FoundationServices, 'listPlatforms' | 'registerPlatform' | 'addDeployment' | 'removePlatform' | 'setLmsAddress'>;
+  services: Pick<FoundationServices, 'listPlatforms' | 'registerPlatform' | 'addDeployment' | 'removePlatform' | 'setLmsAddress' | 'getSession'>;
+  console: ConsoleServices;
   baseUrl: string;
   cookieSecret: string;
   /** For the admin cookie's expiry. */
@@ -31,8 +49,27 @@ const field = (body: unknown, name: string): string => {
 /** The admin forms' CSRF tokens are bound to the admin cookie (the signed admin session): new with every sign-in. */
 const csrfBinding = (adminCookie: string): string => `admin:${adminCookie}`;
 
-/** How this request proved it is the admin (set by requireAdmin). */
-type AdminAuth = { via: 'bearer' } | { via: 'cookie'; cookie: string };
+/** The CSRF binding of a cookie or launch sign-in (bearer calls need none). */
+const bindingOf = (auth: AdminAuth): string => (auth.via === 'cookie' ? csrfBinding(auth.cookie) : auth.via === 'lti' ? `lti-admin:${auth.sessionId}` : '');
+
+/** The platform a launch-signed-in administrator may manage (undefined: the admin token, everything). */
+const scopeOf = (res: Response): string | undefined => {
+  const auth = adminAuthOf(res);
+  return auth?.via === 'lti' ? auth.platformId : undefined;
+};
+
+/** Refuses (ERR_FORBIDDEN) a launch-signed-in administrator acting on another platform or on the whole tool. */
+const requirePlatformScope: RequestHandler = (req, res, next) => {
+  const scope = scopeOf(res);
+  if (scope !== undefined && scope !== req.params.id) throw new AppError('ERR_FORBIDDEN', 'This page manages only the LMS you launched from.', { said: msg('registration.console.otherPlatform') });
+  next();
+};
+
+/**
+ * How this request proved it is an admin (set by requireAdmin): the admin token (bearer or the sign-in cookie) manages
+ * everything; a launch with an LMS administrator role manages only the platform it launched from.
+ */
+type AdminAuth = { via: 'bearer' } | { via: 'cookie'; cookie: string } | { via: 'lti'; sessionId: string; platformId: string };
 
 const adminAuthOf = (res: Response): AdminAuth | undefined => res.locals.adminAuth as AdminAuth | undefined;
 
@@ -58,6 +95,12 @@ export function requireAdmin(deps: AdminRoutesDeps): RequestHandler {
       res.locals.adminAuth = { via: 'cookie', cookie } satisfies AdminAuth;
       return next();
     }
+    const sessionId = readSessionId(req, deps.cookieSecret);
+    const session = sessionId ? await deps.services.getSession(sessionId) : undefined;
+    if (session && deps.console.isLmsAdministrator(session.roles)) {
+      res.locals.adminAuth = { via: 'lti', sessionId: session.id, platformId: session.platformId } satisfies AdminAuth;
+      return next();
+    }
     if (req.method === 'GET' && req.accepts(['html', 'json']) === 'html') {
       res.status(401).render('admin-signin', { title: 'Masterly: admin sign-in', failed: false });
       return;
@@ -74,8 +117,8 @@ export function requireAdminCsrf(deps: Pick<AdminRoutesDeps, 'cookieSecret'>): R
   return (req, res, next) => {
     const auth = adminAuthOf(res);
     if (auth?.via === 'bearer') return next();
-    if (auth?.via !== 'cookie') throw new CsrfInvalid();
-    checkCsrf(req.body, deps.cookieSecret, csrfBinding(auth.cookie));
+    if (!auth) throw new CsrfInvalid();
+    checkCsrf(req.body, deps.cookieSecret, bindingOf(auth));
     next();
   };
 }
@@ -106,12 +149,23 @@ export function adminRouter(deps: AdminRoutesDeps): Router {
 
   router.get('/admin', guard, async (_req, res) => {
     const auth = adminAuthOf(res);
-    const token = auth?.via === 'cookie' ? csrfToken(deps.cookieSecret, csrfBinding(auth.cookie)) : '';
+    const token = auth && auth.via !== 'bearer' ? csrfToken(deps.cookieSecret, bindingOf(auth)) : '';
     res.setHeader('cache-control', 'no-store');
-    res.render('admin', { title: 'Masterly: administration', admin: presentAdmin(deps.baseUrl, await deps.services.listPlatforms(), token) });
+    const [platforms, courses, keys] = await Promise.all([deps.services.listPlatforms(), deps.console.listCourses(), deps.console.listKeys()]);
+    const scope = scopeOf(res);
+    const view = scope === undefined
+      ? presentAdmin(deps.baseUrl, platforms, token, undefined, courses, keys)
+      : { ...presentAdmin(deps.baseUrl, platforms.filter((p) => p.id === scope), token, undefined, courses.filter((c) => c.platformIds.includes(scope))), scoped: true };
+    res.render('admin', { title: 'Masterly: administration', admin: view });
   });
 
-  router.post('/admin/platforms', guard, csrf, async (req, res) => {
+  /** Whole-tool actions: the admin token only. */
+  const wholeTool: RequestHandler = (_req, res, next) => {
+    if (scopeOf(res) !== undefined) throw new AppError('ERR_FORBIDDEN', 'Only the Masterly administrator (admin token) can do this.', { said: msg('registration.console.tokenOnly') });
+    next();
+  };
+
+  router.post('/admin/platforms', guard, csrf, wholeTool, async (req, res) => {
     const deployment = field(req.body, 'deploymentId');
     const vendor = field(req.body, 'vendor');
     await deps.services.registerPlatform({
@@ -128,17 +182,43 @@ export function adminRouter(deps: AdminRoutesDeps): Router {
     res.redirect(303, '/admin');
   });
 
-  router.post('/admin/platforms/:id/deployments', guard, csrf, async (req, res) => {
+  router.post('/admin/platforms/:id/deployments', guard, csrf, requirePlatformScope, async (req, res) => {
     await deps.services.addDeployment({ platformId: String(req.params.id), deploymentId: field(req.body, 'deploymentId') });
     res.redirect(303, '/admin');
   });
 
-  router.post('/admin/platforms/:id/lms-url', guard, csrf, async (req, res) => {
+  router.post('/admin/platforms/:id/lms-url', guard, csrf, requirePlatformScope, async (req, res) => {
     await deps.services.setLmsAddress({ platformId: String(req.params.id), lmsUrl: field(req.body, 'lmsUrl') });
     res.redirect(303, '/admin');
   });
 
-  router.post('/admin/platforms/:id/delete', guard, csrf, async (req, res) => {
+  router.get('/admin/platforms/:id/self-test', guard, requirePlatformScope, async (req, res) => {
+    const outcome = await deps.console.selfTest(String(req.params.id));
+    res.setHeader('cache-control', 'no-store');
+    res.render('admin-selftest', { title: 'Masterly: install self-test', test: presentSelfTest(outcome.platform, outcome.results) });
+  });
+
+  router.post('/admin/keys/rotate', guard, csrf, wholeTool, async (_req, res) => {
+    await deps.console.rotateKeys();
+    res.redirect(303, '/admin');
+  });
+
+  router.post('/admin/platforms/:id/status', guard, csrf, requirePlatformScope, async (req, res) => {
+    await deps.console.setPlatformStatus({ platformId: String(req.params.id), status: field(req.body, 'status') });
+    res.redirect(303, '/admin');
+  });
+
+  router.post('/admin/platforms/:id/new-deployments', guard, csrf, requirePlatformScope, async (req, res) => {
+    await deps.console.setNewDeployments({ platformId: String(req.params.id), policy: field(req.body, 'policy') });
+    res.redirect(303, '/admin');
+  });
+
+  router.post('/admin/platforms/:id/deployment-status', guard, csrf, requirePlatformScope, async (req, res) => {
+    await deps.console.setDeploymentStatus({ platformId: String(req.params.id), deploymentId: field(req.body, 'deploymentId'), action: field(req.body, 'action') });
+    res.redirect(303, '/admin');
+  });
+
+  router.post('/admin/platforms/:id/delete', guard, csrf, requirePlatformScope, async (req, res) => {
     await deps.services.removePlatform(String(req.params.id));
     res.redirect(303, '/admin');
   });

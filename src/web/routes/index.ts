@@ -17,6 +17,8 @@ import { instructorAlertsRouter, type InstructorAlertServices } from './instruct
 import { ltiRouter } from './lti.js';
 import { courseImportRouter } from './courseImport.js';
 import type { CourseImportServices } from '../../services/courseImport.js';
+import { registrationRouter, type RegistrationRoutesDeps } from './registration.js';
+import type { ConsoleServices } from './admin.js';
 import { studentRouter, type StudentServices } from './student.js';
 
 /** Everything the web layer calls, built once by the composition root. */
@@ -44,6 +46,8 @@ export interface WebDeps {
    * locked out (services/verifyAdminToken.ts).
    */
   checkAdminToken: (clientHash: string, token: string) => Promise<boolean>;
+  /** Dynamic registration and the console's platform controls. */
+  registration: Omit<RegistrationRoutesDeps, 'clientHash'> & ConsoleServices;
 }
 
 /** All feature routers, in the order they are mounted (each router owns distinct paths). */
@@ -63,8 +67,10 @@ export function webRouters(deps: WebDeps): Router[] {
     ltiRouter({ services: deps.foundation, baseUrl: deps.baseUrl, cookieSecret: deps.cookieSecret, sessionTtlSeconds: deps.sessionTtlSeconds, clientHash }),
     homeRouter({ ...session, services: deps.deepLinking, baseUrl: deps.baseUrl, courseReady: courseReady(deps.setup.hasCourse, { studentsToo: false }) }),
     studentRouter({ ...session, services: deps.student, courseReady: ready }),
+    registrationRouter({ ...deps.registration, clientHash }),
     adminRouter({
       services: deps.foundation,
+      console: deps.registration,
       baseUrl: deps.baseUrl,
       cookieSecret: deps.cookieSecret,
       clock: deps.clock,
