@@ -614,6 +614,7 @@ export const en = {
     reset: '{{title}} was reset by your instructor.',
   },
   model: {
+    checkExtended: 'Answer saved. One more question, to be sure — then you will see your results.',
     exportLink: 'Download all answers (CSV)',
     exportHint: 'One row per answer, with the tool’s student ids (no names): for research tools such as pyBKT or npm run model.',
     fitRefused: {
