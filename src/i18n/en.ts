@@ -734,6 +734,7 @@ export const en = {
     health: 'Liveness: {{live}} · readiness: {{ready}}',
   },
   model: {
+    checkExtended: 'Answer saved. One more question, to be sure — then you will see your results.',
     exportLink: 'Download all answers (CSV)',
     exportHint: 'One row per answer, with the tool’s student ids (no names): for research tools such as pyBKT or npm run model.',
     fitRefused: {

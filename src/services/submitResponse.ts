@@ -56,7 +56,8 @@ export interface SubmitResult {
   hint: string | null;
   change: { pBefore: number; pAfter: number; stateBefore: ObjectiveState; stateAfter: ObjectiveState };
   /** The mastery check this answer belonged to, if any. */
-  check: { answered: number; length: number; correct: number; finished: boolean; passed: boolean | null } | null;
+  /** `extended`: the check grew by an item because P was still below θ at its planned end (ADR 0013). */
+  check: { answered: number; length: number; correct: number; finished: boolean; passed: boolean | null; extended?: boolean } | null;
   /** Explanations produced (state changes, unlocks, enrichment). */
   notes: ChangeNote[];
   /** Objectives this answer unlocked. */
@@ -133,7 +134,10 @@ async function submitWith(deps: SubmitResponseDeps, course: LoadedCourse, checke
     const titleOf = (id: string) => course.objectives.get(id)?.title ?? id;
     const checkOf = (): SubmitResult['check'] => {
       if (phase !== 'check') return null;
-      if (primary.check) return { answered: primary.check.itemIds.length, length: primary.check.length ?? cfg.policy.checkLength, correct: primary.check.correct, finished: false, passed: null };
+      if (primary.check) {
+        const length = primary.check.length ?? cfg.policy.checkLength;
+        return { answered: primary.check.itemIds.length, length, correct: primary.check.correct, finished: false, passed: null, extended: length > cfg.policy.checkLength };
+      }
       const done = explanations.find((e) => e.objectiveId === stored.objectiveId && (e.kind === 'mastered' || e.kind === 'reteaching' || e.kind === 'stuck'));
       const ev = done?.evidence;
       return {

@@ -8,6 +8,8 @@ import { courseRepo } from '../../src/store/courseRepo.js';
 import { learnerStore } from '../../src/store/learnerRepo.js';
 import { openTestDb, type TestDb } from '../support/db.js';
 import { aContext, aCourseFile, aLearner, rightAnswerFor, wrongAnswerFor } from '../factories.engine.js';
+import { presentFeedback } from '../../src/web/presenters/student.js';
+import { translator } from '../../src/i18n/index.js';
 
 describe('submitResponse', () => {
   let db: TestDb;
@@ -50,6 +52,24 @@ describe('submitResponse', () => {
     );
     expect(both[0]).toEqual({ ...both[1], replayed: both[0]!.replayed });
     expect(Number((await db.kysely.selectFrom('responses').select((eb) => eb.fn.countAll().as('n')).where('user_id', '=', user).executeTakeFirstOrThrow()).n)).toBe(2);
+  });
+
+  it('tells the student when a check grows by one question, then reports the check of 4 (ADR 0013)', async () => {
+    const { ctx, user, byKey } = await setup();
+    let n = 0;
+    const answer = (key: string, right: boolean) => {
+      const item = byKey(key);
+      return submitResponse(deps(), { contextId: ctx, userId: user, itemId: item.id, attemptId: `grow-${++n}-attempt`, answer: right ? rightAnswerFor(item.kind) : wrongAnswerFor(item.kind) });
+    };
+    expect((await answer('A-0', true)).change.stateAfter).toBe('checking');
+    await answer('A-1', true);
+    await answer('A-2', true);
+    const third = await answer('A-3', false);
+    expect(third.check).toMatchObject({ answered: 3, length: 4, finished: false, extended: true });
+    expect(presentFeedback(third, translator()).status.text).toBe('Answer saved. One more question, to be sure — then you will see your results.');
+    const fourth = await answer('A-4', true);
+    expect(fourth.check).toMatchObject({ length: 4, correct: 3, finished: true, passed: true });
+    expect(fourth.change.stateAfter).toBe('mastered');
   });
 
   it('records an answer on a mastered objective whose retention is not due as practice, as selection would label it', async () => {

@@ -265,7 +265,9 @@ export function presentFeedback(r: SubmitResult, t: Translate): FeedbackView {
   const inCheck = r.check !== null && !r.check.finished;
   const checkDone = r.check !== null && r.check.finished;
   const status: FeedbackView['status'] = inCheck
-    ? { text: t('student.feedback.saved', { answered: r.check?.answered ?? 0, length: r.check?.length ?? 0 }), icon: '✎', tone: 'neutral' }
+    ? r.check?.extended && r.check.answered === r.check.length - 1
+      ? { text: t('model.checkExtended'), icon: '✎', tone: 'neutral' }
+      : { text: t('student.feedback.saved', { answered: r.check?.answered ?? 0, length: r.check?.length ?? 0 }), icon: '✎', tone: 'neutral' }
     : r.correct
       ? { text: t('student.feedback.correct'), icon: '✓', tone: 'ok' }
       : { text: t('student.feedback.wrong'), icon: '✗', tone: 'bad' };
