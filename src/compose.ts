@@ -29,6 +29,7 @@ import { createPlatformRegistry } from './services/platformRegistry.js';
 import { systemClock, type Clock } from './services/ports.js';
 import { resendGrades } from './services/resendGrades.js';
 import { setGradePolicy } from './services/setGradePolicy.js';
+import { enqueueScores } from './services/enqueueGradeChange.js';
 import { courseRepo } from './store/courseRepo.js';
 import { migrate, openDb, type Db } from './store/db.js';
 import { deepLinkingRequests } from './store/deepLinkingRepo.js';
@@ -46,6 +47,8 @@ import { adminAuthFailureRepo } from './store/adminAuthFailureRepo.js';
 import { sameToken } from './web/cookies.js';
 import { verifyAdminToken } from './services/verifyAdminToken.js';
 import { buildAdvantage } from './advantage.js';
+import { authoringRepo } from './store/authoringRepo.js';
+import { buildAuthoringServices } from './services/authoringServices.js';
 
 /** Which process is being composed: it decides only whether the schedules run here. */
 export type Role = 'web' | 'worker' | 'cli';
@@ -144,6 +147,7 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     deepLinking: deepLinkingRequests(db.kysely),
     adminAuthFailures: adminAuthFailureRepo(db.kysely),
     frameOrigins: frameOriginRepo(db.kysely),
+    authoring: authoringRepo(db.kysely),
   };
 
   // --- platforms, and the origins that may frame us (src/services/frameAncestors.ts: configured, per-platform, learned) ---
@@ -259,6 +263,21 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     clock,
   });
 
+  // --- authoring: drafts, publish, preview, images (docs/decisions/0016-authoring-drafts-and-content-events.md) ---
+  const authoring = buildAuthoringServices({
+    courses: repos.courses,
+    authoring: repos.authoring,
+    clock,
+    ids: { newId: randomUUID },
+    regrade: async (contextId) => {
+      await engine.recomputeMastery({ contextId });
+      for (const { userId, objectiveIds } of await advantage.lineItems.standingUsers(contextId)) {
+        const now = clock.now();
+        await advantage.lineItems.withGrades((tx) => enqueueScores(tx, contextId, userId, objectiveIds, now, now));
+      }
+    },
+  });
+
   // --- background work ---
   let schedules: RunningSchedules | undefined;
   const grades = {
@@ -301,6 +320,7 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     lmsEvidence,
     deepLinking,
     grades,
+    authoring,
     checkAdminToken,
     scheduleServices,
     /** The background settings this process runs with (derived from the config). */

@@ -68,6 +68,7 @@ export async function start(config: Config, logger: Logger = pino({ level: confi
       evidence: c.lmsEvidence,
       grades: c.grades,
       instructor: c.instructor,
+      authoring: c.authoring,
       baseUrl: config.BASE_URL,
       cookieSecret: c.secrets.cookieSecret,
       sessionTtlSeconds: config.SESSION_TTL_SECONDS,

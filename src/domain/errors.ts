@@ -23,7 +23,8 @@ export type ErrorCode =
   | 'ERR_DB_UNAVAILABLE'
   | 'ERR_STORAGE_FULL'
   | 'ERR_STORAGE_READONLY'
-  | 'ERR_LMS_URL_UNTRUSTED';
+  | 'ERR_LMS_URL_UNTRUSTED'
+  | 'ERR_UPLOAD_TOO_LARGE';
 
 /**
  * Base class of every expected failure. `message` is English for logs and CLIs (safe to show); `said`, when set, is
@@ -127,8 +128,9 @@ export class ObjectiveCycle extends AppError {
   constructor(
     readonly cycle: readonly string[],
     message: string,
+    said?: Message,
   ) {
-    super('ERR_OBJECTIVE_CYCLE', message, { details: { cycle } });
+    super('ERR_OBJECTIVE_CYCLE', message, { details: { cycle }, ...(said ? { said } : {}) });
   }
 }
 

@@ -28,6 +28,7 @@ export const STATUS: Record<ErrorCode, number> = {
   ERR_STORAGE_FULL: 507,
   ERR_STORAGE_READONLY: 503,
   ERR_LMS_URL_UNTRUSTED: 502,
+  ERR_UPLOAD_TOO_LARGE: 413,
 };
 
 /** Seconds a client should wait before retrying, sent as `Retry-After` with these codes. */

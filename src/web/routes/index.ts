@@ -5,6 +5,7 @@ import type { InstructorServices } from '../../services/instructorServices.js';
 import type { Clock } from '../../services/ports.js';
 import { clientHasher } from '../clientAddress.js';
 import { adminRouter } from './admin.js';
+import { authoringRouter, type AuthoringServices } from './authoring.js';
 import { deepLinkingRouter } from './deepLinking.js';
 import { homeRouter } from './home.js';
 import { instructorDashboardRouter } from './instructorDashboard.js';
@@ -22,6 +23,7 @@ export interface WebDeps {
   evidence: InstructorEvidenceServices;
   grades: InstructorGradesServices;
   instructor: InstructorServices;
+  authoring: AuthoringServices;
   baseUrl: string;
   cookieSecret: string;
   sessionTtlSeconds: number;
@@ -42,6 +44,7 @@ export function webRouters(deps: WebDeps): Router[] {
     instructorEvidenceRouter({ ...session, services: deps.evidence }),
     instructorGradesRouter({ ...session, services: deps.grades }),
     instructorDashboardRouter({ ...session, services: deps.instructor }),
+    authoringRouter({ ...session, services: deps.authoring }),
     ltiRouter({ services: deps.foundation, baseUrl: deps.baseUrl, cookieSecret: deps.cookieSecret, sessionTtlSeconds: deps.sessionTtlSeconds, clientHash }),
     homeRouter({ ...session, services: deps.deepLinking }),
     studentRouter({ ...session, services: deps.student }),
