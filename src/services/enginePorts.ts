@@ -181,6 +181,8 @@ export interface CourseRepo {
   listRetiredItems(contextId: string): Promise<{ id: string; objectiveId: string }[]>;
   /** Re-gradings in the log (`response_regraded`, ADR 0016): the answer's attempt id → its result under the new key, latest wins. */
   answerCorrections(contextId: string): Promise<Map<string, boolean>>;
+  /** Each item's difficulty as authored (engine scale, 0 = average), by item id: what an export writes back. */
+  initialDifficulties(contextId: string): Promise<Map<string, number>>;
 }
 
 /** Makes ids for new rows (UUIDs in production; injectable in tests). */

@@ -404,5 +404,17 @@ export const courseRepo = (db: Kysely<Database>): CourseRepo => {
       const row = await db.selectFrom('content').selectAll().where('id', '=', contentId).where('context_id', '=', contextId).executeTakeFirst();
       return row ? toContent(row) : undefined;
     },
+
+    initialDifficulties: async (contextId) =>
+      new Map(
+        (
+          await db
+            .selectFrom('item_stats as s')
+            .innerJoin('items as i', 'i.id', 's.item_id')
+            .select(['s.item_id', 's.initial_difficulty'])
+            .where('i.context_id', '=', contextId)
+            .execute()
+        ).map((r) => [r.item_id, Number(r.initial_difficulty)]),
+      ),
   };
 };
