@@ -12,12 +12,12 @@ import {
   savePage,
   type AuthorCourseDeps,
 } from './authorCourse.js';
-import { publishedCourse } from './publishedCourse.js';
+import { exportCourse } from './exportCourse.js';
 import { uploadMedia } from './uploadMedia.js';
 
 /** The authoring use-cases bound to their dependencies (what the authoring pages call). */
 export function buildAuthoringServices(deps: Omit<AuthorCourseDeps, 'exportCourse'>) {
-  const d: AuthorCourseDeps = { ...deps, exportCourse: (contextId) => publishedCourse(deps, contextId) };
+  const d: AuthorCourseDeps = { ...deps, exportCourse: (contextId) => exportCourse(deps, contextId) };
   return {
     openDraft: (contextId: string) => openDraft(d, contextId),
     saveCourseInfo: (i: Parameters<typeof saveCourseInfo>[1]) => saveCourseInfo(d, i),
