@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deleteItem, openDraft, publishDraft, saveItem, type AuthorCourseDeps } from '../../src/services/authorCourse.js';
 import { importCourse } from '../../src/services/importCourse.js';
-import { publishedCourse } from '../../src/services/publishedCourse.js';
+import { exportCourse } from '../../src/services/exportCourse.js';
 import { recomputeMastery } from '../../src/services/recomputeMastery.js';
 import { submitResponse } from '../../src/services/submitResponse.js';
 import { authoringRepo } from '../../src/store/authoringRepo.js';
@@ -34,7 +34,7 @@ describe('content changes after students started (events in the log, ADR 0016)',
       authoring: authoringRepo(db.kysely),
       clock,
       ids: { newId: randomUUID },
-      exportCourse: (c) => publishedCourse({ courses: courseRepo(db.kysely) }, c),
+      exportCourse: (c) => exportCourse({ courses: courseRepo(db.kysely) }, c),
       regrade: async (c) => {
         regrades++;
         await recomputeMastery(engine(), { contextId: c });
