@@ -29,7 +29,7 @@ import { createPlatformRegistry } from './services/platformRegistry.js';
 import { systemClock, type Clock } from './services/ports.js';
 import { resendGrades } from './services/resendGrades.js';
 import { setGradePolicy } from './services/setGradePolicy.js';
-import { enqueueScores } from './services/enqueueGradeChange.js';
+import { regradeFromLog } from './services/regradeFromLog.js';
 import { courseRepo } from './store/courseRepo.js';
 import { migrate, openDb, type Db } from './store/db.js';
 import { deepLinkingRequests } from './store/deepLinkingRepo.js';
@@ -270,11 +270,7 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     clock,
     ids: { newId: randomUUID },
     regrade: async (contextId) => {
-      await engine.recomputeMastery({ contextId });
-      for (const { userId, objectiveIds } of await advantage.lineItems.standingUsers(contextId)) {
-        const now = clock.now();
-        await advantage.lineItems.withGrades((tx) => enqueueScores(tx, contextId, userId, objectiveIds, now, now));
-      }
+      await regradeFromLog({ learners: repos.learners, lineItems: advantage.lineItems, clock, recompute: (c) => engine.recomputeMastery({ contextId: c }) }, contextId);
     },
   });
 
