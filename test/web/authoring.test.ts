@@ -91,6 +91,9 @@ describe('authoring pages over HTTP (drafts, forms, publish, preview, images)', 
     const { html: overview } = await page(teacher, '/instructor/author');
     expect(overview).toMatch(/Level 1[\s\S]*Halves and quarters[\s\S]*Level 2[\s\S]*Adding fractions[\s\S]*Needs: Halves and quarters/);
     expect(overview).toContain('You have unpublished changes');
+    // The graph as a picture too: one arrow from the prerequisite to what needs it.
+    expect(overview).toMatch(/data-testid="graph-svg"><svg [^>]*aria-hidden="true"/);
+    expect(overview.match(/marker-end="url\(#graph-arrow\)"/g)).toHaveLength(1);
   });
 
   it('validates each kind of question beside its fields and saves valid ones', async () => {

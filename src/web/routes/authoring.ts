@@ -110,7 +110,7 @@ export function authoringRouter(deps: AuthoringDeps): Router {
     const page = presentObjectiveForm(draft, key, csrf(res), tOf(res), errors, posted, notice);
     const t = tOf(res);
     const title = page.isNew ? t('authoring.objective.newTitle') : t('authoring.objective.editTitle', { title: page.values.title });
-    show(res, 'objective', errors?.list.length ? t('layout.titled', { title: `${t('authoring.errorSummary')}: ${title}` }) : title, page, status);
+    show(res, 'objective', errors?.list.length ? `${t('authoring.errorSummary')}: ${title}` : title, page, status);
   };
   router.get('/instructor/author/objectives/new', ...session, async (_req, res) => objectivePage(res, null));
   router.get('/instructor/author/objectives/:key', ...session, async (req, res) => objectivePage(res, keyParam(req), undefined, undefined, query(req, 'notice')));
