@@ -31,6 +31,7 @@ import { createPlatformRegistry } from './services/platformRegistry.js';
 import { systemClock, type Clock, type LaunchSession } from './services/ports.js';
 import { resendGrades } from './services/resendGrades.js';
 import { setGradePolicy } from './services/setGradePolicy.js';
+import { regradeFromLog } from './services/regradeFromLog.js';
 import { courseRepo } from './store/courseRepo.js';
 import { migrate, openDb, type Db } from './store/db.js';
 import { deepLinkingRequests } from './store/deepLinkingRepo.js';
@@ -66,6 +67,8 @@ import { listCourses } from './services/listPlatforms.js';
 import { selfTestPlatform } from './services/selfTestPlatform.js';
 import { AGS_SCOPES } from './lti/ags.js';
 import { NRPS_SCOPE } from './lti/nrps.js';
+import { authoringRepo } from './store/authoringRepo.js';
+import { buildAuthoringServices } from './services/authoringServices.js';
 
 /** Which process is being composed: it decides only whether the schedules run here. */
 export type Role = 'web' | 'worker' | 'cli';
@@ -168,6 +171,7 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     frameOrigins: frameOriginRepo(db.kysely),
     alerts: alertRepo(db.kysely),
     imports: courseImportRepo(db.kysely),
+    authoring: authoringRepo(db.kysely),
   };
 
   // --- platforms, and the origins that may frame us (src/services/frameAncestors.ts: configured, per-platform, learned) ---
@@ -333,6 +337,17 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     clock,
   });
 
+  // --- authoring: drafts, publish, preview, images (docs/decisions/0016-authoring-drafts-and-content-events.md) ---
+  const authoring = buildAuthoringServices({
+    courses: repos.courses,
+    authoring: repos.authoring,
+    clock,
+    ids: { newId: randomUUID },
+    regrade: async (contextId) => {
+      await regradeFromLog({ learners: repos.learners, lineItems: advantage.lineItems, clock, recompute: (c) => engine.recomputeMastery({ contextId: c }) }, contextId);
+    },
+  });
+
   // --- background work ---
   let schedules: RunningSchedules | undefined;
   const grades = {
@@ -411,6 +426,7 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     grades,
     alerts,
     courseImport,
+    authoring,
     checkAdminToken,
     registration,
     scheduleServices,

@@ -73,6 +73,7 @@ export async function start(config: Config, logger: Logger = pino({ level: confi
       digests: config.SMTP_URL !== undefined,
       setup: c.setup,
       courseImport: c.courseImport,
+      authoring: c.authoring,
       baseUrl: config.BASE_URL,
       cookieSecret: c.secrets.cookieSecret,
       sessionTtlSeconds: config.SESSION_TTL_SECONDS,

@@ -25,7 +25,8 @@ export type ErrorCode =
   | 'ERR_STORAGE_READONLY'
   | 'ERR_LMS_URL_UNTRUSTED'
   | 'ERR_IMPORT_REJECTED'
-  | 'ERR_REGISTRATION_FAILED';
+  | 'ERR_REGISTRATION_FAILED'
+  | 'ERR_UPLOAD_TOO_LARGE';
 
 /**
  * Base class of every expected failure. `message` is English for logs and CLIs (safe to show); `said`, when set, is
@@ -133,8 +134,9 @@ export class ObjectiveCycle extends AppError {
   constructor(
     readonly cycle: readonly string[],
     message: string,
+    said?: Message,
   ) {
-    super('ERR_OBJECTIVE_CYCLE', message, { details: { cycle } });
+    super('ERR_OBJECTIVE_CYCLE', message, { details: { cycle }, ...(said ? { said } : {}) });
   }
 }
 

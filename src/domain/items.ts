@@ -46,8 +46,18 @@ export interface ShortAnswerItem extends ItemBase {
   readonly acceptedAnswers: readonly string[];
   readonly caseSensitive?: boolean;
 }
+/**
+ * A fraction, compared by value (2/4 is right for 1/2) unless `simplest`: then it must also be in lowest terms.
+ * Whole numbers and mixed numbers ("1 1/2") are read too; decimals are not (the question asks for a fraction).
+ */
+export interface FractionItem extends ItemBase {
+  readonly kind: 'fraction';
+  readonly numerator: number;
+  readonly denominator: number;
+  readonly simplest?: boolean;
+}
 /** Any item. */
-export type Item = SingleChoiceItem | MultipleChoiceItem | NumericItem | ShortAnswerItem;
+export type Item = SingleChoiceItem | MultipleChoiceItem | NumericItem | ShortAnswerItem | FractionItem;
 
 /** What a student submitted: a choice id (single choice), choice ids (multiple choice), or text (numeric, short answer). */
 export type ItemResponse = string | readonly string[];
@@ -109,6 +119,26 @@ export function parseNumber(s: string): number | null {
   return null;
 }
 
+const gcd = (a: number, b: number): number => (b === 0 ? Math.abs(a) : gcd(b, a % b));
+
+/** A fraction as written by a student ("3/4", "-3/4", "1 1/2", "2"): numerator and denominator as written, or null. */
+export function parseFraction(s: string): { numerator: number; denominator: number } | null {
+  const t = s.normalize('NFKC').trim().replace(/\u2212/g, '-').replace(/\u2044/g, '/');
+  const m = /^([-+]?)(?:(\d{1,9})\s+)?(\d{1,9})\s*\/\s*(\d{1,9})$/.exec(t);
+  if (m) {
+    const [, sign, whole, num, den] = m;
+    const d = Number(den);
+    if (d === 0) return null;
+    const n = Number(whole ?? 0) * d + Number(num);
+    return { numerator: sign === '-' ? -n : n, denominator: d };
+  }
+  const w = /^([-+]?)(\d{1,9})$/.exec(t);
+  return w ? { numerator: (w[1] === '-' ? -1 : 1) * Number(w[2]), denominator: 1 } : null;
+}
+
+/** True when the fraction is in lowest terms (a whole number counts when its denominator is 1). */
+export const isSimplest = (f: { numerator: number; denominator: number }): boolean => gcd(f.numerator, f.denominator) === 1;
+
 const asArray = (r: ItemResponse): readonly string[] => (typeof r === 'string' ? [r] : r);
 const asText = (r: ItemResponse): string => (typeof r === 'string' ? r : r.join(' '));
 
@@ -141,6 +171,13 @@ export function checkAnswer(item: Item, response: ItemResponse): AnswerCheck {
       const correct = close(v) || (isPct && close(v * 100));
       return { correct, feedback: correct ? RIGHT : WRONG };
     }
+    case 'fraction': {
+      const f = parseFraction(asText(response));
+      if (!f) return { correct: false, feedback: msg('authoring.check.notAFraction') };
+      const equal = f.numerator * item.denominator === item.numerator * f.denominator;
+      if (equal && item.simplest && !isSimplest(f)) return { correct: false, feedback: msg('authoring.check.notSimplest') };
+      return { correct: equal, feedback: equal ? RIGHT : WRONG };
+    }
     case 'short_answer': {
       const r = normaliseText(asText(response), item.caseSensitive);
       const correct = item.acceptedAnswers.some((a) => normaliseText(a, item.caseSensitive) === r);
@@ -164,6 +201,11 @@ export function validateItem(item: Item): Item {
     case 'numeric':
       if (!Number.isFinite(item.answer)) issues.push({ path: 'answer', message: 'The answer must be a number.' });
       if (item.tolerance !== undefined && !(item.tolerance >= 0)) issues.push({ path: 'tolerance', message: 'The tolerance must be zero or more.' });
+      break;
+    case 'fraction':
+      if (!Number.isInteger(item.numerator) || !Number.isInteger(item.denominator) || item.denominator <= 0) {
+        issues.push({ path: 'answer', message: 'The answer must be a fraction of whole numbers with a denominator above 0.' });
+      }
       break;
     case 'short_answer':
       if (item.acceptedAnswers.every((a) => normaliseText(a) === '')) issues.push({ path: 'acceptedAnswers', message: 'Give at least one accepted answer.' });

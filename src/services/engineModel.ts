@@ -69,10 +69,11 @@ async function compileCourse(deps: { courses: CourseRepo; learners: LearnerStore
   const snapshot = await deps.courses.snapshot(contextId);
   if (!snapshot || snapshot.objectives.length === 0) throw new NotFound('The course content');
   const ids = snapshot.objectives.map((o) => o.id);
-  const [items, stats, allContent] = await Promise.all([
+  const [items, stats, allContent, retired] = await Promise.all([
     deps.courses.listItems(contextId, ids),
     deps.learners.itemStats(contextId),
     deps.courses.listCourseContent(contextId),
+    deps.courses.listRetiredItems(contextId),
   ]);
   const content = new Map<string, StoredContent[]>(ids.map((id) => [id, []]));
   for (const c of allContent) content.get(c.objectiveId)?.push(c);
@@ -98,7 +99,13 @@ async function compileCourse(deps: { courses: CourseRepo; learners: LearnerStore
   return {
     snapshot,
     courseVersion: snapshot.courseVersion,
-    replayConfig: () => (replay ??= compileConfig({ ...source, params: Object.fromEntries(snapshot.objectives.map((o) => [o.id, o.bktAuthored])) })),
+    // A replay also knows retired items: answers given before an item was removed keep counting (ADR 0016).
+    replayConfig: () =>
+      (replay ??= compileConfig({
+        ...source,
+        items: [...source.items, ...retired.map((it) => ({ id: it.id, objectiveIds: [it.objectiveId], difficulty: stats.get(it.id)?.initialDifficulty ?? 0 }))],
+        params: Object.fromEntries(snapshot.objectives.map((o) => [o.id, o.bktAuthored])),
+      })),
     objectives: new Map(snapshot.objectives.map((o) => [o.id, o])),
     items: new Map(items.map((it) => [it.id, it])),
     config,

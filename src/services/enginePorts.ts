@@ -15,7 +15,7 @@ import type { Accommodations } from '../domain/release.js';
 import type { ObjectiveState } from '../domain/mastery.js';
 
 /** Item kinds as written in a `masterly-course/1` file. */
-export type CourseItemKind = 'mc_single' | 'mc_multi' | 'numeric' | 'short';
+export type CourseItemKind = 'mc_single' | 'mc_multi' | 'numeric' | 'short' | 'fraction';
 
 /** Course settings of one context. */
 export interface CourseSettings {
@@ -121,12 +121,32 @@ export interface CoursePlan {
     difficulty: number;
   }[];
   content: { key: string; objectiveKey: string; kind: ContentKind; title: string; body: string }[];
+  /**
+   * Events appended to the course's log in the same transaction (content changes after students started,
+   * docs/decisions/0016-authoring-drafts-and-content-events.md); `attemptId` is each one's idempotency key.
+   */
+  log?: CourseLogEntry[];
+}
+
+/** A content-change event for the log (`responses`): course-wide when `userId` is null. */
+export interface CourseLogEntry {
+  attemptId: string;
+  type: 'content_published' | 'response_regraded';
+  userId: string | null;
+  objectiveId: string | null;
+  itemId: string | null;
+  correct: boolean | null;
+  data: unknown;
 }
 
 /** The JSON kept in items.payload. */
 export interface ItemPayload {
   choices?: { key: string; text: string }[];
-  answer: string[] | { value: number; tolerance: number } | { accepted: string[]; caseSensitive: boolean };
+  answer:
+    | string[]
+    | { value: number; tolerance: number }
+    | { accepted: string[]; caseSensitive: boolean }
+    | { numerator: number; denominator: number; simplest: boolean };
   feedback: { correct: string; incorrect: string };
   hint?: string;
 }
@@ -161,6 +181,10 @@ export interface CourseRepo {
   /** Content of an objective, of one kind, in position order. */
   listContent(objectiveId: string, kind?: ContentKind): Promise<StoredContent[]>;
   getContent(contextId: string, contentId: string): Promise<StoredContent | undefined>;
+  /** Items no longer published (deactivated): their past answers still count when the log is replayed. */
+  listRetiredItems(contextId: string): Promise<{ id: string; objectiveId: string }[]>;
+  /** Re-gradings in the log (`response_regraded`, ADR 0016): the answer's attempt id → its result under the new key, latest wins. */
+  answerCorrections(contextId: string): Promise<Map<string, boolean>>;
   /** Each item's difficulty as authored (engine scale, 0 = average), by item id: what an export writes back. */
   initialDifficulties(contextId: string): Promise<Map<string, number>>;
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_BKT } from '../domain/bkt.js';
 import type { CourseRepo, StoredItem } from './enginePorts.js';
 import { COURSE_FORMAT, ELO_AVERAGE, type CourseFile } from './importCourse.js';
 
@@ -29,6 +30,8 @@ function itemOf(it: StoredItem, objective: string, difficulty: number): CourseFi
       return { ...base, kind: 'numeric', answer: { value: d.answer, tolerance: d.tolerance ?? 0 } };
     case 'short_answer':
       return { ...base, kind: 'short', answer: { accepted: [...d.acceptedAnswers], caseSensitive: d.caseSensitive ?? false } };
+    case 'fraction':
+      return { ...base, kind: 'fraction', answer: { numerator: d.numerator, denominator: d.denominator, simplest: d.simplest ?? false } };
   }
 }
 
@@ -62,6 +65,8 @@ export async function exportCourse(deps: ExportCourseDeps, contextId: string): P
       title: o.title,
       description: o.description,
       prerequisites: o.prerequisites.filter((p) => keyOf.has(p)).map(key),
+      // Authored mastery settings (authoring pages), written only when they differ from the defaults.
+      ...(o.bktAuthored.prior !== DEFAULT_BKT.prior || o.bktAuthored.learn !== DEFAULT_BKT.learn ? { mastery: { prior: o.bktAuthored.prior, learn: o.bktAuthored.learn } } : {}),
     })),
     items: listedItems.map((it) => itemOf(it, key(it.objectiveId), difficulties.get(it.id) ?? 0)),
     content: listedContent.map((c) => ({ key: c.key, objective: key(c.objectiveId), kind: c.kind, title: c.title, body: c.markdown })),

@@ -27,7 +27,21 @@ const CourseItem = z.discriminatedUnion('kind', [
     kind: z.literal('short'),
     answer: z.object({ accepted: z.array(text(500)).min(1), caseSensitive: z.boolean().default(false) }),
   }),
+  z.object({
+    ...ItemBase,
+    kind: z.literal('fraction'),
+    // Compared by value unless `simplest`: then the student's fraction must also be in lowest terms.
+    answer: z.object({ numerator: z.number().int().min(-1e9).max(1e9), denominator: z.number().int().min(1).max(1e9), simplest: z.boolean().default(false) }),
+  }),
 ]);
+
+/** Per-objective mastery settings an author may give (BKT: what students likely know already, how fast they learn, guessing, slips). */
+const Mastery = z.object({
+  prior: z.number().min(0.01).max(0.9),
+  learn: z.number().min(0.01).max(0.5),
+  guess: z.number().min(0).max(0.5).optional(),
+  slip: z.number().min(0).max(0.3).optional(),
+});
 
 /** Schema of a `masterly-course/1` file (validated at the edge of the import). */
 export const CourseFile = z.object({
@@ -41,6 +55,7 @@ export const CourseFile = z.object({
         description: z.string().max(4000).default(''),
         prerequisites: z.array(key).default([]),
         itemKind: z.string().optional(),
+        mastery: Mastery.optional(),
       }),
     )
     .min(1)
@@ -98,6 +113,8 @@ const payloadOf = (it: CourseFile['items'][number]): ItemPayload => {
       return { ...common, answer: { value: it.answer.value, tolerance: it.answer.tolerance } };
     case 'short':
       return { ...common, answer: { accepted: it.answer.accepted, caseSensitive: it.answer.caseSensitive } };
+    case 'fraction':
+      return { ...common, answer: { numerator: it.answer.numerator, denominator: it.answer.denominator, simplest: it.answer.simplest } };
   }
 };
 
@@ -133,7 +150,7 @@ export function planCourseImport(contextId: string, input: unknown): CoursePlan 
         description: o.description,
         prerequisiteKeys: o.prerequisites,
         responseKind,
-        bkt: clampBktParams(DEFAULT_BKT, responseKind),
+        bkt: clampBktParams({ ...DEFAULT_BKT, ...o.mastery }, responseKind),
       };
     }),
     items: file.items.map((it) => ({

@@ -70,6 +70,8 @@ export async function recomputeMastery(deps: RecomputeMasteryDeps, input: { cont
   const started = deps.clock.now();
   const course = await loadCourse(deps, input.contextId);
   const config = course.replayConfig();
+  // An answer re-graded under a changed key (ADR 0016) counts with its new result from its own place in the log.
+  const corrections = await deps.courses.answerCorrections(input.contextId);
   let events = 0;
   const state = await deps.learners.rebuildProjection(
     input.contextId,
@@ -78,7 +80,8 @@ export async function recomputeMastery(deps: RecomputeMasteryDeps, input: { cont
       for (let after = 0; ; ) {
         const page = await readPage(after, PAGE);
         for (const row of page) {
-          const e = toEngineEvent(row);
+          const corrected = corrections.get(row.attemptId);
+          const e = toEngineEvent(corrected === undefined ? row : { ...row, correct: corrected });
           if (e) applyEvent(folded, e, config);
           events++;
         }

@@ -52,6 +52,11 @@ export function toStoredItem(row: Selectable<ItemsTable>): StoredItem {
       item = { ...base, kind: 'short_answer', acceptedAnswers: s.accepted, caseSensitive: s.caseSensitive };
       break;
     }
+    case 'fraction': {
+      const f = a as { numerator: number; denominator: number; simplest: boolean };
+      item = { ...base, kind: 'fraction', numerator: f.numerator, denominator: f.denominator, simplest: f.simplest };
+      break;
+    }
   }
   return {
     id: row.id,
@@ -292,6 +297,22 @@ export const courseRepo = (db: Kysely<Database>): CourseRepo => {
         const goneContent = [...oldContent].filter(([k]) => !listedContent.has(k)).map(([, id]) => id);
         for (const part of chunks(goneContent)) await trx.deleteFrom('content').where('id', 'in', part).execute();
         summary.content.removed = goneContent.length;
+
+        // Content-change events, in the same transaction as the change (ADR 0016).
+        const logRows = (plan.log ?? []).map((e) => ({
+          attempt_id: e.attemptId,
+          context_id: ctx,
+          user_id: e.userId,
+          objective_id: e.objectiveId,
+          type: e.type,
+          item_id: e.itemId,
+          correct: e.correct === null ? null : e.correct ? 1 : 0,
+          answer: null,
+          phase: null,
+          data: JSON.stringify(e.data),
+          occurred_at: at,
+        }));
+        for (const part of chunks(logRows)) await trx.insertInto('responses').values(part).onConflict((oc) => oc.column('attempt_id').doNothing()).execute();
         return summary;
       }),
 
@@ -362,6 +383,28 @@ export const courseRepo = (db: Kysely<Database>): CourseRepo => {
       let q = db.selectFrom('content').selectAll().where('objective_id', '=', objectiveId);
       if (kind) q = q.where('kind', '=', kind);
       return (await q.orderBy('kind').orderBy('position').execute()).map(toContent);
+    },
+
+    listRetiredItems: async (contextId) =>
+      (await db.selectFrom('items').select(['id', 'objective_id']).where('context_id', '=', contextId).where('active', '=', 0).orderBy('id').execute()).map((r) => ({
+        id: r.id,
+        objectiveId: r.objective_id,
+      })),
+
+    answerCorrections: async (contextId) => {
+      const rows = await db
+        .selectFrom('responses')
+        .select(['data', 'correct'])
+        .where('context_id', '=', contextId)
+        .where('type', '=', 'response_regraded')
+        .orderBy('id')
+        .execute();
+      const out = new Map<string, boolean>();
+      for (const r of rows) {
+        const of = (JSON.parse(r.data ?? '{}') as { of?: unknown }).of;
+        if (typeof of === 'string') out.set(of, r.correct === 1);
+      }
+      return out;
     },
 
     getContent: async (contextId, contentId) => {

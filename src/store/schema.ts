@@ -5,9 +5,10 @@ import type { AbuseTables } from './tables/abuse.js';
 import type { FrameOriginTables } from './tables/frameOrigins.js';
 import type { AlertTables } from './tables/alerts.js';
 import type { CourseImportTables } from './tables/courseImports.js';
+import type { AuthoringTables } from './tables/authoring.js';
 
 /**
  * The Kysely database type: one interface per migration group, merged here.
  * Columns follow src/store/dialectHelpers.ts (epoch-ms bigint timestamps, 0/1 booleans, JSON as text).
  */
-export interface Database extends FoundationTables, EngineTables, ServiceTables, AbuseTables, FrameOriginTables, AlertTables, CourseImportTables {}
+export interface Database extends FoundationTables, EngineTables, ServiceTables, AbuseTables, FrameOriginTables, AlertTables, CourseImportTables, AuthoringTables {}

@@ -30,6 +30,7 @@ export const STATUS: Record<ErrorCode, number> = {
   ERR_LMS_URL_UNTRUSTED: 502,
   ERR_IMPORT_REJECTED: 422,
   ERR_REGISTRATION_FAILED: 400,
+  ERR_UPLOAD_TOO_LARGE: 413,
 };
 
 /** Seconds a client should wait before retrying, sent as `Retry-After` with these codes. */

@@ -28,6 +28,7 @@ function essence(f: CourseFile) {
         if (it.kind === 'mc_single' || it.kind === 'mc_multi')
           return { ...common, choices: it.choices.map((c) => c.text), right: it.answer.map((a) => it.choices.find((c) => c.key === a)?.text).sort() };
         if (it.kind === 'numeric') return { ...common, value: it.answer.value, tolerance: it.answer.tolerance };
+        if (it.kind === 'fraction') return { ...common, fraction: `${it.answer.numerator}/${it.answer.denominator}` };
         return { ...common, accepted: [...it.answer.accepted].sort() };
       }),
   }));

@@ -265,8 +265,10 @@ function qtiXml(it: CourseFile['items'][number]): string {
     interaction = '    <p><textEntryInteraction responseIdentifier="RESPONSE" expectedLength="10"/></p>\n';
     processing = `<equal toleranceMode="absolute" tolerance="${it.answer.tolerance} ${it.answer.tolerance}"><variable identifier="RESPONSE"/><correct identifier="RESPONSE"/></equal>`;
   } else {
-    const cs = it.answer.caseSensitive ? 'true' : 'false';
-    decl = `  <responseDeclaration identifier="RESPONSE" cardinality="single" baseType="string">\n    <correctResponse><value>${esc(it.answer.accepted[0] ?? '')}</value></correctResponse>\n    <mapping defaultValue="0">${it.answer.accepted.map((a) => `<mapEntry mapKey="${esc(a)}" mappedValue="1" caseSensitive="${cs}"/>`).join('')}</mapping>\n  </responseDeclaration>\n`;
+    // QTI has no fraction type: a fraction is a string "n/d" here (masterly/course.json keeps it exactly).
+    const accepted = it.kind === 'fraction' ? [`${it.answer.numerator}/${it.answer.denominator}`] : it.answer.accepted;
+    const cs = it.kind === 'short' && it.answer.caseSensitive ? 'true' : 'false';
+    decl = `  <responseDeclaration identifier="RESPONSE" cardinality="single" baseType="string">\n    <correctResponse><value>${esc(accepted[0] ?? '')}</value></correctResponse>\n    <mapping defaultValue="0">${accepted.map((a) => `<mapEntry mapKey="${esc(a)}" mappedValue="1" caseSensitive="${cs}"/>`).join('')}</mapping>\n  </responseDeclaration>\n`;
     interaction = '    <p><textEntryInteraction responseIdentifier="RESPONSE" expectedLength="20"/></p>\n';
     processing = '<gt><mapResponse identifier="RESPONSE"/><baseValue baseType="float">0</baseValue></gt>';
   }

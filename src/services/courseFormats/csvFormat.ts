@@ -93,7 +93,15 @@ export function writeCsvCourse(file: CourseFile): string {
   for (const o of file.objectives)
     for (const it of file.items) {
       if (it.objective !== o.key) continue;
-      const opts: string[] = it.kind === 'mc_single' || it.kind === 'mc_multi' ? it.choices.map((c) => c.text) : it.kind === 'short' ? it.answer.accepted : [];
+      // CSV has no fraction kind: a fraction travels as a short answer "n/d" (the native format keeps it exactly).
+      const opts: string[] =
+        it.kind === 'mc_single' || it.kind === 'mc_multi'
+          ? it.choices.map((c) => c.text)
+          : it.kind === 'short'
+            ? it.answer.accepted
+            : it.kind === 'fraction'
+              ? [`${it.answer.numerator}/${it.answer.denominator}`]
+              : [];
       const answer =
         it.kind === 'mc_single' || it.kind === 'mc_multi'
           ? it.answer.map((a) => it.choices.findIndex((c) => c.key === a) + 1).join(' ')
@@ -104,7 +112,7 @@ export function writeCsvCourse(file: CourseFile): string {
         o.key,
         o.title,
         it.key,
-        { mc_single: 'single', mc_multi: 'multiple', numeric: 'numeric', short: 'short' }[it.kind],
+        ({ mc_single: 'single', mc_multi: 'multiple', numeric: 'numeric', short: 'short', fraction: 'short' } as const)[it.kind],
         it.prompt,
         ...OPTIONS.map((_, i) => opts[i] ?? ''),
         answer,

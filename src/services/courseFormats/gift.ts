@@ -104,6 +104,8 @@ function writeItem(it: CourseFile['items'][number]): string {
   }
   const general = it.feedback.incorrect ? `\n\t####${g(it.feedback.incorrect)}` : '';
   if (it.kind === 'short') return `${head}\n${it.answer.accepted.map((a) => `\t=${g(a)}${fb(it.feedback.correct)}`).join('\n')}${general}\n}`;
+  // GIFT has no fraction type: a fraction travels as a short answer "n/d" (lossy: equivalent fractions are not accepted).
+  if (it.kind === 'fraction') return `${head}\n\t=${g(`${it.answer.numerator}/${it.answer.denominator}`)}${fb(it.feedback.correct)}${general}\n}`;
   return `${head}#\n\t=${it.answer.value}:${it.answer.tolerance}${fb(it.feedback.correct)}${general}\n}`;
 }
 

@@ -123,7 +123,7 @@ const block = (tag: string, s: string, indent = '    ') => `${indent}<${tag} for
 
 function writeItem(it: CourseFile['items'][number]): string {
   const isTf = it.kind === 'mc_single' && it.choices.length === 2 && it.choices.every((c) => c.key === 'true' || c.key === 'false');
-  const type = isTf ? 'truefalse' : it.kind === 'mc_single' || it.kind === 'mc_multi' ? 'multichoice' : it.kind === 'short' ? 'shortanswer' : 'numerical';
+  const type = isTf ? 'truefalse' : it.kind === 'mc_single' || it.kind === 'mc_multi' ? 'multichoice' : it.kind === 'short' || it.kind === 'fraction' ? 'shortanswer' : 'numerical';
   let x = `  <question type="${type}">\n    <name>\n      ${t(excerpt(it.prompt, 60) || it.key)}\n    </name>\n`;
   x += block('questiontext', it.prompt);
   x += block('generalfeedback', '');
@@ -144,6 +144,11 @@ function writeItem(it: CourseFile['items'][number]): string {
   } else if (it.kind === 'short') {
     x += `    <usecase>${it.answer.caseSensitive ? 1 : 0}</usecase>\n`;
     for (const a of it.answer.accepted) x += answer(100, a, it.feedback.correct);
+    x += answer(0, '*', it.feedback.incorrect);
+  } else if (it.kind === 'fraction') {
+    // Moodle has no fraction type: a short answer "n/d" (lossy: equivalent fractions are not accepted there).
+    x += '    <usecase>0</usecase>\n';
+    x += answer(100, `${it.answer.numerator}/${it.answer.denominator}`, it.feedback.correct);
     x += answer(0, '*', it.feedback.incorrect);
   } else {
     x += answer(100, String(it.answer.value), it.feedback.correct, `      <tolerance>${it.answer.tolerance}</tolerance>\n`);

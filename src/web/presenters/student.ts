@@ -1,22 +1,20 @@
 /**
  * Presenters of the student pages: shape service results for the EJS views (views/student/**).
- * Markdown is rendered here, sanitised: markdown-it with raw HTML off escapes any HTML in lessons and prompts,
- * and its link validator drops javascript:/data: URLs. Answers never reach a presenter's output.
+ * Markdown is rendered here through web/markdown.ts (escaped HTML, TeX as MathML, diagrams as SVG, sanitised).
  */
-import MarkdownIt from 'markdown-it';
 import type { ObjectiveState } from '../../domain/mastery.js';
 import type { MasteryMap } from '../../services/getMasteryMap.js';
 import type { Activity, ObjectiveRef } from '../../services/nextActivity.js';
 import type { SubmitResult } from '../../services/submitResponse.js';
 import { render, type Translate } from '../../i18n/index.js';
 import type { MessageOrText } from '../../domain/message.js';
+import { renderInline, renderMarkdown } from '../markdown.js';
 
-const md = new MarkdownIt({ html: false, linkify: false, typographer: false });
+export { renderInline, renderMarkdown };
 
-/** Markdown → safe HTML (block). */
-export const renderMarkdown = (src: string): string => md.render(src);
-/** Markdown → safe HTML (inline: prompts, choices, feedback). */
-export const renderInline = (src: string): string => md.renderInline(src);
+/** The answer control of an item kind. */
+export const inputOf = (kind: string): 'radio' | 'checkbox' | 'number' | 'fraction' | 'text' =>
+  kind === 'mc_single' ? 'radio' : kind === 'mc_multi' ? 'checkbox' : kind === 'numeric' ? 'number' : kind === 'fraction' ? 'fraction' : 'text';
 
 /** Label, icon and CSS modifier of a state badge (text and icon, so colour is never the only cue). */
 export interface Badge {
@@ -136,7 +134,7 @@ export interface ActivityView {
     id: string;
     attemptId: string;
     promptHtml: string;
-    input: 'radio' | 'checkbox' | 'number' | 'text';
+    input: 'radio' | 'checkbox' | 'number' | 'fraction' | 'text';
     choices: { id: string; html: string }[];
     phaseLabel: string;
     /** Show "(choose all that apply)": a multiple-answer item whose prompt does not already say so. */
@@ -197,8 +195,8 @@ export function presentActivity(a: Activity, csrf: string, t: Translate): Activi
         item: {
           id: a.item.id,
           attemptId: a.attemptId,
-          promptHtml: renderInline(a.item.prompt),
-          input: kind === 'mc_single' ? 'radio' : kind === 'mc_multi' ? 'checkbox' : kind === 'numeric' ? 'number' : 'text',
+          promptHtml: renderMarkdown(a.item.prompt),
+          input: inputOf(kind),
           choices: a.item.choices.map((c) => ({ id: c.id, html: renderInline(c.text) })),
           phaseLabel,
           chooseAll: kind === 'mc_multi' && !/all that apply/i.test(a.item.prompt),

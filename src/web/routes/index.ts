@@ -8,6 +8,7 @@ import { clientHasher } from '../clientAddress.js';
 import { courseReady } from '../courseReady.js';
 import { courseSetupRouter } from './courseSetup.js';
 import { adminRouter } from './admin.js';
+import { authoringRouter, type AuthoringServices } from './authoring.js';
 import { deepLinkingRouter } from './deepLinking.js';
 import { homeRouter } from './home.js';
 import { instructorDashboardRouter } from './instructorDashboard.js';
@@ -37,6 +38,7 @@ export interface WebDeps {
   setup: CourseSetupServices;
   /** Course import (staged, previewed, committed) and export. */
   courseImport: CourseImportServices;
+  authoring: AuthoringServices;
   baseUrl: string;
   cookieSecret: string;
   sessionTtlSeconds: number;
@@ -64,6 +66,7 @@ export function webRouters(deps: WebDeps): Router[] {
     instructorAlertsRouter({ ...session, services: deps.alerts, digests: deps.digests }),
     courseSetupRouter({ ...session, services: deps.setup }),
     courseImportRouter({ ...session, services: deps.courseImport }),
+    authoringRouter({ ...session, services: deps.authoring }),
     ltiRouter({ services: deps.foundation, baseUrl: deps.baseUrl, cookieSecret: deps.cookieSecret, sessionTtlSeconds: deps.sessionTtlSeconds, clientHash }),
     homeRouter({ ...session, services: deps.deepLinking, baseUrl: deps.baseUrl, courseReady: courseReady(deps.setup.hasCourse, { studentsToo: false }) }),
     studentRouter({ ...session, services: deps.student, courseReady: ready }),
