@@ -78,6 +78,13 @@ describe('the activity column a teacher added by hand', () => {
     // Only the activity's own column: Masterly created none.
     expect((await rig.lms.devplatform.results()).map((r) => [r.lineItemId, r.label, r.scoreGiven])).toEqual([[activity.lineItemId, 'Fractions practice', 37.5]]);
     expect((await rig.tool.advantage.outbox.counts()).failed).toBe(0);
+
+    // The instructor's student page shows the activity's column as the LMS holds it, with what the student sees.
+    const instructor = rig.lms.users.find((u) => u.roles.includes(INSTRUCTOR) && !u.roles.some((r) => r.includes('#TeachingAssistant')))!.id;
+    const teacher = (await launchAs(rig.lms, rig.toolUrl, { userId: instructor })).browser;
+    const userId = (await rig.tool.db.kysely.selectFrom('users').select('id').where('sub', '=', sub).executeTakeFirstOrThrow()).id;
+    const page = await (await teacher.get(`${rig.toolUrl}/instructor/students/${userId}`)).text();
+    expect(page).toMatch(/<th scope="row">Fractions practice<\/th><td>37\.5 \/ 100<\/td><td>Mastered 3 of 8 objectives:/);
   });
 });
 
