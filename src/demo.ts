@@ -18,6 +18,8 @@ export async function startDemo(config: Config, services: FoundationServices, lo
     baseUrl,
     toolUrl: config.BASE_URL,
     dbUrl: `sqlite:${path.resolve(config.DATA_DIR, 'devplatform.db')}`,
+    // "Launch Masterly" is a graded activity, as in Moodle: its column shows the activity grade (ADR 0014).
+    gradedActivity: true,
     logger: logger.child({ component: 'devplatform' }),
   });
   const reg = lms.registration();

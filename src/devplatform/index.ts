@@ -54,6 +54,11 @@ export interface DevPlatformOptions {
   logger?: Logger;
   /** Clock in epoch milliseconds (tests may freeze it). */
   now?: () => number;
+  /**
+   * The default "Masterly" link is an activity with its own grade column, as every Moodle activity is (the demo).
+   * Off by default: tests that count columns start without it.
+   */
+  gradedActivity?: boolean;
 }
 
 /** What the tool must register for this platform. */
@@ -198,6 +203,7 @@ export async function startDevPlatform(opts: DevPlatformOptions): Promise<DevPla
   let tokenRequests = 0;
   const roster = await openRoster(db);
   await seedResourceLinks(db, roster.list(), now());
+  if (opts.gradedActivity) await gradeDefaultLink(db, now());
 
   const app = express();
   app.disable('x-powered-by');
@@ -474,6 +480,18 @@ async function seedResourceLinks(db: Awaited<ReturnType<typeof openDpDb>>, peopl
       },
     ])
     .execute();
+}
+
+/** Gives the default link its own grade column (once), as a Moodle activity has: the launch's `lineitem`. */
+async function gradeDefaultLink(db: Awaited<ReturnType<typeof openDpDb>>, at: number): Promise<void> {
+  const link = await db.selectFrom('dp_resource_links').select(['line_item_id']).where('id', '=', DEFAULT_RESOURCE_LINK).executeTakeFirst();
+  if (!link || link.line_item_id !== null) return;
+  const row = await db
+    .insertInto('dp_line_items')
+    .values({ label: 'Masterly', score_maximum: 100, resource_id: null, tag: null, resource_link_id: DEFAULT_RESOURCE_LINK, start_date_time: null, end_date_time: null, extra: '{}', created_at: at })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db.updateTable('dp_resource_links').set({ line_item_id: row.id }).where('id', '=', DEFAULT_RESOURCE_LINK).execute();
 }
 
 /** Exposed for tests that need the public JWK shape. */

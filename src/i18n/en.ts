@@ -760,6 +760,10 @@ export const en = {
       objective_grade: 'Average of its objectives\u2019 grades (a grade once all are mastered)',
     },
     activityGradeHint: 'An activity for one objective always carries that objective\u2019s grade.',
+    studentColumns: 'Activity grades in the LMS',
+    activity: 'Activity',
+    grade: 'Grade',
+    comment: 'What the student sees',
   },
   review: {
     instructorsOnly: 'Only your instructor can review work from the gradebook. Open Masterly from your course to keep practising.',

@@ -131,6 +131,8 @@ export interface StudentDetail {
   accommodations: Required<Accommodations>;
   /** How the grades are computed (set when the grades are the LMS's: src/services/instructorServices.ts). */
   gradeHow?: string;
+  /** Each activity's column in the LMS: its grade (null: none yet) and comment. */
+  activityGrades?: { title: string; score: number | null; maximum: number; comment: string }[];
 }
 
 const median = (xs: readonly number[]): number => {

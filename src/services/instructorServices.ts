@@ -36,6 +36,7 @@ async function studentDetailWithLmsGrades(deps: InstructorDeps, input: { context
   return {
     ...detail,
     gradeHow: g.how,
+    activityGrades: g.activities,
     objectives: detail.objectives.map((o) => {
       const lms = g.byObjective.get(o.objectiveId);
       return lms ? { ...o, grade: lms.score, gradeMaximum: lms.maximum } : o;

@@ -2,7 +2,7 @@
  * The grade each objective of one student has in the LMS, computed exactly as the outbox computes it (same policy,
  * same standings, same scale), and the line saying how — so the instructor's pages show what the gradebook holds.
  */
-import { gradePhase, objectiveKey, policyLine, scoreFor } from './gradePolicy.js';
+import { activityKey, gradePhase, objectiveKey, policyLine, scoreFor } from './gradePolicy.js';
 import type { GradeLineItemRepo } from './servicePorts.js';
 
 /** One objective's grade as the LMS holds it: points out of `maximum`, or null while it carries no grade. */
@@ -16,7 +16,7 @@ export interface StudentObjectiveGrade {
 export async function studentGrades(
   deps: { lineItems: GradeLineItemRepo },
   input: { contextId: string; userId: string; objectiveIds: readonly string[] },
-): Promise<{ byObjective: Map<string, StudentObjectiveGrade>; how: string }> {
+): Promise<{ byObjective: Map<string, StudentObjectiveGrade>; how: string; activities: (StudentObjectiveGrade & { title: string })[] }> {
   const [policy, standings] = await Promise.all([deps.lineItems.getPolicy(input.contextId), deps.lineItems.standingsOf(input.contextId, input.userId)]);
   const byObjective = new Map<string, StudentObjectiveGrade>();
   for (const id of input.objectiveIds) {
@@ -25,5 +25,14 @@ export async function studentGrades(
     const final = gradePhase(standing?.state, standing?.masteredAt) === 'final';
     byObjective.set(id, { score: final ? s.scoreGiven : null, maximum: s.scoreMaximum, comment: s.comment });
   }
-  return { byObjective, how: policyLine(policy) };
+  // Each activity's own column (ADR 0014), as the outbox computes it.
+  const activities = policy.perActivity
+    ? (await deps.lineItems.listActivities(input.contextId))
+        .filter((a) => a.placed)
+        .map((a) => {
+          const s = scoreFor(policy, activityKey(a.activityId), a.objectiveIds, standings, 0);
+          return { title: a.title, score: s.gradingProgress === 'FullyGraded' ? s.scoreGiven : null, maximum: s.scoreMaximum, comment: s.comment };
+        })
+    : [];
+  return { byObjective, how: policyLine(policy), activities };
 }

@@ -8,7 +8,8 @@ import type { Mode } from '../../src/devplatform/index.js';
 import { gradeDate } from '../../src/services/gradePolicy.js';
 import { defaultPolicy } from '../../src/domain/gradePolicy.js';
 import { launchAs, parseForm, type TestBrowser } from '../support/devplatform.js';
-import { startRig, type LaunchRig } from '../support/tool.js';
+import { startTestLms } from '../support/devplatform.js';
+import { startRig, startTestTool, type LaunchRig } from '../support/tool.js';
 import { studentAnswers } from './studentAnswers.js';
 
 const LEARNER = 'http://purl.imsglobal.org/vocab/lis/v2/membership#Learner';
@@ -77,6 +78,13 @@ describe('the activity column a teacher added by hand', () => {
     // Only the activity's own column: Masterly created none.
     expect((await rig.lms.devplatform.results()).map((r) => [r.lineItemId, r.label, r.scoreGiven])).toEqual([[activity.lineItemId, 'Fractions practice', 37.5]]);
     expect((await rig.tool.advantage.outbox.counts()).failed).toBe(0);
+
+    // The instructor's student page shows the activity's column as the LMS holds it, with what the student sees.
+    const instructor = rig.lms.users.find((u) => u.roles.includes(INSTRUCTOR) && !u.roles.some((r) => r.includes('#TeachingAssistant')))!.id;
+    const teacher = (await launchAs(rig.lms, rig.toolUrl, { userId: instructor })).browser;
+    const userId = (await rig.tool.db.kysely.selectFrom('users').select('id').where('sub', '=', sub).executeTakeFirstOrThrow()).id;
+    const page = await (await teacher.get(`${rig.toolUrl}/instructor/students/${userId}`)).text();
+    expect(page).toMatch(/<th scope="row">Fractions practice<\/th><td>37\.5 \/ 100<\/td><td>Mastered 3 of 8 objectives:/);
   });
 });
 
@@ -138,5 +146,27 @@ describe('deep-linking an objective that already has a column', () => {
     const svc = (await rig.tool.advantage.contexts.get(contextId))!;
     const lineItems = await rig.tool.advantage.lti.listLineItems(svc.target, svc.ags!.lineitems!, {});
     expect(lineItems.map((li) => li.label).sort()).toEqual([LINE, PARTS, PARTS].sort());
+  });
+});
+
+describe('the demo: "Launch Masterly" is a graded activity', () => {
+  let rig: LaunchRig | undefined;
+  afterEach(async () => {
+    await rig?.close();
+    rig = undefined;
+  });
+
+  it('a student who starts, practises and masters objectives leaves exactly this history in its column', async () => {
+    const tool = await startTestTool({ env: { DEMO: 'true' }, gradeWorker: false });
+    const lms = await startTestLms({ toolUrl: tool.config.BASE_URL, gradedActivity: true });
+    await tool.services.registerPlatform(lms.registration());
+    const demo: LaunchRig = { tool, lms, toolUrl: tool.config.BASE_URL, close: async () => (await lms.close(), await tool.close()) };
+    rig = demo;
+    const sub = lms.users.find((u) => u.roles.includes(LEARNER) && u.name)!.id;
+    const launched = await launchAs(lms, demo.toolUrl, { userId: sub });
+    const deliveredAfter = await answerAll(demo, launched.browser);
+    const history = await lms.devplatform.scoreHistory();
+    expect(history.map((s, i) => [deliveredAfter[i], s.scoreGiven, s.activityProgress, s.gradingProgress, s.comment])).toEqual(PERCENT_HISTORY);
+    expect((await lms.devplatform.results()).map((r) => [r.label, r.scoreGiven])).toEqual([['Masterly', 37.5]]);
   });
 });

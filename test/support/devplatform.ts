@@ -32,13 +32,14 @@ export interface TestLms {
 }
 
 /** Starts an emulator on an ephemeral localhost port with an in-memory database (`now`: its clock, epoch ms). */
-export async function startTestLms(opts: { toolUrl: string; mode?: Mode; now?: () => number; splitOrigins?: boolean }): Promise<TestLms> {
+export async function startTestLms(opts: { toolUrl: string; mode?: Mode; now?: () => number; splitOrigins?: boolean; gradedActivity?: boolean }): Promise<TestLms> {
   const devplatform = await startDevPlatform({
     port: 0,
     toolUrl: opts.toolUrl,
     mode: opts.mode ?? 'generic',
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.splitOrigins ? { splitOrigins: true } : {}),
+    ...(opts.gradedActivity ? { gradedActivity: true } : {}),
   });
   return {
     url: devplatform.url,

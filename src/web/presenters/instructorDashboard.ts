@@ -192,6 +192,8 @@ export interface StudentView {
   courseTitle: string;
   /** How the grades are computed ('' when they are not the LMS's). */
   gradeHow: string;
+  /** Each activity's column in the LMS. */
+  activityGrades: { title: string; grade: string; comment: string }[];
   name: string;
   userId: string;
   lastActivity: string;
@@ -262,6 +264,7 @@ export function presentStudent(
     }),
     history: d.history.map((h) => ({ when: when(t, h.at), objective: h.objectiveTitle, message: render(t, h.message) })),
     gradeHow: d.gradeHow ?? '',
+    activityGrades: (d.activityGrades ?? []).map((a) => ({ title: a.title, grade: a.score === null ? '—' : `${fmt(a.score)} / ${fmt(a.maximum)}`, comment: a.comment })),
     accommodations: {
       thresholdOffset: form?.thresholdOffset ?? fmt(a.thresholdOffset),
       extraCycles: form?.extraCycles ?? String(a.extraCycles),
