@@ -28,7 +28,7 @@ export interface StagedImport {
   draft: CourseFile | undefined;
   report: ItemReport[];
   /** After a commit: what changed; after a failure: why. */
-  outcome: { summary?: ImportSummary; error?: Message } | undefined;
+  outcome: { summary?: ImportSummary; error?: Message; titles?: Record<string, string> } | undefined;
   createdAt: number;
   updatedAt: number;
 }
@@ -204,7 +204,9 @@ export async function startCourseImport(
     try {
       const file = input.mode === 'add' ? mergeInto(await exportCourse(deps, input.contextId), draft) : draft;
       const summary = await importCourse(deps, { contextId: input.contextId, file });
-      await deps.imports.finish(input.id, 'committed', { summary }, nowMs(deps.clock));
+      // The draft is dropped once committed; the report keeps naming the objectives its questions went to.
+      const titles = Object.fromEntries(draft.objectives.map((o) => [o.key, o.title]));
+      await deps.imports.finish(input.id, 'committed', { summary, titles }, nowMs(deps.clock));
       return summary;
     } catch (err) {
       const error = err instanceof AppError && err.said ? err.said : msg('interop.commitFailed');
