@@ -40,7 +40,7 @@ export const courseImportRepo = (db: Kysely<Database>): CourseImportRepo => ({
       .where('id', '=', id)
       .execute();
   },
-  get: async (contextId, id) => {
+  get: async (contextId, id, draft = 'always') => {
     const r = await db
       .selectFrom('course_imports')
       .select(['id', 'context_id', 'format', 'filename', 'status', 'progress', 'outcome', 'created_at', 'updated_at', 'report'])
@@ -48,9 +48,8 @@ export const courseImportRepo = (db: Kysely<Database>): CourseImportRepo => ({
       .where('context_id', '=', contextId)
       .executeTakeFirst();
     if (!r) return undefined;
-    // The draft (megabytes for a large bank) is read only while it can still change or be committed, not on every
-    // refresh of the progress page.
-    const withDraft = r.status === 'ready' || r.status === 'failed';
+    // The draft (megabytes for a large bank) can be left unread by pages that only show progress.
+    const withDraft = draft === 'always' || r.status === 'ready' || r.status === 'failed';
     const d = withDraft ? await db.selectFrom('course_imports').select('draft').where('id', '=', id).executeTakeFirst() : undefined;
     return { ...head(r), draft: d?.draft ? (JSON.parse(d.draft) as CourseFile) : undefined, report: r.report ? (JSON.parse(r.report) as ItemReport[]) : [] };
   },
