@@ -28,7 +28,7 @@ export interface StagedImport {
   draft: CourseFile | undefined;
   report: ItemReport[];
   /** After a commit: what changed; after a failure: why. */
-  outcome: { summary?: ImportSummary; error?: Message } | undefined;
+  outcome: { summary?: ImportSummary; error?: Message; titles?: Record<string, string> } | undefined;
   createdAt: number;
   updatedAt: number;
 }
@@ -39,7 +39,8 @@ export interface CourseImportRepo {
   setProgress(id: string, progress: number, at: number): Promise<void>;
   /** Stores the checked draft and report: status ready. */
   stage(id: string, draft: CourseFile, report: ItemReport[], at: number): Promise<void>;
-  get(contextId: string, id: string): Promise<StagedImport | undefined>;
+  /** A staged import; `editable` reads the draft only while it can still change (ready or failed), for pages. */
+  get(contextId: string, id: string, draft?: 'always' | 'editable'): Promise<StagedImport | undefined>;
   /** Staged imports of a context, newest first, without drafts or reports. */
   recent(contextId: string, limit: number): Promise<Omit<StagedImport, 'draft' | 'report'>[]>;
   /** Replaces the draft of a ready import; false when it is not ready any more. */
@@ -96,8 +97,8 @@ export async function stageCourseImport(
 }
 
 /** A staged import of the context (any status), or ImportRejected `staging_gone`. */
-export async function getCourseImport(deps: Pick<CourseImportDeps, 'imports'>, input: { contextId: string; id: string }): Promise<StagedImport> {
-  const found = await deps.imports.get(input.contextId, input.id);
+export async function getCourseImport(deps: Pick<CourseImportDeps, 'imports'>, input: { contextId: string; id: string; draft?: 'always' | 'editable' }): Promise<StagedImport> {
+  const found = await deps.imports.get(input.contextId, input.id, input.draft);
   if (!found) throw new ImportRejected('staging_gone', 'no such staged import in this context');
   return found;
 }
@@ -204,7 +205,9 @@ export async function startCourseImport(
     try {
       const file = input.mode === 'add' ? mergeInto(await exportCourse(deps, input.contextId), draft) : draft;
       const summary = await importCourse(deps, { contextId: input.contextId, file });
-      await deps.imports.finish(input.id, 'committed', { summary }, nowMs(deps.clock));
+      // The draft is dropped once committed; the report keeps naming the objectives its questions went to.
+      const titles = Object.fromEntries(draft.objectives.map((o) => [o.key, o.title]));
+      await deps.imports.finish(input.id, 'committed', { summary, titles }, nowMs(deps.clock));
       return summary;
     } catch (err) {
       const error = err instanceof AppError && err.said ? err.said : msg('interop.commitFailed');
@@ -232,7 +235,7 @@ export async function exportCourseAs(deps: Pick<CourseImportDeps, 'courses'>, in
 export function buildCourseImportServices(deps: CourseImportDeps) {
   return {
     stageCourseImport: (i: Parameters<typeof stageCourseImport>[1]) => stageCourseImport(deps, i),
-    getCourseImport: (i: { contextId: string; id: string }) => getCourseImport(deps, i),
+    getCourseImport: (i: { contextId: string; id: string; draft?: 'always' | 'editable' }) => getCourseImport(deps, i),
     recentCourseImports: (contextId: string) => deps.imports.recent(contextId, 10),
     regroupCourseImport: (i: Parameters<typeof regroupCourseImport>[1]) => regroupCourseImport(deps, i),
     startCourseImport: (i: Parameters<typeof startCourseImport>[1]) => startCourseImport(deps, i),

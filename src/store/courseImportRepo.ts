@@ -40,10 +40,18 @@ export const courseImportRepo = (db: Kysely<Database>): CourseImportRepo => ({
       .where('id', '=', id)
       .execute();
   },
-  get: async (contextId, id) => {
-    const r = await db.selectFrom('course_imports').selectAll().where('id', '=', id).where('context_id', '=', contextId).executeTakeFirst();
+  get: async (contextId, id, draft = 'always') => {
+    const r = await db
+      .selectFrom('course_imports')
+      .select(['id', 'context_id', 'format', 'filename', 'status', 'progress', 'outcome', 'created_at', 'updated_at', 'report'])
+      .where('id', '=', id)
+      .where('context_id', '=', contextId)
+      .executeTakeFirst();
     if (!r) return undefined;
-    return { ...head(r), draft: r.draft ? (JSON.parse(r.draft) as CourseFile) : undefined, report: r.report ? (JSON.parse(r.report) as ItemReport[]) : [] };
+    // The draft (megabytes for a large bank) can be left unread by pages that only show progress.
+    const withDraft = draft === 'always' || r.status === 'ready' || r.status === 'failed';
+    const d = withDraft ? await db.selectFrom('course_imports').select('draft').where('id', '=', id).executeTakeFirst() : undefined;
+    return { ...head(r), draft: d?.draft ? (JSON.parse(d.draft) as CourseFile) : undefined, report: r.report ? (JSON.parse(r.report) as ItemReport[]) : [] };
   },
   recent: async (contextId, limit) => {
     const rows = await db

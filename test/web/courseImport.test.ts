@@ -91,6 +91,8 @@ describe('course import and export pages', () => {
 
     const done = await commit(id);
     expect(done).toContain('Imported: 5 question(s) in 1 objective(s) (5 new, 0 updated).');
+    expect(done).toContain('Imported into “Halves, quarters and amounts”'); // the report stays, naming the objectives
+    expect(done).not.toContain('data-testid="grouping"');
     expect((await objectives()).map((o) => [o.key, o.title])).toEqual([['halves', 'Halves, quarters and amounts']]);
     expect(await itemCount()).toBe(5);
     // Committed once: a second commit of the same import is refused, nothing doubles.

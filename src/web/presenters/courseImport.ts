@@ -32,7 +32,7 @@ export function presentStagedImport(s: StagedImport, hasCourse: boolean, csrf: s
   const imported = s.report.filter((r) => r.status === 'imported');
   const skipped = s.report.filter((r) => r.status === 'skipped');
   const draft = s.draft;
-  const titleOf = new Map((draft?.objectives ?? []).map((o) => [o.key, o.title]));
+  const titleOf = new Map(draft ? draft.objectives.map((o) => [o.key, o.title]) : Object.entries(s.outcome?.titles ?? {}));
   const count = new Map<string, number>();
   for (const it of draft?.items ?? []) count.set(it.objective, (count.get(it.objective) ?? 0) + 1);
   const summary = s.outcome?.summary;
@@ -60,7 +60,7 @@ export function presentStagedImport(s: StagedImport, hasCourse: boolean, csrf: s
           updated: summary.items.updated,
         })
       : null,
-    totals: t('interop.totals', { imported: imported.length, skipped: skipped.length, objectives: draft?.objectives.length ?? 0 }),
+    totals: s.status === 'committed' ? null : t('interop.totals', { imported: imported.length, skipped: skipped.length, objectives: draft?.objectives.length ?? 0 }),
     hasCourse,
     objectives: (draft?.objectives ?? []).map((o, i) => ({
       n: i,

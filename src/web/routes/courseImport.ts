@@ -113,7 +113,7 @@ export function courseImportRouter(deps: CourseImportDeps): Router {
 
   router.get('/instructor/import/:id', ...session, async (req, res) => {
     const { contextId, csrf } = who(res);
-    const [staged, hasCourse] = await Promise.all([deps.services.getCourseImport({ contextId, id: idOf(req) }), deps.services.hasCourse(contextId)]);
+    const [staged, hasCourse] = await Promise.all([deps.services.getCourseImport({ contextId, id: idOf(req), draft: 'editable' }), deps.services.hasCourse(contextId)]);
     const page = presentStagedImport(staged, hasCourse, csrf, tOf(res));
     res.setHeader('cache-control', 'no-store');
     // Work in progress: the page reloads itself (no script needed) until the import is ready or done.
