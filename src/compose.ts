@@ -46,6 +46,11 @@ import { adminAuthFailureRepo } from './store/adminAuthFailureRepo.js';
 import { sameToken } from './web/cookies.js';
 import { verifyAdminToken } from './services/verifyAdminToken.js';
 import { buildAdvantage } from './advantage.js';
+import { AppError } from './domain/errors.js';
+import type { AuditActor } from './services/privacyPorts.js';
+import { eraseStudent, exportStudent, previewErasure, type PrivacyRequest, type StudentPrivacyDeps } from './services/studentPrivacy.js';
+import { purgeInactiveCourses } from './services/purgeInactiveCourses.js';
+import { auditRepo, privacyRepo } from './store/privacyRepo.js';
 
 /** Which process is being composed: it decides only whether the schedules run here. */
 export type Role = 'web' | 'worker' | 'cli';
@@ -82,6 +87,7 @@ export function backgroundSettings(config: Config, role: Role, override: Compose
     lmsEvidence: config.LMS_EVIDENCE_EVERY_MS,
     bktFitting: config.FIT_EVERY_MS,
     purge: config.PURGE_EVERY_MS,
+    retention: config.RETENTION_DAYS > 0 ? config.RETENTION_EVERY_MS : 0,
   };
   const every = Object.fromEntries(
     SCHEDULES.map((name) => [name, here ? (override[name] ?? fromConfig[name] ?? DEFAULT_EVERY[name]) : 0]),
@@ -144,7 +150,11 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     deepLinking: deepLinkingRequests(db.kysely),
     adminAuthFailures: adminAuthFailureRepo(db.kysely),
     frameOrigins: frameOriginRepo(db.kysely),
+    audit: auditRepo(db.kysely),
+    privacy: privacyRepo(db.kysely),
   };
+  /** Who changes platforms and keys in this process, for the audit log: the admin pages, or an operator's CLI. */
+  const operator: AuditActor = role === 'cli' ? { kind: 'cli' } : { kind: 'admin' };
 
   // --- platforms, and the origins that may frame us (src/services/frameAncestors.ts: configured, per-platform, learned) ---
   const baseRegistry = createPlatformRegistry({ platforms: repos.platforms, clock });
@@ -201,6 +211,7 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     classifyRoles: summariseRoles,
     afterMasteryChange,
     grades: advantage.lineItems,
+    audit: repos.audit,
   });
   const lmsEvidence = buildLmsEvidenceServices({
     evidence: repos.evidence,
@@ -245,6 +256,7 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     newId: randomUUID,
     sessionTtlSeconds: config.SESSION_TTL_SECONDS,
     afterLaunch,
+    audit: { log: repos.audit, actor: operator },
   });
   const deepLinking = buildDeepLinkingServices({
     messages: deepLinkingMessages,
@@ -269,7 +281,34 @@ export async function compose(config: Config, logger: Logger, role: Role, option
       return n;
     },
     getGradePolicy: (contextId: string) => advantage.lineItems.getPolicy(contextId),
-    setGradePolicy: (p: Parameters<typeof setGradePolicy>[1]) => setGradePolicy({ lineItems: advantage.lineItems, clock }, p),
+    setGradePolicy: (p: Parameters<typeof setGradePolicy>[1], actorUserId?: string) =>
+      setGradePolicy({ lineItems: advantage.lineItems, clock, audit: repos.audit }, p, actorUserId ? { kind: 'instructor', userId: actorUserId } : operator),
+  };
+
+  // --- privacy: a student's export and erasure, retention (docs/decisions/0019-privacy-audit-erasure.md) ---
+  const privacyDeps: StudentPrivacyDeps = {
+    privacy: repos.privacy,
+    audit: repos.audit,
+    clock,
+    newId: randomUUID,
+    recompute: async (contextId) => {
+      await engine.recomputeMastery({ contextId }).catch((err: unknown) => {
+        if (!(err instanceof AppError && err.code === 'ERR_NOT_FOUND')) throw err;
+      });
+    },
+  };
+  const privacy = {
+    findPeople: (query: string) => repos.privacy.findPeople(query, 50),
+    exportStudent: (i: PrivacyRequest & { format: 'json' | 'csv' }) => exportStudent(privacyDeps, i),
+    previewErasure: (i: PrivacyRequest) => previewErasure(privacyDeps, i),
+    eraseStudent: (i: PrivacyRequest) => eraseStudent(privacyDeps, i),
+    /** Purges courses inactive for RETENTION_DAYS (or `days`); nothing when retention is off and no `days` is given. */
+    purgeInactiveCourses: async (i: { dryRun: boolean; days?: number; actor?: AuditActor }) => {
+      const days = i.days ?? config.RETENTION_DAYS;
+      if (days <= 0) return { dryRun: i.dryRun, before: 0, courses: [] };
+      return purgeInactiveCourses(privacyDeps, { days, dryRun: i.dryRun, actor: i.actor ?? { kind: 'system' } });
+    },
+    listAudit: (q: { contextId?: string; limit: number; beforeId?: number }) => repos.audit.list(q),
   };
   const scheduleServices: ScheduleServices = {
     drainOutbox: (p) => advantage.drainOnce(p),
@@ -279,6 +318,7 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     contextsWithMaps: () => lmsEvidence.contextsWithMaps(),
     fitObjectiveParams: (input) => fitObjectiveParams({ fits: repos.fits, clock }, input),
     purgeExpired: (at) => services.purgeExpired(at),
+    purgeInactiveCourses: (i) => privacy.purgeInactiveCourses(i),
   };
   /** Checks an admin token from a client address (hash), throttled per address (services/verifyAdminToken.ts). */
   const checkAdminToken = (clientHash: string, token: string) =>
@@ -301,6 +341,9 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     lmsEvidence,
     deepLinking,
     grades,
+    privacy,
+    /** The audit log (other features record their actions here: `audit.record(event, at)`). */
+    audit: repos.audit,
     checkAdminToken,
     scheduleServices,
     /** The background settings this process runs with (derived from the config). */

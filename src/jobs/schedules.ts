@@ -11,13 +11,19 @@ import { every, type Every, type ScheduleLog } from './every.js';
 import { fitBktJob, type FitBktServices } from './fitBkt.job.js';
 import { importLmsEvidenceJob, type ImportLmsEvidenceServices } from './importLmsEvidence.job.js';
 import { purgeExpiredJob, type PurgeExpiredServices } from './purgeExpired.job.js';
+import { purgeInactiveCoursesJob, type PurgeInactiveServices } from './purgeInactiveCourses.job.js';
 import { syncRosterJob, type SyncRosterServices } from './syncRoster.job.js';
 
 /** Every service the schedules call (bound by the composition root). */
-export type ScheduleServices = DrainGradeOutboxServices & SyncRosterServices & ImportLmsEvidenceServices & FitBktServices & PurgeExpiredServices;
+export type ScheduleServices = DrainGradeOutboxServices &
+  SyncRosterServices &
+  ImportLmsEvidenceServices &
+  FitBktServices &
+  PurgeExpiredServices &
+  PurgeInactiveServices;
 
 /** The schedules by name (also the keys of {@link ScheduleOptions.every}). */
-export const SCHEDULES = ['outbox', 'roster', 'lmsEvidence', 'bktFitting', 'purge'] as const;
+export const SCHEDULES = ['outbox', 'roster', 'lmsEvidence', 'bktFitting', 'purge', 'retention'] as const;
 /** One schedule's name. */
 export type ScheduleName = (typeof SCHEDULES)[number];
 
@@ -28,6 +34,7 @@ export const DEFAULT_EVERY: Readonly<Record<ScheduleName, number>> = {
   lmsEvidence: 15 * 60_000,
   bktFitting: 60 * 60_000,
   purge: 10 * 60_000,
+  retention: 6 * 3600_000,
 };
 
 /** Options: how often each schedule runs (0 = not in this process; absent = {@link DEFAULT_EVERY}). */
@@ -92,6 +99,12 @@ const TICKS: Record<Exclude<ScheduleName, 'outbox'>, (s: ScheduleServices, log: 
   purge: async (s, log) => {
     const r = await purgeExpiredJob.run(s, {});
     if (r.loginStates || r.sessions) log?.info({ ...r }, 'purged expired login states and sessions');
+  },
+  retention: async (s, log) => {
+    const r = await purgeInactiveCoursesJob.run(s, {});
+    for (const c of r.courses) {
+      log?.info({ contextId: c.contextId, lastActivityAt: c.lastActivityAt, people: c.people, profilesRemoved: c.profilesRemoved, rows: c.counts }, 'retention: purged the learner data of an inactive course');
+    }
   },
 };
 

@@ -13,7 +13,8 @@ export interface InstructorGradesServices {
   listGradeLedger(input: { contextId: string }): Promise<LedgerLine[]>;
   resendGrades(input: { contextId: string; ids?: readonly number[] }): Promise<number>;
   getGradePolicy(contextId: string): Promise<GradePolicy>;
-  setGradePolicy(policy: GradePolicy): Promise<GradePolicy>;
+  /** Saves the policy; `actorUserId` (the instructor) goes to the audit log. */
+  setGradePolicy(policy: GradePolicy, actorUserId?: string): Promise<GradePolicy>;
 }
 
 export interface InstructorGradesDeps extends SessionDeps {
@@ -83,7 +84,7 @@ export function instructorGradesRouter(deps: InstructorGradesDeps): Router {
       perObjective: body.data.perObjective === '1',
       perActivity: body.data.perActivity === '1',
       scoreMaximum: body.data.scoreMaximum,
-    });
+    }, courseSessionOf(res).userId);
     res.redirect(303, `/instructor/grades?notice=${encodeURIComponent(tOf(res)('instructor.grades.policySaved'))}`);
   });
 
