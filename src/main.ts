@@ -73,6 +73,7 @@ export async function start(config: Config, logger: Logger = pino({ level: confi
       sessionTtlSeconds: config.SESSION_TTL_SECONDS,
       clock: c.clock,
       checkAdminToken: c.checkAdminToken,
+      privacy: c.privacy,
     }),
   });
   const server = await new Promise<Server>((resolve) => {

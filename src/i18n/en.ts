@@ -687,7 +687,7 @@ export const en = {
       profileStays: 'Their name and e-mail stay because they also use Masterly in another course.',
       confirm: 'I understand that the data listed above is erased for good.',
       submit: 'Erase {{name}}’s data',
-      done: 'The data of {{name}} was erased (receipt {{receipt}}, also in the audit log).',
+      done: 'The student’s data was erased (receipt {{receipt}}, also in the audit log).',
     },
     admin: {
       title: 'Masterly: student data',

@@ -31,6 +31,13 @@ const parseJson = <T>(text: string | null, fallback: T): T => {
   }
 };
 
+/** An answer as the student gave it: stored as JSON (a text, or the choices picked), shown as text. */
+const answerText = (stored: string | null): string | null => {
+  if (stored === null) return null;
+  const v = parseJson<unknown>(stored, stored);
+  return typeof v === 'string' ? v : Array.isArray(v) ? v.map(String).join(', ') : stored;
+};
+
 /** The ref naming `userId` in `contextId`'s audit rows ('' outside a course), created on first use; null for an unknown user. */
 async function refOf(db: Db, userId: string, contextId: string): Promise<string | null> {
   await db
@@ -215,7 +222,7 @@ async function courseRecord(db: Kysely<Database>, userId: string, sub: string, c
       objective: r.title ?? null,
       itemId: r.item_id,
       item: r.prompt ?? null,
-      answer: r.answer,
+      answer: answerText(r.answer),
       correct: r.correct === null ? null : r.correct === 1,
       phase: r.phase,
     })),

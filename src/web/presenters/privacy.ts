@@ -128,9 +128,9 @@ export function erasureItems(p: ErasurePreview, t: Translate): string[] {
   return items;
 }
 
-/** The notice after an erasure. */
-export const erasureNotice = (r: ErasureReport, name: string, t: Translate): string =>
-  t('privacy.erase.done', { name, receipt: r.receipt }) + (r.gradesInLms ? ` ${t('privacy.erase.lmsKeeps', { count: r.gradesInLms })}` : '');
+/** The notice after an erasure (it travels in a URL: no name). */
+export const erasureNotice = (r: ErasureReport, t: Translate): string =>
+  t('privacy.erase.done', { receipt: r.receipt }) + (r.gradesInLms ? ` ${t('privacy.erase.lmsKeeps', { count: r.gradesInLms })}` : '');
 
 /** A person found by the administrator's search. */
 export const presentMatches = (matches: readonly PersonMatch[]) =>

@@ -36,8 +36,14 @@ type AdminAuth = { via: 'bearer' } | { via: 'cookie'; cookie: string };
 
 const adminAuthOf = (res: Response): AdminAuth | undefined => res.locals.adminAuth as AdminAuth | undefined;
 
+/** The CSRF token for the forms of a page served after `requireAdmin` ('' for bearer-token callers, who need none). */
+export const adminCsrfOf = (res: Response, cookieSecret: string): string => {
+  const auth = adminAuthOf(res);
+  return auth?.via === 'cookie' ? csrfToken(cookieSecret, csrfBinding(auth.cookie)) : '';
+};
+
 /** The admin cookie when it is validly signed and not expired. */
-const liveAdminCookie = (deps: AdminRoutesDeps, req: Request): string | undefined => {
+const liveAdminCookie = (deps: Pick<AdminRoutesDeps, 'cookieSecret' | 'clock'>, req: Request): string | undefined => {
   const cookie = (req.cookies as Record<string, string> | undefined)?.[ADMIN_COOKIE];
   // The signed value is `<expiry ms>:<random id>`: the id makes every sign-in (and its CSRF token) unique.
   const exp = Number(unsignValue(deps.cookieSecret, cookie)?.split(':')[0]);
@@ -45,7 +51,7 @@ const liveAdminCookie = (deps: AdminRoutesDeps, req: Request): string | undefine
 };
 
 /** Admin sign-in: `Authorization: Bearer <ADMIN_TOKEN>` or the HttpOnly cookie set by the sign-in form. */
-export function requireAdmin(deps: AdminRoutesDeps): RequestHandler {
+export function requireAdmin(deps: Pick<AdminRoutesDeps, 'cookieSecret' | 'clock' | 'checkToken'>): RequestHandler {
   return async (req, res, next) => {
     const auth = req.get('authorization') ?? '';
     const bearer = /^Bearer\s+(.+)$/i.exec(auth)?.[1];

@@ -12,6 +12,7 @@ import { instructorEvidenceRouter, type InstructorEvidenceServices } from './ins
 import { instructorGradesRouter, type InstructorGradesServices } from './instructorGrades.js';
 import { ltiRouter } from './lti.js';
 import { studentRouter, type StudentServices } from './student.js';
+import { privacyRouter, type PrivacyWebServices } from './privacy.js';
 
 /** Everything the web layer calls, built once by the composition root. */
 export interface WebDeps {
@@ -31,6 +32,8 @@ export interface WebDeps {
    * locked out (services/verifyAdminToken.ts).
    */
   checkAdminToken: (clientHash: string, token: string) => Promise<boolean>;
+  /** Student data export and erasure, and the audit log. */
+  privacy: PrivacyWebServices;
 }
 
 /** All feature routers, in the order they are mounted (each router owns distinct paths). */
@@ -45,6 +48,12 @@ export function webRouters(deps: WebDeps): Router[] {
     ltiRouter({ services: deps.foundation, baseUrl: deps.baseUrl, cookieSecret: deps.cookieSecret, sessionTtlSeconds: deps.sessionTtlSeconds, clientHash }),
     homeRouter({ ...session, services: deps.deepLinking }),
     studentRouter({ ...session, services: deps.student }),
+    privacyRouter({
+      ...session,
+      services: deps.privacy,
+      clock: deps.clock,
+      admin: { cookieSecret: deps.cookieSecret, clock: deps.clock, checkToken: (req, token) => deps.checkAdminToken(clientHash(req), token) },
+    }),
     adminRouter({
       services: deps.foundation,
       baseUrl: deps.baseUrl,
