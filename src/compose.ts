@@ -51,6 +51,8 @@ import type { AuditActor } from './services/privacyPorts.js';
 import { eraseStudent, exportStudent, previewErasure, type PrivacyRequest, type StudentPrivacyDeps } from './services/studentPrivacy.js';
 import { purgeInactiveCourses } from './services/purgeInactiveCourses.js';
 import { auditRepo, privacyRepo } from './store/privacyRepo.js';
+import { createMetrics } from './metrics.js';
+import { outboxStats } from './store/opsRepo.js';
 
 /** Which process is being composed: it decides only whether the schedules run here. */
 export type Role = 'web' | 'worker' | 'cli';
@@ -174,6 +176,9 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     },
   };
 
+  // --- metrics (README "Metrics"): the outbox gauges are read when Prometheus scrapes ---
+  const metrics = createMetrics({ outbox: () => outboxStats(db.kysely), now: () => clock.now() });
+
   // --- LTI core, keys, grade passback and roster (LTI Advantage) ---
   const keys = createToolKeyring({ repo: repos.toolKeys, keyEncryptionKey: secrets.keyEncryptionKey, clock });
   const lti = createLtiTool({
@@ -188,7 +193,16 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     },
     ...fetchOpt,
   });
-  const advantage = buildAdvantage({ db, signer: keys, logger, clock, requireHttps: config.NODE_ENV === 'production', ...fetchOpt, ...background.outbox });
+  const advantage = buildAdvantage({
+    db,
+    signer: keys,
+    logger,
+    clock,
+    requireHttps: config.NODE_ENV === 'production',
+    observeLmsCall: metrics.observeLmsCall,
+    ...fetchOpt,
+    ...background.outbox,
+  });
   /** The one grade hook: a mastery change writes its grade rows in the same transaction. */
   const afterMasteryChange: AfterMasteryChange = advantage.afterMasteryChange;
 
@@ -312,7 +326,16 @@ export async function compose(config: Config, logger: Logger, role: Role, option
   };
   const scheduleServices: ScheduleServices = {
     drainOutbox: (p) => advantage.drainOnce(p),
-    syncRoster: (input) => advantage.syncRoster(input),
+    syncRoster: async (input) => {
+      try {
+        const r = await advantage.syncRoster(input);
+        metrics.rosterSyncs.inc({ result: 'ok' });
+        return r;
+      } catch (err) {
+        metrics.rosterSyncs.inc({ result: 'failed' });
+        throw err;
+      }
+    },
     staleRosters: (limit) => advantage.staleRosters(limit),
     importLmsEvidence: (input) => lmsEvidence.importLmsEvidence(input),
     contextsWithMaps: () => lmsEvidence.contextsWithMaps(),
@@ -342,6 +365,8 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     deepLinking,
     grades,
     privacy,
+    /** Prometheus metrics of this process (src/metrics.ts). */
+    metrics,
     /** The audit log (other features record their actions here: `audit.record(event, at)`). */
     audit: repos.audit,
     checkAdminToken,
@@ -364,6 +389,7 @@ export async function compose(config: Config, logger: Logger, role: Role, option
         every: background.every,
         ...(background.outbox.batch ? { outboxBatch: background.outbox.batch } : {}),
         log: logger,
+        observe: metrics.observeJob,
       });
       return schedules;
     },

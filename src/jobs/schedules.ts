@@ -45,6 +45,8 @@ export interface ScheduleOptions {
   /** Longest back-off of a failing schedule (see src/jobs/every.ts). */
   maxBackoffMs?: number;
   log?: ScheduleLog;
+  /** Told of every tick of every schedule and whether it succeeded (metrics). */
+  observe?: (schedule: ScheduleName, ok: boolean) => void;
 }
 
 /** The running schedules. */
@@ -113,12 +115,25 @@ export function startSchedules(services: ScheduleServices, o: ScheduleOptions = 
   const ms = (name: ScheduleName) => o.every?.[name] ?? DEFAULT_EVERY[name];
   const started = SCHEDULES.filter((name) => ms(name) > 0);
   const running = new Map<ScheduleName, Every>();
+  const observed = <T>(name: ScheduleName, tick: () => Promise<T>) => async (): Promise<T> => {
+    try {
+      const r = await tick();
+      o.observe?.(name, true);
+      return r;
+    } catch (err) {
+      o.observe?.(name, false);
+      throw err;
+    }
+  };
+  const withObserver: ScheduleServices = o.observe
+    ? { ...services, drainOutbox: (p) => observed('outbox', () => services.drainOutbox(p))() }
+    : services;
   for (const name of started) {
     running.set(
       name,
       name === 'outbox'
-        ? startOutboxSchedule(services, { ...o, idleMs: ms(name), ...(o.outboxBatch ? { batch: o.outboxBatch } : {}) })
-        : every(ms(name), () => TICKS[name](services, o.log), opts(name, o)),
+        ? startOutboxSchedule(withObserver, { ...o, idleMs: ms(name), ...(o.outboxBatch ? { batch: o.outboxBatch } : {}) })
+        : every(ms(name), observed(name, () => TICKS[name](services, o.log)), opts(name, o)),
     );
   }
   return {
