@@ -289,9 +289,11 @@ export async function compose(config: Config, logger: Logger, role: Role, option
   let schedules: RunningSchedules | undefined;
   const grades = {
     listGradeLedger: (i: { contextId: string }) => listGradeLedger(advantage, i),
-    resendGrades: async (i: { contextId: string; ids?: readonly number[] }) => {
+    resendGrades: async ({ actorUserId, ...i }: { contextId: string; ids?: readonly number[]; actorUserId?: string }) => {
       const n = await resendGrades({ outbox: advantage.outbox, clock }, i);
       schedules?.outbox?.nudge();
+      const actor: AuditActor = actorUserId ? { kind: 'instructor', userId: actorUserId } : operator;
+      if (n) await repos.audit.record({ action: 'grades_resent', actor, contextId: i.contextId, details: { grades: n } }, clock.now());
       return n;
     },
     getGradePolicy: (contextId: string) => advantage.lineItems.getPolicy(contextId),

@@ -61,7 +61,8 @@ export async function start(config: Config, logger: Logger = pino({ level: confi
     logger,
     health: () => probeDb(c.db),
     frameAncestors: c.frameAncestors,
-    metrics: { request: c.metrics, registry: c.metrics.registry, token: config.METRICS_TOKEN },
+    // The request timer and /metrics exist only when a scraper can read them (METRICS_TOKEN).
+    ...(config.METRICS_TOKEN ? { metrics: { request: c.metrics, registry: c.metrics.registry, token: config.METRICS_TOKEN } } : {}),
     routers: webRouters({
       foundation: c.services,
       student: { ...c.engine, ...(config.DEMO ? { ensureCourse: async (contextId: string) => void (await c.engine.ensureDemoCourse(contextId)) } : {}) },
