@@ -13,7 +13,8 @@
  * still tiering up Masterly's code after 300 launches), BENCH_CONCURRENCY (default 50), BENCH_ROUNDS
  * (measured rounds per tool, alternating between the tools, default 2), BENCH_ONLY (masterly | ltijs),
  * BENCH_CPU_PROF (a directory: V8 CPU profiles of the tools), BENCH_LOG_LEVEL (Masterly's, default warn),
- * BENCH_NODE_FLAGS (extra Node flags for both tools), BENCH_VERBOSE=1 (show the tools' output).
+ * BENCH_NODE_FLAGS (extra Node flags for both tools), BENCH_VERBOSE=1 (show the tools' output), BENCH_METRICS=1
+ * (Masterly with METRICS_TOKEN set: the request timer and /metrics on).
  * The ltijs peer needs its own install: `cd bench/peers/ltijs && npm install` (done here with `npm ci` if missing).
  */
 import os from 'node:os';

@@ -65,6 +65,14 @@ export const ConfigSchema = z
     MAIL_FROM: z.string().default('Masterly <no-reply@localhost>'),
     /** How often digests go out (ms; default one day). */
     DIGEST_EVERY_MS: z.coerce.number().int().min(0).optional(),
+    /**
+     * Retention: delete the learner data of a course this many days after its last activity (an answer or a launch);
+     * 0 (the default) keeps it until erased by hand. RETENTION_EVERY_MS: how often the purge runs (6 h).
+     */
+    RETENTION_DAYS: z.coerce.number().int().min(0).max(36500).default(0),
+    RETENTION_EVERY_MS: z.coerce.number().int().min(0).optional(),
+    /** Bearer token Prometheus sends to scrape `/metrics`; unset, `/metrics` does not exist (404). */
+    METRICS_TOKEN: z.string().min(16).optional(),
     /** Grade outbox tuning: first retry delay and its cap, lease length, rows per claim, concurrent sends. */
     OUTBOX_RETRY_BASE_MS: z.coerce.number().int().min(1).optional(),
     OUTBOX_RETRY_MAX_MS: z.coerce.number().int().min(1).optional(),

@@ -40,6 +40,8 @@ export interface AdvantageOptions {
   logger?: Logger;
   /** Unique per process (leases name their owner). */
   owner?: string;
+  /** Told of every LMS service call (duration ms, HTTP status or 'error'), for metrics. */
+  observeLmsCall?: (ms: number, status: number | 'error') => void;
 }
 
 /** The wired services. */
@@ -76,6 +78,7 @@ export function buildAdvantage(o: AdvantageOptions): Advantage {
     ...(o.fetch ? { fetch: o.fetch } : {}),
     ...(o.requireHttps ? { requireHttps: true } : {}),
     ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
+    ...(o.observeLmsCall ? { observe: o.observeLmsCall } : {}),
   });
   const lti = createLtiServices(client);
   const outbox = outboxRepo(o.db.kysely, o.db.dialect);

@@ -69,6 +69,13 @@ import { AGS_SCOPES } from './lti/ags.js';
 import { NRPS_SCOPE } from './lti/nrps.js';
 import { authoringRepo } from './store/authoringRepo.js';
 import { buildAuthoringServices } from './services/authoringServices.js';
+import { AppError } from './domain/errors.js';
+import type { AuditActor } from './services/privacyPorts.js';
+import { eraseStudent, exportStudent, previewErasure, type PrivacyRequest, type StudentPrivacyDeps } from './services/studentPrivacy.js';
+import { purgeInactiveCourses } from './services/purgeInactiveCourses.js';
+import { auditRepo, privacyRepo } from './store/privacyRepo.js';
+import { createMetrics } from './metrics.js';
+import { outboxStats } from './store/opsRepo.js';
 
 /** Which process is being composed: it decides only whether the schedules run here. */
 export type Role = 'web' | 'worker' | 'cli';
@@ -107,6 +114,7 @@ export function backgroundSettings(config: Config, role: Role, override: Compose
     purge: config.PURGE_EVERY_MS,
     // Digests only where there is an SMTP server to send them.
     alertDigest: config.SMTP_URL ? config.DIGEST_EVERY_MS : 0,
+    retention: config.RETENTION_DAYS > 0 ? config.RETENTION_EVERY_MS : 0,
   };
   const every = Object.fromEntries(
     SCHEDULES.map((name) => [name, here ? (override[name] ?? fromConfig[name] ?? DEFAULT_EVERY[name]) : 0]),
@@ -172,7 +180,11 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     alerts: alertRepo(db.kysely),
     imports: courseImportRepo(db.kysely),
     authoring: authoringRepo(db.kysely),
+    audit: auditRepo(db.kysely),
+    privacy: privacyRepo(db.kysely),
   };
+  /** Who changes platforms and keys in this process, for the audit log: the admin pages, or an operator's CLI. */
+  const operator: AuditActor = role === 'cli' ? { kind: 'cli' } : { kind: 'admin' };
 
   // --- platforms, and the origins that may frame us (src/services/frameAncestors.ts: configured, per-platform, learned) ---
   const baseRegistry = createPlatformRegistry({ platforms: repos.platforms, clock });
@@ -192,6 +204,9 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     },
   };
 
+  // --- metrics (README "Metrics"): the outbox gauges are read when Prometheus scrapes ---
+  const metrics = createMetrics({ outbox: () => outboxStats(db.kysely), now: () => clock.now() });
+
   // --- LTI core, keys, grade passback and roster (LTI Advantage) ---
   const keys = createToolKeyring({ repo: repos.toolKeys, keyEncryptionKey: secrets.keyEncryptionKey, clock });
   const lti = createLtiTool({
@@ -210,7 +225,16 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     },
     ...fetchOpt,
   });
-  const advantage = buildAdvantage({ db, signer: keys, logger, clock, requireHttps: config.NODE_ENV === 'production', ...fetchOpt, ...background.outbox });
+  const advantage = buildAdvantage({
+    db,
+    signer: keys,
+    logger,
+    clock,
+    requireHttps: config.NODE_ENV === 'production',
+    observeLmsCall: metrics.observeLmsCall,
+    ...fetchOpt,
+    ...background.outbox,
+  });
   /** The one grade hook: a mastery change writes its grade rows in the same transaction. */
   const afterMasteryChange: AfterMasteryChange = advantage.afterMasteryChange;
 
@@ -233,6 +257,7 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     classifyRoles: summariseRoles,
     afterMasteryChange,
     grades: advantage.lineItems,
+    audit: repos.audit,
   });
   const alertDeps = {
     courses: repos.courses,
@@ -322,6 +347,7 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     newId: randomUUID,
     sessionTtlSeconds: config.SESSION_TTL_SECONDS,
     afterLaunch,
+    audit: { log: repos.audit, actor: operator },
   });
   const deepLinking = buildDeepLinkingServices({
     messages: deepLinkingMessages,
@@ -352,25 +378,64 @@ export async function compose(config: Config, logger: Logger, role: Role, option
   let schedules: RunningSchedules | undefined;
   const grades = {
     listGradeLedger: (i: { contextId: string }) => listGradeLedger(advantage, i),
-    resendGrades: async (i: { contextId: string; ids?: readonly number[] }) => {
+    resendGrades: async ({ actorUserId, ...i }: { contextId: string; ids?: readonly number[]; actorUserId?: string }) => {
       const n = await resendGrades({ outbox: advantage.outbox, clock }, i);
       schedules?.outbox?.nudge();
+      const actor: AuditActor = actorUserId ? { kind: 'instructor', userId: actorUserId } : operator;
+      if (n) await repos.audit.record({ action: 'grades_resent', actor, contextId: i.contextId, details: { grades: n } }, clock.now());
       return n;
     },
     getGradePolicy: (contextId: string) => advantage.lineItems.getPolicy(contextId),
-    setGradePolicy: (p: Parameters<typeof setGradePolicy>[1]) => setGradePolicy({ lineItems: advantage.lineItems, clock }, p),
+    setGradePolicy: (p: Parameters<typeof setGradePolicy>[1], actorUserId?: string) =>
+      setGradePolicy({ lineItems: advantage.lineItems, clock, audit: repos.audit }, p, actorUserId ? { kind: 'instructor', userId: actorUserId } : operator),
     openSubmissionReview: (s: LaunchSession) =>
       openSubmissionReview({ userIdOf: (p, sub) => advantage.lineItems.userIdOf(p, sub), objectiveIdForKey: (c, k) => deepLinking.objectiveIdForKey(c, k) }, s),
   };
+
+  // --- privacy: a student's export and erasure, retention (docs/decisions/0019-privacy-audit-erasure.md) ---
+  const privacyDeps: StudentPrivacyDeps = {
+    privacy: repos.privacy,
+    audit: repos.audit,
+    clock,
+    newId: randomUUID,
+    recompute: async (contextId) => {
+      await engine.recomputeMastery({ contextId }).catch((err: unknown) => {
+        if (!(err instanceof AppError && err.code === 'ERR_NOT_FOUND')) throw err;
+      });
+    },
+  };
+  const privacy = {
+    findPeople: (query: string) => repos.privacy.findPeople(query, 50),
+    exportStudent: (i: PrivacyRequest & { format: 'json' | 'csv' }) => exportStudent(privacyDeps, i),
+    previewErasure: (i: PrivacyRequest) => previewErasure(privacyDeps, i),
+    eraseStudent: (i: PrivacyRequest) => eraseStudent(privacyDeps, i),
+    /** Purges courses inactive for RETENTION_DAYS (or `days`); nothing when retention is off and no `days` is given. */
+    purgeInactiveCourses: async (i: { dryRun: boolean; days?: number; actor?: AuditActor }) => {
+      const days = i.days ?? config.RETENTION_DAYS;
+      if (days <= 0) return { dryRun: i.dryRun, before: 0, courses: [] };
+      return purgeInactiveCourses(privacyDeps, { days, dryRun: i.dryRun, actor: i.actor ?? { kind: 'system' } });
+    },
+    listAudit: (q: { contextId?: string; limit: number; beforeId?: number }) => repos.audit.list(q),
+  };
   const scheduleServices: ScheduleServices = {
     drainOutbox: (p) => advantage.drainOnce(p),
-    syncRoster: (input) => advantage.syncRoster(input),
+    syncRoster: async (input) => {
+      try {
+        const r = await advantage.syncRoster(input);
+        metrics.rosterSyncs.inc({ result: 'ok' });
+        return r;
+      } catch (err) {
+        metrics.rosterSyncs.inc({ result: 'failed' });
+        throw err;
+      }
+    },
     staleRosters: (limit) => advantage.staleRosters(limit),
     importLmsEvidence: (input) => lmsEvidence.importLmsEvidence(input),
     contextsWithMaps: () => lmsEvidence.contextsWithMaps(),
     fitObjectiveParams: (input) => fitObjectiveParams({ fits: repos.fits, clock }, input),
     purgeExpired: (at) => services.purgeExpired(at),
     sendAlertDigests: () => alerts.sendAlertDigests(),
+    purgeInactiveCourses: (i) => privacy.purgeInactiveCourses(i),
   };
   /** Checks an admin token from a client address (hash), throttled per address (services/verifyAdminToken.ts). */
   const checkAdminToken = (clientHash: string, token: string) =>
@@ -427,6 +492,11 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     alerts,
     courseImport,
     authoring,
+    privacy,
+    /** Prometheus metrics of this process (src/metrics.ts). */
+    metrics,
+    /** The audit log (other features record their actions here: `audit.record(event, at)`). */
+    audit: repos.audit,
     checkAdminToken,
     registration,
     scheduleServices,
@@ -448,6 +518,7 @@ export async function compose(config: Config, logger: Logger, role: Role, option
         every: background.every,
         ...(background.outbox.batch ? { outboxBatch: background.outbox.batch } : {}),
         log: logger,
+        observe: metrics.observeJob,
       });
       return schedules;
     },

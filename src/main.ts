@@ -62,6 +62,8 @@ export async function start(config: Config, logger: Logger = pino({ level: confi
     logger,
     health: () => probeDb(c.db),
     frameAncestors: c.frameAncestors,
+    // The request timer and /metrics exist only when a scraper can read them (METRICS_TOKEN).
+    ...(config.METRICS_TOKEN ? { metrics: { request: c.metrics, registry: c.metrics.registry, token: config.METRICS_TOKEN } } : {}),
     routers: webRouters({
       foundation: c.services,
       student: { ...c.engine, ...(config.DEMO ? { ensureCourse: async (contextId: string) => void (await c.engine.ensureDemoCourse(contextId)) } : {}) },
@@ -80,6 +82,7 @@ export async function start(config: Config, logger: Logger = pino({ level: confi
       clock: c.clock,
       checkAdminToken: c.checkAdminToken,
       registration: c.registration,
+      privacy: c.privacy,
     }),
   });
   const server = await new Promise<Server>((resolve) => {

@@ -41,7 +41,7 @@ describe('background settings from the config, in-process and in the worker', ()
   it('the web process runs its schedules with the same settings as the worker', async () => {
     tool = await startTestTool({ env: SETTINGS });
     const expected = {
-      every: { outbox: 250, roster: 0, lmsEvidence: 70_000, bktFitting: 0, purge: 40, alertDigest: 0 },
+      every: { outbox: 250, roster: 0, lmsEvidence: 70_000, bktFitting: 0, purge: 40, retention: 0, alertDigest: 0 },
       outbox: { retry: { baseMs: 20, maxMs: 400, maxAttempts: 12 }, leaseMs: 1500, batch: 3, concurrency: 2 },
     };
     expect(tool.background).toEqual(expected);
@@ -59,12 +59,13 @@ describe('background settings from the config, in-process and in the worker', ()
   });
 
   it("unset settings are each schedule's default; IN_PROCESS_WORKER=false and the CLIs run none", () => {
-    // E-mail digests run only where an SMTP server is configured.
-    expect(backgroundSettings(testConfig(0), 'web')).toEqual({ every: { ...DEFAULT_EVERY, alertDigest: 0 }, outbox: { retry: DEFAULT_RETRY } });
+    // Retention runs only when RETENTION_DAYS is set; e-mail digests only where an SMTP server is configured.
+    expect(backgroundSettings(testConfig(0), 'web')).toEqual({ every: { ...DEFAULT_EVERY, retention: 0, alertDigest: 0 }, outbox: { retry: DEFAULT_RETRY } });
+    expect(backgroundSettings(testConfig(0, { RETENTION_DAYS: '365' }), 'web').every.retention).toBe(DEFAULT_EVERY.retention);
     expect(backgroundSettings(testConfig(0, { SMTP_URL: 'smtp://127.0.0.1:2525' }), 'web').every.alertDigest).toBe(DEFAULT_EVERY.alertDigest);
     expect(backgroundSettings(testConfig(0, { SMTP_URL: 'smtp://127.0.0.1:2525', DIGEST_EVERY_MS: '500' }), 'worker').every.alertDigest).toBe(500);
     expect(backgroundSettings(testConfig(0, { IN_PROCESS_WORKER: 'false', PURGE_EVERY_MS: '40' }), 'worker').every.purge).toBe(40);
-    const off = { outbox: 0, roster: 0, lmsEvidence: 0, bktFitting: 0, purge: 0, alertDigest: 0 };
+    const off = { outbox: 0, roster: 0, lmsEvidence: 0, bktFitting: 0, purge: 0, retention: 0, alertDigest: 0 };
     expect(backgroundSettings(testConfig(0, { IN_PROCESS_WORKER: 'false', PURGE_EVERY_MS: '40' }), 'web').every).toEqual(off);
     expect(backgroundSettings(testConfig(0, SETTINGS), 'cli').every).toEqual(off);
   });

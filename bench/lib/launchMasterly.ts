@@ -104,6 +104,8 @@ export async function startMasterlyChild(opts: {
         ADMIN_TOKEN: randomBytes(24).toString('base64url'),
         DATA_DIR: dataDir,
         LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+        // Metrics (the request timer and /metrics) are on only with a token: BENCH_METRICS=1 measures them.
+        ...(process.env.BENCH_METRICS === '1' ? { METRICS_TOKEN: randomBytes(16).toString('hex') } : {}),
         ...opts.env,
       },
       platform: opts.platform,

@@ -20,6 +20,7 @@ export async function runKeysCli(
     await c.keys.ensureKeys();
     if (command === 'rotate') {
       const r = await c.keys.rotate();
+      await c.audit.record({ action: 'keys_rotated', actor: { kind: 'cli' }, details: { current: r.current, next: r.next } }, c.clock.now());
       out(`Rotated: current ${r.current}, next ${r.next}. Running servers pick it up within a minute.`);
     }
     for (const k of await c.repos.toolKeys.list()) out(`${k.status.padEnd(8)} ${k.kid}  created ${new Date(k.createdAt).toISOString()}`);

@@ -12,13 +12,20 @@ import { fitBktJob, type FitBktServices } from './fitBkt.job.js';
 import { importLmsEvidenceJob, type ImportLmsEvidenceServices } from './importLmsEvidence.job.js';
 import { purgeExpiredJob, type PurgeExpiredServices } from './purgeExpired.job.js';
 import { alertDigestJob, type AlertDigestServices } from './alertDigest.job.js';
+import { purgeInactiveCoursesJob, type PurgeInactiveServices } from './purgeInactiveCourses.job.js';
 import { syncRosterJob, type SyncRosterServices } from './syncRoster.job.js';
 
 /** Every service the schedules call (bound by the composition root). */
-export type ScheduleServices = DrainGradeOutboxServices & SyncRosterServices & ImportLmsEvidenceServices & FitBktServices & PurgeExpiredServices & AlertDigestServices;
+export type ScheduleServices = DrainGradeOutboxServices &
+  SyncRosterServices &
+  ImportLmsEvidenceServices &
+  FitBktServices &
+  PurgeExpiredServices &
+  PurgeInactiveServices &
+  AlertDigestServices;
 
 /** The schedules by name (also the keys of {@link ScheduleOptions.every}). */
-export const SCHEDULES = ['outbox', 'roster', 'lmsEvidence', 'bktFitting', 'purge', 'alertDigest'] as const;
+export const SCHEDULES = ['outbox', 'roster', 'lmsEvidence', 'bktFitting', 'purge', 'retention', 'alertDigest'] as const;
 /** One schedule's name. */
 export type ScheduleName = (typeof SCHEDULES)[number];
 
@@ -29,6 +36,7 @@ export const DEFAULT_EVERY: Readonly<Record<ScheduleName, number>> = {
   lmsEvidence: 15 * 60_000,
   bktFitting: 60 * 60_000,
   purge: 10 * 60_000,
+  retention: 6 * 3600_000,
   alertDigest: 24 * 3600_000,
 };
 
@@ -40,6 +48,8 @@ export interface ScheduleOptions {
   /** Longest back-off of a failing schedule (see src/jobs/every.ts). */
   maxBackoffMs?: number;
   log?: ScheduleLog;
+  /** Told of every tick of every schedule and whether it succeeded (metrics). */
+  observe?: (schedule: ScheduleName, ok: boolean) => void;
 }
 
 /** The running schedules. */
@@ -95,6 +105,12 @@ const TICKS: Record<Exclude<ScheduleName, 'outbox'>, (s: ScheduleServices, log: 
     const r = await purgeExpiredJob.run(s, {});
     if (r.loginStates || r.sessions) log?.info({ ...r }, 'purged expired login states and sessions');
   },
+  retention: async (s, log) => {
+    const r = await purgeInactiveCoursesJob.run(s, {});
+    for (const c of r.courses) {
+      log?.info({ contextId: c.contextId, lastActivityAt: c.lastActivityAt, people: c.people, profilesRemoved: c.profilesRemoved, rows: c.counts }, 'retention: purged the learner data of an inactive course');
+    }
+  },
   alertDigest: async (s, log) => {
     const r = await alertDigestJob.run(s, {});
     if (r.sent || r.failed) log?.info({ ...r }, 'sent instructor alert digests');
@@ -106,12 +122,25 @@ export function startSchedules(services: ScheduleServices, o: ScheduleOptions = 
   const ms = (name: ScheduleName) => o.every?.[name] ?? DEFAULT_EVERY[name];
   const started = SCHEDULES.filter((name) => ms(name) > 0);
   const running = new Map<ScheduleName, Every>();
+  const observed = <T>(name: ScheduleName, tick: () => Promise<T>) => async (): Promise<T> => {
+    try {
+      const r = await tick();
+      o.observe?.(name, true);
+      return r;
+    } catch (err) {
+      o.observe?.(name, false);
+      throw err;
+    }
+  };
+  const withObserver: ScheduleServices = o.observe
+    ? { ...services, drainOutbox: (p) => observed('outbox', () => services.drainOutbox(p))() }
+    : services;
   for (const name of started) {
     running.set(
       name,
       name === 'outbox'
-        ? startOutboxSchedule(services, { ...o, idleMs: ms(name), ...(o.outboxBatch ? { batch: o.outboxBatch } : {}) })
-        : every(ms(name), () => TICKS[name](services, o.log), opts(name, o)),
+        ? startOutboxSchedule(withObserver, { ...o, idleMs: ms(name), ...(o.outboxBatch ? { batch: o.outboxBatch } : {}) })
+        : every(ms(name), observed(name, () => TICKS[name](services, o.log)), opts(name, o)),
     );
   }
   return {

@@ -32,6 +32,8 @@ export interface ServiceClientOptions {
   randomId: () => string;
   /** Per-request timeout. */
   timeoutMs?: number;
+  /** Told of every call's duration (ms) and HTTP status ('error': no answer), for metrics. */
+  observe?: (ms: number, status: number | 'error') => void;
   /** Refresh tokens this long before they expire. */
   refreshMarginMs?: number;
 }
@@ -117,9 +119,13 @@ export function createServiceClient(opts: ServiceClientOptions): ServiceClient {
   const send = async (url: string, init: RequestInit, via: typeof fetch = f): Promise<Response> => {
     const headers = new Headers(init.headers);
     headers.set('user-agent', opts.userAgent);
+    const started = performance.now();
     try {
-      return await via(url, { ...init, headers, signal: AbortSignal.timeout(timeoutMs) });
+      const res = await via(url, { ...init, headers, signal: AbortSignal.timeout(timeoutMs) });
+      opts.observe?.(performance.now() - started, res.status);
+      return res;
     } catch (err) {
+      opts.observe?.(performance.now() - started, 'error');
       const refused = untrustedCause(err);
       if (refused) throw refused;
       const timedOut = (err as { name?: string })?.name === 'TimeoutError' || (err as { name?: string })?.name === 'AbortError';

@@ -24,6 +24,7 @@ import { removePlatform } from './removePlatform.js';
 import { setLmsAddress } from './setLmsAddress.js';
 import { startLogin } from './startLogin.js';
 import { canvasConfiguration } from './toolConfiguration.js';
+import type { AuditActor, AuditEvent, AuditLog } from './privacyPorts.js';
 
 /** Everything the foundation services need; src/compose.ts builds it. */
 export interface FoundationDeps {
@@ -38,6 +39,8 @@ export interface FoundationDeps {
   sessionTtlSeconds: number;
   /** Steps after a launch (see {@link AfterLaunchStep}). */
   afterLaunch?: readonly AfterLaunchStep[];
+  /** Records platform changes, as done by `actor` (the admin pages, or the CLI). */
+  audit?: { log: AuditLog; actor: AuditActor };
 }
 
 /** The foundation use-cases, bound to their dependencies (what web routers and CLIs call). */
@@ -64,20 +67,31 @@ export interface FoundationServices {
 /** Binds the foundation use-cases to their dependencies. */
 export function buildFoundationServices(deps: FoundationDeps): FoundationServices {
   const sessions = cachedSessions(deps);
+  const audited = async <T>(done: T, event: Omit<AuditEvent, 'actor'>): Promise<T> => {
+    await deps.audit?.log.record({ ...event, actor: deps.audit.actor }, deps.clock.now());
+    return done;
+  };
   return {
     startLogin: (params) => startLogin(deps, params),
     completeLaunch: (input) => completeLaunch(deps, input),
     getSession: sessions.get,
     loginCookieName: (state) => deps.lti.loginCookieName(state),
-    registerPlatform: (input) => registerPlatform(deps, input),
-    addDeployment: (input) => addDeployment(deps, input),
+    registerPlatform: async (input) => {
+      const p = await registerPlatform(deps, input);
+      return audited(p, { action: 'platform_registered', details: { platformId: p.id, issuer: p.issuer, clientId: p.clientId, name: p.name } });
+    },
+    addDeployment: async (input) => audited(await addDeployment(deps, input), { action: 'deployment_added', details: { ...input } }),
     listPlatforms: () => listPlatforms(deps),
     removePlatform: async (id) => {
       sessions.clear();
       await removePlatform(deps, id);
       sessions.clear();
+      await audited(undefined, { action: 'platform_removed', details: { platformId: id } });
     },
-    setLmsAddress: (input) => setLmsAddress(deps, input),
+    setLmsAddress: async (input) => {
+      const url = await setLmsAddress(deps, input);
+      return audited(url, { action: 'lms_address_set', details: { platformId: input.platformId, lmsUrl: url ?? null } });
+    },
     publicJwks: () => deps.keys.publicJwks(),
     canvasConfiguration: (baseUrl) => canvasConfiguration(baseUrl, deps.lti.scopes),
     signJwt: (payload, opts) => deps.keys.signJwt(payload, opts),

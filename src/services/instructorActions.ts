@@ -18,6 +18,7 @@ import { findStudent, type RoleClassifier } from './instructorDashboard.js';
 import type { InstructorStore } from './instructorPorts.js';
 import type { MessageOrText } from '../domain/message.js';
 import { msg } from '../domain/message.js';
+import type { AuditLog } from './privacyPorts.js';
 
 /** What the instructor actions need. */
 export interface InstructorActionDeps {
@@ -29,6 +30,8 @@ export interface InstructorActionDeps {
   classifyRoles: RoleClassifier;
   /** Runs inside the action's transaction for every mastery change (the grade outbox). */
   afterMasteryChange?: AfterMasteryChange;
+  /** Records who did what (docs/decisions/0019-privacy-audit-erasure.md). */
+  audit?: AuditLog;
 }
 
 /**
@@ -84,6 +87,10 @@ export async function setAccommodations(
   const acc = parseAccommodations(input.accommodations);
   await findStudent(deps, input.contextId, input.userId);
   await appendInstructorEvent(deps, { contextId: input.contextId, userId: input.userId, actorUserId: input.actorUserId ?? null }, { type: 'accommodations_set', accommodations: acc });
+  await deps.audit?.record(
+    { action: 'accommodations_set', actor: input.actorUserId ? { kind: 'instructor', userId: input.actorUserId } : { kind: 'system' }, contextId: input.contextId, subjectUserId: input.userId, details: { ...acc } },
+    deps.clock.now(),
+  );
   return acc;
 }
 
@@ -178,6 +185,16 @@ async function applyObjectiveAction(
   if (!objective) throw new NotFound('This objective');
   await findStudent(deps, input.contextId, input.userId);
   const done = await appendInstructorEvent(deps, input, { type, objectiveId: input.objectiveId });
+  await deps.audit?.record(
+    {
+      action: type === 'reset' ? 'objective_reset' : 'objective_unlocked',
+      actor: { kind: 'instructor', userId: input.actorUserId },
+      contextId: input.contextId,
+      subjectUserId: input.userId,
+      details: { objectiveId: input.objectiveId, objective: objective.title },
+    },
+    deps.clock.now(),
+  );
   return {
     eventId: done.eventId,
     objectiveId: input.objectiveId,

@@ -13,6 +13,7 @@ import type { InstructorStore } from './instructorPorts.js';
 import type { GradeLineItemRepo } from './servicePorts.js';
 import { studentGrades } from './studentGrades.js';
 import { getItemStatistics, type ItemStatistics } from './itemStatistics.js';
+import type { AuditLog } from './privacyPorts.js';
 
 /** Everything the instructor use-cases need. */
 export interface InstructorDeps {
@@ -26,6 +27,8 @@ export interface InstructorDeps {
   attention?: Partial<AttentionRules>;
   /** The gradebook: when given, the student page shows each grade as the LMS holds it (src/services/studentGrades.ts). */
   grades?: GradeLineItemRepo;
+  /** Records overrides, resets and accommodations (docs/decisions/0019-privacy-audit-erasure.md). */
+  audit?: AuditLog;
 }
 
 /** The student page with each objective's grade replaced by the one the LMS holds, and how it is computed. */

@@ -7,6 +7,8 @@ import { healthRouter } from './health.js';
 import { translator } from '../i18n/index.js';
 import { requestLog } from './requestLog.js';
 import { securityHeaders } from './securityHeaders.js';
+import { metricsRouter, requestMetrics, type RequestMetrics } from './metrics.js';
+import type { Registry } from 'prom-client';
 import { NotFound } from '../domain/errors.js';
 import { projectPath } from '../projectRoot.js';
 
@@ -23,6 +25,8 @@ export interface AppDeps {
   frameAncestors: () => readonly string[];
   /** Feature routers, mounted in order at the root. */
   routers: Router[];
+  /** Prometheus: the request timer's series, the registry `/metrics` serves and the token it requires (README "Metrics"). */
+  metrics?: { request: RequestMetrics; registry: Registry; token: string | undefined };
 }
 
 export const VIEWS_DIR = projectPath('views');
@@ -40,6 +44,7 @@ export function createApp(deps: AppDeps): Express {
 
   // Request id and one log line per request (nothing more above `info`); health checks are not logged.
   app.use(requestLog({ logger, ignore: (p) => p === '/healthz' || p === '/readyz' }));
+  if (deps.metrics) app.use(requestMetrics(deps.metrics.request));
   // The headers helmet 8 produced with our former options, precomputed; the CSP's frame-ancestors lists the platform
   // origins (LMSs embed us in iframes, so X-Frame-Options is not sent: frame-ancestors governs framing).
   app.use(
@@ -60,6 +65,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/static', express.static(PUBLIC_DIR, { maxAge: '1h', index: false }));
 
   app.use(healthRouter({ probe: deps.health, logger }));
+  if (deps.metrics) app.use(metricsRouter({ registry: deps.metrics.registry, token: deps.metrics.token }));
 
   for (const router of deps.routers) app.use(router);
 

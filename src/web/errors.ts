@@ -116,6 +116,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     if (res.headersSent) return;
     res.status(view.status);
+    // For the request metrics (launch refusals by reason).
+    res.locals.errorCode = view.code;
+    res.locals.errorReason = view.reason;
     const retryAfter = err instanceof RateLimited ? err.retryAfterSeconds : view.code === 'ERR_INTERNAL' ? undefined : RETRY_AFTER[view.code];
     if (retryAfter) res.setHeader('Retry-After', String(retryAfter));
     if (wantsJson(req)) res.json({ error: { code: view.code, reason: view.reason, message: view.message, requestId } });

@@ -51,6 +51,21 @@ describe('CLIs built into dist/', () => {
     expect(run('course', ['list']).stdout).toContain('No courses yet');
   }, 60_000);
 
+  it('privacy and backup run with node from the build', () => {
+    const found = run('privacy', ['find', 'nobody']);
+    expect(found.status, found.stderr).toBe(0);
+    expect(found.stdout).toContain('Nobody matches "nobody".');
+    const purge = run('privacy', ['purge', '--dry-run', '--days', '30']);
+    expect(purge.status, purge.stderr).toBe(0);
+    expect(purge.stdout).toContain('nothing to purge');
+    const audit = run('privacy', ['audit']);
+    expect(audit.stdout).toMatch(/^id,when,who,course,action,student,details$/m);
+    const target = path.join(data, 'backup.db');
+    const backup = run('backup', ['--out', target]);
+    expect(backup.status, backup.stderr).toBe(0);
+    expect(fs.statSync(target).size).toBeGreaterThan(0);
+  }, 60_000);
+
   it('a bad setting is a one-line message naming it and exit code 1, not a stack trace', () => {
     const r = run('platform', ['list'], { SESSION_TTL_SECONDS: 'soon' });
     expect(r.status).toBe(1);

@@ -31,6 +31,9 @@ describe('grade-sync ledger for instructors', () => {
     const resent = await teacher.postForm(`${rig.toolUrl}/instructor/grades/resend-failed`, { csrf: csrfOf(html) });
     expect(resent.status).toBe(303);
     expect(await rig.adv.outbox.counts(rig.contextId)).toMatchObject({ pending: 1, failed: 0 });
+    // Who queued them is in the course's audit log.
+    const audit = await (await teacher.get(`${rig.toolUrl}/instructor/audit`)).text();
+    expect(audit).toMatch(/<td>[^<]+<\/td><td>[^<]*<\/td><td>Grades sent again<\/td><td><\/td><td>grades=1<\/td>/);
   });
 
   it('is for instructors only', async () => {
@@ -50,5 +53,7 @@ describe('grade-sync ledger for instructors', () => {
     const results = await rig.lms.devplatform.results();
     expect(results).toHaveLength(1);
     expect(results[0]).toMatchObject({ scoreGiven: 9, scoreMaximum: 10, userId: rig.students[0] });
+    const audit = await (await teacher.get(`${rig.toolUrl}/instructor/audit`)).text();
+    expect(audit).toMatch(/<td>Grade policy changed<\/td><td><\/td><td>policy=p_mastery; perObjective=true; perActivity=false; scoreMaximum=10<\/td>/);
   });
 });

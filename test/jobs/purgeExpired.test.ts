@@ -69,7 +69,7 @@ describe(`purging expired login states and sessions (${onPostgres() ? 'PostgreSQ
 
     const reports: unknown[] = [];
     const counted = { purgeExpired: async (now?: number) => (reports.push(now), services.purgeExpired(now)) };
-    const schedule = startSchedules(counted as ScheduleServices, { every: { purge: 20, outbox: 0, roster: 0, lmsEvidence: 0, bktFitting: 0 } });
+    const schedule = startSchedules(counted as ScheduleServices, { every: { purge: 20, outbox: 0, roster: 0, lmsEvidence: 0, bktFitting: 0, retention: 0 } });
     await new Promise((r) => setTimeout(r, 120));
     await schedule.stop();
     const seen = reports.length;

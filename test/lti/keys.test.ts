@@ -74,5 +74,10 @@ describe('tool keys and JWKS', () => {
     expect(lines.join('\n')).not.toContain('PRIVATE');
     expect(lines.filter((l) => l.startsWith('current')).join()).not.toBe(first);
     expect(await runKeysCli(['bogus'], env, () => {}, () => {})).toBe(1);
+    // The rotation is in the audit log, as done by the operator.
+    const { runPrivacyCli } = await import('../../src/cli/privacy.js');
+    const audit: string[] = [];
+    expect(await runPrivacyCli(['audit'], env, (l) => audit.push(l))).toBe(0);
+    expect(audit.join('\n')).toMatch(/Operator \(command line\),,Tool keys rotated,,current=/);
   });
 });

@@ -148,6 +148,10 @@ describe('instructor dashboard over HTTP (launched from the LMS emulator)', () =
     const after = await (await instructorBrowser.follow(res)).text();
     expect(stateCell(after, cId)).toMatch(/Not started <span class="muted">\(unlocked by instructor\)<\/span>/);
     expect(after).toContain('Objective C was unlocked by your instructor.');
+    // Overrides and resets are in the course's audit log, with who did them to whom.
+    const audit = await (await instructorBrowser.get(`${toolUrl}/instructor/audit`)).text();
+    expect(audit).toMatch(new RegExp(`<td>${instructor().name}</td><td>Fractions 101</td><td>Objective unlocked</td><td>${student().name}</td><td>objectiveId=${cId}; objective=Objective C</td>`));
+    expect(audit).toMatch(new RegExp(`<td>${instructor().name}</td><td>Fractions 101</td><td>Objective reset</td><td>${student().name}</td>`));
   });
 
   it('validates accommodations with clear errors, then saves them', async () => {

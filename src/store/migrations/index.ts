@@ -13,6 +13,7 @@ import * as m0014 from './0014_fit_refusals.js';
 import * as m0015 from './0015_placement_grades.js';
 import * as m0017 from './0017_authoring.js';
 import * as m0018 from './0018_registration.js';
+import * as m0019 from './0019_privacy.js';
 import * as m0020 from './0020_course_imports.js';
 import * as m0022 from './0022_instructor_alerts.js';
 
@@ -32,6 +33,7 @@ export const migrations: Record<string, Migration> = {
   '0015_placement_grades': m0015,
   '0017_authoring': m0017,
   '0018_registration': m0018,
+  '0019_privacy': m0019,
   '0020_course_imports': m0020,
   '0022_instructor_alerts': m0022,
 };

@@ -73,8 +73,14 @@ type AdminAuth = { via: 'bearer' } | { via: 'cookie'; cookie: string } | { via: 
 
 const adminAuthOf = (res: Response): AdminAuth | undefined => res.locals.adminAuth as AdminAuth | undefined;
 
+/** The CSRF token for the forms of a page served after `requireAdmin` ('' for bearer-token callers, who need none). */
+export const adminCsrfOf = (res: Response, cookieSecret: string): string => {
+  const auth = adminAuthOf(res);
+  return auth?.via === 'cookie' ? csrfToken(cookieSecret, csrfBinding(auth.cookie)) : '';
+};
+
 /** The admin cookie when it is validly signed and not expired. */
-const liveAdminCookie = (deps: AdminRoutesDeps, req: Request): string | undefined => {
+const liveAdminCookie = (deps: Pick<AdminRoutesDeps, 'cookieSecret' | 'clock'>, req: Request): string | undefined => {
   const cookie = (req.cookies as Record<string, string> | undefined)?.[ADMIN_COOKIE];
   // The signed value is `<expiry ms>:<random id>`: the id makes every sign-in (and its CSRF token) unique.
   const exp = Number(unsignValue(deps.cookieSecret, cookie)?.split(':')[0]);
@@ -82,7 +88,9 @@ const liveAdminCookie = (deps: AdminRoutesDeps, req: Request): string | undefine
 };
 
 /** Admin sign-in: `Authorization: Bearer <ADMIN_TOKEN>` or the HttpOnly cookie set by the sign-in form. */
-export function requireAdmin(deps: AdminRoutesDeps): RequestHandler {
+export function requireAdmin(
+  deps: Pick<AdminRoutesDeps, 'cookieSecret' | 'clock' | 'checkToken'> & Partial<Pick<AdminRoutesDeps, 'services' | 'console'>>,
+): RequestHandler {
   return async (req, res, next) => {
     const auth = req.get('authorization') ?? '';
     const bearer = /^Bearer\s+(.+)$/i.exec(auth)?.[1];
@@ -95,9 +103,11 @@ export function requireAdmin(deps: AdminRoutesDeps): RequestHandler {
       res.locals.adminAuth = { via: 'cookie', cookie } satisfies AdminAuth;
       return next();
     }
-    const sessionId = readSessionId(req, deps.cookieSecret);
-    const session = sessionId ? await deps.services.getSession(sessionId) : undefined;
-    if (session && deps.console.isLmsAdministrator(session.roles)) {
+    // An LMS administrator's launch (pages scoped to one platform); without these deps (the privacy pages, which span
+    // every platform) only the admin token signs in.
+    const sessionId = deps.services && deps.console ? readSessionId(req, deps.cookieSecret) : undefined;
+    const session = sessionId ? await deps.services?.getSession(sessionId) : undefined;
+    if (session && deps.console?.isLmsAdministrator(session.roles)) {
       res.locals.adminAuth = { via: 'lti', sessionId: session.id, platformId: session.platformId } satisfies AdminAuth;
       return next();
     }

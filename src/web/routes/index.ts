@@ -21,6 +21,7 @@ import type { CourseImportServices } from '../../services/courseImport.js';
 import { registrationRouter, type RegistrationRoutesDeps } from './registration.js';
 import type { ConsoleServices } from './admin.js';
 import { studentRouter, type StudentServices } from './student.js';
+import { privacyRouter, type PrivacyWebServices } from './privacy.js';
 
 /** Everything the web layer calls, built once by the composition root. */
 export interface WebDeps {
@@ -50,6 +51,8 @@ export interface WebDeps {
   checkAdminToken: (clientHash: string, token: string) => Promise<boolean>;
   /** Dynamic registration and the console's platform controls. */
   registration: Omit<RegistrationRoutesDeps, 'clientHash'> & ConsoleServices;
+  /** Student data export and erasure, and the audit log. */
+  privacy: PrivacyWebServices;
 }
 
 /** All feature routers, in the order they are mounted (each router owns distinct paths). */
@@ -71,6 +74,12 @@ export function webRouters(deps: WebDeps): Router[] {
     homeRouter({ ...session, services: deps.deepLinking, baseUrl: deps.baseUrl, courseReady: courseReady(deps.setup.hasCourse, { studentsToo: false }) }),
     studentRouter({ ...session, services: deps.student, courseReady: ready }),
     registrationRouter({ ...deps.registration, clientHash }),
+    privacyRouter({
+      ...session,
+      services: deps.privacy,
+      clock: deps.clock,
+      admin: { cookieSecret: deps.cookieSecret, clock: deps.clock, checkToken: (req, token) => deps.checkAdminToken(clientHash(req), token) },
+    }),
     adminRouter({
       services: deps.foundation,
       console: deps.registration,

@@ -14,9 +14,11 @@ import { courseSessionOf, requireInstructor, requireSession, sessionOf, tOf, typ
 /** The use-cases the grade pages call (bound in src/main.ts). */
 export interface InstructorGradesServices {
   listGradeLedger(input: { contextId: string }): Promise<LedgerLine[]>;
-  resendGrades(input: { contextId: string; ids?: readonly number[] }): Promise<number>;
+  /** Queues grades again; `actorUserId` (the instructor) goes to the audit log. */
+  resendGrades(input: { contextId: string; ids?: readonly number[]; actorUserId?: string }): Promise<number>;
   getGradePolicy(contextId: string): Promise<GradePolicy>;
-  setGradePolicy(policy: GradePolicy): Promise<GradePolicy>;
+  /** Saves the policy; `actorUserId` (the instructor) goes to the audit log. */
+  setGradePolicy(policy: GradePolicy, actorUserId?: string): Promise<GradePolicy>;
   /** Submission Review: the student (and objective) a review launch shows (src/services/submissionReview.ts). */
   openSubmissionReview(session: LaunchSession): Promise<ReviewTarget>;
 }
@@ -69,13 +71,13 @@ export function instructorGradesRouter(deps: InstructorGradesDeps): Router {
     const { contextId } = instructorContext(res);
     const body = ResendOne.safeParse(req.body);
     if (!body.success) throw new ValidationFailed(tOf(res)('instructor.grades.chooseGrade'));
-    const n = await deps.services.resendGrades({ contextId, ids: [body.data.id] });
+    const n = await deps.services.resendGrades({ contextId, ids: [body.data.id], actorUserId: courseSessionOf(res).userId });
     res.redirect(303, `/instructor/grades?notice=${encodeURIComponent(tOf(res)(n ? 'instructor.grades.queued' : 'instructor.grades.nothing'))}`);
   });
 
   router.post('/instructor/grades/resend-failed', ...form, async (req, res) => {
     const { contextId } = instructorContext(res);
-    const n = await deps.services.resendGrades({ contextId });
+    const n = await deps.services.resendGrades({ contextId, actorUserId: courseSessionOf(res).userId });
     res.redirect(303, `/instructor/grades?notice=${encodeURIComponent(tOf(res)('instructor.grades.queuedFailed', { count: n }))}`);
   });
 
@@ -97,7 +99,7 @@ export function instructorGradesRouter(deps: InstructorGradesDeps): Router {
       perActivity: body.data.perActivity === '1',
       activityGrade: body.data.activityGrade ?? current.activityGrade,
       scoreMaximum: body.data.scoreMaximum,
-    });
+    }, courseSessionOf(res).userId);
     res.redirect(303, `/instructor/grades?notice=${encodeURIComponent(tOf(res)('instructor.grades.policySaved'))}`);
   });
 
