@@ -23,6 +23,7 @@ import { benchNamespace, freePort, recreateDatabase, type ToolStats } from './li
 import { startMasterlyChild } from './lib/launchMasterly.js';
 import { CookieJar, keepAliveAgent, send } from './lib/launchHttp.js';
 import { mean, percentile } from './lib/launchDriver.js';
+import { scrapeMetrics, type Scraped } from './lib/metricsScrape.js';
 import { launchAs, startTestLms, type TestLms } from '../test/support/devplatform.js';
 
 const env = process.env;
@@ -67,6 +68,20 @@ interface PhaseResult {
   statements: number;
   /** Statements per second the idle tool sends by itself (subtracted). */
   idlePerSecond: number;
+  /** What /metrics said at the end (BENCH_METRICS=1). */
+  metrics?: Scraped;
+}
+
+/** Figures from /metrics after a phase: which of the series issue 15 lists are there, and answers counted. */
+function metricsFigures(label: string, r: PhaseResult): BenchFigure[] {
+  if (!r.metrics) return [];
+  const wanted = ['masterly_lti_launches_total', 'masterly_answers_total', 'masterly_http_request_duration_seconds', 'masterly_grade_outbox_depth', 'masterly_grade_outbox_oldest_age_seconds', 'masterly_lms_call_duration_seconds', 'masterly_lms_call_failures_total', 'masterly_roster_syncs_total', 'masterly_job_runs_total'];
+  const present = wanted.filter((f) => r.metrics?.families.includes(f)).length;
+  return [
+    { name: `/metrics series present (${label})`, value: present, unit: 'series', goal: { op: '>=', value: wanted.length } },
+    { name: `/metrics answers counted (${label}, all phases)`, value: r.metrics.sum('masterly_answers_total'), unit: 'answer' },
+    { name: `/metrics launches counted (${label})`, value: r.metrics.sum('masterly_lti_launches_total'), unit: 'launch' },
+  ];
 }
 
 const field = (html: string, name: string): string | undefined => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1];
@@ -227,6 +242,8 @@ async function phase(n: number, thinkMs: number): Promise<PhaseResult> {
     const after = await child.stats();
     result.cpuMs = (after.cpuMicros - before.cpuMicros) / 1000;
     result.statements = after.statements - before.statements - (idlePerSecond * result.wallMs) / 1000;
+    // BENCH_METRICS=1: what /metrics reported for this phase's tool (launches, answers, request latency, outbox…).
+    if (setup.tool.metricsToken) result.metrics = await scrapeMetrics(setup.tool.baseUrl, setup.tool.metricsToken);
     return result;
   } finally {
     await setup.close();
@@ -260,6 +277,7 @@ export async function run(): Promise<BenchReport> {
       { name: 'tool CPU per page + answer', value: round(r.cpuMs / per, 2), unit: 'ms', goal: { op: '<=', value: 2 } },
       { name: 'DB statements per page + answer', value: round(r.statements / per, 2), unit: 'stmt', goal: { op: '<=', value: 4 } },
       { name: 'failed requests (closed loop)', value: [...r.failures.values()].reduce((a, b) => a + b, 0), unit: 'request', goal: { op: '<=', value: 0 } },
+      ...metricsFigures('closed loop', r),
     );
   }
   if (SETTINGS.only !== 'closed') {
@@ -273,6 +291,7 @@ export async function run(): Promise<BenchReport> {
       { name: 'tool CPU per page + answer (paced)', value: round(r.cpuMs / per, 2), unit: 'ms' },
       { name: 'DB statements per page + answer (paced)', value: round(r.statements / per, 2), unit: 'stmt' },
       { name: 'failed requests (paced)', value: [...r.failures.values()].reduce((a, b) => a + b, 0), unit: 'request', goal: { op: '<=', value: 0 } },
+      ...metricsFigures('paced', r),
     );
   }
   const cores = os.availableParallelism();

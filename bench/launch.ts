@@ -25,7 +25,8 @@ import { launchOnce, mean, percentile, runLoad, type LoadResult } from './lib/la
 import { startBenchPlatform, type BenchPlatform } from './lib/launchPlatform.js';
 import { startLtijs, type StartedTool } from './lib/launchLtijs.js';
 import type { ToolStats } from './lib/launchChild.js';
-import { startMasterly } from './lib/launchMasterly.js';
+import { startMasterly, type StartedMasterly } from './lib/launchMasterly.js';
+import { scrapeMetrics, type Scraped } from './lib/metricsScrape.js';
 
 const env = process.env;
 const num = (v: string | undefined, d: number) => (v && Number.isFinite(Number(v)) && Number(v) > 0 ? Number(v) : d);
@@ -250,12 +251,15 @@ export async function run(): Promise<BenchReport> {
   const runs: ToolRun[] = [];
   let masterly: ToolFigures | undefined;
   let ltijs: ToolFigures | undefined;
+  let masterlyStarted: StartedMasterly | undefined;
+  let scraped: Scraped | undefined;
   try {
     if (SETTINGS.only !== 'ltijs') {
       try {
         runs.push(
           await ToolRun.prepare('Masterly', platform, async () => {
             const started = await startMasterly(platform, SETTINGS.adminUrl);
+            masterlyStarted = started;
             notes.push(
               started.runtime === 'compiled'
                 ? `Masterly ran as plain JavaScript emitted by tsc (as \`npm run build\` does), NODE_ENV=production, LOG_LEVEL=warn (request logs off, like the peer), with the Node flags of \`npm start\`: ${started.nodeFlags.join(' ') || 'none'}.`
@@ -279,6 +283,8 @@ export async function run(): Promise<BenchReport> {
     for (let r = 0; r < SETTINGS.rounds; r++) {
       for (const run of runs) await run.round(perRound, SETTINGS.maxMs / SETTINGS.rounds);
     }
+    // BENCH_METRICS=1: what Masterly's /metrics reported after the launches.
+    if (masterlyStarted?.metricsToken) scraped = await scrapeMetrics(masterlyStarted.baseUrl, masterlyStarted.metricsToken);
     for (const run of runs) {
       const figures = await run.finish();
       if (run.label === 'Masterly') masterly = figures;
@@ -292,6 +298,13 @@ export async function run(): Promise<BenchReport> {
   if (masterly) {
     figures.push(...figuresOf('Masterly', masterly, true));
     notes.push(...notesOf('Masterly', masterly));
+  }
+  if (scraped) {
+    figures.push(
+      { name: '/metrics launches counted (Masterly)', value: scraped.sum('masterly_lti_launches_total'), unit: 'launch' },
+      { name: '/metrics request latency samples', value: scraped.sum('masterly_http_request_duration_seconds_count'), unit: 'request' },
+    );
+    notes.push(`/metrics families reported: ${scraped.families.join(', ')}`);
   }
   if (ltijs) {
     figures.push(...figuresOf('ltijs 5.9.9', ltijs, false));

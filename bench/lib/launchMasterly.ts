@@ -52,6 +52,9 @@ export interface StartedMasterly extends StartedTool {
   runtime: MasterlyRuntime;
   /** Node flags from `npm start` the child ran with (heap sizing). */
   nodeFlags: string[];
+  baseUrl: string;
+  /** Set with BENCH_METRICS=1: the token /metrics answers to. */
+  metricsToken?: string;
 }
 
 /** The heap-sizing Node flags of the `start` script (and the Dockerfile): the bench runs Masterly as production does. */
@@ -79,7 +82,7 @@ export async function startMasterlyChild(opts: {
   port: number;
   platform: PlatformToRegister;
   env?: Record<string, string>;
-}): Promise<{ process: ToolProcess; runtime: MasterlyRuntime; nodeFlags: string[]; baseUrl: string }> {
+}): Promise<{ process: ToolProcess; runtime: MasterlyRuntime; nodeFlags: string[]; baseUrl: string; metricsToken?: string }> {
   const compiled = process.env.BENCH_MASTERLY_TSX ? undefined : compileMasterly();
   const runtime: MasterlyRuntime = compiled ? 'compiled' : 'tsx';
   const dataDir = path.join(OUT, 'data');
@@ -92,6 +95,7 @@ export async function startMasterlyChild(opts: {
     ? ToolProcess.start('Masterly', compiled, { cwd: ROOT, env, execArgv: [...nodeFlags, ...prof] })
     : ToolProcess.start('Masterly', CHILD_TS, { cwd: ROOT, env, execArgv: [...nodeFlags, '--import', 'tsx', ...prof] });
   const baseUrl = `http://localhost:${opts.port}`;
+  const metricsToken = process.env.BENCH_METRICS === '1' ? randomBytes(16).toString('hex') : undefined;
   try {
     await child.setup({
       env: {
@@ -105,7 +109,7 @@ export async function startMasterlyChild(opts: {
         DATA_DIR: dataDir,
         LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
         // Metrics (the request timer and /metrics) are on only with a token: BENCH_METRICS=1 measures them.
-        ...(process.env.BENCH_METRICS === '1' ? { METRICS_TOKEN: randomBytes(16).toString('hex') } : {}),
+        ...(metricsToken ? { METRICS_TOKEN: metricsToken } : {}),
         ...opts.env,
       },
       platform: opts.platform,
@@ -114,7 +118,7 @@ export async function startMasterlyChild(opts: {
     await child.stop();
     throw err;
   }
-  return { process: child, runtime, nodeFlags, baseUrl };
+  return { process: child, runtime, nodeFlags, baseUrl, ...(metricsToken ? { metricsToken } : {}) };
 }
 
 /** Fresh `masterly_bench_<checkout>` database, Masterly listening at http://localhost:<port>, the bench platform registered. */
@@ -131,6 +135,8 @@ export async function startMasterly(platform: BenchPlatform, adminUrl: string): 
     process: started.process,
     runtime: started.runtime,
     nodeFlags: started.nodeFlags,
+    baseUrl: started.baseUrl,
+    ...(started.metricsToken ? { metricsToken: started.metricsToken } : {}),
     target: { loginUrl: `${started.baseUrl}/lti/login`, targetLinkUri: `${started.baseUrl}/app`, clientId, deploymentId },
   };
 }
