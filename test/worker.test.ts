@@ -50,7 +50,7 @@ describe('stand-alone worker entry', () => {
 
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/worker.ts')], {
       cwd: ROOT,
-      env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', BASE_URL: 'http://localhost:3999', DATA_DIR: dataDir, PURGE_EVERY_MS: '50', OUTBOX_IDLE_MS: '50', RETENTION_DAYS: '3650', ...env },
+      env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', BASE_URL: 'http://localhost:3999', DATA_DIR: dataDir, PURGE_EVERY_MS: '50', OUTBOX_IDLE_MS: '50', RETENTION_DAYS: '3650', SMTP_URL: 'smtp://127.0.0.1:2525', ...env },
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
     children.push(child);

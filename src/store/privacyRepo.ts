@@ -125,6 +125,7 @@ const BY_USER = [
   'enrollments',
   'launch_sessions',
   'audit_people',
+  'instructor_alert_marks',
 ] as const;
 /** Tables that hold a person's rows by LMS user id (sub) and contexts.id. */
 const BY_SUB = ['roster_members', 'lms_evidence_seen'] as const;
@@ -307,6 +308,10 @@ export const privacyRepo = (db: Kysely<Database>): PrivacyStore => ({
         if (contextId) del = del.where('context_id', '=', contextId);
         add(t, (await del.executeTakeFirst()).numDeletedRows);
       }
+      // Instructors' alert marks name the student in their key (`reason:userId:objective`).
+      let marks = trx.deleteFrom('instructor_alert_marks').where('alert_key', 'like', `%:${userId}:%`);
+      if (contextId) marks = marks.where('context_id', '=', contextId);
+      add('instructor_alert_marks', (await marks.executeTakeFirst()).numDeletedRows);
       for (const t of BY_SUB) {
         if (contexts.length === 0) continue;
         add(t, (await trx.deleteFrom(t).where('user_sub', '=', u.sub).where('context_id', 'in', contexts).executeTakeFirst()).numDeletedRows);

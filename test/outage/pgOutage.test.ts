@@ -10,6 +10,7 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { launchAs, parseForm, startTestLms, type TestBrowser, type TestLms } from '../support/devplatform.js';
 import { errorOf, startTestTool, type TestTool } from '../support/tool.js';
+import { defaultPolicy } from '../../src/domain/gradePolicy.js';
 import { createPgCluster, pgClusterUnavailable, type PgCluster } from '../support/pgCluster.js';
 
 const LEARNER = 'http://purl.imsglobal.org/vocab/lis/v2/membership#Learner';
@@ -70,6 +71,10 @@ if (missing && process.env.CI === 'true') {
         expect(response.status).toBe(200);
         browsers.push(b);
       }
+      // A column per objective (an instructor's opt-in; the default is one per placement, and this link has none), so
+      // every mastery reaches the gradebook through the outbox across the outage.
+      const contextId = (await t.db.kysely.selectFrom('contexts').select('id').executeTakeFirstOrThrow()).id;
+      await t.advantage.lineItems.savePolicy({ ...defaultPolicy(contextId), perObjective: true, perActivity: false }, Date.now());
       // Right answers, read while the database is up (the page never carries them).
       const answers = new Map<string, string | string[]>();
       for (const row of await t.db.kysely.selectFrom('items').select(['id', 'payload']).execute()) {

@@ -4,6 +4,7 @@
  * and column of the live database finds no name, e-mail, user id, LMS user id or answer of theirs. Another student's
  * data stays, and the projection is rebuilt without the erased answers. Runs on SQLite and on PostgreSQL.
  */
+import { defaultPolicy } from '../../src/domain/gradePolicy.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importCourse } from '../../src/services/importCourse.js';
 import { submitResponse } from '../../src/services/submitResponse.js';
@@ -38,6 +39,8 @@ describe('erasing a student (administrator, every course)', () => {
     const [aishaId, benId, teacherId] = [await idOf(aisha.id), await idOf(ben.id), await idOf(teacher.id)];
     const engine = { courses: courseRepo(db.kysely), learners: learnerStore(db.kysely, db.dialect), clock: systemClock, afterMasteryChange: rig.tool.advantage.afterMasteryChange };
     await importCourse(engine, { contextId, file: aCourseFile() });
+    // A column per objective (an instructor's opt-in; this link has no column of its own), so grades are sent.
+    await rig.tool.advantage.lineItems.savePolicy({ ...defaultPolicy(contextId), perObjective: true, perActivity: false }, Date.now());
     const items = await courseRepo(db.kysely).listItems(contextId);
     const objectiveA = items.find((i) => i.key === 'A-0')!.objectiveId;
     const short = items.filter((i) => i.kind === 'short' && i.objectiveId === objectiveA);
@@ -58,6 +61,8 @@ describe('erasing a student (administrator, every course)', () => {
     await c.instructor.setAccommodations({ contextId, userId: aishaId, accommodations: { thresholdOffset: '-0.05', extraCycles: '1', extraOpportunities: '0', timeMultiplier: '1.5' }, actorUserId: teacherId });
     await c.advantage.syncRoster({ contextId });
     await c.advantage.drainOnce({ batch: 500 });
+    // The teacher has read an alert about Aisha (its key names her).
+    await c.repos.alerts.markSeen(contextId, teacherId, [`stuck:${aishaId}:${objectiveA}`], Date.now());
     expect(await db.kysely.selectFrom('grade_outbox').select('id').where('user_id', '=', aishaId).where('sent_at', 'is not', null).execute()).not.toHaveLength(0);
 
     const needles = { contains: [aisha.name, aisha.givenName!, aisha.familyName!, aisha.email!, aishaId, ...secretAnswers], equals: [aisha.id] };

@@ -4,6 +4,7 @@
  * administrators search, export and erase in every course and read the whole audit log (CSV too). CSRF, the
  * confirmation box and sign-in are enforced.
  */
+import { defaultPolicy } from '../../src/domain/gradePolicy.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { importCourse } from '../../src/services/importCourse.js';
@@ -46,6 +47,8 @@ describe('privacy pages (instructor and administrator)', () => {
     contextId = (await db.kysely.selectFrom('contexts').select('id').executeTakeFirstOrThrow()).id;
     const engine = { courses: courseRepo(db.kysely), learners: learnerStore(db.kysely, db.dialect), clock: systemClock, afterMasteryChange: rig.tool.advantage.afterMasteryChange };
     await importCourse(engine, { contextId, file: aCourseFile() });
+    // A column per objective (an instructor's opt-in; this link has no column of its own), so grades are sent.
+    await rig.tool.advantage.lineItems.savePolicy({ ...defaultPolicy(contextId), perObjective: true, perActivity: false }, Date.now());
     const items = (await courseRepo(db.kysely).listItems(contextId)).filter((i) => i.key.startsWith('A-'));
     let n = 0;
     for (const userId of ids.values()) {
