@@ -216,7 +216,7 @@ export async function startDevPlatform(opts: DevPlatformOptions): Promise<DevPla
     faults,
     roster,
     mode: () => mode,
-    quirks: { stringBooleans: false },
+    quirks: { stringBooleans: false, platformStorage: 'auto' },
     now,
     randomId: (bytes = 16) => randomBytes(bytes).toString('base64url'),
   };

@@ -9,6 +9,7 @@ import * as m0007 from './0007_frame_origins.js';
 import * as m0008 from './0008_course_content_version.js';
 import * as m0009 from './0009_health_probe.js';
 import * as m0013 from './0013_grade_timestamps.js';
+import * as m0021 from './0021_cookieless.js';
 
 /** Every migration, in order. Names are permanent once released: add, never rename. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0008_course_content_version': m0008,
   '0009_health_probe': m0009,
   '0013_grade_timestamps': m0013,
+  '0021_cookieless': m0021,
 };
