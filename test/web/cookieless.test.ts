@@ -31,7 +31,7 @@ describe('launches without third-party cookies (HTTP)', () => {
    * Login (with the browser `b`, which keeps the login cookie) and the platform's auth answer: the id_token form.
    * Returns the login page too.
    */
-  async function loginAndAuth(b: TestBrowser = browser()): Promise<{ loginPage: string; loginStatus: number; idToken: string; state: string; binding?: string }> {
+  async function loginAndAuth(b: TestBrowser = browser()): Promise<{ loginPage: string; loginStatus: number; loginCsp: string; idToken: string; state: string; binding?: string }> {
     const { loginUrl } = await rig.lms.devplatform.createLaunch({ userId: sub });
     const login = await b.get(loginUrl);
     const loginPage = login.status === 200 ? await login.text() : '';
@@ -44,7 +44,7 @@ describe('launches without third-party cookies (HTTP)', () => {
     const auth = await (await fetch(authUrl)).text();
     const fields = parseForm(auth, authUrl)!.fields;
     const binding = attr(loginPage, 'data-value');
-    return { loginPage, loginStatus: login.status, idToken: fields.id_token!, state: fields.state!, ...(binding ? { binding } : {}) };
+    return { loginPage, loginStatus: login.status, loginCsp: login.headers.get('content-security-policy') ?? '', idToken: fields.id_token!, state: fields.state!, ...(binding ? { binding } : {}) };
   }
 
   const consumedAt = async (state: string) =>
@@ -57,8 +57,10 @@ describe('launches without third-party cookies (HTTP)', () => {
   it('with lti_storage_target, the login serves a page that stores the binding in the platform frame and goes on to the auth endpoint', async () => {
     rig.lms.devplatform.setQuirks({ platformStorage: 'answer' });
     const b = browser();
-    const { loginPage, loginStatus, state, binding } = await loginAndAuth(b);
+    const { loginPage, loginStatus, loginCsp, state, binding } = await loginAndAuth(b);
     expect(loginStatus).toBe(200);
+    // Served before any launch is validated, when the LMS page that frames it may not be known yet.
+    expect(loginCsp).toContain("frame-ancestors 'self' *");
     expect(attr(loginPage, 'data-mode')).toBe('put');
     expect(attr(loginPage, 'data-target')).toBe('post_message_forwarding');
     expect(attr(loginPage, 'data-origin')).toBe(new URL(rig.lms.registration().authUrl).origin);
@@ -77,6 +79,7 @@ describe('launches without third-party cookies (HTTP)', () => {
     const page = await first.text();
     expect(first.status).toBe(200);
     expect(first.headers.get('referrer-policy')).toBe('same-origin');
+    expect(first.headers.get('content-security-policy')).toContain("frame-ancestors 'self' *");
     expect(attr(page, 'data-mode')).toBe('get');
     expect(attr(page, 'data-key')).toBe(`state_${state}`);
     expect(parseForm(page, launchUrl())!.fields).toMatchObject({ id_token: idToken, state, lti_storage_binding: '' });
@@ -86,6 +89,8 @@ describe('launches without third-party cookies (HTTP)', () => {
     const started = await second.text();
     expect(second.status, started).toBe(200);
     const cookie = second.headers.getSetCookie().find((c) => c.startsWith('masterly_session='))!;
+    // The page that becomes the tool's pages in token mode: the strict frame-ancestors again.
+    expect(second.headers.get('content-security-policy')).not.toContain(' *');
     expect(cookie).toMatch(/; Partitioned/);
     expect(cookie).toMatch(/; Secure/);
     expect(cookie).toMatch(/; SameSite=None/);

@@ -4,6 +4,7 @@ import type { LoginParams, LoginRedirect } from '../../services/ports.js';
 import { LaunchRejected } from '../../domain/errors.js';
 import { crossSiteCookie, SESSION_COOKIE, signValue, unsignValue } from '../cookies.js';
 import { landingPath } from '../landing.js';
+import { securityHeadersOf } from '../securityHeaders.js';
 import { tOf } from '../session.js';
 
 /** What the LTI routes need. */
@@ -87,7 +88,9 @@ export function ltiRouter(deps: LtiRoutesDeps): Router {
       return;
     }
     // Platform Storage offered: a page keeps the binding in the platform's frame too (public/ltiStorage.js), then
-    // continues to the auth endpoint; the cookie still goes along for browsers that keep it.
+    // continues to the auth endpoint; the cookie still goes along for browsers that keep it. The LMS page framing it
+    // may not be known before this first launch is validated: this step may be framed by any page.
+    securityHeadersOf(res)?.frameableByAnyAncestor(res);
     res.render('lti/storage-login', { title: tOf(res)('cookieless.openingTitle'), storage: redirect.storage, form: authForm(redirect) });
   };
   router.get('/lti/login', login);
@@ -108,6 +111,7 @@ export function ltiRouter(deps: LtiRoutesDeps): Router {
         const fallback = await deps.services.launchFallback(state);
         if (fallback?.storage || fallback?.relaunch) {
           // Its form posts back here: with this policy the browser names our origin in that post (fromOwnPage).
+          securityHeadersOf(res)?.frameableByAnyAncestor(res);
           res.setHeader('referrer-policy', 'same-origin');
           res.render('lti/storage-launch', { title: tOf(res)('cookieless.openingTitle'), idToken, state, storage: fallback.storage, relaunch: fallback.relaunch });
           return;
@@ -128,6 +132,9 @@ export function ltiRouter(deps: LtiRoutesDeps): Router {
     // No third-party cookies: a partitioned cookie (CHIPS) where the browser keeps one, else the page carries the
     // session as a per-tab token (public/session.js decides which by asking /lti/session).
     res.cookie(SESSION_COOKIE, session, { ...crossSiteCookie(deps.sessionTtlSeconds), partitioned: true });
+    // This page becomes the tool's pages in token mode: the strict frame-ancestors, with the LMS page's origin this
+    // launch has just taught us.
+    securityHeadersOf(res)?.refresh(res);
     res.render('lti/session-start', { title: tOf(res)('cookieless.openingTitle'), landing: landingPath(done.launch), sessionToken: session });
   });
 
