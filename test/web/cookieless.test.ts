@@ -126,6 +126,7 @@ describe('launches without third-party cookies (HTTP)', () => {
     const res = await blocked().postForm(launchUrl(), { id_token: idToken, state }, { origin: rig.lms.url });
     const page = await res.text();
     expect(res.status).toBe(200);
+    expect(res.headers.getSetCookie().some((c) => c.startsWith('masterly_session='))).toBe(false); // no session
     expect(page).toContain('Open Masterly in a new window');
     expect(page).not.toContain('data-mode');
     const form = /<form method="post" action="\/lti\/login" target="_blank">/.exec(page);
