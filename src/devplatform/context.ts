@@ -42,7 +42,21 @@ export const SCOPES = {
 export interface Quirks {
   /** Moodle versions that send `accept_multiple` / `auto_create` as the strings "true"/"false" (moodle mode only). */
   stringBooleans: boolean;
+  /**
+   * LTI Platform Storage (docs/decisions/0021-cookieless-launches.md). `answer`: the login carries
+   * `lti_storage_target` and the launch page has the `post_message_forwarding` frame that answers lti.capabilities,
+   * lti.put_data and lti.get_data for the tool's origin only; `silent`: the target is sent but nothing answers (Canvas's
+   * mobile apps); `none`: no target (Moodle 4.5). `auto`: `answer` in canvas mode, `none` otherwise.
+   */
+  platformStorage: 'auto' | 'answer' | 'silent' | 'none';
 }
+
+/** Name of the frame that answers Platform Storage messages (as Canvas names it). */
+export const STORAGE_FRAME = 'post_message_forwarding';
+
+/** The Platform Storage behaviour in force (see {@link Quirks.platformStorage}). */
+export const platformStorageOf = (ctx: { mode(): Mode; quirks: Quirks }): 'answer' | 'silent' | 'none' =>
+  ctx.quirks.platformStorage === 'auto' ? (ctx.mode() === 'canvas' ? 'answer' : 'none') : ctx.quirks.platformStorage;
 
 /** In-memory view of the roster, persisted in `dp_users`. */
 export interface Roster {

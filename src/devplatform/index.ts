@@ -247,7 +247,7 @@ export async function startDevPlatform(opts: DevPlatformOptions): Promise<DevPla
     roster,
     mode: () => mode,
     agsMode: () => agsMode,
-    quirks: { stringBooleans: false },
+    quirks: { stringBooleans: false, platformStorage: 'auto' },
     now,
     randomId: (bytes = 16) => randomBytes(bytes).toString('base64url'),
     tool: () => ({ pending: registrations.tool?.status === 'pending', ...registrations.grants }),

@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import { buildLaunchClaims } from './claims.js';
-import { DEFAULT_RESOURCE_LINK, toolEndpoints, type Ctx } from './context.js';
+import { DEFAULT_RESOURCE_LINK, STORAGE_FRAME, platformStorageOf, toolEndpoints, type Ctx } from './context.js';
 import { isInstructor } from './people.js';
 
 /** A launch the course page (or a test) intends: its id travels as `lti_message_hint`. */
@@ -71,10 +71,10 @@ export function loginUrlFor(ctx: Ctx, intent: LaunchIntent): { loginUrl: string;
     loginParams.deployment_id = ctx.deploymentId;
     loginParams.canvas_region = 'us-east-1';
     loginParams.canvas_environment = 'prod';
-    loginParams.lti_storage_target = 'post_message_forwarding';
   } else {
     loginParams.lti_deployment_id = ctx.deploymentId;
   }
+  if (platformStorageOf(ctx) !== 'none') loginParams.lti_storage_target = STORAGE_FRAME;
   return { loginUrl: `${tool.login}?${new URLSearchParams(loginParams).toString()}`, loginParams };
 }
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Router } from 'express';
-import type { Ctx } from './context.js';
+import { STORAGE_FRAME, platformStorageOf, type Ctx } from './context.js';
 import { PlatformError, createLaunch, findLaunch, loginUrlFor } from './launches.js';
 import { ROLES, isInstructor, type DevUser } from './people.js';
 import { projectPath } from '../projectRoot.js';
@@ -42,9 +42,15 @@ export function pagesRouter(ctx: Ctx): Router {
   };
 
   router.get('/devplatform.css', (_req, res) => res.sendFile(path.join(PUBLIC_DIR, 'devplatform.css')));
+  router.get('/devplatform-storage.js', (_req, res) => res.sendFile(path.join(PUBLIC_DIR, 'devplatformStorage.js')));
+
+  // LTI Platform Storage: the frame that keeps data for the tool (on the auth origin, as Canvas's is on its OIDC host).
+  router.get(`/${STORAGE_FRAME}`, (_req, res) => {
+    res.render('devplatform/storage-frame', { toolOrigin: new URL(ctx.toolUrl).origin });
+  });
 
   router.get('/', async (_req, res) => {
-    res.render('devplatform/course', await coursePage(null));
+    res.render('devplatform/course', { ...(await coursePage(null)), storage: null });
   });
 
   router.post('/launch', async (req, res) => {
@@ -73,7 +79,8 @@ export function pagesRouter(ctx: Ctx): Router {
     // Re-derive the iframe src from the stored intent so reloading the page relaunches the same link.
     const { loginUrl } = loginUrlFor(ctx, intent);
     const heading = `${intent.messageType === 'LtiDeepLinkingRequest' ? 'Adding Masterly content' : 'Masterly'} as ${display(user)}`;
-    res.render('devplatform/course', await coursePage({ src: loginUrl, heading }));
+    const storage = platformStorageOf(ctx) === 'answer' ? { frame: STORAGE_FRAME, src: `${ctx.url}/${STORAGE_FRAME}`, toolOrigin: new URL(ctx.toolUrl).origin } : null;
+    res.render('devplatform/course', { ...(await coursePage({ src: loginUrl, heading })), storage });
   });
 
   router.get('/gradebook', async (_req, res) => {

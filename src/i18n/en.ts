@@ -1296,6 +1296,16 @@ export const en = {
       backToAdmin: 'Back to administration',
     },
   },
+  cookieless: {
+    openingTitle: 'Opening Masterly',
+    opening: 'Opening Masterly…',
+    continue: 'Continue',
+    newWindowHeading: 'Open Masterly in a new window',
+    newWindowBody: 'Your browser does not let Masterly keep you signed in inside this course page. Masterly works in its own window: open it there to continue.',
+    newWindowButton: 'Open Masterly in a new window',
+    newWindowAfter: 'Masterly opens in a new window or tab, signed in to this same activity. Your work is saved there as usual.',
+    newWindowAgain: 'If nothing opens, allow pop-ups for this site or launch Masterly again from your course.',
+  },
 } as const;
 
 /** The shape every catalogue has (English is the reference). */

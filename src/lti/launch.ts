@@ -170,7 +170,8 @@ export const LAUNCH_STEPS: readonly LaunchStep[] = [
       if (login.expiresAt < now) return reject('state_expired', 'The login took too long. Please launch again from your course.');
       if (!sameSecret(login.nonce, c.nonce)) return reject('nonce_mismatch', 'The launch token was issued for another login.');
       if (login.platformId !== ctx.platform?.id) return reject('iss_mismatch', 'The launch came from another LMS than the login.');
-      const binding = ctx.input.cookies[loginCookieName(state)];
+      // The login cookie, or (when the browser blocked it) the binding the tool's page read back from Platform Storage.
+      const binding = ctx.input.cookies[loginCookieName(state)] ?? ctx.input.storedBinding;
       if (!binding || !sameSecret(bindingHash(binding), login.browserHash)) {
         return reject(
           'state_browser_mismatch',

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { LoginRejected, RateLimited } from '../domain/errors.js';
-import type { Clock, LoginParams, LoginRedirect, LoginStateRepo, Platform, PlatformRegistry } from '../services/ports.js';
+import type { Clock, LaunchFallback, LoginParams, LoginRedirect, LoginStateRepo, Platform, PlatformRegistry, RelaunchParams } from '../services/ports.js';
 
 /** Settings of the login step. */
 export interface LoginConfig {
@@ -28,6 +28,30 @@ export const loginCookieName = (state: string): string => `lti_login_${state.sli
 export const bindingHash = (value: string): string => createHash('sha256').update(value).digest('hex');
 
 const defaultRandom = (bytes: number) => randomBytes(bytes).toString('base64url');
+
+/**
+ * A usable `lti_storage_target`: `_parent` or a frame name (letters, digits, `_`, `-`, `.`; Canvas sends
+ * `post_message_forwarding`). Anything else is ignored: the login then relies on the cookie alone.
+ */
+const STORAGE_TARGET = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/** The key under which the login page stores a state's binding in Platform Storage. */
+export const storageKey = (state: string): string => `state_${state}`;
+
+/** The login initiation parameters worth sending again (a relaunch in a new window), as the platform named them. */
+function relaunchParams(params: LoginParams): RelaunchParams {
+  const out: RelaunchParams = {};
+  const put = (name: string, v: string | undefined) => {
+    if (v !== undefined) out[name] = v;
+  };
+  put('iss', params.iss);
+  put('login_hint', params.loginHint);
+  put('target_link_uri', params.targetLinkUri);
+  put('lti_message_hint', params.ltiMessageHint);
+  put('client_id', params.clientId);
+  put('lti_deployment_id', params.deploymentId);
+  return out;
+}
 
 /** Picks the registration a login is for: by client_id when given, else the only one (or the one with that deployment). */
 export function resolveLoginPlatform(candidates: Platform[], clientId?: string, deploymentId?: string): Platform {
@@ -92,6 +116,7 @@ export async function beginLogin(deps: LoginDeps, params: LoginParams): Promise<
   const now = deps.clock.now();
   const ttl = deps.config.loginTtlSeconds;
   const cap = deps.config.openStatesPerClient;
+  const storageTarget = params.storageTarget && STORAGE_TARGET.test(params.storageTarget) ? params.storageTarget : undefined;
   const stored = await deps.loginStates.create(
     {
       state,
@@ -103,6 +128,8 @@ export async function beginLogin(deps: LoginDeps, params: LoginParams): Promise<
       expiresAt: now + ttl * 1000,
       consumedAt: null,
       ...(params.clientHash ? { clientHash: params.clientHash } : {}),
+      storageTarget: storageTarget ?? null,
+      relaunch: relaunchParams(params),
     },
     cap === undefined ? undefined : { openPerClient: cap },
   );
@@ -121,5 +148,28 @@ export async function beginLogin(deps: LoginDeps, params: LoginParams): Promise<
   if (params.ltiMessageHint !== undefined) q.set('lti_message_hint', params.ltiMessageHint);
   q.set('state', state);
   q.set('nonce', nonce);
-  return { redirectUrl: url.href, state, cookie: { name: loginCookieName(state), value: binding, maxAgeSeconds: ttl } };
+  return {
+    redirectUrl: url.href,
+    state,
+    cookie: { name: loginCookieName(state), value: binding, maxAgeSeconds: ttl },
+    ...(storageTarget ? { storage: { target: storageTarget, origin: url.origin, key: storageKey(state), value: binding } } : {}),
+  };
+}
+
+/**
+ * A launch whose login cookie did not come back: for an open login (unconsumed, unexpired; read, not consumed),
+ * where its binding may be read back from Platform Storage (the frame and the platform's auth origin), and the login
+ * parameters for a relaunch in a new window. Undefined for an unknown, used or expired state: the launch checks
+ * then refuse it as usual.
+ *
+ * @see https://www.imsglobal.org/spec/lti-cs-pm/v0p1 (LTI Client Side postMessages, Platform Storage)
+ */
+export async function launchFallback(deps: Pick<LoginDeps, 'loginStates' | 'registry' | 'clock'>, state: string): Promise<LaunchFallback | undefined> {
+  const login = await deps.loginStates.find(state);
+  if (!login || login.consumedAt !== null || login.expiresAt < deps.clock.now()) return undefined;
+  const platform = login.storageTarget ? await deps.registry.byId(login.platformId) : undefined;
+  return {
+    ...(login.storageTarget && platform ? { storage: { target: login.storageTarget, origin: new URL(platform.authUrl).origin, key: storageKey(state) } } : {}),
+    ...(login.relaunch ? { relaunch: login.relaunch } : {}),
+  };
 }

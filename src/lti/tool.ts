@@ -2,7 +2,7 @@ import type { Clock, LoginStateRepo, LtiTool, PlatformRegistry } from '../servic
 import { AGS_SCOPES } from './ags.js';
 import { createPlatformJwks, type PlatformJwks } from './jwks.js';
 import { verifyLaunch } from './launch.js';
-import { beginLogin, loginCookieName } from './login.js';
+import { beginLogin, launchFallback, loginCookieName } from './login.js';
 import { NRPS_SCOPE } from './nrps.js';
 
 /** Scopes Masterly asks for: AGS (line items, results, scores) and NRPS. */
@@ -53,6 +53,7 @@ export function createLtiTool(deps: LtiToolDeps): LtiTool {
         input,
       ),
     loginCookieName,
+    launchFallback: (state) => launchFallback(deps, state),
     scopes: TOOL_SCOPES,
   };
 }

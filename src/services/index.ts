@@ -3,7 +3,7 @@ import { completeLaunch, type AfterLaunchStep, type CompletedLaunch } from './co
 import { cachedSessions } from './getSession.js';
 import { listPlatforms } from './listPlatforms.js';
 import { purgeExpired, type PurgeReport } from './purgeExpired.js';
-import type {
+import type { LaunchFallback,
   Clock,
   LaunchInput,
   LaunchRepo,
@@ -49,6 +49,8 @@ export interface FoundationServices {
   completeLaunch(input: LaunchInput): Promise<CompletedLaunch>;
   getSession(id: string): Promise<LaunchSession | undefined>;
   loginCookieName(state: string): string;
+  /** A launch without its login cookie: Platform Storage to read the binding from, or a relaunch in a new window. */
+  launchFallback(state: string): Promise<LaunchFallback | undefined>;
   registerPlatform(input: NewPlatform): Promise<Platform>;
   addDeployment(input: { platformId: string; deploymentId: string }): Promise<void>;
   listPlatforms(): Promise<Platform[]>;
@@ -76,6 +78,7 @@ export function buildFoundationServices(deps: FoundationDeps): FoundationService
     completeLaunch: (input) => completeLaunch(deps, input),
     getSession: sessions.get,
     loginCookieName: (state) => deps.lti.loginCookieName(state),
+    launchFallback: (state) => deps.lti.launchFallback(state),
     registerPlatform: async (input) => {
       const p = await registerPlatform(deps, input);
       return audited(p, { action: 'platform_registered', details: { platformId: p.id, issuer: p.issuer, clientId: p.clientId, name: p.name } });

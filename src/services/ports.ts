@@ -168,7 +168,14 @@ export interface LoginState {
   consumedAt: number | null;
   /** Keyed hash of the client address the login came from (never the address itself). */
   clientHash?: string | null;
+  /** The platform's `lti_storage_target` when the binding is also kept in Platform Storage. */
+  storageTarget?: string | null;
+  /** The login initiation parameters, to start the same login again in a new window. */
+  relaunch?: RelaunchParams | null;
 }
+
+/** Login initiation parameters as the platform sent them (names as on the wire), for a relaunch in a new window. */
+export type RelaunchParams = Record<string, string>;
 
 /** Storage of login states. */
 export interface LoginStateRepo {
@@ -301,6 +308,19 @@ export interface LoginParams {
   deploymentId?: string;
   /** Keyed hash of the client address (set by the web layer; the open-state cap counts per hash). */
   clientHash?: string;
+  /** LTI Platform Storage: the frame (or `_parent`) where the platform keeps data for the tool. */
+  storageTarget?: string;
+}
+
+/**
+ * What the login page stores in the platform's frame (LTI Platform Storage `lti.put_data`) and where: the binding
+ * value under `key`, sent to `target` (a frame name or `_parent`) with the platform's auth origin as targetOrigin.
+ */
+export interface PlatformStorage {
+  target: string;
+  origin: string;
+  key: string;
+  value: string;
 }
 
 /** Where to send the browser after a login initiation, and the cookie that binds the login to it. */
@@ -308,6 +328,17 @@ export interface LoginRedirect {
   redirectUrl: string;
   state: string;
   cookie: { name: string; value: string; maxAgeSeconds: number };
+  /** Set when the platform offered Platform Storage: the login page stores the binding there too. */
+  storage?: PlatformStorage;
+}
+
+/**
+ * A launch that arrived without its login cookie, before anything is consumed: where its binding may be read back
+ * (Platform Storage; `value` empty), and the parameters to start the login again in a new window.
+ */
+export interface LaunchFallback {
+  storage?: Omit<PlatformStorage, 'value'>;
+  relaunch?: RelaunchParams;
 }
 
 /** A posted launch: the id_token, the state, and the browser's login cookies. */
@@ -316,6 +347,11 @@ export interface LaunchInput {
   state?: string;
   /** Cookies of the request (name → value); the login binding cookie is read from here. */
   cookies: Record<string, string>;
+  /**
+   * The binding read back from Platform Storage by the tool's own page when the cookie was blocked. The web layer
+   * passes it only from a same-origin post (a page of another site cannot send it).
+   */
+  storedBinding?: string;
 }
 
 /** The tool's LTI core: login, launch verification, its keys. */
@@ -325,6 +361,8 @@ export interface LtiTool {
   verifyLaunch(input: LaunchInput): Promise<VerifiedLaunch>;
   /** Name of the login binding cookie for a state (so the caller can clear it). */
   loginCookieName(state: string): string;
+  /** An open (unconsumed, unexpired) login's fallbacks when its cookie did not come back; undefined otherwise. */
+  launchFallback(state: string): Promise<LaunchFallback | undefined>;
   /** The LTI Advantage scopes the tool asks a platform for (AGS line items, results, scores; NRPS). */
   readonly scopes: readonly string[];
 }

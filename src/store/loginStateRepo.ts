@@ -14,7 +14,12 @@ const toLoginState = (r: Selectable<LoginStatesTable>): LoginState => ({
   expiresAt: Number(r.expires_at),
   consumedAt: r.consumed_at === null ? null : Number(r.consumed_at),
   clientHash: r.client_hash,
+  storageTarget: r.storage_target,
+  relaunch: r.relaunch === null ? null : (JSON.parse(r.relaunch) as Record<string, string>),
 });
+
+/** The stored form of a state's optional parts (migration 0021). */
+const extras = (s: LoginState) => ({ storageTarget: s.storageTarget ?? null, relaunch: s.relaunch ? JSON.stringify(s.relaunch) : null });
 
 /** Login states: one INSERT at login, one UPDATE … RETURNING at launch (both compiled once: they run on every launch). */
 export const loginStateRepo = (db: Kysely<Database>): LoginStateRepo => {
@@ -24,8 +29,8 @@ export const loginStateRepo = (db: Kysely<Database>): LoginStateRepo => {
   // address may pass together, so the cap can be exceeded by at most the number of connections.
   const insertCapped = prepare<Exclude<keyof LoginState, 'consumedAt'> | 'cap', never>(
     (p) => sql<never>`insert into "login_states"
-      ("state", "nonce", "platform_id", "browser_hash", "target_link_uri", "created_at", "expires_at", "consumed_at", "client_hash")
-      select ${p('state')}, ${p('nonce')}, ${p('platformId')}, ${p('browserHash')}, ${p('targetLinkUri')}, ${p('createdAt')}, ${p('expiresAt')}, null, ${p('clientHash')}
+      ("state", "nonce", "platform_id", "browser_hash", "target_link_uri", "created_at", "expires_at", "consumed_at", "client_hash", "storage_target", "relaunch")
+      select ${p('state')}, ${p('nonce')}, ${p('platformId')}, ${p('browserHash')}, ${p('targetLinkUri')}, ${p('createdAt')}, ${p('expiresAt')}, null, ${p('clientHash')}, ${p('storageTarget')}, ${p('relaunch')}
       where (select count(*) from (select 1 from "login_states" where "client_hash" = ${p('clientHash')} and "consumed_at" is null
         and "expires_at" > ${p('createdAt')} limit ${p('cap')}) as "open") < ${p('cap')}`.compile(db),
   );
@@ -42,6 +47,8 @@ export const loginStateRepo = (db: Kysely<Database>): LoginStateRepo => {
         expires_at: p('expiresAt'),
         consumed_at: null,
         client_hash: p('clientHash'),
+        storage_target: p('storageTarget'),
+        relaunch: p('relaunch'),
       })
       .compile(),
   );
@@ -52,9 +59,9 @@ export const loginStateRepo = (db: Kysely<Database>): LoginStateRepo => {
   return {
     create: async (s, limit) => {
       if (limit && s.clientHash) {
-        return Number((await insertCapped.run(db, { ...s, clientHash: s.clientHash, cap: limit.openPerClient })).numAffectedRows ?? 0) === 1;
+        return Number((await insertCapped.run(db, { ...s, ...extras(s), clientHash: s.clientHash, cap: limit.openPerClient })).numAffectedRows ?? 0) === 1;
       }
-      await insert.run(db, { ...s, clientHash: s.clientHash ?? null });
+      await insert.run(db, { ...s, ...extras(s), clientHash: s.clientHash ?? null });
       return true;
     },
     consume: async (state, at) => {

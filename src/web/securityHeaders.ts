@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import helmet from 'helmet';
 
 /** What the security headers depend on. */
@@ -74,6 +74,20 @@ export function helmetHeaders(https: boolean, ancestors: readonly string[]): Rea
 }
 
 /**
+ * What a route may change in the headers already set (found in `res.locals.securityHeaders`; docs/decisions/0021):
+ * - `refresh`: the headers for the list as it is now (a launch that has just learned the LMS page's origin);
+ * - `frameableByAnyAncestor`: `frame-ancestors *` for the launch steps served before the launch is validated (the
+ *   LMS page's origin is not known yet; those pages show nothing of a course and act only through the platform).
+ */
+export interface SecurityHeadersControl {
+  refresh(res: Response): void;
+  frameableByAnyAncestor(res: Response): void;
+}
+
+/** The route's view of the security headers (undefined outside createApp, e.g. in a bare router test). */
+export const securityHeadersOf = (res: Response): SecurityHeadersControl | undefined => res.locals.securityHeaders as SecurityHeadersControl | undefined;
+
+/**
  * Sets the security headers on every response: helmet's, recomputed only when the frame-ancestors list changes
  * (by identity first, then by content), so a request costs a few setHeader calls. An entry that would break the header
  * is skipped and reported; should helmet still refuse the list, the policy falls back to `'self'` only.
@@ -82,7 +96,21 @@ export function securityHeaders(opts: SecurityHeaderOptions): RequestHandler {
   let lastList: readonly string[] | undefined;
   let lastKey = '';
   let headers: ReadonlyArray<readonly [string, string]> = [];
+  let anyAncestor: ReadonlyArray<readonly [string, string]> | undefined;
+  const set = (res: Response, list: ReadonlyArray<readonly [string, string]>) => {
+    for (const [name, value] of list) res.setHeader(name, value);
+  };
+  const control: SecurityHeadersControl = {
+    refresh: (res) => set(res, current()),
+    frameableByAnyAncestor: (res) => set(res, (anyAncestor ??= helmetHeaders(opts.https, ['*']))),
+  };
   return (_req, res, next) => {
+    set(res, current());
+    res.locals.securityHeaders = control;
+    next();
+  };
+
+  function current(): ReadonlyArray<readonly [string, string]> {
     const list = opts.frameAncestors();
     if (list !== lastList) {
       const key = list.join('\n');
@@ -99,7 +127,6 @@ export function securityHeaders(opts: SecurityHeaderOptions): RequestHandler {
       }
       lastList = list;
     }
-    for (const [name, value] of headers) res.setHeader(name, value);
-    next();
-  };
+    return headers;
+  }
 }

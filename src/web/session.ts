@@ -10,13 +10,29 @@ export interface SessionDeps {
   cookieSecret: string;
 }
 
+/** The header a page in token mode sends its session token in (public/session.js). */
+export const SESSION_HEADER = 'x-masterly-session';
+/** The form field a page in token mode adds to its forms (public/session.js). */
+export const SESSION_FIELD = 'session_token';
+
 /**
- * Where a request carries its session id. Today: the signed cookie set after launch. This is the one place to
- * add the cookie-less path (Platform Storage / a token rendered into the page and sent as a header) later.
+ * Where a request carries its session id (docs/decisions/0021-cookieless-launches.md): the signed session cookie
+ * (partitioned after a cookie-less launch), else the same signed value as a per-tab token that the page sends in the
+ * `x-masterly-session` header or a `session_token` form field — never in a URL. `token` is set when the token was
+ * used, so the next page carries it on.
  */
-export function readSessionId(req: Request, cookieSecret: string): string | undefined {
-  return unsignValue(cookieSecret, (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE]);
+export function readSession(req: Request, cookieSecret: string): { id: string; token?: string } | undefined {
+  const fromCookie = unsignValue(cookieSecret, (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE]);
+  if (fromCookie) return { id: fromCookie };
+  const header = req.headers[SESSION_HEADER];
+  const field = (req.body as Record<string, unknown> | undefined)?.[SESSION_FIELD];
+  const token = typeof header === 'string' ? header : typeof field === 'string' ? field : undefined;
+  const id = token && token.length <= 200 ? unsignValue(cookieSecret, token) : undefined;
+  return id && token ? { id, token } : undefined;
 }
+
+/** The session id of a request (cookie or token), or undefined. */
+export const readSessionId = (req: Request, cookieSecret: string): string | undefined => readSession(req, cookieSecret)?.id;
 
 /** The session loaded for this request by `requireSession`. */
 export const sessionOf = (res: Response): LaunchSession => res.locals.session as LaunchSession;
@@ -41,10 +57,12 @@ export const localeOf = (s: LaunchSession): unknown => (s.claims.launchPresentat
 export function requireSession(deps: SessionDeps): RequestHandler {
   return async (req, res, next) => {
     try {
-      const id = readSessionId(req, deps.cookieSecret);
-      const session = id ? await deps.getSession(id) : undefined;
+      const carried = readSession(req, deps.cookieSecret);
+      const session = carried ? await deps.getSession(carried.id) : undefined;
       if (!session) throw new SessionRequired();
       res.locals.session = session;
+      // Token mode: the page carries the token on (views/partials/head.ejs renders it for public/session.js).
+      if (carried?.token) res.locals.sessionToken = carried.token;
       res.locals.t = translator(localeOf(session));
       next();
     } catch (err) {

@@ -15,8 +15,8 @@ export const CHROMIUM_PATH = (process.env.CHROMIUM_PATH ? [process.env.CHROMIUM_
 export const skipBrowserTests = ({ chromiumPath, ci } = { chromiumPath: CHROMIUM_PATH, ci: process.env.CI }): boolean =>
   !chromiumPath && ci !== 'true';
 
-/** Launches headless Chromium with the flags this closed network needs. */
-export async function launchChromium(): Promise<Browser> {
+/** Launches headless Chromium with the flags this closed network needs (and `extraArgs`). */
+export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   if (!CHROMIUM_PATH) {
     throw new Error('Chromium is not installed (apt-get install -y chromium, or set CHROMIUM_PATH); under CI=true browser tests fail instead of skipping');
   }
@@ -31,6 +31,7 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
     ],
   });
 }

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { startDevPlatform, type DevPlatform, type Mode, type SignOptions } from '../../src/devplatform/index.js';
 
 /** The LMS emulator as the tool's tests see it (wraps {@link DevPlatform}). */
@@ -31,10 +32,16 @@ export interface TestLms {
   close(): Promise<void>;
 }
 
-/** Starts an emulator on an ephemeral localhost port with an in-memory database (`now`: its clock, epoch ms). */
-export async function startTestLms(opts: { toolUrl: string; mode?: Mode; now?: () => number; splitOrigins?: boolean; gradedActivity?: boolean }): Promise<TestLms> {
+/**
+ * Starts an emulator on an ephemeral localhost port with an in-memory database (`now`: its clock, epoch ms).
+ * `host: '127.0.0.1'` gives it that address as its URL instead: another site than a tool on localhost, so that a
+ * browser treats the tool in its course page as third-party.
+ */
+export async function startTestLms(opts: { toolUrl: string; mode?: Mode; now?: () => number; splitOrigins?: boolean; host?: '127.0.0.1'; gradedActivity?: boolean }): Promise<TestLms> {
+  const port = opts.host ? await freeLoopbackPort() : 0;
   const devplatform = await startDevPlatform({
-    port: 0,
+    port,
+    ...(opts.host ? { baseUrl: `http://${opts.host}:${port}` } : {}),
     toolUrl: opts.toolUrl,
     mode: opts.mode ?? 'generic',
     ...(opts.now ? { now: opts.now } : {}),
@@ -66,6 +73,18 @@ export async function startTestLms(opts: { toolUrl: string; mode?: Mode; now?: (
     devplatform,
     close: () => devplatform.close(),
   };
+}
+
+/** A free TCP port (for an emulator that must know its URL before it listens). */
+async function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
 }
 
 interface StoredCookie {

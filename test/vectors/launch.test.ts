@@ -76,6 +76,13 @@ describe('invalid launch vectors', () => {
       const attacker = browser();
       return { res: await attacker.postForm(`${rig.toolUrl}/lti/launch`, fields), browser: attacker, before };
     }
+    if (t.flow === 'other_browser') {
+      // Browser B has no login cookie of A's login; without more it gets the read-back / new-window page and no
+      // session (test/web/cookieless.test.ts). Here it also presents a binding, as a Platform Storage read-back would
+      // (from our own origin, so the binding itself is what is checked): not A's, so refused.
+      const withBinding = { ...fields, lti_storage_binding: 'a-binding-of-browser-b-0123456789abcdefghijk' };
+      return { res: await poster.postForm(`${rig.toolUrl}/lti/launch`, withBinding, { origin: rig.toolUrl }), browser: poster };
+    }
     return { res: await poster.postForm(`${rig.toolUrl}/lti/launch`, fields), browser: poster };
   }
 

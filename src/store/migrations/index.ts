@@ -15,6 +15,7 @@ import * as m0017 from './0017_authoring.js';
 import * as m0018 from './0018_registration.js';
 import * as m0019 from './0019_privacy.js';
 import * as m0020 from './0020_course_imports.js';
+import * as m0021 from './0021_cookieless.js';
 import * as m0022 from './0022_instructor_alerts.js';
 
 /** Every migration, in order. Names are permanent once released: add, never rename. */
@@ -35,5 +36,6 @@ export const migrations: Record<string, Migration> = {
   '0018_registration': m0018,
   '0019_privacy': m0019,
   '0020_course_imports': m0020,
+  '0021_cookieless': m0021,
   '0022_instructor_alerts': m0022,
 };

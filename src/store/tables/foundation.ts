@@ -53,6 +53,10 @@ export interface LoginStatesTable {
   consumed_at: number | null;
   /** Keyed hash of the client address the state was issued to (migration 0006); null for older rows. */
   client_hash: string | null;
+  /** `lti_storage_target` of a login that keeps its binding in Platform Storage (migration 0021); null without. */
+  storage_target: string | null;
+  /** Login initiation parameters as JSON, for a relaunch in a new window (migration 0021); null for older rows. */
+  relaunch: string | null;
 }
 
 /** users: a person at a platform (platform_id + sub). */

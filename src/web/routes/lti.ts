@@ -1,12 +1,15 @@
 import { Router, type Request, type Response } from 'express';
 import type { FoundationServices } from '../../services/index.js';
-import type { LoginParams } from '../../services/ports.js';
-import { crossSiteCookie, SESSION_COOKIE, signValue } from '../cookies.js';
+import type { LoginParams, LoginRedirect } from '../../services/ports.js';
+import { LaunchRejected } from '../../domain/errors.js';
+import { crossSiteCookie, SESSION_COOKIE, signValue, unsignValue } from '../cookies.js';
 import { landingPath } from '../landing.js';
+import { securityHeadersOf } from '../securityHeaders.js';
+import { tOf } from '../session.js';
 
 /** What the LTI routes need. */
 export interface LtiRoutesDeps {
-  services: Pick<FoundationServices, 'startLogin' | 'completeLaunch' | 'loginCookieName' | 'publicJwks' | 'canvasConfiguration'>;
+  services: Pick<FoundationServices, 'startLogin' | 'completeLaunch' | 'loginCookieName' | 'launchFallback' | 'publicJwks' | 'canvasConfiguration'>;
   baseUrl: string;
   cookieSecret: string;
   sessionTtlSeconds: number;
@@ -40,7 +43,29 @@ function loginParams(req: Request): LoginParams {
   set('ltiMessageHint', src.lti_message_hint);
   set('clientId', src.client_id);
   set('deploymentId', src.lti_deployment_id ?? src.deployment_id);
+  set('storageTarget', src.lti_storage_target);
   return p;
+}
+
+/** The form field in which the launch page posts the binding it read back from Platform Storage. */
+const STORED_BINDING_FIELD = 'lti_storage_binding';
+
+/**
+ * A post sent by one of the tool's own pages: Origin is the tool's origin, or (a browser sending `Origin: null`)
+ * Sec-Fetch-Site says same-origin. A page of another site can post a form to us, but not pass this.
+ */
+function fromOwnPage(req: Request, toolOrigin: string): boolean {
+  const origin = req.get('origin');
+  if (origin !== undefined && origin !== 'null') return origin === toolOrigin;
+  return req.get('sec-fetch-site') === 'same-origin';
+}
+
+/** The auth request as a GET form: the action without its query, the query as hidden fields (order kept). */
+function authForm(redirect: LoginRedirect): { action: string; fields: [string, string][] } {
+  const url = new URL(redirect.redirectUrl);
+  const fields = [...url.searchParams.entries()];
+  url.search = '';
+  return { action: url.href, fields };
 }
 
 /**
@@ -52,11 +77,21 @@ function loginParams(req: Request): LoginParams {
 export function ltiRouter(deps: LtiRoutesDeps): Router {
   const router = Router();
 
+  const toolOrigin = new URL(deps.baseUrl).origin;
+
   const login = async (req: Request, res: Response) => {
     const redirect = await deps.services.startLogin({ ...loginParams(req), clientHash: deps.clientHash(req) });
     res.cookie(redirect.cookie.name, redirect.cookie.value, crossSiteCookie(redirect.cookie.maxAgeSeconds));
     res.setHeader('cache-control', 'no-store');
-    redirectTo(res, 302, redirect.redirectUrl);
+    if (!redirect.storage) {
+      redirectTo(res, 302, redirect.redirectUrl);
+      return;
+    }
+    // Platform Storage offered: a page keeps the binding in the platform's frame too (public/ltiStorage.js), then
+    // continues to the auth endpoint; the cookie still goes along for browsers that keep it. The LMS page framing it
+    // may not be known before this first launch is validated: this step may be framed by any page.
+    securityHeadersOf(res)?.frameableByAnyAncestor(res);
+    res.render('lti/storage-login', { title: tOf(res)('cookieless.openingTitle'), storage: redirect.storage, form: authForm(redirect) });
   };
   router.get('/lti/login', login);
   router.post('/lti/login', login);
@@ -64,16 +99,50 @@ export function ltiRouter(deps: LtiRoutesDeps): Router {
   router.post('/lti/launch', async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const state = str(body.state);
-    const done = await deps.services.completeLaunch({
-      idToken: str(body.id_token),
-      state,
-      cookies: (req.cookies ?? {}) as Record<string, string>,
-    });
-    if (state) res.clearCookie(deps.services.loginCookieName(state), { ...crossSiteCookie(0), maxAge: undefined });
-    // The cookie lives no longer than the session row (both SESSION_TTL_SECONDS from now).
-    res.cookie(SESSION_COOKIE, signValue(deps.cookieSecret, done.sessionId), crossSiteCookie(deps.sessionTtlSeconds));
+    const idToken = str(body.id_token);
+    const cookies = (req.cookies ?? {}) as Record<string, string>;
+    const withCookie = state !== undefined && cookies[deps.services.loginCookieName(state)] !== undefined;
+    const storedBinding = withCookie ? undefined : str(body[STORED_BINDING_FIELD]);
     res.setHeader('cache-control', 'no-store');
-    redirectTo(res, 303, landingPath(done.launch));
+    if (!withCookie && state && idToken) {
+      if (storedBinding === undefined) {
+        // The browser blocked the login cookie: read the binding back from Platform Storage, or offer a new window.
+        // Nothing is consumed here; an unknown, used or expired state goes on to the checks, which refuse it.
+        const fallback = await deps.services.launchFallback(state);
+        if (fallback?.storage || fallback?.relaunch) {
+          // Its form posts back here: with this policy the browser names our origin in that post (fromOwnPage).
+          securityHeadersOf(res)?.frameableByAnyAncestor(res);
+          res.setHeader('referrer-policy', 'same-origin');
+          res.render('lti/storage-launch', { title: tOf(res)('cookieless.openingTitle'), idToken, state, storage: fallback.storage, relaunch: fallback.relaunch });
+          return;
+        }
+      } else if (!fromOwnPage(req, toolOrigin)) {
+        throw new LaunchRejected('state_browser_mismatch', tOf(res)('errors.launch.state_browser_mismatch'));
+      }
+    }
+    const done = await deps.services.completeLaunch({ idToken, state, cookies, ...(storedBinding !== undefined ? { storedBinding } : {}) });
+    const session = signValue(deps.cookieSecret, done.sessionId);
+    if (withCookie || storedBinding === undefined) {
+      if (state) res.clearCookie(deps.services.loginCookieName(state), { ...crossSiteCookie(0), maxAge: undefined });
+      // The cookie lives no longer than the session row (both SESSION_TTL_SECONDS from now).
+      res.cookie(SESSION_COOKIE, session, crossSiteCookie(deps.sessionTtlSeconds));
+      redirectTo(res, 303, landingPath(done.launch));
+      return;
+    }
+    // No third-party cookies: a partitioned cookie (CHIPS) where the browser keeps one, else the page carries the
+    // session as a per-tab token (public/session.js decides which by asking /lti/session).
+    res.cookie(SESSION_COOKIE, session, { ...crossSiteCookie(deps.sessionTtlSeconds), partitioned: true });
+    // This page becomes the tool's pages in token mode: the strict frame-ancestors, with the LMS page's origin this
+    // launch has just taught us.
+    securityHeadersOf(res)?.refresh(res);
+    res.render('lti/session-start', { title: tOf(res)('cookieless.openingTitle'), landing: landingPath(done.launch), sessionToken: session });
+  });
+
+  // Whether the session cookie came back (204) or the page must carry its token (401): asked once after a cookie-less launch.
+  router.get('/lti/session', (req, res) => {
+    const kept = unsignValue(deps.cookieSecret, (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE]) !== undefined;
+    res.setHeader('cache-control', 'no-store');
+    res.status(kept ? 204 : 401).end();
   });
 
   router.get('/.well-known/jwks.json', async (_req, res) => {
