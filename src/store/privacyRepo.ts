@@ -308,6 +308,12 @@ export const privacyRepo = (db: Kysely<Database>): PrivacyStore => ({
         if (contextId) del = del.where('context_id', '=', contextId);
         add(t, (await del.executeTakeFirst()).numDeletedRows);
       }
+      // A login still open (or kept for a new-window relaunch, ADR 0021) holds the LMS user id as its login hint.
+      add(
+        'login_states',
+        (await trx.deleteFrom('login_states').where('platform_id', '=', u.platform_id).where('relaunch', 'like', `%"login_hint":${JSON.stringify(u.sub)}%`).executeTakeFirst())
+          .numDeletedRows,
+      );
       // Instructors' alert marks name the student in their key (`reason:userId:objective`).
       let marks = trx.deleteFrom('instructor_alert_marks').where('alert_key', 'like', `%:${userId}:%`);
       if (contextId) marks = marks.where('context_id', '=', contextId);

@@ -3,6 +3,7 @@
  * them. The course page is on 127.0.0.1 and the tool on localhost: two sites, so the tool inside the course page's
  * iframe is third-party and its plain `SameSite=None` cookies are dropped — the login cookie of the OIDC flow with them.
  */
+import { defaultPolicy } from '../../src/domain/gradePolicy.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { launchChromium, skipBrowserTests } from '../support/chromium.js';
@@ -32,6 +33,9 @@ describe.skipIf(skipBrowserTests())('launch with third-party cookies blocked', (
     // The first launch imports the demo course (DEMO=true): done here over HTTP, so the browser launches are plain ones.
     const instructor = lms.users.find((u) => u.roles.some((r) => r.endsWith('#Instructor')))!;
     expect((await launchAs(lms, tool.config.BASE_URL, { userId: instructor.id })).response.status).toBe(200);
+    // A column per objective (an instructor's opt-in; this course link has no column of its own), so mastery is a grade.
+    const contextId = (await tool.db.kysely.selectFrom('contexts').select('id').executeTakeFirstOrThrow()).id;
+    await tool.advantage.lineItems.savePolicy({ ...defaultPolicy(contextId), perObjective: true, perActivity: false }, Date.now());
     chromium = await launchChromium([BLOCK_THIRD_PARTY_COOKIES, ONE_PROCESS_FOR_FRAMES]);
   });
   afterAll(async () => {
