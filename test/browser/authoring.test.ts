@@ -35,7 +35,9 @@ describe.skipIf(skipBrowserTests())('authoring in a browser', () => {
 
   it('creates an objective with three questions, publishes it and previews it as a student', async () => {
     const { page, frame } = await launchFromCoursePage(nameOf('Instructor'));
-    await frame.goto(`${rig.toolUrl}/instructor/author`);
+    // Entirely through pages: the first launch in a course with no content lands on set-up; "Start writing" authors.
+    await expect.poll(() => frame.url()).toContain('/instructor/setup');
+    await frame.getByRole('link', { name: 'Start writing' }).click();
     await expect.poll(() => frame.locator('h1').innerText()).toBe('Course content');
     expect(await serious(frame)).toEqual([]);
     await frame.getByRole('link', { name: 'Add an objective' }).click();
@@ -62,7 +64,7 @@ describe.skipIf(skipBrowserTests())('authoring in a browser', () => {
     await addQuestion('numeric', 'What is 10 − 3?', 'Right answer (a number)', '7');
     expect(await frame.locator('[data-testid="items"] li').count()).toBe(3);
 
-    await frame.goto(`${rig.toolUrl}/instructor/author`);
+    await frame.getByRole('navigation', { name: 'Instructor' }).getByRole('link', { name: 'Course content' }).click();
     await frame.getByRole('button', { name: 'Publish to students' }).click();
     await expect.poll(() => frame.locator('[data-testid="notice"]').innerText()).toContain('Published');
     expect(await serious(frame)).toEqual([]);
@@ -83,9 +85,9 @@ describe.skipIf(skipBrowserTests())('authoring in a browser', () => {
 
   it('lets a student practise the authored objective to mastery', async () => {
     const { page, frame } = await launchFromCoursePage(nameOf('Learner'));
-    await frame.goto(`${rig.toolUrl}/student`);
+    await frame.getByRole('link', { name: 'Open my mastery map' }).click();
     await expect.poll(() => frame.locator('main').innerText()).toContain('Small sums');
-    await frame.goto(`${rig.toolUrl}/student/practice?go=1`);
+    await frame.getByRole('link', { name: 'Continue with Small sums' }).click();
     for (let n = 0; n < 12; n++) {
       await expect.poll(async () => (await frame.locator('h1').innerText()).length).toBeGreaterThan(0);
       if ((await frame.locator('h1').innerText()).includes('Mastered')) break;
