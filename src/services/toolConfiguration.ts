@@ -89,11 +89,23 @@ export function toolRegistrationRequest(baseUrl: string, scopes: readonly string
       description: 'Mastery learning: objectives, practice and mastery-based grades.',
       target_link_uri: urls.targetLinkUri,
       // Canvas substitutes its variables; other platforms would send the text as is.
-      ...(canvas ? { custom_parameters: { canvas_course_id: '$Canvas.course.id', canvas_user_id: '$Canvas.user.id', canvas_api_domain: '$Canvas.api.domain' } } : {}),
+      ...(canvas
+        ? {
+            custom_parameters: {
+              canvas_course_id: '$Canvas.course.id',
+              canvas_user_id: '$Canvas.user.id',
+              canvas_api_domain: '$Canvas.api.domain',
+              // Term rollover: the courses this one was copied from (set-up offers their content).
+              canvas_previous_context_ids: '$Canvas.course.previousContextIds',
+            },
+          }
+        : {}),
       claims: [...TOOL_CLAIMS],
       messages: [
         { type: 'LtiResourceLinkRequest', target_link_uri: urls.targetLinkUri, label: 'Masterly', placements: ['course_navigation'], 'https://canvas.instructure.com/lti/course_navigation/default_enabled': true },
         { type: 'LtiDeepLinkingRequest', target_link_uri: urls.targetLinkUri, label: 'Masterly', placements: ['link_selection', 'assignment_selection', 'ContentArea'] },
+        // Moodle's "Grade analysis" opens a student's work (Submission Review); Canvas registrations list only placements.
+        ...(canvas ? [] : [{ type: 'LtiSubmissionReviewRequest', target_link_uri: urls.targetLinkUri, label: 'Masterly' }]),
       ],
       'https://canvas.instructure.com/lti/privacy_level': 'public',
       'https://canvas.instructure.com/lti/tool_id': 'masterly',
