@@ -60,6 +60,8 @@ export const ConfigSchema = z
     LMS_EVIDENCE_EVERY_MS: z.coerce.number().int().min(0).optional(),
     FIT_EVERY_MS: z.coerce.number().int().min(0).optional(),
     PURGE_EVERY_MS: z.coerce.number().int().min(0).optional(),
+    /** How often grades whose due date passed are made final in the LMS (ms; default one minute). */
+    GRADE_DUE_EVERY_MS: z.coerce.number().int().min(0).optional(),
     /** E-mail digests of instructor alerts: off unless an SMTP server is given (`smtp://user:pass@host:587`). */
     SMTP_URL: z.string().url().optional(),
     MAIL_FROM: z.string().default('Masterly <no-reply@localhost>'),

@@ -31,6 +31,7 @@ import { createPlatformRegistry } from './services/platformRegistry.js';
 import { systemClock, type Clock, type LaunchSession } from './services/ports.js';
 import { resendGrades } from './services/resendGrades.js';
 import { setGradePolicy } from './services/setGradePolicy.js';
+import { closeDueGrades, finaliseGrades } from './services/finalGrades.js';
 import { regradeFromLog } from './services/regradeFromLog.js';
 import { courseRepo } from './store/courseRepo.js';
 import { migrate, openDb, type Db } from './store/db.js';
@@ -115,6 +116,7 @@ export function backgroundSettings(config: Config, role: Role, override: Compose
     // Digests only where there is an SMTP server to send them.
     alertDigest: config.SMTP_URL ? config.DIGEST_EVERY_MS : 0,
     retention: config.RETENTION_DAYS > 0 ? config.RETENTION_EVERY_MS : 0,
+    gradeDue: config.GRADE_DUE_EVERY_MS,
   };
   const every = Object.fromEntries(
     SCHEDULES.map((name) => [name, here ? (override[name] ?? fromConfig[name] ?? DEFAULT_EVERY[name]) : 0]),
@@ -390,6 +392,13 @@ export async function compose(config: Config, logger: Logger, role: Role, option
       setGradePolicy({ lineItems: advantage.lineItems, clock, audit: repos.audit }, p, actorUserId ? { kind: 'instructor', userId: actorUserId } : operator),
     openSubmissionReview: (s: LaunchSession) =>
       openSubmissionReview({ userIdOf: (p, sub) => advantage.lineItems.userIdOf(p, sub), objectiveIdForKey: (c, k) => deepLinking.objectiveIdForKey(c, k) }, s),
+    finaliseGrades: async ({ actorUserId, ...i }: { contextId: string; finalise: boolean; actorUserId: string }) => {
+      const n = await finaliseGrades({ lineItems: advantage.lineItems, clock, audit: repos.audit }, { ...i, actor: { kind: 'instructor', userId: actorUserId } });
+      schedules?.outbox?.nudge();
+      return n;
+    },
+    /** The due-date schedule's tick (src/services/finalGrades.ts). */
+    closeDueGrades: () => closeDueGrades({ lineItems: advantage.lineItems, clock }),
   };
 
   // --- privacy: a student's export and erasure, retention (docs/decisions/0019-privacy-audit-erasure.md) ---
@@ -436,6 +445,7 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     purgeExpired: (at) => services.purgeExpired(at),
     sendAlertDigests: () => alerts.sendAlertDigests(),
     purgeInactiveCourses: (i) => privacy.purgeInactiveCourses(i),
+    closeDueGrades: () => grades.closeDueGrades(),
   };
   /** Checks an admin token from a client address (hash), throttled per address (services/verifyAdminToken.ts). */
   const checkAdminToken = (clientHash: string, token: string) =>

@@ -22,6 +22,7 @@ const SETTINGS = {
   LMS_EVIDENCE_EVERY_MS: '70000',
   FIT_EVERY_MS: '0',
   PURGE_EVERY_MS: '40',
+  GRADE_DUE_EVERY_MS: '0',
   OUTBOX_RETRY_BASE_MS: '20',
   OUTBOX_RETRY_MAX_MS: '400',
   OUTBOX_LEASE_MS: '1500',
@@ -41,7 +42,7 @@ describe('background settings from the config, in-process and in the worker', ()
   it('the web process runs its schedules with the same settings as the worker', async () => {
     tool = await startTestTool({ env: SETTINGS });
     const expected = {
-      every: { outbox: 250, roster: 0, lmsEvidence: 70_000, bktFitting: 0, purge: 40, retention: 0, alertDigest: 0 },
+      every: { outbox: 250, roster: 0, lmsEvidence: 70_000, bktFitting: 0, purge: 40, retention: 0, alertDigest: 0, gradeDue: 0 },
       outbox: { retry: { baseMs: 20, maxMs: 400, maxAttempts: 12 }, leaseMs: 1500, batch: 3, concurrency: 2 },
     };
     expect(tool.background).toEqual(expected);
@@ -65,7 +66,7 @@ describe('background settings from the config, in-process and in the worker', ()
     expect(backgroundSettings(testConfig(0, { SMTP_URL: 'smtp://127.0.0.1:2525' }), 'web').every.alertDigest).toBe(DEFAULT_EVERY.alertDigest);
     expect(backgroundSettings(testConfig(0, { SMTP_URL: 'smtp://127.0.0.1:2525', DIGEST_EVERY_MS: '500' }), 'worker').every.alertDigest).toBe(500);
     expect(backgroundSettings(testConfig(0, { IN_PROCESS_WORKER: 'false', PURGE_EVERY_MS: '40' }), 'worker').every.purge).toBe(40);
-    const off = { outbox: 0, roster: 0, lmsEvidence: 0, bktFitting: 0, purge: 0, retention: 0, alertDigest: 0 };
+    const off = { outbox: 0, roster: 0, lmsEvidence: 0, bktFitting: 0, purge: 0, retention: 0, alertDigest: 0, gradeDue: 0 };
     expect(backgroundSettings(testConfig(0, { IN_PROCESS_WORKER: 'false', PURGE_EVERY_MS: '40' }), 'web').every).toEqual(off);
     expect(backgroundSettings(testConfig(0, SETTINGS), 'cli').every).toEqual(off);
   });

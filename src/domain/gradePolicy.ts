@@ -28,6 +28,8 @@ export interface GradePolicy {
   /** What a placement's column holds. */
   activityGrade: ActivityGradeKind;
   scoreMaximum: number;
+  /** When the instructor finalised the grades: every started column is then final (null/absent: not finalised). */
+  finalisedAt?: number | null;
 }
 
 /**

@@ -1234,6 +1234,8 @@ export const en = {
         deployment_added: 'Deployment added',
         lms_address_set: 'LMS address set',
         keys_rotated: 'Tool keys rotated',
+        grades_finalised: 'Grades finalised',
+        grades_reopened: 'Grades reopened',
       },
     },
     student: {
@@ -1305,6 +1307,21 @@ export const en = {
     newWindowButton: 'Open Masterly in a new window',
     newWindowAfter: 'Masterly opens in a new window or tab, signed in to this same activity. Your work is saved there as usual.',
     newWindowAgain: 'If nothing opens, allow pop-ups for this site or launch Masterly again from your course.',
+  },
+  finalGrades: {
+    byDueDate: 'Final grade: the due date has passed.',
+    byInstructor: 'Final grade: the teacher finalised the grades.',
+    heading: 'Final grades',
+    intro: 'Grades become final in the LMS when a student masters an objective or when its grade due date passes. You can also finalise them now, for example at the end of term.',
+    explain: 'Finalising sends every student who has started an objective their current grade as a final grade, even if they have not mastered it yet. Objectives a student never started stay empty. Later progress still updates the grade.',
+    confirm: 'I understand: every started grade becomes final in the LMS now.',
+    finalise: 'Finalise grades',
+    finalisedOn: 'You finalised the grades on {{date}}.',
+    reopenExplain: 'Reopening takes back final grades for objectives that are not mastered and whose due date has not passed: the LMS shows them as not graded yet again.',
+    reopen: 'Reopen grades',
+    mustConfirm: 'Tick the box to confirm, then choose Finalise grades again.',
+    finalised: 'Grades finalised: {{count}} grades queued for the LMS.',
+    reopened: 'Grades reopened: {{count}} grades queued for the LMS.',
   },
 } as const;
 

@@ -22,10 +22,13 @@ export type ScheduleServices = DrainGradeOutboxServices &
   FitBktServices &
   PurgeExpiredServices &
   PurgeInactiveServices &
-  AlertDigestServices;
+  AlertDigestServices & {
+    /** Queues the final scores of grades whose due date passed (src/services/finalGrades.ts). */
+    closeDueGrades(): Promise<{ standings: number; queued: number }>;
+  };
 
 /** The schedules by name (also the keys of {@link ScheduleOptions.every}). */
-export const SCHEDULES = ['outbox', 'roster', 'lmsEvidence', 'bktFitting', 'purge', 'retention', 'alertDigest'] as const;
+export const SCHEDULES = ['outbox', 'roster', 'lmsEvidence', 'bktFitting', 'purge', 'retention', 'alertDigest', 'gradeDue'] as const;
 /** One schedule's name. */
 export type ScheduleName = (typeof SCHEDULES)[number];
 
@@ -38,6 +41,7 @@ export const DEFAULT_EVERY: Readonly<Record<ScheduleName, number>> = {
   purge: 10 * 60_000,
   retention: 6 * 3600_000,
   alertDigest: 24 * 3600_000,
+  gradeDue: 60_000,
 };
 
 /** Options: how often each schedule runs (0 = not in this process; absent = {@link DEFAULT_EVERY}). */
@@ -114,6 +118,10 @@ const TICKS: Record<Exclude<ScheduleName, 'outbox'>, (s: ScheduleServices, log: 
   alertDigest: async (s, log) => {
     const r = await alertDigestJob.run(s, {});
     if (r.sent || r.failed) log?.info({ ...r }, 'sent instructor alert digests');
+  },
+  gradeDue: async (s, log) => {
+    const r = await s.closeDueGrades();
+    if (r.standings) log?.info({ ...r }, 'grade due dates passed: final grades queued');
   },
 };
 

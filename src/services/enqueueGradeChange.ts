@@ -36,9 +36,11 @@ export async function enqueueScores(tx: GradeTx, contextId: string, userId: stri
   if (!targets.size) return 0;
   const ids = [...new Set([...targets.values()].flat())];
   const standings = await tx.standings(contextId, userId, ids);
+  // Objectives whose grade due date has passed: their started grades are final (docs/decisions/0012-grade-semantics.md).
+  const closedByDue = new Set([...(await tx.dueDates(ids))].filter(([, dueAt]) => dueAt <= now).map(([id]) => id));
   let queued = 0;
   for (const [key, covered] of targets) {
-    const score = scoreFor(policy, key, covered, standings, eventAt);
+    const score = scoreFor(policy, key, covered, standings, eventAt, undefined, closedByDue);
     if ((await tx.want(contextId, userId, score, now)) === 'queued') queued++;
   }
   return queued;

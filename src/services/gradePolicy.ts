@@ -1,7 +1,7 @@
 /**
  * What the gradebook receives for a learner's standing (docs/decisions/0012-grade-semantics.md): nothing before the
  * learner starts; progress with no grade (`Pending`, no `scoreGiven`) while they work; a `FullyGraded` score once
- * the grade is final under the policy (mastered). The value comes from the policy (fraction mastered, P(mastery)
+ * the grade is final under the policy (mastered, the objective's grade due date passed, or the instructor finalised). The value comes from the policy (fraction mastered, P(mastery)
  * scaled, Canvas-parity roll-up) and the comment says in plain words where the learner stands.
  */
 import { aggregateScores } from '../domain/aggregation.js';
@@ -67,6 +67,9 @@ export function policyLine(policy: GradePolicy, t: Translate = translator()): st
  * "not started" progress (`Initialized`, `NotReady`) that the outbox only sends to empty a column it wrote before
  * (a reset). `scoreGiven` is the policy's value; it is sent only with `FullyGraded` (src/services/drainOutbox.ts).
  * The comment comes from the message catalogue (English: the gradebook is shared by everyone in the course).
+ * `closedByDue`: the objectives whose grade due date has passed. A started column is final, with the policy's current
+ * value, once each objective it covers is final or closed (its due date passed, or the instructor finalised grades);
+ * a column nobody started stays empty (no zero for work not done).
  */
 export function scoreFor(
   policy: GradePolicy,
@@ -75,6 +78,7 @@ export function scoreFor(
   standings: readonly ObjectiveStanding[],
   eventAt: number,
   t: Translate = translator(),
+  closedByDue: ReadonlySet<string> = new Set(),
 ): WantedScore {
   const byId = new Map(standings.map((s) => [s.objectiveId, s]));
   // The instructor's activity grade applies to placements of several objectives; a placement of one carries its grade.
@@ -91,7 +95,11 @@ export function scoreFor(
   // "Percent mastered" is a grade as soon as one objective is mastered (never a zero: it only counts mastery);
   // otherwise a column is final once every objective it covers is.
   const finalWhen = activity === 'percent_mastered' ? phases.some((p) => p === 'final') : phases.length > 0 && phases.every((p) => p === 'final');
-  const phase: GradePhase = finalWhen ? 'final' : phases.every((p) => p === 'not_started') ? 'not_started' : 'in_progress';
+  const finalised = policy.finalisedAt !== null && policy.finalisedAt !== undefined;
+  const started = phases.some((p) => p !== 'not_started');
+  // Closed: the grade is final now although not mastered (the due date passed, or the instructor finalised).
+  const closed = !finalWhen && started && objectiveIds.every((id, i) => phases[i] === 'final' || finalised || closedByDue.has(id));
+  const phase: GradePhase = finalWhen || closed ? 'final' : started ? 'in_progress' : 'not_started';
   let comment: string;
   if (objectiveIds.length === 1) {
     comment = objectiveComment(byId.get(objectiveIds[0] as string), t);
@@ -100,6 +108,7 @@ export function scoreFor(
     const names = mastered.map((id) => byId.get(id)?.title ?? id);
     comment = t(names.length ? 'grades.someMastered' : 'grades.noneMastered', { mastered: mastered.length, total: objectiveIds.length, names: names.join(', ') });
   }
+  if (closed) comment += ` ${t(finalised ? 'finalGrades.byInstructor' : 'finalGrades.byDueDate')}`;
   if (phase === 'final' && activity && activity !== 'objective_grade') comment += ` ${t(`placements.by.${activity}`)}`;
   else if (phase === 'final' && policy.policy !== 'fraction_mastered') comment += ` ${policyLine(policy, t)}`;
   else if (phase === 'in_progress') comment += ` ${t(activity === 'percent_mastered' ? 'placements.noneYet' : 'grades.noGradeYet')}`;

@@ -18,7 +18,9 @@ export type AuditAction =
   | 'platform_removed'
   | 'deployment_added'
   | 'lms_address_set'
-  | 'keys_rotated';
+  | 'keys_rotated'
+  | 'grades_finalised'
+  | 'grades_reopened';
 
 /** Who acted: an administrator (admin page or bearer token), an operator's CLI, the tool itself, or an instructor. */
 export type AuditActor = { kind: 'admin' } | { kind: 'cli' } | { kind: 'system' } | { kind: 'instructor'; userId: string };

@@ -146,6 +146,8 @@ export interface GradeTx {
   policy(contextId: string): Promise<GradePolicy>;
   activitiesWith(contextId: string, objectiveId: string): Promise<GradeActivity[]>;
   standings(contextId: string, userId: string, objectiveIds: readonly string[]): Promise<ObjectiveStanding[]>;
+  /** The grade due date (epoch ms) of each of these objectives that has one. */
+  dueDates(objectiveIds: readonly string[]): Promise<Map<string, number>>;
   /** Upserts the wanted score (coalescing); 'unchanged' when the row already wants exactly this. */
   want(contextId: string, userId: string, score: WantedScore, now: number): Promise<'queued' | 'unchanged'>;
 }
@@ -253,6 +255,10 @@ export interface GradeLineItemRepo {
   userIdOf(platformId: string, sub: string): Promise<string | undefined>;
   /** A learner's gradebook standings (every objective the grade hook has seen for them). */
   standingsOf(contextId: string, userId: string): Promise<ObjectiveStanding[]>;
+  /** Started standings whose objective's grade due date passed by `now` and that were not closed yet (up to `limit`). */
+  dueStandings(now: number, limit: number): Promise<{ contextId: string; userId: string; objectiveId: string }[]>;
+  /** Records that the due-date schedule closed these standings' grades. */
+  markDueClosed(rows: readonly { contextId: string; userId: string; objectiveId: string }[], now: number): Promise<void>;
 }
 
 /** A context's service endpoints (from its last launch) and its registration. */

@@ -16,6 +16,7 @@ export async function readPolicy(db: Kysely<Database>, contextId: string): Promi
     perActivity: r.per_activity === 1,
     activityGrade: (ACTIVITY_GRADES as readonly string[]).includes(r.activity_grade) ? (r.activity_grade as GradePolicy['activityGrade']) : 'objective_grade',
     scoreMaximum: Number(r.score_maximum),
+    finalisedAt: r.finalised_at === null ? null : Number(r.finalised_at),
   };
 }
 
@@ -158,6 +159,7 @@ export function gradebookRepo(db: Kysely<Database>): GradeLineItemRepo {
         per_activity: p.perActivity ? 1 : 0,
         activity_grade: p.activityGrade,
         score_maximum: p.scoreMaximum,
+        finalised_at: p.finalisedAt ?? null,
         updated_at: now,
       };
       await db
@@ -179,6 +181,31 @@ export function gradebookRepo(db: Kysely<Database>): GradeLineItemRepo {
     standingsOf: async (contextId, userId) => {
       const ids = await db.selectFrom('grade_objective_states').select('objective_id').where('context_id', '=', contextId).where('user_id', '=', userId).execute();
       return gradeTx(db).standings(contextId, userId, ids.map((r) => r.objective_id));
+    },
+    dueStandings: async (now, limit) =>
+      (
+        await db
+          .selectFrom('grade_objective_states as s')
+          .innerJoin('objectives as o', 'o.id', 's.objective_id')
+          .select(['s.context_id', 's.user_id', 's.objective_id'])
+          .where('o.grade_due_at', '<=', now)
+          .where('s.due_closed_at', 'is', null)
+          .where('s.state', 'not in', ['locked', 'available'])
+          .orderBy('s.context_id')
+          .orderBy('s.user_id')
+          .limit(limit)
+          .execute()
+      ).map((r) => ({ contextId: r.context_id, userId: r.user_id, objectiveId: r.objective_id })),
+    markDueClosed: async (rows, now) => {
+      for (const r of rows) {
+        await db
+          .updateTable('grade_objective_states')
+          .set({ due_closed_at: now })
+          .where('context_id', '=', r.contextId)
+          .where('user_id', '=', r.userId)
+          .where('objective_id', '=', r.objectiveId)
+          .execute();
+      }
     },
   };
 }

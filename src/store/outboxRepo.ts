@@ -109,6 +109,11 @@ export function gradeTx(db: Kysely<Database>): GradeTx {
         masteredAt: r.mastered_at === null ? null : Number(r.mastered_at),
       }));
     },
+    dueDates: async (objectiveIds) => {
+      if (!objectiveIds.length) return new Map<string, number>();
+      const rows = await db.selectFrom('objectives').select(['id', 'grade_due_at']).where('id', 'in', [...objectiveIds]).where('grade_due_at', 'is not', null).execute();
+      return new Map(rows.map((r) => [r.id, Number(r.grade_due_at)]));
+    },
     want: async (contextId, userId, s, now) => {
       const prev = await db
         .selectFrom('grade_outbox')

@@ -17,6 +17,7 @@ function counting() {
     purgeExpired: async () => (hit('purge'), { loginStates: 0, sessions: 0 }),
     sendAlertDigests: async () => (hit('alertDigest'), { sent: 0, failed: 0 }),
     purgeInactiveCourses: async () => (hit('retention'), { dryRun: false, before: 0, courses: [] }),
+    closeDueGrades: async () => (hit('gradeDue'), { standings: 0, queued: 0 }),
   };
   return { calls, services };
 }
@@ -24,11 +25,11 @@ function counting() {
 describe('background schedules (one list for the web process and the worker)', () => {
   it('runs every schedule, and stop() waits for them', async () => {
     const { calls, services } = counting();
-    const running = startSchedules(services, { every: { outbox: 10, roster: 10, lmsEvidence: 10, bktFitting: 10, purge: 10, retention: 10, alertDigest: 10 } });
+    const running = startSchedules(services, { every: { outbox: 10, roster: 10, lmsEvidence: 10, bktFitting: 10, purge: 10, retention: 10, alertDigest: 10, gradeDue: 10 } });
     expect(running.started).toEqual([...SCHEDULES]);
     await sleep(120);
     await running.stop();
-    for (const name of ['outbox', 'roster', 'rosterSync', 'lmsEvidence', 'bktFitting', 'purge', 'retention', 'alertDigest']) expect(calls[name], name).toBeGreaterThan(0);
+    for (const name of ['outbox', 'roster', 'rosterSync', 'lmsEvidence', 'bktFitting', 'purge', 'retention', 'alertDigest', 'gradeDue']) expect(calls[name], name).toBeGreaterThan(0);
     const after = { ...calls };
     await sleep(50);
     expect(calls).toEqual(after);
@@ -36,7 +37,7 @@ describe('background schedules (one list for the web process and the worker)', (
 
   it('leaves out a schedule set to 0', async () => {
     const { calls, services } = counting();
-    const running = startSchedules(services, { every: { outbox: 0, bktFitting: 0, roster: 10, lmsEvidence: 10, purge: 10, retention: 0, alertDigest: 0 } });
+    const running = startSchedules(services, { every: { outbox: 0, bktFitting: 0, roster: 10, lmsEvidence: 10, purge: 10, retention: 0, alertDigest: 0, gradeDue: 0 } });
     expect(running.started).toEqual(['roster', 'lmsEvidence', 'purge']);
     expect(running.outbox).toBeUndefined();
     await sleep(60);

@@ -67,6 +67,15 @@ describe.skipIf(skipBrowserTests())('instructor pages are accessible (Chromium +
     await page.getByRole('button', { name: 'Save accommodations' }).click();
     await page.locator('[data-testid="errors"]').waitFor();
     expect(await axeViolations(page)).toEqual([]);
+
+    // The grade-sync page with its "Finalise grades" form, then finalised (offering Reopen).
+    await page.goto(`${rig.toolUrl}/instructor/grades`);
+    await page.locator('h2#final-title').waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    await page.getByLabel('I understand: every started grade becomes final in the LMS now.').check();
+    await page.getByRole('button', { name: 'Finalise grades' }).click();
+    await page.locator('[data-testid="finalised"]').waitFor();
+    expect(await axeViolations(page)).toEqual([]);
     await page.close();
   }, 60_000);
 });

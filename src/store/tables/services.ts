@@ -13,6 +13,8 @@ export interface GradePoliciesTable {
   /** What a placement's column holds: 'percent_mastered' | 'mean_mastery' | 'objective_grade' (migration 0015). */
   activity_grade: string;
   updated_at: number;
+  /** When the instructor finalised the course's grades (null: not finalised; migration 0023). */
+  finalised_at: number | null;
 }
 
 /** grade_objective_states: the gradebook's projection of each learner's mastery per objective. */
@@ -27,6 +29,8 @@ export interface GradeObjectiveStatesTable {
   occurred_at: number;
   /** When the learner last became mastered (null when not mastered). */
   mastered_at: number | null;
+  /** When the due-date schedule closed this objective's grade (null: not yet; migration 0023). */
+  due_closed_at: number | null;
 }
 
 /** grade_activities: an activity (deep-linked resource) and the objectives it grades. */

@@ -2,6 +2,7 @@ import type { LedgerLine } from '../../services/listGradeLedger.js';
 import type { GradePolicy } from '../../services/servicePorts.js';
 import type { Translate } from '../../i18n/index.js';
 import { ACTIVITY_GRADES } from '../../domain/gradePolicy.js';
+import { gradeDate } from '../../services/gradePolicy.js';
 
 /** One ledger row as the page shows it. */
 export interface LedgerRowView {
@@ -26,6 +27,8 @@ export interface GradesPageView {
   /** The activity grades to choose from (catalogue keys `placements.choice.*`). */
   activityGrades: readonly GradePolicy['activityGrade'][];
   notice: string | null;
+  /** "You finalised the grades on …" when the instructor did (then Reopen is offered), else null. */
+  finalisedOn: string | null;
 }
 
 const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(2));
@@ -57,5 +60,6 @@ export function presentGradesPage(lines: LedgerLine[], policy: GradePolicy, csrf
     policy: { policy: policy.policy, perObjective: policy.perObjective, perActivity: policy.perActivity, activityGrade: policy.activityGrade, scoreMaximum: policy.scoreMaximum },
     activityGrades: ACTIVITY_GRADES,
     notice,
+    finalisedOn: policy.finalisedAt === null || policy.finalisedAt === undefined ? null : t('finalGrades.finalisedOn', { date: gradeDate(policy.finalisedAt) }),
   };
 }

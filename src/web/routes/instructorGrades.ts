@@ -21,6 +21,8 @@ export interface InstructorGradesServices {
   setGradePolicy(policy: GradePolicy, actorUserId?: string): Promise<GradePolicy>;
   /** Submission Review: the student (and objective) a review launch shows (src/services/submissionReview.ts). */
   openSubmissionReview(session: LaunchSession): Promise<ReviewTarget>;
+  /** Finalises (or reopens) the course's grades; returns how many scores were queued (src/services/finalGrades.ts). */
+  finaliseGrades(input: { contextId: string; finalise: boolean; actorUserId: string }): Promise<number>;
 }
 
 export interface InstructorGradesDeps extends SessionDeps {
@@ -101,6 +103,21 @@ export function instructorGradesRouter(deps: InstructorGradesDeps): Router {
       scoreMaximum: body.data.scoreMaximum,
     }, courseSessionOf(res).userId);
     res.redirect(303, `/instructor/grades?notice=${encodeURIComponent(tOf(res)('instructor.grades.policySaved'))}`);
+  });
+
+  // Finalise: every started column becomes final with its current grade (the form's box confirms it); Reopen undoes it.
+  router.post('/instructor/grades/finalise', ...form, async (req, res) => {
+    const { contextId } = instructorContext(res);
+    const t = tOf(res);
+    if ((req.body as { confirm?: unknown } | undefined)?.confirm !== '1') throw new ValidationFailed(t('finalGrades.mustConfirm'), [{ path: 'confirm', message: t('finalGrades.mustConfirm') }]);
+    const n = await deps.services.finaliseGrades({ contextId, finalise: true, actorUserId: courseSessionOf(res).userId });
+    res.redirect(303, `/instructor/grades?notice=${encodeURIComponent(t('finalGrades.finalised', { count: n }))}`);
+  });
+
+  router.post('/instructor/grades/reopen', ...form, async (_req, res) => {
+    const { contextId } = instructorContext(res);
+    const n = await deps.services.finaliseGrades({ contextId, finalise: false, actorUserId: courseSessionOf(res).userId });
+    res.redirect(303, `/instructor/grades?notice=${encodeURIComponent(tOf(res)('finalGrades.reopened', { count: n }))}`);
   });
 
   return router;
