@@ -1306,6 +1306,11 @@ export const en = {
     newWindowAfter: 'Masterly opens in a new window or tab, signed in to this same activity. Your work is saved there as usual.',
     newWindowAgain: 'If nothing opens, allow pop-ups for this site or launch Masterly again from your course.',
   },
+  /** The course's language: LMS grade comments and alert e-mails (the grade-sync page). */
+  language: {
+    label: 'Language of grade comments and alert e-mails',
+    hint: 'Students and instructors read the same comment in the LMS gradebook. Changing it sends the comments again in the new language.',
+  },
 } as const;
 
 /** The shape every catalogue has (English is the reference). */

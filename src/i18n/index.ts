@@ -1,6 +1,7 @@
 import i18next, { type i18n } from 'i18next';
 import { isMessage, type MessageOrText, type MessageVar } from '../domain/message.js';
 import { en, type Catalogue } from './en.js';
+import { es, type Translation } from './es.js';
 
 /** Dotted paths to the strings of a catalogue; plural forms (`x_one`, `x_other`) are asked for as `x` with `count`. */
 type Leaves<T, P extends string = ''> = {
@@ -21,7 +22,7 @@ export interface Translate {
 }
 
 /** The catalogues we have, by language. English is the fallback for every other locale. */
-const CATALOGUES: Record<string, Catalogue> = { en };
+const CATALOGUES: Record<string, Translation<Catalogue>> = { en, es };
 
 /**
  * One i18next instance, initialised synchronously with the bundled catalogues and never changed afterwards (no
@@ -35,6 +36,19 @@ void messages.init({
   interpolation: { escapeValue: false }, // EJS escapes what it prints
   returnNull: false,
 });
+
+/**
+ * A launch's locale: LTI's `launch_presentation.locale`, or the OpenID Connect `locale` claim.
+ *
+ * @see https://www.imsglobal.org/spec/lti/v1p3#launch-presentation-claim
+ */
+export const launchLocale = (claims: Record<string, unknown>): unknown => (claims.launchPresentation as { locale?: unknown } | undefined)?.locale ?? claims.locale;
+
+/** The languages we have, each named in its own language (the course-language choice). */
+export const LANGUAGES: readonly { code: string; name: string }[] = [
+  { code: 'en', name: 'English' },
+  { code: 'es', name: 'Español' },
+];
 
 /** The language of ours that serves a BCP 47 locale (`es-MX` → `es` if we had it), else English. */
 export function languageFor(locale: unknown): string {
