@@ -28,6 +28,8 @@ export interface GradePolicy {
   /** What a placement's column holds. */
   activityGrade: ActivityGradeKind;
   scoreMaximum: number;
+  /** Language of the grade comments sent to the LMS (a course setting, e.g. 'es'); English when unset. */
+  language?: string;
 }
 
 /**
