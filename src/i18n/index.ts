@@ -58,6 +58,30 @@ export function languageFor(locale: unknown): string {
   return CATALOGUES[tag] ? tag : CATALOGUES[base] ? base : 'en';
 }
 
+/**
+ * The language of ours a browser prefers (`Accept-Language: es-MX,es;q=0.9,en;q=0.8` → `es`), for pages shown before
+ * a launch says its locale (the landing page, 404s, launch refusals); English when it names none we have.
+ */
+export function languageFromHeader(header: unknown): string {
+  if (typeof header !== 'string') return 'en';
+  const wanted = header
+    .split(',')
+    .slice(0, 20)
+    .map((part, i) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const q = Number(/^\s*q=([\d.]+)/.exec(params.join(';'))?.[1] ?? '1');
+      return { tag: tag.trim(), q: Number.isFinite(q) ? q : 0, i };
+    })
+    .filter((w) => w.q > 0 && w.tag && w.tag !== '*')
+    .sort((a, b) => b.q - a.q || a.i - b.i);
+  for (const w of wanted) {
+    const tag = w.tag.replace(/_/g, '-').toLowerCase();
+    const lang = languageFor(tag);
+    if (lang !== 'en' || tag === 'en' || tag.startsWith('en-')) return lang;
+  }
+  return 'en';
+}
+
 /** `{{p, p2}}`: a probability with 2 decimals in the reader's locale ("0.96", "0,96"). */
 messages.services.formatter?.add('p2', (value: unknown, lng: string | undefined) =>
   typeof value === 'number' ? new Intl.NumberFormat(lng, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(value) : String(value),

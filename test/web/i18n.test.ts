@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLAIM } from '../../src/devplatform/index.js';
-import { catalogueKeys, hasKey, languageFor, render, translator, type Translate } from '../../src/i18n/index.js';
+import { catalogueKeys, hasKey, languageFor, languageFromHeader, render, translator, type Translate } from '../../src/i18n/index.js';
 import { en } from '../../src/i18n/en.js';
 import { es } from '../../src/i18n/es.js';
 import { Conflict, DeepLinkAlreadyUsed, IllegalTransition, LmsRejected, LmsUnavailable, LmsUrlUntrusted, ObjectiveLocked, ValidationFailed, type AppError } from '../../src/domain/errors.js';
@@ -353,5 +353,22 @@ describe('pages in a launch with locale es (Spanish)', () => {
     const noSession = await browser().get(`${rig.toolUrl}/student`);
     expect(noSession.status).toBe(401);
     expect(await noSession.text()).toContain('Your session has ended.');
+  });
+
+  it('answers in the browser language before any launch (landing page, 404, no session)', async () => {
+    const es = { 'accept-language': 'es-MX,es;q=0.9,en;q=0.8' };
+    const missing = await fetch(`${rig.toolUrl}/no/such/page`, { headers: es });
+    expect(missing.status).toBe(404);
+    const notFound = await missing.text();
+    expect(notFound).toContain('<html lang="es">');
+    expect(notFound).toContain('No encontramos esa página.');
+    const noSession = await fetch(`${rig.toolUrl}/student`, { headers: es });
+    expect(await noSession.text()).toContain('Tu sesión terminó.');
+    const landing = await (await fetch(`${rig.toolUrl}/`, { headers: es })).text();
+    expect(landing).toContain('Aprendizaje para el dominio dentro de tu LMS');
+    // A browser preferring a language we lack, then English, gets English.
+    expect(await (await fetch(`${rig.toolUrl}/`, { headers: { 'accept-language': 'fr-FR,fr;q=0.9,en;q=0.5,es;q=0.1' } })).text()).toContain('<html lang="en">');
+    expect(languageFromHeader('de, es;q=0.5')).toBe('es');
+    expect(languageFromHeader('*')).toBe('en');
   });
 });
