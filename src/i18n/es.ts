@@ -834,7 +834,7 @@ export const es: Translation<Catalogue> = {
     status: { working: 'en curso', ready: 'esperando tu revisión', committed: 'importada', failed: 'no importada' },
     exportTitle: 'Exportar este curso',
     exportIntro: 'Descarga las preguntas del curso, agrupadas por objetivo, para usarlas en tu LMS o en otro curso de Masterly.',
-    download: 'Descargar como {{format}}',
+    download: 'Descargar en formato {{format}}',
     previewTitle: 'Revisar la importación',
     fileIs: '{{filename}} ({{format}})',
     progress: {
