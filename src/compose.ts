@@ -54,7 +54,7 @@ import { alertRepo } from './store/alertRepo.js';
 import { listAlerts, markAlertsRead, sendAlertDigests } from './services/instructorAlerts.js';
 import { smtpMailer } from './mail/smtpMailer.js';
 import { composeDigest } from './web/presenters/alerts.js';
-import { translator } from './i18n/index.js';
+import { languageFor, launchLocale, translator } from './i18n/index.js';
 import { buildCourseSetupServices } from './services/courseSetup.js';
 import { courseDirectory } from './store/courseDirectory.js';
 import { sampleUnits } from './store/sampleUnits.js';
@@ -275,7 +275,7 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     listAlerts: (i: { contextId: string; userId: string }) => listAlerts(alertDeps, i),
     markAlertsRead: (i: { contextId: string; userId: string }) => markAlertsRead(alertDeps, i),
     sendAlertDigests: async () =>
-      mailer ? sendAlertDigests({ ...alertDeps, mailer, compose: (d) => composeDigest(d, translator()) }) : { sent: 0, failed: 0 },
+      mailer ? sendAlertDigests({ ...alertDeps, mailer, compose: async (d) => composeDigest(d, translator((await advantage.lineItems.getPolicy(d.contextId)).language)) }) : { sent: 0, failed: 0 },
   };
   const setup = buildCourseSetupServices({
     courses: repos.courses,
@@ -306,6 +306,13 @@ export async function compose(config: Config, logger: Logger, role: Role, option
 
   // --- what runs after a launch, in order ---
   const afterLaunch: AfterLaunchStep[] = [
+    {
+      // The course's language (grade comments, alert e-mails) defaults to the locale of its first instructor launch.
+      name: 'course language',
+      run: async (done) => {
+        if (done.launch.isInstructor && done.contextId) await advantage.lineItems.adoptLanguage(done.contextId, languageFor(launchLocale(done.launch.extra)));
+      },
+    },
     {
       // Before answering: the page this launch redirects to must already allow the LMS page that frames it.
       name: 'learn the framing origin',

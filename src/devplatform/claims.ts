@@ -73,7 +73,7 @@ export function buildLaunchClaims(ctx: Ctx, input: LaunchInput): Record<string, 
     [CLAIM.launchPresentation]: {
       document_target: 'iframe',
       return_url: `${ep.returnUrl}?launch=${encodeURIComponent(link.id)}`,
-      locale: 'en',
+      locale: user.locale ?? 'en',
     },
     [CLAIM.custom]: {
       ...(link.custom ?? {}),

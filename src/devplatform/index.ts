@@ -160,6 +160,8 @@ export interface DevPlatform {
   seedMembers(n: number): Promise<DevUser[]>;
   /** Changes a member's status (shows up in NRPS and its differences link). */
   setMemberStatus(userId: string, status: MemberStatus): Promise<void>;
+  /** The language a member's launches ask for (`launch_presentation.locale`, e.g. 'es'); in memory only. */
+  setMemberLocale(userId: string, locale: string): void;
   scoreHistory(): Promise<ReceivedScore[]>;
   results(): Promise<StoredResult[]>;
   /**
@@ -413,6 +415,7 @@ export async function startDevPlatform(opts: DevPlatformOptions): Promise<DevPla
     },
     seedMembers: (n) => roster.addStudents(n),
     setMemberStatus: (userId, status) => roster.setStatus(userId, status),
+    setMemberLocale: (userId, locale) => roster.setLocale(userId, locale),
     async scoreHistory() {
       const rows = await db.selectFrom('dp_score_history').selectAll().orderBy('seq').execute();
       return rows.map((r) => {

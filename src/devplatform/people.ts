@@ -20,6 +20,8 @@ export interface DevUser {
   /** Context and institution role URIs, as sent in launches. */
   roles: string[];
   status: MemberStatus;
+  /** The language their launches ask for (`launch_presentation.locale`); 'en' when unset. */
+  locale?: string;
 }
 
 /** The seed: two instructors (one a TA), 27 students (one inactive), and one person who shares no PII. */

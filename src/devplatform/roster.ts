@@ -7,6 +7,8 @@ import { getMeta, setMeta } from './db.js';
 export interface RosterStore extends Roster {
   addStudents(n: number): Promise<DevUser[]>;
   setStatus(userId: string, status: MemberStatus): Promise<void>;
+  /** The locale a member's launches ask for (kept in memory only: a restart forgets it). */
+  setLocale(userId: string, locale: string): void;
 }
 
 const toRow = (u: DevUser, sort: number, seq: number) => ({
@@ -76,6 +78,11 @@ export async function openRoster(db: DpDb): Promise<RosterStore> {
         seqs.set(u.id, seq);
       }
       return added;
+    },
+    setLocale(userId, locale) {
+      const u = byId.get(userId);
+      if (!u) throw new Error(`no member ${userId}`);
+      u.locale = locale;
     },
     async setStatus(userId, status) {
       const u = byId.get(userId);

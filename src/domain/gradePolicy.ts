@@ -30,6 +30,8 @@ export interface GradePolicy {
   scoreMaximum: number;
   /** When the instructor finalised the grades: every started column is then final (null/absent: not finalised). */
   finalisedAt?: number | null;
+  /** Language of the grade comments sent to the LMS (a course setting, e.g. 'es'); English when unset. */
+  language?: string;
 }
 
 /**

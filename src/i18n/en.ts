@@ -1323,6 +1323,11 @@ export const en = {
     finalised: 'Grades finalised: {{count}} grades queued for the LMS.',
     reopened: 'Grades reopened: {{count}} grades queued for the LMS.',
   },
+  /** The course's language: LMS grade comments and alert e-mails (the grade-sync page). */
+  language: {
+    label: 'Language of grade comments and alert e-mails',
+    hint: 'Students and instructors read the same comment in the LMS gradebook. Changing it sends the comments again in the new language.',
+  },
 } as const;
 
 /** The shape every catalogue has (English is the reference). */

@@ -1,6 +1,7 @@
 import i18next, { type i18n } from 'i18next';
 import { isMessage, type MessageOrText, type MessageVar } from '../domain/message.js';
 import { en, type Catalogue } from './en.js';
+import { es, type Translation } from './es.js';
 
 /** Dotted paths to the strings of a catalogue; plural forms (`x_one`, `x_other`) are asked for as `x` with `count`. */
 type Leaves<T, P extends string = ''> = {
@@ -21,7 +22,7 @@ export interface Translate {
 }
 
 /** The catalogues we have, by language. English is the fallback for every other locale. */
-const CATALOGUES: Record<string, Catalogue> = { en };
+const CATALOGUES: Record<string, Translation<Catalogue>> = { en, es };
 
 /**
  * One i18next instance, initialised synchronously with the bundled catalogues and never changed afterwards (no
@@ -36,12 +37,49 @@ void messages.init({
   returnNull: false,
 });
 
+/**
+ * A launch's locale: LTI's `launch_presentation.locale`, or the OpenID Connect `locale` claim.
+ *
+ * @see https://www.imsglobal.org/spec/lti/v1p3#launch-presentation-claim
+ */
+export const launchLocale = (claims: Record<string, unknown>): unknown => (claims.launchPresentation as { locale?: unknown } | undefined)?.locale ?? claims.locale;
+
+/** The languages we have, each named in its own language (the course-language choice). */
+export const LANGUAGES: readonly { code: string; name: string }[] = [
+  { code: 'en', name: 'English' },
+  { code: 'es', name: 'Español' },
+];
+
 /** The language of ours that serves a BCP 47 locale (`es-MX` → `es` if we had it), else English. */
 export function languageFor(locale: unknown): string {
   if (typeof locale !== 'string') return 'en';
   const tag = locale.trim().replace(/_/g, '-').toLowerCase();
   const base = tag.split('-')[0] ?? '';
   return CATALOGUES[tag] ? tag : CATALOGUES[base] ? base : 'en';
+}
+
+/**
+ * The language of ours a browser prefers (`Accept-Language: es-MX,es;q=0.9,en;q=0.8` → `es`), for pages shown before
+ * a launch says its locale (the landing page, 404s, launch refusals); English when it names none we have.
+ */
+export function languageFromHeader(header: unknown): string {
+  if (typeof header !== 'string') return 'en';
+  const wanted = header
+    .split(',')
+    .slice(0, 20)
+    .map((part, i) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const q = Number(/^\s*q=([\d.]+)/.exec(params.join(';'))?.[1] ?? '1');
+      return { tag: tag.trim(), q: Number.isFinite(q) ? q : 0, i };
+    })
+    .filter((w) => w.q > 0 && w.tag && w.tag !== '*')
+    .sort((a, b) => b.q - a.q || a.i - b.i);
+  for (const w of wanted) {
+    const tag = w.tag.replace(/_/g, '-').toLowerCase();
+    const lang = languageFor(tag);
+    if (lang !== 'en' || tag === 'en' || tag.startsWith('en-')) return lang;
+  }
+  return 'en';
 }
 
 /** `{{p, p2}}`: a probability with 2 decimals in the reader's locale ("0.96", "0,96"). */

@@ -39,16 +39,17 @@ export function standingValue(policy: GradePolicy, s: ObjectiveStanding): number
   return v === null ? 0 : Math.max(0, Math.min(1, v / 5));
 }
 
-/** "3 Dec 2026" (UTC: the gradebook is shared by everyone in the course). */
-export const gradeDate = (ms: number): string => new Date(ms).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+/** "3 Dec 2026", "3 dic 2026" in Spanish (UTC: the gradebook is shared by everyone in the course). */
+export const gradeDate = (ms: number, lang = 'en'): string =>
+  new Date(ms).toLocaleDateString(lang === 'en' ? 'en-GB' : lang, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
 
 /** The comment of one objective's score: where the learner stands, in plain words. */
 function objectiveComment(s: ObjectiveStanding | undefined, t: Translate): string {
   const title = s?.title ?? t('grades.thisObjective');
   if (!s || s.state === 'locked' || s.state === 'available') return t('grades.notStarted', { title });
-  if (s.state === 'mastered') return t('grades.mastered', { title, date: gradeDate(s.masteredAt ?? s.occurredAt) });
+  if (s.state === 'mastered') return t('grades.mastered', { title, date: gradeDate(s.masteredAt ?? s.occurredAt, t.lang) });
   // Reviewing an objective mastered before (needs_review, or its re-check and reteach): the earned grade stays.
-  if (s.state === 'needs_review' || (s.masteredAt !== null && s.masteredAt !== undefined)) return t('grades.reviewing', { title, date: gradeDate(s.masteredAt ?? s.occurredAt) });
+  if (s.state === 'needs_review' || (s.masteredAt !== null && s.masteredAt !== undefined)) return t('grades.reviewing', { title, date: gradeDate(s.masteredAt ?? s.occurredAt, t.lang) });
   if (s.state === 'checking') return t('grades.checking', { title });
   if (s.state === 'reteaching') return t('grades.reteaching', { title });
   if (s.state === 'not_mastered') return t('grades.stuck', { title });
@@ -66,7 +67,8 @@ export function policyLine(policy: GradePolicy, t: Translate = translator()): st
  * The score for a line item covering `objectiveIds` (one for an objective line item), with its comment, or the
  * "not started" progress (`Initialized`, `NotReady`) that the outbox only sends to empty a column it wrote before
  * (a reset). `scoreGiven` is the policy's value; it is sent only with `FullyGraded` (src/services/drainOutbox.ts).
- * The comment comes from the message catalogue (English: the gradebook is shared by everyone in the course).
+ * The comment comes from the message catalogue in the course's language (`policy.language`: one setting for the
+ * course, since student and instructor read the same comment in the shared gradebook); English when unset.
  * `closedByDue`: the objectives whose grade due date has passed. A started column is final, with the policy's current
  * value, once each objective it covers is final or closed (its due date passed, or the instructor finalised grades);
  * a column nobody started stays empty (no zero for work not done).
@@ -77,7 +79,7 @@ export function scoreFor(
   objectiveIds: readonly string[],
   standings: readonly ObjectiveStanding[],
   eventAt: number,
-  t: Translate = translator(),
+  t: Translate = translator(policy.language),
   closedByDue: ReadonlySet<string> = new Set(),
 ): WantedScore {
   const byId = new Map(standings.map((s) => [s.objectiveId, s]));

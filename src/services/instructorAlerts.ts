@@ -92,6 +92,8 @@ export async function markAlertsRead(deps: AlertDeps, input: { contextId: string
 /** One digest: the course and the alerts it reports. */
 export interface Digest {
   to: string;
+  /** The course (its language setting picks the e-mail's language). */
+  contextId: string;
   courseTitle: string;
   alerts: InstructorAlert[];
 }
@@ -101,7 +103,7 @@ export interface Digest {
  * marks them e-mailed; nothing is sent when there is nothing new. A failed send is retried at the next run.
  */
 export async function sendAlertDigests(
-  deps: AlertDeps & { mailer: Mailer; compose: (d: Digest) => { subject: string; text: string } },
+  deps: AlertDeps & { mailer: Mailer; compose: (d: Digest) => Promise<{ subject: string; text: string }> | { subject: string; text: string } },
 ): Promise<{ sent: number; failed: number }> {
   let sent = 0;
   let failed = 0;
@@ -111,7 +113,7 @@ export async function sendAlertDigests(
     const unsent = alerts.filter((a) => !marks.get(a.key)?.emailedAt);
     if (!unsent.length) continue;
     try {
-      await deps.mailer.send({ to: r.email, ...deps.compose({ to: r.email, courseTitle: r.courseTitle, alerts: unsent }) });
+      await deps.mailer.send({ to: r.email, ...(await deps.compose({ to: r.email, contextId: r.contextId, courseTitle: r.courseTitle, alerts: unsent })) });
       await deps.alerts.markEmailed(r.contextId, r.userId, unsent.map((a) => a.key), deps.clock.now());
       sent++;
     } catch {

@@ -26,7 +26,7 @@ export async function setGradePolicy(
       action: 'grade_policy_set',
       actor,
       contextId: saved.contextId,
-      details: { policy: saved.policy, perObjective: saved.perObjective, perActivity: saved.perActivity, scoreMaximum: saved.scoreMaximum },
+      details: { policy: saved.policy, perObjective: saved.perObjective, perActivity: saved.perActivity, scoreMaximum: saved.scoreMaximum, language: saved.language ?? null },
     },
     now,
   );

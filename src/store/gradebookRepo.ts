@@ -6,9 +6,14 @@ import type { Database } from './schema.js';
 
 /** A context's grade policy, or the default when the instructor never chose one. */
 export async function readPolicy(db: Kysely<Database>, contextId: string): Promise<GradePolicy> {
-  const r = await db.selectFrom('grade_policies').selectAll().where('context_id', '=', contextId).executeTakeFirst();
-  if (!r) return defaultPolicy(contextId);
+  const [r, c] = await Promise.all([
+    db.selectFrom('grade_policies').selectAll().where('context_id', '=', contextId).executeTakeFirst(),
+    db.selectFrom('contexts').select('language').where('id', '=', contextId).executeTakeFirst(),
+  ]);
+  const language = c?.language ? { language: c.language } : {};
+  if (!r) return { ...defaultPolicy(contextId), ...language };
   return {
+    ...language,
     contextId,
     policy: r.policy as GradePolicy['policy'],
     calculation: r.calculation_json ? (JSON.parse(r.calculation_json) as GradePolicy['calculation']) : null,
@@ -167,6 +172,10 @@ export function gradebookRepo(db: Kysely<Database>): GradeLineItemRepo {
         .values({ context_id: p.contextId, ...row })
         .onConflict((oc) => oc.column('context_id').doUpdateSet(row))
         .execute();
+      if (p.language) await db.updateTable('contexts').set({ language: p.language }).where('id', '=', p.contextId).execute();
+    },
+    adoptLanguage: async (contextId, language) => {
+      await db.updateTable('contexts').set({ language }).where('id', '=', contextId).where('language', 'is', null).execute();
     },
     getPolicy: (contextId) => readPolicy(db, contextId),
     standingUsers: async (contextId) => {

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config/schema.js';
 import { errorHandler } from './errors.js';
 import { healthRouter } from './health.js';
-import { translator } from '../i18n/index.js';
+import { languageFromHeader, translator } from '../i18n/index.js';
 import { requestLog } from './requestLog.js';
 import { securityHeaders } from './securityHeaders.js';
 import { metricsRouter, requestMetrics, type RequestMetrics } from './metrics.js';
@@ -41,6 +41,12 @@ export function createApp(deps: AppDeps): Express {
   app.set('view engine', 'ejs');
   app.set('views', VIEWS_DIR);
   app.locals.t = translator(); // English until a session says otherwise (requireSession sets res.locals.t)
+  // Before a session: the browser's preferred language (landing page, 404s, launch refusals).
+  app.use((req, res, next) => {
+    const lang = languageFromHeader(req.headers['accept-language']);
+    if (lang !== 'en') res.locals.t = translator(lang);
+    next();
+  });
 
   // Request id and one log line per request (nothing more above `info`); health checks are not logged.
   app.use(requestLog({ logger, ignore: (p) => p === '/healthz' || p === '/readyz' }));

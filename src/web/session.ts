@@ -2,7 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { AppError, SessionRequired } from '../domain/errors.js';
 import type { LaunchSession } from '../services/ports.js';
 import { SESSION_COOKIE, unsignValue } from './cookies.js';
-import { translator, type Translate } from '../i18n/index.js';
+import { launchLocale, translator, type Translate } from '../i18n/index.js';
 
 /** What the session middleware needs. */
 export interface SessionDeps {
@@ -46,12 +46,8 @@ export const courseSessionOf = (res: Response): CourseSession => res.locals.sess
 /** The messages of this request: in the launch's locale after `requireSession`, English before. */
 export const tOf = (res: Response): Translate => (res.locals.t as Translate | undefined) ?? translator();
 
-/**
- * The launch's locale: LTI's `launch_presentation.locale`, or the OpenID Connect `locale` claim.
- *
- * @see https://www.imsglobal.org/spec/lti/v1p3#launch-presentation-claim
- */
-export const localeOf = (s: LaunchSession): unknown => (s.claims.launchPresentation as { locale?: unknown } | undefined)?.locale ?? s.claims.locale;
+/** The launch's locale (`launch_presentation.locale`, or the OpenID Connect `locale` claim). */
+export const localeOf = (s: LaunchSession): unknown => launchLocale(s.claims);
 
 /** Loads the launch session into res.locals.session (and its messages into res.locals.t), or fails with ERR_SESSION_REQUIRED. */
 export function requireSession(deps: SessionDeps): RequestHandler {

@@ -54,6 +54,6 @@ describe('grade-sync ledger for instructors', () => {
     expect(results).toHaveLength(1);
     expect(results[0]).toMatchObject({ scoreGiven: 9, scoreMaximum: 10, userId: rig.students[0] });
     const audit = await (await teacher.get(`${rig.toolUrl}/instructor/audit`)).text();
-    expect(audit).toMatch(/<td>Grade policy changed<\/td><td><\/td><td>policy=p_mastery; perObjective=true; perActivity=false; scoreMaximum=10<\/td>/);
+    expect(audit).toMatch(/<td>Grade policy changed<\/td><td><\/td><td>policy=p_mastery; perObjective=true; perActivity=false; scoreMaximum=10; language=en<\/td>/);
   });
 });

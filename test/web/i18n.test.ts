@@ -1,12 +1,15 @@
 /**
  * The message catalogue: every key the web layer and the grade comments name exists in the English catalogue, pages never show a raw key,
- * and a launch in a locale we have no catalogue for (es) gets English pages without error.
+ * the Spanish catalogue has every key with the same variables, a launch in Spanish (es) gets Spanish pages, errors and
+ * dates, and a locale we have no catalogue for (fr) gets English.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLAIM } from '../../src/devplatform/index.js';
-import { catalogueKeys, hasKey, languageFor, render, translator, type Translate } from '../../src/i18n/index.js';
+import { catalogueKeys, hasKey, languageFor, languageFromHeader, render, translator, type Translate } from '../../src/i18n/index.js';
+import { en } from '../../src/i18n/en.js';
+import { es } from '../../src/i18n/es.js';
 import { Conflict, DeepLinkAlreadyUsed, IllegalTransition, LmsRejected, LmsUnavailable, LmsUrlUntrusted, ObjectiveLocked, ValidationFailed, type AppError } from '../../src/domain/errors.js';
 import { checkAnswer } from '../../src/domain/items.js';
 import { explanationMessage, type Evidence, type ExplanationKind, type ExplanationRule } from '../../src/domain/explain.js';
@@ -183,14 +186,49 @@ describe('message catalogue', () => {
   });
 
   it('falls back to English for a locale without a catalogue', () => {
-    expect(languageFor('es')).toBe('en');
-    expect(languageFor('es-MX')).toBe('en');
+    expect(languageFor('fr')).toBe('en');
+    expect(languageFor('fr-CA')).toBe('en');
     expect(languageFor(undefined)).toBe('en');
-    expect(translator('es')('student.map.afterAnswers', { count: 2 })).toBe('after 2 answers');
+    expect(translator('fr')('student.map.afterAnswers', { count: 2 })).toBe('after 2 answers');
   });
 });
 
-describe('pages in a launch with locale es (no Spanish catalogue: English)', () => {
+describe('Spanish catalogue', () => {
+  const leaves = (c: object, prefix = ''): [string, string][] =>
+    Object.entries(c).flatMap(([k, v]) => (typeof v === 'string' ? [[`${prefix}${k}`, v] as [string, string]] : leaves(v as object, `${prefix}${k}.`)));
+  const english = new Map(leaves(en));
+  const spanish = new Map(leaves(es));
+  const vars = (s: string) => [...s.matchAll(/\{\{\s*([^}]+?)\s*\}\}/g)].map((m) => m[1]).sort();
+
+  it('has exactly the English keys, each translated, with the same {{variables}} and formats', () => {
+    expect([...spanish.keys()].sort()).toEqual([...english.keys()].sort());
+    for (const [key, text] of english) {
+      const es = spanish.get(key) ?? '';
+      expect(es.trim() === '', key).toBe(text.trim() === '');
+      expect(vars(es), key).toEqual(vars(text));
+      // The same markup (e.g. <code>) and no English sentence left inside.
+      expect(es.match(/<[^>]+>/g) ?? [], key).toEqual(text.match(/<[^>]+>/g) ?? []);
+    }
+    const same = [...english].filter(([k, v]) => v && spanish.get(k) === v).map(([k]) => k);
+    // Names, codes and format names may stay as they are (Masterly, LMS, Moodle XML, "{{title}} · Masterly"); nothing more.
+    expect(same.length / english.size).toBeLessThan(0.05);
+  });
+
+  it('picks Spanish for es and its regional variants, with Spanish plurals, dates and numbers', () => {
+    expect(languageFor('es')).toBe('es');
+    expect(languageFor('es-MX')).toBe('es');
+    expect(languageFor('es_419')).toBe('es');
+    const t = translator('es-AR');
+    expect(t.lang).toBe('es');
+    expect(t('student.map.afterAnswers', { count: 1 })).toBe('después de 1 respuesta');
+    expect(t('student.map.afterAnswers', { count: 2 })).toBe('después de 2 respuestas');
+    expect(t('instructor.utc', { time: Date.UTC(2026, 2, 1, 13, 5) })).toBe('1 mar 2026, 13:05 UTC');
+    const standing = { objectiveId: 'o1', title: 'Medios', p: 0.97, state: 'mastered', history: [0.97], occurredAt: 0 };
+    expect(scoreFor({ ...defaultPolicy('c'), language: 'es' }, 'objective:o1', ['o1'], [standing], 0).comment).toBe('Medios: dominado el 1 ene 1970.');
+  });
+});
+
+describe('pages in a launch with locale es (Spanish)', () => {
   let rig: LaunchRig;
   let student: TestBrowser;
   let instructor: TestBrowser;
@@ -218,39 +256,58 @@ describe('pages in a launch with locale es (no Spanish catalogue: English)', () 
   });
   afterAll(async () => rig?.close());
 
-  it('renders the student pages in English, without raw keys', async () => {
+  it('renders the student pages in Spanish, without raw keys', async () => {
     const app = await (await student.get(`${rig.toolUrl}/app`)).text();
-    expect(app).toContain('<html lang="en">');
-    expect(app).toContain('Open my mastery map');
+    expect(app).toContain('<html lang="es">');
+    expect(app).toContain('Abrir mi mapa de dominio');
     noRawKeys(app, '/app');
     const map = await student.get(`${rig.toolUrl}/student`);
     expect(map.status).toBe(200);
     const mapHtml = await map.text();
-    expect(mapHtml).toContain('Goals and progress');
+    expect(mapHtml).toContain('<html lang="es">');
+    expect(mapHtml).toContain('Metas y progreso');
+    expect(mapHtml).toContain('Mapa de dominio');
+    expect(mapHtml).not.toContain('Goals and progress');
     noRawKeys(mapHtml, '/student');
     let page = await (await student.get(`${rig.toolUrl}/student/practice`)).text();
     noRawKeys(page, '/student/practice');
     const go = /href="([^"]*go=1)"/.exec(page)?.[1];
     if (go) page = await (await student.get(`${rig.toolUrl}${go.replace(/&amp;/g, '&')}`)).text();
-    expect(page).toContain('Check my answer');
+    expect(page).toContain('<html lang="es">');
+    expect(page).toContain('Revisar mi respuesta');
+    expect(page).toContain('Volver al mapa de dominio');
     noRawKeys(page, '/student/practice?go=1');
     const field = (name: string) => new RegExp(`name="${name}" value="([^"]+)"`).exec(page)?.[1] ?? '';
     const choice = /name="answer" id="choice-0" value="([^"]+)"/.exec(page)?.[1] ?? '1';
     const fed = await student.postForm(`${rig.toolUrl}/student/answer`, { csrf: field('csrf'), attemptId: field('attemptId'), itemId: field('itemId'), answer: choice }, { origin: rig.toolUrl });
     expect(fed.status).toBe(200);
     const feedback = await fed.text();
-    expect(feedback).toMatch(/Correct|Not quite/);
+    expect(feedback).toMatch(/¡Correcto!|No exactamente/);
     noRawKeys(feedback, '/student/answer');
   });
 
-  it('renders the instructor pages in English, without raw keys', async () => {
-    for (const p of ['/app', '/instructor', `/instructor/students/${encodeURIComponent(learnerId)}`, '/instructor/grades', '/instructor/evidence']) {
+  it('renders the instructor pages in Spanish, without raw keys', async () => {
+    const said: Record<string, string> = {
+      '/instructor': 'Panel de la clase',
+      '/instructor/grades': 'Envío de calificaciones',
+      '/instructor/evidence': 'Calificaciones del LMS como evidencia',
+      '/instructor/alerts': 'Alertas',
+      [`/instructor/students/${encodeURIComponent(learnerId)}`]: 'Historial de explicaciones',
+    };
+    for (const p of ['/app', ...Object.keys(said)]) {
       const res = await instructor.get(`${rig.toolUrl}${p}`);
       expect(res.status, p).toBe(200);
       const html = await res.text();
-      expect(html, p).toContain('<html lang="en">');
+      expect(html, p).toContain('<html lang="es">');
+      if (said[p]) expect(html, p).toContain(said[p]);
       noRawKeys(html, p);
     }
+    // Dates as Spanish writes them: the student's last answer on the student page ("5 dic 2026, 14:03").
+    const studentPage = await (await instructor.get(`${rig.toolUrl}/instructor/students/${encodeURIComponent(learnerId)}`)).text();
+    expect(studentPage).toMatch(/última respuesta: \d{1,2} (ene|feb|mar|abr|may|jun|jul|ago|sept?|oct|nov|dic) \d{4}, \d{1,2}:\d{2}/);
+    // The grade-sync page offers the course language, Spanish chosen (the instructor's launch was the course's first).
+    const grades = await (await instructor.get(`${rig.toolUrl}/instructor/grades`)).text();
+    expect(grades).toMatch(/<option value="es" lang="es" selected>Español<\/option>/);
   });
 
   it('renders the deep-linking picker and the admin pages without raw keys', async () => {
@@ -272,16 +329,17 @@ describe('pages in a launch with locale es (no Spanish catalogue: English)', () 
     expect(reset.status).toBe(303);
     const html = await (await instructor.follow(reset)).text();
     const said = translator('es')('errors.nothingToReset', { title: objective.title });
-    expect(said).toContain('is not stuck for this student');
+    expect(said).toContain('no está atascado para este estudiante');
     expect(html.replace(/&#39;/g, "'").replace(/&amp;/g, '&')).toContain(said);
     noRawKeys(html, 'reset conflict');
   });
 
-  it('shows error pages from the catalogue in English', async () => {
+  it('shows error pages from the catalogue in Spanish', async () => {
     const forged = await student.postForm(`${rig.toolUrl}/student/answer`, { csrf: 'forged' }, { origin: rig.toolUrl });
     const html = await forged.text();
     expect(errorOf(html).code).toBe('ERR_CSRF_INVALID');
-    expect(html).toContain('This form has expired or did not come from Masterly.');
+    expect(html).toContain('<html lang="es">');
+    expect(html).toContain('Este formulario caducó o no vino de Masterly.');
     noRawKeys(html, 'csrf error');
     const missing = await student.get(`${rig.toolUrl}/no/such/page`);
     expect(missing.status).toBe(404);
@@ -295,5 +353,22 @@ describe('pages in a launch with locale es (no Spanish catalogue: English)', () 
     const noSession = await browser().get(`${rig.toolUrl}/student`);
     expect(noSession.status).toBe(401);
     expect(await noSession.text()).toContain('Your session has ended.');
+  });
+
+  it('answers in the browser language before any launch (landing page, 404, no session)', async () => {
+    const es = { 'accept-language': 'es-MX,es;q=0.9,en;q=0.8' };
+    const missing = await fetch(`${rig.toolUrl}/no/such/page`, { headers: es });
+    expect(missing.status).toBe(404);
+    const notFound = await missing.text();
+    expect(notFound).toContain('<html lang="es">');
+    expect(notFound).toContain('No encontramos esa página.');
+    const noSession = await fetch(`${rig.toolUrl}/student`, { headers: es });
+    expect(await noSession.text()).toContain('Tu sesión terminó.');
+    const landing = await (await fetch(`${rig.toolUrl}/`, { headers: es })).text();
+    expect(landing).toContain('Aprendizaje para el dominio dentro de tu LMS');
+    // A browser preferring a language we lack, then English, gets English.
+    expect(await (await fetch(`${rig.toolUrl}/`, { headers: { 'accept-language': 'fr-FR,fr;q=0.9,en;q=0.5,es;q=0.1' } })).text()).toContain('<html lang="en">');
+    expect(languageFromHeader('de, es;q=0.5')).toBe('es');
+    expect(languageFromHeader('*')).toBe('en');
   });
 });

@@ -106,4 +106,17 @@ describe('instructor alerts: the in-app list and the e-mail digest', () => {
     expect(await rig.tool.composition.alerts.sendAlertDigests()).toEqual({ sent: 0, failed: 0 });
     expect(sink.mails).toHaveLength(1);
   });
+
+  it('writes the digest in the course language the instructor chose on the grade-sync page', async () => {
+    const grades = await (await instructorBrowser.get(`${rig.toolUrl}/instructor/grades`)).text();
+    const policy = { csrf: csrfOf(grades), policy: 'fraction_mastered', perActivity: '1', activityGrade: 'percent_mastered', scoreMaximum: '100', language: 'es' };
+    expect((await instructorBrowser.postForm(`${rig.toolUrl}/instructor/grades/policy`, policy, { origin: rig.toolUrl })).status).toBe(303);
+    // As if the alert were new again (the first digest already reported it).
+    await rig.tool.db.kysely.updateTable('instructor_alert_marks').set({ emailed_at: null }).execute();
+    expect(await rig.tool.composition.alerts.sendAlertDigests()).toEqual({ sent: 1, failed: 0 });
+    const mail = sink.mails[1]!;
+    expect(mail.raw).toMatch(/Subject: Masterly: 1 alerta nueva en/);
+    expect(mail.raw).toContain('Sugerencia: abre sus respuestas');
+    expect(mail.raw).not.toContain('Suggested:');
+  });
 });

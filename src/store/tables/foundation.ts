@@ -81,6 +81,8 @@ export interface ContextsTable {
   ags_json: string | null;
   nrps_json: string | null;
   updated_at: number;
+  /** Language of the course's grade comments and alert e-mails (migration 0025); null until an instructor launches. */
+  language: string | null;
 }
 
 /** enrollments: a user's roles in a context, as of their last launch. */

@@ -1,6 +1,6 @@
 import type { LedgerLine } from '../../services/listGradeLedger.js';
 import type { GradePolicy } from '../../services/servicePorts.js';
-import type { Translate } from '../../i18n/index.js';
+import { languageFor, LANGUAGES, type Translate } from '../../i18n/index.js';
 import { ACTIVITY_GRADES } from '../../domain/gradePolicy.js';
 import { gradeDate } from '../../services/gradePolicy.js';
 
@@ -26,15 +26,21 @@ export interface GradesPageView {
   policy: { policy: GradePolicy['policy']; perObjective: boolean; perActivity: boolean; activityGrade: GradePolicy['activityGrade']; scoreMaximum: number };
   /** The activity grades to choose from (catalogue keys `placements.choice.*`). */
   activityGrades: readonly GradePolicy['activityGrade'][];
+  /** The course's language (grade comments, alert e-mails) and the languages to choose from, named in their own language. */
+  language: string;
+  languages: readonly { code: string; name: string }[];
   notice: string | null;
   /** "You finalised the grades on …" when the instructor did (then Reopen is offered), else null. */
   finalisedOn: string | null;
 }
 
-const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(2));
+/** A score as the reader's locale writes numbers ("12.50", "12,50"). */
+const fmtIn = (lang: string) => (n: number) =>
+  new Intl.NumberFormat(lang, { useGrouping: false, minimumFractionDigits: Number.isInteger(n) ? 0 : 2, maximumFractionDigits: 2 }).format(n);
 
 /** Shapes the ledger for the page (no raw rows reach the view). */
 export function presentGradesPage(lines: LedgerLine[], policy: GradePolicy, csrf: string, notice: string | null, t: Translate): GradesPageView {
+  const fmt = fmtIn(t.lang);
   const rows = lines.map(
     (l): LedgerRowView => ({
       id: l.id,
@@ -59,6 +65,8 @@ export function presentGradesPage(lines: LedgerLine[], policy: GradePolicy, csrf
     csrf,
     policy: { policy: policy.policy, perObjective: policy.perObjective, perActivity: policy.perActivity, activityGrade: policy.activityGrade, scoreMaximum: policy.scoreMaximum },
     activityGrades: ACTIVITY_GRADES,
+    language: languageFor(policy.language),
+    languages: LANGUAGES,
     notice,
     finalisedOn: policy.finalisedAt === null || policy.finalisedAt === undefined ? null : t('finalGrades.finalisedOn', { date: gradeDate(policy.finalisedAt) }),
   };

@@ -5,6 +5,7 @@ import { ACTIVITY_GRADES } from '../../domain/gradePolicy.js';
 import { ValidationFailed } from '../../domain/errors.js';
 import type { LedgerLine } from '../../services/listGradeLedger.js';
 import type { GradePolicy } from '../../services/servicePorts.js';
+import { LANGUAGES } from '../../i18n/index.js';
 import { csrfToken, requireCsrf } from '../csrf.js';
 import { presentGradesPage } from '../presenters/instructorGrades.js';
 import type { LaunchSession } from '../../services/ports.js';
@@ -35,6 +36,7 @@ const PolicyForm = z.object({
   perObjective: z.literal('1').optional(),
   perActivity: z.literal('1').optional(),
   activityGrade: z.enum(ACTIVITY_GRADES).optional(),
+  language: z.enum(LANGUAGES.map((l) => l.code) as [string, ...string[]]).optional(),
   scoreMaximum: z
     .unknown()
     .transform((v) => parseDecimal(v) ?? NaN)
@@ -101,6 +103,7 @@ export function instructorGradesRouter(deps: InstructorGradesDeps): Router {
       perActivity: body.data.perActivity === '1',
       activityGrade: body.data.activityGrade ?? current.activityGrade,
       scoreMaximum: body.data.scoreMaximum,
+      ...(body.data.language ? { language: body.data.language } : {}),
     }, courseSessionOf(res).userId);
     res.redirect(303, `/instructor/grades?notice=${encodeURIComponent(tOf(res)('instructor.grades.policySaved'))}`);
   });
