@@ -1306,6 +1306,28 @@ export const en = {
     newWindowAfter: 'Masterly opens in a new window or tab, signed in to this same activity. Your work is saved there as usual.',
     newWindowAgain: 'If nothing opens, allow pop-ups for this site or launch Masterly again from your course.',
   },
+  timed: {
+    expired: 'Time ran out for this check, so this answer was not counted. The questions you did not reach count as not right, so this check is not passed. Go back to the activity: a short lesson and some practice come next, then you can try a new check.',
+    timeRanOut: 'time ran out before the last questions',
+    limit_one: 'You have {{count}} minute for this check.',
+    limit_other: 'You have {{count}} minutes for this check.',
+    left_one: '{{count}} minute left.',
+    left_other: '{{count}} minutes left.',
+    lastMinute: 'Less than 1 minute left. Answer now to have it counted.',
+    up: 'Time is up for this check. Your answer will not be counted; you will go on to a short lesson.',
+    heading: 'Time is up for this check',
+    continue: 'Go back to the activity',
+    accommodations: 'Accommodations in force',
+    none: 'No accommodations: the course settings apply.',
+    threshold: 'Mastery needs a level of {{threshold}} instead of {{base}}.',
+    extraCycles_one: '{{count}} extra check allowed before the student is marked stuck.',
+    extraCycles_other: '{{count}} extra checks allowed before the student is marked stuck.',
+    extraOpportunities_one: '{{count}} extra try allowed before wheel-spinning is flagged.',
+    extraOpportunities_other: '{{count}} extra tries allowed before wheel-spinning is flagged.',
+    timeMultiplier: 'Time on timed checks × {{multiplier}}: {{minutes}} minutes instead of {{base}}.',
+    timeMultiplierUntimed: 'Time on timed checks × {{multiplier}} (this course sets no time limit).',
+    affects: 'Applies to every objective: {{titles}}.',
+  },
 } as const;
 
 /** The shape every catalogue has (English is the reference). */

@@ -17,6 +17,7 @@ import * as m0019 from './0019_privacy.js';
 import * as m0020 from './0020_course_imports.js';
 import * as m0021 from './0021_cookieless.js';
 import * as m0022 from './0022_instructor_alerts.js';
+import * as m0024 from './0024_check_time_limit.js';
 
 /** Every migration, in order. Names are permanent once released: add, never rename. */
 export const migrations: Record<string, Migration> = {
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '0020_course_imports': m0020,
   '0021_cookieless': m0021,
   '0022_instructor_alerts': m0022,
+  '0024_check_time_limit': m0024,
 };
