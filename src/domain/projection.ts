@@ -486,7 +486,7 @@ function expireCheck(s: Step, prog: ObjectiveProgress): void {
   const length = Math.max(check.length ?? s.cfg.policy.checkLength, check.itemIds.length);
   const theta = thetaFor(s.cfg, s.student);
   prog.scores.push(Math.round((check.correct / length) * s.cfg.scoring.pointsPossible * 1e6) / 1e6);
-  const checkEv: Evidence = { ...evidenceOf(prog, prog.p, theta, false), itemIds: check.itemIds.slice(), checkCorrect: check.correct, checkLength: length, expired: true };
+  const checkEv: Evidence = { ...evidenceOf(prog, prog.p, theta, false), lastCorrect: null, itemIds: check.itemIds.slice(), checkCorrect: check.correct, checkLength: length, expired: true };
   prog.previousCheckItemIds = check.itemIds;
   prog.check = null;
   const acc = s.student.accommodations;
@@ -610,14 +610,18 @@ function observe(s: Step, prog: ObjectiveProgress, correct: boolean): void {
     case 'practising':
       if (met) {
         move(s, prog, 'begin_check', 'checking', 'mastery_rule_met', evidenceOf(prog, pBefore, theta, correct));
-        prog.check = { itemIds: [], correct: 0, startedAt: s.at };
+        // Begun by outside evidence, with the student elsewhere: untimed (no start, ADR 0023).
+        prog.check = { itemIds: [], correct: 0 };
       }
       return;
     case 'mastered':
       if (prog.p < theta) reopen(s, prog, 'probability_below_threshold', evidenceOf(prog, pBefore, theta, correct));
       return;
     case 'needs_review':
-      if (met) beginCheck(s, prog, 'rechecking', s.cfg.policy.recheckLength, evidenceOf(prog, pBefore, theta, correct));
+      if (met) {
+        beginCheck(s, prog, 'rechecking', s.cfg.policy.recheckLength, evidenceOf(prog, pBefore, theta, correct));
+        delete prog.check?.startedAt; // begun by outside evidence: untimed (ADR 0023)
+      }
       return;
     default:
       return; // locked, in a check, reteaching, moved on: only P tracks the evidence (checks are Masterly's own items)
