@@ -6,6 +6,8 @@ import { learnerStore } from '../../src/store/learnerRepo.js';
 import { aCourseFile } from '../factories.engine.js';
 import { launchAs, parseForm, type TestBrowser } from '../support/devplatform.js';
 import { startRig, testClock, type LaunchRig } from '../support/tool.js';
+import { launchChromium, skipBrowserTests } from '../support/chromium.js';
+import { axeViolations } from '../support/axe.js';
 
 const LIS = 'http://purl.imsglobal.org/vocab/lis/v2/membership#';
 const MIN = 60_000;
@@ -76,6 +78,24 @@ describe('timed mastery checks over HTTP (launched from the LMS emulator, inject
     expect(q.html).toMatch(/<span id="check-time-left" role="status" aria-live="polite" aria-atomic="true">15 minutes left\.<\/span>/);
     expect(q.html).toContain('data-minutes-many="{n} minutes left."');
     expect(q.html).not.toMatch(/<script(?![^>]*src=)/); // CSP: no inline script
+    if (!skipBrowserTests()) {
+      // The same page in Chromium (the student's session cookie): the script keeps the region, axe finds nothing serious.
+      const chromium = await launchChromium();
+      try {
+        const context = await chromium.newContext();
+        await context.addCookies(Object.entries(b.cookies('localhost')).map(([name, value]) => ({ name, value, url: rig.toolUrl })));
+        const p = await context.newPage();
+        const errors: string[] = [];
+        p.on('pageerror', (e) => errors.push(e.message));
+        await p.goto(`${rig.toolUrl}/student/practice?objective=${objectiveA}`);
+        await p.locator('#check-time-left').waitFor();
+        expect(await p.locator('#check-time-left').innerText()).toBe('15 minutes left.');
+        expect((await axeViolations(p)).filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
+        expect(errors).toEqual([]);
+      } finally {
+        await chromium.close();
+      }
+    }
 
     // In time: counted.
     expect((await answer(q.fields)).status).toBe(200);
