@@ -1327,6 +1327,9 @@ export const en = {
     timeMultiplier: 'Time on timed checks × {{multiplier}}: {{minutes}} minutes instead of {{base}}.',
     timeMultiplierUntimed: 'Time on timed checks × {{multiplier}} (this course sets no time limit).',
     affects: 'Applies to every objective: {{titles}}.',
+    limitLabel: 'Time limit for each mastery check (minutes)',
+    limitHint: 'Leave empty for untimed checks. Each student’s time multiplier stretches it. Practice is never timed.',
+    minutesRange: 'Enter the time limit as whole minutes from 1 to 240, or leave it empty.',
   },
 } as const;
 
