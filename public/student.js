@@ -15,3 +15,26 @@ document.addEventListener('DOMContentLoaded', function () {
     });
   }
 });
+
+// 3. A timed mastery check (ADR 0023): the server rendered the time left; say it again every minute and at the last
+//    minute in the polite live region. The server enforces the deadline; this only keeps the student informed.
+document.addEventListener('DOMContentLoaded', function () {
+  var box = document.getElementById('check-timer');
+  var region = document.getElementById('check-time-left');
+  if (!box || !region) return;
+  var left = parseInt(box.getAttribute('data-seconds-left') || '0', 10);
+  if (!(left > 0)) return;
+  var end = Date.now() + left * 1000;
+  var said = region.textContent;
+  function tell() {
+    var seconds = Math.max(0, Math.round((end - Date.now()) / 1000));
+    var minutes = Math.ceil(seconds / 60);
+    var text = seconds <= 0 ? box.getAttribute('data-up')
+      : seconds <= 60 ? box.getAttribute('data-last-minute')
+      : minutes === 1 ? box.getAttribute('data-minute-one')
+      : (box.getAttribute('data-minutes-many') || '').replace('{n}', String(minutes));
+    if (text && text !== said) { region.textContent = text; said = text; }
+    if (seconds > 0) window.setTimeout(tell, Math.min(seconds > 60 ? ((seconds - 1) % 60 + 1) * 1000 : seconds * 1000, 60000));
+  }
+  window.setTimeout(tell, ((left - 1) % 60 + 1) * 1000);
+});

@@ -26,7 +26,8 @@ export type ErrorCode =
   | 'ERR_LMS_URL_UNTRUSTED'
   | 'ERR_IMPORT_REJECTED'
   | 'ERR_REGISTRATION_FAILED'
-  | 'ERR_UPLOAD_TOO_LARGE';
+  | 'ERR_UPLOAD_TOO_LARGE'
+  | 'ERR_CHECK_EXPIRED';
 
 /**
  * Base class of every expected failure. `message` is English for logs and CLIs (safe to show); `said`, when set, is
@@ -378,5 +379,15 @@ export class RegistrationFailed extends AppError {
     options?: { cause?: unknown; details?: Record<string, unknown> },
   ) {
     super('ERR_REGISTRATION_FAILED', message, { ...options, said });
+  }
+}
+
+/**
+ * An answer arrived after a timed mastery check's deadline (ADR 0023): it was not counted, and the check was ended
+ * as failed (the questions not reached count as not right). The student goes on with reteach.
+ */
+export class CheckExpired extends AppError {
+  constructor(readonly objectiveId: string) {
+    super('ERR_CHECK_EXPIRED', 'The time for this mastery check ran out before this answer, so it was not counted.', { details: { objectiveId }, said: msg('timed.expired') });
   }
 }

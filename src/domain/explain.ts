@@ -53,6 +53,8 @@ export interface Evidence {
   readonly itemIds?: readonly string[];
   readonly checkCorrect?: number;
   readonly checkLength?: number;
+  /** The check's time ran out before it was finished (ADR 0023). */
+  readonly expired?: boolean;
   /** Wrong answers in a row (struggle). */
   readonly wrongInARow?: number;
   /** Highest P(mastery) in this practice, before the fall (falling estimate). */
@@ -118,7 +120,8 @@ export function explanationMessage(kind: ExplanationKind, rule: ExplanationRule,
       if (rule === 'falling') return E('falling', { title });
       if (rule === 'wheel_spinning') return E('wheelSpinning', { title, count: e.opportunities ?? 0 });
       const why: Message[] = [];
-      if (p < threshold) why.push(E('belowThreshold', { p, threshold }));
+      if (e.expired) why.push(msg('timed.timeRanOut', {}));
+      else if (p < threshold) why.push(E('belowThreshold', { p, threshold }));
       if (e.lastCorrect === false) why.push(E('lastWrong', {}));
       if (why.length === 0) why.push(E('ruleNotMet', {}));
       return E('reteaching', { title, correct: e.checkCorrect ?? 0, length: e.checkLength ?? 0, why });

@@ -93,8 +93,19 @@ export interface ParamsFittedEvent {
   readonly params: BktParams;
   readonly at: number;
 }
+/**
+ * A timed check's deadline passed before it was finished (ADR 0023), recorded when a late answer was refused:
+ * the check ends now, the questions not reached count as not right, so it is failed like any other.
+ */
+export interface CheckExpiredEvent {
+  readonly type: 'check_expired';
+  readonly id: string;
+  readonly studentId: string;
+  readonly objectiveId: string;
+  readonly at: number;
+}
 /** An event about one student. */
-export type StudentEvent = ResponseEvent | UnlockOverrideEvent | GradeLockedEvent | ResetEvent | EvidenceEvent | AccommodationsSetEvent;
+export type StudentEvent = ResponseEvent | UnlockOverrideEvent | GradeLockedEvent | ResetEvent | EvidenceEvent | AccommodationsSetEvent | CheckExpiredEvent;
 /** An event about the whole course (applies to every student from its place in the log on). */
 export type CourseEvent = ParamsFittedEvent;
 /** Any event of the log. */
@@ -217,8 +228,11 @@ export interface ObjectiveProgress {
   opportunities: number;
   /** Failed mastery checks. */
   cycles: number;
-  /** The check in progress: items answered so far, how many were right, and its length (absent: the policy's). */
-  check: { itemIds: string[]; correct: number; length?: number } | null;
+  /**
+   * The check in progress: items answered so far, how many were right, its length (absent: the policy's) and when
+   * it began (epoch ms, the event that began it; a timed check's deadline runs from there, ADR 0023).
+   */
+  check: { itemIds: string[]; correct: number; length?: number; startedAt?: number } | null;
   /** Items of the last finished check: never reused in the next one. */
   previousCheckItemIds: string[];
   /** Guided-practice responses since the last failed check. */
@@ -449,9 +463,34 @@ export function guardedParams(k: BktParams, theta: number): BktParams {
 /** Starts a check of `length` items (the policy's, or the short re-check after a reopen). */
 function beginCheck(s: Step, prog: ObjectiveProgress, kind: 'checking' | 'rechecking', length: number, ev: Evidence): void {
   move(s, prog, 'begin_check', kind, 'mastery_rule_met', { ...ev, checkLength: length });
-  prog.check = { itemIds: [], correct: 0, length };
+  prog.check = { itemIds: [], correct: 0, length, startedAt: s.at };
   prog.wrongStreak = 0;
   delete prog.peakP;
+}
+
+/** A failed check: one more cycle, then reteach, or "stuck" at the cycle cap. */
+function failCheck(s: Step, prog: ObjectiveProgress, caps: { cycles: number; opportunities: number }, checkEv: Evidence): void {
+  prog.cycles++;
+  prog.guided = 0;
+  if (cycleCapReached(prog.cycles, caps)) stuck(s, prog, caps, checkEv);
+  else move(s, prog, 'fail_check', 'reteaching', 'check_failed', { ...checkEv, cycles: prog.cycles });
+}
+
+/**
+ * A timed check ran out (ADR 0023): the questions not reached count as not right, so the check scores what was
+ * right out of its full length and fails (reteach, or "stuck" at the cycle cap). A check already over is left alone.
+ */
+function expireCheck(s: Step, prog: ObjectiveProgress): void {
+  const check = prog.check;
+  if (prog.state !== 'checking' || !check) return;
+  const length = Math.max(check.length ?? s.cfg.policy.checkLength, check.itemIds.length);
+  const theta = thetaFor(s.cfg, s.student);
+  prog.scores.push(Math.round((check.correct / length) * s.cfg.scoring.pointsPossible * 1e6) / 1e6);
+  const checkEv: Evidence = { ...evidenceOf(prog, prog.p, theta, false), lastCorrect: null, itemIds: check.itemIds.slice(), checkCorrect: check.correct, checkLength: length, expired: true };
+  prog.previousCheckItemIds = check.itemIds;
+  prog.check = null;
+  const acc = s.student.accommodations;
+  failCheck(s, prog, acc ? effectiveCaps(s.cfg.policy, acc) : s.cfg.caps, checkEv);
 }
 
 /** Reteach before any check: struggle (wrong answers in a row) or wheel-spinning (many tries without mastery). */
@@ -533,11 +572,7 @@ function respond(s: Step, prog: ObjectiveProgress, itemId: string, correct: bool
         becomeMastered(s, prog, 'pass_check', 'check_passed', checkEv);
         return;
       }
-      prog.cycles++;
-      prog.guided = 0;
-      if (cycleCapReached(prog.cycles, caps)) stuck(s, prog, caps, checkEv);
-      else move(s, prog, 'fail_check', 'reteaching', 'check_failed', { ...checkEv, cycles: prog.cycles });
-      return;
+      return failCheck(s, prog, caps, checkEv);
     }
     case 'mastered': {
       const due = prog.retention !== null && s.at >= prog.retention.dueAt;
@@ -575,6 +610,7 @@ function observe(s: Step, prog: ObjectiveProgress, correct: boolean): void {
     case 'practising':
       if (met) {
         move(s, prog, 'begin_check', 'checking', 'mastery_rule_met', evidenceOf(prog, pBefore, theta, correct));
+        // Begun by outside evidence, with the student elsewhere: untimed (no start, ADR 0023).
         prog.check = { itemIds: [], correct: 0 };
       }
       return;
@@ -582,7 +618,10 @@ function observe(s: Step, prog: ObjectiveProgress, correct: boolean): void {
       if (prog.p < theta) reopen(s, prog, 'probability_below_threshold', evidenceOf(prog, pBefore, theta, correct));
       return;
     case 'needs_review':
-      if (met) beginCheck(s, prog, 'rechecking', s.cfg.policy.recheckLength, evidenceOf(prog, pBefore, theta, correct));
+      if (met) {
+        beginCheck(s, prog, 'rechecking', s.cfg.policy.recheckLength, evidenceOf(prog, pBefore, theta, correct));
+        delete prog.check?.startedAt; // begun by outside evidence: untimed (ADR 0023)
+      }
       return;
     default:
       return; // locked, in a check, reteaching, moved on: only P tracks the evidence (checks are Masterly's own items)
@@ -658,6 +697,11 @@ function applyInternal(state: EngineState, event: EngineEvent, config: CompiledC
     case 'evidence': {
       const prog = student.objectives[event.objectiveId];
       if (prog) observe(s, prog, event.correct);
+      break;
+    }
+    case 'check_expired': {
+      const prog = student.objectives[event.objectiveId];
+      if (prog) expireCheck(s, prog);
       break;
     }
     case 'accommodations_set':

@@ -22,6 +22,15 @@ export function effectiveTimeLimit(seconds: number, acc?: Accommodations): numbe
   return Math.ceil(seconds * Math.max(1, acc?.timeMultiplier ?? 1));
 }
 
+/**
+ * When a timed mastery check ends (ADR 0023): its start plus the course's limit stretched by the student's time
+ * multiplier; epoch ms. `null` when the course sets no limit or the check carries no start (begun before limits).
+ */
+export function checkDeadline(startedAt: number | undefined, limitMinutes: number | null | undefined, acc?: Accommodations | null): number | null {
+  if (startedAt === undefined || !limitMinutes || limitMinutes <= 0) return null;
+  return startedAt + effectiveTimeLimit(limitMinutes * 60, acc ?? undefined) * 1000;
+}
+
 /** Why an objective is released. */
 export type ReleaseRule = 'no_prerequisites' | 'prerequisites_mastered' | 'instructor_override' | 'release_date';
 

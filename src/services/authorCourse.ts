@@ -296,8 +296,12 @@ export async function saveCourseInfo(deps: AuthorCourseDeps, input: { contextId:
   const issues: Issue[] = [];
   const title = text(input.form, 'title', 200, issues);
   const description = text(input.form, 'description', 4000, issues, false);
+  // Timed checks (ADR 0023): minutes per mastery check; empty = untimed (0, which publishing applies).
+  const rawLimit = str(input.form, 'checkTimeLimitMinutes');
+  const checkTimeLimitMinutes = rawLimit === '' ? 0 : /^\d{1,3}$/.test(rawLimit) ? Number(rawLimit) : -1;
+  if (checkTimeLimitMinutes < 0 || checkTimeLimitMinutes > 240) issues.push({ path: 'checkTimeLimitMinutes', message: 'range', said: msg('timed.minutesRange') });
   if (issues.length) throw invalid(issues);
-  await save(deps, input, { ...file, course: { title, description } });
+  await save(deps, input, { ...file, course: { title, description, checkTimeLimitMinutes } });
 }
 
 async function save(deps: AuthorCourseDeps, who: { contextId: string; actor: string }, file: DraftFile): Promise<void> {

@@ -25,6 +25,8 @@ export interface CourseSettings {
   /** θ, 0.80–0.99 (default 0.95). */
   masteryThreshold: number;
   aggregation: { method: CalculationMethod; weight: number; n: number };
+  /** Minutes a mastery check may take before the student's time multiplier (ADR 0023); null = untimed. */
+  checkTimeLimitMinutes: number | null;
 }
 
 /** An objective as stored, with its prerequisites (objective ids) and BKT parameters. */
@@ -100,7 +102,8 @@ export interface CourseVersion {
 export interface CoursePlan {
   contextId: string;
   format: string;
-  course: { title: string; description: string };
+  /** `checkTimeLimitMinutes`: absent keeps the course's limit, 0 removes it (ADR 0023). */
+  course: { title: string; description: string; checkTimeLimitMinutes?: number };
   objectives: {
     key: string;
     title: string;

@@ -59,7 +59,7 @@ export async function exportCourse(deps: ExportCourseDeps, contextId: string): P
   const key = (objectiveId: string) => keyOf.get(objectiveId) ?? '';
   return {
     format: COURSE_FORMAT,
-    course: { title: snap.settings.title, description: snap.settings.description },
+    course: { title: snap.settings.title, description: snap.settings.description, ...(snap.settings.checkTimeLimitMinutes ? { checkTimeLimitMinutes: snap.settings.checkTimeLimitMinutes } : {}) },
     objectives: snap.objectives.map((o) => ({
       key: o.key,
       title: o.title,

@@ -46,7 +46,12 @@ const Mastery = z.object({
 /** Schema of a `masterly-course/1` file (validated at the edge of the import). */
 export const CourseFile = z.object({
   format: z.literal(COURSE_FORMAT),
-  course: z.object({ title: text(200), description: z.string().max(4000).default('') }),
+  course: z.object({
+    title: text(200),
+    description: z.string().max(4000).default(''),
+    /** Timed mastery checks (ADR 0023): minutes per check, before each student's time multiplier; 0 = untimed; absent = unchanged. */
+    checkTimeLimitMinutes: z.number().int().min(0).max(240).optional(),
+  }),
   objectives: z
     .array(
       z.object({
@@ -140,7 +145,7 @@ export function planCourseImport(contextId: string, input: unknown): CoursePlan 
   return {
     contextId,
     format: file.format,
-    course: { title: file.course.title, description: file.course.description },
+    course: { title: file.course.title, description: file.course.description, checkTimeLimitMinutes: file.course.checkTimeLimitMinutes },
     objectives: file.objectives.map((o) => {
       const kinds = file.items.filter((it) => it.objective === o.key).map((it) => it.kind);
       const responseKind = kinds.length > 0 && kinds.every(isChoice) ? 'multiple_choice' : 'open';

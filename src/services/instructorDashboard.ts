@@ -113,7 +113,8 @@ export interface InstructorDashboard {
 
 /** A student's page: their objectives, explanation history and accommodations. */
 export interface StudentDetail {
-  course: { title: string; threshold: number };
+  /** `checkTimeLimitMinutes`: the course's check time limit before the student's multiplier (ADR 0023); null = untimed. */
+  course: { title: string; threshold: number; checkTimeLimitMinutes: number | null };
   student: { userId: string; name: string; lastActivityAt: number | null };
   objectives: (DashboardCell & {
     title: string;
@@ -324,7 +325,7 @@ export async function getStudentDetail(deps: InstructorDashboardDeps, input: { c
   const titleOf = (id: string) => course.objectives.get(id)?.title ?? id;
   const theta = effectiveThreshold(cfg.threshold, acc.thresholdOffset);
   return {
-    course: { title: course.snapshot.settings.title, threshold: cfg.threshold },
+    course: { title: course.snapshot.settings.title, threshold: cfg.threshold, checkTimeLimitMinutes: course.snapshot.settings.checkTimeLimitMinutes },
     student: { userId: person.userId, name: displayName(person), lastActivityAt: person.lastActivityAt },
     objectives: cfg.order.map((id) => {
       const prog = student.objectives[id] as ObjectiveProgress;

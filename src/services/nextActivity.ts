@@ -2,6 +2,7 @@ import { NotFound } from '../domain/errors.js';
 import type { ObjectiveState } from '../domain/mastery.js';
 import type { ObjectiveProgress } from '../domain/projection.js';
 import type { Rng } from '../domain/random.js';
+import { checkDeadline, effectiveTimeLimit, type Accommodations } from '../domain/release.js';
 import { selectNextItem, workableObjectives, type SelectionPhase } from '../domain/selection.js';
 import type { Clock } from './ports.js';
 import type { CourseCache } from './courseCache.js';
@@ -64,8 +65,11 @@ export type Activity =
       item: PublicItem;
       /** Issued with this render: the submission's idempotency key. */
       attemptId: string;
-      /** Position in a mastery check (1-based), when in one. */
-      check: { number: number; length: number } | null;
+      /**
+       * Position in a mastery check (1-based), when in one; a timed check (ADR 0023) also has its limit after the
+       * student's time multiplier (minutes) and the seconds left (0: time is up, the next answer is refused).
+       */
+      check: { number: number; length: number; timed?: { minutes: number; secondsLeft: number } } | null;
       reason: MessageOrText | null;
     }
   | { kind: 'mastered'; objective: ObjectiveRef; pages: ContentPage[]; reason: MessageOrText | null; next: ObjectiveRef | null }
@@ -154,7 +158,14 @@ export async function nextActivity(deps: NextActivityDeps, input: NextActivityIn
     phase: pick.phase,
     item: { id: stored.id, kind: stored.kind, prompt: stored.prompt, choices: stored.choices },
     attemptId: deps.ids.newId(),
-    check: pick.phase === 'check' ? { number: (prog.check?.itemIds.length ?? 0) + 1, length: prog.check?.length ?? cfg.policy.checkLength } : null,
+    check: pick.phase === 'check' ? { number: (prog.check?.itemIds.length ?? 0) + 1, length: prog.check?.length ?? cfg.policy.checkLength, ...timedCheck(prog, course.snapshot.settings.checkTimeLimitMinutes, student.accommodations, now) } : null,
     reason,
   };
+}
+
+/** The time of a timed check in progress (ADR 0023), or nothing for an untimed one. */
+function timedCheck(prog: ObjectiveProgress, limitMinutes: number | null, acc: Accommodations | null, now: number): { timed?: { minutes: number; secondsLeft: number } } {
+  const deadline = prog.state === 'checking' ? checkDeadline(prog.check?.startedAt, limitMinutes, acc) : null;
+  if (deadline === null || limitMinutes === null) return {};
+  return { timed: { minutes: Math.ceil(effectiveTimeLimit(limitMinutes * 60, acc ?? undefined) / 60), secondsLeft: Math.max(0, Math.floor((deadline - now) / 1000)) } };
 }

@@ -55,6 +55,7 @@ export function toEngineEvent(e: LoggedEvent): EngineEvent | null {
     case 'unlock_override':
     case 'grade_locked':
     case 'reset':
+    case 'check_expired':
       return { type: e.type, id: e.attemptId, studentId: userId, objectiveId, at: e.occurredAt };
   }
 }

@@ -1,9 +1,10 @@
 import { itemFlags, newItemStats, type ItemStats } from '../domain/elo.js';
-import { Conflict, NotFound, ValidationFailed } from '../domain/errors.js';
+import { CheckExpired, Conflict, NotFound, ValidationFailed } from '../domain/errors.js';
 import { checkAnswer, isGenericFeedback, type ItemResponse } from '../domain/items.js';
 import { restoreState } from '../domain/learnerSnapshot.js';
 import type { ObjectiveState } from '../domain/mastery.js';
 import { advanceClock, applyEvent, assertCanAnswer, type ObjectiveProgress } from '../domain/projection.js';
+import { checkDeadline } from '../domain/release.js';
 import { phaseOf, type SelectionPhase } from '../domain/selection.js';
 import type { Clock } from './ports.js';
 import type { CourseCache } from './courseCache.js';
@@ -91,13 +92,17 @@ async function submitWith(deps: SubmitResponseDeps, course: LoadedCourse, checke
   const replay = async (tx: EngineTx): Promise<SubmitResult | undefined> => {
     const seen = await tx.findEvent(attemptId);
     if (!seen) return undefined;
+    // The late answer that ended a timed check (ADR 0023): refused again, nothing more changes.
+    if (seen.type === 'check_expired' && seen.userId === userId && seen.objectiveId !== null) throw new CheckExpired(seen.objectiveId);
     if (seen.userId !== userId || seen.itemId !== input.itemId) throw new Conflict('This attempt was already used for another question.', msg('errors.attemptUsed'));
     return fromOutcome(seen.outcome);
   };
 
   let written: { stats: ItemStats; flags: string[] } | undefined;
-  const submitted = await deps.learners.inTransaction(async (tx) => {
+  let expired: string | undefined;
+  const submitted = await deps.learners.inTransaction(async (tx): Promise<SubmitResult | undefined> => {
     written = undefined;
+    expired = undefined;
     const learner = await tx.lockLearner(contextId, userId, at);
     // Under the learner's lock: a double submit (even one that committed while we waited) returns its first result.
     const seen = await replay(tx);
@@ -117,6 +122,18 @@ async function submitWith(deps: SubmitResponseDeps, course: LoadedCourse, checke
     const probeProg = probe.students.get(userId)?.objectives[stored.objectiveId];
     if (probeProg?.state === 'checking' && (probeProg.previousCheckItemIds.includes(stored.id) || probeProg.check?.itemIds.includes(stored.id))) {
       throw new Conflict('This question was already used in a mastery check. Please load the next question.', msg('errors.checkItemUsed'));
+    }
+    // A timed check past its deadline (ADR 0023): the answer is not counted; the check ends, failed, in the log.
+    const deadline = probeProg?.state === 'checking' ? checkDeadline(probeProg.check?.startedAt, course.snapshot.settings.checkTimeLimitMinutes, probe.students.get(userId)?.accommodations) : null;
+    if (deadline !== null && at > deadline) {
+      const before = new Map(Object.entries(state.students.get(userId)?.objectives ?? {}).map(([id, p]) => [id, structuredClone(p)]));
+      const explanations = applyEvent(state, { type: 'check_expired', id: attemptId, studentId: userId, objectiveId: stored.objectiveId, at }, cfg);
+      const student = state.students.get(userId);
+      if (!student) throw new Error('the projection lost the learner');
+      await tx.appendEvent({ attemptId, contextId, userId, objectiveId: stored.objectiveId, type: 'check_expired', itemId: stored.id, correct: null, answer: input.answer, phase: 'check', occurredAt: at, outcome: { deadline } });
+      await saveLearnerChange(tx, course, deps.afterMasteryChange, { contextId, userId, learner, isNew, student, before, explanations, eventId: attemptId, at });
+      expired = stored.objectiveId;
+      return undefined;
     }
 
     const before = new Map<string, ObjectiveProgress>();
@@ -194,5 +211,6 @@ async function submitWith(deps: SubmitResponseDeps, course: LoadedCourse, checke
   });
   // Committed: the (possibly cached) course selects the next items with this item's new difficulty.
   if (written) course.stats.set(stored.id, { ...written.stats, itemId: stored.id, flags: written.flags });
+  if (expired !== undefined || !submitted) throw new CheckExpired(expired ?? stored.objectiveId);
   return submitted;
 }

@@ -137,11 +137,12 @@ export const courseRepo = (db: Kysely<Database>): CourseRepo => {
         const ctx = plan.contextId;
         await trx
           .insertInto('engine_courses')
-          .values({ context_id: ctx, title: plan.course.title, description: plan.course.description, format: plan.format, imported_at: at, updated_at: at })
+          .values({ context_id: ctx, title: plan.course.title, description: plan.course.description, check_time_limit_minutes: plan.course.checkTimeLimitMinutes || null, format: plan.format, imported_at: at, updated_at: at })
           .onConflict((oc) =>
             oc.column('context_id').doUpdateSet((eb) => ({
               title: plan.course.title,
               description: plan.course.description,
+              ...(plan.course.checkTimeLimitMinutes === undefined ? {} : { check_time_limit_minutes: plan.course.checkTimeLimitMinutes || null }),
               format: plan.format,
               updated_at: at,
               // Processes that cached the compiled course reload it when they see a new version.
@@ -357,6 +358,7 @@ export const courseRepo = (db: Kysely<Database>): CourseRepo => {
           description: course.description,
           masteryThreshold: course.mastery_threshold,
           aggregation: { method: course.aggregation_method as CalculationMethod, weight: course.aggregation_weight, n: course.aggregation_n },
+          checkTimeLimitMinutes: course.check_time_limit_minutes ?? null,
         },
         objectives: rows.map((r) => toObjective(r, prereqs.get(r.id) ?? [])),
         courseVersion: version ? Number(version.id) : 0,

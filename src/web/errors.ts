@@ -31,6 +31,7 @@ export const STATUS: Record<ErrorCode, number> = {
   ERR_IMPORT_REJECTED: 422,
   ERR_REGISTRATION_FAILED: 400,
   ERR_UPLOAD_TOO_LARGE: 413,
+  ERR_CHECK_EXPIRED: 409,
 };
 
 /** Seconds a client should wait before retrying, sent as `Retry-After` with these codes. */

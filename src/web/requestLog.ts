@@ -34,7 +34,7 @@ export function requestLog(opts: RequestLogOptions): RequestHandler {
     if (logger.isLevelEnabled('info') && !opts.ignore?.(req.path)) {
       const started = performance.now();
       res.once('finish', () => {
-        const line = { req: requestFields(req, res), res: { statusCode: res.statusCode }, responseTime: Math.round(performance.now() - started) };
+        const line = { req: requestFields(req, res), res: { statusCode: res.statusCode, ...(res.locals.errorCode ? { code: res.locals.errorCode as string } : {}) }, responseTime: Math.round(performance.now() - started) };
         if (res.statusCode >= 500) logger.error(line, 'request errored');
         else logger.info(line, 'request completed');
       });

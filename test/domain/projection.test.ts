@@ -47,6 +47,22 @@ describe('practice → check → mastered → unlock', () => {
     const strict = compileConfig(fractionsCourse({ policy: policy({ checkExtension: 0 }) }));
     expect(project([...rightAnswers(r, 'eq', 0, 3), r.answer('eq-3', false)], strict).students.get('s1')?.objectives.eq?.state).toBe('reteaching');
   });
+  it('ends a timed check that ran out as failed: the questions not reached count as not right (ADR 0023)', () => {
+    const r = responder();
+    const begun = project(rightAnswers(r, 'eq', 0, 2), cfg).students.get('s1')?.objectives.eq;
+    expect(begun).toMatchObject({ state: 'checking', check: { itemIds: ['eq-1'], correct: 1, startedAt: r.at - 60_000 } });
+    const expired: EngineEvent = { type: 'check_expired', id: 'late-1', studentId: 's1', objectiveId: 'eq', at: r.at + 20 * 60_000 };
+    const st = project([...rightAnswers(r, 'eq', 0, 2), expired], cfg);
+    const eq = st.students.get('s1')?.objectives.eq;
+    expect(eq).toMatchObject({ state: 'reteaching', check: null, cycles: 1, previousCheckItemIds: ['eq-1'] });
+    expect(eq?.scores).toEqual([1.333333]); // 1 of 3 right out of 4 points
+    const why = st.explanations.filter((e) => e.kind === 'reteaching').at(-1);
+    expect(why).toMatchObject({ rule: 'check_failed', evidence: { checkCorrect: 1, checkLength: 3, expired: true } });
+    expect(english(why?.message)).toBe("Let's go over Equivalent fractions again: the check was not passed this time (1 of 3 right; time ran out before the last questions).");
+    // Outside a check (here: already over) an expiry changes nothing.
+    const twice = project([...rightAnswers(r, 'eq', 0, 2), expired, { ...expired, id: 'late-2' }], cfg).students.get('s1')?.objectives.eq;
+    expect(twice).toMatchObject({ state: 'reteaching', cycles: 1 });
+  });
   it('masters after the extra item when the check had its k right answers and the extra one is right (ADR 0013)', () => {
     const r = responder();
     const st = project([...rightAnswers(r, 'eq', 0, 3), r.answer('eq-3', false), r.answer('eq-4', true)], cfg);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileConfig, project, type EngineEvent } from '../../src/domain/projection.js';
-import { effectiveTimeLimit, weakPrerequisites } from '../../src/domain/release.js';
+import { checkDeadline, effectiveTimeLimit, weakPrerequisites } from '../../src/domain/release.js';
 import { fractionsCourse, responder } from './fixtures.js';
 
 describe('timed checks', () => {
@@ -10,6 +10,17 @@ describe('timed checks', () => {
     expect(effectiveTimeLimit(60, { timeMultiplier: 1.5 })).toBe(90);
     expect(effectiveTimeLimit(25, { timeMultiplier: 1.25 })).toBe(32);
     expect(effectiveTimeLimit(60, { timeMultiplier: 0.5 })).toBe(60);
+  });
+  it("puts a check's deadline at its start plus the course's limit × the student's multiplier (ADR 0023)", () => {
+    const start = Date.UTC(2026, 0, 5, 9, 0);
+    expect(checkDeadline(start, 10)).toBe(start + 10 * 60_000);
+    expect(checkDeadline(start, 10, { timeMultiplier: 1.5 })).toBe(start + 15 * 60_000);
+    expect(checkDeadline(start, 7, { timeMultiplier: 1.25 })).toBe(start + 525_000); // 8¾ minutes
+    expect(checkDeadline(start, 10, null)).toBe(start + 10 * 60_000);
+    // Untimed: no limit, or a check begun before the course had one.
+    expect(checkDeadline(start, null, { timeMultiplier: 2 })).toBeNull();
+    expect(checkDeadline(start, 0)).toBeNull();
+    expect(checkDeadline(undefined, 10)).toBeNull();
   });
 });
 

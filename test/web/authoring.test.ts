@@ -171,6 +171,22 @@ describe('authoring pages over HTTP (drafts, forms, publish, preview, images)', 
     expect((await page(teacher, '/instructor/author/objectives/halves-and-quarters')).html).toContain('Halves and quarters');
   });
 
+  it('sets a time limit for mastery checks on the course form (ADR 0023), refusing a bad one beside the field', async () => {
+    const bad = await post(teacher, '/instructor/author/course', [['title', 'Fractions'], ['checkTimeLimitMinutes', '2.5']]);
+    expect(bad.status).toBe(422);
+    expect(fieldError(await bad.text(), 'checkTimeLimitMinutes')).toEqual({ text: 'Enter the time limit as whole minutes from 1 to 240, or leave it empty.', described: true });
+    const limit = async () => (await rig.tool.db.kysely.selectFrom('engine_courses').select('check_time_limit_minutes').executeTakeFirstOrThrow()).check_time_limit_minutes;
+    expect(await limit()).toBeNull();
+    expect((await post(teacher, '/instructor/author/course', [['title', 'Fractions'], ['checkTimeLimitMinutes', '12']])).status).toBe(303);
+    expect((await page(teacher, '/instructor/author')).html).toMatch(/id="f-checkTimeLimitMinutes"[^>]*value="12"/);
+    expect((await post(teacher, '/instructor/author/publish', [])).status).toBe(303);
+    expect(await limit()).toBe(12);
+    // Emptied and published again: untimed.
+    await post(teacher, '/instructor/author/course', [['title', 'Fractions'], ['checkTimeLimitMinutes', '']]);
+    await post(teacher, '/instructor/author/publish', []);
+    expect(await limit()).toBeNull();
+  });
+
   it('previews as a student: the lesson, the question as students see it, feedback; nothing recorded', async () => {
     const count = async () => Number((await rig.tool.db.kysely.selectFrom('responses').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
     const before = await count();

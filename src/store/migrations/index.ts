@@ -18,6 +18,7 @@ import * as m0020 from './0020_course_imports.js';
 import * as m0021 from './0021_cookieless.js';
 import * as m0022 from './0022_instructor_alerts.js';
 import * as m0023 from './0023_final_grades.js';
+import * as m0024 from './0024_check_time_limit.js';
 import * as m0025 from './0025_course_language.js';
 
 /** Every migration, in order. Names are permanent once released: add, never rename. */
@@ -41,5 +42,6 @@ export const migrations: Record<string, Migration> = {
   '0021_cookieless': m0021,
   '0022_instructor_alerts': m0022,
   '0023_final_grades': m0023,
+  '0024_check_time_limit': m0024,
   '0025_course_language': m0025,
 };

@@ -14,6 +14,8 @@ export interface EngineCoursesTable {
   format: string;
   imported_at: number;
   updated_at: number;
+  /** Timed mastery checks (ADR 0023): minutes per check before the time multiplier; null = untimed. */
+  check_time_limit_minutes: Generated<number | null>;
   /** Bumped by every write of the course's content (import): compiled-course caches compare it. */
   content_version: Generated<number>;
 }

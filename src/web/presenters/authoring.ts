@@ -95,7 +95,11 @@ export function presentOverview(d: OpenDraft, csrf: string, notice: string | nul
     csrf,
     notice,
     errors,
-    course: { title: values?.title ?? f.course.title, description: values?.description ?? f.course.description },
+    course: {
+      title: values?.title ?? f.course.title,
+      description: values?.description ?? f.course.description,
+      checkTimeLimitMinutes: values?.checkTimeLimitMinutes ?? (f.course.checkTimeLimitMinutes ? String(f.course.checkTimeLimitMinutes) : ''),
+    },
     status: d.unpublished ? t('authoring.status.unpublished') : d.published ? t('authoring.status.published') : t('authoring.status.empty'),
     canPublish: d.unpublished && f.objectives.length > 0,
     canDiscard: d.unpublished && d.published,

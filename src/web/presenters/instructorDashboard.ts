@@ -3,6 +3,7 @@
  * every state is text plus an icon, never colour alone.
  */
 import type { ObjectiveState } from '../../domain/mastery.js';
+import { effectiveTimeLimit } from '../../domain/release.js';
 import type { InstructorDashboard, StudentDetail } from '../../services/instructorDashboard.js';
 import { render, type Translate } from '../../i18n/index.js';
 
@@ -217,6 +218,8 @@ export interface StudentView {
   }[];
   history: { when: string; objective: string; message: string }[];
   accommodations: { thresholdOffset: string; extraCycles: string; extraOpportunities: string; timeMultiplier: string };
+  /** The accommodations in force in plain words, and the objectives they apply to (all of them; ADR 0023). */
+  inForce: { lines: string[]; affects: string | null };
   errors: FieldError[];
   errorOf: Record<string, string>;
   csrf: string;
@@ -225,6 +228,27 @@ export interface StudentView {
 }
 
 const fmt = (n: number) => (Number.isInteger(n) ? String(n) : String(Math.round(n * 100) / 100));
+
+/** A student's accommodations in plain words (what changes for them, against the course's settings). */
+function inForceOf(d: StudentDetail, t: Translate): StudentView['inForce'] {
+  const a = d.accommodations;
+  const lines: string[] = [];
+  if (a.thresholdOffset !== 0) {
+    lines.push(t('timed.threshold', { threshold: pct(t, Math.min(0.99, Math.max(0.8, d.course.threshold + a.thresholdOffset))), base: pct(t, d.course.threshold) }));
+  }
+  if (a.extraCycles > 0) lines.push(t('timed.extraCycles', { count: a.extraCycles }));
+  if (a.extraOpportunities > 0) lines.push(t('timed.extraOpportunities', { count: a.extraOpportunities }));
+  if (a.timeMultiplier !== 1) {
+    const base = d.course.checkTimeLimitMinutes;
+    lines.push(
+      base
+        ? t('timed.timeMultiplier', { multiplier: fmt(a.timeMultiplier), minutes: Math.ceil(effectiveTimeLimit(base * 60, a) / 60), base })
+        : t('timed.timeMultiplierUntimed', { multiplier: fmt(a.timeMultiplier) }),
+    );
+  }
+  if (lines.length === 0) return { lines: [t('timed.none')], affects: null };
+  return { lines, affects: t('timed.affects', { titles: d.objectives.map((o) => o.title).join(', ') }) };
+}
 
 /** Shapes a student's page; `form` re-fills the accommodations form after a validation error. */
 export function presentStudent(
@@ -271,6 +295,7 @@ export function presentStudent(
       extraOpportunities: form?.extraOpportunities ?? String(a.extraOpportunities),
       timeMultiplier: form?.timeMultiplier ?? fmt(a.timeMultiplier),
     },
+    inForce: inForceOf(d, t),
     errors,
     errorOf: Object.fromEntries(errors.map((e) => [e.field, e.message])),
     csrf,

@@ -145,6 +145,26 @@ export interface ActivityView {
   nextHref: string | null;
   nextLabel: string | null;
   csrf: string;
+  /** A timed check (ADR 0023): the limit, the time left now, and the texts public/student.js counts down with. */
+  timer?: { limit: string; left: string; secondsLeft: number; minuteOne: string; minutesMany: string; lastMinute: string; up: string };
+}
+
+const MARK = 7777;
+/** The time of a timed check as text: the limit, what is left now, and templates for the page's countdown. */
+function timerView(timed: { minutes: number; secondsLeft: number }, t: Translate): NonNullable<ActivityView['timer']> {
+  const up = t('timed.up');
+  const lastMinute = t('timed.lastMinute');
+  const mins = Math.ceil(timed.secondsLeft / 60);
+  return {
+    limit: t('timed.limit', { count: timed.minutes }),
+    left: timed.secondsLeft <= 0 ? up : timed.secondsLeft <= 60 ? lastMinute : t('timed.left', { count: mins }),
+    secondsLeft: timed.secondsLeft,
+    minuteOne: t('timed.left', { count: 1 }),
+    // The count is put back by the script; the marker survives any number format.
+    minutesMany: t('timed.left', { count: MARK }).replace(/7[^0-9]?777/, '{n}'),
+    lastMinute,
+    up,
+  };
 }
 
 const refView = (o: ObjectiveRef, t: Translate, inCheck = false) => ({
@@ -201,6 +221,7 @@ export function presentActivity(a: Activity, csrf: string, t: Translate): Activi
           phaseLabel,
           chooseAll: kind === 'mc_multi' && !/all that apply/i.test(a.item.prompt),
         },
+        ...(a.check?.timed ? { timer: timerView(a.check.timed, t) } : {}),
       };
     }
     case 'mastered':

@@ -97,7 +97,7 @@ export function authoringRouter(deps: AuthoringDeps): Router {
     } catch (err) {
       const errors = refused(err, res);
       const draft = await deps.services.openDraft(who(res).contextId);
-      const values = { title: String(body(req).title ?? ''), description: String(body(req).description ?? '') };
+      const values = { title: String(body(req).title ?? ''), description: String(body(req).description ?? ''), checkTimeLimitMinutes: String(body(req).checkTimeLimitMinutes ?? '') };
       return show(res, 'overview', tOf(res)('authoring.title'), presentOverview(draft, csrf(res), null, tOf(res), errors, values), 422);
     }
     back(res, '/instructor/author', tOf(res)('authoring.saved'));

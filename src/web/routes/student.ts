@@ -1,10 +1,11 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
-import { ValidationFailed } from '../../domain/errors.js';
+import { CheckExpired, ValidationFailed } from '../../domain/errors.js';
 import type { MasteryMap } from '../../services/getMasteryMap.js';
 import type { Activity, NextActivityInput } from '../../services/nextActivity.js';
 import type { SubmitResponseInput, SubmitResult } from '../../services/submitResponse.js';
 import { csrfToken, requireCsrf } from '../csrf.js';
+import { STATUS } from '../errors.js';
 import { presentActivity, presentFeedback, presentMap } from '../presenters/student.js';
 import { courseSessionOf, requireCourse, requireSession, tOf, type SessionDeps } from '../session.js';
 
@@ -80,13 +81,26 @@ export function studentRouter(deps: StudentRoutesDeps): Router {
     if (!form.success) {
       throw new ValidationFailed(tOf(res)('errors.badAnswer'), form.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
     }
-    const result = await deps.services.submitResponse({
-      contextId: who.contextId,
-      userId: who.userId,
-      itemId: form.data.itemId,
-      attemptId: form.data.attemptId,
-      answer: form.data.answer ?? '',
-    });
+    const result = await deps.services
+      .submitResponse({
+        contextId: who.contextId,
+        userId: who.userId,
+        itemId: form.data.itemId,
+        attemptId: form.data.attemptId,
+        answer: form.data.answer ?? '',
+      })
+      .catch((err: unknown) => {
+        if (!(err instanceof CheckExpired)) throw err;
+        return err;
+      });
+    if (result instanceof CheckExpired) {
+      // A timed check ran out (ADR 0023): a kind page that says what happened and where to go, not the error page.
+      res.status(STATUS[result.code]);
+      res.locals.errorCode = result.code;
+      const t = tOf(res);
+      render(res, 'student/expired', { message: t('timed.expired'), href: `/student/practice?objective=${encodeURIComponent(result.objectiveId)}`, preview: who.preview, title: t('timed.heading') });
+      return;
+    }
     render(res, 'student/feedback', { page: presentFeedback(result, tOf(res)), preview: who.preview, title: tOf(res)('student.feedbackTitle', { objective: result.objectiveTitle }) });
   });
 
