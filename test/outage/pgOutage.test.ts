@@ -77,12 +77,18 @@ if (missing && process.env.CI === 'true') {
       await t.advantage.lineItems.savePolicy({ ...defaultPolicy(contextId), perObjective: true, perActivity: false }, Date.now());
       // Right answers, read while the database is up (the page never carries them).
       const answers = new Map<string, string | string[]>();
+      // …and wrong ones: every third answer is wrong, so students keep having work to do through the whole test (with
+      // only right answers they master the whole demo course in about 32 answers, before the database comes back).
+      const wrongs = new Map<string, string | string[]>();
       for (const row of await t.db.kysely.selectFrom('items').select(['id', 'payload']).execute()) {
-        const a = (JSON.parse(row.payload) as { answer: unknown }).answer;
+        const payload = JSON.parse(row.payload) as { answer: unknown; choices?: { key: string }[] };
+        const a = payload.answer;
         answers.set(
           row.id,
           Array.isArray(a) ? a.map(String) : a && typeof a === 'object' && 'value' in a ? String((a as { value: number }).value) : String((a as { accepted: string[] }).accepted[0]),
         );
+        const otherChoice = Array.isArray(a) ? payload.choices?.find((c) => !a.includes(c.key))?.key : undefined;
+        wrongs.set(row.id, Array.isArray(a) ? [otherChoice ?? String(a[0])] : a && typeof a === 'object' && 'value' in a ? String((a as { value: number }).value + 1000) : 'not-the-answer');
       }
 
       const acknowledged: string[] = [];
@@ -103,6 +109,7 @@ if (missing && process.env.CI === 'true') {
       // One student: practice page → answer → feedback → next, until told to stop; 503s are recorded and retried.
       const practise = async (b: TestBrowser) => {
         let next = `${toolUrl}/student/practice`;
+        let answered = 0;
         while (!stopTraffic) {
           const res = await b.get(next).catch((err: unknown) => {
             // A keep-alive socket the server closed just as it was reused (a loaded machine delays the client's idle timer);
@@ -120,7 +127,8 @@ if (missing && process.env.CI === 'true') {
           const form = parseForm(html, next);
           if (form?.action === `${toolUrl}/student/answer`) {
             const f = form.fields as Record<string, string>;
-            const sent = await post(b, form.action, { ...f, answer: answers.get(f.itemId as string) ?? 'x' }).catch((err: unknown) => {
+            const pick = ++answered % 3 === 0 ? wrongs : answers;
+            const sent = await post(b, form.action, { ...f, answer: pick.get(f.itemId as string) ?? 'x' }).catch((err: unknown) => {
               resets.push(String((err as { cause?: unknown }).cause ?? err));
               return undefined;
             });
