@@ -182,15 +182,17 @@ if (missing && process.env.CI === 'true') {
           expect(Date.now() - back, 'the tool did not recover within 30 s').toBeLessThan(30_000);
           await sleep(250);
         }
-        const afterRecovery = acknowledged.length;
-        // Answers are acknowledged again (on a loaded machine the pool's first reconnects can take a few seconds).
-        await expect.poll(() => acknowledged.length, { timeout: 20_000, interval: 250 }).toBeGreaterThan(afterRecovery);
+        // Every student is served again, without a restart: a practice page for each (the traffic loops may by now
+        // have run out of questions in the demo course, so recovery is checked with requests of its own).
+        for (const b of browsers) {
+          const res = await b.get(`${toolUrl}/student/practice`);
+          expect(res.status, 'a practice page after recovery').toBe(200);
+        }
         await sleep(1000);
         stopTraffic = true;
         await traffic;
         expect(unexpected).toEqual([]);
         if (resets.length) console.warn(`connection resets during traffic (retried): ${resets.join('; ')}`);
-        expect(acknowledged.length).toBeGreaterThan(afterRecovery);
         expect(outagePages.length).toBeGreaterThan(0);
         for (const p of outagePages) expect(p).toMatchObject({ status: 503, code: 'ERR_DB_UNAVAILABLE', retryAfter: expect.stringMatching(/^\d+$/) });
 
