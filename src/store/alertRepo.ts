@@ -1,15 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { AlertMarkRepo } from '../services/instructorAlerts.js';
 import type { Database } from './schema.js';
-
-const parseRoles = (json: string): string[] => {
-  try {
-    const v: unknown = JSON.parse(json);
-    return Array.isArray(v) ? v.filter((r): r is string => typeof r === 'string') : [];
-  } catch {
-    return [];
-  }
-};
+import { parseRoles } from './instructorRepo.js';
 
 /** Read and e-mailed marks of instructor alerts (migration 0022), on PostgreSQL or SQLite. */
 export const alertRepo = (db: Kysely<Database>): AlertMarkRepo => {

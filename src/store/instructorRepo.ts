@@ -18,7 +18,8 @@ const chunks = <T>(xs: readonly T[]): T[][] => {
   return out;
 };
 
-const parseRoles = (json: string): string[] => {
+/** An enrollment's or roster member's stored roles (a JSON array; [] when unreadable). */
+export const parseRoles = (json: string): string[] => {
   try {
     const v = JSON.parse(json) as unknown;
     return Array.isArray(v) ? v.filter((r): r is string => typeof r === 'string') : [];
