@@ -322,6 +322,17 @@ export const courseRepo = (db: Kysely<Database>): CourseRepo => {
       undefined,
 
     snapshot: async (contextId): Promise<CourseSnapshot | undefined> => {
+      // The versions are read BEFORE what they version: a fit or import committing between these statements
+      // then leaves an old version on newer content, which the submission's check under the learner's lock
+      // sees as stale and reloads — never new versions on old parameters, which it would trust.
+      const version = await db
+        .selectFrom('responses')
+        .select('id')
+        .where('context_id', '=', contextId)
+        .where('user_id', 'is', null)
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst();
       const course = await db.selectFrom('engine_courses').selectAll().where('context_id', '=', contextId).executeTakeFirst();
       if (!course) return undefined;
       const rows = await db
@@ -341,14 +352,6 @@ export const courseRepo = (db: Kysely<Database>): CourseRepo => {
         .where('q.active', '=', 1)
         .orderBy('q.position')
         .execute();
-      const version = await db
-        .selectFrom('responses')
-        .select('id')
-        .where('context_id', '=', contextId)
-        .where('user_id', 'is', null)
-        .orderBy('id', 'desc')
-        .limit(1)
-        .executeTakeFirst();
       const prereqs = new Map<string, string[]>();
       for (const e of edges) prereqs.set(e.objective_id, [...(prereqs.get(e.objective_id) ?? []), e.prerequisite_id]);
       return {
