@@ -22,8 +22,9 @@ export default defineConfig({
     exclude: [...configDefaults.exclude, ...(process.env.DIALECT_ONLY === 'true' ? DIALECT_INDEPENDENT : [])],
     // Each test file gets its own database (SQLite in memory, or a fresh PostgreSQL schema).
     pool: 'forks',
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Generous: a guard against hangs, not a speed check (browser tests on a loaded 2-core machine took > 30 s).
+    testTimeout: 90_000,
+    hookTimeout: 120_000,
     reporters: process.env.CI ? ['default'] : ['default'],
   },
 });
