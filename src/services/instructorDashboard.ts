@@ -101,6 +101,8 @@ export interface DashboardObjective {
   id: string;
   key: string;
   title: string;
+  /** Ids of the objectives it needs first. */
+  prerequisites: string[];
   counts: Record<ProgressLevel, number>;
   /** Fitted BKT parameters (null while the defaults are used). */
   fitted: { at: number; params: BktParams } | null;
@@ -243,6 +245,7 @@ export async function getInstructorDashboard(deps: InstructorDashboardDeps, inpu
       id,
       key: o?.key ?? id,
       title: o?.title ?? id,
+      prerequisites: o?.prerequisites ?? [],
       counts: countLevels(states),
       fitted: fitted !== undefined && o?.bktFitted ? { at: fitted, params: o.bkt } : null,
       refused: refusals.get(id) ?? null,

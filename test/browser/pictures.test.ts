@@ -93,6 +93,9 @@ describe.skipIf(skipBrowserTests())('instructor pictures in Chromium', () => {
       await page.goto(`${rig.toolUrl}/instructor`);
       const chart = page.getByRole('img', { name: 'Class progress: students at each level, per objective' });
       await chart.waitFor();
+      // The prerequisite graph is folded away: open it, so it is measured and checked too.
+      await page.locator('[data-testid="prerequisites"] > summary').click();
+      await page.getByText('Needs: Objective C').waitFor();
       const dash = await measure(page);
       expect(dash.count, `dashboard at ${width}`).toBe(1);
       expect(dash.minTextPx, `dashboard text at ${width}`).toBeGreaterThanOrEqual(12);

@@ -78,6 +78,19 @@ describe('instructor pictures over HTTP', () => {
     expect(figure).toContain('✓ 1');
   });
 
+  it('offers the prerequisite graph on the dashboard, folded away, as a picture and in words', async () => {
+    const html = await (await instructor.get(`${rig.toolUrl}/instructor`)).text();
+    const graph = /<details class="chart" data-testid="prerequisites">([\s\S]*?)<\/details>/.exec(html)?.[1] ?? '';
+    expect(graph).toContain('<summary>Objectives and prerequisites</summary>');
+    expect(graph).toMatch(/<svg [^>]*class="graph-svg"[^>]*aria-hidden="true"/);
+    // A → B → C: three levels, each arrow drawn once.
+    expect(graph.match(/marker-end="url\(#graph-arrow\)"/g)).toHaveLength(2);
+    const words = graph.replace(/<svg[\s\S]*<\/svg>/, '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    expect(words).toContain('Level 1 Objective A — Needs nothing first');
+    expect(words).toContain('Level 2 Objective B — Needs: Objective A');
+    expect(words).toContain('Level 3 Objective C — Needs: Objective B');
+  });
+
   it('shows a student’s level over time for each objective they started, never a probability', async () => {
     const html = await (await instructor.get(`${rig.toolUrl}/instructor/students/${ids.stuck}`)).text();
     const timelines = /data-testid="timelines">([\s\S]*?)<\/div>/.exec(html)?.[1] ?? '';

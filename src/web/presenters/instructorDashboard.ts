@@ -7,6 +7,7 @@ import { effectiveTimeLimit } from '../../domain/release.js';
 import { PROGRESS_LEVELS, type InstructorDashboard, type ProgressLevel, type StudentDetail } from '../../services/instructorDashboard.js';
 import { render, type Translate } from '../../i18n/index.js';
 import { classProgressSvg, levelTimelineSvg, type LevelWords } from '../charts.js';
+import { graphSvg, levelsOf } from './authoring.js';
 
 /** A state as the instructor pages show it. */
 export interface StateLabel {
@@ -71,6 +72,8 @@ export interface DashboardView {
   objectives: { id: string; number: number; title: string; mastered: number; practising: number; stuck: number; notStarted: number; model: string; modelProblem: string | null }[];
   /** The class progress picture (inline SVG, escaped by charts.ts). */
   classChartSvg: string;
+  /** The prerequisite graph (authoring's picture, hidden from screen readers) and the same in words, by level. */
+  prerequisites: { svg: string | null; levels: { label: string; objectives: { title: string; needs: string }[] }[] };
   /** One icon per state, for the key above the grid. */
   legend: StateLabel[];
   options: DashboardOptions;
@@ -101,6 +104,21 @@ export interface DashboardView {
 const LEGEND: ObjectiveState[] = ['locked', 'available', 'practising', 'checking', 'reteaching', 'mastered', 'not_mastered', 'needs_review'];
 const FILTER_KEYS = { all: 'showAll', attention: 'showAttention', not_started: 'showNotStarted' } as const;
 const SORT_KEYS = { name: 'sortName', mastered: 'sortMastered', last: 'sortLast' } as const;
+
+function prerequisitesOf(d: InstructorDashboard, t: Translate): DashboardView['prerequisites'] {
+  const levels = levelsOf(d.objectives.map((o) => ({ key: o.id, title: o.title, prerequisites: o.prerequisites })));
+  const titleOf = new Map(d.objectives.map((o) => [o.id, o.title]));
+  return {
+    svg: graphSvg(levels),
+    levels: levels.map((objs, i) => ({
+      label: t('authoring.graph.level', { n: i + 1 }),
+      objectives: objs.map((o) => ({
+        title: o.title,
+        needs: o.prerequisites.length ? t('authoring.graph.needs', { list: o.prerequisites.map((p) => titleOf.get(p) ?? p).join(', ') }) : t('authoring.graph.needsNothing'),
+      })),
+    })),
+  };
+}
 
 /** Shapes the dashboard: the grid filtered and ordered as `options` say. */
 export function presentDashboard(d: InstructorDashboard, t: Translate, options: DashboardOptions = { show: 'all', sort: 'name', page: 1 }): DashboardView {
@@ -137,6 +155,7 @@ export function presentDashboard(d: InstructorDashboard, t: Translate, options: 
       words: levelWords(t),
       objectives: d.objectives,
     }),
+    prerequisites: prerequisitesOf(d, t),
     legend: LEGEND.map((s) => stateLabel(s, t)),
     options,
     filters: DASHBOARD_FILTERS.map((show) => ({ label: t(`instructor.dashboard.${FILTER_KEYS[show]}`), href: href({ ...options, show, page: 1 }), current: show === options.show })),
