@@ -1353,6 +1353,18 @@ export const en = {
     limitHint: 'Leave empty for untimed checks. Each student’s time multiplier stretches it. Practice is never timed.',
     minutesRange: 'Enter the time limit as whole minutes from 1 to 240, or leave it empty.',
   },
+  pictures: {
+    classHeading: 'Class progress per objective (picture)',
+    classTitle: 'Class progress: students at each level, per objective',
+    classIntro: 'One bar per objective: how many students have mastered it, are practising, are stuck, or have not started. The same numbers are in the table below.',
+    classRow: '{{title}}: {{mastered}} mastered, {{practising}} practising, {{stuck}} stuck, {{notStarted}} not started.',
+    timelineHeading: 'Progress over time',
+    timelineIntro: 'For each objective {{name}} has started: their level at each change, from the first change to now.',
+    timelineTitle: '{{title}}: level over time',
+    timelineStep: '{{when}}: {{level}}',
+    timelineNow: 'Now: {{level}}',
+    timelineNone: 'No objective started yet.',
+  },
 } as const;
 
 /** The shape every catalogue has (English is the reference). */

@@ -1339,4 +1339,16 @@ export const es: Translation<Catalogue> = {
     limitHint: 'Déjalo vacío para pruebas sin límite. El multiplicador de tiempo de cada estudiante lo alarga. La práctica nunca tiene límite.',
     minutesRange: 'Escribe el límite como minutos enteros de 1 a 240, o déjalo vacío.',
   },
+  pictures: {
+    classHeading: 'Progreso de la clase por objetivo (imagen)',
+    classTitle: 'Progreso de la clase: estudiantes en cada nivel, por objetivo',
+    classIntro: 'Una barra por objetivo: cuántos estudiantes lo dominan, están practicando, están atascados o no han empezado. Los mismos números están en la tabla de abajo.',
+    classRow: '{{title}}: {{mastered}} lo dominan, {{practising}} practicando, {{stuck}} atascados, {{notStarted}} sin empezar.',
+    timelineHeading: 'Progreso en el tiempo',
+    timelineIntro: 'Para cada objetivo que {{name}} ha empezado: su nivel en cada cambio, desde el primer cambio hasta ahora.',
+    timelineTitle: '{{title}}: nivel en el tiempo',
+    timelineStep: '{{when}}: {{level}}',
+    timelineNow: 'Ahora: {{level}}',
+    timelineNone: 'Todavía no ha empezado ningún objetivo.',
+  },
 };

@@ -45,7 +45,14 @@ export interface AttentionRules {
 export const DEFAULT_ATTENTION: AttentionRules = Object.freeze({ wheelSpinOpportunities: 10, inactiveDays: 7, behindMedian: 2 });
 
 const DAY_MS = 86_400_000;
-const IN_PROGRESS: ReadonlySet<ObjectiveState> = new Set(['practising', 'checking', 'reteaching', 'needs_review']);
+
+/** How far a student is on an objective, as the instructor pages count and draw it (the summary's four columns). */
+export type ProgressLevel = 'mastered' | 'practising' | 'stuck' | 'notStarted';
+/** The levels in the order the summary table and the pictures show them. */
+export const PROGRESS_LEVELS: readonly ProgressLevel[] = ['mastered', 'practising', 'stuck', 'notStarted'];
+/** The level of a state: locked or available is not started, a failed cycle cap is stuck, mastered is mastered. */
+export const levelOf = (s: ObjectiveState): ProgressLevel =>
+  s === 'mastered' ? 'mastered' : s === 'not_mastered' ? 'stuck' : s === 'locked' || s === 'available' ? 'notStarted' : 'practising';
 
 /** One cell of the grid. */
 export interface DashboardCell {
@@ -94,7 +101,9 @@ export interface DashboardObjective {
   id: string;
   key: string;
   title: string;
-  counts: { mastered: number; practising: number; stuck: number; notStarted: number };
+  /** Ids of the objectives it needs first. */
+  prerequisites: string[];
+  counts: Record<ProgressLevel, number>;
   /** Fitted BKT parameters (null while the defaults are used). */
   fitted: { at: number; params: BktParams } | null;
   /** The last fit was refused as degenerate after any successful one (ADR 0013): why and when; the parameters were kept. */
@@ -129,6 +138,13 @@ export interface StudentDetail {
     why: MessageOrText | null;
   })[];
   history: { objectiveId: string; objectiveTitle: string; kind: string; message: MessageOrText; at: number }[];
+  /**
+   * Each started objective's level over time, oldest first, from the stored explanations of its state changes (the
+   * last {@link TIMELINE_EXPLANATIONS}), ending with the level as of `now`.
+   */
+  timelines: { objectiveId: string; title: string; steps: { at: number; level: ProgressLevel }[] }[];
+  /** When the page was built (the timelines run to it). */
+  now: number;
   accommodations: Required<Accommodations>;
   /** How the grades are computed (set when the grades are the LMS's: src/services/instructorServices.ts). */
   gradeHow?: string;
@@ -169,6 +185,12 @@ const isStudent = (deps: InstructorDashboardDeps, p: CoursePerson): boolean => {
 };
 
 const displayName = (p: CoursePerson) => p.name || `Student ${p.userId.slice(0, 8)}`;
+
+const countLevels = (states: readonly ObjectiveState[]): Record<ProgressLevel, number> => {
+  const counts: Record<ProgressLevel, number> = { mastered: 0, practising: 0, stuck: 0, notStarted: 0 };
+  for (const s of states) counts[levelOf(s)]++;
+  return counts;
+};
 
 /** Builds the dashboard of a context. Throws NotFound when no course was imported. */
 export async function getInstructorDashboard(deps: InstructorDashboardDeps, input: { contextId: string }): Promise<InstructorDashboard> {
@@ -223,12 +245,8 @@ export async function getInstructorDashboard(deps: InstructorDashboardDeps, inpu
       id,
       key: o?.key ?? id,
       title: o?.title ?? id,
-      counts: {
-        mastered: states.filter((s) => s === 'mastered').length,
-        practising: states.filter((s) => IN_PROGRESS.has(s)).length,
-        stuck: states.filter((s) => s === 'not_mastered').length,
-        notStarted: states.filter((s) => s === 'available' || s === 'locked').length,
-      },
+      prerequisites: o?.prerequisites ?? [],
+      counts: countLevels(states),
       fitted: fitted !== undefined && o?.bktFitted ? { at: fitted, params: o.bkt } : null,
       refused: refusals.get(id) ?? null,
     };
@@ -308,6 +326,33 @@ export async function findStudent(deps: InstructorDashboardDeps, contextId: stri
   return person;
 }
 
+/**
+ * Level changes per started objective: the level before the first stored change, then each change (explanations are
+ * newest first), then the level now (time-based changes are not stored). Objectives never started are left out.
+ */
+function timelinesOf(order: readonly string[], newestFirst: readonly Explanation[], student: StudentState, now: number, titleOf: (id: string) => string): StudentDetail['timelines'] {
+  const out: StudentDetail['timelines'] = [];
+  for (const id of order) {
+    const steps: { at: number; level: ProgressLevel }[] = [];
+    const push = (at: number, level: ProgressLevel) => {
+      if (steps[steps.length - 1]?.level !== level) steps.push({ at, level });
+    };
+    for (let i = newestFirst.length - 1; i >= 0; i--) {
+      const e = newestFirst[i] as Explanation;
+      if (e.objectiveId !== id || e.to === null) continue;
+      if (steps.length === 0) push(e.at, levelOf(e.from ?? 'locked'));
+      push(e.at, levelOf(e.to));
+    }
+    const current = (student.objectives[id] as ObjectiveProgress | undefined)?.state ?? 'locked';
+    push(now, levelOf(current));
+    if (steps.some((s) => s.level !== 'notStarted')) out.push({ objectiveId: id, title: titleOf(id), steps });
+  }
+  return out;
+}
+
+/** Explanations read for a student's timelines (the history table shows the newest 200 of them). */
+export const TIMELINE_EXPLANATIONS = 1000;
+
 /** One student's page: objectives (with what the instructor may do), explanation history, accommodations. */
 export async function getStudentDetail(deps: InstructorDashboardDeps, input: { contextId: string; userId: string }): Promise<StudentDetail> {
   const course: LoadedCourse = await loadCourse(deps, input.contextId);
@@ -316,7 +361,7 @@ export async function getStudentDetail(deps: InstructorDashboardDeps, input: { c
   const now = deps.clock.now();
   const student = studentNow(cfg, person, now);
   const [history, all] = await Promise.all([
-    deps.learners.listExplanations(input.contextId, input.userId, { limit: 200 }),
+    deps.learners.listExplanations(input.contextId, input.userId, { limit: TIMELINE_EXPLANATIONS }),
     deps.learners.accommodations(input.contextId),
   ]);
   const acc: Required<Accommodations> = { ...NO_ACCOMMODATIONS, ...all[input.userId] };
@@ -342,7 +387,9 @@ export async function getStudentDetail(deps: InstructorDashboardDeps, input: { c
         why: latest.get(id) ?? null,
       };
     }),
-    history: history.map((e) => ({ objectiveId: e.objectiveId, objectiveTitle: titleOf(e.objectiveId), kind: e.kind, message: e.message, at: e.at })),
+    history: history.slice(0, 200).map((e) => ({ objectiveId: e.objectiveId, objectiveTitle: titleOf(e.objectiveId), kind: e.kind, message: e.message, at: e.at })),
+    timelines: timelinesOf(cfg.order, history, student, now, titleOf),
+    now,
     accommodations: acc,
   };
 }

@@ -18,7 +18,8 @@ const CW = 9; // px per character column
 const LH = 24; // px per line
 const PAD = 6;
 
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/** Escapes text for XML/HTML text and double-quoted attributes. */
+export const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const cx = (col: number) => PAD + col * CW + CW / 2;
 const top = (line: number) => PAD + line * LH;
 const cy = (line: number) => top(line) + LH / 2;

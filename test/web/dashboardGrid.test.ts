@@ -7,7 +7,7 @@ const t = translator('en');
 const dashboard = (n: number): InstructorDashboard =>
   ({
     course: { title: 'Big class', threshold: 0.95 },
-    objectives: [{ id: 'o1', key: 'O1', title: 'One', counts: { mastered: 0, practising: n, stuck: 0, notStarted: 0 }, fitted: null }],
+    objectives: [{ id: 'o1', key: 'O1', title: 'One', prerequisites: [], counts: { mastered: 0, practising: n, stuck: 0, notStarted: 0 }, fitted: null }],
     students: Array.from({ length: n }, (_, i) => ({
       userId: `u${i}`,
       name: `Student ${String(i).padStart(3, '0')}`,

@@ -33,20 +33,23 @@ const excerpt = (s: string, n = 90) => {
   return flat.length > n ? `${flat.slice(0, n - 1)}…` : flat;
 };
 
+/** What the prerequisite graph needs of an objective (`prerequisites` name other objectives' `key`). */
+export type GraphNode = Pick<Obj, 'key' | 'title' | 'prerequisites'>;
+
 /** Objectives in levels: level 1 needs nothing, level n needs something of level n-1 (the prerequisite graph). */
-export function levelsOf(objectives: readonly Obj[]): Obj[][] {
+export function levelsOf<T extends GraphNode>(objectives: readonly T[]): T[][] {
   const level = new Map<string, number>();
   const byKey = new Map(objectives.map((o) => [o.key, o]));
-  const depth = (o: Obj, seen: Set<string>): number => {
+  const depth = (o: T, seen: Set<string>): number => {
     const known = level.get(o.key);
     if (known !== undefined) return known;
     if (seen.has(o.key)) return 0;
     seen.add(o.key);
-    const d = Math.max(0, ...o.prerequisites.map((p) => (byKey.has(p) ? depth(byKey.get(p) as Obj, seen) + 1 : 0)));
+    const d = Math.max(0, ...o.prerequisites.map((p) => (byKey.has(p) ? depth(byKey.get(p) as T, seen) + 1 : 0)));
     level.set(o.key, d);
     return d;
   };
-  const out: Obj[][] = [];
+  const out: T[][] = [];
   for (const o of objectives) (out[depth(o, new Set())] ??= []).push(o);
   return out.filter(Boolean);
 }
@@ -58,7 +61,7 @@ const escXml = (x: string) => x.replace(/&/g, '&amp;').replace(/</g, '&lt;').rep
  * Decorative for assistive technology (the level list beside it says the same in words). Built here from escaped
  * text only; no style attributes (CSP).
  */
-export function graphSvg(levels: readonly Obj[][]): string | null {
+export function graphSvg(levels: readonly GraphNode[][]): string | null {
   if (levels.length === 0) return null;
   const W = 190;
   const H = 46;

@@ -4,8 +4,10 @@
  */
 import type { ObjectiveState } from '../../domain/mastery.js';
 import { effectiveTimeLimit } from '../../domain/release.js';
-import type { InstructorDashboard, StudentDetail } from '../../services/instructorDashboard.js';
+import { PROGRESS_LEVELS, type InstructorDashboard, type ProgressLevel, type StudentDetail } from '../../services/instructorDashboard.js';
 import { render, type Translate } from '../../i18n/index.js';
+import { classProgressSvg, levelTimelineSvg, type LevelWords } from '../charts.js';
+import { graphSvg, levelsOf } from './authoring.js';
 
 /** A state as the instructor pages show it. */
 export interface StateLabel {
@@ -27,6 +29,12 @@ const STATES: Record<ObjectiveState, Omit<StateLabel, 'label'>> = {
 
 /** The label of a state. */
 export const stateLabel = (s: ObjectiveState, t: Translate): StateLabel => ({ ...STATES[s], label: t(`instructor.state.${s}`) });
+
+/** Each level's name (the summary's column headings) and symbol (the grid's, for the state it stands for). */
+const LEVEL_WORDS = { mastered: ['colMastered', 'mastered'], practising: ['colPractising', 'practising'], stuck: ['colStuck', 'not_mastered'], notStarted: ['colNotStarted', 'available'] } as const;
+const levelWords = (t: Translate): LevelWords =>
+  Object.fromEntries(PROGRESS_LEVELS.map((l) => [l, { label: t(`instructor.dashboard.${LEVEL_WORDS[l][0]}`), symbol: STATES[LEVEL_WORDS[l][1]].icon }])) as LevelWords;
+const levelName = (t: Translate, l: ProgressLevel) => t(`instructor.dashboard.${LEVEL_WORDS[l][0]}`);
 
 /** A probability as a whole percentage, written as the reader's locale writes it ("97%", "97 %"). */
 const pct = (t: Translate, p: number) => new Intl.NumberFormat(t.lang, { style: 'percent', maximumFractionDigits: 0 }).format(p);
@@ -62,6 +70,10 @@ export interface DashboardView {
   thresholdPercent: string;
   /** `number`: the grid's column heading (titles are long; the objectives table maps numbers to titles). */
   objectives: { id: string; number: number; title: string; mastered: number; practising: number; stuck: number; notStarted: number; model: string; modelProblem: string | null }[];
+  /** The class progress picture (inline SVG, escaped by charts.ts). */
+  classChartSvg: string;
+  /** The prerequisite graph (authoring's picture, hidden from screen readers) and the same in words, by level. */
+  prerequisites: { svg: string | null; levels: { label: string; objectives: { title: string; needs: string }[] }[] };
   /** One icon per state, for the key above the grid. */
   legend: StateLabel[];
   options: DashboardOptions;
@@ -93,6 +105,21 @@ const LEGEND: ObjectiveState[] = ['locked', 'available', 'practising', 'checking
 const FILTER_KEYS = { all: 'showAll', attention: 'showAttention', not_started: 'showNotStarted' } as const;
 const SORT_KEYS = { name: 'sortName', mastered: 'sortMastered', last: 'sortLast' } as const;
 
+function prerequisitesOf(d: InstructorDashboard, t: Translate): DashboardView['prerequisites'] {
+  const levels = levelsOf(d.objectives.map((o) => ({ key: o.id, title: o.title, prerequisites: o.prerequisites })));
+  const titleOf = new Map(d.objectives.map((o) => [o.id, o.title]));
+  return {
+    svg: graphSvg(levels),
+    levels: levels.map((objs, i) => ({
+      label: t('authoring.graph.level', { n: i + 1 }),
+      objectives: objs.map((o) => ({
+        title: o.title,
+        needs: o.prerequisites.length ? t('authoring.graph.needs', { list: o.prerequisites.map((p) => titleOf.get(p) ?? p).join(', ') }) : t('authoring.graph.needsNothing'),
+      })),
+    })),
+  };
+}
+
 /** Shapes the dashboard: the grid filtered and ordered as `options` say. */
 export function presentDashboard(d: InstructorDashboard, t: Translate, options: DashboardOptions = { show: 'all', sort: 'name', page: 1 }): DashboardView {
   const fitted = d.objectives.filter((o) => o.fitted !== null).length;
@@ -121,6 +148,14 @@ export function presentDashboard(d: InstructorDashboard, t: Translate, options: 
   return {
     courseTitle: d.course.title,
     thresholdPercent: pct(t, d.course.threshold),
+    classChartSvg: classProgressSvg({
+      id: 'class-progress',
+      title: t('pictures.classTitle'),
+      desc: d.objectives.map((o) => t('pictures.classRow', { title: o.title, ...o.counts })).join(' '),
+      words: levelWords(t),
+      objectives: d.objectives,
+    }),
+    prerequisites: prerequisitesOf(d, t),
     legend: LEGEND.map((s) => stateLabel(s, t)),
     options,
     filters: DASHBOARD_FILTERS.map((show) => ({ label: t(`instructor.dashboard.${FILTER_KEYS[show]}`), href: href({ ...options, show, page: 1 }), current: show === options.show })),
@@ -217,6 +252,8 @@ export interface StudentView {
     canReset: boolean;
   }[];
   history: { when: string; objective: string; message: string }[];
+  /** Each started objective's level over time (inline SVG, escaped by charts.ts). */
+  timelines: { objectiveId: string; title: string; svg: string }[];
   accommodations: { thresholdOffset: string; extraCycles: string; extraOpportunities: string; timeMultiplier: string };
   /** The accommodations in force in plain words, and the objectives they apply to (all of them; ADR 0023). */
   inForce: { lines: string[]; affects: string | null };
@@ -287,6 +324,26 @@ export function presentStudent(
       };
     }),
     history: d.history.map((h) => ({ when: when(t, h.at), objective: h.objectiveTitle, message: render(t, h.message) })),
+    timelines: d.timelines.map((tl, i) => {
+      // Each dated change, then the level now (the last change may be older, or made by the clock just now).
+      const said = tl.steps.filter((s) => s.at < d.now).map((s) => t('pictures.timelineStep', { when: when(t, s.at), level: levelName(t, s.level) }));
+      const now = tl.steps[tl.steps.length - 1];
+      if (now) said.push(t('pictures.timelineNow', { level: levelName(t, now.level) }));
+      return {
+        objectiveId: tl.objectiveId,
+        title: tl.title,
+        svg: levelTimelineSvg({
+          id: `timeline-${i + 1}`,
+          title: t('pictures.timelineTitle', { title: tl.title }),
+          desc: said.join('; '),
+          words: levelWords(t),
+          steps: tl.steps,
+          end: d.now,
+          startLabel: when(t, tl.steps[0]?.at ?? d.now),
+          endLabel: when(t, d.now),
+        }),
+      };
+    }),
     gradeHow: d.gradeHow ?? '',
     activityGrades: (d.activityGrades ?? []).map((a) => ({ title: a.title, grade: a.score === null ? '—' : `${fmt(a.score)} / ${fmt(a.maximum)}`, comment: a.comment })),
     accommodations: {
