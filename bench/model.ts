@@ -95,7 +95,8 @@ export async function run(): Promise<BenchReport> {
       stageAucs.set(stage.name, list);
     }
     const m = course.model;
-    notes.push(`seed ${seed} course model: ability ${JSON.stringify(m.coef)}, reteach ${m.reteach}, forgetting/day ${m.forgetPerDay}`);
+    const gapOf = (list: number[] | undefined) => ((aucs.oracle.at(-1) ?? 0) - (list?.at(-1) ?? 0)).toFixed(4);
+    notes.push(`seed ${seed} course model: ability ${JSON.stringify(m.coef)}, reteach ${m.reteach}, forgetting/day ${m.forgetPerDay}; gap ${gapOf([...stageAucs.values()].at(-1))} (product ${gapOf(aucs.product)})`);
   }
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const oracle = mean(aucs.oracle), product = mean(aucs.product);
