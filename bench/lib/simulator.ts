@@ -109,6 +109,8 @@ export interface PairTrace {
   declaredAt: number;
   /** Index of the response after which the product flagged the learner stuck, or −1. */
   stuckAt: number;
+  /** Whether the response moved the product into reteaching (what the product knows of reteach). */
+  readonly reteachStarts: boolean[];
   /** Index of the response after which the product first entered reteaching, or −1 (for information). */
   reteachAt: number;
   /** Index of the response after which the product first flagged the pair for the instructor (wheel-spinning or cap), or −1. */
@@ -152,7 +154,7 @@ export function simulateCohort(world: SimWorld, config: CompiledConfig, opts: Co
       const learn = sig(logit(obj.learn) + eff.learn * a);
       let known = rng.next() < prior;
       let belief = prior; // oracle P(known) before the next response
-      const tr: PairTrace = { learnerId, objectiveId: obj.id, itemIds: [], correct: [], at: [], known: [], oracle: [], product: [], bkt: [], pMastery: [], declaredAt: -1, stuckAt: -1, reteachAt: -1, flaggedAt: -1 };
+      const tr: PairTrace = { learnerId, objectiveId: obj.id, itemIds: [], correct: [], at: [], known: [], oracle: [], product: [], bkt: [], pMastery: [], reteachStarts: [], declaredAt: -1, stuckAt: -1, reteachAt: -1, flaggedAt: -1 };
       for (let t = 0; t < opts.length; t++) {
         const item = obj.items[Math.floor(rng.next() * obj.items.length)] as SimItem;
         const slip = sig(logit(item.slip) - eff.slip * a);
@@ -181,7 +183,9 @@ export function simulateCohort(world: SimWorld, config: CompiledConfig, opts: Co
           if (prog.state === 'not_mastered' && tr.stuckAt < 0) tr.stuckAt = t;
           if (prog.state === 'reteaching' && tr.reteachAt < 0) tr.reteachAt = t;
         }
-        const reteach = prog.state === 'reteaching' && stateBefore !== 'reteaching' ? obj.reteach : 0;
+        const reteachStart = prog.state === 'reteaching' && stateBefore !== 'reteaching';
+        tr.reteachStarts.push(reteachStart);
+        const reteach = reteachStart ? obj.reteach : 0;
         // Time to the next response: 40 s within a session, a break of 1–4 days with probability 0.15.
         const gap = rng.next() < 0.15 ? uniform(rng, 1, 4) * DAY : 40_000;
         at += gap;

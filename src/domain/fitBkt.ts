@@ -245,6 +245,26 @@ export const IMPLAUSIBLE_FORGET = 0.1;
 /** Below this learning rate the fit says "nobody learns": refused. */
 export const MIN_FITTED_LEARN = 0.01;
 
+/**
+ * Likelihood-ratio threshold against the no-knowledge model (every answer right with one constant probability):
+ * the 95th percentile of χ² with 4 degrees of freedom (BKT's 5 parameters against 1). A fit that does not beat the
+ * no-knowledge model by that much has found no dependence of the answers on knowing the objective.
+ */
+export const NO_KNOWLEDGE_CHI2 = 9.49;
+
+/** Log-likelihood of the sequences if every answer were right with the same probability (the overall rate). */
+export function noKnowledgeLogLikelihood(seqs: readonly ResponseSequence[]): number {
+  let right = 0, n = 0;
+  for (const s of seqs) {
+    for (const r of s) {
+      n++;
+      if (r) right++;
+    }
+  }
+  const term = (k: number) => (k > 0 ? k * Math.log(k / n) : 0);
+  return term(right) + term(n - right);
+}
+
 /** Why a fit is refused: nobody seems to learn, or answers barely depend on knowing the objective. */
 export type FitRefusal = 'no_learning' | 'uninformative';
 
@@ -254,7 +274,9 @@ export type ObjectiveFit = { status: 'fitted'; params: BktParams; fit: FitResult
 /**
  * The product's fit of one objective (ADR 0010): EM with forgetting; a degenerate forgetting (> 0.1) is refitted
  * without it; F is then held at most {@link MAX_FITTED_FORGET}. Refused, with the reason, when it finds no learning,
- * or when guess and slip together leave the responses uninformative (G + S ≥ 0.5).
+ * or when the responses are uninformative: guess and slip together G + S ≥ 0.5, or the fit explains the answers no
+ * better than a constant rate of right answers ({@link NO_KNOWLEDGE_CHI2}; the only test open-response objectives
+ * can fail, their bounds keep G + S ≤ 0.2).
  */
 export function fitObjective(seqs: readonly ResponseSequence[], opts: Omit<FitOptions, 'fitForget'>): ObjectiveFit {
   let fit = fitBkt(seqs, { ...opts, fitForget: true });
@@ -262,5 +284,8 @@ export function fitObjective(seqs: readonly ResponseSequence[], opts: Omit<FitOp
   const params = { ...fit.params, forget: Math.min(fit.params.forget, MAX_FITTED_FORGET) };
   if (params.learn < MIN_FITTED_LEARN) return { status: 'refused', code: 'no_learning', reason: `no learning found (T ${params.learn.toFixed(3)} < ${MIN_FITTED_LEARN}): the items may not practise this objective`, params };
   if (params.guess + params.slip >= 0.5) return { status: 'refused', code: 'uninformative', reason: `answers barely depend on knowing it (G ${params.guess.toFixed(3)} + S ${params.slip.toFixed(3)} ≥ 0.5)`, params };
+  // The bounds of open-response objectives (G, S ≤ 0.1) make the test above impossible; this one holds for every kind.
+  const gain = logLikelihood(seqs, params) - noKnowledgeLogLikelihood(seqs);
+  if (2 * gain < NO_KNOWLEDGE_CHI2) return { status: 'refused', code: 'uninformative', reason: `answers barely depend on knowing it (the model explains them no better than a constant rate of right answers: 2ΔLL ${(2 * gain).toFixed(1)} < ${NO_KNOWLEDGE_CHI2})`, params };
   return { status: 'fitted', params, fit };
 }

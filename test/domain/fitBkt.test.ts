@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitBkt, fitObjective, MAX_FITTED_FORGET, shouldFit, simulateBkt } from '../../src/domain/fitBkt.js';
+import { fitBkt, fitObjective, MAX_FITTED_FORGET, noKnowledgeLogLikelihood, shouldFit, simulateBkt } from '../../src/domain/fitBkt.js';
 import { mulberry32 } from '../../src/domain/random.js';
 import type { BktParams } from '../../src/domain/bkt.js';
 
@@ -43,5 +43,22 @@ describe('fitObjective (ADR 0010: the product\'s fit with guard rails)', () => {
   it('refuses a fit that finds no learning, with the reason', () => {
     const r = fitObjective(simulateBkt({ prior: 0.3, learn: 0, guess: 0.2, slip: 0.1, forget: 0 }, 800, 20, mulberry32(4)), { kind: 'multiple_choice', seed: 1 });
     expect(r).toMatchObject({ status: 'refused', reason: expect.stringMatching(/no learning found/) });
+  });
+});
+
+describe('fitObjective: answers that do not depend on knowing (likelihood against no knowledge)', () => {
+  it('refuses coin-toss answers on an open-response objective, whose bounds keep G + S ≤ 0.2', () => {
+    const rng = mulberry32(9);
+    const coinToss = Array.from({ length: 300 }, () => Array.from({ length: 12 }, () => rng.next() < 0.5));
+    const r = fitObjective(coinToss, { kind: 'open', seed: 1 });
+    expect(r.params.guess + r.params.slip).toBeLessThan(0.5);
+    expect(r).toMatchObject({ status: 'refused', code: 'uninformative', reason: expect.stringMatching(/no better than a constant rate/) });
+  });
+  it('fits open-response answers that depend on knowing', () => {
+    const r = fitObjective(simulateBkt({ prior: 0.2, learn: 0.2, guess: 0.05, slip: 0.05, forget: 0 }, 300, 12, mulberry32(10)), { kind: 'open', seed: 1 });
+    expect(r.status).toBe('fitted');
+  });
+  it('the no-knowledge log-likelihood is the Bernoulli one at the overall rate: 3 right of 4 → 3·ln¾ + ln¼', () => {
+    expect(noKnowledgeLogLikelihood([[true, true], [true, false]])).toBeCloseTo(3 * Math.log(0.75) + Math.log(0.25), 12);
   });
 });

@@ -41,13 +41,17 @@ describe('settings as events: recompute equals the incremental projection', () =
       const item = items.find((i) => i.key === key)!;
       return submitResponse(engine(), { contextId: ctx, userId: user, itemId: item.id, attemptId: `cfg-${ctx.slice(0, 8)}-${++attempt}`, answer: right ? rightAnswerFor(item.kind) : wrongAnswerFor(item.kind) });
     };
-    const randomRound = async (users: string[], steps: number, seed: number) => {
+    /** `rightRate` per user and answers given so far: 0.7 by default (coin-toss-like answers, which a fit refuses as uninformative). */
+    const randomRound = async (users: string[], steps: number, seed: number, rightRate: (user: string, answered: number) => number = () => 0.7) => {
       const rng = mulberry32(seed);
+      const answered = new Map<string, number>();
       for (let step = 0; step < steps; step++) {
         const user = users[Math.floor(rng.next() * users.length)]!;
         const item = items[Math.floor(rng.next() * items.length)]!;
         try {
-          await answer(user, item.key, rng.next() < 0.7);
+          const n = answered.get(user) ?? 0;
+          answered.set(user, n + 1);
+          await answer(user, item.key, rng.next() < rightRate(user, n));
         } catch (err) {
           if (!['ERR_OBJECTIVE_LOCKED', 'ERR_CONFLICT'].includes((err as { code?: string }).code ?? '')) throw err;
         }
@@ -120,7 +124,9 @@ describe('settings as events: recompute equals the incremental projection', () =
     const { ctx, items, answer, randomRound, snapshot } = await setup(['A', 'B']);
     const users: string[] = [];
     for (let i = 0; i < 6; i++) users.push(await aLearner(db.kysely, ctx, `Student ${i}`));
-    await randomRound(users, 80, 21);
+    // Each student learns after a few answers (later for later students), so the answers depend on knowing: coin-toss
+    // answers are refused as uninformative (ADR 0027's fit guard).
+    await randomRound(users, 80, 21, (u, n) => (n >= 2 + 2 * users.indexOf(u) ? 0.95 : 0.15));
     const fit = await fitObjectiveParams({ fits: fitStore(db.kysely), clock, rule: { minStudents: 2, minResponses: 2 } }, { contextId: ctx });
     expect(fit.fitted).toBeGreaterThan(0);
     const fitted = fit.outcomes.find((o) => o.status === 'fitted');
