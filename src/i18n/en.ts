@@ -1353,6 +1353,9 @@ export const en = {
     limitHint: 'Leave empty for untimed checks. Each student’s time multiplier stretches it. Practice is never timed.',
     minutesRange: 'Enter the time limit as whole minutes from 1 to 240, or leave it empty.',
   },
+  timeZone: {
+    invalid: 'Your browser sent a time zone we do not know, so times are shown in UTC. You can keep working; times name their zone.',
+  },
 } as const;
 
 /** The shape every catalogue has (English is the reference). */

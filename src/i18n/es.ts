@@ -1339,4 +1339,7 @@ export const es: Translation<Catalogue> = {
     limitHint: 'Déjalo vacío para pruebas sin límite. El multiplicador de tiempo de cada estudiante lo alarga. La práctica nunca tiene límite.',
     minutesRange: 'Escribe el límite como minutos enteros de 1 a 240, o déjalo vacío.',
   },
+  timeZone: {
+    invalid: 'Tu navegador envió una zona horaria que no conocemos, así que las horas se muestran en UTC. Puedes seguir trabajando; cada hora indica su zona.',
+  },
 };

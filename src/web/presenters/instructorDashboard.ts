@@ -6,6 +6,7 @@ import type { ObjectiveState } from '../../domain/mastery.js';
 import { effectiveTimeLimit } from '../../domain/release.js';
 import type { InstructorDashboard, StudentDetail } from '../../services/instructorDashboard.js';
 import { render, type Translate } from '../../i18n/index.js';
+import { formatDateTime, formatPercent } from '../../i18n/format.js';
 
 /** A state as the instructor pages show it. */
 export interface StateLabel {
@@ -29,9 +30,9 @@ const STATES: Record<ObjectiveState, Omit<StateLabel, 'label'>> = {
 export const stateLabel = (s: ObjectiveState, t: Translate): StateLabel => ({ ...STATES[s], label: t(`instructor.state.${s}`) });
 
 /** A probability as a whole percentage, written as the reader's locale writes it ("97%", "97 %"). */
-const pct = (t: Translate, p: number) => new Intl.NumberFormat(t.lang, { style: 'percent', maximumFractionDigits: 0 }).format(p);
-/** A time as the instructor pages show it (UTC, to the minute, in the reader's locale). */
-export const when = (t: Translate, ms: number | null): string => (ms === null ? t('instructor.never') : t('instructor.utc', { time: ms }));
+const pct = (t: Translate, p: number) => formatPercent(t, p);
+/** A time as the instructor pages show it (the reader's zone, named, to the minute, in the reader's locale). */
+export const when = (t: Translate, ms: number | null): string => (ms === null ? t('instructor.never') : formatDateTime(t, ms));
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;' };
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
 /** Link to a student's page. */

@@ -5,6 +5,7 @@ import { msg } from '../../domain/message.js';
 import type { AuditActor, AuditRecord, PersonMatch, PersonRecord } from '../../services/privacyPorts.js';
 import type { ErasurePreview, ErasureReport, PrivacyRequest } from '../../services/studentPrivacy.js';
 import { translator, type Translate } from '../../i18n/index.js';
+import { formatDateTime } from '../../i18n/format.js';
 import { csrfToken, requireCsrf } from '../csrf.js';
 import { adminCsrfOf, requireAdmin, requireAdminCsrf, type AdminRoutesDeps } from './admin.js';
 import { auditCsv, auditLines, erasureItems, erasureNotice, exportCsv, exportJson, presentMatches } from '../presenters/privacy.js';
@@ -59,7 +60,7 @@ function assertConfirmed(req: Request, t: Translate): void {
 const auditPage = (records: readonly AuditRecord[], t: Translate, base: string, heading: string, notice: string | null) => ({
   heading,
   notice,
-  lines: auditLines(records, t),
+  lines: auditLines(records, t, (ms) => formatDateTime(t, ms)),
   csvHref: `${base}.csv`,
   olderHref: records.length === PAGE ? `${base}?before=${records[records.length - 1]?.id ?? 0}` : null,
 });
