@@ -1355,6 +1355,12 @@ export const en = {
   },
   timeZone: {
     invalid: 'Your browser sent a time zone we do not know, so times are shown in UTC. You can keep working; times name their zone.',
+    /** The audit log's time column: each time names its zone (the reader's, else UTC). */
+    colWhen: 'When',
+  },
+  adminPages: {
+    /** The kind of LMS a registered platform is, beside its name on the console. */
+    vendor: { canvas: 'Canvas', moodle: 'Moodle', generic: 'another LMS' },
   },
 } as const;
 

@@ -1341,5 +1341,9 @@ export const es: Translation<Catalogue> = {
   },
   timeZone: {
     invalid: 'Tu navegador envió una zona horaria que no conocemos, así que las horas se muestran en UTC. Puedes seguir trabajando; cada hora indica su zona.',
+    colWhen: 'Cuándo',
+  },
+  adminPages: {
+    vendor: { canvas: 'Canvas', moodle: 'Moodle', generic: 'otro LMS' },
   },
 };

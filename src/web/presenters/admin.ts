@@ -79,7 +79,7 @@ export function presentAdmin(baseUrl: string, platforms: Platform[], csrf = '', 
     platforms: platforms.map((p) => ({
       id: p.id,
       name: p.name,
-      vendor: p.vendor,
+      vendor: t(`adminPages.vendor.${p.vendor}`),
       issuer: p.issuer,
       clientId: p.clientId,
       authUrl: p.authUrl,
