@@ -14,6 +14,8 @@ import { systemClock } from '../../src/services/ports.js';
 import { aCourseFile, rightAnswerFor } from '../factories.engine.js';
 import { launchAs, type TestBrowser } from '../support/devplatform.js';
 import { errorOf, loginAt, startRig, type LaunchRig } from '../support/tool.js';
+import { signValue } from '../../src/web/cookies.js';
+import { SESSION_HEADER } from '../../src/web/session.js';
 
 const LIS = 'http://purl.imsglobal.org/vocab/lis/v2/membership#';
 const askOf = (html: string) => /<meta name="masterly-time-zone" content="([^"]+)">/.exec(html)?.[1];
@@ -95,6 +97,21 @@ describe('times in the reader’s time zone', () => {
     // The audit CSV stays machine-readable: ISO 8601 in UTC.
     const csv = await (await instructor.get(`${rig.toolUrl}/instructor/audit.csv`)).text();
     expect(csv).toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/);
+  });
+
+  it('takes the report in token mode (cookie-less launch, ADR 0021): the session travels in the header, not a cookie', async () => {
+    const i = rig.lms.users.find((u) => u.roles.includes(`${LIS}Instructor`))!;
+    await launchAs(rig.lms, rig.toolUrl, { userId: i.id });
+    const userId = (await rig.tool.db.kysely.selectFrom('users').select('id').where('sub', '=', i.id).executeTakeFirstOrThrow()).id;
+    const newest = await rig.tool.db.kysely.selectFrom('launch_sessions').select('id').where('user_id', '=', userId).where('time_zone', 'is', null).executeTakeFirstOrThrow();
+    const headers = { [SESSION_HEADER]: signValue(rig.tool.config.COOKIE_SECRET, newest.id) };
+    const page = await (await fetch(`${rig.toolUrl}/instructor`, { headers })).text();
+    expect(page).toContain('<script src="/static/timeZone.js" defer></script>');
+    const res = await fetch(`${rig.toolUrl}/session/time-zone`, { method: 'POST', headers, body: new URLSearchParams({ timeZone: 'America/Mexico_City', csrf: askOf(page)! }) });
+    expect(res.status).toBe(204);
+    const kept = await rig.tool.db.kysely.selectFrom('launch_sessions').select('time_zone').where('id', '=', newest.id).executeTakeFirstOrThrow();
+    expect(kept.time_zone).toBe('America/Mexico_City');
+    expect(lastTimes(await (await fetch(`${rig.toolUrl}/instructor`, { headers })).text())[0]).toMatch(/ CST$/);
   });
 
   it('takes Canvas’s $Person.address.timezone as the first guess, and still asks the browser', async () => {
