@@ -27,7 +27,8 @@ export type ErrorCode =
   | 'ERR_IMPORT_REJECTED'
   | 'ERR_REGISTRATION_FAILED'
   | 'ERR_UPLOAD_TOO_LARGE'
-  | 'ERR_CHECK_EXPIRED';
+  | 'ERR_CHECK_EXPIRED'
+  | 'ERR_TIME_ZONE_INVALID';
 
 /**
  * Base class of every expected failure. `message` is English for logs and CLIs (safe to show); `said`, when set, is

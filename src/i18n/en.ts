@@ -1365,6 +1365,15 @@ export const en = {
     timelineNow: 'Now: {{level}}',
     timelineNone: 'No objective started yet.',
   },
+  timeZone: {
+    invalid: 'Your browser sent a time zone we do not know, so times are shown in UTC. You can keep working; times name their zone.',
+    /** The audit log's time column: each time names its zone (the reader's, else UTC). */
+    colWhen: 'When',
+  },
+  adminPages: {
+    /** The kind of LMS a registered platform is, beside its name on the console. */
+    vendor: { canvas: 'Canvas', moodle: 'Moodle', generic: 'another LMS' },
+  },
 } as const;
 
 /** The shape every catalogue has (English is the reference). */

@@ -1351,4 +1351,11 @@ export const es: Translation<Catalogue> = {
     timelineNow: 'Ahora: {{level}}',
     timelineNone: 'Todavía no ha empezado ningún objetivo.',
   },
+  timeZone: {
+    invalid: 'Tu navegador envió una zona horaria que no conocemos, así que las horas se muestran en UTC. Puedes seguir trabajando; cada hora indica su zona.',
+    colWhen: 'Cuándo',
+  },
+  adminPages: {
+    vendor: { canvas: 'Canvas', moodle: 'Moodle', generic: 'otro LMS' },
+  },
 };

@@ -2,6 +2,7 @@ import i18next, { type i18n } from 'i18next';
 import { isMessage, type MessageOrText, type MessageVar } from '../domain/message.js';
 import { en, type Catalogue } from './en.js';
 import { es, type Translation } from './es.js';
+import { formatNumber, formatPercent } from './format.js';
 
 /** Dotted paths to the strings of a catalogue; plural forms (`x_one`, `x_other`) are asked for as `x` with `count`. */
 type Leaves<T, P extends string = ''> = {
@@ -19,6 +20,8 @@ export interface Translate {
   (key: MessageKey, vars?: MessageVars): string;
   /** The language the messages are in (for `<html lang>`). */
   readonly lang: string;
+  /** The reader's IANA time zone when known (src/i18n/format.ts shows times in it; UTC, named, until then). */
+  readonly timeZone?: string;
 }
 
 /** The catalogues we have, by language. English is the fallback for every other locale. */
@@ -84,12 +87,12 @@ export function languageFromHeader(header: unknown): string {
 
 /** `{{p, p2}}`: a probability with 2 decimals in the reader's locale ("0.96", "0,96"). */
 messages.services.formatter?.add('p2', (value: unknown, lng: string | undefined) =>
-  typeof value === 'number' ? new Intl.NumberFormat(lng, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(value) : String(value),
+  typeof value === 'number' ? formatNumber({ lang: lng ?? 'en' }, value, { minFractionDigits: 2, maxFractionDigits: 2 }) : String(value),
 );
 
 /** `{{p, percent}}`: a probability as a whole percentage in the reader's locale ("97%", "97 %"). */
 messages.services.formatter?.add('percent', (value: unknown, lng: string | undefined) =>
-  typeof value === 'number' ? new Intl.NumberFormat(lng, { style: 'percent', maximumFractionDigits: 0 }).format(value) : String(value),
+  typeof value === 'number' ? formatPercent({ lang: lng ?? 'en' }, value) : String(value),
 );
 
 /** True when the catalogue (English, the reference) has the key; plural keys are asked for without their suffix. */
@@ -116,14 +119,18 @@ function renderVar(t: Translate, v: MessageVar): string | number {
 
 const translators = new Map<string, Translate>();
 
-/** The translator for a locale (the launch's `locale` claim); unknown locales get English. */
-export function translator(locale?: unknown): Translate {
+/**
+ * The translator for a locale (the launch's `locale` claim; unknown locales get English) and, when known, the
+ * reader's time zone (an IANA name already checked with `timeZoneOf`).
+ */
+export function translator(locale?: unknown, timeZone?: string): Translate {
   const lang = languageFor(locale);
-  let t = translators.get(lang);
+  const key = timeZone ? `${lang}|${timeZone}` : lang;
+  let t = translators.get(key);
   if (!t) {
     const fixed = messages.getFixedT(lang);
-    t = Object.assign((key: MessageKey, vars?: MessageVars) => fixed(key, vars) as string, { lang });
-    translators.set(lang, t);
+    t = Object.assign((k: MessageKey, vars?: MessageVars) => fixed(k, vars) as string, timeZone ? { lang, timeZone } : { lang });
+    translators.set(key, t);
   }
   return t;
 }

@@ -12,7 +12,7 @@ export interface SessionCacheOptions {
  * The live launch session with this id (undefined when unknown or expired), with the sessions this process read
  * recently kept in memory: a student's pages and answers then cost
  * no session read. A session row never changes after the launch (only its deep-linking mark, which it does not
- * carry), so a kept copy is the row; it is still refused once expired, dropped with `clear()` when this process
+ * carry, and the reader's time zone, which `setTimeZone` updates here too), so a kept copy is the row; it is still refused once expired, dropped with `clear()` when this process
  * removes a platform, and read again after `maxAgeMs` (another process may have removed the platform).
  */
 export function cachedSessions(deps: { launches: LaunchRepo; clock: Clock }, opts: SessionCacheOptions = {}) {
@@ -34,6 +34,11 @@ export function cachedSessions(deps: { launches: LaunchRepo; clock: Clock }, opt
         }
       }
       return session;
+    },
+    /** The reader's time zone was just stored: the kept copy shows it too (another process reads it within `maxAgeMs`). */
+    setTimeZone: (id: string, timeZone: string) => {
+      const hit = kept.get(id);
+      if (hit) hit.session = { ...hit.session, timeZone };
     },
     clear: () => kept.clear(),
   };

@@ -1,6 +1,7 @@
 import { addDeployment } from './addDeployment.js';
 import { completeLaunch, type AfterLaunchStep, type CompletedLaunch } from './completeLaunch.js';
 import { cachedSessions } from './getSession.js';
+import { setSessionTimeZone } from './setSessionTimeZone.js';
 import { listPlatforms } from './listPlatforms.js';
 import { purgeExpired, type PurgeReport } from './purgeExpired.js';
 import type { LaunchFallback,
@@ -48,6 +49,8 @@ export interface FoundationServices {
   startLogin(params: LoginParams): Promise<LoginRedirect>;
   completeLaunch(input: LaunchInput): Promise<CompletedLaunch>;
   getSession(id: string): Promise<LaunchSession | undefined>;
+  /** Keeps the time zone the reader's browser reported on their session (ERR_TIME_ZONE_INVALID unless a real IANA zone). */
+  setSessionTimeZone(sessionId: string, timeZone: unknown): Promise<void>;
   loginCookieName(state: string): string;
   /** A launch without its login cookie: Platform Storage to read the binding from, or a relaunch in a new window. */
   launchFallback(state: string): Promise<LaunchFallback | undefined>;
@@ -77,6 +80,7 @@ export function buildFoundationServices(deps: FoundationDeps): FoundationService
     startLogin: (params) => startLogin(deps, params),
     completeLaunch: (input) => completeLaunch(deps, input),
     getSession: sessions.get,
+    setSessionTimeZone: async (sessionId, timeZone) => sessions.setTimeZone(sessionId, await setSessionTimeZone(deps, { sessionId, timeZone })),
     loginCookieName: (state) => deps.lti.loginCookieName(state),
     launchFallback: (state) => deps.lti.launchFallback(state),
     registerPlatform: async (input) => {

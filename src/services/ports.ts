@@ -258,6 +258,8 @@ export interface LaunchSession {
   claims: Record<string, unknown>;
   createdAt: number;
   expiresAt: number;
+  /** The reader's IANA time zone as the browser reported it (ADR 0029); null until then. */
+  timeZone?: string | null;
 }
 
 /** Storage of launches: people, courses, enrollments and sessions. */
@@ -268,6 +270,8 @@ export interface LaunchRepo {
   findSession(id: string, at: number): Promise<LaunchSession | undefined>;
   /** Deletes sessions that expired at or before `at` (epoch ms); returns how many. */
   deleteExpiredSessions(at: number): Promise<number>;
+  /** Keeps the reader's time zone (an IANA name already checked) on a session. */
+  setTimeZone(sessionId: string, zone: string): Promise<void>;
 }
 
 /** A stored tool key (the private half still encrypted). */

@@ -49,11 +49,13 @@ export function canvasConfiguration(baseUrl: string, scopes: readonly string[]):
     public_jwk_url: urls.jwksUrl,
     // canvas_api_domain: the school's Canvas host, which frames the tool (CSP frame-ancestors, services/frameAncestors.ts).
     // canvas_previous_context_ids: the courses a course was copied from, offered at set-up (term rollover, services/courseSetup.ts).
+    // canvas_user_timezone: the person's time zone in Canvas, the first guess for showing times (web/session.ts readerTimeZone).
     custom_fields: {
       canvas_course_id: '$Canvas.course.id',
       canvas_user_id: '$Canvas.user.id',
       canvas_api_domain: '$Canvas.api.domain',
       canvas_previous_context_ids: '$Canvas.course.previousContextIds',
+      canvas_user_timezone: '$Person.address.timezone',
     },
   };
 }

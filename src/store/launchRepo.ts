@@ -173,6 +173,7 @@ interface SessionRow {
   claims: string;
   created_at: number;
   expires_at: number;
+  time_zone: string | null;
   sub: string;
   name: string | null;
   given_name: string | null;
@@ -200,6 +201,7 @@ const findSessionStatement = (db: Kysely<Database>) =>
         's.claims',
         's.created_at',
         's.expires_at',
+        's.time_zone',
         'u.sub',
         'u.name',
         'u.given_name',
@@ -267,8 +269,13 @@ export const launchRepo = (db: Kysely<Database>, dialect: Dialect): LaunchRepo =
         claims: { messageType: claims.messageType, resourceLink: claims.resourceLink, targetLinkUri: claims.targetLinkUri, ...claims.extra },
         createdAt: Number(row.created_at),
         expiresAt: Number(row.expires_at),
+        timeZone: row.time_zone,
       };
       return session;
+    },
+
+    setTimeZone: async (id, zone) => {
+      await db.updateTable('launch_sessions').set({ time_zone: zone }).where('id', '=', id).execute();
     },
 
     deleteExpiredSessions: async (at) => {

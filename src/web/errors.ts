@@ -32,6 +32,7 @@ export const STATUS: Record<ErrorCode, number> = {
   ERR_REGISTRATION_FAILED: 400,
   ERR_UPLOAD_TOO_LARGE: 413,
   ERR_CHECK_EXPIRED: 409,
+  ERR_TIME_ZONE_INVALID: 422,
 };
 
 /** Seconds a client should wait before retrying, sent as `Retry-After` with these codes. */

@@ -3,6 +3,8 @@ import { AppError, SessionRequired } from '../domain/errors.js';
 import type { LaunchSession } from '../services/ports.js';
 import { SESSION_COOKIE, unsignValue } from './cookies.js';
 import { launchLocale, translator, type Translate } from '../i18n/index.js';
+import { timeZoneOf } from '../domain/timeZone.js';
+import { csrfToken } from './csrf.js';
 
 /** What the session middleware needs. */
 export interface SessionDeps {
@@ -49,6 +51,13 @@ export const tOf = (res: Response): Translate => (res.locals.t as Translate | un
 /** The launch's locale (`launch_presentation.locale`, or the OpenID Connect `locale` claim). */
 export const localeOf = (s: LaunchSession): unknown => launchLocale(s.claims);
 
+/**
+ * The zone a session's pages show times in: the one the browser reported, else the LMS's guess (Canvas's
+ * `$Person.address.timezone`, requested as the custom field `canvas_user_timezone`), else none (UTC, named).
+ */
+export const readerTimeZone = (s: LaunchSession): string | undefined =>
+  s.timeZone ?? timeZoneOf((s.claims.custom as Record<string, unknown> | undefined)?.canvas_user_timezone);
+
 /** Loads the launch session into res.locals.session (and its messages into res.locals.t), or fails with ERR_SESSION_REQUIRED. */
 export function requireSession(deps: SessionDeps): RequestHandler {
   return async (req, res, next) => {
@@ -59,7 +68,9 @@ export function requireSession(deps: SessionDeps): RequestHandler {
       res.locals.session = session;
       // Token mode: the page carries the token on (views/partials/head.ejs renders it for public/session.js).
       if (carried?.token) res.locals.sessionToken = carried.token;
-      res.locals.t = translator(localeOf(session));
+      res.locals.t = translator(localeOf(session), readerTimeZone(session));
+      // Until the browser has said its time zone, the page carries what public/timeZone.js needs to say it once.
+      if (!session.timeZone) res.locals.askTimeZone = csrfToken(deps.cookieSecret, session.id);
       next();
     } catch (err) {
       next(err);

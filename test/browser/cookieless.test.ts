@@ -129,7 +129,7 @@ describe.skipIf(skipBrowserTests())('launch with third-party cookies blocked', (
   it('in a browser that keeps no partitioned cookie either: the per-tab session token carries the session to a grade', async () => {
     lms.devplatform.setQuirks({ platformStorage: 'answer' });
     const who = students()[1]!;
-    const page = await chromium.newPage();
+    const page = await chromium.newPage({ timezoneId: 'America/Mexico_City' });
     // As Safari without CHIPS: the launch's partitioned session cookie never arrives.
     await page.route(`${tool.config.BASE_URL}/lti/launch`, async (route) => {
       const response = await route.fetch({ maxRedirects: 0 });
@@ -145,6 +145,10 @@ describe.skipIf(skipBrowserTests())('launch with third-party cookies blocked', (
     // Never in a URL.
     const token = await frame.locator('meta[name="masterly-session"]').getAttribute('content');
     expect(frame.url()).not.toContain(token!);
+    // public/timeZone.js reports the browser's zone with the token too, on the page session.js swapped in (ADR 0029).
+    const zone = () =>
+      tool.db.kysely.selectFrom('launch_sessions as s').innerJoin('users as u', 'u.id', 's.user_id').select('s.time_zone').where('u.sub', '=', who.id).executeTakeFirst();
+    await expect.poll(async () => (await zone())?.time_zone, { timeout: 10_000 }).toBe('America/Mexico_City');
     await masterFirstObjective(frame, who);
     expect(frame.url()).not.toContain(token!);
     await page.close();

@@ -106,6 +106,8 @@ export interface LaunchSessionsTable {
   expires_at: number;
   /** When the response of its LtiDeepLinkingRequest was signed (migration 0005); null until then. */
   deep_link_returned_at: number | null;
+  /** The reader's IANA time zone, reported by the browser (migration 0027); null until then. */
+  time_zone: string | null;
 }
 
 /** Tables of migration 0001_foundation. */

@@ -1,6 +1,7 @@
 import type { CourseAcrossRegistrations, Platform } from '../../services/ports.js';
 import { registrationUrl, toolUrls } from '../../services/toolConfiguration.js';
 import { translator, type Translate } from '../../i18n/index.js';
+import { formatDate } from '../../i18n/format.js';
 
 /** One label/value pair an LMS admin copies. */
 export interface CopyField {
@@ -78,7 +79,7 @@ export function presentAdmin(baseUrl: string, platforms: Platform[], csrf = '', 
     platforms: platforms.map((p) => ({
       id: p.id,
       name: p.name,
-      vendor: p.vendor,
+      vendor: t(`adminPages.vendor.${p.vendor}`),
       issuer: p.issuer,
       clientId: p.clientId,
       authUrl: p.authUrl,
@@ -97,7 +98,7 @@ export function presentAdmin(baseUrl: string, platforms: Platform[], csrf = '', 
       granted: p.registration ? grantedServices(p.registration.scopes, t) : '',
     })),
     registrationUrl: registrationUrl(baseUrl),
-    keys: keys.map((k) => ({ kid: k.kid, status: k.status, label: t(`registration.keys.${k.status as 'current' | 'next' | 'retired'}`), created: new Date(k.createdAt).toISOString().slice(0, 10) })),
+    keys: keys.map((k) => ({ kid: k.kid, status: k.status, label: t(`registration.keys.${k.status as 'current' | 'next' | 'retired'}`), created: formatDate(t, k.createdAt) })),
     courses: courses.map((c) => ({
       issuer: c.issuer,
       contextId: c.contextId,

@@ -8,6 +8,7 @@ import { PROGRESS_LEVELS, type InstructorDashboard, type ProgressLevel, type Stu
 import { render, type Translate } from '../../i18n/index.js';
 import { classProgressSvg, levelTimelineSvg, type LevelWords } from '../charts.js';
 import { graphSvg, levelsOf } from './authoring.js';
+import { formatDateTime, formatPercent } from '../../i18n/format.js';
 
 /** A state as the instructor pages show it. */
 export interface StateLabel {
@@ -37,9 +38,9 @@ const levelWords = (t: Translate): LevelWords =>
 const levelName = (t: Translate, l: ProgressLevel) => t(`instructor.dashboard.${LEVEL_WORDS[l][0]}`);
 
 /** A probability as a whole percentage, written as the reader's locale writes it ("97%", "97 %"). */
-const pct = (t: Translate, p: number) => new Intl.NumberFormat(t.lang, { style: 'percent', maximumFractionDigits: 0 }).format(p);
-/** A time as the instructor pages show it (UTC, to the minute, in the reader's locale). */
-export const when = (t: Translate, ms: number | null): string => (ms === null ? t('instructor.never') : t('instructor.utc', { time: ms }));
+const pct = (t: Translate, p: number) => formatPercent(t, p);
+/** A time as the instructor pages show it (the reader's zone, named, to the minute, in the reader's locale). */
+export const when = (t: Translate, ms: number | null): string => (ms === null ? t('instructor.never') : formatDateTime(t, ms));
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;' };
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
 /** Link to a student's page. */

@@ -2,7 +2,7 @@ import type { LedgerLine } from '../../services/listGradeLedger.js';
 import type { GradePolicy } from '../../services/servicePorts.js';
 import { languageFor, LANGUAGES, type Translate } from '../../i18n/index.js';
 import { ACTIVITY_GRADES } from '../../domain/gradePolicy.js';
-import { gradeDate } from '../../services/gradePolicy.js';
+import { formatDate, formatDateTime, formatNumber } from '../../i18n/format.js';
 
 /** One ledger row as the page shows it. */
 export interface LedgerRowView {
@@ -36,7 +36,7 @@ export interface GradesPageView {
 
 /** A score as the reader's locale writes numbers ("12.50", "12,50"). */
 const fmtIn = (lang: string) => (n: number) =>
-  new Intl.NumberFormat(lang, { useGrouping: false, minimumFractionDigits: Number.isInteger(n) ? 0 : 2, maximumFractionDigits: 2 }).format(n);
+  formatNumber({ lang }, n, { grouping: false, minFractionDigits: Number.isInteger(n) ? 0 : 2, maxFractionDigits: 2 });
 
 /** Shapes the ledger for the page (no raw rows reach the view). */
 export function presentGradesPage(lines: LedgerLine[], policy: GradePolicy, csrf: string, notice: string | null, t: Translate): GradesPageView {
@@ -50,7 +50,7 @@ export function presentGradesPage(lines: LedgerLine[], policy: GradePolicy, csrf
       statusClass: `status-${l.status}`,
       wanted: l.wantedScore === null ? t('grades.noGradeInLms') : `${fmt(l.wantedScore)} / ${fmt(l.scoreMaximum)}`,
       lastSent: l.sentScore === null ? '—' : `${fmt(l.sentScore)} / ${fmt(l.scoreMaximum)}`,
-      sentAt: l.sentAt === null ? t('instructor.never') : t('instructor.utcSeconds', { time: l.sentAt }),
+      sentAt: l.sentAt === null ? t('instructor.never') : formatDateTime(t, l.sentAt, { seconds: true }),
       reason: l.status === 'failed' ? l.reasonText : l.status === 'pending' && l.attempts > 0 ? t('instructor.grades.retrying', { attempts: l.attempts }) : '',
       canResend: l.status !== 'pending',
     }),
@@ -68,6 +68,6 @@ export function presentGradesPage(lines: LedgerLine[], policy: GradePolicy, csrf
     language: languageFor(policy.language),
     languages: LANGUAGES,
     notice,
-    finalisedOn: policy.finalisedAt === null || policy.finalisedAt === undefined ? null : t('finalGrades.finalisedOn', { date: gradeDate(policy.finalisedAt) }),
+    finalisedOn: policy.finalisedAt === null || policy.finalisedAt === undefined ? null : t('finalGrades.finalisedOn', { date: formatDate(t, policy.finalisedAt) }),
   };
 }

@@ -2,6 +2,7 @@
 import { ITEM_QUALITY, type ItemQualityFlag } from '../../domain/itemQuality.js';
 import type { ItemStatistics } from '../../services/itemStatistics.js';
 import type { Translate } from '../../i18n/index.js';
+import { formatNumber, formatPercent } from '../../i18n/format.js';
 
 export interface ItemStatisticsView {
   minResponses: number;
@@ -15,8 +16,8 @@ const PROMPT_CHARS = 90;
 
 /** Shapes the page. */
 export function presentItemStatistics(s: ItemStatistics, t: Translate): ItemStatisticsView {
-  const percent = (v: number | null) => (v === null ? '—' : new Intl.NumberFormat(t.lang, { style: 'percent', maximumFractionDigits: 0 }).format(v));
-  const signed = (v: number | null) => (v === null ? '—' : new Intl.NumberFormat(t.lang, { maximumFractionDigits: 2, minimumFractionDigits: 2, signDisplay: 'exceptZero' }).format(v));
+  const percent = (v: number | null) => (v === null ? '—' : formatPercent(t, v));
+  const signed = (v: number | null) => (v === null ? '—' : formatNumber(t, v, { minFractionDigits: 2, maxFractionDigits: 2, signed: true }));
   const flagText = (f: ItemQualityFlag) =>
     f.reason === 'difficulty_drift'
       ? t('itemStats.flag.difficulty_drift', { value: f.value, threshold: f.threshold })

@@ -92,10 +92,10 @@ export interface AuditLine {
 }
 
 /** Audit records in words (who, what, which student); details as `key=value` facts. */
-export function auditLines(records: readonly AuditRecord[], t: Translate = translator()): AuditLine[] {
+export function auditLines(records: readonly AuditRecord[], t: Translate = translator(), at: (ms: number) => string = iso): AuditLine[] {
   return records.map((r) => ({
     id: r.id,
-    when: iso(r.at),
+    when: at(r.at),
     who: r.actorKind === 'instructor' ? (r.actorName ?? t('privacy.audit.erasedPerson')) : t(`privacy.audit.actor.${r.actorKind}` as MessageKey),
     course: r.contextId ? (r.contextTitle ?? r.contextId) : '',
     action: t(`privacy.audit.action.${r.action}` as MessageKey),

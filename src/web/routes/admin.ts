@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { AdminAuthRequired, AppError, CsrfInvalid } from '../../domain/errors.js';
 import { msg } from '../../domain/message.js';
-import { readSessionId } from '../session.js';
+import { readSessionId, tOf } from '../session.js';
 import type { FoundationServices } from '../../services/index.js';
 import type { Clock, CourseAcrossRegistrations, Platform, Vendor } from '../../services/ports.js';
 import type { SelfTestResult } from '../../services/selfTestPlatform.js';
@@ -112,7 +112,7 @@ export function requireAdmin(
       return next();
     }
     if (req.method === 'GET' && req.accepts(['html', 'json']) === 'html') {
-      res.status(401).render('admin-signin', { title: 'Masterly: admin sign-in', failed: false });
+      res.status(401).render('admin-signin', { failed: false });
       return;
     }
     next(new AdminAuthRequired());
@@ -142,7 +142,7 @@ export function adminRouter(deps: AdminRoutesDeps): Router {
 
   router.post('/admin/signin', async (req, res) => {
     if (!(await deps.checkToken(req, field(req.body, 'token')))) {
-      res.status(401).render('admin-signin', { title: 'Masterly: admin sign-in', failed: true });
+      res.status(401).render('admin-signin', { failed: true });
       return;
     }
     res.cookie(ADMIN_COOKIE, signValue(deps.cookieSecret, `${deps.clock.now() + ADMIN_COOKIE_SECONDS * 1000}:${randomBytes(16).toString('base64url')}`), adminCookie);
@@ -164,9 +164,9 @@ export function adminRouter(deps: AdminRoutesDeps): Router {
     const [platforms, courses, keys] = await Promise.all([deps.services.listPlatforms(), deps.console.listCourses(), deps.console.listKeys()]);
     const scope = scopeOf(res);
     const view = scope === undefined
-      ? presentAdmin(deps.baseUrl, platforms, token, undefined, courses, keys)
-      : { ...presentAdmin(deps.baseUrl, platforms.filter((p) => p.id === scope), token, undefined, courses.filter((c) => c.platformIds.includes(scope))), scoped: true };
-    res.render('admin', { title: 'Masterly: administration', admin: view });
+      ? presentAdmin(deps.baseUrl, platforms, token, tOf(res), courses, keys)
+      : { ...presentAdmin(deps.baseUrl, platforms.filter((p) => p.id === scope), token, tOf(res), courses.filter((c) => c.platformIds.includes(scope))), scoped: true };
+    res.render('admin', { admin: view });
   });
 
   /** Whole-tool actions: the admin token only. */
@@ -205,7 +205,7 @@ export function adminRouter(deps: AdminRoutesDeps): Router {
   router.get('/admin/platforms/:id/self-test', guard, requirePlatformScope, async (req, res) => {
     const outcome = await deps.console.selfTest(String(req.params.id));
     res.setHeader('cache-control', 'no-store');
-    res.render('admin-selftest', { title: 'Masterly: install self-test', test: presentSelfTest(outcome.platform, outcome.results) });
+    res.render('admin-selftest', { test: presentSelfTest(outcome.platform, outcome.results, tOf(res)) });
   });
 
   router.post('/admin/keys/rotate', guard, csrf, wholeTool, async (_req, res) => {

@@ -22,6 +22,7 @@ import { registrationRouter, type RegistrationRoutesDeps } from './registration.
 import type { ConsoleServices } from './admin.js';
 import { studentRouter, type StudentServices } from './student.js';
 import { privacyRouter, type PrivacyWebServices } from './privacy.js';
+import { timeZoneRouter } from './timeZone.js';
 
 /** Everything the web layer calls, built once by the composition root. */
 export interface WebDeps {
@@ -71,6 +72,7 @@ export function webRouters(deps: WebDeps): Router[] {
     courseImportRouter({ ...session, services: deps.courseImport }),
     authoringRouter({ ...session, services: deps.authoring }),
     ltiRouter({ services: deps.foundation, baseUrl: deps.baseUrl, cookieSecret: deps.cookieSecret, sessionTtlSeconds: deps.sessionTtlSeconds, clientHash }),
+    timeZoneRouter({ ...session, services: deps.foundation }),
     homeRouter({ ...session, services: deps.deepLinking, baseUrl: deps.baseUrl, courseReady: courseReady(deps.setup.hasCourse, { studentsToo: false }) }),
     studentRouter({ ...session, services: deps.student, courseReady: ready }),
     registrationRouter({ ...deps.registration, clientHash }),

@@ -4,7 +4,8 @@ import { ValidationFailed } from '../../domain/errors.js';
 import { msg } from '../../domain/message.js';
 import type { AuditActor, AuditRecord, PersonMatch, PersonRecord } from '../../services/privacyPorts.js';
 import type { ErasurePreview, ErasureReport, PrivacyRequest } from '../../services/studentPrivacy.js';
-import { translator, type Translate } from '../../i18n/index.js';
+import type { Translate } from '../../i18n/index.js';
+import { formatDateTime } from '../../i18n/format.js';
 import { csrfToken, requireCsrf } from '../csrf.js';
 import { adminCsrfOf, requireAdmin, requireAdminCsrf, type AdminRoutesDeps } from './admin.js';
 import { auditCsv, auditLines, erasureItems, erasureNotice, exportCsv, exportJson, presentMatches } from '../presenters/privacy.js';
@@ -59,7 +60,7 @@ function assertConfirmed(req: Request, t: Translate): void {
 const auditPage = (records: readonly AuditRecord[], t: Translate, base: string, heading: string, notice: string | null) => ({
   heading,
   notice,
-  lines: auditLines(records, t),
+  lines: auditLines(records, t, (ms) => formatDateTime(t, ms)),
   csvHref: `${base}.csv`,
   olderHref: records.length === PAGE ? `${base}?before=${records[records.length - 1]?.id ?? 0}` : null,
 });
@@ -96,7 +97,8 @@ export function privacyRouter(deps: PrivacyRoutesDeps): Router {
     return { userId: userIdOf(req, tOf(res)), contextId: s.contextId, actor: { kind: 'instructor', userId: s.userId } };
   };
   const ADMIN: AuditActor = { kind: 'admin' };
-  const adminRequest = (req: Request): PrivacyRequest => ({ userId: userIdOf(req, translator()), contextId: null, actor: ADMIN });
+  // Administrators have no launch: their pages follow the browser's language (Accept-Language, src/web/app.ts).
+  const adminRequest = (req: Request, res: Response): PrivacyRequest => ({ userId: userIdOf(req, tOf(res)), contextId: null, actor: ADMIN });
 
   // --- instructors, for their course ---
   router.get('/instructor/students/:userId/privacy', ...session, async (req, res) => {
@@ -115,7 +117,7 @@ export function privacyRouter(deps: PrivacyRoutesDeps): Router {
       sendExport(res, await deps.services.exportStudent({ ...instructorRequest(req, res), format }), format, tOf(res), deps.clock.now());
     });
     router.get(`/admin/privacy/people/:userId/export.${format}`, admin, async (req, res) => {
-      sendExport(res, await deps.services.exportStudent({ ...adminRequest(req), format }), format, translator(), deps.clock.now());
+      sendExport(res, await deps.services.exportStudent({ ...adminRequest(req, res), format }), format, tOf(res), deps.clock.now());
     });
   }
 
@@ -144,12 +146,12 @@ export function privacyRouter(deps: PrivacyRoutesDeps): Router {
     const query = typeof req.query.q === 'string' ? req.query.q.trim().slice(0, 200) : '';
     const matches = query ? presentMatches(await deps.services.findPeople(query)) : null;
     res.setHeader('cache-control', 'no-store');
-    res.render('privacy/admin-search', { query, matches, notice: noticeOf(req), title: translator()('privacy.admin.title') });
+    res.render('privacy/admin-search', { query, matches, notice: noticeOf(req), title: tOf(res)('privacy.admin.title') });
   });
 
   router.get('/admin/privacy/people/:userId', admin, async (req, res) => {
-    const t = translator();
-    const preview = await deps.services.previewErasure(adminRequest(req));
+    const t = tOf(res);
+    const preview = await deps.services.previewErasure(adminRequest(req, res));
     const base = `/admin/privacy/people/${encodeURIComponent(String(req.params.userId))}`;
     const course = preview.courses.map((c) => c.title ?? c.contextId).join(', ');
     const page = erasePage(preview, t, { base, csrf: adminCsrfOf(res, deps.admin.cookieSecret), backHref: '/admin/privacy', course });
@@ -158,9 +160,9 @@ export function privacyRouter(deps: PrivacyRoutesDeps): Router {
   });
 
   router.post('/admin/privacy/people/:userId/erase', ...adminForm, async (req, res) => {
-    const t = translator();
+    const t = tOf(res);
     assertConfirmed(req, t);
-    const done = await deps.services.eraseStudent(adminRequest(req));
+    const done = await deps.services.eraseStudent(adminRequest(req, res));
     if (req.accepts(['html', 'json']) === 'json') {
       res.json({ receipt: done.receipt, counts: done.counts, profileRemoved: done.profileRemoved, gradesInLms: done.gradesInLms });
       return;
@@ -169,7 +171,7 @@ export function privacyRouter(deps: PrivacyRoutesDeps): Router {
   });
 
   router.get(['/admin/audit', '/admin/audit.csv'], admin, async (req, res) => {
-    const t = translator();
+    const t = tOf(res);
     const csv = req.path.endsWith('.csv');
     const records = await deps.services.listAudit({ limit: csv ? 100_000 : PAGE, ...(beforeOf(req) ? { beforeId: beforeOf(req) } : {}) });
     res.setHeader('cache-control', 'no-store');
