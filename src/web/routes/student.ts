@@ -86,7 +86,7 @@ export function studentRouter(deps: StudentRoutesDeps): Router {
     const map = await deps.services.getMasteryMap({ contextId: who.contextId, userId: who.userId });
     const mine = await goals.get(who, map);
     const goal = presentGoalSection(mine.goal, map, { csrf: csrfToken(deps.cookieSecret, who.sessionId), now: goals.now(), ...extra }, t);
-    if (extra.form) res.status(400);
+    if (extra.form) res.status(STATUS.ERR_VALIDATION);
     render(res, 'student/map', { page: presentMap(map, who.preview, t), goal, badges: badgeItems(mine.badges, t), title: t('student.mapTitle', { course: map.course.title }) });
   };
 
