@@ -37,7 +37,8 @@ describe('goals, confidence, badges and history (HTTP, demo course)', () => {
     const answer = (JSON.parse(row.payload) as { answer: unknown }).answer;
     if (Array.isArray(answer)) return answer.map(String);
     if (answer && typeof answer === 'object' && 'value' in answer) return String((answer as { value: number }).value);
-    if (answer && typeof answer === 'object' && 'numerator' in answer) return `${(answer as { numerator: number }).numerator}/${(answer as { denominator: number }).denominator}`;
+    const fraction = answer as { numerator?: number; denominator?: number };
+    if (fraction && typeof fraction.numerator === 'number') return `${fraction.numerator}/${fraction.denominator}`;
     return String((answer as { accepted: string[] }).accepted[0]);
   }
   const post = async (url: string, fields: Record<string, string | string[]>) => {
