@@ -1366,7 +1366,7 @@ export const en = {
     remove: 'Remove my goal',
     changeHeading: 'Change my goal',
     target: 'Master {{title}} by {{date}}.',
-    day: '{{day, datetime(dateStyle: long; timeZone: UTC)}}',
+    dayLong: '{{when, datetime(dateStyle: long; timeZone: UTC)}}',
     daysLeft_one: '{{count}} day left.',
     daysLeft_other: '{{count}} days left.',
     today: 'That is today!',

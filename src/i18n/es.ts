@@ -1351,7 +1351,7 @@ export const es: Translation<Catalogue> = {
     remove: 'Quitar mi meta',
     changeHeading: 'Cambiar mi meta',
     target: 'Dominar {{title}} para el {{date}}.',
-    day: '{{day, datetime(dateStyle: long; timeZone: UTC)}}',
+    dayLong: '{{when, datetime(dateStyle: long; timeZone: UTC)}}',
     daysLeft_one: 'Queda {{count}} día.',
     daysLeft_other: 'Quedan {{count}} días.',
     today: '¡Es hoy!',

@@ -12,7 +12,7 @@ import { when } from './instructorDashboard.js';
 
 const practiceHref = (id: string) => `/student/practice?objective=${encodeURIComponent(id)}`;
 const list = (t: Translate, xs: readonly string[]) => new Intl.ListFormat(t.lang, { type: 'conjunction' }).format(xs);
-const dayText = (t: Translate, date: string) => t('goals.day', { day: dayOf(date) });
+const dayText = (t: Translate, date: string) => t('goals.dayLong', { when: dayOf(date) });
 
 /** A badge as drawn: its label and one of a few colours (the shape and text carry the meaning, not the colour). */
 export interface BadgeItem {
