@@ -37,7 +37,6 @@ export const earliestToday = (now: number): string => new Date(now - 12 * 3_600_
 export async function setStudentGoal(deps: StudentGoalDeps, input: { contextId: string; userId: string; objectiveId: string; targetDate: string }): Promise<void> {
   const now = deps.clock.now();
   const issues: { path: string; message: string }[] = [];
-  let said = msg('goals.fixBelow');
   const map = await deps.masteryMap({ contextId: input.contextId, userId: input.userId });
   const o = map.objectives.find((x) => x.id === input.objectiveId);
   if (!o) issues.push({ path: 'objectiveId', message: 'goals.pickObjective' });
@@ -47,8 +46,8 @@ export async function setStudentGoal(deps: StudentGoalDeps, input: { contextId: 
   else if (Number.isNaN(day)) issues.push({ path: 'targetDate', message: 'goals.dateInvalid' });
   else if (input.targetDate < earliestToday(now)) issues.push({ path: 'targetDate', message: 'goals.datePast' });
   else if (day > now + MAX_DAYS_AHEAD * DAY) issues.push({ path: 'targetDate', message: 'goals.dateTooFar' });
-  if (issues.length === 1) said = msg(issues[0]?.message ?? 'goals.fixBelow');
-  if (issues.length) throw new ValidationFailed('The goal was not saved.', issues, said);
+  // Each issue's message is a catalogue key, shown beside its field; one problem is also the error's own message.
+  if (issues.length) throw new ValidationFailed('The goal was not saved.', issues, msg(issues.length === 1 ? (issues[0]?.message ?? 'goals.fixBelow') : 'goals.fixBelow'));
   await deps.goals.saveGoal(input.contextId, input.userId, { objectiveId: input.objectiveId, targetDate: input.targetDate, setAt: now });
 }
 
