@@ -1,10 +1,14 @@
 /* global document, window */
 // Progressive enhancement for the student pages (CSP: script-src 'self'; the pages work without it).
-// 1. Move focus to the answer feedback so screen readers and keyboard users land on it.
+// 1. Move focus to the answer feedback so screen readers and keyboard users land on it (or to a refused field).
 // 2. Disable a question's submit button once it is sent (the server is idempotent anyway).
 document.addEventListener('DOMContentLoaded', function () {
   var feedback = document.getElementById('feedback');
   if (feedback) feedback.focus();
+  // A refused goal form: focus on the field with the problem (`autofocus` does the same without script, but
+  // browsers ignore it inside a cross-origin iframe such as the LMS's).
+  var invalid = document.querySelector('[aria-invalid="true"]');
+  if (!feedback && invalid) invalid.focus();
   var forms = document.querySelectorAll('form[data-once]');
   for (var i = 0; i < forms.length; i++) {
     forms[i].addEventListener('submit', function (event) {

@@ -22,6 +22,11 @@ import { buildDeepLinkingServices } from './services/deepLinking.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './services/drainOutbox.js';
 import type { AfterMasteryChange } from './services/enginePorts.js';
 import { buildEngineServices } from './services/engineServices.js';
+import { checkConfidence, saveCheckConfidence } from './services/checkConfidence.js';
+import { getStudentGoals, removeStudentGoal, setStudentGoal } from './services/studentGoals.js';
+import { listStudentHistory } from './services/studentHistory.js';
+import { studentGoalRepo } from './store/studentGoalRepo.js';
+import type { StudentGoalServices } from './web/routes/student.js';
 import { fitObjectiveParams } from './services/fitObjectiveParams.js';
 import { buildFoundationServices } from './services/index.js';
 import { buildInstructorServices } from './services/instructorServices.js';
@@ -184,6 +189,7 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     authoring: authoringRepo(db.kysely),
     audit: auditRepo(db.kysely),
     privacy: privacyRepo(db.kysely),
+    studentGoals: studentGoalRepo(db.kysely),
   };
   /** Who changes platforms and keys in this process, for the audit log: the admin pages, or an operator's CLI. */
   const operator: AuditActor = role === 'cli' ? { kind: 'cli' } : { kind: 'admin' };
@@ -250,6 +256,17 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     afterMasteryChange,
     ...(config.DEMO ? { readDemoCourse: readDemoCourseFile } : {}),
   });
+  // --- students' goals, confidence before a check, badges and history (docs/decisions/0024-student-goals-confidence-badges.md) ---
+  const goalDeps = { goals: repos.studentGoals, clock, masteryMap: engine.getMasteryMap };
+  const studentGoals: StudentGoalServices = {
+    now: () => clock.now(),
+    get: (input, map) => getStudentGoals(goalDeps, input, map),
+    set: (input) => setStudentGoal(goalDeps, input),
+    remove: (input) => removeStudentGoal(goalDeps, input),
+    history: (input, map) => listStudentHistory(goalDeps, input, map),
+    saveConfidence: (input) => saveCheckConfidence(goalDeps, input),
+    confidence: (input) => checkConfidence(goalDeps, input),
+  };
   const instructor = buildInstructorServices({
     courses: repos.courses,
     learners: repos.learners,
@@ -501,6 +518,7 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     services,
     advantage,
     engine,
+    studentGoals,
     instructor,
     lmsEvidence,
     deepLinking,

@@ -66,7 +66,7 @@ export async function start(config: Config, logger: Logger = pino({ level: confi
     ...(config.METRICS_TOKEN ? { metrics: { request: c.metrics, registry: c.metrics.registry, token: config.METRICS_TOKEN } } : {}),
     routers: webRouters({
       foundation: c.services,
-      student: { ...c.engine, ...(config.DEMO ? { ensureCourse: async (contextId: string) => void (await c.engine.ensureDemoCourse(contextId)) } : {}) },
+      student: { ...c.engine, goals: c.studentGoals, ...(config.DEMO ? { ensureCourse: async (contextId: string) => void (await c.engine.ensureDemoCourse(contextId)) } : {}) },
       deepLinking: c.deepLinking,
       evidence: c.lmsEvidence,
       grades: c.grades,

@@ -68,8 +68,9 @@ export type Activity =
       /**
        * Position in a mastery check (1-based), when in one; a timed check (ADR 0023) also has its limit after the
        * student's time multiplier (minutes) and the seconds left (0: time is up, the next answer is refused).
+       * `startedAt`: when the check began (epoch ms; what the student's confidence is kept by, ADR 0024).
        */
-      check: { number: number; length: number; timed?: { minutes: number; secondsLeft: number } } | null;
+      check: { number: number; length: number; startedAt?: number; timed?: { minutes: number; secondsLeft: number } } | null;
       reason: MessageOrText | null;
     }
   | { kind: 'mastered'; objective: ObjectiveRef; pages: ContentPage[]; reason: MessageOrText | null; next: ObjectiveRef | null }
@@ -158,7 +159,7 @@ export async function nextActivity(deps: NextActivityDeps, input: NextActivityIn
     phase: pick.phase,
     item: { id: stored.id, kind: stored.kind, prompt: stored.prompt, choices: stored.choices },
     attemptId: deps.ids.newId(),
-    check: pick.phase === 'check' ? { number: (prog.check?.itemIds.length ?? 0) + 1, length: prog.check?.length ?? cfg.policy.checkLength, ...timedCheck(prog, course.snapshot.settings.checkTimeLimitMinutes, student.accommodations, now) } : null,
+    check: pick.phase === 'check' ? { number: (prog.check?.itemIds.length ?? 0) + 1, length: prog.check?.length ?? cfg.policy.checkLength, ...(prog.check?.startedAt !== undefined ? { startedAt: prog.check.startedAt } : {}), ...timedCheck(prog, course.snapshot.settings.checkTimeLimitMinutes, student.accommodations, now) } : null,
     reason,
   };
 }

@@ -93,6 +93,10 @@ export interface CourseRecord {
   responses: { at: number; type: string; objectiveId: string | null; objective: string | null; itemId: string | null; item: string | null; answer: string | null; correct: boolean | null; phase: string | null }[];
   grades: { lineItem: string; scoreGiven: number; scoreMaximum: number; status: string; sentScore: number | null; sentAt: number | null; eventAt: number; comment: string }[];
   roster: { scope: string; status: string; role: string; name: string | null; email: string | null }[];
+  /** The student's goal (ADR 0024), if set. */
+  goal: { objectiveId: string; objective: string; targetDate: string; setAt: number } | null;
+  /** How sure they said they were before each mastery check (ADR 0024). */
+  checkConfidence: { objectiveId: string; objective: string; checkStartedAt: number; confidence: string; at: number }[];
 }
 
 /** Everything Masterly holds about one person (the export). */

@@ -58,7 +58,8 @@ export interface SubmitResult {
   change: { pBefore: number; pAfter: number; stateBefore: ObjectiveState; stateAfter: ObjectiveState };
   /** The mastery check this answer belonged to, if any. */
   /** `extended`: the check grew by an item because P was still below θ at its planned end (ADR 0013). */
-  check: { answered: number; length: number; correct: number; finished: boolean; passed: boolean | null; extended?: boolean } | null;
+  /** `startedAt`: when the check began (epoch ms), what the student's confidence is kept by (ADR 0024). */
+  check: { answered: number; length: number; correct: number; finished: boolean; passed: boolean | null; extended?: boolean; startedAt?: number } | null;
   /** Explanations produced (state changes, unlocks, enrichment). */
   notes: ChangeNote[];
   /** Objectives this answer unlocked. */
@@ -153,11 +154,14 @@ async function submitWith(deps: SubmitResponseDeps, course: LoadedCourse, checke
       if (phase !== 'check') return null;
       if (primary.check) {
         const length = primary.check.length ?? cfg.policy.checkLength;
-        return { answered: primary.check.itemIds.length, length, correct: primary.check.correct, finished: false, passed: null, extended: length > cfg.policy.checkLength };
+        const startedAt = primary.check.startedAt;
+        return { answered: primary.check.itemIds.length, length, correct: primary.check.correct, finished: false, passed: null, extended: length > cfg.policy.checkLength, ...(startedAt !== undefined ? { startedAt } : {}) };
       }
       const done = explanations.find((e) => e.objectiveId === stored.objectiveId && (e.kind === 'mastered' || e.kind === 'reteaching' || e.kind === 'stuck'));
       const ev = done?.evidence;
+      const startedAt = primaryBefore?.check?.startedAt;
       return {
+        ...(startedAt !== undefined ? { startedAt } : {}),
         answered: ev?.checkLength ?? cfg.policy.checkLength,
         length: ev?.checkLength ?? cfg.policy.checkLength,
         correct: ev?.checkCorrect ?? 0,

@@ -126,6 +126,8 @@ const BY_USER = [
   'launch_sessions',
   'audit_people',
   'instructor_alert_marks',
+  'student_goals',
+  'check_confidence',
 ] as const;
 /** Tables that hold a person's rows by LMS user id (sub) and contexts.id. */
 const BY_SUB = ['roster_members', 'lms_evidence_seen'] as const;
@@ -183,6 +185,21 @@ async function courseRecord(db: Kysely<Database>, userId: string, sub: string, c
     .where('g.context_id', '=', contextId)
     .orderBy('g.id')
     .execute();
+  const goal = await db
+    .selectFrom('student_goals as g')
+    .leftJoin('objectives as o', 'o.id', 'g.objective_id')
+    .select(['g.objective_id', 'o.title', 'g.target_date', 'g.set_at'])
+    .where('g.user_id', '=', userId)
+    .where('g.context_id', '=', contextId)
+    .executeTakeFirst();
+  const confidence = await db
+    .selectFrom('check_confidence as c')
+    .leftJoin('objectives as o', 'o.id', 'c.objective_id')
+    .select(['c.objective_id', 'o.title', 'c.check_started_at', 'c.confidence', 'c.said_at'])
+    .where('c.user_id', '=', userId)
+    .where('c.context_id', '=', contextId)
+    .orderBy('c.said_at')
+    .execute();
   const roster = await db
     .selectFrom('roster_members')
     .select(['scope', 'status', 'role', 'name', 'email'])
@@ -238,6 +255,8 @@ async function courseRecord(db: Kysely<Database>, userId: string, sub: string, c
       comment: g.comment,
     })),
     roster: roster.map((r) => ({ scope: r.scope, status: r.status, role: r.role, name: r.name, email: r.email })),
+    goal: goal ? { objectiveId: goal.objective_id, objective: goal.title ?? goal.objective_id, targetDate: goal.target_date, setAt: Number(goal.set_at) } : null,
+    checkConfidence: confidence.map((c) => ({ objectiveId: c.objective_id, objective: c.title ?? c.objective_id, checkStartedAt: Number(c.check_started_at), confidence: c.confidence, at: Number(c.said_at) })),
   };
 }
 

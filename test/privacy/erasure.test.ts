@@ -65,10 +65,19 @@ describe('erasing a student (administrator, every course)', () => {
     await c.repos.alerts.markSeen(contextId, teacherId, [`stuck:${aishaId}:${objectiveA}`], Date.now());
     expect(await db.kysely.selectFrom('grade_outbox').select('id').where('user_id', '=', aishaId).where('sent_at', 'is not', null).execute()).not.toHaveLength(0);
 
+    // A goal and confidence before a check (ADR 0024), for both students; the export carries Aisha's.
+    for (const userId of [aishaId, benId]) {
+      await c.studentGoals.set({ contextId, userId, objectiveId: items.find((i) => i.key === 'B-0')!.objectiveId, targetDate: new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10) });
+      await c.studentGoals.saveConfidence({ contextId, userId, objectiveId: objectiveA, checkStartedAt: 1_700_000_000_000, confidence: 'a_bit_sure' });
+    }
+    const exported = await c.privacy.exportStudent({ userId: aishaId, contextId: null, format: 'json', actor: { kind: 'admin' } });
+    expect(JSON.stringify(exported)).toContain('a_bit_sure');
+    expect(JSON.stringify(exported)).toContain('"targetDate"');
+
     const needles = { contains: [aisha.name, aisha.givenName!, aisha.familyName!, aisha.email!, aishaId, ...secretAnswers], equals: [aisha.id] };
     const before = await findTraces(db, needles);
     const tables = new Set(before.map((t) => t.table));
-    for (const t of ['users', 'responses', 'roster_members', 'grade_outbox', 'learners', 'accommodations', 'enrollments', 'launch_sessions', 'audit_people']) expect(tables, t).toContain(t);
+    for (const t of ['users', 'responses', 'roster_members', 'grade_outbox', 'learners', 'accommodations', 'enrollments', 'launch_sessions', 'audit_people', 'student_goals', 'check_confidence']) expect(tables, t).toContain(t);
 
     const preview = await c.privacy.previewErasure({ userId: aishaId, contextId: null, actor: { kind: 'admin' } });
     expect(preview).toMatchObject({ name: 'Aisha Rahman', profileGoes: true, accommodations: 1, rosterRows: 1 });
@@ -88,6 +97,8 @@ describe('erasing a student (administrator, every course)', () => {
     const stats = await db.kysely.selectFrom('item_stats').select(({ fn }) => fn.sum<number>('n').as('n')).executeTakeFirstOrThrow();
     expect(Number(stats.n)).toBe(8);
     expect(await findTraces(db, { contains: ['Ben Carter'] })).not.toEqual([]);
+    expect(await c.studentGoals.confidence({ contextId, userId: benId, objectiveId: objectiveA, checkStartedAt: 1_700_000_000_000 })).toBe('a_bit_sure');
+    expect(await db.kysely.selectFrom('student_goals').select('user_id').execute()).toEqual([{ user_id: benId }]);
 
     // The audit log: the accommodation record stays but leads to no one; the erasure names no one.
     const audit = await c.privacy.listAudit({ contextId, limit: 10 });

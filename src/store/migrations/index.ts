@@ -20,6 +20,7 @@ import * as m0022 from './0022_instructor_alerts.js';
 import * as m0023 from './0023_final_grades.js';
 import * as m0024 from './0024_check_time_limit.js';
 import * as m0025 from './0025_course_language.js';
+import * as m0026 from './0026_student_goals.js';
 import * as m0027 from './0027_session_time_zone.js';
 
 /** Every migration, in order. Names are permanent once released: add, never rename. */
@@ -45,5 +46,6 @@ export const migrations: Record<string, Migration> = {
   '0023_final_grades': m0023,
   '0024_check_time_limit': m0024,
   '0025_course_language': m0025,
+  '0026_student_goals': m0026,
   '0027_session_time_zone': m0027,
 };

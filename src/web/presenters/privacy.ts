@@ -36,6 +36,8 @@ export function exportJson(r: PersonRecord, t: Translate = translator(), now: nu
       responses: c.responses.map((x) => ({ ...x, at: iso(x.at) })),
       gradesSent: c.grades.map((g) => ({ ...g, sentAt: iso(g.sentAt), eventAt: iso(g.eventAt) })),
       roster: c.roster,
+      goal: c.goal ? { ...c.goal, setAt: iso(c.goal.setAt) } : null,
+      checkConfidence: c.checkConfidence.map((x) => ({ ...x, checkStartedAt: iso(x.checkStartedAt), at: iso(x.at) })),
     })),
   };
 }
@@ -53,7 +55,7 @@ const csv = (header: readonly string[], rows: readonly (readonly (string | numbe
 
 const EXPORT_COLUMNS = ['section', 'course', 'at', 'objective', 'item', 'answer', 'correct', 'state', 'value', 'detail'] as const;
 
-/** The export as one CSV: a `section` column (profile, enrollment, accommodations, mastery, history, response, grade, roster). */
+/** The export as one CSV: a `section` column (profile, enrollment, accommodations, mastery, history, response, grade, roster, goal, confidence). */
 export function exportCsv(r: PersonRecord, t: Translate = translator()): string {
   type Row = [string, string, string, string, string, string, string, string, string | number, string];
   const rows: Row[] = [
@@ -76,6 +78,8 @@ export function exportCsv(r: PersonRecord, t: Translate = translator()): string 
     }
     for (const g of c.grades) rows.push(['grade', course, iso(g.sentAt ?? g.eventAt), g.lineItem, '', '', '', g.status, `${g.sentScore ?? g.scoreGiven}/${g.scoreMaximum}`, g.comment]);
     for (const m of c.roster) rows.push(['roster', course, '', '', '', '', '', m.status, m.role, [m.name, m.email].filter(Boolean).join(' ')]);
+    if (c.goal) rows.push(['goal', course, iso(c.goal.setAt), c.goal.objective, '', '', '', '', c.goal.targetDate, 'target date']);
+    for (const x of c.checkConfidence) rows.push(['confidence', course, iso(x.at), x.objective, '', '', '', '', x.confidence, `check started ${iso(x.checkStartedAt)}`]);
   }
   return csv(EXPORT_COLUMNS, rows);
 }

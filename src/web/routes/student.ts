@@ -4,9 +4,14 @@ import { CheckExpired, ValidationFailed } from '../../domain/errors.js';
 import type { MasteryMap } from '../../services/getMasteryMap.js';
 import type { Activity, NextActivityInput } from '../../services/nextActivity.js';
 import type { SubmitResponseInput, SubmitResult } from '../../services/submitResponse.js';
+import type { Confidence } from '../../services/studentGoalPorts.js';
+import type { BadgeView, GoalView } from '../../services/studentGoals.js';
+import type { HistoryEntry } from '../../services/studentHistory.js';
+import { isConfidence } from '../../services/checkConfidence.js';
 import { csrfToken, requireCsrf } from '../csrf.js';
 import { STATUS } from '../errors.js';
 import { presentActivity, presentFeedback, presentMap } from '../presenters/student.js';
+import { badgeItems, confidenceChoices, confidenceResult, presentGoalSection, presentHistory, type GoalForm } from '../presenters/goals.js';
 import { courseSessionOf, requireCourse, requireSession, tOf, type SessionDeps } from '../session.js';
 
 /** The engine use-cases the student pages call (bound in src/main.ts). */
@@ -16,6 +21,20 @@ export interface StudentServices {
   submitResponse(input: SubmitResponseInput): Promise<SubmitResult>;
   /** Demo mode: imports the demo course into a context that has none (no-op otherwise). */
   ensureCourse?(contextId: string): Promise<void>;
+  /** Goals, confidence before a check, badges and history (ADR 0024); bound in src/compose.ts. */
+  goals: StudentGoalServices;
+}
+
+type Learner = { contextId: string; userId: string };
+/** The goal, confidence, badge and history use-cases the student pages call. */
+export interface StudentGoalServices {
+  now(): number;
+  get(input: Learner, map: MasteryMap): Promise<{ goal: GoalView | null; badges: BadgeView[] }>;
+  set(input: Learner & { objectiveId: string; targetDate: string }): Promise<void>;
+  remove(input: Learner): Promise<void>;
+  history(input: Learner & { page: number }, map: MasteryMap): Promise<{ entries: HistoryEntry[]; page: number; hasOlder: boolean }>;
+  saveConfidence(input: Learner & { objectiveId: string; checkStartedAt: number; confidence: Confidence }): Promise<boolean>;
+  confidence(input: Learner & { objectiveId: string; checkStartedAt: number }): Promise<Confidence | undefined>;
 }
 
 export interface StudentRoutesDeps extends SessionDeps {
@@ -29,7 +48,11 @@ const AnswerForm = z.object({
   attemptId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
   itemId: id,
   answer: z.union([z.string().max(500), z.array(z.string().max(100)).max(20)]).optional(),
+  /** How sure the student is, asked with a check's first question (optional; an unknown value is ignored). */
+  confidence: z.string().max(40).optional(),
 });
+const GoalFormSchema = z.object({ objectiveId: z.string().max(100).optional(), targetDate: z.string().max(40).optional() });
+const HistoryQuery = z.object({ page: z.coerce.number().int().min(1).max(10_000).optional() });
 const PracticeQuery = z.object({ objective: id.optional(), go: z.literal('1').optional() });
 
 /**
@@ -55,10 +78,50 @@ export function studentRouter(deps: StudentRoutesDeps): Router {
     res.render(view, locals);
   };
 
-  router.get('/student', ...session, course, async (_req, res) => {
+  const goals = deps.services.goals;
+  /** The map with the goal section: after a goal form too (rendered, not redirected, so token-mode sessions keep working). */
+  const renderMap = async (res: Response, extra: { form?: GoalForm; notice?: 'saved' | 'removed' } = {}) => {
     const who = learner(res);
+    const t = tOf(res);
     const map = await deps.services.getMasteryMap({ contextId: who.contextId, userId: who.userId });
-    render(res, 'student/map', { page: presentMap(map, who.preview, tOf(res)), title: tOf(res)('student.mapTitle', { course: map.course.title }) });
+    const mine = await goals.get(who, map);
+    const goal = presentGoalSection(mine.goal, map, { csrf: csrfToken(deps.cookieSecret, who.sessionId), now: goals.now(), ...extra }, t);
+    if (extra.form) res.status(STATUS.ERR_VALIDATION);
+    render(res, 'student/map', { page: presentMap(map, who.preview, t), goal, badges: badgeItems(mine.badges, t), title: t('student.mapTitle', { course: map.course.title }) });
+  };
+
+  router.get('/student', ...session, course, async (_req, res) => renderMap(res));
+
+  router.post('/student/goal', ...session, course, requireCsrf(deps.cookieSecret), async (req, res) => {
+    const who = learner(res);
+    const t = tOf(res);
+    const form = GoalFormSchema.safeParse(req.body ?? {});
+    const input = { objectiveId: form.success ? (form.data.objectiveId ?? '') : '', targetDate: form.success ? (form.data.targetDate ?? '').trim() : '' };
+    try {
+      await goals.set({ contextId: who.contextId, userId: who.userId, ...input });
+    } catch (err) {
+      if (!(err instanceof ValidationFailed) || !err.issues.length) throw err;
+      const errors: GoalForm['errors'] = {};
+      for (const i of err.issues) if (i.path === 'objectiveId' || i.path === 'targetDate') errors[i.path] = t(i.message as 'goals.datePast');
+      return renderMap(res, { form: { ...input, errors } });
+    }
+    await renderMap(res, { notice: 'saved' });
+  });
+
+  router.post('/student/goal/remove', ...session, course, requireCsrf(deps.cookieSecret), async (_req, res) => {
+    const who = learner(res);
+    await goals.remove({ contextId: who.contextId, userId: who.userId });
+    await renderMap(res, { notice: 'removed' });
+  });
+
+  router.get('/student/history', ...session, course, async (req, res) => {
+    const who = learner(res);
+    const t = tOf(res);
+    const q = HistoryQuery.safeParse(req.query);
+    if (!q.success) throw new ValidationFailed(t('errors.badLink'));
+    const map = await deps.services.getMasteryMap({ contextId: who.contextId, userId: who.userId });
+    const [history, mine] = await Promise.all([goals.history({ contextId: who.contextId, userId: who.userId, page: q.data.page ?? 1 }, map), goals.get(who, map)]);
+    render(res, 'student/history', { page: presentHistory(history, mine.badges, t), preview: who.preview, title: t('goals.history.title') });
   });
 
   router.get('/student/practice', ...session, course, async (req: Request, res) => {
@@ -72,7 +135,13 @@ export function studentRouter(deps: StudentRoutesDeps): Router {
       skipIntro: q.data.go === '1',
     });
     const page = presentActivity(activity, csrfToken(deps.cookieSecret, who.sessionId), tOf(res));
-    render(res, 'student/activity', { page, preview: who.preview, title: page.heading });
+    // Ask how sure they are once, with the check's first question, unless they already said (a reload).
+    const check = activity.kind === 'item' ? activity.check : null;
+    const ask =
+      activity.kind === 'item' && check?.number === 1 && check.startedAt !== undefined
+        ? (await goals.confidence({ contextId: who.contextId, userId: who.userId, objectiveId: activity.objective.id, checkStartedAt: check.startedAt })) === undefined
+        : false;
+    render(res, 'student/activity', { page, confidence: ask ? confidenceChoices(tOf(res)) : null, preview: who.preview, title: page.heading });
   });
 
   router.post('/student/answer', ...session, course, requireCsrf(deps.cookieSecret), async (req, res) => {
@@ -101,7 +170,20 @@ export function studentRouter(deps: StudentRoutesDeps): Router {
       render(res, 'student/expired', { message: t('timed.expired'), href: `/student/practice?objective=${encodeURIComponent(result.objectiveId)}`, preview: who.preview, title: t('timed.heading') });
       return;
     }
-    render(res, 'student/feedback', { page: presentFeedback(result, tOf(res)), preview: who.preview, title: tOf(res)('student.feedbackTitle', { objective: result.objectiveTitle }) });
+    // Confidence is kept beside the check (never in the log): it changes no decision, grade or replay (ADR 0024).
+    const check = result.check;
+    const learnerObjective = { contextId: who.contextId, userId: who.userId, objectiveId: result.objectiveId };
+    if (check?.startedAt !== undefined && isConfidence(form.data.confidence)) {
+      await goals.saveConfidence({ ...learnerObjective, checkStartedAt: check.startedAt, confidence: form.data.confidence });
+    }
+    const said = check?.finished && check.startedAt !== undefined ? await goals.confidence({ ...learnerObjective, checkStartedAt: check.startedAt }) : undefined;
+    const t = tOf(res);
+    render(res, 'student/feedback', {
+      page: presentFeedback(result, t),
+      confidence: said && check ? confidenceResult(said, check, t) : null,
+      preview: who.preview,
+      title: t('student.feedbackTitle', { objective: result.objectiveTitle }),
+    });
   });
 
   return router;
