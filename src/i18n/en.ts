@@ -1353,6 +1353,10 @@ export const en = {
     limitHint: 'Leave empty for untimed checks. Each student’s time multiplier stretches it. Practice is never timed.',
     minutesRange: 'Enter the time limit as whole minutes from 1 to 240, or leave it empty.',
   },
+  /** Keyboard and focus help (public/student.js). */
+  keyboard: {
+    chooseOne: 'Choose at least one answer (Space ticks a box), then check your answer.',
+  },
 } as const;
 
 /** The shape every catalogue has (English is the reference). */

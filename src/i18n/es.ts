@@ -1339,4 +1339,7 @@ export const es: Translation<Catalogue> = {
     limitHint: 'Déjalo vacío para pruebas sin límite. El multiplicador de tiempo de cada estudiante lo alarga. La práctica nunca tiene límite.',
     minutesRange: 'Escribe el límite como minutos enteros de 1 a 240, o déjalo vacío.',
   },
+  keyboard: {
+    chooseOne: 'Elige al menos una respuesta (la barra espaciadora marca una casilla) y luego comprueba tu respuesta.',
+  },
 };
