@@ -63,6 +63,18 @@ export const sidewaysScroll = (target: Page | Frame): Promise<number> =>
     return d.documentElement.scrollWidth - d.documentElement.clientWidth;
   });
 
+/** The elements that reach past the right edge of the page (for a failing sideways-scroll assertion). */
+export const pastTheEdge = (target: Page | Frame): Promise<string[]> =>
+  target.evaluate(() => {
+    type El = { tagName: string; id: string; className: unknown; getBoundingClientRect(): { right: number }; textContent: string | null };
+    const d = (globalThis as unknown as { document: { documentElement: { clientWidth: number }; querySelectorAll(s: string): El[] } }).document;
+    const edge = d.documentElement.clientWidth;
+    return [...d.querySelectorAll('body *')]
+      .filter((e) => e.getBoundingClientRect().right > edge + 1)
+      .slice(0, 8)
+      .map((e) => `<${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}${typeof e.className === 'string' && e.className ? `.${e.className}` : ''}> ${(e.textContent ?? '').trim().slice(0, 40)}`);
+  });
+
 /** The focused element (followed into frames), described for assertions. */
 export interface Focused {
   /** The URL of the document that holds it. */
