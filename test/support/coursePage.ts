@@ -93,10 +93,17 @@ export interface Focused {
 /** Describes the element that has the keyboard focus, inside whichever frame holds it. */
 export async function focusedElement(page: Page): Promise<Focused> {
   let frame: Frame = page.mainFrame();
-  for (let depth = 0; depth < 3; depth++) {
+  for (let depth = 0, waited = 0; depth < 3; depth++) {
     const handle = await frame.evaluateHandle(() => (globalThis as unknown as { document: { activeElement: unknown } }).document.activeElement);
     const el = handle.asElement();
-    const inner = el && (await el.evaluate((e) => (e as unknown as { tagName: string }).tagName)) === 'IFRAME' ? await el.contentFrame() : null;
+    const isFrame = el !== null && (await el.evaluate((e) => (e as unknown as { tagName: string }).tagName)) === 'IFRAME';
+    const inner = isFrame ? await el.contentFrame() : null;
+    if (isFrame && !inner && waited++ < 30) {
+      // The frame's document is being replaced (a link or form followed in it): look again once it is there.
+      await page.waitForTimeout(100);
+      depth--;
+      continue;
+    }
     if (!inner) break;
     frame = inner;
   }
