@@ -1,7 +1,8 @@
 /* global document, window */
 // Progressive enhancement for the student pages (CSP: script-src 'self'; the pages work without it).
 // 1. Move focus to the answer feedback so screen readers and keyboard users land on it (or to a refused field).
-// 2. Disable a question's submit button once it is sent (the server is idempotent anyway).
+// 2. Disable a question's submit button once it is sent (the server is idempotent anyway); an empty "choose all
+//    that apply" answer is not sent.
 document.addEventListener('DOMContentLoaded', function () {
   var feedback = document.getElementById('feedback');
   if (feedback) feedback.focus();
@@ -12,6 +13,18 @@ document.addEventListener('DOMContentLoaded', function () {
   var forms = document.querySelectorAll('form[data-once]');
   for (var i = 0; i < forms.length; i++) {
     forms[i].addEventListener('submit', function (event) {
+      // "Choose all that apply" with nothing chosen (Enter on a checkbox submits the form): not sent, the first box
+      // takes the focus with the browser's message, as a required radio or text answer does.
+      var chooseOne = event.target.getAttribute('data-choose-one');
+      var boxes = event.target.querySelectorAll('input[type="checkbox"][name="answer"]');
+      if (chooseOne && boxes.length && !event.target.querySelector('input[type="checkbox"][name="answer"]:checked')) {
+        event.preventDefault();
+        boxes[0].setCustomValidity(chooseOne);
+        boxes[0].reportValidity();
+        var clear = function () { boxes[0].setCustomValidity(''); };
+        for (var b = 0; b < boxes.length; b++) boxes[b].addEventListener('change', clear);
+        return;
+      }
       var button = event.target.querySelector('button[type="submit"]');
       if (button) {
         window.setTimeout(function () { button.disabled = true; }, 0);

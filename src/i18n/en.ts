@@ -1456,6 +1456,10 @@ export const en = {
       backToMap: 'Back to my map',
     },
   },
+  /** Keyboard and focus help (public/student.js). */
+  keyboard: {
+    chooseOne: 'Choose at least one answer (Space ticks a box), then check your answer.',
+  },
 } as const;
 
 /** The shape every catalogue has (English is the reference). */

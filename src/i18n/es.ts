@@ -1439,4 +1439,7 @@ export const es: Translation<Catalogue> = {
       backToMap: 'Volver a mi mapa',
     },
   },
+  keyboard: {
+    chooseOne: 'Elige al menos una respuesta (la barra espaciadora marca una casilla) y luego comprueba tu respuesta.',
+  },
 };
