@@ -29,16 +29,12 @@ export const en = {
   home: {
     hello: 'Hello, {{name}}',
     there: 'there',
-    yourLaunch: 'Your launch',
     role: 'Role',
     course: 'Course',
     yourCourse: 'your course',
-    outsideCourse: 'You opened Masterly outside a course.',
     roleInstructor: 'Instructor',
     roleStudent: 'Student',
     roleParticipant: 'Participant',
-    openDashboard: 'Open the class dashboard',
-    openMap: 'Open my mastery map',
   },
   errors: {
     titleRefused: 'Request refused',
@@ -1352,6 +1348,21 @@ export const en = {
     limitLabel: 'Time limit for each mastery check (minutes)',
     limitHint: 'Leave empty for untimed checks. Each student’s time multiplier stretches it. Practice is never timed.',
     minutesRange: 'Enter the time limit as whole minutes from 1 to 240, or leave it empty.',
+  },
+  launchLanding: {
+    about: 'Masterly helps students practise each topic until they know it well, and shows their teachers how they are getting on.',
+    adminTitle: 'Masterly for LMS administrators',
+    adminHeading: 'You opened Masterly as an LMS administrator',
+    adminBody: 'You can see and change how this LMS is connected to Masterly: its deployments, whether new ones are accepted, and an install self-test.',
+    adminConsole: 'Manage this LMS’s connection',
+    adminDashboard: 'Open the class dashboard of {{course}}',
+    noCourseTitle: 'Open Masterly from a course',
+    noCourseHeading: 'Open Masterly from your course',
+    noCourseBody: 'Masterly works inside a course. Go back to your course in the LMS and open Masterly from the link there.',
+    otherTitle: 'Welcome to Masterly',
+    otherHeading: 'Welcome to Masterly',
+    otherBody: 'Masterly has pages for the students and the teachers of {{course}}, and your role in the course is neither.',
+    otherNext: 'If you should be practising here, ask your instructor to add you to the course as a student.',
   },
 } as const;
 
