@@ -7,7 +7,9 @@ import type { Browser, Frame, Page } from 'playwright-core';
 import { launchChromium, skipBrowserTests } from '../support/chromium.js';
 import { axeViolations } from '../support/axe.js';
 import { launchAs } from '../support/devplatform.js';
-import { startRig, type LaunchRig } from '../support/tool.js';
+import { loginAt, startRig, type LaunchRig } from '../support/tool.js';
+
+const ROLES_CLAIM = 'https://purl.imsglobal.org/spec/lti/claim/roles';
 
 describe.skipIf(skipBrowserTests())('a launch opens on its page (browser, inside the course page)', () => {
   let rig: LaunchRig;
@@ -65,5 +67,29 @@ describe.skipIf(skipBrowserTests())('a launch opens on its page (browser, inside
     for (const href of ['/instructor/grades', '/instructor/evidence', '/student']) expect(await frame.locator(`[data-testid="instructor-nav"] a[href="${href}"]`).count()).toBe(1);
     expect(await axeViolations(frame)).toEqual([]);
     await page.close();
+  }, 60_000);
+
+  it.each([
+    ['a Mentor', ['http://purl.imsglobal.org/vocab/lis/v2/membership#Mentor'], 'Welcome to Masterly'],
+    ['an LMS administrator', ['http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator'], 'You opened Masterly as an LMS administrator'],
+  ])('shows %s a plain page of what to do that passes axe and fits 320 px', async (_who, roles, heading) => {
+    // The emulator's course page has no such person: launched over HTTP, the session cookie then given to Chromium.
+    const userId = rig.lms.users.find((u) => u.roles.some((r) => r.endsWith('#Learner')))!.id;
+    const login = await loginAt(rig, userId);
+    const claims = rig.lms.launchClaims({ userId, nonce: login.nonce });
+    claims[ROLES_CLAIM] = roles;
+    const posted = await login.browser.postForm(`${rig.toolUrl}/lti/launch`, { id_token: await rig.lms.signIdToken(claims), state: login.state });
+    expect(posted.headers.get('location')).toBe('/app');
+    const context = await chromium.newContext({ viewport: { width: 320, height: 640 } });
+    await context.addCookies([{ name: 'masterly_session', value: login.browser.cookies('localhost').masterly_session!, url: rig.toolUrl }]);
+    const page = await context.newPage();
+    expect((await page.goto(`${rig.toolUrl}/app`))?.status()).toBe(200);
+    expect(await page.locator('h1').innerText()).toBe(heading);
+    expect(await page.evaluate(() => {
+      const d = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document;
+      return d.documentElement.scrollWidth - d.documentElement.clientWidth;
+    })).toBe(0);
+    expect(await axeViolations(page)).toEqual([]);
+    await context.close();
   }, 60_000);
 });

@@ -38,8 +38,6 @@ describe.skipIf(skipBrowserTests())('pages at 320 px', () => {
   it('student pages: map, lesson, question and feedback', async () => {
     const page = await launched('Learner');
     const base = rig.toolUrl;
-    await page.goto(`${base}/app`);
-    expect(await overflow(page), '/app').toBe(0);
     await page.goto(`${base}/student`);
     expect(await overflow(page), '/student').toBe(0);
     await page.goto(`${base}/student/practice`);
@@ -65,7 +63,7 @@ describe.skipIf(skipBrowserTests())('pages at 320 px', () => {
     await student.close();
     const page = await launched('Instructor');
     const base = rig.toolUrl;
-    for (const path of ['/app', '/instructor', '/instructor/grades', '/instructor/evidence']) {
+    for (const path of ['/instructor', '/instructor/grades', '/instructor/evidence']) {
       const res = await page.goto(`${base}${path}`);
       expect(res?.status(), path).toBe(200);
       expect(await overflow(page), path).toBe(0);
