@@ -71,6 +71,8 @@ interface ToolFigures {
   signMs: number;
   followedRedirect: boolean;
   phases: { login: number; post: number; landing: number };
+  /** Mean GETs after the id_token POST until the page (Masterly: 1, or 2 for an instructor of an empty course). */
+  landingGets: number;
 }
 
 /** Merges the load results of several rounds. */
@@ -194,6 +196,7 @@ class ToolRun {
         jwksFetchesPerLaunch: this.jwksFetches / launches,
         signMs: mean(load.timings.map((t) => t.signMs)),
         followedRedirect: load.timings.some((t) => t.followedRedirect),
+        landingGets: mean(load.timings.map((t) => t.landingGets)),
         phases: {
           login: mean(load.timings.map((t) => t.loginMs)),
           post: mean(load.timings.map((t) => t.postMs)),
@@ -232,7 +235,7 @@ function figuresOf(name: string, f: ToolFigures, goals: boolean): BenchFigure[] 
 
 function notesOf(name: string, f: ToolFigures): string[] {
   const notes = [
-    `${name}: ${f.load.completed} launches in ${round(f.load.wallMs / 1000, 2)} s; mean tool time per phase: login ${round(f.phases.login)} ms, id_token POST ${round(f.phases.post)} ms, post-launch GET ${round(f.phases.landing)} ms; JWKS fetches per launch ${round(f.jwksFetchesPerLaunch, 2)}; platform signing ${round(f.signMs, 2)} ms/launch wall time in the signer process (excluded from latency); bench process CPU ${round(f.benchCpuMs, 2)} ms/launch; DB statements: ${round(f.grossStatementsPerLaunch, 3)} per launch sent during the rounds, of which ${round(f.backgroundPerSecond, 2)}/s are the idle tool's own (subtracted); idle heap ${round(f.heapIdle.used / MB)} of ${round(f.heapIdle.total / MB)} MB, external ${round(f.heapIdle.external / MB)} MB.`,
+    `${name}: ${f.load.completed} launches in ${round(f.load.wallMs / 1000, 2)} s; mean tool time per phase: login ${round(f.phases.login)} ms, id_token POST ${round(f.phases.post)} ms, post-launch GETs ${round(f.phases.landing)} ms (${round(f.landingGets, 2)} per launch); JWKS fetches per launch ${round(f.jwksFetchesPerLaunch, 2)}; platform signing ${round(f.signMs, 2)} ms/launch wall time in the signer process (excluded from latency); bench process CPU ${round(f.benchCpuMs, 2)} ms/launch; DB statements: ${round(f.grossStatementsPerLaunch, 3)} per launch sent during the rounds, of which ${round(f.backgroundPerSecond, 2)}/s are the idle tool's own (subtracted); idle heap ${round(f.heapIdle.used / MB)} of ${round(f.heapIdle.total / MB)} MB, external ${round(f.heapIdle.external / MB)} MB.`,
   ];
   for (const [reason, n] of f.load.errors) notes.push(`${name} failure ×${n}: ${reason}`);
   if (!f.followedRedirect) notes.push(`${name}: the id_token POST answered the page itself (no redirect to follow).`);
@@ -244,7 +247,7 @@ export async function run(): Promise<BenchReport> {
   const figures: BenchFigure[] = [];
   const notes: string[] = [
     `${SETTINGS.concurrency} launches in flight; per tool ${SETTINGS.warmup} warm-up launches (cap ${SETTINGS.warmupMs / 1000} s), then ${SETTINGS.count} measured (cap ${SETTINGS.maxMs / 1000} s) in ${SETTINGS.rounds} rounds alternating between the tools (only one tool under load at a time), then ${Math.min(200, SETTINGS.count)} at 1 in flight; each tool in its own process on a fresh PostgreSQL database.`,
-    'A complete launch = GET login initiation (302/303 to the platform) + POST id_token & state with the login cookies + GET of the redirect the tool answers (Masterly: 303 → /app with its session cookie; ltijs: 302 → /?ltik=… → its onConnect page), the page must greet the user by name. Latency sums those three round trips; the platform\'s RS256 signing (done after the nonce is known, in a signer child process of the bench, so it competes with neither the tool nor the bench\'s clients for an event loop) is excluded from latency but not from the rate (both tools pay it alike).',
+    'A complete launch = GET login initiation (302/303 to the platform) + POST id_token & state with the login cookies + GET of the redirects the tool answers (Masterly: 303 → the person\'s page with its session cookie — in the bench\'s courses, which have no content, a learner\'s "not set up yet" page at /student, an instructor\'s /instructor and its 303 on to /instructor/setup; ltijs: 302 → /?ltik=… → its onConnect page), the page must name the launch\'s course. Latency sums those round trips; the platform\'s RS256 signing (done after the nonce is known, in a signer child process of the bench, so it competes with neither the tool nor the bench\'s clients for an event loop) is excluded from latency but not from the rate (both tools pay it alike).',
   ];
   const load0 = os.loadavg()[0] ?? 0;
   const platform = await startBenchPlatform();

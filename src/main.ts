@@ -13,6 +13,7 @@ import type { RunningSchedules, ScheduleName } from './jobs/schedules.js';
 import { createApp } from './web/app.js';
 import { probeDb } from './store/db.js';
 import { webRouters } from './web/routes/index.js';
+import { launchAudience } from './lti/roles.js';
 
 /** A running Masterly: its composition, its HTTP server and how to stop it. */
 export interface Running extends Pick<Composition, 'db' | 'services' | 'keys' | 'advantage' | 'background'> {
@@ -83,6 +84,7 @@ export async function start(config: Config, logger: Logger = pino({ level: confi
       checkAdminToken: c.checkAdminToken,
       registration: c.registration,
       privacy: c.privacy,
+      audienceOf: launchAudience,
     }),
   });
   const server = await new Promise<Server>((resolve) => {

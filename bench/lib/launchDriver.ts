@@ -4,8 +4,9 @@
  * A launch: GET the tool's login initiation URL → read the 302/303 to the platform's auth endpoint
  * (state, nonce, redirect_uri) and the tool's cookies → the platform signs an id_token for that nonce
  * → POST id_token + state (form) to redirect_uri with the cookies → follow the tool's post-launch
- * redirect once with GET (Masterly: 303 → /app; ltijs: 302 → /?ltik=… → its onConnect handler) and
- * require a 200 page that greets the launching user by name.
+ * redirects with GET (Masterly: 303 → the person's page, /student or /instructor, and for an instructor of a course
+ * without content on to /instructor/setup; ltijs: 302 → /?ltik=… → its onConnect handler) and require a 200 page
+ * that names the launch's course.
  *
  * @see https://www.imsglobal.org/spec/security/v1p0/#openid_connect_launch_flow
  */
@@ -33,6 +34,8 @@ export interface LaunchTiming {
   signMs: number;
   /** True when the id_token POST answered with a redirect that was followed. */
   followedRedirect: boolean;
+  /** GETs after the id_token POST until the page (0 when the POST answered with the page). */
+  landingGets: number;
 }
 
 /** Raised for a launch that did not complete, with a short reason used to group failures. */
@@ -106,22 +109,24 @@ export async function launchOnce(
   const postMs = performance.now() - t0;
   jar.take(postAnswer.setCookies);
 
-  // 4. The tool's post-launch response: follow its redirect once (or take the page it answered).
+  // 4. The tool's post-launch response: follow its redirects (at most 3) to the page, as a browser would.
   let page = postAnswer;
   let landingMs = 0;
+  let landingGets = 0;
+  let at = launchUrl;
   const followedRedirect = postAnswer.status >= 300 && postAnswer.status <= 399;
-  if (followedRedirect) {
-    const landing = new URL(expectRedirect('launch', postAnswer), launchUrl);
+  while (page.status >= 300 && page.status <= 399 && landingGets < 3) {
+    at = new URL(expectRedirect(landingGets ? 'landing' : 'launch', page), at);
     t0 = performance.now();
-    page = await send(agent, 'GET', landing, jar.header());
-    landingMs = performance.now() - t0;
+    page = await send(agent, 'GET', at, jar.header());
+    landingMs += performance.now() - t0;
+    landingGets++;
   }
   if (page.status !== 200) {
     throw new LaunchFailed(followedRedirect ? 'landing' : 'launch', `HTTP ${page.status} ${page.body.replace(/\s+/g, ' ').slice(0, 160)}`);
   }
-  const name = `${subject.givenName} ${subject.familyName}`;
-  if (!page.body.includes(name)) throw new LaunchFailed('landing', 'the post-launch page does not greet the user by name');
-  return { toolMs: loginMs + postMs + landingMs, loginMs, postMs, landingMs, signMs, followedRedirect };
+  if (!page.body.includes(subject.contextTitle)) throw new LaunchFailed('landing', 'the post-launch page does not name the launch\'s course');
+  return { toolMs: loginMs + postMs + landingMs, loginMs, postMs, landingMs, signMs, followedRedirect, landingGets };
 }
 
 /** Figures of one load run. */

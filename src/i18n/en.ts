@@ -29,16 +29,12 @@ export const en = {
   home: {
     hello: 'Hello, {{name}}',
     there: 'there',
-    yourLaunch: 'Your launch',
     role: 'Role',
     course: 'Course',
     yourCourse: 'your course',
-    outsideCourse: 'You opened Masterly outside a course.',
     roleInstructor: 'Instructor',
     roleStudent: 'Student',
     roleParticipant: 'Participant',
-    openDashboard: 'Open the class dashboard',
-    openMap: 'Open my mastery map',
   },
   errors: {
     titleRefused: 'Request refused',
@@ -1459,6 +1455,21 @@ export const en = {
   /** Keyboard and focus help (public/student.js). */
   keyboard: {
     chooseOne: 'Choose at least one answer (Space ticks a box), then check your answer.',
+  },
+  launchLanding: {
+    about: 'Masterly helps students practise each topic until they know it well, and shows their teachers how they are getting on.',
+    adminTitle: 'Masterly for LMS administrators',
+    adminHeading: 'You opened Masterly as an LMS administrator',
+    adminBody: 'You can see and change how this LMS is connected to Masterly: its deployments, whether new ones are accepted, and an install self-test.',
+    adminConsole: 'Manage this LMS’s connection',
+    adminDashboard: 'Open the class dashboard of {{course}}',
+    noCourseTitle: 'Open Masterly from a course',
+    noCourseHeading: 'Open Masterly from your course',
+    noCourseBody: 'Masterly works inside a course. Go back to your course in the LMS and open Masterly from the link there.',
+    otherTitle: 'Welcome to Masterly',
+    otherHeading: 'Welcome to Masterly',
+    otherBody: 'Masterly has pages for the students and the teachers of {{course}}, and your role in the course is neither.',
+    otherNext: 'If you should be practising here, ask your instructor to add you to the course as a student.',
   },
 } as const;
 

@@ -32,16 +32,12 @@ export const es: Translation<Catalogue> = {
   home: {
     hello: 'Hola, {{name}}',
     there: 'te damos la bienvenida',
-    yourLaunch: 'Tu acceso',
     role: 'Rol',
     course: 'Curso',
     yourCourse: 'tu curso',
-    outsideCourse: 'Abriste Masterly fuera de un curso.',
     roleInstructor: 'Docente',
     roleStudent: 'Estudiante',
     roleParticipant: 'Participante',
-    openDashboard: 'Abrir el panel de la clase',
-    openMap: 'Abrir mi mapa de dominio',
   },
   errors: {
     titleRefused: 'Solicitud rechazada',
@@ -1441,5 +1437,20 @@ export const es: Translation<Catalogue> = {
   },
   keyboard: {
     chooseOne: 'Elige al menos una respuesta (la barra espaciadora marca una casilla) y luego comprueba tu respuesta.',
+  },
+  launchLanding: {
+    about: 'Masterly ayuda a los estudiantes a practicar cada tema hasta dominarlo, y muestra a sus docentes cómo van.',
+    adminTitle: 'Masterly para administradores del LMS',
+    adminHeading: 'Abriste Masterly como administrador del LMS',
+    adminBody: 'Puedes ver y cambiar cómo está conectado este LMS con Masterly: sus implementaciones, si se aceptan nuevas y una prueba de la instalación.',
+    adminConsole: 'Gestionar la conexión de este LMS',
+    adminDashboard: 'Abrir el panel de la clase de {{course}}',
+    noCourseTitle: 'Abre Masterly desde un curso',
+    noCourseHeading: 'Abre Masterly desde tu curso',
+    noCourseBody: 'Masterly funciona dentro de un curso. Vuelve a tu curso en el LMS y abre Masterly desde el enlace que hay allí.',
+    otherTitle: 'Te damos la bienvenida a Masterly',
+    otherHeading: 'Te damos la bienvenida a Masterly',
+    otherBody: 'Masterly tiene páginas para los estudiantes y los docentes de {{course}}, y tu rol en el curso no es ninguno de los dos.',
+    otherNext: 'Si deberías practicar aquí, pide a tu docente que te añada al curso como estudiante.',
   },
 };

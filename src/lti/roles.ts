@@ -5,6 +5,8 @@
  * @see https://www.imsglobal.org/spec/lti/v1p3#role-vocabularies
  */
 
+import type { LaunchAudience } from '../services/ports.js';
+
 const LIS = 'http://purl.imsglobal.org/vocab/lis/v2/';
 
 /** A role split into its vocabulary, name and optional sub-role. */
@@ -66,4 +68,19 @@ export function summariseRoles(roles: readonly string[]): RoleSummary {
  */
 export function isLmsAdministrator(roles: readonly string[]): boolean {
   return roles.map(parseRole).some((r) => (r.vocabulary === 'institution' || r.vocabulary === 'system') && (r.name === 'Administrator' || r.name === 'SysAdmin'));
+}
+
+/**
+ * Who a launch is for, to choose its first page: course staff (a teaching membership role, TAs included), a learner
+ * (membership Learner, no teaching role), an LMS administrator with neither, or someone else (Mentor, Guest, none).
+ */
+export function launchAudience(roles: readonly string[]): LaunchAudience {
+  let learner = false;
+  for (const r of roles.map(parseRole)) {
+    if (r.vocabulary !== 'membership') continue;
+    if (TEACHING.has(r.name) || (r.subRole && TEACHING.has(r.subRole))) return 'staff';
+    if (r.name === 'Learner' || r.name === 'Student') learner = true;
+  }
+  if (learner) return 'learner';
+  return isLmsAdministrator(roles) ? 'administrator' : 'other';
 }

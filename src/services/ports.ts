@@ -226,6 +226,12 @@ export interface VerifiedLaunch {
   extra: Record<string, unknown>;
 }
 
+/**
+ * Who a launch is for, as its first page sees it: course staff, a learner, an LMS administrator without a course
+ * role, or someone Masterly has no page for (a Mentor, a Guest, no role).
+ */
+export type LaunchAudience = 'staff' | 'learner' | 'administrator' | 'other';
+
 /** Input to record a launch and open its session (one statement on PostgreSQL). */
 export interface LaunchRecord {
   sessionId: string;

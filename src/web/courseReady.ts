@@ -8,16 +8,14 @@ export const SETUP_PATH = '/instructor/setup';
 /**
  * Pages that need the course's content (after `requireSession`): when the course has none yet, instructors go to
  * the set-up page and everyone else sees a friendly "not set up yet" page (200, no error code) instead of a 404.
- * `studentsToo: false` lets students through (the greeting, which only links on).
  */
-export function courseReady(hasCourse: (contextId: string) => Promise<boolean>, opts: { studentsToo?: boolean } = {}): RequestHandler {
+export function courseReady(hasCourse: (contextId: string) => Promise<boolean>): RequestHandler {
   return async (_req, res, next) => {
     try {
       const s = sessionOf(res);
       if (!s.contextId || (await hasCourse(s.contextId))) return next();
       res.setHeader('cache-control', 'no-store');
       if (s.isInstructor) return res.redirect(303, SETUP_PATH);
-      if (opts.studentsToo === false) return next();
       const t = tOf(res);
       const page = presentWaiting(s.context?.title ?? s.context?.label ?? null, t);
       res.render('setup/waiting', { page, title: t('setup.waiting.title', { course: page.courseTitle }) });

@@ -1,18 +1,44 @@
-import { CUSTOM_ACTIVITY, CUSTOM_OBJECTIVE } from '../services/deepLinking.js';
-import type { VerifiedLaunch } from '../services/ports.js';
+import { CUSTOM_OBJECTIVE } from '../services/deepLinking.js';
+import type { LaunchAudience, LaunchSession, VerifiedLaunch } from '../services/ports.js';
+
+/** Sorts launch roles into the audience that chooses the first page (src/lti/roles.ts `launchAudience`). */
+export type AudienceOf = (roles: readonly string[]) => LaunchAudience;
+
+/** The page for a launch that has no page of its own (an administrator, no usable role, no course): it says what to do. */
+export const APP_PATH = '/app';
+
+/** What the landing decision reads of a launch or of a session. */
+interface LandingFacts {
+  messageType: unknown;
+  audience: LaunchAudience;
+  inCourse: boolean;
+  custom: unknown;
+}
 
 /**
- * Where a verified launch lands: an LtiDeepLinkingRequest on the picker; a Submission Review on /review; a student's resource link carrying
- * `masterly_objective` on that objective's practice, a `masterly_activity` (the whole unit) on the mastery map;
- * otherwise /app.
+ * Where a launch lands, with no stop on the way: an LtiDeepLinkingRequest on the picker; a Submission Review on
+ * /review; in a course, course staff on the dashboard (set-up while the course has no content, see courseReady) and a
+ * learner on the mastery map (a whole unit's link, `masterly_activity`, too) or, for a resource link carrying
+ * `masterly_objective`, on that objective's practice;
+ * everyone else (an LMS administrator, a Mentor or Guest, a launch from outside a course) on /app, which says what
+ * they can do.
  */
-export function landingPath(launch: Pick<VerifiedLaunch, 'messageType' | 'isInstructor' | 'isLearner' | 'extra'>): string {
-  if (launch.messageType === 'LtiDeepLinkingRequest') return '/deep-linking';
-  if (launch.messageType === 'LtiSubmissionReviewRequest') return '/review';
-  const custom = (launch.extra.custom ?? {}) as Record<string, unknown>;
-  if (!launch.isLearner || launch.isInstructor) return '/app';
+function landing(f: LandingFacts): string {
+  if (f.messageType === 'LtiDeepLinkingRequest') return '/deep-linking';
+  if (f.messageType === 'LtiSubmissionReviewRequest') return '/review';
+  if (!f.inCourse) return APP_PATH;
+  if (f.audience === 'staff') return '/instructor';
+  if (f.audience !== 'learner') return APP_PATH;
+  const custom = (f.custom ?? {}) as Record<string, unknown>;
   const key = custom[CUSTOM_OBJECTIVE];
   if (typeof key === 'string' && key) return `/open/objective/${encodeURIComponent(key)}`;
-  if (typeof custom[CUSTOM_ACTIVITY] === 'string' && custom[CUSTOM_ACTIVITY]) return '/student';
-  return '/app';
+  return '/student';
 }
+
+/** Where a verified launch redirects to (POST /lti/launch). */
+export const landingPath = (launch: Pick<VerifiedLaunch, 'messageType' | 'roles' | 'context' | 'extra'>, audienceOf: AudienceOf): string =>
+  landing({ messageType: launch.messageType, audience: audienceOf(launch.roles), inCourse: launch.context !== undefined, custom: launch.extra.custom });
+
+/** Where GET /app sends a session (an old bookmark, a link back): the page its launch landed on. */
+export const sessionLandingPath = (s: Pick<LaunchSession, 'claims' | 'roles' | 'contextId'>, audienceOf: AudienceOf): string =>
+  landing({ messageType: s.claims.messageType, audience: audienceOf(s.roles), inCourse: s.contextId !== null, custom: s.claims.custom });

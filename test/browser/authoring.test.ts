@@ -85,7 +85,7 @@ describe.skipIf(skipBrowserTests())('authoring in a browser', () => {
 
   it('lets a student practise the authored objective to mastery', async () => {
     const { page, frame } = await launchFromCoursePage(nameOf('Learner'));
-    await frame.getByRole('link', { name: 'Open my mastery map' }).click();
+    expect(new URL(frame.url()).pathname).toBe('/student'); // the launch opens the mastery map itself
     await expect.poll(() => frame.locator('main').innerText()).toContain('Small sums');
     await frame.getByRole('link', { name: 'Continue with Small sums' }).click();
     for (let n = 0; n < 12; n++) {

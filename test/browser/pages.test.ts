@@ -56,7 +56,7 @@ describe.skipIf(skipBrowserTests())('every page at 1280 and 320 px, in English a
   it.each(['en', 'es'])('student pages (%s): map, lesson, question, feedback', async (lang) => {
     const t = translator(lang);
     const { page } = await launchInCoursePage(chromium, rig.lms, rig.toolUrl, memberOf(rig.lms, 'Learner', { nth: lang === 'en' ? 0 : 1, locale: lang }), { locale: lang });
-    await open(page, lang, 'student-app', '/app');
+    await open(page, lang, 'student-history', '/student/history');
     await open(page, lang, 'student-map', '/student');
     await open(page, lang, 'student-lesson', '/student/practice');
     expect(await page.locator('h1').innerText()).toMatch(new RegExp(`^${t('student.activity.lesson', { title: '' })}`));
@@ -74,7 +74,6 @@ describe.skipIf(skipBrowserTests())('every page at 1280 and 320 px, in English a
 
   it.each(['en', 'es'])('instructor pages (%s)', async (lang) => {
     const { page } = await launchInCoursePage(chromium, rig.lms, rig.toolUrl, memberOf(rig.lms, 'Instructor', { locale: lang }), { locale: lang });
-    await open(page, lang, 'instructor-app', '/app');
     await page.goto(`${rig.toolUrl}/instructor`);
     const student = (await page.locator('[data-testid="grid"] a[href^="/instructor/students/"]').first().getAttribute('href'))!;
     const objective = await page.goto(`${rig.toolUrl}/instructor/author`).then(() => page.locator('a[href^="/instructor/author/objectives/"]').first().getAttribute('href'));

@@ -56,7 +56,7 @@ describe('platform JWKS (tool ↔ LMS emulator over HTTP)', () => {
 
     const res = await launch();
     expect(res.status).toBe(200);
-    expect(await res.text()).toContain('Hello,');
+    expect(await res.text()).toContain('data-testid="not-set-up"'); // the student's landing: this course has no content
     expect(rig.lms.jwksRequests - afterOwnFetch).toBe(1);
 
     const again = await launch();

@@ -16,7 +16,7 @@ describe('LTI 1.3 launch (tool ↔ LMS emulator over HTTP)', () => {
   const instructor = () => rig.lms.users.find((u) => u.roles.includes(`${LIS}Instructor`)) as { id: string; name: string };
   const student = () => rig.lms.users.find((u) => u.roles.includes(`${LIS}Learner`) && u.name) as { id: string; name: string };
 
-  /** Logs in at the tool, signs `claims` (built for that login's nonce and tweaked) and posts them; follows to /app. */
+  /** Logs in at the tool, signs `claims` (built for that login's nonce and tweaked) and posts them; follows to the first page. */
   async function launchWith(tweak: (claims: Record<string, unknown>) => void, userId = student().id) {
     const login = await loginAt(rig, userId);
     const claims = rig.lms.launchClaims({ userId, nonce: login.nonce });
@@ -30,19 +30,19 @@ describe('LTI 1.3 launch (tool ↔ LMS emulator over HTTP)', () => {
     const { response, browser: b } = await launchAs(rig.lms, rig.toolUrl, { userId: instructor().id });
     const html = await response.text();
     expect(response.status).toBe(200);
-    // A course without content opens on set-up, which greets like /app.
+    // The dashboard of a course without content sends its instructor on to set-up, which greets them.
     expect(b.urlOf(response)).toBe(`${rig.toolUrl}/instructor/setup`);
     expect(html).toContain(`Hello, ${instructor().name}`);
     expect(html).toMatch(/data-testid="role">Instructor</);
     expect(b.cookies('localhost').masterly_session).toBeTruthy();
   });
 
-  it('greets a student as Student', async () => {
-    const { response } = await launchAs(rig.lms, rig.toolUrl, { userId: student().id });
-    const html = await response.text();
-    expect(response.status).toBe(200);
-    expect(html).toContain(`Hello, ${student().name}`);
-    expect(html).toMatch(/data-testid="role">Student</);
+  it('opens a student straight on the mastery map, which says "not set up yet" while the course has no content', async () => {
+    const { posted, page, browser: b } = await launchWith(() => {});
+    expect(posted.headers.get('location')).toBe('/student');
+    expect(page.status).toBe(200);
+    expect(b.urlOf(page)).toBe(`${rig.toolUrl}/student`);
+    expect(await page.text()).toContain('data-testid="not-set-up"');
   });
 
   it('redirects to the LMS auth endpoint with every OIDC parameter and a SameSite=None; Secure; HttpOnly binding cookie', async () => {
@@ -96,7 +96,7 @@ describe('LTI 1.3 launch (tool ↔ LMS emulator over HTTP)', () => {
   it('sets a session cookie that is HttpOnly, Secure, SameSite=None and at most an hour, and never puts the session in the URL', async () => {
     const { posted } = await launchWith(() => {});
     expect(posted.status).toBe(303);
-    expect(posted.headers.get('location')).toBe('/app');
+    expect(posted.headers.get('location')).toBe('/student');
     const cookie = posted.headers.getSetCookie().find((c) => c.startsWith('masterly_session=')) as string;
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/Secure/);
@@ -119,18 +119,19 @@ describe('LTI 1.3 launch (tool ↔ LMS emulator over HTTP)', () => {
     expect(await page.text()).toMatch(/data-testid="role">Instructor</);
   });
 
-  it('accepts an empty roles array', async () => {
-    const { page } = await launchWith((c) => {
+  it('accepts an empty roles array, and says what Masterly is for and whom to ask', async () => {
+    const { posted, page } = await launchWith((c) => {
       c[ROLES_CLAIM] = [];
     });
+    expect(posted.headers.get('location')).toBe('/app');
     expect(page.status).toBe(200);
-    expect(await page.text()).toMatch(/data-testid="role">Participant</);
+    expect(await page.text()).toContain('data-testid="launch-help-other"');
   });
 
   it('accepts a launch with no name or email and greets "there"', async () => {
     const { page } = await launchWith((c) => {
       for (const k of ['name', 'given_name', 'family_name', 'email', 'middle_name', 'picture']) delete c[k];
-    });
+    }, instructor().id);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('Hello, there');
   });
@@ -139,23 +140,24 @@ describe('LTI 1.3 launch (tool ↔ LMS emulator over HTTP)', () => {
     const { page } = await launchWith((c) => {
       for (const k of ['name', 'given_name', 'family_name']) delete c[k];
       c.email = 'only@example.com';
-    });
+    }, instructor().id);
     expect(await page.text()).toContain('Hello, only@example.com');
   });
 
-  it('accepts a launch with no context', async () => {
-    const { page } = await launchWith((c) => {
+  it('accepts a launch with no context, and says to open Masterly from the course', async () => {
+    const { posted, page } = await launchWith((c) => {
       delete c[CONTEXT_CLAIM];
     });
+    expect(posted.headers.get('location')).toBe('/app');
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain('outside a course');
+    expect(await page.text()).toContain('Open Masterly from your course');
   });
 
   it('shows the course title from the context claim', async () => {
     const { page } = await launchWith((c) => {
       c[CONTEXT_CLAIM] = { id: 'course-xyz', label: 'BIO 101', title: 'Cell biology' };
     });
-    expect(await page.text()).toMatch(/data-testid="course">Cell biology/);
+    expect(await page.text()).toMatch(/<h1>[^<]*Cell biology/);
   });
 
   it('refuses /app without a session', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRole, summariseRoles } from '../../src/lti/roles.js';
+import { launchAudience, parseRole, summariseRoles } from '../../src/lti/roles.js';
 
 const M = 'http://purl.imsglobal.org/vocab/lis/v2/membership#';
 
@@ -27,5 +27,20 @@ describe('roles', () => {
       name: 'Instructor',
       subRole: 'TeachingAssistant',
     });
+  });
+
+  it.each([
+    [[`${M}Instructor`], 'staff'],
+    [['http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant'], 'staff'],
+    [[`${M}Learner`, `${M}Instructor`], 'staff'],
+    [[`${M}Learner`], 'learner'],
+    [[`${M}Learner`, 'http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator'], 'learner'],
+    [['http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator'], 'administrator'],
+    [['http://purl.imsglobal.org/vocab/lis/v2/system/person#SysAdmin'], 'administrator'],
+    [[`${M}Mentor`], 'other'],
+    [['http://purl.imsglobal.org/vocab/lis/v2/institution/person#Student'], 'other'],
+    [[], 'other'],
+  ])('%j lands as %s', (roles, audience) => {
+    expect(launchAudience(roles)).toBe(audience);
   });
 });

@@ -12,7 +12,7 @@ describe('database statements per launch', () => {
   });
   afterAll(async () => rig?.close());
 
-  it(`stays within the budget (PostgreSQL: login INSERT + state UPDATE…RETURNING + one CTE, plus the /app read)`, async () => {
+  it(`stays within the budget (PostgreSQL: login INSERT + state UPDATE…RETURNING + one CTE, plus the landing page's session read)`, async () => {
     const userId = rig.lms.users.find((u) => u.roles.some((r) => r.endsWith('#Learner')))?.id as string;
     await launchAs(rig.lms, rig.toolUrl, { userId }); // warms the registry and JWKS caches
     statements.length = 0;

@@ -165,7 +165,7 @@ describe.skipIf(skipBrowserTests())('privacy pages are accessible (Chromium + ax
     const page = await chromium.newPage();
     await page.goto(rig.lms.url);
     await page.getByRole('button', { name: `Launch Masterly as ${instructor.name}` }).click();
-    for (let i = 0; i < 100 && !page.frames().some((f) => f.url().startsWith(`${rig.toolUrl}/app`)); i++) await page.waitForTimeout(100);
+    for (let i = 0; i < 100 && !page.frames().some((f) => f.url().startsWith(`${rig.toolUrl}/instructor`)); i++) await page.waitForTimeout(100);
     await page.goto(`${rig.toolUrl}/instructor/students/${userId}/privacy`);
     await page.locator('h2#erase-h').waitFor();
     expect(await axeViolations(page)).toEqual([]);

@@ -189,14 +189,13 @@ async function smoke(): Promise<void> {
     });
 
     const student = lms.users.find((u) => u.roles.includes(LEARNER) && u.name) ?? fail('the emulator has no student');
-    const b = await step('a student launches through the emulator (OIDC login, id_token form post)', async () => {
+    const b = await step('a student launches through the emulator (OIDC login, id_token form post) straight onto the mastery map (/student)', async () => {
       const { response, browser } = await launchAs(lms as TestLms, toolUrl, { userId: student.id });
       const html = await response.text();
-      check(response.status === 200, `the launch answered ${response.status}: ${html.slice(0, 300)}`);
-      check(html.includes(student.name), `the launch page does not greet ${student.name}`);
+      check(response.status === 200 && browser.urlOf(response) === `${toolUrl}/student`, `the launch answered ${response.status} at ${browser.urlOf(response)}: ${html.slice(0, 300)}`);
+      check(html.includes('<ol class="objectives">') && html.includes('id="objective-'), 'the mastery map the launch opened lists no objective');
       return browser;
     });
-    await step('the mastery map renders (/student)', () => pageOf(b, `${toolUrl}/student`, 'the mastery map'));
     const item = await step('a practice item renders (/student/practice)', async () => {
       const lesson = await pageOf(b, `${toolUrl}/student/practice`, 'the practice page');
       const go = /href="(\/student\/practice\?[^"]*go=1)"/.exec(lesson)?.[1]?.replace(/&amp;/g, '&');

@@ -96,7 +96,7 @@ describe('launches without third-party cookies (HTTP)', () => {
     expect(cookie).toMatch(/; SameSite=None/);
     const token = sessionTokenIn(started);
     expect(token).toBe(decodeURIComponent(cookie.split(';')[0]!.slice('masterly_session='.length)));
-    expect(attr(started, 'data-landing')).toBe('/app');
+    expect(attr(started, 'data-landing')).toBe('/student');
 
     // Replaying the same post is refused: the state is consumed once.
     const replay = await blocked().postForm(launchUrl(), { id_token: idToken, state, lti_storage_binding: binding! }, { origin: rig.toolUrl });

@@ -26,7 +26,7 @@ describe.skipIf(skipBrowserTests())('import pages in a browser (Chromium + axe)'
     const page = await chromium.newPage();
     await page.goto(rig.lms.url);
     await page.getByRole('button', { name: `Launch Masterly as ${instructor.name}` }).click();
-    for (let i = 0; i < 100 && !page.frames().some((f) => f.url().startsWith(`${rig.toolUrl}/app`)); i++) await page.waitForTimeout(100);
+    for (let i = 0; i < 100 && !page.frames().some((f) => f.url().startsWith(`${rig.toolUrl}/instructor`)); i++) await page.waitForTimeout(100);
 
     await page.goto(`${rig.toolUrl}/instructor/import`);
     expect(await axeViolations(page)).toEqual([]);

@@ -235,9 +235,10 @@ describe('pages in a launch with locale es (Spanish)', () => {
   let learnerId: string;
 
   /** A real login and a launch whose id_token says `locale` (launch_presentation). */
-  async function launchIn(locale: string, userId: string, messageType?: 'LtiDeepLinkingRequest'): Promise<{ response: Response; browser: TestBrowser }> {
+  async function launchIn(locale: string, userId: string, messageType?: 'LtiDeepLinkingRequest', roles?: string[]): Promise<{ response: Response; browser: TestBrowser }> {
     const { state, nonce, browser: b } = await loginAt(rig, userId);
     const claims = rig.lms.launchClaims({ userId, nonce, ...(messageType ? { messageType } : {}) });
+    if (roles) claims['https://purl.imsglobal.org/spec/lti/claim/roles'] = roles;
     claims[CLAIM.launchPresentation] = { ...(claims[CLAIM.launchPresentation] as Record<string, unknown>), locale };
     const res = await b.postForm(`${rig.toolUrl}/lti/launch`, { id_token: await rig.lms.signIdToken(claims), state }, { origin: rig.lms.url });
     return { response: await b.follow(res), browser: b };
@@ -257,10 +258,9 @@ describe('pages in a launch with locale es (Spanish)', () => {
   afterAll(async () => rig?.close());
 
   it('renders the student pages in Spanish, without raw keys', async () => {
-    const app = await (await student.get(`${rig.toolUrl}/app`)).text();
-    expect(app).toContain('<html lang="es">');
-    expect(app).toContain('Abrir mi mapa de dominio');
-    noRawKeys(app, '/app');
+    // /app (an old bookmark) sends a student to the mastery map, where the launch landed.
+    const app = await student.get(`${rig.toolUrl}/app`);
+    expect([app.status, app.headers.get('location')]).toEqual([303, '/student']);
     const map = await student.get(`${rig.toolUrl}/student`);
     expect(map.status).toBe(200);
     const mapHtml = await map.text();
@@ -294,7 +294,7 @@ describe('pages in a launch with locale es (Spanish)', () => {
       '/instructor/alerts': 'Alertas',
       [`/instructor/students/${encodeURIComponent(learnerId)}`]: 'Historial de explicaciones',
     };
-    for (const p of ['/app', ...Object.keys(said)]) {
+    for (const p of Object.keys(said)) {
       const res = await instructor.get(`${rig.toolUrl}${p}`);
       expect(res.status, p).toBe(200);
       const html = await res.text();
@@ -308,6 +308,17 @@ describe('pages in a launch with locale es (Spanish)', () => {
     // The grade-sync page offers the course language, Spanish chosen (the instructor's launch was the course's first).
     const grades = await (await instructor.get(`${rig.toolUrl}/instructor/grades`)).text();
     expect(grades).toMatch(/<option value="es" lang="es" selected>Español<\/option>/);
+  });
+
+  it('tells someone with no usable role, in Spanish, what Masterly is for and whom to ask', async () => {
+    const s = rig.lms.users.find((u) => u.roles.includes(`${LIS}Learner`) && u.name)!;
+    const { response, browser: b } = await launchIn('es', s.id, undefined, [`${LIS}Mentor`]);
+    expect(b.urlOf(response)).toBe(`${rig.toolUrl}/app`);
+    const html = await response.text();
+    expect(html).toContain('<html lang="es">');
+    expect(html).toContain('Te damos la bienvenida a Masterly');
+    expect(html).toContain('pide a tu docente');
+    noRawKeys(html, '/app');
   });
 
   it('renders the deep-linking picker and the admin pages without raw keys', async () => {

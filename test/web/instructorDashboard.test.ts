@@ -61,8 +61,10 @@ describe('instructor dashboard over HTTP (launched from the LMS emulator)', () =
     });
     const launched = await launchAs(rig.lms, toolUrl, { userId: instructor().id });
     instructorBrowser = launched.browser;
+    // The launch opens the dashboard itself, grade sync and LMS evidence in its navigation.
+    expect(instructorBrowser.urlOf(launched.response)).toBe(`${toolUrl}/instructor`);
     const landing = await launched.response.text();
-    expect(landing).toMatch(/href="\/instructor"[^>]*>Open the class dashboard/);
+    expect(landing).toMatch(/<h1>Class dashboard: Tiny course<\/h1>/);
     expect(landing).toContain('<a href="/instructor/grades">Grade sync</a>');
     expect(landing).toMatch(/<a href="\/instructor\/evidence"[^>]*>LMS grades as evidence<\/a>/);
     const res = await instructorBrowser.get(`${toolUrl}/instructor`);

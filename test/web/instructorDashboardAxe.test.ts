@@ -46,7 +46,7 @@ describe.skipIf(skipBrowserTests())('instructor pages are accessible (Chromium +
     const page = await chromium.newPage();
     await page.goto(rig.lms.url);
     await page.getByRole('button', { name: `Launch Masterly as ${instructor.name}` }).click();
-    for (let i = 0; i < 100 && !page.frames().some((f) => f.url().startsWith(`${rig.toolUrl}/app`)); i++) await page.waitForTimeout(100);
+    for (let i = 0; i < 100 && !page.frames().some((f) => f.url().startsWith(`${rig.toolUrl}/instructor`)); i++) await page.waitForTimeout(100);
 
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.goto(`${rig.toolUrl}/instructor`);

@@ -28,7 +28,7 @@ describe.skipIf(skipBrowserTests())('student pages are accessible (Chromium + ax
     const page = await chromium.newPage();
     await page.goto(lms.url);
     await page.getByRole('button', { name: `Launch Masterly as ${student!.name}` }).click();
-    for (let i = 0; i < 100 && !page.frames().some((f) => f.url().startsWith(`${tool.config.BASE_URL}/app`)); i++) await page.waitForTimeout(100);
+    for (let i = 0; i < 100 && !page.frames().some((f) => f.url().startsWith(`${tool.config.BASE_URL}/student`)); i++) await page.waitForTimeout(100);
     return page;
   };
 

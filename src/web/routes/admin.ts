@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { AdminAuthRequired, AppError, CsrfInvalid } from '../../domain/errors.js';
 import { msg } from '../../domain/message.js';
-import { readSessionId, tOf } from '../session.js';
+import { readSession, readSessionId, tOf } from '../session.js';
 import type { FoundationServices } from '../../services/index.js';
 import type { Clock, CourseAcrossRegistrations, Platform, Vendor } from '../../services/ports.js';
 import type { SelfTestResult } from '../../services/selfTestPlatform.js';
@@ -105,10 +105,12 @@ export function requireAdmin(
     }
     // An LMS administrator's launch (pages scoped to one platform); without these deps (the privacy pages, which span
     // every platform) only the admin token signs in.
-    const sessionId = deps.services && deps.console ? readSessionId(req, deps.cookieSecret) : undefined;
-    const session = sessionId ? await deps.services?.getSession(sessionId) : undefined;
+    const carried = deps.services && deps.console ? readSession(req, deps.cookieSecret) : undefined;
+    const session = carried ? await deps.services?.getSession(carried.id) : undefined;
     if (session && deps.console?.isLmsAdministrator(session.roles)) {
       res.locals.adminAuth = { via: 'lti', sessionId: session.id, platformId: session.platformId } satisfies AdminAuth;
+      // Token mode (a launch without third-party cookies): the console's page carries the token on, as requireSession's do.
+      if (carried?.token) res.locals.sessionToken = carried.token;
       return next();
     }
     if (req.method === 'GET' && req.accepts(['html', 'json']) === 'html') {

@@ -57,7 +57,7 @@ export function courseSetupRouter(deps: CourseSetupDeps): Router {
     );
     res.status(extra.status ?? 200).setHeader('cache-control', 'no-store');
     const title = extra.errors?.length ? t('setup.errorTitle', { course: courseTitle }) : t('setup.title', { course: courseTitle });
-    // The instructor's landing page while the course has no content: it greets them as /app does.
+    // The instructor's landing page while the course has no content (the dashboard sends them here): it greets them.
     res.render('setup/index', { page, home: presentHome(s, t), title });
   };
 

@@ -1,19 +1,21 @@
 import { Router, type RequestHandler } from 'express';
 import type { DeepLinkingServices } from '../../services/deepLinking.js';
-import { presentHome } from '../presenters/home.js';
+import { APP_PATH, sessionLandingPath, type AudienceOf } from '../landing.js';
+import { presentLaunchHelp } from '../presenters/home.js';
 import { requireSession, sessionOf, tOf, type SessionDeps } from '../session.js';
 
 /** What the landing routes need. */
 export interface HomeRoutesDeps extends SessionDeps {
   services: Pick<DeepLinkingServices, 'objectiveIdForKey'>;
   baseUrl: string;
-  /** On the greeting: an instructor of a course without content goes to set-up (src/web/courseReady.ts). */
-  courseReady?: RequestHandler;
+  /** Sorts a session's roles into the audience that chooses its page (src/lti/roles.ts). */
+  audienceOf: AudienceOf;
 }
 
 /**
- * Where people land: GET / (what Masterly is, for whoever opens the tool's address), GET /app (the greeting after a
- * launch, see `landingPath`) and GET /open/objective/:key (a deep-linked objective's launch, opening its practice;
+ * Where people land: GET / (what Masterly is, for whoever opens the tool's address), GET /app (what a launch with no
+ * page of its own can do; any other session is redirected to its page, as its launch was — see src/web/landing.ts)
+ * and GET /open/objective/:key (a deep-linked objective's launch, opening its practice;
  * the mastery map when the key is unknown).
  */
 export function homeRouter(deps: HomeRoutesDeps): Router {
@@ -25,9 +27,12 @@ export function homeRouter(deps: HomeRoutesDeps): Router {
     res.setHeader('cache-control', 'public, max-age=300');
     res.render('landing', { landing });
   });
-  router.get('/app', ...session, ...(deps.courseReady ? [deps.courseReady] : []), (_req, res) => {
+  router.get(APP_PATH, ...session, (_req, res) => {
+    const s = sessionOf(res);
     res.setHeader('cache-control', 'no-store');
-    res.render('app', { home: presentHome(sessionOf(res), tOf(res)) });
+    const to = sessionLandingPath(s, deps.audienceOf);
+    if (to !== APP_PATH) return res.redirect(303, to);
+    res.render('app', { help: presentLaunchHelp(s, deps.audienceOf(s.roles), tOf(res)) });
   });
 
   router.get('/open/objective/:key', ...session, async (req, res) => {

@@ -6,6 +6,7 @@ import type { Clock } from '../../services/ports.js';
 import type { CourseSetupServices } from '../../services/courseSetup.js';
 import { clientHasher } from '../clientAddress.js';
 import { courseReady } from '../courseReady.js';
+import type { AudienceOf } from '../landing.js';
 import { courseSetupRouter } from './courseSetup.js';
 import { adminRouter } from './admin.js';
 import { authoringRouter, type AuthoringServices } from './authoring.js';
@@ -54,6 +55,8 @@ export interface WebDeps {
   registration: Omit<RegistrationRoutesDeps, 'clientHash'> & ConsoleServices;
   /** Student data export and erasure, and the audit log. */
   privacy: PrivacyWebServices;
+  /** Sorts launch roles into the audience that chooses a launch's first page (src/lti/roles.ts `launchAudience`). */
+  audienceOf: AudienceOf;
 }
 
 /** All feature routers, in the order they are mounted (each router owns distinct paths). */
@@ -71,9 +74,9 @@ export function webRouters(deps: WebDeps): Router[] {
     courseSetupRouter({ ...session, services: deps.setup }),
     courseImportRouter({ ...session, services: deps.courseImport }),
     authoringRouter({ ...session, services: deps.authoring }),
-    ltiRouter({ services: deps.foundation, baseUrl: deps.baseUrl, cookieSecret: deps.cookieSecret, sessionTtlSeconds: deps.sessionTtlSeconds, clientHash }),
+    ltiRouter({ services: deps.foundation, baseUrl: deps.baseUrl, cookieSecret: deps.cookieSecret, sessionTtlSeconds: deps.sessionTtlSeconds, clientHash, audienceOf: deps.audienceOf }),
     timeZoneRouter({ ...session, services: deps.foundation }),
-    homeRouter({ ...session, services: deps.deepLinking, baseUrl: deps.baseUrl, courseReady: courseReady(deps.setup.hasCourse, { studentsToo: false }) }),
+    homeRouter({ ...session, services: deps.deepLinking, baseUrl: deps.baseUrl, audienceOf: deps.audienceOf }),
     studentRouter({ ...session, services: deps.student, courseReady: ready }),
     registrationRouter({ ...deps.registration, clientHash }),
     privacyRouter({
