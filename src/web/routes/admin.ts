@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { AdminAuthRequired, AppError, CsrfInvalid } from '../../domain/errors.js';
 import { msg } from '../../domain/message.js';
-import { readSession, readSessionId, tOf } from '../session.js';
+import { readSession, tOf } from '../session.js';
 import type { FoundationServices } from '../../services/index.js';
 import type { Clock, CourseAcrossRegistrations, Platform, Vendor } from '../../services/ports.js';
 import type { SelfTestResult } from '../../services/selfTestPlatform.js';
