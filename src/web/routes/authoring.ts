@@ -21,6 +21,7 @@ import {
   type FormErrors,
 } from '../presenters/authoring.js';
 import { courseSessionOf, requireCourse, requireInstructor, requireSession, sessionOf, tOf, type SessionDeps } from '../session.js';
+import { noticeOf, withNotice } from '../notice.js';
 
 type Form = Record<string, unknown>;
 type Who = { contextId: string; actor: string };
@@ -75,7 +76,7 @@ export function authoringRouter(deps: AuthoringDeps): Router {
     res.status(status).setHeader('cache-control', 'no-store');
     res.render(`instructor/author/${view}`, { page, title });
   };
-  const back = (res: Response, path: string, notice: string) => res.redirect(303, `${path}${path.includes('?') ? '&' : '?'}notice=${encodeURIComponent(notice)}`);
+  const back = (res: Response, path: string, notice: string) => res.redirect(303, withNotice(deps.cookieSecret, path, notice));
   /** A refused form: its errors, else rethrow. */
   const refused = (err: unknown, res: Response): FormErrors => {
     const t = tOf(res);
@@ -88,7 +89,7 @@ export function authoringRouter(deps: AuthoringDeps): Router {
   // ---------------------------------------------------------------- overview
   router.get('/instructor/author', ...session, async (req, res) => {
     const draft = await deps.services.openDraft(who(res).contextId);
-    show(res, 'overview', tOf(res)('authoring.title'), presentOverview(draft, csrf(res), query(req, 'notice'), tOf(res)));
+    show(res, 'overview', tOf(res)('authoring.title'), presentOverview(draft, csrf(res), noticeOf(deps.cookieSecret, req), tOf(res)));
   });
 
   router.post('/instructor/author/course', ...form, async (req, res) => {
@@ -113,7 +114,7 @@ export function authoringRouter(deps: AuthoringDeps): Router {
     show(res, 'objective', errors?.list.length ? `${t('authoring.errorSummary')}: ${title}` : title, page, status);
   };
   router.get('/instructor/author/objectives/new', ...session, async (_req, res) => objectivePage(res, null));
-  router.get('/instructor/author/objectives/:key', ...session, async (req, res) => objectivePage(res, keyParam(req), undefined, undefined, query(req, 'notice')));
+  router.get('/instructor/author/objectives/:key', ...session, async (req, res) => objectivePage(res, keyParam(req), undefined, undefined, noticeOf(deps.cookieSecret, req)));
   const saveObjective = (original: (req: Request) => string | null): RequestHandler => async (req, res) => {
     const orig = original(req);
     let key: string;

@@ -7,6 +7,7 @@ import { issueMessage, messageOf } from '../errors.js';
 import { dashboardOptions, presentDashboard, presentStudent, studentHref, type FieldError } from '../presenters/instructorDashboard.js';
 import { presentItemStatistics } from '../presenters/itemStatistics.js';
 import { courseSessionOf, requireInstructor, requireSession, tOf, type SessionDeps } from '../session.js';
+import { noticeOf, withNotice } from '../notice.js';
 
 /** What the instructor dashboard router needs. */
 export interface InstructorDashboardDeps extends SessionDeps {
@@ -43,8 +44,7 @@ export function instructorDashboardRouter(deps: InstructorDashboardDeps): Router
     if (!id.success) throw new ValidationFailed(tOf(res)('instructor.student.badLink'));
     return id.data;
   };
-  const noticeOf = (req: Request) => (typeof req.query.notice === 'string' ? req.query.notice.slice(0, 300) : null);
-  const back = (res: Response, userId: string, notice: string) => res.redirect(303, `${studentHref(userId)}?notice=${encodeURIComponent(notice)}`);
+  const back = (res: Response, userId: string, notice: string) => res.redirect(303, withNotice(deps.cookieSecret, studentHref(userId), notice));
 
   router.get('/instructor/items', ...session, async (_req, res) => {
     const s = courseSessionOf(res);
@@ -74,7 +74,7 @@ export function instructorDashboardRouter(deps: InstructorDashboardDeps): Router
   router.get('/instructor/students/:userId', ...session, async (req, res) => {
     const { contextId, sessionId } = instructor(res);
     const userId = userIdOf(req, res);
-    const page = presentStudent(await deps.services.getStudentDetail({ contextId, userId }), csrfToken(deps.cookieSecret, sessionId), noticeOf(req), tOf(res));
+    const page = presentStudent(await deps.services.getStudentDetail({ contextId, userId }), csrfToken(deps.cookieSecret, sessionId), noticeOf(deps.cookieSecret, req), tOf(res));
     res.setHeader('cache-control', 'no-store');
     res.render('instructor/student', { page, title: tOf(res)('instructor.student.title', { name: page.name }) });
   });

@@ -7,6 +7,7 @@ import type { EvidenceMap } from '../../services/lmsEvidencePorts.js';
 import { csrfToken, requireCsrf } from '../csrf.js';
 import { presentEvidencePage, presentImportNotice } from '../presenters/instructorEvidence.js';
 import { courseSessionOf, requireInstructor, requireSession, tOf, type SessionDeps } from '../session.js';
+import { noticeOf, withNotice } from '../notice.js';
 
 /** The use-cases the evidence pages call (bound in src/main.ts). */
 export interface InstructorEvidenceServices {
@@ -43,12 +44,12 @@ export function instructorEvidenceRouter(deps: InstructorEvidenceDeps): Router {
     const s = courseSessionOf(res);
     return { contextId: s.contextId, sessionId: s.id };
   };
-  const back = (res: Response, notice: string) => res.redirect(303, `/instructor/evidence?notice=${encodeURIComponent(notice)}`);
+  const back = (res: Response, notice: string) => res.redirect(303, withNotice(deps.cookieSecret, '/instructor/evidence', notice));
 
   router.get('/instructor/evidence', ...session, async (req, res) => {
     const { contextId, sessionId } = instructor(res);
     const page = await deps.services.listEvidenceColumns({ contextId });
-    const notice = typeof req.query.notice === 'string' ? req.query.notice.slice(0, 600) : null;
+    const notice = noticeOf(deps.cookieSecret, req);
     res.setHeader('cache-control', 'no-store');
     res.render('instructor/evidence', { page: presentEvidencePage(page, csrfToken(deps.cookieSecret, sessionId), notice, tOf(res)), title: tOf(res)('instructor.evidence.title') });
   });

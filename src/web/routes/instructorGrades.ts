@@ -11,6 +11,7 @@ import { presentGradesPage } from '../presenters/instructorGrades.js';
 import type { LaunchSession } from '../../services/ports.js';
 import type { ReviewTarget } from '../../services/submissionReview.js';
 import { courseSessionOf, requireInstructor, requireSession, sessionOf, tOf, type SessionDeps } from '../session.js';
+import { noticeOf, withNotice } from '../notice.js';
 
 /** The use-cases the grade pages call (bound in src/main.ts). */
 export interface InstructorGradesServices {
@@ -66,7 +67,7 @@ export function instructorGradesRouter(deps: InstructorGradesDeps): Router {
   router.get('/instructor/grades', ...session, async (req, res) => {
     const { contextId, sessionId } = instructorContext(res);
     const [lines, policy] = await Promise.all([deps.services.listGradeLedger({ contextId }), deps.services.getGradePolicy(contextId)]);
-    const notice = typeof req.query.notice === 'string' ? req.query.notice.slice(0, 200) : null;
+    const notice = noticeOf(deps.cookieSecret, req);
     res.setHeader('cache-control', 'no-store');
     res.render('instructor/grades', { page: presentGradesPage(lines, policy, csrfToken(deps.cookieSecret, sessionId), notice, tOf(res)), title: tOf(res)('instructor.grades.title') });
   });
@@ -76,13 +77,13 @@ export function instructorGradesRouter(deps: InstructorGradesDeps): Router {
     const body = ResendOne.safeParse(req.body);
     if (!body.success) throw new ValidationFailed(tOf(res)('instructor.grades.chooseGrade'));
     const n = await deps.services.resendGrades({ contextId, ids: [body.data.id], actorUserId: courseSessionOf(res).userId });
-    res.redirect(303, `/instructor/grades?notice=${encodeURIComponent(tOf(res)(n ? 'instructor.grades.queued' : 'instructor.grades.nothing'))}`);
+    res.redirect(303, withNotice(deps.cookieSecret, '/instructor/grades', tOf(res)(n ? 'instructor.grades.queued' : 'instructor.grades.nothing')));
   });
 
   router.post('/instructor/grades/resend-failed', ...form, async (req, res) => {
     const { contextId } = instructorContext(res);
     const n = await deps.services.resendGrades({ contextId, actorUserId: courseSessionOf(res).userId });
-    res.redirect(303, `/instructor/grades?notice=${encodeURIComponent(tOf(res)('instructor.grades.queuedFailed', { count: n }))}`);
+    res.redirect(303, withNotice(deps.cookieSecret, '/instructor/grades', tOf(res)('instructor.grades.queuedFailed', { count: n })));
   });
 
   router.post('/instructor/grades/policy', ...form, async (req, res) => {
@@ -105,7 +106,7 @@ export function instructorGradesRouter(deps: InstructorGradesDeps): Router {
       scoreMaximum: body.data.scoreMaximum,
       ...(body.data.language ? { language: body.data.language } : {}),
     }, courseSessionOf(res).userId);
-    res.redirect(303, `/instructor/grades?notice=${encodeURIComponent(tOf(res)('instructor.grades.policySaved'))}`);
+    res.redirect(303, withNotice(deps.cookieSecret, '/instructor/grades', tOf(res)('instructor.grades.policySaved')));
   });
 
   // Finalise: every started column becomes final with its current grade (the form's box confirms it); Reopen undoes it.
@@ -114,13 +115,13 @@ export function instructorGradesRouter(deps: InstructorGradesDeps): Router {
     const t = tOf(res);
     if ((req.body as { confirm?: unknown } | undefined)?.confirm !== '1') throw new ValidationFailed(t('finalGrades.mustConfirm'), [{ path: 'confirm', message: t('finalGrades.mustConfirm') }]);
     const n = await deps.services.finaliseGrades({ contextId, finalise: true, actorUserId: courseSessionOf(res).userId });
-    res.redirect(303, `/instructor/grades?notice=${encodeURIComponent(t('finalGrades.finalised', { count: n }))}`);
+    res.redirect(303, withNotice(deps.cookieSecret, '/instructor/grades', t('finalGrades.finalised', { count: n })));
   });
 
   router.post('/instructor/grades/reopen', ...form, async (_req, res) => {
     const { contextId } = instructorContext(res);
     const n = await deps.services.finaliseGrades({ contextId, finalise: false, actorUserId: courseSessionOf(res).userId });
-    res.redirect(303, `/instructor/grades?notice=${encodeURIComponent(tOf(res)('finalGrades.reopened', { count: n }))}`);
+    res.redirect(303, withNotice(deps.cookieSecret, '/instructor/grades', tOf(res)('finalGrades.reopened', { count: n })));
   });
 
   return router;

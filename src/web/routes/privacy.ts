@@ -10,6 +10,7 @@ import { csrfToken, requireCsrf } from '../csrf.js';
 import { adminCsrfOf, requireAdmin, requireAdminCsrf, type AdminRoutesDeps } from './admin.js';
 import { auditCsv, auditLines, erasureItems, erasureNotice, exportCsv, exportJson, presentMatches } from '../presenters/privacy.js';
 import { courseSessionOf, requireInstructor, requireSession, tOf, type SessionDeps } from '../session.js';
+import { noticeOf, withNotice } from '../notice.js';
 
 /** The privacy use-cases the pages call (bound in src/compose.ts). */
 export interface PrivacyWebServices {
@@ -35,7 +36,6 @@ const userIdOf = (req: Request, t: Translate): string => {
   if (!id.success) throw new ValidationFailed(t('instructor.student.badLink'));
   return id.data;
 };
-const noticeOf = (req: Request) => (typeof req.query.notice === 'string' ? req.query.notice.slice(0, 300) : null);
 const beforeOf = (req: Request) => {
   const n = Number(req.query.before);
   return Number.isInteger(n) && n > 0 ? n : undefined;
@@ -125,7 +125,7 @@ export function privacyRouter(deps: PrivacyRoutesDeps): Router {
     const t = tOf(res);
     assertConfirmed(req, t);
     const done = await deps.services.eraseStudent(instructorRequest(req, res));
-    res.redirect(303, `/instructor/audit?notice=${encodeURIComponent(erasureNotice(done, t))}`);
+    res.redirect(303, withNotice(deps.cookieSecret, '/instructor/audit', erasureNotice(done, t)));
   });
 
   router.get(['/instructor/audit', '/instructor/audit.csv'], ...session, async (req, res) => {
@@ -138,7 +138,7 @@ export function privacyRouter(deps: PrivacyRoutesDeps): Router {
       res.attachment('masterly-audit.csv').type('text/csv; charset=utf-8').send(auditCsv(records, t));
       return;
     }
-    res.render('privacy/audit', { page: auditPage(records, t, '/instructor/audit', t('privacy.audit.title'), noticeOf(req)), nav: 'instructor', title: t('privacy.audit.title') });
+    res.render('privacy/audit', { page: auditPage(records, t, '/instructor/audit', t('privacy.audit.title'), noticeOf(deps.cookieSecret, req)), nav: 'instructor', title: t('privacy.audit.title') });
   });
 
   // --- administrators, every course ---
@@ -146,7 +146,7 @@ export function privacyRouter(deps: PrivacyRoutesDeps): Router {
     const query = typeof req.query.q === 'string' ? req.query.q.trim().slice(0, 200) : '';
     const matches = query ? presentMatches(await deps.services.findPeople(query)) : null;
     res.setHeader('cache-control', 'no-store');
-    res.render('privacy/admin-search', { query, matches, notice: noticeOf(req), title: tOf(res)('privacy.admin.title') });
+    res.render('privacy/admin-search', { query, matches, notice: noticeOf(deps.admin.cookieSecret, req), title: tOf(res)('privacy.admin.title') });
   });
 
   router.get('/admin/privacy/people/:userId', admin, async (req, res) => {
@@ -167,7 +167,7 @@ export function privacyRouter(deps: PrivacyRoutesDeps): Router {
       res.json({ receipt: done.receipt, counts: done.counts, profileRemoved: done.profileRemoved, gradesInLms: done.gradesInLms });
       return;
     }
-    res.redirect(303, `/admin/privacy?notice=${encodeURIComponent(erasureNotice(done, t))}`);
+    res.redirect(303, withNotice(deps.admin.cookieSecret, '/admin/privacy', erasureNotice(done, t)));
   });
 
   router.get(['/admin/audit', '/admin/audit.csv'], admin, async (req, res) => {
@@ -179,7 +179,7 @@ export function privacyRouter(deps: PrivacyRoutesDeps): Router {
       res.attachment('masterly-audit.csv').type('text/csv; charset=utf-8').send(auditCsv(records, t));
       return;
     }
-    res.render('privacy/audit', { page: auditPage(records, t, '/admin/audit', t('privacy.audit.title'), noticeOf(req)), nav: undefined, title: t('privacy.admin.auditTitle') });
+    res.render('privacy/audit', { page: auditPage(records, t, '/admin/audit', t('privacy.audit.title'), noticeOf(deps.admin.cookieSecret, req)), nav: undefined, title: t('privacy.admin.auditTitle') });
   });
 
   return router;
