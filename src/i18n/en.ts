@@ -1353,6 +1353,9 @@ export const en = {
     limitHint: 'Leave empty for untimed checks. Each student’s time multiplier stretches it. Practice is never timed.',
     minutesRange: 'Enter the time limit as whole minutes from 1 to 240, or leave it empty.',
   },
+  outage: {
+    sessionErased: 'Your data in Masterly was erased, so this session has ended. To use Masterly again, open it from your course in the LMS.',
+  },
 } as const;
 
 /** The shape every catalogue has (English is the reference). */

@@ -1339,4 +1339,7 @@ export const es: Translation<Catalogue> = {
     limitHint: 'Déjalo vacío para pruebas sin límite. El multiplicador de tiempo de cada estudiante lo alarga. La práctica nunca tiene límite.',
     minutesRange: 'Escribe el límite como minutos enteros de 1 a 240, o déjalo vacío.',
   },
+  outage: {
+    sessionErased: 'Tus datos en Masterly se borraron, así que esta sesión terminó. Para volver a usar Masterly, ábrelo desde tu curso en el LMS.',
+  },
 };
