@@ -414,6 +414,7 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     audit: repos.audit,
     clock,
     newId: randomUUID,
+    classifyRoles: summariseRoles,
     recompute: async (contextId) => {
       await engine.recomputeMastery({ contextId }).catch((err: unknown) => {
         if (!(err instanceof AppError && err.code === 'ERR_NOT_FOUND')) throw err;

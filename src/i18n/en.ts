@@ -1355,6 +1355,7 @@ export const en = {
   },
   outage: {
     sessionErased: 'Your data in Masterly was erased, so this session has ended. To use Masterly again, open it from your course in the LMS.',
+    eraseStaff: 'Only students can be erased from a course here. To erase a teaching assistant or an instructor, ask your Masterly administrator.',
   },
 } as const;
 

@@ -1341,5 +1341,6 @@ export const es: Translation<Catalogue> = {
   },
   outage: {
     sessionErased: 'Tus datos en Masterly se borraron, así que esta sesión terminó. Para volver a usar Masterly, ábrelo desde tu curso en el LMS.',
+    eraseStaff: 'Aquí solo se pueden borrar estudiantes del curso. Para borrar a un profesor asistente o a un profesor, pídeselo al administrador de Masterly.',
   },
 };
