@@ -389,15 +389,24 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     clock,
   });
 
+  /**
+   * Rebuilds a course's projection from its log, then the grade standings the LMS grades are computed from, and queues
+   * the grades that change (regradeFromLog): what a re-graded answer key and `npm run recompute` both need.
+   */
+  const recomputeWithGrades = async (contextId: string) => {
+    let summary: Awaited<ReturnType<typeof engine.recomputeMastery>> | undefined;
+    const recompute = async (c: string) => void (summary = await engine.recomputeMastery({ contextId: c }));
+    const gradesQueued = await regradeFromLog({ learners: repos.learners, lineItems: advantage.lineItems, clock, recompute }, contextId);
+    return { ...(summary as NonNullable<typeof summary>), gradesQueued };
+  };
+
   // --- authoring: drafts, publish, preview, images (docs/decisions/0016-authoring-drafts-and-content-events.md) ---
   const authoring = buildAuthoringServices({
     courses: repos.courses,
     authoring: repos.authoring,
     clock,
     ids: { newId: randomUUID },
-    regrade: async (contextId) => {
-      await regradeFromLog({ learners: repos.learners, lineItems: advantage.lineItems, clock, recompute: (c) => engine.recomputeMastery({ contextId: c }) }, contextId);
-    },
+    regrade: async (contextId) => void (await recomputeWithGrades(contextId)),
   });
 
   // --- background work ---
@@ -431,6 +440,7 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     audit: repos.audit,
     clock,
     newId: randomUUID,
+    classifyRoles: summariseRoles,
     recompute: async (contextId) => {
       await engine.recomputeMastery({ contextId }).catch((err: unknown) => {
         if (!(err instanceof AppError && err.code === 'ERR_NOT_FOUND')) throw err;
@@ -528,6 +538,7 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     courseImport,
     authoring,
     privacy,
+    recomputeWithGrades,
     /** Prometheus metrics of this process (src/metrics.ts). */
     metrics,
     /** The audit log (other features record their actions here: `audit.record(event, at)`). */

@@ -1,7 +1,8 @@
 /**
  * `npm run recompute [-- --context <contexts.id>]`: rebuilds the mastery projection (learner states,
  * explanations, item statistics) from the append-only response log, for one context or every context with
- * responses. Deterministic: the result equals what the incremental updates produced.
+ * responses, then the grade standings LMS grades are computed from, queuing the grades that change in the outbox
+ * (sent by the web or worker process). Deterministic: the result equals what the incremental updates produced.
  */
 import { parseArgs } from 'node:util';
 import { isEntryPoint, withComposition } from './common.js';
@@ -29,8 +30,8 @@ export async function runRecomputeCli(
     const contexts = args.values.context ? [args.values.context] : await c.repos.learners.contextsWithEvents();
     if (contexts.length === 0) out('No responses yet: nothing to recompute.');
     for (const contextId of contexts) {
-      const s = await c.engine.recomputeMastery({ contextId });
-      out(`${s.contextId}: ${s.events} events, ${s.learners} learners, ${s.explanations} explanations in ${s.millis} ms`);
+      const s = await c.recomputeWithGrades(contextId);
+      out(`${s.contextId}: ${s.events} events, ${s.learners} learners, ${s.explanations} explanations in ${s.millis} ms; ${s.gradesQueued} grades queued`);
     }
     return 0;
   }, (e) => (e instanceof AppError ? `${e.code}: ${e.message}` : `recompute failed: ${(e as Error).message}`));

@@ -194,6 +194,18 @@ export class SessionRequired extends AppError {
   }
 }
 
+/**
+ * The session's person was erased (ADR 0019) while a page of theirs was open: their session went with their data.
+ * Same code and action as {@link SessionRequired} (open Masterly again from the course), with a message that says why.
+ */
+export class SessionErased extends AppError {
+  constructor() {
+    super('ERR_SESSION_REQUIRED', 'This person was erased; their session ended with their data. Open Masterly again from the course.', {
+      said: msg('outage.sessionErased'),
+    });
+  }
+}
+
 /** A cookie-authenticated form was posted without its CSRF token (or with another session's). Nothing changed. */
 export class CsrfInvalid extends AppError {
   constructor() {

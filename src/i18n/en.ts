@@ -1471,6 +1471,10 @@ export const en = {
     otherBody: 'Masterly has pages for the students and the teachers of {{course}}, and your role in the course is neither.',
     otherNext: 'If you should be practising here, ask your instructor to add you to the course as a student.',
   },
+  outage: {
+    sessionErased: 'Your data in Masterly was erased, so this session has ended. To use Masterly again, open it from your course in the LMS.',
+    eraseStaff: 'Only students can be erased from a course here. To erase a teaching assistant or an instructor, ask your Masterly administrator.',
+  },
 } as const;
 
 /** The shape every catalogue has (English is the reference). */

@@ -1453,4 +1453,8 @@ export const es: Translation<Catalogue> = {
     otherBody: 'Masterly tiene páginas para los estudiantes y los docentes de {{course}}, y tu rol en el curso no es ninguno de los dos.',
     otherNext: 'Si deberías practicar aquí, pide a tu docente que te añada al curso como estudiante.',
   },
+  outage: {
+    sessionErased: 'Tus datos en Masterly se borraron, así que esta sesión terminó. Para volver a usar Masterly, ábrelo desde tu curso en el LMS.',
+    eraseStaff: 'Aquí solo se pueden borrar estudiantes del curso. Para borrar a un profesor asistente o a un profesor, pídeselo al administrador de Masterly.',
+  },
 };

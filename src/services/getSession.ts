@@ -1,3 +1,4 @@
+import { SessionErased } from '../domain/errors.js';
 import type { Clock, LaunchRepo, LaunchSession } from './ports.js';
 
 /** Bounds of the session cache. */
@@ -10,20 +11,35 @@ export interface SessionCacheOptions {
 
 /**
  * The live launch session with this id (undefined when unknown or expired), with the sessions this process read
- * recently kept in memory: a student's pages and answers then cost
- * no session read. A session row never changes after the launch (only its deep-linking mark, which it does not
- * carry, and the reader's time zone, which `setTimeZone` updates here too), so a kept copy is the row; it is still refused once expired, dropped with `clear()` when this process
- * removes a platform, and read again after `maxAgeMs` (another process may have removed the platform).
+ * recently kept in memory: a student's pages and answers then cost one lookup by primary key instead of the session
+ * read's join. A session row never changes after the launch (only its deep-linking mark, which it does not carry, and the reader's time zone, which `setTimeZone` updates here too), so
+ * a kept copy is the row while the row exists; the lookup catches a row deleted by any process sharing the database
+ * (an erasure, a removed platform), and a person erased with their session gets {@link SessionErased}, not a page
+ * of someone who is no longer there. A kept copy is still refused once expired, dropped with `clear()` when this
+ * process removes a platform, and read again after `maxAgeMs`.
  */
 export function cachedSessions(deps: { launches: LaunchRepo; clock: Clock }, opts: SessionCacheOptions = {}) {
   const max = opts.maxSessions ?? 2000;
   const maxAgeMs = opts.maxAgeMs ?? 60_000;
   const kept = new Map<string, { session: LaunchSession; readAt: number }>();
+  // Sessions found erased: their next pages say so too (the row is gone, so a fresh read could only say "ended").
+  const erased = new Set<string>();
   return {
     get: async (id: string): Promise<LaunchSession | undefined> => {
+      if (erased.has(id)) throw new SessionErased();
       const now = deps.clock.now();
       const hit = kept.get(id);
-      if (hit && now - hit.readAt < maxAgeMs && hit.session.expiresAt > now) return hit.session;
+      if (hit && now - hit.readAt < maxAgeMs && hit.session.expiresAt > now) {
+        const state = await deps.launches.sessionState(id, hit.session.userId);
+        if (state === 'live') return hit.session;
+        kept.delete(id);
+        if (state === 'erased') {
+          erased.add(id);
+          if (erased.size > max) erased.delete(erased.values().next().value as string);
+          throw new SessionErased();
+        }
+        return undefined;
+      }
       if (hit) kept.delete(id);
       const session = await deps.launches.findSession(id, now);
       if (session) {

@@ -274,6 +274,12 @@ export interface LaunchRepo {
   record(input: LaunchRecord): Promise<RecordedLaunch>;
   /** A session that has not expired at `at`, or undefined. */
   findSession(id: string, at: number): Promise<LaunchSession | undefined>;
+  /**
+   * Whether a session read earlier is still stored (`live`), was deleted with its person (`erased`: the user row is
+   * gone too) or was deleted otherwise (`gone`: per-course erasure, a removed platform). One statement, two lookups by
+   * primary key: cheaper than {@link findSession}'s join, and true across processes sharing the database.
+   */
+  sessionState(id: string, userId: string): Promise<'live' | 'gone' | 'erased'>;
   /** Deletes sessions that expired at or before `at` (epoch ms); returns how many. */
   deleteExpiredSessions(at: number): Promise<number>;
   /** Keeps the reader's time zone (an IANA name already checked) on a session. */

@@ -4,7 +4,7 @@
  * instructor (their course). Erasure deletes the rows (nothing is kept "anonymised" that could be linked back) and
  * rebuilds the course's projection from the remaining log. Grades the LMS already holds stay in the LMS.
  */
-import { Conflict, NotFound } from '../domain/errors.js';
+import { AppError, Conflict, NotFound } from '../domain/errors.js';
 import { msg } from '../domain/message.js';
 import type { Clock } from './ports.js';
 import type { AuditActor, AuditLog, ErasureCounts, PersonRecord, PrivacyStore } from './privacyPorts.js';
@@ -18,6 +18,8 @@ export interface StudentPrivacyDeps {
   recompute(contextId: string): Promise<void>;
   /** A random id for an erasure's receipt. */
   newId(): string;
+  /** Classifies LTI roles (src/lti/roles.ts `summariseRoles`): an instructor erases students only, never staff. */
+  classifyRoles(roles: readonly string[]): { isInstructor: boolean };
 }
 
 /** Who asks, and for which course (null: an administrator, every course). */
@@ -31,6 +33,18 @@ async function recordOf(deps: StudentPrivacyDeps, input: PrivacyRequest): Promis
   const record = await deps.privacy.personRecord(input.userId, input.contextId ? [input.contextId] : undefined);
   if (!record || (input.contextId && record.courses.length === 0)) throw new NotFound('This student');
   return record;
+}
+
+/**
+ * An instructor's erasure is for the students of their course: a teaching assistant, another instructor or any other
+ * staff role there (from the launch or the LMS roster) is refused, with ERR_FORBIDDEN; administrators erase anyone.
+ */
+function refuseStaff(deps: StudentPrivacyDeps, input: PrivacyRequest, record: PersonRecord): void {
+  if (input.actor.kind !== 'instructor') return;
+  const roles = record.courses.flatMap((c) => [...c.roles, ...c.roster.map((r) => r.role)]);
+  if (deps.classifyRoles(roles).isInstructor) {
+    throw new AppError('ERR_FORBIDDEN', 'An instructor can erase only the students of their course, not its staff.', { said: msg('outage.eraseStaff') });
+  }
 }
 
 /** Everything held about a student (in the instructor's course, or everywhere for an administrator); audited. */
@@ -62,6 +76,7 @@ export interface ErasurePreview {
 /** Shows what {@link eraseStudent} would remove (nothing is changed). */
 export async function previewErasure(deps: StudentPrivacyDeps, input: PrivacyRequest): Promise<ErasurePreview> {
   const record = await recordOf(deps, input);
+  refuseStaff(deps, input, record);
   const everywhere = input.contextId ? await deps.privacy.personRecord(input.userId) : record;
   const sum = (f: (c: PersonRecord['courses'][number]) => number) => record.courses.reduce((n, c) => n + f(c), 0);
   return {
@@ -92,13 +107,13 @@ export interface ErasureReport {
  * Erases a student: their rows in the course (every course for an administrator) in one transaction, their profile
  * when nothing of theirs is left, then each course's projection rebuilt from the remaining log (item statistics no
  * longer count their answers). The audit record names no one (a receipt id and counts). An instructor cannot erase
- * themselves.
+ * themselves, nor anyone with a staff role in the course.
  */
 export async function eraseStudent(deps: StudentPrivacyDeps, input: PrivacyRequest): Promise<ErasureReport> {
   if (input.actor.kind === 'instructor' && input.actor.userId === input.userId) {
     throw new Conflict('An instructor cannot erase their own data from the course.', msg('errors.privacyEraseSelf'));
   }
-  await recordOf(deps, input);
+  refuseStaff(deps, input, await recordOf(deps, input));
   const gradesInLms = await deps.privacy.sentGrades(input.userId, input.contextId);
   const done = await deps.privacy.erasePerson(input.userId, input.contextId);
   for (const contextId of done.contexts) await deps.recompute(contextId);

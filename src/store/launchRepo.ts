@@ -226,6 +226,11 @@ export const launchRepo = (db: Kysely<Database>, dialect: Dialect): LaunchRepo =
   const pg = dialect === 'postgres' ? { withContext: pgRecordStatement(db, true), noContext: pgRecordStatement(db, false) } : undefined;
   const lite = dialect === 'postgres' ? undefined : sqliteRecordStatements(db);
   const findSession = findSessionStatement(db);
+  const sessionStateStatement = prepare<'id' | 'userId', { session: number | string; person: number | string }>((p) =>
+    sql<{ session: number | string; person: number | string }>`select
+      (select count(*) from launch_sessions where id = ${p('id')}) as session,
+      (select count(*) from users where id = ${p('userId')}) as person`.compile(db),
+  );
   return {
     record: async (r) => {
       const v = recordValues(r);
@@ -251,6 +256,10 @@ export const launchRepo = (db: Kysely<Database>, dialect: Dialect): LaunchRepo =
       });
     },
 
+    sessionState: async (id, userId) => {
+      const row = (await sessionStateStatement.run(db, { id, userId })).rows[0];
+      return Number(row?.session ?? 0) > 0 ? 'live' : Number(row?.person ?? 0) > 0 ? 'gone' : 'erased';
+    },
     findSession: async (id, at) => {
       const row = (await findSession.run(db, { id, at })).rows[0];
       if (!row) return undefined;

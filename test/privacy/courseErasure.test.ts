@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importCourse } from '../../src/services/importCourse.js';
 import { recomputeMastery } from '../../src/services/recomputeMastery.js';
 import { submitResponse } from '../../src/services/submitResponse.js';
+import { summariseRoles } from '../../src/lti/roles.js';
 import { eraseStudent, previewErasure, type StudentPrivacyDeps } from '../../src/services/studentPrivacy.js';
 import { systemClock } from '../../src/services/ports.js';
 import { courseRepo } from '../../src/store/courseRepo.js';
@@ -46,6 +47,7 @@ describe('erasure by an instructor (one course)', () => {
       audit: auditRepo(k),
       clock: systemClock,
       newId: randomUUID,
+      classifyRoles: summariseRoles,
       recompute: async (contextId) => void (await recomputeMastery(engine, { contextId })),
     };
     const byTeacher = { kind: 'instructor' as const, userId: teacher };

@@ -50,6 +50,7 @@ describe('npm run recompute', () => {
     expect(await runRecomputeCli(['--context', ctx], env, (l) => out.push(l), (l) => errs.push(l))).toBe(0);
     expect(errs).toEqual([]);
     expect(out.join('\n')).toMatch(new RegExp(`${ctx}: 4 events, 1 learners`));
+    expect(out.join('\n')).toContain('0 grades queued');
     expect(await db.kysely.selectFrom('learner_objectives').select(['objective_id', 'p', 'state', 'data']).where('user_id', '=', user).orderBy('objective_id').execute()).toEqual(before);
     expect(await runRecomputeCli([], env, (l) => out.push(l), (l) => errs.push(l))).toBe(0);
     expect(await runRecomputeCli(['--bogus'], env, () => undefined, (l) => errs.push(l))).toBe(1);

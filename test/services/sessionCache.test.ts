@@ -54,4 +54,20 @@ describe('launch sessions read by pages', () => {
     sessions.clear();
     expect(await sessions.get(id)).toBeUndefined();
   });
+
+  it('drops a kept session another process deleted, and says so when its person was erased', async () => {
+    const p = await aPlatform(db.kysely);
+    const ended = await aLaunchSession(db, p.id, { at: now, expiresAt: now + 3600_000 });
+    const erased = await aLaunchSession(db, p.id, { at: now, expiresAt: now + 3600_000 });
+    const sessions = cachedSessions({ launches, clock });
+    await sessions.get(ended);
+    const person = (await sessions.get(erased))!.userId;
+    // Another process (the database only): one session deleted, the other with its person.
+    await db.kysely.deleteFrom('launch_sessions').where('id', 'in', [ended, erased]).execute();
+    await db.kysely.deleteFrom('enrollments').where('user_id', '=', person).execute();
+    await db.kysely.deleteFrom('users').where('id', '=', person).execute();
+    expect(await sessions.get(ended)).toBeUndefined();
+    await expect(sessions.get(erased)).rejects.toMatchObject({ code: 'ERR_SESSION_REQUIRED', said: { key: 'outage.sessionErased' } });
+    await expect(sessions.get(erased)).rejects.toMatchObject({ said: { key: 'outage.sessionErased' } });
+  });
 });
