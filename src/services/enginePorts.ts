@@ -265,7 +265,7 @@ export interface EngineTx {
   lockLearner(contextId: string, userId: string, at: number): Promise<LearnerProjection>;
   /** Reads and locks item statistics (missing items are absent from the map). */
   lockItemStats(itemIds: readonly string[]): Promise<Map<string, ItemStats>>;
-  appendEvent(event: NewLoggedEvent): Promise<number>;
+  appendEvent(event: NewLoggedEvent): Promise<void>;
   saveLearner(contextId: string, userId: string, learner: Pick<LearnerProjection, 'ability' | 'overrides' | 'recentItems' | 'events'>, at: number): Promise<void>;
   /** Writes (replaces) the learner's accommodations read model (the event is appended separately). */
   saveAccommodations(contextId: string, userId: string, acc: Required<Accommodations>, at: number): Promise<void>;

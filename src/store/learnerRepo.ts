@@ -16,6 +16,7 @@ import type {
 import type { Dialect } from './db.js';
 import { markEvidenceSeen } from './lmsEvidenceRepo.js';
 import { gradeTx } from './outboxRepo.js';
+import { WriteBehind } from './writeBehind.js';
 import type { Database } from './schema.js';
 import type { ExplanationsTable, ItemStatsTable, ResponsesTable } from './tables/engine.js';
 import { decodeMessage, encodeMessage } from '../domain/message.js';
@@ -160,7 +161,8 @@ async function readLearner(db: Kysely<Database>, contextId: string, userId: stri
   };
 }
 
-async function writeAccommodations(db: Kysely<Database>, contextId: string, userId: string, acc: Required<Accommodations>, at: number): Promise<void> {
+/** The upsert of a learner's accommodations read model. */
+function accommodationsUpsert(db: Kysely<Database>, contextId: string, userId: string, acc: Required<Accommodations>, at: number) {
   const values = {
     threshold_offset: acc.thresholdOffset,
     extra_cycles: acc.extraCycles,
@@ -168,23 +170,33 @@ async function writeAccommodations(db: Kysely<Database>, contextId: string, user
     time_multiplier: acc.timeMultiplier,
     updated_at: at,
   };
-  await db
+  return db
     .insertInto('accommodations')
     .values({ user_id: userId, context_id: contextId, ...values })
-    .onConflict((oc) => oc.columns(['user_id', 'context_id']).doUpdateSet(values))
-    .execute();
+    .onConflict((oc) => oc.columns(['user_id', 'context_id']).doUpdateSet(values));
 }
 
-function engineTx(trx: Transaction<Database>, dialect: Dialect): EngineTx {
+/**
+ * The unit of work over one transaction. Its writes wait in a {@link WriteBehind} (PostgreSQL: sent as one statement)
+ * until a read needs them or `flush` (before commit); `flush` is not part of the port: the store calls it.
+ */
+function engineTx(trx: Transaction<Database>, dialect: Dialect): EngineTx & { flush(): Promise<void> } {
   const lock = dialect === 'postgres';
-  const tx: EngineTx = {
-    grades: gradeTx(trx),
-    markEvidenceSeen: (row) => markEvidenceSeen(trx, row),
+  const unit = new WriteBehind(trx, dialect);
+  const tx: EngineTx & { flush(): Promise<void> } = {
+    flush: () => unit.flush(),
+    grades: gradeTx(trx, unit),
+    markEvidenceSeen: async (row) => {
+      await unit.flush();
+      await markEvidenceSeen(trx, row);
+    },
     findEvent: async (attemptId) => {
+      await unit.before('responses');
       const row = await trx.selectFrom('responses').selectAll().where('attempt_id', '=', attemptId).executeTakeFirst();
       return row ? toEvent(row) : undefined;
     },
     lockLearner: async (contextId, userId, at) => {
+      await unit.flush();
       // One upsert creates the learner or takes their row lock (waiting for a concurrent submission to commit);
       // the read that follows, a new statement, then sees everything that submission wrote.
       await trx
@@ -196,14 +208,15 @@ function engineTx(trx: Transaction<Database>, dialect: Dialect): EngineTx {
     },
     lockItemStats: async (itemIds) => {
       if (itemIds.length === 0) return new Map();
+      await unit.before('item_stats');
       let q = trx.selectFrom('item_stats').selectAll().where('item_id', 'in', [...itemIds]).orderBy('item_id');
       if (lock) q = q.forUpdate();
       return new Map((await q.execute()).map((r) => [r.item_id, toStats(r)]));
     },
     appendEvent: async (e: NewLoggedEvent) => {
-      const row = await trx
-        .insertInto('responses')
-        .values({
+      await unit.write(
+        'responses',
+        trx.insertInto('responses').values({
           attempt_id: e.attemptId,
           context_id: e.contextId,
           user_id: e.userId,
@@ -215,23 +228,23 @@ function engineTx(trx: Transaction<Database>, dialect: Dialect): EngineTx {
           phase: e.phase,
           data: e.outcome === null || e.outcome === undefined ? null : JSON.stringify(e.outcome),
           occurred_at: e.occurredAt,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      return Number(row.id);
+        }),
+      );
     },
     saveLearner: async (contextId, userId, l, at) => {
-      await trx
-        .updateTable('learners')
-        .set({ ability: l.ability, overrides: JSON.stringify(l.overrides), recent_items: JSON.stringify(l.recentItems), events: l.events, updated_at: at })
-        .where('user_id', '=', userId)
-        .where('context_id', '=', contextId)
-        .execute();
+      await unit.write(
+        'learners',
+        trx
+          .updateTable('learners')
+          .set({ ability: l.ability, overrides: JSON.stringify(l.overrides), recent_items: JSON.stringify(l.recentItems), events: l.events, updated_at: at })
+          .where('user_id', '=', userId)
+          .where('context_id', '=', contextId),
+      );
     },
     saveProgress: async (contextId, userId, progress, at) => {
       for (const part of chunks(progress)) {
         if (part.length === 0) continue;
-        await trx
+        const upsert = trx
           .insertInto('learner_objectives')
           .values(part.map((p) => progressRow(contextId, userId, p, at)))
           .onConflict((oc) =>
@@ -246,22 +259,24 @@ function engineTx(trx: Transaction<Database>, dialect: Dialect): EngineTx {
               data: eb.ref('excluded.data'),
               updated_at: eb.ref('excluded.updated_at'),
             })),
-          )
-          .execute();
+          );
+        await unit.write('learner_objectives', upsert);
       }
     },
-    saveAccommodations: (contextId, userId, acc, at) => writeAccommodations(trx, contextId, userId, acc, at),
+    saveAccommodations: (contextId, userId, acc, at) => unit.write('accommodations', accommodationsUpsert(trx, contextId, userId, acc, at)),
     saveItemStats: async (itemId, stats, flags, at) => {
       const row = statsRow(itemId, stats, flags, at);
-      await trx
-        .insertInto('item_stats')
-        .values(row)
-        .onConflict((oc) => oc.column('item_id').doUpdateSet({ ...row, item_id: undefined }))
-        .execute();
+      await unit.write(
+        'item_stats',
+        trx
+          .insertInto('item_stats')
+          .values(row)
+          .onConflict((oc) => oc.column('item_id').doUpdateSet({ ...row, item_id: undefined })),
+      );
     },
     addExplanations: async (contextId, explanations) => {
       for (const part of chunks(explanations)) {
-        if (part.length) await trx.insertInto('explanations').values(part.map((e) => explanationRow(contextId, e))).execute();
+        if (part.length) await unit.write('explanations', trx.insertInto('explanations').values(part.map((e) => explanationRow(contextId, e))));
       }
     },
   };
@@ -270,7 +285,13 @@ function engineTx(trx: Transaction<Database>, dialect: Dialect): EngineTx {
 
 /** The event log and learner projection store (PostgreSQL row locks serialise one learner's submissions). */
 export const learnerStore = (db: Kysely<Database>, dialect: Dialect): LearnerStore => ({
-  inTransaction: (fn) => db.transaction().execute((trx) => fn(engineTx(trx, dialect))),
+  inTransaction: (fn) =>
+    db.transaction().execute(async (trx) => {
+      const tx = engineTx(trx, dialect);
+      const result = await fn(tx);
+      await tx.flush();
+      return result;
+    }),
 
   loadLearner: (contextId, userId) => readLearner(db, contextId, userId),
 
@@ -362,13 +383,14 @@ export const learnerStore = (db: Kysely<Database>, dialect: Dialect): LearnerSto
       for (const s of state.students.values()) await tx.saveProgress(contextId, s.studentId, Object.values(s.objectives), at);
       for (const [itemId, stats] of state.items) await tx.saveItemStats(itemId, stats, flagsOf(stats), at);
       await tx.addExplanations(contextId, state.explanations);
+      await tx.flush();
       // The accommodations read model is the fold's too (the latest accommodations_set per learner).
       await trx.deleteFrom('accommodations').where('context_id', '=', contextId).execute();
       for (const s of state.students.values()) {
         const a = s.accommodations;
         if (a) {
           const full = { thresholdOffset: a.thresholdOffset ?? 0, extraCycles: a.extraCycles ?? 0, extraOpportunities: a.extraOpportunities ?? 0, timeMultiplier: a.timeMultiplier ?? 1 };
-          await writeAccommodations(trx, contextId, s.studentId, full, at);
+          await accommodationsUpsert(trx, contextId, s.studentId, full, at).execute();
         }
       }
       return state;

@@ -11,6 +11,7 @@ import type {
 } from '../services/servicePorts.js';
 import type { Dialect } from './db.js';
 import { readPolicy } from './gradebookRepo.js';
+import type { WriteBehind } from './writeBehind.js';
 import type { Database } from './schema.js';
 
 /** How many P(mastery) values a standing keeps for Canvas-parity roll-ups. */
@@ -40,9 +41,16 @@ const toEntry = (r: Selected): OutboxEntry => ({
 });
 
 /** Gradebook writes bound to one transaction (the unit of work's `grades`, built by src/store/learnerRepo.ts). */
-export function gradeTx(db: Kysely<Database>): GradeTx {
+export function gradeTx(db: Kysely<Database>, unit?: WriteBehind): GradeTx {
+  // In a unit of work, writes wait to be sent with the others (see WriteBehind) and reads send what they depend on.
+  const before = async (...tables: (keyof Database)[]) => unit?.before(...tables);
+  const write = async (table: keyof Database, q: Parameters<WriteBehind['write']>[1]) => {
+    if (unit) await unit.write(table, q);
+    else await q.execute();
+  };
   return {
     saveStanding: async (c: MasteryChange) => {
+      await before('grade_objective_states');
       const prev = await db
         .selectFrom('grade_objective_states')
         .select(['history_json', 'occurred_at', 'state', 'mastered_at'])
@@ -68,22 +76,28 @@ export function gradeTx(db: Kysely<Database>): GradeTx {
         occurred_at: Math.max(c.occurredAt, prev ? Number(prev.occurred_at) : 0),
         mastered_at: masteredAt,
       };
-      await db
-        .insertInto('grade_objective_states')
-        .values(row)
-        .onConflict((oc) =>
-          oc.columns(['context_id', 'user_id', 'objective_id']).doUpdateSet({
-            p: row.p,
-            state: row.state,
-            history_json: row.history_json,
-            occurred_at: row.occurred_at,
-            mastered_at: row.mastered_at,
-          }),
-        )
-        .execute();
+      await write(
+        'grade_objective_states',
+        db
+          .insertInto('grade_objective_states')
+          .values(row)
+          .onConflict((oc) =>
+            oc.columns(['context_id', 'user_id', 'objective_id']).doUpdateSet({
+              p: row.p,
+              state: row.state,
+              history_json: row.history_json,
+              occurred_at: row.occurred_at,
+              mastered_at: row.mastered_at,
+            }),
+          ),
+      );
     },
-    policy: (contextId) => readPolicy(db, contextId),
+    policy: async (contextId) => {
+      await before('grade_policies', 'contexts');
+      return readPolicy(db, contextId);
+    },
     activitiesWith: async (contextId, objectiveId): Promise<GradeActivity[]> => {
+      await before('grade_activities');
       const rows = await db.selectFrom('grade_activities').selectAll().where('context_id', '=', contextId).execute();
       return rows
         .map((r) => ({ activityId: r.activity_id, title: r.title, objectiveIds: JSON.parse(r.objective_ids_json) as string[], placed: r.placed === 1 }))
@@ -91,6 +105,7 @@ export function gradeTx(db: Kysely<Database>): GradeTx {
     },
     standings: async (contextId, userId, objectiveIds): Promise<ObjectiveStanding[]> => {
       if (!objectiveIds.length) return [];
+      await before('grade_objective_states', 'objectives');
       const rows = await db
         .selectFrom('grade_objective_states as s')
         .leftJoin('objectives as o', 'o.id', 's.objective_id')
@@ -111,10 +126,12 @@ export function gradeTx(db: Kysely<Database>): GradeTx {
     },
     dueDates: async (objectiveIds) => {
       if (!objectiveIds.length) return new Map<string, number>();
+      await before('objectives');
       const rows = await db.selectFrom('objectives').select(['id', 'grade_due_at']).where('id', 'in', [...objectiveIds]).where('grade_due_at', 'is not', null).execute();
       return new Map(rows.map((r) => [r.id, Number(r.grade_due_at)]));
     },
     want: async (contextId, userId, s, now) => {
+      await before('grade_outbox');
       const prev = await db
         .selectFrom('grade_outbox')
         .select(['score_given', 'score_maximum', 'comment', 'activity_progress', 'grading_progress', 'status'])
@@ -135,44 +152,46 @@ export function gradeTx(db: Kysely<Database>): GradeTx {
       ) {
         return 'unchanged';
       }
-      await db
-        .insertInto('grade_outbox')
-        .values({
-          context_id: contextId,
-          user_id: userId,
-          item_key: s.itemKey,
-          score_given: s.scoreGiven,
-          score_maximum: s.scoreMaximum,
-          activity_progress: s.activityProgress,
-          grading_progress: s.gradingProgress,
-          comment: s.comment,
-          event_at: s.eventAt,
-          version: 1,
-          status: 'pending',
-          attempts: 0,
-          next_attempt_at: now,
-          created_at: now,
-          updated_at: now,
-        })
-        .onConflict((oc) =>
-          oc.columns(['context_id', 'user_id', 'item_key']).doUpdateSet({
-            score_given: (eb) => eb.ref('excluded.score_given'),
-            score_maximum: (eb) => eb.ref('excluded.score_maximum'),
-            activity_progress: (eb) => eb.ref('excluded.activity_progress'),
-            grading_progress: (eb) => eb.ref('excluded.grading_progress'),
-            comment: (eb) => eb.ref('excluded.comment'),
-            // The AGS timestamp of a row never goes back: the LMS keeps the newest, Canvas refuses older ones.
-            event_at: sql<number>`CASE WHEN grade_outbox.event_at > excluded.event_at THEN grade_outbox.event_at ELSE excluded.event_at END`,
-            version: sql<number>`grade_outbox.version + 1`,
+      await write(
+        'grade_outbox',
+        db
+          .insertInto('grade_outbox')
+          .values({
+            context_id: contextId,
+            user_id: userId,
+            item_key: s.itemKey,
+            score_given: s.scoreGiven,
+            score_maximum: s.scoreMaximum,
+            activity_progress: s.activityProgress,
+            grading_progress: s.gradingProgress,
+            comment: s.comment,
+            event_at: s.eventAt,
+            version: 1,
             status: 'pending',
             attempts: 0,
             next_attempt_at: now,
-            failure_reason: null,
-            last_error: null,
+            created_at: now,
             updated_at: now,
-          }),
-        )
-        .execute();
+          })
+          .onConflict((oc) =>
+            oc.columns(['context_id', 'user_id', 'item_key']).doUpdateSet({
+              score_given: (eb) => eb.ref('excluded.score_given'),
+              score_maximum: (eb) => eb.ref('excluded.score_maximum'),
+              activity_progress: (eb) => eb.ref('excluded.activity_progress'),
+              grading_progress: (eb) => eb.ref('excluded.grading_progress'),
+              comment: (eb) => eb.ref('excluded.comment'),
+              // The AGS timestamp of a row never goes back: the LMS keeps the newest, Canvas refuses older ones.
+              event_at: sql<number>`CASE WHEN grade_outbox.event_at > excluded.event_at THEN grade_outbox.event_at ELSE excluded.event_at END`,
+              version: sql<number>`grade_outbox.version + 1`,
+              status: 'pending',
+              attempts: 0,
+              next_attempt_at: now,
+              failure_reason: null,
+              last_error: null,
+              updated_at: now,
+            }),
+          ),
+      );
       return 'queued';
     },
   };
