@@ -261,8 +261,13 @@ export interface EngineTx {
   /** Records that an LMS result was read into the log (so the next import skips it), in this transaction. */
   markEvidenceSeen(row: SeenResult): Promise<void>;
   findEvent(attemptId: string): Promise<LoggedEvent | undefined>;
-  /** Reads the learner's projection and locks it until commit (creates an empty one when missing). */
-  lockLearner(contextId: string, userId: string, at: number): Promise<LearnerProjection>;
+  /**
+   * Reads the learner's projection and locks it until commit (creates an empty one when missing). `also` names what the
+   * unit of work reads next, so the store may read it with the learner: whether `attemptId` is in the log (a
+   * `findEvent` of it that finds nothing then costs nothing) and the statistics of `itemIds`, locked after the learner
+   * (a `lockItemStats` of them then costs nothing).
+   */
+  lockLearner(contextId: string, userId: string, at: number, also?: { attemptId?: string; itemIds?: readonly string[] }): Promise<LearnerProjection>;
   /** Reads and locks item statistics (missing items are absent from the map). */
   lockItemStats(itemIds: readonly string[]): Promise<Map<string, ItemStats>>;
   appendEvent(event: NewLoggedEvent): Promise<void>;

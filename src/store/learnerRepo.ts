@@ -15,7 +15,7 @@ import type {
 } from '../services/enginePorts.js';
 import type { Dialect } from './db.js';
 import { markEvidenceSeen } from './lmsEvidenceRepo.js';
-import { gradeTx } from './outboxRepo.js';
+import { gradeTx, standingKey, type KnownStandings } from './outboxRepo.js';
 import { WriteBehind } from './writeBehind.js';
 import type { Database } from './schema.js';
 import type { ExplanationsTable, ItemStatsTable, ResponsesTable } from './tables/engine.js';
@@ -122,7 +122,20 @@ const toAccommodations = (r: { threshold_offset: number; extra_cycles: number; e
  * learner's new row with their objectives as they were before the other transaction committed.
  */
 async function readLearner(db: Kysely<Database>, contextId: string, userId: string): Promise<LearnerProjection | undefined> {
-  const q = db
+  return (await readLearnerWith(db, contextId, userId))?.learner;
+}
+
+/**
+ * {@link readLearner}, and under a learner's lock what the unit of work reads next in the same statement: whether
+ * `attemptId` is in the log already, and the learner's standings in the gradebook (into `standings`).
+ */
+async function readLearnerWith(
+  db: Kysely<Database>,
+  contextId: string,
+  userId: string,
+  more?: { attemptId: string | undefined; standings: KnownStandings },
+): Promise<{ learner: LearnerProjection; attemptSeen: boolean } | undefined> {
+  const base = db
     .selectFrom('learners as l')
     .leftJoin('accommodations as a', (j) => j.onRef('a.user_id', '=', 'l.user_id').onRef('a.context_id', '=', 'l.context_id'))
     .leftJoin('learner_objectives as o', (j) => j.onRef('o.user_id', '=', 'l.user_id').onRef('o.context_id', '=', 'l.context_id'))
@@ -141,12 +154,36 @@ async function readLearner(db: Kysely<Database>, contextId: string, userId: stri
     .select((eb) => eb.selectFrom('engine_courses as c').select('c.content_version').where('c.context_id', '=', contextId).as('content_version'))
     .where('l.user_id', '=', userId)
     .where('l.context_id', '=', contextId);
+  const attemptId = more?.attemptId;
+  const q = base
+    .leftJoin('grade_objective_states as g', (j) =>
+      j
+        .on(sql.lit(more !== undefined), '=', sql.lit(true))
+        .onRef('g.context_id', '=', 'l.context_id')
+        .onRef('g.user_id', '=', 'l.user_id')
+        .onRef('g.objective_id', '=', 'o.objective_id'),
+    )
+    .select(['o.objective_id', 'g.history_json', 'g.occurred_at as g_occurred_at', 'g.state as g_state', 'g.mastered_at as g_mastered_at'])
+    .select((eb) =>
+      attemptId === undefined ? sql<null>`null`.as('seen') : eb.selectFrom('responses as e').select('e.id').where('e.attempt_id', '=', attemptId).as('seen'),
+    );
   const rows = await q.execute();
   const row = rows[0];
   if (!row) return undefined;
   const objectives: ObjectiveProgress[] = [];
-  for (const r of rows) if (r.objective_data !== null) objectives.push(JSON.parse(r.objective_data) as ObjectiveProgress);
-  return {
+  for (const r of rows) {
+    if (r.objective_data === null) continue;
+    objectives.push(JSON.parse(r.objective_data) as ObjectiveProgress);
+    if (more && r.objective_id !== null) {
+      more.standings.set(
+        standingKey(contextId, userId, r.objective_id),
+        r.history_json === null || r.g_occurred_at === null || r.g_state === null
+          ? undefined
+          : { history_json: r.history_json, occurred_at: r.g_occurred_at, state: r.g_state, mastered_at: r.g_mastered_at },
+      );
+    }
+  }
+  const learner: LearnerProjection = {
     ability: row.ability,
     overrides: JSON.parse(row.overrides) as string[],
     recentItems: JSON.parse(row.recent_items) as string[],
@@ -159,6 +196,7 @@ async function readLearner(db: Kysely<Database>, contextId: string, userId: stri
     courseVersion: row.course_version === null || row.course_version === undefined ? 0 : Number(row.course_version),
     ...(row.content_version === null || row.content_version === undefined ? {} : { contentVersion: Number(row.content_version) }),
   };
+  return { learner, attemptSeen: row.seen !== null && row.seen !== undefined };
 }
 
 /** The upsert of a learner's accommodations read model. */
@@ -183,37 +221,70 @@ function accommodationsUpsert(db: Kysely<Database>, contextId: string, userId: s
 function engineTx(trx: Transaction<Database>, dialect: Dialect): EngineTx & { flush(): Promise<void> } {
   const lock = dialect === 'postgres';
   const unit = new WriteBehind(trx, dialect);
+  const standings: KnownStandings = new Map();
+  // Attempt ids read with the learner and not in the log then (findEvent needs no statement for them).
+  const unseen = new Set<string>();
+  // Item statistics locked with the learner (undefined: no row), as read then: this unit of work holds their locks.
+  const lockedStats = new Map<string, ItemStats | undefined>();
   const tx: EngineTx & { flush(): Promise<void> } = {
     flush: () => unit.flush(),
-    grades: gradeTx(trx, unit),
+    grades: gradeTx(trx, unit, standings),
     markEvidenceSeen: async (row) => {
       await unit.flush();
       await markEvidenceSeen(trx, row);
     },
     findEvent: async (attemptId) => {
+      if (unseen.has(attemptId)) return undefined;
       await unit.before('responses');
       const row = await trx.selectFrom('responses').selectAll().where('attempt_id', '=', attemptId).executeTakeFirst();
       return row ? toEvent(row) : undefined;
     },
-    lockLearner: async (contextId, userId, at) => {
+    lockLearner: async (contextId, userId, at, also) => {
       await unit.flush();
       // One upsert creates the learner or takes their row lock (waiting for a concurrent submission to commit);
       // the read that follows, a new statement, then sees everything that submission wrote.
-      await trx
+      const upsert = trx
         .insertInto('learners')
         .values({ user_id: userId, context_id: contextId, updated_at: at })
-        .onConflict((oc) => oc.columns(['user_id', 'context_id']).doUpdateSet({ updated_at: sql<number>`learners.updated_at` }))
-        .execute();
-      return (await readLearner(trx, contextId, userId)) as LearnerProjection;
+        .onConflict((oc) => oc.columns(['user_id', 'context_id']).doUpdateSet({ updated_at: sql<number>`learners.updated_at` }));
+      const itemIds = also?.itemIds ?? [];
+      if (lock && itemIds.length) {
+        // PostgreSQL: the item statistics are locked in the same statement, after the learner (the EXISTS is a one-time
+        // filter run before any item row is locked: the lock order of every unit of work and of rebuildProjection).
+        // A row lock waited for returns the row as the other transaction committed it.
+        const rows = await trx
+          .with('l', () => upsert.returning('learners.user_id'))
+          .selectFrom('item_stats')
+          .selectAll()
+          .where('item_id', 'in', [...itemIds])
+          .where((eb) => eb.exists(eb.selectFrom('l').select('l.user_id')))
+          .orderBy('item_id')
+          .forUpdate()
+          .execute();
+        for (const id of itemIds) lockedStats.set(id, undefined);
+        for (const r of rows) lockedStats.set(r.item_id, toStats(r));
+      } else await upsert.execute();
+      const read = (await readLearnerWith(trx, contextId, userId, { attemptId: also?.attemptId, standings })) as { learner: LearnerProjection; attemptSeen: boolean };
+      if (also?.attemptId !== undefined && !read.attemptSeen) unseen.add(also.attemptId);
+      return read.learner;
     },
     lockItemStats: async (itemIds) => {
       if (itemIds.length === 0) return new Map();
+      if (itemIds.every((id) => lockedStats.has(id))) {
+        const out = new Map<string, ItemStats>();
+        for (const id of itemIds) {
+          const s = lockedStats.get(id);
+          if (s) out.set(id, s);
+        }
+        return out;
+      }
       await unit.before('item_stats');
       let q = trx.selectFrom('item_stats').selectAll().where('item_id', 'in', [...itemIds]).orderBy('item_id');
       if (lock) q = q.forUpdate();
       return new Map((await q.execute()).map((r) => [r.item_id, toStats(r)]));
     },
     appendEvent: async (e: NewLoggedEvent) => {
+      unseen.delete(e.attemptId);
       await unit.write(
         'responses',
         trx.insertInto('responses').values({
@@ -265,6 +336,7 @@ function engineTx(trx: Transaction<Database>, dialect: Dialect): EngineTx & { fl
     },
     saveAccommodations: (contextId, userId, acc, at) => unit.write('accommodations', accommodationsUpsert(trx, contextId, userId, acc, at)),
     saveItemStats: async (itemId, stats, flags, at) => {
+      lockedStats.delete(itemId);
       const row = statsRow(itemId, stats, flags, at);
       await unit.write(
         'item_stats',

@@ -1,7 +1,8 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { MasteryChange } from '../services/enginePorts.js';
 import type {
   GradeActivity,
+  GradePolicy,
   GradeOutboxRepo,
   GradeTx,
   LedgerEntry,
@@ -10,7 +11,7 @@ import type {
   WantedScore,
 } from '../services/servicePorts.js';
 import type { Dialect } from './db.js';
-import { readPolicy } from './gradebookRepo.js';
+import { toPolicy } from './gradebookRepo.js';
 import type { WriteBehind } from './writeBehind.js';
 import type { Database } from './schema.js';
 
@@ -40,24 +41,74 @@ const toEntry = (r: Selected): OutboxEntry => ({
   timestamp: Number(r.last_timestamp),
 });
 
+/** A learner's standing on an objective as stored (what the next change appends to). */
+export type KnownStanding = Pick<Selectable<Database['grade_objective_states']>, 'history_json' | 'occurred_at' | 'state' | 'mastered_at'>;
+/**
+ * Standings a unit of work already knows, by {@link standingKey} (undefined: known to have none): read with the
+ * learner under their lock, then kept current with the unit's own writes, so a change needs no read of its own.
+ */
+export type KnownStandings = Map<string, KnownStanding | undefined>;
+export const standingKey = (contextId: string, userId: string, objectiveId: string) => `${contextId}\u0000${userId}\u0000${objectiveId}`;
+
+/** A context's grade policy (with its language) and grade activities, in one statement. */
+async function readGradeContext(db: Kysely<Database>, contextId: string, before: (...tables: (keyof Database)[]) => Promise<void>) {
+  await before('contexts', 'grade_policies', 'grade_activities');
+  const rows = await db
+    .selectFrom('contexts as c')
+    .leftJoin('grade_policies as p', 'p.context_id', 'c.id')
+    .leftJoin('grade_activities as a', 'a.context_id', 'c.id')
+    .select(['c.language', 'p.policy', 'p.calculation_json', 'p.per_objective', 'p.per_activity', 'p.score_maximum', 'p.activity_grade', 'p.updated_at', 'p.finalised_at'])
+    .select(['a.activity_id', 'a.title', 'a.objective_ids_json', 'a.placed'])
+    .where('c.id', '=', contextId)
+    .orderBy('a.created_at')
+    .orderBy('a.activity_id')
+    .execute();
+  const r = rows[0];
+  const chosen =
+    r && r.policy !== null && r.per_objective !== null && r.per_activity !== null && r.score_maximum !== null && r.activity_grade !== null && r.updated_at !== null
+      ? { policy: r.policy, calculation_json: r.calculation_json, per_objective: r.per_objective, per_activity: r.per_activity, score_maximum: r.score_maximum, activity_grade: r.activity_grade, updated_at: r.updated_at, finalised_at: r.finalised_at }
+      : undefined;
+  const activities: GradeActivity[] = [];
+  for (const a of rows) {
+    if (a.activity_id === null || a.title === null || a.objective_ids_json === null) continue;
+    activities.push({ activityId: a.activity_id, title: a.title, objectiveIds: JSON.parse(a.objective_ids_json) as string[], placed: a.placed === 1 });
+  }
+  return { policy: toPolicy(contextId, chosen, r?.language ?? null), activities };
+}
+
 /** Gradebook writes bound to one transaction (the unit of work's `grades`, built by src/store/learnerRepo.ts). */
-export function gradeTx(db: Kysely<Database>, unit?: WriteBehind): GradeTx {
+export function gradeTx(db: Kysely<Database>, unit?: WriteBehind, known: KnownStandings = new Map()): GradeTx {
   // In a unit of work, writes wait to be sent with the others (see WriteBehind) and reads send what they depend on.
   const before = async (...tables: (keyof Database)[]) => unit?.before(...tables);
   const write = async (table: keyof Database, q: Parameters<WriteBehind['write']>[1]) => {
     if (unit) await unit.write(table, q);
     else await q.execute();
   };
+  // The policy, language and activities of a context, read once per unit of work in one statement.
+  const contexts = new Map<string, Promise<{ policy: GradePolicy; activities: GradeActivity[] }>>();
+  const gradeContext = (contextId: string) => {
+    let read = contexts.get(contextId);
+    if (!read) {
+      read = readGradeContext(db, contextId, before);
+      contexts.set(contextId, read);
+    }
+    return read;
+  };
   return {
     saveStanding: async (c: MasteryChange) => {
-      await before('grade_objective_states');
-      const prev = await db
-        .selectFrom('grade_objective_states')
-        .select(['history_json', 'occurred_at', 'state', 'mastered_at'])
-        .where('context_id', '=', c.contextId)
-        .where('user_id', '=', c.userId)
-        .where('objective_id', '=', c.objectiveId)
-        .executeTakeFirst();
+      const key = standingKey(c.contextId, c.userId, c.objectiveId);
+      let prev: KnownStanding | undefined;
+      if (known.has(key)) prev = known.get(key);
+      else {
+        await before('grade_objective_states');
+        prev = await db
+          .selectFrom('grade_objective_states')
+          .select(['history_json', 'occurred_at', 'state', 'mastered_at'])
+          .where('context_id', '=', c.contextId)
+          .where('user_id', '=', c.userId)
+          .where('objective_id', '=', c.objectiveId)
+          .executeTakeFirst();
+      }
       const history = prev ? (JSON.parse(prev.history_json) as number[]) : [];
       history.push(c.pAfter);
       // Mastered keeps its first date; a review after it (needs_review, then a re-check or reteach) keeps the date of
@@ -76,6 +127,7 @@ export function gradeTx(db: Kysely<Database>, unit?: WriteBehind): GradeTx {
         occurred_at: Math.max(c.occurredAt, prev ? Number(prev.occurred_at) : 0),
         mastered_at: masteredAt,
       };
+      known.set(key, row);
       await write(
         'grade_objective_states',
         db
@@ -92,17 +144,9 @@ export function gradeTx(db: Kysely<Database>, unit?: WriteBehind): GradeTx {
           ),
       );
     },
-    policy: async (contextId) => {
-      await before('grade_policies', 'contexts');
-      return readPolicy(db, contextId);
-    },
-    activitiesWith: async (contextId, objectiveId): Promise<GradeActivity[]> => {
-      await before('grade_activities');
-      const rows = await db.selectFrom('grade_activities').selectAll().where('context_id', '=', contextId).execute();
-      return rows
-        .map((r) => ({ activityId: r.activity_id, title: r.title, objectiveIds: JSON.parse(r.objective_ids_json) as string[], placed: r.placed === 1 }))
-        .filter((a) => a.objectiveIds.includes(objectiveId));
-    },
+    policy: async (contextId) => (await gradeContext(contextId)).policy,
+    activitiesWith: async (contextId, objectiveId): Promise<GradeActivity[]> =>
+      (await gradeContext(contextId)).activities.filter((a) => a.objectiveIds.includes(objectiveId)),
     standings: async (contextId, userId, objectiveIds): Promise<ObjectiveStanding[]> => {
       if (!objectiveIds.length) return [];
       await before('grade_objective_states', 'objectives');
