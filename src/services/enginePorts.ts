@@ -13,6 +13,7 @@ import type { Explanation } from '../domain/explain.js';
 import type { EngineEvent, EngineState, ObjectiveProgress } from '../domain/projection.js';
 import type { Accommodations } from '../domain/release.js';
 import type { ObjectiveState } from '../domain/mastery.js';
+import type { MessageOrText } from '../domain/message.js';
 
 /** Item kinds as written in a `masterly-course/1` file. */
 export type CourseItemKind = 'mc_single' | 'mc_multi' | 'numeric' | 'short' | 'fraction';
@@ -213,6 +214,11 @@ export interface LearnerProjection {
   courseVersion: number;
   /** The context's content version ({@link CourseVersion.contentVersion}) read in the same statement; absent without a course. */
   contentVersion?: number;
+  /**
+   * With `loadLearner(…, { latestMessages: true })`: the message of the newest explanation of each objective that has
+   * stored progress (null: none yet); objectives without stored progress are absent.
+   */
+  latestMessages?: ReadonlyMap<string, MessageOrText | null>;
 }
 
 /** Event types of the log (the domain's EngineEvent types). */
@@ -283,7 +289,11 @@ export interface EngineTx {
 export interface LearnerStore {
   /** Runs `fn` in one database transaction (commit on success, rollback on throw). */
   inTransaction<T>(fn: (tx: EngineTx) => Promise<T>): Promise<T>;
-  loadLearner(contextId: string, userId: string): Promise<LearnerProjection | undefined>;
+  /**
+   * A learner's projection (not locked). `latestMessages`: also the message of each objective's newest explanation,
+   * read in the same statement (what a practice page shows as the reason for an activity).
+   */
+  loadLearner(contextId: string, userId: string, opts?: { latestMessages?: boolean }): Promise<LearnerProjection | undefined>;
   /** Statistics of every item of the context that has some. */
   itemStats(contextId: string): Promise<Map<string, StoredItemStats>>;
   /** A learner's explanations, newest first. */

@@ -19,7 +19,7 @@ import { gradeTx, standingKey, type KnownStandings } from './outboxRepo.js';
 import { WriteBehind } from './writeBehind.js';
 import type { Database } from './schema.js';
 import type { ExplanationsTable, ItemStatsTable, ResponsesTable } from './tables/engine.js';
-import { decodeMessage, encodeMessage } from '../domain/message.js';
+import { decodeMessage, encodeMessage, type MessageOrText } from '../domain/message.js';
 
 const CHUNK = 200;
 const chunks = <T>(xs: readonly T[]): T[][] => {
@@ -121,8 +121,8 @@ const toAccommodations = (r: { threshold_offset: number; extra_cycles: number; e
  * takes the lock first (see lockLearner), because a row lock waited for in the same statement would pair the
  * learner's new row with their objectives as they were before the other transaction committed.
  */
-async function readLearner(db: Kysely<Database>, contextId: string, userId: string): Promise<LearnerProjection | undefined> {
-  return (await readLearnerWith(db, contextId, userId))?.learner;
+async function readLearner(db: Kysely<Database>, contextId: string, userId: string, latestMessages = false): Promise<LearnerProjection | undefined> {
+  return (await readLearnerWith(db, contextId, userId, undefined, latestMessages))?.learner;
 }
 
 /**
@@ -134,6 +134,7 @@ async function readLearnerWith(
   contextId: string,
   userId: string,
   more?: { attemptId: string | undefined; standings: KnownStandings },
+  latestMessages = false,
 ): Promise<{ learner: LearnerProjection; attemptSeen: boolean } | undefined> {
   const base = db
     .selectFrom('learners as l')
@@ -166,14 +167,28 @@ async function readLearnerWith(
     .select(['o.objective_id', 'g.history_json', 'g.occurred_at as g_occurred_at', 'g.state as g_state', 'g.mastered_at as g_mastered_at'])
     .select((eb) =>
       attemptId === undefined ? sql<null>`null`.as('seen') : eb.selectFrom('responses as e').select('e.id').where('e.attempt_id', '=', attemptId).as('seen'),
+    )
+    .select((eb) =>
+      eb
+        .selectFrom('explanations as x')
+        .select('x.message')
+        .where(sql.lit(latestMessages), '=', sql.lit(true))
+        .whereRef('x.context_id', '=', 'l.context_id')
+        .whereRef('x.user_id', '=', 'l.user_id')
+        .whereRef('x.objective_id', '=', 'o.objective_id')
+        .orderBy('x.id', 'desc')
+        .limit(1)
+        .as('latest_message'),
     );
   const rows = await q.execute();
   const row = rows[0];
   if (!row) return undefined;
   const objectives: ObjectiveProgress[] = [];
+  const messages = latestMessages ? new Map<string, MessageOrText | null>() : undefined;
   for (const r of rows) {
     if (r.objective_data === null) continue;
     objectives.push(JSON.parse(r.objective_data) as ObjectiveProgress);
+    if (messages && r.objective_id !== null) messages.set(r.objective_id, r.latest_message === null || r.latest_message === undefined ? null : decodeMessage(r.latest_message));
     if (more && r.objective_id !== null) {
       more.standings.set(
         standingKey(contextId, userId, r.objective_id),
@@ -195,6 +210,7 @@ async function readLearnerWith(
         : toAccommodations({ threshold_offset: row.threshold_offset, extra_cycles: row.extra_cycles, extra_opportunities: row.extra_opportunities, time_multiplier: row.time_multiplier }),
     courseVersion: row.course_version === null || row.course_version === undefined ? 0 : Number(row.course_version),
     ...(row.content_version === null || row.content_version === undefined ? {} : { contentVersion: Number(row.content_version) }),
+    ...(messages ? { latestMessages: messages } : {}),
   };
   return { learner, attemptSeen: row.seen !== null && row.seen !== undefined };
 }
@@ -365,7 +381,7 @@ export const learnerStore = (db: Kysely<Database>, dialect: Dialect): LearnerSto
       return result;
     }),
 
-  loadLearner: (contextId, userId) => readLearner(db, contextId, userId),
+  loadLearner: (contextId, userId, opts) => readLearner(db, contextId, userId, opts?.latestMessages ?? false),
 
   itemStats: async (contextId) => {
     const rows = await db
