@@ -15,7 +15,8 @@ import type {
 } from '../services/enginePorts.js';
 import type { Dialect } from './db.js';
 import { markEvidenceSeen } from './lmsEvidenceRepo.js';
-import { gradeTx, standingKey, type KnownStandings } from './outboxRepo.js';
+import { toPolicy } from './gradebookRepo.js';
+import { gradeTx, standingKey, type KnownGradeContexts, type KnownStandings } from './outboxRepo.js';
 import { WriteBehind } from './writeBehind.js';
 import type { Database } from './schema.js';
 import type { ExplanationsTable, ItemStatsTable, ResponsesTable } from './tables/engine.js';
@@ -133,7 +134,7 @@ async function readLearnerWith(
   db: Kysely<Database>,
   contextId: string,
   userId: string,
-  more?: { attemptId: string | undefined; standings: KnownStandings },
+  more?: { attemptId: string | undefined; standings: KnownStandings; gradeContexts: KnownGradeContexts },
   latestMessages = false,
 ): Promise<{ learner: LearnerProjection; attemptSeen: boolean } | undefined> {
   const base = db
@@ -165,6 +166,19 @@ async function readLearnerWith(
         .onRef('g.objective_id', '=', 'o.objective_id'),
     )
     .select(['o.objective_id', 'g.history_json', 'g.occurred_at as g_occurred_at', 'g.state as g_state', 'g.mastered_at as g_mastered_at'])
+    // Under the lock, the grade policy and language too, and whether the course has grade activities (the grade hook's reads).
+    .leftJoin('grade_policies as gp', (j) => j.on(sql.lit(more !== undefined), '=', sql.lit(true)).onRef('gp.context_id', '=', 'l.context_id'))
+    .leftJoin('contexts as gc', (j) => j.on(sql.lit(more !== undefined), '=', sql.lit(true)).onRef('gc.id', '=', 'l.context_id'))
+    .select(['gc.language', 'gp.policy', 'gp.calculation_json', 'gp.per_objective', 'gp.per_activity', 'gp.score_maximum', 'gp.activity_grade', 'gp.updated_at as gp_updated_at', 'gp.finalised_at'])
+    .select((eb) =>
+      eb
+        .selectFrom('grade_activities as ga')
+        .select('ga.activity_id')
+        .where(sql.lit(more !== undefined), '=', sql.lit(true))
+        .whereRef('ga.context_id', '=', 'l.context_id')
+        .limit(1)
+        .as('some_activity'),
+    )
     .select((eb) =>
       attemptId === undefined ? sql<null>`null`.as('seen') : eb.selectFrom('responses as e').select('e.id').where('e.attempt_id', '=', attemptId).as('seen'),
     )
@@ -197,6 +211,14 @@ async function readLearnerWith(
           : { history_json: r.history_json, occurred_at: r.g_occurred_at, state: r.g_state, mastered_at: r.g_mastered_at },
       );
     }
+  }
+  // A course without grade activities: the policy read here is all the grade hook needs.
+  if (more && (row.some_activity === null || row.some_activity === undefined)) {
+    const chosen =
+      row.policy !== null && row.per_objective !== null && row.per_activity !== null && row.score_maximum !== null && row.activity_grade !== null && row.gp_updated_at !== null
+        ? { policy: row.policy, calculation_json: row.calculation_json, per_objective: row.per_objective, per_activity: row.per_activity, score_maximum: row.score_maximum, activity_grade: row.activity_grade, updated_at: row.gp_updated_at, finalised_at: row.finalised_at }
+        : undefined;
+    more.gradeContexts.set(contextId, Promise.resolve({ policy: toPolicy(contextId, chosen, row.language ?? null), activities: [] }));
   }
   const learner: LearnerProjection = {
     ability: row.ability,
@@ -238,13 +260,14 @@ function engineTx(trx: Transaction<Database>, dialect: Dialect): EngineTx & { fl
   const lock = dialect === 'postgres';
   const unit = new WriteBehind(trx, dialect);
   const standings: KnownStandings = new Map();
+  const gradeContexts: KnownGradeContexts = new Map();
   // Attempt ids read with the learner and not in the log then (findEvent needs no statement for them).
   const unseen = new Set<string>();
   // Item statistics locked with the learner (undefined: no row), as read then: this unit of work holds their locks.
   const lockedStats = new Map<string, ItemStats | undefined>();
   const tx: EngineTx & { flush(): Promise<void> } = {
     flush: () => unit.flush(),
-    grades: gradeTx(trx, unit, standings),
+    grades: gradeTx(trx, unit, standings, gradeContexts),
     markEvidenceSeen: async (row) => {
       await unit.flush();
       await markEvidenceSeen(trx, row);
@@ -280,7 +303,7 @@ function engineTx(trx: Transaction<Database>, dialect: Dialect): EngineTx & { fl
         for (const id of itemIds) lockedStats.set(id, undefined);
         for (const r of rows) lockedStats.set(r.item_id, toStats(r));
       } else await upsert.execute();
-      const read = (await readLearnerWith(trx, contextId, userId, { attemptId: also?.attemptId, standings })) as { learner: LearnerProjection; attemptSeen: boolean };
+      const read = (await readLearnerWith(trx, contextId, userId, { attemptId: also?.attemptId, standings, gradeContexts })) as { learner: LearnerProjection; attemptSeen: boolean };
       if (also?.attemptId !== undefined && !read.attemptSeen) unseen.add(also.attemptId);
       return read.learner;
     },

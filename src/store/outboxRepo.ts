@@ -48,10 +48,18 @@ export type KnownStanding = Pick<Selectable<Database['grade_objective_states']>,
  * learner under their lock, then kept current with the unit's own writes, so a change needs no read of its own.
  */
 export type KnownStandings = Map<string, KnownStanding | undefined>;
+/** A context's grade policy and activities, as a unit of work reads them once. */
+export interface GradeContext {
+  policy: GradePolicy;
+  activities: GradeActivity[];
+}
+/** Grade contexts a unit of work already knows (read with the learner), by context id. */
+export type KnownGradeContexts = Map<string, Promise<GradeContext>>;
+
 export const standingKey = (contextId: string, userId: string, objectiveId: string) => `${contextId}\u0000${userId}\u0000${objectiveId}`;
 
 /** A context's grade policy (with its language) and grade activities, in one statement. */
-async function readGradeContext(db: Kysely<Database>, contextId: string, before: (...tables: (keyof Database)[]) => Promise<void>) {
+async function readGradeContext(db: Kysely<Database>, contextId: string, before: (...tables: (keyof Database)[]) => Promise<void>): Promise<GradeContext> {
   await before('contexts', 'grade_policies', 'grade_activities');
   const rows = await db
     .selectFrom('contexts as c')
@@ -77,15 +85,14 @@ async function readGradeContext(db: Kysely<Database>, contextId: string, before:
 }
 
 /** Gradebook writes bound to one transaction (the unit of work's `grades`, built by src/store/learnerRepo.ts). */
-export function gradeTx(db: Kysely<Database>, unit?: WriteBehind, known: KnownStandings = new Map()): GradeTx {
+export function gradeTx(db: Kysely<Database>, unit?: WriteBehind, known: KnownStandings = new Map(), contexts: KnownGradeContexts = new Map()): GradeTx {
   // In a unit of work, writes wait to be sent with the others (see WriteBehind) and reads send what they depend on.
   const before = async (...tables: (keyof Database)[]) => unit?.before(...tables);
   const write = async (table: keyof Database, q: Parameters<WriteBehind['write']>[1]) => {
     if (unit) await unit.write(table, q);
     else await q.execute();
   };
-  // The policy, language and activities of a context, read once per unit of work in one statement.
-  const contexts = new Map<string, Promise<{ policy: GradePolicy; activities: GradeActivity[] }>>();
+  // The policy, language and activities of a context, read once per unit of work in one statement (or with the learner).
   const gradeContext = (contextId: string) => {
     let read = contexts.get(contextId);
     if (!read) {
