@@ -13,7 +13,8 @@
  * stand-alone workers): the figures are the request path's; draining grades is the passback bench's.
  * Settings: BENCH_DATABASE_URL (a PostgreSQL server; the bench recreates database masterly_answers_<checkout> on it;
  * default postgres://postgres@127.0.0.1:5432/postgres), BENCH_SECONDS (measured seconds per phase, 20),
- * BENCH_WARMUP_SECONDS (10), BENCH_CORRECT (0.6), BENCH_ONLY (closed | paced), BENCH_CPU_PROF (profile dir).
+ * BENCH_WARMUP_SECONDS (10), BENCH_CORRECT (0.6), BENCH_ONLY (closed | paced), BENCH_CPU_PROF (profile dir),
+ * BENCH_STATEMENTS (a file: each SQL statement the tool sent and how often, written when it stops).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import os from 'node:os';

@@ -26,8 +26,11 @@ export type MasterlyRuntime = 'compiled' | 'tsx';
 export function compileMasterly(): string | undefined {
   fs.rmSync(OUT, { recursive: true, force: true });
   fs.mkdirSync(OUT, { recursive: true });
-  // Files under node_modules/ have no package scope of their own: declare ESM for the emitted code.
-  fs.writeFileSync(path.join(OUT, 'package.json'), JSON.stringify({ type: 'module', private: true }));
+  // Files under node_modules/ have no package scope of their own: declare ESM for the emitted code. Named `masterly`, so
+  // the tool's project root (src/projectRoot.ts walks up to it) is this folder with its links to THIS checkout's views/,
+  // public/ and seed/, not whatever checkout owns the (shared) node_modules/.
+  const { version } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version?: string };
+  fs.writeFileSync(path.join(OUT, 'package.json'), JSON.stringify({ name: 'masterly', version, type: 'module', private: true }));
   const tsconfig = path.join(OUT, 'tsconfig.json');
   fs.writeFileSync(
     tsconfig,

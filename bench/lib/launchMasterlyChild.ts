@@ -6,6 +6,7 @@
  * IPC in:  { type: 'setup', env, platform } · { type: 'stats' } · { type: 'stop' }
  * IPC out: { type: 'ready' } · { type: 'error', message } · { type: 'stats', statements, rss, heapUsed, heapTotal, external, cpuMicros }
  */
+import { writeFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { z } from 'zod';
 import { loadConfig } from '../../config/schema.js';
@@ -27,6 +28,9 @@ const Message = z.union([Setup, z.object({ type: z.enum(['stats', 'stop']) })]);
 
 let statements = 0;
 let running: Running | undefined;
+/** BENCH_STATEMENTS=<file>: how often each statement was sent, written there when the tool stops (most frequent first). */
+const statementLog = process.env.BENCH_STATEMENTS;
+const bySql = new Map<string, number>();
 
 const reply = (msg: object) => {
   process.send?.(msg);
@@ -36,8 +40,9 @@ async function setup(msg: z.infer<typeof Setup>): Promise<void> {
   const config = loadConfig(msg.env);
   const logger = pino({ level: config.LOG_LEVEL });
   running = await start(config, logger, {
-    onQuery: () => {
+    onQuery: (event) => {
       statements++;
+      if (statementLog) bySql.set(event.query.sql, (bySql.get(event.query.sql) ?? 0) + 1);
     },
   });
   await running.services.registerPlatform({
@@ -66,6 +71,10 @@ process.on('message', (raw: unknown) => {
     const c = process.cpuUsage();
     reply({ type: 'stats', statements, rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, cpuMicros: c.user + c.system });
   } else {
+    if (statementLog) {
+      const lines = [...bySql].sort((a, b) => b[1] - a[1]).map(([q, n]) => `${n}\t${q.replace(/\s+/g, ' ')}`);
+      writeFileSync(statementLog, `${lines.join('\n')}\n`);
+    }
     const closing = running ? running.close() : Promise.resolve();
     closing.finally(() => process.exit(0)).catch(() => process.exit(1));
   }

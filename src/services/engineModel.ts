@@ -11,6 +11,7 @@ import type { Objective } from '../domain/objectives.js';
 import type { CourseRepo, CourseSnapshot, CourseVersion, LearnerProjection, LearnerStore, StoredContent, StoredItem, StoredItemStats, StoredObjective } from './enginePorts.js';
 import type { CourseCache } from './courseCache.js';
 import type { Clock } from './ports.js';
+import type { MessageOrText } from '../domain/message.js';
 
 /** What loading a course needs; with `courseCache` (and a clock) the compiled course is reused while its version holds. */
 export interface LoadCourseDeps {
@@ -161,6 +162,8 @@ export interface LearnerView {
   clockExplanations: Explanation[];
   /** Item statistics, for selection (the course's: read only). */
   itemStats: ReadonlyMap<string, ItemStats>;
+  /** When asked for: each objective's newest explanation message, read with the learner (see LearnerProjection). */
+  latestMessages?: ReadonlyMap<string, MessageOrText | null>;
 }
 
 /**
@@ -172,12 +175,14 @@ export async function readCourseAndLearner(
   contextId: string,
   userId: string,
   now: number,
+  opts?: { latestMessages?: boolean },
 ): Promise<{ course: LoadedCourse; view: LearnerView }> {
-  const learner = await deps.learners.loadLearner(contextId, userId);
+  const learner = await deps.learners.loadLearner(contextId, userId, opts);
   // A new learner (or a context without a course) falls through to the version check.
   const known = learner?.contentVersion !== undefined ? { contentVersion: learner.contentVersion, courseVersion: learner.courseVersion } : undefined;
   const course = await loadCourse(deps, contextId, known);
-  return { course, view: learnerView(course, userId, learner, now) };
+  const view = learnerView(course, userId, learner, now);
+  return { course, view: learner?.latestMessages ? { ...view, latestMessages: learner.latestMessages } : view };
 }
 
 /** A learner's projection with time-based release applied as of `now` (not saved). */

@@ -13,6 +13,7 @@ import type { Explanation } from '../domain/explain.js';
 import type { EngineEvent, EngineState, ObjectiveProgress } from '../domain/projection.js';
 import type { Accommodations } from '../domain/release.js';
 import type { ObjectiveState } from '../domain/mastery.js';
+import type { MessageOrText } from '../domain/message.js';
 
 /** Item kinds as written in a `masterly-course/1` file. */
 export type CourseItemKind = 'mc_single' | 'mc_multi' | 'numeric' | 'short' | 'fraction';
@@ -213,6 +214,11 @@ export interface LearnerProjection {
   courseVersion: number;
   /** The context's content version ({@link CourseVersion.contentVersion}) read in the same statement; absent without a course. */
   contentVersion?: number;
+  /**
+   * With `loadLearner(…, { latestMessages: true })`: the message of the newest explanation of each objective that has
+   * stored progress (null: none yet); objectives without stored progress are absent.
+   */
+  latestMessages?: ReadonlyMap<string, MessageOrText | null>;
 }
 
 /** Event types of the log (the domain's EngineEvent types). */
@@ -261,11 +267,16 @@ export interface EngineTx {
   /** Records that an LMS result was read into the log (so the next import skips it), in this transaction. */
   markEvidenceSeen(row: SeenResult): Promise<void>;
   findEvent(attemptId: string): Promise<LoggedEvent | undefined>;
-  /** Reads the learner's projection and locks it until commit (creates an empty one when missing). */
-  lockLearner(contextId: string, userId: string, at: number): Promise<LearnerProjection>;
+  /**
+   * Reads the learner's projection and locks it until commit (creates an empty one when missing). `also` names what the
+   * unit of work reads next, so the store may read it with the learner: whether `attemptId` is in the log (a
+   * `findEvent` of it that finds nothing then costs nothing) and the statistics of `itemIds`, locked after the learner
+   * (a `lockItemStats` of them then costs nothing).
+   */
+  lockLearner(contextId: string, userId: string, at: number, also?: { attemptId?: string; itemIds?: readonly string[] }): Promise<LearnerProjection>;
   /** Reads and locks item statistics (missing items are absent from the map). */
   lockItemStats(itemIds: readonly string[]): Promise<Map<string, ItemStats>>;
-  appendEvent(event: NewLoggedEvent): Promise<number>;
+  appendEvent(event: NewLoggedEvent): Promise<void>;
   saveLearner(contextId: string, userId: string, learner: Pick<LearnerProjection, 'ability' | 'overrides' | 'recentItems' | 'events'>, at: number): Promise<void>;
   /** Writes (replaces) the learner's accommodations read model (the event is appended separately). */
   saveAccommodations(contextId: string, userId: string, acc: Required<Accommodations>, at: number): Promise<void>;
@@ -278,7 +289,11 @@ export interface EngineTx {
 export interface LearnerStore {
   /** Runs `fn` in one database transaction (commit on success, rollback on throw). */
   inTransaction<T>(fn: (tx: EngineTx) => Promise<T>): Promise<T>;
-  loadLearner(contextId: string, userId: string): Promise<LearnerProjection | undefined>;
+  /**
+   * A learner's projection (not locked). `latestMessages`: also the message of each objective's newest explanation,
+   * read in the same statement (what a practice page shows as the reason for an activity).
+   */
+  loadLearner(contextId: string, userId: string, opts?: { latestMessages?: boolean }): Promise<LearnerProjection | undefined>;
   /** Statistics of every item of the context that has some. */
   itemStats(contextId: string): Promise<Map<string, StoredItemStats>>;
   /** A learner's explanations, newest first. */

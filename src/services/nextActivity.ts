@@ -90,7 +90,7 @@ const pagesOf = (list: readonly StoredContent[], kind: StoredContent['kind']): C
  */
 export async function nextActivity(deps: NextActivityDeps, input: NextActivityInput): Promise<Activity> {
   const now = deps.clock.now();
-  const { course, view } = await readCourseAndLearner(deps, input.contextId, input.userId, now);
+  const { course, view } = await readCourseAndLearner(deps, input.contextId, input.userId, now, { latestMessages: true });
   const cfg = course.config;
   const student = view.student;
   const ref = (id: string): ObjectiveRef => {
@@ -109,8 +109,12 @@ export async function nextActivity(deps: NextActivityDeps, input: NextActivityIn
   const content = course.content.get(targetId) ?? [];
   let reason: MessageOrText | null = null;
   const latestReason = async () => {
-    const [e] = await deps.learners.listExplanations(input.contextId, input.userId, { objectiveId: targetId, limit: 1 });
-    return e?.message ?? view.clockExplanations.filter((c) => c.objectiveId === targetId).at(-1)?.message ?? null;
+    // Read with the learner when the objective has stored progress; otherwise asked for.
+    const known = view.latestMessages?.has(targetId);
+    const stored = known
+      ? view.latestMessages?.get(targetId)
+      : (await deps.learners.listExplanations(input.contextId, input.userId, { objectiveId: targetId, limit: 1 }))[0]?.message;
+    return stored ?? view.clockExplanations.filter((c) => c.objectiveId === targetId).at(-1)?.message ?? null;
   };
   const nextOther = () => {
     const id = workable.find((w) => w !== targetId);

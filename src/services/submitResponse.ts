@@ -104,7 +104,7 @@ async function submitWith(deps: SubmitResponseDeps, course: LoadedCourse, checke
   const submitted = await deps.learners.inTransaction(async (tx): Promise<SubmitResult | undefined> => {
     written = undefined;
     expired = undefined;
-    const learner = await tx.lockLearner(contextId, userId, at);
+    const learner = await tx.lockLearner(contextId, userId, at, { attemptId, itemIds: [stored.id] });
     // Under the learner's lock: a double submit (even one that committed while we waited) returns its first result.
     const seen = await replay(tx);
     if (seen) return seen;

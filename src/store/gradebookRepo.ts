@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { ACTIVITY_GRADES, defaultPolicy } from '../domain/gradePolicy.js';
 import type { GradeActivity, GradeLineItemRepo, GradePolicy, ManagedLineItem, Placement, ServiceContext, ServiceContextRepo, Vendor } from '../services/servicePorts.js';
 import { gradeTx } from './outboxRepo.js';
@@ -10,7 +10,12 @@ export async function readPolicy(db: Kysely<Database>, contextId: string): Promi
     db.selectFrom('grade_policies').selectAll().where('context_id', '=', contextId).executeTakeFirst(),
     db.selectFrom('contexts').select('language').where('id', '=', contextId).executeTakeFirst(),
   ]);
-  const language = c?.language ? { language: c.language } : {};
+  return toPolicy(contextId, r, c?.language ?? null);
+}
+
+/** A grade_policies row (undefined: none chosen, the default) and the course's language as a GradePolicy. */
+export function toPolicy(contextId: string, r: Omit<Selectable<Database['grade_policies']>, 'context_id'> | undefined, lang: string | null): GradePolicy {
+  const language = lang ? { language: lang } : {};
   if (!r) return { ...defaultPolicy(contextId), ...language };
   return {
     ...language,

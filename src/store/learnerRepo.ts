@@ -15,10 +15,12 @@ import type {
 } from '../services/enginePorts.js';
 import type { Dialect } from './db.js';
 import { markEvidenceSeen } from './lmsEvidenceRepo.js';
-import { gradeTx } from './outboxRepo.js';
+import { toPolicy } from './gradebookRepo.js';
+import { gradeTx, standingKey, type KnownGradeContexts, type KnownStandings } from './outboxRepo.js';
+import { WriteBehind } from './writeBehind.js';
 import type { Database } from './schema.js';
 import type { ExplanationsTable, ItemStatsTable, ResponsesTable } from './tables/engine.js';
-import { decodeMessage, encodeMessage } from '../domain/message.js';
+import { decodeMessage, encodeMessage, type MessageOrText } from '../domain/message.js';
 
 const CHUNK = 200;
 const chunks = <T>(xs: readonly T[]): T[][] => {
@@ -120,8 +122,22 @@ const toAccommodations = (r: { threshold_offset: number; extra_cycles: number; e
  * takes the lock first (see lockLearner), because a row lock waited for in the same statement would pair the
  * learner's new row with their objectives as they were before the other transaction committed.
  */
-async function readLearner(db: Kysely<Database>, contextId: string, userId: string): Promise<LearnerProjection | undefined> {
-  const q = db
+async function readLearner(db: Kysely<Database>, contextId: string, userId: string, latestMessages = false): Promise<LearnerProjection | undefined> {
+  return (await readLearnerWith(db, contextId, userId, undefined, latestMessages))?.learner;
+}
+
+/**
+ * {@link readLearner}, and under a learner's lock what the unit of work reads next in the same statement: whether
+ * `attemptId` is in the log already, and the learner's standings in the gradebook (into `standings`).
+ */
+async function readLearnerWith(
+  db: Kysely<Database>,
+  contextId: string,
+  userId: string,
+  more?: { attemptId: string | undefined; standings: KnownStandings; gradeContexts: KnownGradeContexts },
+  latestMessages = false,
+): Promise<{ learner: LearnerProjection; attemptSeen: boolean } | undefined> {
+  const base = db
     .selectFrom('learners as l')
     .leftJoin('accommodations as a', (j) => j.onRef('a.user_id', '=', 'l.user_id').onRef('a.context_id', '=', 'l.context_id'))
     .leftJoin('learner_objectives as o', (j) => j.onRef('o.user_id', '=', 'l.user_id').onRef('o.context_id', '=', 'l.context_id'))
@@ -140,12 +156,71 @@ async function readLearner(db: Kysely<Database>, contextId: string, userId: stri
     .select((eb) => eb.selectFrom('engine_courses as c').select('c.content_version').where('c.context_id', '=', contextId).as('content_version'))
     .where('l.user_id', '=', userId)
     .where('l.context_id', '=', contextId);
+  const attemptId = more?.attemptId;
+  const q = base
+    .leftJoin('grade_objective_states as g', (j) =>
+      j
+        .on(sql.lit(more !== undefined), '=', sql.lit(true))
+        .onRef('g.context_id', '=', 'l.context_id')
+        .onRef('g.user_id', '=', 'l.user_id')
+        .onRef('g.objective_id', '=', 'o.objective_id'),
+    )
+    .select(['o.objective_id', 'g.history_json', 'g.occurred_at as g_occurred_at', 'g.state as g_state', 'g.mastered_at as g_mastered_at'])
+    // Under the lock, the grade policy and language too, and whether the course has grade activities (the grade hook's reads).
+    .leftJoin('grade_policies as gp', (j) => j.on(sql.lit(more !== undefined), '=', sql.lit(true)).onRef('gp.context_id', '=', 'l.context_id'))
+    .leftJoin('contexts as gc', (j) => j.on(sql.lit(more !== undefined), '=', sql.lit(true)).onRef('gc.id', '=', 'l.context_id'))
+    .select(['gc.language', 'gp.policy', 'gp.calculation_json', 'gp.per_objective', 'gp.per_activity', 'gp.score_maximum', 'gp.activity_grade', 'gp.updated_at as gp_updated_at', 'gp.finalised_at'])
+    .select((eb) =>
+      eb
+        .selectFrom('grade_activities as ga')
+        .select('ga.activity_id')
+        .where(sql.lit(more !== undefined), '=', sql.lit(true))
+        .whereRef('ga.context_id', '=', 'l.context_id')
+        .limit(1)
+        .as('some_activity'),
+    )
+    .select((eb) =>
+      attemptId === undefined ? sql<null>`null`.as('seen') : eb.selectFrom('responses as e').select('e.id').where('e.attempt_id', '=', attemptId).as('seen'),
+    )
+    .select((eb) =>
+      eb
+        .selectFrom('explanations as x')
+        .select('x.message')
+        .where(sql.lit(latestMessages), '=', sql.lit(true))
+        .whereRef('x.context_id', '=', 'l.context_id')
+        .whereRef('x.user_id', '=', 'l.user_id')
+        .whereRef('x.objective_id', '=', 'o.objective_id')
+        .orderBy('x.id', 'desc')
+        .limit(1)
+        .as('latest_message'),
+    );
   const rows = await q.execute();
   const row = rows[0];
   if (!row) return undefined;
   const objectives: ObjectiveProgress[] = [];
-  for (const r of rows) if (r.objective_data !== null) objectives.push(JSON.parse(r.objective_data) as ObjectiveProgress);
-  return {
+  const messages = latestMessages ? new Map<string, MessageOrText | null>() : undefined;
+  for (const r of rows) {
+    if (r.objective_data === null) continue;
+    objectives.push(JSON.parse(r.objective_data) as ObjectiveProgress);
+    if (messages && r.objective_id !== null) messages.set(r.objective_id, r.latest_message === null || r.latest_message === undefined ? null : decodeMessage(r.latest_message));
+    if (more && r.objective_id !== null) {
+      more.standings.set(
+        standingKey(contextId, userId, r.objective_id),
+        r.history_json === null || r.g_occurred_at === null || r.g_state === null
+          ? undefined
+          : { history_json: r.history_json, occurred_at: r.g_occurred_at, state: r.g_state, mastered_at: r.g_mastered_at },
+      );
+    }
+  }
+  // A course without grade activities: the policy read here is all the grade hook needs.
+  if (more && (row.some_activity === null || row.some_activity === undefined)) {
+    const chosen =
+      row.policy !== null && row.per_objective !== null && row.per_activity !== null && row.score_maximum !== null && row.activity_grade !== null && row.gp_updated_at !== null
+        ? { policy: row.policy, calculation_json: row.calculation_json, per_objective: row.per_objective, per_activity: row.per_activity, score_maximum: row.score_maximum, activity_grade: row.activity_grade, updated_at: row.gp_updated_at, finalised_at: row.finalised_at }
+        : undefined;
+    more.gradeContexts.set(contextId, Promise.resolve({ policy: toPolicy(contextId, chosen, row.language ?? null), activities: [] }));
+  }
+  const learner: LearnerProjection = {
     ability: row.ability,
     overrides: JSON.parse(row.overrides) as string[],
     recentItems: JSON.parse(row.recent_items) as string[],
@@ -157,10 +232,13 @@ async function readLearner(db: Kysely<Database>, contextId: string, userId: stri
         : toAccommodations({ threshold_offset: row.threshold_offset, extra_cycles: row.extra_cycles, extra_opportunities: row.extra_opportunities, time_multiplier: row.time_multiplier }),
     courseVersion: row.course_version === null || row.course_version === undefined ? 0 : Number(row.course_version),
     ...(row.content_version === null || row.content_version === undefined ? {} : { contentVersion: Number(row.content_version) }),
+    ...(messages ? { latestMessages: messages } : {}),
   };
+  return { learner, attemptSeen: row.seen !== null && row.seen !== undefined };
 }
 
-async function writeAccommodations(db: Kysely<Database>, contextId: string, userId: string, acc: Required<Accommodations>, at: number): Promise<void> {
+/** The upsert of a learner's accommodations read model. */
+function accommodationsUpsert(db: Kysely<Database>, contextId: string, userId: string, acc: Required<Accommodations>, at: number) {
   const values = {
     threshold_offset: acc.thresholdOffset,
     extra_cycles: acc.extraCycles,
@@ -168,42 +246,87 @@ async function writeAccommodations(db: Kysely<Database>, contextId: string, user
     time_multiplier: acc.timeMultiplier,
     updated_at: at,
   };
-  await db
+  return db
     .insertInto('accommodations')
     .values({ user_id: userId, context_id: contextId, ...values })
-    .onConflict((oc) => oc.columns(['user_id', 'context_id']).doUpdateSet(values))
-    .execute();
+    .onConflict((oc) => oc.columns(['user_id', 'context_id']).doUpdateSet(values));
 }
 
-function engineTx(trx: Transaction<Database>, dialect: Dialect): EngineTx {
+/**
+ * The unit of work over one transaction. Its writes wait in a {@link WriteBehind} (PostgreSQL: sent as one statement)
+ * until a read needs them or `flush` (before commit); `flush` is not part of the port: the store calls it.
+ */
+function engineTx(trx: Transaction<Database>, dialect: Dialect): EngineTx & { flush(): Promise<void> } {
   const lock = dialect === 'postgres';
-  const tx: EngineTx = {
-    grades: gradeTx(trx),
-    markEvidenceSeen: (row) => markEvidenceSeen(trx, row),
+  const unit = new WriteBehind(trx, dialect);
+  const standings: KnownStandings = new Map();
+  const gradeContexts: KnownGradeContexts = new Map();
+  // Attempt ids read with the learner and not in the log then (findEvent needs no statement for them).
+  const unseen = new Set<string>();
+  // Item statistics locked with the learner (undefined: no row), as read then: this unit of work holds their locks.
+  const lockedStats = new Map<string, ItemStats | undefined>();
+  const tx: EngineTx & { flush(): Promise<void> } = {
+    flush: () => unit.flush(),
+    grades: gradeTx(trx, unit, standings, gradeContexts),
+    markEvidenceSeen: async (row) => {
+      await unit.flush();
+      await markEvidenceSeen(trx, row);
+    },
     findEvent: async (attemptId) => {
+      if (unseen.has(attemptId)) return undefined;
+      await unit.before('responses');
       const row = await trx.selectFrom('responses').selectAll().where('attempt_id', '=', attemptId).executeTakeFirst();
       return row ? toEvent(row) : undefined;
     },
-    lockLearner: async (contextId, userId, at) => {
+    lockLearner: async (contextId, userId, at, also) => {
+      await unit.flush();
       // One upsert creates the learner or takes their row lock (waiting for a concurrent submission to commit);
       // the read that follows, a new statement, then sees everything that submission wrote.
-      await trx
+      const upsert = trx
         .insertInto('learners')
         .values({ user_id: userId, context_id: contextId, updated_at: at })
-        .onConflict((oc) => oc.columns(['user_id', 'context_id']).doUpdateSet({ updated_at: sql<number>`learners.updated_at` }))
-        .execute();
-      return (await readLearner(trx, contextId, userId)) as LearnerProjection;
+        .onConflict((oc) => oc.columns(['user_id', 'context_id']).doUpdateSet({ updated_at: sql<number>`learners.updated_at` }));
+      const itemIds = also?.itemIds ?? [];
+      if (lock && itemIds.length) {
+        // PostgreSQL: the item statistics are locked in the same statement, after the learner (the EXISTS is a one-time
+        // filter run before any item row is locked: the lock order of every unit of work and of rebuildProjection).
+        // A row lock waited for returns the row as the other transaction committed it.
+        const rows = await trx
+          .with('l', () => upsert.returning('learners.user_id'))
+          .selectFrom('item_stats')
+          .selectAll()
+          .where('item_id', 'in', [...itemIds])
+          .where((eb) => eb.exists(eb.selectFrom('l').select('l.user_id')))
+          .orderBy('item_id')
+          .forUpdate()
+          .execute();
+        for (const id of itemIds) lockedStats.set(id, undefined);
+        for (const r of rows) lockedStats.set(r.item_id, toStats(r));
+      } else await upsert.execute();
+      const read = (await readLearnerWith(trx, contextId, userId, { attemptId: also?.attemptId, standings, gradeContexts })) as { learner: LearnerProjection; attemptSeen: boolean };
+      if (also?.attemptId !== undefined && !read.attemptSeen) unseen.add(also.attemptId);
+      return read.learner;
     },
     lockItemStats: async (itemIds) => {
       if (itemIds.length === 0) return new Map();
+      if (itemIds.every((id) => lockedStats.has(id))) {
+        const out = new Map<string, ItemStats>();
+        for (const id of itemIds) {
+          const s = lockedStats.get(id);
+          if (s) out.set(id, s);
+        }
+        return out;
+      }
+      await unit.before('item_stats');
       let q = trx.selectFrom('item_stats').selectAll().where('item_id', 'in', [...itemIds]).orderBy('item_id');
       if (lock) q = q.forUpdate();
       return new Map((await q.execute()).map((r) => [r.item_id, toStats(r)]));
     },
     appendEvent: async (e: NewLoggedEvent) => {
-      const row = await trx
-        .insertInto('responses')
-        .values({
+      unseen.delete(e.attemptId);
+      await unit.write(
+        'responses',
+        trx.insertInto('responses').values({
           attempt_id: e.attemptId,
           context_id: e.contextId,
           user_id: e.userId,
@@ -215,23 +338,23 @@ function engineTx(trx: Transaction<Database>, dialect: Dialect): EngineTx {
           phase: e.phase,
           data: e.outcome === null || e.outcome === undefined ? null : JSON.stringify(e.outcome),
           occurred_at: e.occurredAt,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      return Number(row.id);
+        }),
+      );
     },
     saveLearner: async (contextId, userId, l, at) => {
-      await trx
-        .updateTable('learners')
-        .set({ ability: l.ability, overrides: JSON.stringify(l.overrides), recent_items: JSON.stringify(l.recentItems), events: l.events, updated_at: at })
-        .where('user_id', '=', userId)
-        .where('context_id', '=', contextId)
-        .execute();
+      await unit.write(
+        'learners',
+        trx
+          .updateTable('learners')
+          .set({ ability: l.ability, overrides: JSON.stringify(l.overrides), recent_items: JSON.stringify(l.recentItems), events: l.events, updated_at: at })
+          .where('user_id', '=', userId)
+          .where('context_id', '=', contextId),
+      );
     },
     saveProgress: async (contextId, userId, progress, at) => {
       for (const part of chunks(progress)) {
         if (part.length === 0) continue;
-        await trx
+        const upsert = trx
           .insertInto('learner_objectives')
           .values(part.map((p) => progressRow(contextId, userId, p, at)))
           .onConflict((oc) =>
@@ -246,22 +369,25 @@ function engineTx(trx: Transaction<Database>, dialect: Dialect): EngineTx {
               data: eb.ref('excluded.data'),
               updated_at: eb.ref('excluded.updated_at'),
             })),
-          )
-          .execute();
+          );
+        await unit.write('learner_objectives', upsert);
       }
     },
-    saveAccommodations: (contextId, userId, acc, at) => writeAccommodations(trx, contextId, userId, acc, at),
+    saveAccommodations: (contextId, userId, acc, at) => unit.write('accommodations', accommodationsUpsert(trx, contextId, userId, acc, at)),
     saveItemStats: async (itemId, stats, flags, at) => {
+      lockedStats.delete(itemId);
       const row = statsRow(itemId, stats, flags, at);
-      await trx
-        .insertInto('item_stats')
-        .values(row)
-        .onConflict((oc) => oc.column('item_id').doUpdateSet({ ...row, item_id: undefined }))
-        .execute();
+      await unit.write(
+        'item_stats',
+        trx
+          .insertInto('item_stats')
+          .values(row)
+          .onConflict((oc) => oc.column('item_id').doUpdateSet({ ...row, item_id: undefined })),
+      );
     },
     addExplanations: async (contextId, explanations) => {
       for (const part of chunks(explanations)) {
-        if (part.length) await trx.insertInto('explanations').values(part.map((e) => explanationRow(contextId, e))).execute();
+        if (part.length) await unit.write('explanations', trx.insertInto('explanations').values(part.map((e) => explanationRow(contextId, e))));
       }
     },
   };
@@ -270,9 +396,15 @@ function engineTx(trx: Transaction<Database>, dialect: Dialect): EngineTx {
 
 /** The event log and learner projection store (PostgreSQL row locks serialise one learner's submissions). */
 export const learnerStore = (db: Kysely<Database>, dialect: Dialect): LearnerStore => ({
-  inTransaction: (fn) => db.transaction().execute((trx) => fn(engineTx(trx, dialect))),
+  inTransaction: (fn) =>
+    db.transaction().execute(async (trx) => {
+      const tx = engineTx(trx, dialect);
+      const result = await fn(tx);
+      await tx.flush();
+      return result;
+    }),
 
-  loadLearner: (contextId, userId) => readLearner(db, contextId, userId),
+  loadLearner: (contextId, userId, opts) => readLearner(db, contextId, userId, opts?.latestMessages ?? false),
 
   itemStats: async (contextId) => {
     const rows = await db
@@ -362,13 +494,14 @@ export const learnerStore = (db: Kysely<Database>, dialect: Dialect): LearnerSto
       for (const s of state.students.values()) await tx.saveProgress(contextId, s.studentId, Object.values(s.objectives), at);
       for (const [itemId, stats] of state.items) await tx.saveItemStats(itemId, stats, flagsOf(stats), at);
       await tx.addExplanations(contextId, state.explanations);
+      await tx.flush();
       // The accommodations read model is the fold's too (the latest accommodations_set per learner).
       await trx.deleteFrom('accommodations').where('context_id', '=', contextId).execute();
       for (const s of state.students.values()) {
         const a = s.accommodations;
         if (a) {
           const full = { thresholdOffset: a.thresholdOffset ?? 0, extraCycles: a.extraCycles ?? 0, extraOpportunities: a.extraOpportunities ?? 0, timeMultiplier: a.timeMultiplier ?? 1 };
-          await writeAccommodations(trx, contextId, s.studentId, full, at);
+          await accommodationsUpsert(trx, contextId, s.studentId, full, at).execute();
         }
       }
       return state;

@@ -1,7 +1,8 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { MasteryChange } from '../services/enginePorts.js';
 import type {
   GradeActivity,
+  GradePolicy,
   GradeOutboxRepo,
   GradeTx,
   LedgerEntry,
@@ -10,7 +11,8 @@ import type {
   WantedScore,
 } from '../services/servicePorts.js';
 import type { Dialect } from './db.js';
-import { readPolicy } from './gradebookRepo.js';
+import { toPolicy } from './gradebookRepo.js';
+import type { WriteBehind } from './writeBehind.js';
 import type { Database } from './schema.js';
 
 /** How many P(mastery) values a standing keeps for Canvas-parity roll-ups. */
@@ -39,17 +41,81 @@ const toEntry = (r: Selected): OutboxEntry => ({
   timestamp: Number(r.last_timestamp),
 });
 
+/** A learner's standing on an objective as stored (what the next change appends to). */
+export type KnownStanding = Pick<Selectable<Database['grade_objective_states']>, 'history_json' | 'occurred_at' | 'state' | 'mastered_at'>;
+/**
+ * Standings a unit of work already knows, by {@link standingKey} (undefined: known to have none): read with the
+ * learner under their lock, then kept current with the unit's own writes, so a change needs no read of its own.
+ */
+export type KnownStandings = Map<string, KnownStanding | undefined>;
+/** A context's grade policy and activities, as a unit of work reads them once. */
+export interface GradeContext {
+  policy: GradePolicy;
+  activities: GradeActivity[];
+}
+/** Grade contexts a unit of work already knows (read with the learner), by context id. */
+export type KnownGradeContexts = Map<string, Promise<GradeContext>>;
+
+export const standingKey = (contextId: string, userId: string, objectiveId: string) => `${contextId}\u0000${userId}\u0000${objectiveId}`;
+
+/** A context's grade policy (with its language) and grade activities, in one statement. */
+async function readGradeContext(db: Kysely<Database>, contextId: string, before: (...tables: (keyof Database)[]) => Promise<void>): Promise<GradeContext> {
+  await before('contexts', 'grade_policies', 'grade_activities');
+  const rows = await db
+    .selectFrom('contexts as c')
+    .leftJoin('grade_policies as p', 'p.context_id', 'c.id')
+    .leftJoin('grade_activities as a', 'a.context_id', 'c.id')
+    .select(['c.language', 'p.policy', 'p.calculation_json', 'p.per_objective', 'p.per_activity', 'p.score_maximum', 'p.activity_grade', 'p.updated_at', 'p.finalised_at'])
+    .select(['a.activity_id', 'a.title', 'a.objective_ids_json', 'a.placed'])
+    .where('c.id', '=', contextId)
+    .orderBy('a.created_at')
+    .orderBy('a.activity_id')
+    .execute();
+  const r = rows[0];
+  const chosen =
+    r && r.policy !== null && r.per_objective !== null && r.per_activity !== null && r.score_maximum !== null && r.activity_grade !== null && r.updated_at !== null
+      ? { policy: r.policy, calculation_json: r.calculation_json, per_objective: r.per_objective, per_activity: r.per_activity, score_maximum: r.score_maximum, activity_grade: r.activity_grade, updated_at: r.updated_at, finalised_at: r.finalised_at }
+      : undefined;
+  const activities: GradeActivity[] = [];
+  for (const a of rows) {
+    if (a.activity_id === null || a.title === null || a.objective_ids_json === null) continue;
+    activities.push({ activityId: a.activity_id, title: a.title, objectiveIds: JSON.parse(a.objective_ids_json) as string[], placed: a.placed === 1 });
+  }
+  return { policy: toPolicy(contextId, chosen, r?.language ?? null), activities };
+}
+
 /** Gradebook writes bound to one transaction (the unit of work's `grades`, built by src/store/learnerRepo.ts). */
-export function gradeTx(db: Kysely<Database>): GradeTx {
+export function gradeTx(db: Kysely<Database>, unit?: WriteBehind, known: KnownStandings = new Map(), contexts: KnownGradeContexts = new Map()): GradeTx {
+  // In a unit of work, writes wait to be sent with the others (see WriteBehind) and reads send what they depend on.
+  const before = async (...tables: (keyof Database)[]) => unit?.before(...tables);
+  const write = async (table: keyof Database, q: Parameters<WriteBehind['write']>[1]) => {
+    if (unit) await unit.write(table, q);
+    else await q.execute();
+  };
+  // The policy, language and activities of a context, read once per unit of work in one statement (or with the learner).
+  const gradeContext = (contextId: string) => {
+    let read = contexts.get(contextId);
+    if (!read) {
+      read = readGradeContext(db, contextId, before);
+      contexts.set(contextId, read);
+    }
+    return read;
+  };
   return {
     saveStanding: async (c: MasteryChange) => {
-      const prev = await db
-        .selectFrom('grade_objective_states')
-        .select(['history_json', 'occurred_at', 'state', 'mastered_at'])
-        .where('context_id', '=', c.contextId)
-        .where('user_id', '=', c.userId)
-        .where('objective_id', '=', c.objectiveId)
-        .executeTakeFirst();
+      const key = standingKey(c.contextId, c.userId, c.objectiveId);
+      let prev: KnownStanding | undefined;
+      if (known.has(key)) prev = known.get(key);
+      else {
+        await before('grade_objective_states');
+        prev = await db
+          .selectFrom('grade_objective_states')
+          .select(['history_json', 'occurred_at', 'state', 'mastered_at'])
+          .where('context_id', '=', c.contextId)
+          .where('user_id', '=', c.userId)
+          .where('objective_id', '=', c.objectiveId)
+          .executeTakeFirst();
+      }
       const history = prev ? (JSON.parse(prev.history_json) as number[]) : [];
       history.push(c.pAfter);
       // Mastered keeps its first date; a review after it (needs_review, then a re-check or reteach) keeps the date of
@@ -68,29 +134,29 @@ export function gradeTx(db: Kysely<Database>): GradeTx {
         occurred_at: Math.max(c.occurredAt, prev ? Number(prev.occurred_at) : 0),
         mastered_at: masteredAt,
       };
-      await db
-        .insertInto('grade_objective_states')
-        .values(row)
-        .onConflict((oc) =>
-          oc.columns(['context_id', 'user_id', 'objective_id']).doUpdateSet({
-            p: row.p,
-            state: row.state,
-            history_json: row.history_json,
-            occurred_at: row.occurred_at,
-            mastered_at: row.mastered_at,
-          }),
-        )
-        .execute();
+      known.set(key, row);
+      await write(
+        'grade_objective_states',
+        db
+          .insertInto('grade_objective_states')
+          .values(row)
+          .onConflict((oc) =>
+            oc.columns(['context_id', 'user_id', 'objective_id']).doUpdateSet({
+              p: row.p,
+              state: row.state,
+              history_json: row.history_json,
+              occurred_at: row.occurred_at,
+              mastered_at: row.mastered_at,
+            }),
+          ),
+      );
     },
-    policy: (contextId) => readPolicy(db, contextId),
-    activitiesWith: async (contextId, objectiveId): Promise<GradeActivity[]> => {
-      const rows = await db.selectFrom('grade_activities').selectAll().where('context_id', '=', contextId).execute();
-      return rows
-        .map((r) => ({ activityId: r.activity_id, title: r.title, objectiveIds: JSON.parse(r.objective_ids_json) as string[], placed: r.placed === 1 }))
-        .filter((a) => a.objectiveIds.includes(objectiveId));
-    },
+    policy: async (contextId) => (await gradeContext(contextId)).policy,
+    activitiesWith: async (contextId, objectiveId): Promise<GradeActivity[]> =>
+      (await gradeContext(contextId)).activities.filter((a) => a.objectiveIds.includes(objectiveId)),
     standings: async (contextId, userId, objectiveIds): Promise<ObjectiveStanding[]> => {
       if (!objectiveIds.length) return [];
+      await before('grade_objective_states', 'objectives');
       const rows = await db
         .selectFrom('grade_objective_states as s')
         .leftJoin('objectives as o', 'o.id', 's.objective_id')
@@ -111,10 +177,12 @@ export function gradeTx(db: Kysely<Database>): GradeTx {
     },
     dueDates: async (objectiveIds) => {
       if (!objectiveIds.length) return new Map<string, number>();
+      await before('objectives');
       const rows = await db.selectFrom('objectives').select(['id', 'grade_due_at']).where('id', 'in', [...objectiveIds]).where('grade_due_at', 'is not', null).execute();
       return new Map(rows.map((r) => [r.id, Number(r.grade_due_at)]));
     },
     want: async (contextId, userId, s, now) => {
+      await before('grade_outbox');
       const prev = await db
         .selectFrom('grade_outbox')
         .select(['score_given', 'score_maximum', 'comment', 'activity_progress', 'grading_progress', 'status'])
@@ -135,44 +203,46 @@ export function gradeTx(db: Kysely<Database>): GradeTx {
       ) {
         return 'unchanged';
       }
-      await db
-        .insertInto('grade_outbox')
-        .values({
-          context_id: contextId,
-          user_id: userId,
-          item_key: s.itemKey,
-          score_given: s.scoreGiven,
-          score_maximum: s.scoreMaximum,
-          activity_progress: s.activityProgress,
-          grading_progress: s.gradingProgress,
-          comment: s.comment,
-          event_at: s.eventAt,
-          version: 1,
-          status: 'pending',
-          attempts: 0,
-          next_attempt_at: now,
-          created_at: now,
-          updated_at: now,
-        })
-        .onConflict((oc) =>
-          oc.columns(['context_id', 'user_id', 'item_key']).doUpdateSet({
-            score_given: (eb) => eb.ref('excluded.score_given'),
-            score_maximum: (eb) => eb.ref('excluded.score_maximum'),
-            activity_progress: (eb) => eb.ref('excluded.activity_progress'),
-            grading_progress: (eb) => eb.ref('excluded.grading_progress'),
-            comment: (eb) => eb.ref('excluded.comment'),
-            // The AGS timestamp of a row never goes back: the LMS keeps the newest, Canvas refuses older ones.
-            event_at: sql<number>`CASE WHEN grade_outbox.event_at > excluded.event_at THEN grade_outbox.event_at ELSE excluded.event_at END`,
-            version: sql<number>`grade_outbox.version + 1`,
+      await write(
+        'grade_outbox',
+        db
+          .insertInto('grade_outbox')
+          .values({
+            context_id: contextId,
+            user_id: userId,
+            item_key: s.itemKey,
+            score_given: s.scoreGiven,
+            score_maximum: s.scoreMaximum,
+            activity_progress: s.activityProgress,
+            grading_progress: s.gradingProgress,
+            comment: s.comment,
+            event_at: s.eventAt,
+            version: 1,
             status: 'pending',
             attempts: 0,
             next_attempt_at: now,
-            failure_reason: null,
-            last_error: null,
+            created_at: now,
             updated_at: now,
-          }),
-        )
-        .execute();
+          })
+          .onConflict((oc) =>
+            oc.columns(['context_id', 'user_id', 'item_key']).doUpdateSet({
+              score_given: (eb) => eb.ref('excluded.score_given'),
+              score_maximum: (eb) => eb.ref('excluded.score_maximum'),
+              activity_progress: (eb) => eb.ref('excluded.activity_progress'),
+              grading_progress: (eb) => eb.ref('excluded.grading_progress'),
+              comment: (eb) => eb.ref('excluded.comment'),
+              // The AGS timestamp of a row never goes back: the LMS keeps the newest, Canvas refuses older ones.
+              event_at: sql<number>`CASE WHEN grade_outbox.event_at > excluded.event_at THEN grade_outbox.event_at ELSE excluded.event_at END`,
+              version: sql<number>`grade_outbox.version + 1`,
+              status: 'pending',
+              attempts: 0,
+              next_attempt_at: now,
+              failure_reason: null,
+              last_error: null,
+              updated_at: now,
+            }),
+          ),
+      );
       return 'queued';
     },
   };
