@@ -44,7 +44,7 @@ describe.skipIf(skipBrowserTests())('times in the browser’s time zone', () => 
     await student.locator('#feedback').waitFor();
     await student.context().close();
 
-    // The first page of the launch (the greeting, in the LMS's frame) carries the question; the script answers it.
+    // The first page of the launch (the dashboard, in the LMS’s frame) carries the question; the script answers it.
     const page = await (await chromium.newContext({ timezoneId: 'Asia/Kolkata' })).newPage();
     const reported = page.waitForResponse((r) => r.url() === `${rig.toolUrl}/session/time-zone`);
     const instructor = rig.lms.users.find((u) => u.roles.some((r) => r.endsWith('#Instructor')) && u.name.includes(' '))!;
@@ -53,7 +53,7 @@ describe.skipIf(skipBrowserTests())('times in the browser’s time zone', () => 
     const answer = await reported;
     expect(answer.status()).toBe(204);
     expect(answer.request().postData()).toMatch(/timeZone=Asia%2F(Kolkata|Calcutta)&/); // Chromium says the older name
-    expect(answer.request().frame().url()).toBe(`${rig.toolUrl}/app`);
+    expect(answer.request().frame().url()).toBe(`${rig.toolUrl}/instructor`);
     await page.goto(`${rig.toolUrl}/instructor`);
     const shown = await lastActivity(page);
     expect(shown).toHaveLength(1);
