@@ -41,6 +41,11 @@ export function parseRole(role: string): ParsedRole {
 
 const TEACHING = new Set(['Instructor', 'ContentDeveloper', 'Administrator', 'TeachingAssistant']);
 
+/** A teaching membership role in the course (TA sub-roles included). */
+const teaches = (r: ParsedRole): boolean => r.vocabulary === 'membership' && (TEACHING.has(r.name) || (r.subRole !== undefined && TEACHING.has(r.subRole)));
+/** The membership Learner role (or its short name Student). */
+const learns = (r: ParsedRole): boolean => r.vocabulary === 'membership' && (r.name === 'Learner' || r.name === 'Student');
+
 /** What Masterly needs to know about a person's roles in a course. */
 export interface RoleSummary {
   isInstructor: boolean;
@@ -52,12 +57,8 @@ export function summariseRoles(roles: readonly string[]): RoleSummary {
   let isInstructor = false;
   let isLearner = false;
   for (const r of roles.map(parseRole)) {
-    if (r.vocabulary === 'membership') {
-      if (TEACHING.has(r.name) || (r.subRole && TEACHING.has(r.subRole))) isInstructor = true;
-      if (r.name === 'Learner' || r.name === 'Student') isLearner = true;
-    } else if (r.vocabulary === 'institution' && r.name === 'Administrator') {
-      isInstructor = true;
-    }
+    if (teaches(r) || (r.vocabulary === 'institution' && r.name === 'Administrator')) isInstructor = true;
+    if (learns(r)) isLearner = true;
   }
   return { isInstructor, isLearner };
 }
@@ -75,12 +76,8 @@ export function isLmsAdministrator(roles: readonly string[]): boolean {
  * (membership Learner, no teaching role), an LMS administrator with neither, or someone else (Mentor, Guest, none).
  */
 export function launchAudience(roles: readonly string[]): LaunchAudience {
-  let learner = false;
-  for (const r of roles.map(parseRole)) {
-    if (r.vocabulary !== 'membership') continue;
-    if (TEACHING.has(r.name) || (r.subRole && TEACHING.has(r.subRole))) return 'staff';
-    if (r.name === 'Learner' || r.name === 'Student') learner = true;
-  }
-  if (learner) return 'learner';
+  const parsed = roles.map(parseRole);
+  if (parsed.some(teaches)) return 'staff';
+  if (parsed.some(learns)) return 'learner';
   return isLmsAdministrator(roles) ? 'administrator' : 'other';
 }
