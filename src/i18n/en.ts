@@ -1200,7 +1200,8 @@ export const en = {
       courseTitle: 'Audit log: {{course}}',
       intro: 'Who did what and when: overrides, resets, accommodations, grade policies, exports, erasures, platforms and keys. Records cannot be changed or removed.',
       caption: 'Recorded actions, newest first',
-      colWhen: 'When (UTC)',
+      /** Each time names its zone (the reader's, else UTC). */
+      colWhen: 'When',
       colWho: 'Who',
       colCourse: 'Course',
       colAction: 'Action',
@@ -1363,8 +1364,6 @@ export const en = {
   },
   timeZone: {
     invalid: 'Your browser sent a time zone we do not know, so times are shown in UTC. You can keep working; times name their zone.',
-    /** The audit log's time column: each time names its zone (the reader's, else UTC). */
-    colWhen: 'When',
   },
   adminPages: {
     /** The kind of LMS a registered platform is, beside its name on the console. */

@@ -1187,7 +1187,7 @@ export const es: Translation<Catalogue> = {
       courseTitle: 'Registro de auditoría: {{course}}',
       intro: 'Quién hizo qué y cuándo: desbloqueos, reinicios, adaptaciones, políticas de calificación, exportaciones, borrados, plataformas y claves. Los registros no se pueden cambiar ni quitar.',
       caption: 'Acciones registradas, las más recientes primero',
-      colWhen: 'Cuándo (UTC)',
+      colWhen: 'Cuándo',
       colWho: 'Quién',
       colCourse: 'Curso',
       colAction: 'Acción',
@@ -1349,7 +1349,6 @@ export const es: Translation<Catalogue> = {
   },
   timeZone: {
     invalid: 'Tu navegador envió una zona horaria que no conocemos, así que las horas se muestran en UTC. Puedes seguir trabajando; cada hora indica su zona.',
-    colWhen: 'Cuándo',
   },
   adminPages: {
     vendor: { canvas: 'Canvas', moodle: 'Moodle', generic: 'otro LMS' },
