@@ -7,6 +7,7 @@
 import { aggregateScores } from '../domain/aggregation.js';
 import { DEFAULT_CALCULATION, ROLLUP_MASTERY_POINTS } from '../domain/gradePolicy.js';
 import { translator, type Translate } from '../i18n/index.js';
+import { formatDate } from '../i18n/format.js';
 import type { GradePolicy, ObjectiveStanding, WantedScore } from './servicePorts.js';
 
 const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
@@ -40,8 +41,7 @@ export function standingValue(policy: GradePolicy, s: ObjectiveStanding): number
 }
 
 /** "3 Dec 2026", "3 dic 2026" in Spanish (UTC: the gradebook is shared by everyone in the course). */
-export const gradeDate = (ms: number, lang = 'en'): string =>
-  new Date(ms).toLocaleDateString(lang === 'en' ? 'en-GB' : lang, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+export const gradeDate = (ms: number, lang = 'en'): string => formatDate({ lang, timeZone: 'UTC' }, ms);
 
 /** The comment of one objective's score: where the learner stands, in plain words. */
 function objectiveComment(s: ObjectiveStanding | undefined, t: Translate): string {
