@@ -8,6 +8,7 @@ import type {
   CoursePlan,
   CourseRepo,
   CourseSnapshot,
+  CourseVersion,
   ImportSummary,
   ItemPayload,
   StoredContent,
@@ -126,11 +127,12 @@ const versionStatement = (db: Kysely<Database>) =>
 /** Course content storage (objectives, prerequisites, items, content, settings). */
 export const courseRepo = (db: Kysely<Database>): CourseRepo => {
   const versionQuery = versionStatement(db);
+  const versionOf = async (contextId: string): Promise<CourseVersion | undefined> => {
+    const row = (await versionQuery.run(db, { contextId })).rows[0];
+    return row ? { contentVersion: Number(row.content_version), courseVersion: row.course_version === null ? 0 : Number(row.course_version) } : undefined;
+  };
   return {
-    versionOf: async (contextId) => {
-      const row = (await versionQuery.run(db, { contextId })).rows[0];
-      return row ? { contentVersion: Number(row.content_version), courseVersion: row.course_version === null ? 0 : Number(row.course_version) } : undefined;
-    },
+    versionOf,
 
     applyImport: (plan: CoursePlan, at: number, opts?: { onlyIntoEmpty?: boolean }): Promise<ImportSummary> =>
       db.transaction().execute(async (trx) => {
@@ -325,14 +327,8 @@ export const courseRepo = (db: Kysely<Database>): CourseRepo => {
       // The versions are read BEFORE what they version: a fit or import committing between these statements
       // then leaves an old version on newer content, which the submission's check under the learner's lock
       // sees as stale and reloads — never new versions on old parameters, which it would trust.
-      const version = await db
-        .selectFrom('responses')
-        .select('id')
-        .where('context_id', '=', contextId)
-        .where('user_id', 'is', null)
-        .orderBy('id', 'desc')
-        .limit(1)
-        .executeTakeFirst();
+      const version = await versionOf(contextId);
+      if (!version) return undefined;
       const course = await db.selectFrom('engine_courses').selectAll().where('context_id', '=', contextId).executeTakeFirst();
       if (!course) return undefined;
       const rows = await db
@@ -364,8 +360,8 @@ export const courseRepo = (db: Kysely<Database>): CourseRepo => {
           checkTimeLimitMinutes: course.check_time_limit_minutes ?? null,
         },
         objectives: rows.map((r) => toObjective(r, prereqs.get(r.id) ?? [])),
-        courseVersion: version ? Number(version.id) : 0,
-        contentVersion: Number(course.content_version),
+        courseVersion: version.courseVersion,
+        contentVersion: version.contentVersion,
       };
     },
 
