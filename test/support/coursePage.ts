@@ -98,7 +98,7 @@ export async function focusedElement(page: Page): Promise<Focused> {
     const el = handle.asElement();
     const isFrame = el !== null && (await el.evaluate((e) => (e as unknown as { tagName: string }).tagName)) === 'IFRAME';
     const inner = isFrame ? await el.contentFrame() : null;
-    if (isFrame && !inner && waited++ < 30) {
+    if (isFrame && !inner && waited++ < 150) {
       // The frame's document is being replaced (a link or form followed in it): look again once it is there.
       await page.waitForTimeout(100);
       depth--;
