@@ -318,9 +318,6 @@ export const en = {
       behind_median: 'Suggested: look at where they stopped and set them a target for this week.',
     },
     never: 'never',
-    /** A time (epoch ms) in UTC, to the minute / to the second, written as the reader's locale writes dates. */
-    utc: '{{time, datetime(dateStyle: medium; timeStyle: short; timeZone: UTC)}} UTC',
-    utcSeconds: '{{time, datetime(dateStyle: medium; timeStyle: medium; timeZone: UTC)}} UTC',
     dashboard: {
       title: 'Class dashboard: {{course}}',
       heading: 'Class dashboard: {{course}}',

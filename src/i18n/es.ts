@@ -315,8 +315,6 @@ export const es: Translation<Catalogue> = {
       behind_median: 'Sugerencia: mira dónde se detuvo y ponle una meta para esta semana.',
     },
     never: 'nunca',
-    utc: '{{time, datetime(dateStyle: medium; timeStyle: short; timeZone: UTC)}} UTC',
-    utcSeconds: '{{time, datetime(dateStyle: medium; timeStyle: medium; timeZone: UTC)}} UTC',
     dashboard: {
       title: 'Panel de la clase: {{course}}',
       heading: 'Panel de la clase: {{course}}',

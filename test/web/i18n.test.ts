@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLAIM } from '../../src/devplatform/index.js';
 import { catalogueKeys, hasKey, languageFor, languageFromHeader, render, translator, type Translate } from '../../src/i18n/index.js';
 import { en } from '../../src/i18n/en.js';
+import { formatDateTime } from '../../src/i18n/format.js';
 import { es } from '../../src/i18n/es.js';
 import { Conflict, DeepLinkAlreadyUsed, IllegalTransition, LmsRejected, LmsUnavailable, LmsUrlUntrusted, ObjectiveLocked, ValidationFailed, type AppError } from '../../src/domain/errors.js';
 import { checkAnswer } from '../../src/domain/items.js';
@@ -153,7 +154,7 @@ describe('messages from the domain and the services', () => {
       'Review question on Fractions right: next review in 1 day.',
     );
     expect(presentError(new Conflict('English only', { key: 'errors.alreadyUnlocked', vars: { title: 'Halves' } }), 'r', t).message).toBe('Halves is already unlocked for this student.');
-    expect(t('instructor.utc', { time: Date.UTC(2026, 2, 1, 13, 5) })).toBe('Mar 1, 2026, 1:05 PM UTC');
+    expect(formatDateTime(t, Date.UTC(2026, 2, 1, 13, 5))).toBe('Mar 1, 2026, 1:05 PM UTC');
     // Plain text of explanation rows stored before messages were structured is shown as it was.
     expect(render(t, 'Unlocked because you mastered Halves.')).toBe('Unlocked because you mastered Halves.');
   });
@@ -222,7 +223,7 @@ describe('Spanish catalogue', () => {
     expect(t.lang).toBe('es');
     expect(t('student.map.afterAnswers', { count: 1 })).toBe('después de 1 respuesta');
     expect(t('student.map.afterAnswers', { count: 2 })).toBe('después de 2 respuestas');
-    expect(t('instructor.utc', { time: Date.UTC(2026, 2, 1, 13, 5) })).toBe('1 mar 2026, 13:05 UTC');
+    expect(formatDateTime(t, Date.UTC(2026, 2, 1, 13, 5))).toBe('1 mar 2026, 13:05 UTC');
     const standing = { objectiveId: 'o1', title: 'Medios', p: 0.97, state: 'mastered', history: [0.97], occurredAt: 0 };
     expect(scoreFor({ ...defaultPolicy('c'), language: 'es' }, 'objective:o1', ['o1'], [standing], 0).comment).toBe('Medios: dominado el 1 ene 1970.');
   });
