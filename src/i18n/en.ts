@@ -1471,6 +1471,9 @@ export const en = {
     sessionErased: 'Your data in Masterly was erased, so this session has ended. To use Masterly again, open it from your course in the LMS.',
     eraseStaff: 'Only students can be erased from a course here. To erase a teaching assistant or an instructor, ask your Masterly administrator.',
   },
+  drafts: {
+    busy: 'Other changes to this course were being saved at the same moment, so yours was not saved. Send the form again.',
+  },
 } as const;
 
 /** The shape every catalogue has (English is the reference). */

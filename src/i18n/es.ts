@@ -1454,4 +1454,7 @@ export const es: Translation<Catalogue> = {
     sessionErased: 'Tus datos en Masterly se borraron, así que esta sesión terminó. Para volver a usar Masterly, ábrelo desde tu curso en el LMS.',
     eraseStaff: 'Aquí solo se pueden borrar estudiantes del curso. Para borrar a un profesor asistente o a un profesor, pídeselo al administrador de Masterly.',
   },
+  drafts: {
+    busy: 'En ese mismo momento se estaban guardando otros cambios de este curso, así que el tuyo no se guardó. Envía el formulario de nuevo.',
+  },
 };

@@ -41,6 +41,8 @@ export interface OpenDraft {
   unpublished: boolean;
   /** True when the course has published content. */
   published: boolean;
+  /** The stored draft's revision, null when there is none (a save names it: see {@link edit}). */
+  revision: number | null;
 }
 
 const emptyDraft = (): DraftFile => ({ format: COURSE_FORMAT, course: { title: 'New course', description: '' }, objectives: [], items: [], content: [] });
@@ -48,11 +50,12 @@ const emptyDraft = (): DraftFile => ({ format: COURSE_FORMAT, course: { title: '
 /** The context's draft, else its published content, else an empty course. */
 export async function openDraft(deps: Pick<AuthorCourseDeps, 'authoring' | 'exportCourse'>, contextId: string): Promise<OpenDraft> {
   const [stored, published] = await Promise.all([deps.authoring.getDraft(contextId), deps.exportCourse(contextId)]);
+  const revision = stored?.revision ?? null;
   if (stored) {
     const parsed = DraftFile.safeParse(stored.document);
-    if (parsed.success) return { file: parsed.data, unpublished: true, published: published !== undefined };
+    if (parsed.success) return { file: parsed.data, unpublished: true, published: published !== undefined, revision };
   }
-  return { file: published ?? emptyDraft(), unpublished: false, published: published !== undefined };
+  return { file: published ?? emptyDraft(), unpublished: false, published: published !== undefined, revision };
 }
 
 // ---------------------------------------------------------------- form fields
@@ -124,51 +127,54 @@ export const cycleMessage = (cycle: readonly string[], titleOf: (key: string) =>
  * the cycle named (ERR_OBJECTIVE_CYCLE, issue on `prerequisites`). Returns the objective's key.
  */
 export async function saveObjective(deps: AuthorCourseDeps, input: { contextId: string; actor: string; original: string | null; form: Form }): Promise<string> {
-  const { file } = await openDraft(deps, input.contextId);
-  const f = input.form;
-  const issues: Issue[] = [];
-  const old = input.original === null ? undefined : file.objectives.find((o) => o.key === input.original);
-  if (input.original !== null && !old) throw new NotFound('The objective');
-  const title = text(f, 'title', 200, issues);
-  const description = text(f, 'description', 4000, issues, false);
-  const taken = new Set(file.objectives.map((o) => o.key).filter((k) => k !== input.original));
-  const key = chooseKey(f, input.original, taken, title, `objective-${file.objectives.length + 1}`, issues);
-  const prerequisites = [...new Set(list(f, 'prerequisites'))];
-  if (prerequisites.some((p) => !taken.has(p))) issues.push(field('prerequisites', 'unknownPrerequisite'));
-  const prior = percent(f, 'prior', 1, 90, issues);
-  const learn = percent(f, 'learn', 1, 50, issues);
-  if (issues.length) throw invalid(issues);
+  let key = '';
+  await edit(deps, input, (file) => {
+    const f = input.form;
+    const issues: Issue[] = [];
+    const old = input.original === null ? undefined : file.objectives.find((o) => o.key === input.original);
+    if (input.original !== null && !old) throw new NotFound('The objective');
+    const title = text(f, 'title', 200, issues);
+    const description = text(f, 'description', 4000, issues, false);
+    const taken = new Set(file.objectives.map((o) => o.key).filter((k) => k !== input.original));
+    key = chooseKey(f, input.original, taken, title, `objective-${file.objectives.length + 1}`, issues);
+    const prerequisites = [...new Set(list(f, 'prerequisites'))];
+    if (prerequisites.some((p) => !taken.has(p))) issues.push(field('prerequisites', 'unknownPrerequisite'));
+    const prior = percent(f, 'prior', 1, 90, issues);
+    const learn = percent(f, 'learn', 1, 50, issues);
+    if (issues.length) throw invalid(issues);
 
-  const authored = old?.mastery ?? {};
-  const mastery = prior === undefined && learn === undefined && !old?.mastery ? undefined : { ...{ prior: DEFAULT_BKT.prior, learn: DEFAULT_BKT.learn }, ...authored, ...(prior === undefined ? {} : { prior }), ...(learn === undefined ? {} : { learn }) };
-  const next: DraftObjective = { key, title, description, prerequisites, ...(old?.itemKind ? { itemKind: old.itemKind } : {}), ...(mastery ? { mastery } : {}) };
-  const renamed = (k: string) => (k === input.original ? key : k);
-  const objectives = old
-    ? file.objectives.map((o) => (o.key === input.original ? next : { ...o, prerequisites: o.prerequisites.map(renamed) }))
-    : [...file.objectives, next];
-  const cycle = findCycle(objectives.map((o) => ({ id: o.key, title: o.title, prerequisites: o.prerequisites })));
-  if (cycle) {
-    const said = cycleMessage(cycle, (k) => objectives.find((o) => o.key === k)?.title ?? k);
-    throw new ObjectiveCycle(cycle, `Prerequisites form a cycle: ${cycle.join(' → ')}`, said);
-  }
-  await save(deps, input, {
-    ...file,
-    objectives,
-    items: file.items.map((it) => ({ ...it, objective: renamed(it.objective) })),
-    content: file.content.map((c) => ({ ...c, objective: renamed(c.objective) })),
+    const authored = old?.mastery ?? {};
+    const mastery = prior === undefined && learn === undefined && !old?.mastery ? undefined : { ...{ prior: DEFAULT_BKT.prior, learn: DEFAULT_BKT.learn }, ...authored, ...(prior === undefined ? {} : { prior }), ...(learn === undefined ? {} : { learn }) };
+    const next: DraftObjective = { key, title, description, prerequisites, ...(old?.itemKind ? { itemKind: old.itemKind } : {}), ...(mastery ? { mastery } : {}) };
+    const renamed = (k: string) => (k === input.original ? key : k);
+    const objectives = old
+      ? file.objectives.map((o) => (o.key === input.original ? next : { ...o, prerequisites: o.prerequisites.map(renamed) }))
+      : [...file.objectives, next];
+    const cycle = findCycle(objectives.map((o) => ({ id: o.key, title: o.title, prerequisites: o.prerequisites })));
+    if (cycle) {
+      const said = cycleMessage(cycle, (k) => objectives.find((o) => o.key === k)?.title ?? k);
+      throw new ObjectiveCycle(cycle, `Prerequisites form a cycle: ${cycle.join(' → ')}`, said);
+    }
+    return {
+      ...file,
+      objectives,
+      items: file.items.map((it) => ({ ...it, objective: renamed(it.objective) })),
+      content: file.content.map((c) => ({ ...c, objective: renamed(c.objective) })),
+    };
   });
   return key;
 }
 
 /** Removes an objective from the draft with its items and pages (history stays: publishing deactivates, never deletes). */
 export async function deleteObjective(deps: AuthorCourseDeps, input: { contextId: string; actor: string; key: string }): Promise<void> {
-  const { file } = await openDraft(deps, input.contextId);
-  if (!file.objectives.some((o) => o.key === input.key)) throw new NotFound('The objective');
-  await save(deps, input, {
-    ...file,
-    objectives: file.objectives.filter((o) => o.key !== input.key).map((o) => ({ ...o, prerequisites: o.prerequisites.filter((p) => p !== input.key) })),
-    items: file.items.filter((i) => i.objective !== input.key),
-    content: file.content.filter((c) => c.objective !== input.key),
+  await edit(deps, input, (file) => {
+    if (!file.objectives.some((o) => o.key === input.key)) throw new NotFound('The objective');
+    return {
+      ...file,
+      objectives: file.objectives.filter((o) => o.key !== input.key).map((o) => ({ ...o, prerequisites: o.prerequisites.filter((p) => p !== input.key) })),
+      items: file.items.filter((i) => i.objective !== input.key),
+      content: file.content.filter((c) => c.objective !== input.key),
+    };
   });
 }
 
@@ -236,26 +242,29 @@ function itemFromForm(f: Form, key: string, objectiveKeys: ReadonlySet<string>, 
 
 /** Creates or updates an item of the draft from its form; returns its key. */
 export async function saveItem(deps: AuthorCourseDeps, input: { contextId: string; actor: string; original: string | null; form: Form }): Promise<string> {
-  const { file } = await openDraft(deps, input.contextId);
-  const old = input.original === null ? undefined : file.items.find((i) => i.key === input.original);
-  if (input.original !== null && !old) throw new NotFound('The question');
-  const issues: Issue[] = [];
-  const taken = new Set(file.items.map((i) => i.key).filter((k) => k !== input.original));
-  const objective = str(input.form, 'objective');
-  const n = file.items.filter((i) => i.objective === objective).length + 1;
-  const key = chooseKey(input.form, input.original, taken, `${objective}-q${n}`, `item-${file.items.length + 1}`, issues);
-  const item = itemFromForm(input.form, key, new Set(file.objectives.map((o) => o.key)), issues);
-  if (issues.length || !item) throw invalid(issues);
-  const kept = old?.difficulty === undefined ? item : { ...item, difficulty: old.difficulty };
-  await save(deps, input, { ...file, items: old ? file.items.map((i) => (i.key === input.original ? kept : i)) : [...file.items, kept] });
+  let key = '';
+  await edit(deps, input, (file) => {
+    const old = input.original === null ? undefined : file.items.find((i) => i.key === input.original);
+    if (input.original !== null && !old) throw new NotFound('The question');
+    const issues: Issue[] = [];
+    const taken = new Set(file.items.map((i) => i.key).filter((k) => k !== input.original));
+    const objective = str(input.form, 'objective');
+    const n = file.items.filter((i) => i.objective === objective).length + 1;
+    key = chooseKey(input.form, input.original, taken, `${objective}-q${n}`, `item-${file.items.length + 1}`, issues);
+    const item = itemFromForm(input.form, key, new Set(file.objectives.map((o) => o.key)), issues);
+    if (issues.length || !item) throw invalid(issues);
+    const kept = old?.difficulty === undefined ? item : { ...item, difficulty: old.difficulty };
+    return { ...file, items: old ? file.items.map((i) => (i.key === input.original ? kept : i)) : [...file.items, kept] };
+  });
   return key;
 }
 
 /** Removes an item from the draft (once published it is deactivated: its answers stay in the log and count). */
 export async function deleteItem(deps: AuthorCourseDeps, input: { contextId: string; actor: string; key: string }): Promise<void> {
-  const { file } = await openDraft(deps, input.contextId);
-  if (!file.items.some((i) => i.key === input.key)) throw new NotFound('The question');
-  await save(deps, input, { ...file, items: file.items.filter((i) => i.key !== input.key) });
+  await edit(deps, input, (file) => {
+    if (!file.items.some((i) => i.key === input.key)) throw new NotFound('The question');
+    return { ...file, items: file.items.filter((i) => i.key !== input.key) };
+  });
 }
 
 // ---------------------------------------------------------------- pages (lesson, reteach, enrichment)
@@ -264,48 +273,64 @@ const CONTENT_KINDS: readonly ContentKind[] = ['lesson', 'reteach', 'enrichment'
 
 /** Creates or updates a lesson, reteach or enrichment page of the draft; returns its key. */
 export async function savePage(deps: AuthorCourseDeps, input: { contextId: string; actor: string; original: string | null; form: Form }): Promise<string> {
-  const { file } = await openDraft(deps, input.contextId);
-  const old = input.original === null ? undefined : file.content.find((c) => c.key === input.original);
-  if (input.original !== null && !old) throw new NotFound('The page');
-  const f = input.form;
-  const issues: Issue[] = [];
-  const objective = str(f, 'objective');
-  if (!file.objectives.some((o) => o.key === objective)) issues.push(field('objective', 'chooseObjective'));
-  const kind = str(f, 'kind') as ContentKind;
-  if (!CONTENT_KINDS.includes(kind)) issues.push(field('kind', 'choosePageKind'));
-  const title = text(f, 'title', 200, issues);
-  const body = text(f, 'body', 100_000, issues);
-  const taken = new Set(file.content.map((c) => c.key).filter((k) => k !== input.original));
-  const key = chooseKey(f, input.original, taken, `${objective}-${kind}`, `page-${file.content.length + 1}`, issues);
-  if (issues.length) throw invalid(issues);
-  const page: DraftContent = { key, objective, kind, title, body };
-  await save(deps, input, { ...file, content: old ? file.content.map((c) => (c.key === input.original ? page : c)) : [...file.content, page] });
+  let key = '';
+  await edit(deps, input, (file) => {
+    const old = input.original === null ? undefined : file.content.find((c) => c.key === input.original);
+    if (input.original !== null && !old) throw new NotFound('The page');
+    const f = input.form;
+    const issues: Issue[] = [];
+    const objective = str(f, 'objective');
+    if (!file.objectives.some((o) => o.key === objective)) issues.push(field('objective', 'chooseObjective'));
+    const kind = str(f, 'kind') as ContentKind;
+    if (!CONTENT_KINDS.includes(kind)) issues.push(field('kind', 'choosePageKind'));
+    const title = text(f, 'title', 200, issues);
+    const body = text(f, 'body', 100_000, issues);
+    const taken = new Set(file.content.map((c) => c.key).filter((k) => k !== input.original));
+    key = chooseKey(f, input.original, taken, `${objective}-${kind}`, `page-${file.content.length + 1}`, issues);
+    if (issues.length) throw invalid(issues);
+    const page: DraftContent = { key, objective, kind, title, body };
+    return { ...file, content: old ? file.content.map((c) => (c.key === input.original ? page : c)) : [...file.content, page] };
+  });
   return key;
 }
 
 /** Removes a page from the draft. */
 export async function deletePage(deps: AuthorCourseDeps, input: { contextId: string; actor: string; key: string }): Promise<void> {
-  const { file } = await openDraft(deps, input.contextId);
-  if (!file.content.some((c) => c.key === input.key)) throw new NotFound('The page');
-  await save(deps, input, { ...file, content: file.content.filter((c) => c.key !== input.key) });
+  await edit(deps, input, (file) => {
+    if (!file.content.some((c) => c.key === input.key)) throw new NotFound('The page');
+    return { ...file, content: file.content.filter((c) => c.key !== input.key) };
+  });
 }
 
 /** Sets the course's title and description in the draft. */
 export async function saveCourseInfo(deps: AuthorCourseDeps, input: { contextId: string; actor: string; form: Form }): Promise<void> {
-  const { file } = await openDraft(deps, input.contextId);
-  const issues: Issue[] = [];
-  const title = text(input.form, 'title', 200, issues);
-  const description = text(input.form, 'description', 4000, issues, false);
-  // Timed checks (ADR 0023): minutes per mastery check; empty = untimed (0, which publishing applies).
-  const rawLimit = str(input.form, 'checkTimeLimitMinutes');
-  const checkTimeLimitMinutes = rawLimit === '' ? 0 : /^\d{1,3}$/.test(rawLimit) ? Number(rawLimit) : -1;
-  if (checkTimeLimitMinutes < 0 || checkTimeLimitMinutes > 240) issues.push({ path: 'checkTimeLimitMinutes', message: 'range', said: msg('timed.minutesRange') });
-  if (issues.length) throw invalid(issues);
-  await save(deps, input, { ...file, course: { title, description, checkTimeLimitMinutes } });
+  await edit(deps, input, (file) => {
+    const issues: Issue[] = [];
+    const title = text(input.form, 'title', 200, issues);
+    const description = text(input.form, 'description', 4000, issues, false);
+    // Timed checks (ADR 0023): minutes per mastery check; empty = untimed (0, which publishing applies).
+    const rawLimit = str(input.form, 'checkTimeLimitMinutes');
+    const checkTimeLimitMinutes = rawLimit === '' ? 0 : /^\d{1,3}$/.test(rawLimit) ? Number(rawLimit) : -1;
+    if (checkTimeLimitMinutes < 0 || checkTimeLimitMinutes > 240) issues.push({ path: 'checkTimeLimitMinutes', message: 'range', said: msg('timed.minutesRange') });
+    if (issues.length) throw invalid(issues);
+    return { ...file, course: { title, description, checkTimeLimitMinutes } };
+  });
 }
 
-async function save(deps: AuthorCourseDeps, who: { contextId: string; actor: string }, file: DraftFile): Promise<void> {
-  await deps.authoring.saveDraft(who.contextId, DraftFile.parse(file), deps.clock.now(), who.actor);
+/** How many times an edit is tried while other saves keep coming in between (n edits at once need n tries). */
+const EDIT_TRIES = 10;
+
+/**
+ * Applies `change` to the latest draft and saves the result on the revision it read. When another save or a publish
+ * came in between, it reads the draft again and re-applies the change, so two instructors editing different parts
+ * of a course at once both keep their edits. `change` validates against the draft it is given and may throw.
+ */
+async function edit(deps: AuthorCourseDeps, who: { contextId: string; actor: string }, change: (file: DraftFile) => DraftFile): Promise<void> {
+  for (let i = 0; i < EDIT_TRIES; i++) {
+    const { file, revision } = await openDraft(deps, who.contextId);
+    if (await deps.authoring.saveDraft(who.contextId, DraftFile.parse(change(file)), deps.clock.now(), who.actor, revision)) return;
+  }
+  throw new Conflict('The draft kept changing while saving.', msg('drafts.busy'));
 }
 
 /** Throws away the draft: the published content stays as it is. */
@@ -411,7 +436,8 @@ export async function publishDraft(deps: AuthorCourseDeps, input: { contextId: s
     data: { by: input.actor, answerKeys: changedKeys.length ? (input.answerKeys ?? 'keep') : null, changedKeys: changedKeys.map((c) => c.key) },
   };
   const summary = await deps.courses.applyImport({ ...plan, log: [event, ...regrades] }, deps.clock.now());
-  await deps.authoring.deleteDraft(input.contextId);
+  // An edit saved while this publish ran stays as the next draft.
+  await deps.authoring.deleteDraft(input.contextId, stored.revision);
   if (regrades.length) await deps.regrade(input.contextId);
   return { status: 'published', summary, regraded: regrades.length, changedKeys };
 }

@@ -6,6 +6,8 @@
 export interface StoredDraft {
   document: unknown;
   updatedAt: number;
+  /** Counts saves: a save names the revision it read and applies only if it is still the latest. */
+  revision: number;
 }
 
 /** An uploaded image. */
@@ -31,8 +33,13 @@ export interface PastAnswer {
 /** Drafts, media and the few log reads authoring needs. */
 export interface AuthoringRepo {
   getDraft(contextId: string): Promise<StoredDraft | undefined>;
-  saveDraft(contextId: string, document: unknown, at: number, by: string | null): Promise<void>;
-  deleteDraft(contextId: string): Promise<void>;
+  /**
+   * Saves the draft if it is still at revision `read` (null: there was no draft), as the next revision; false when
+   * another save or a publish came in between (the caller reads the draft again and re-applies its change).
+   */
+  saveDraft(contextId: string, document: unknown, at: number, by: string | null, read: number | null): Promise<boolean>;
+  /** Deletes the draft; with `revision`, only while it is still at that revision (a publish keeps later edits). */
+  deleteDraft(contextId: string, revision?: number): Promise<void>;
   putMedia(media: StoredMedia): Promise<void>;
   getMedia(contextId: string, id: string): Promise<StoredMedia | undefined>;
   /** Every answer in the log to these items (ids), oldest first. */

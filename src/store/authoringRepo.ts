@@ -5,19 +5,31 @@ import type { Database } from './schema.js';
 /** Drafts, uploaded images and the log reads of authoring (migration 0017). */
 export const authoringRepo = (db: Kysely<Database>): AuthoringRepo => ({
   getDraft: async (contextId) => {
-    const row = await db.selectFrom('course_drafts').select(['document', 'updated_at']).where('context_id', '=', contextId).executeTakeFirst();
-    return row ? { document: JSON.parse(row.document) as unknown, updatedAt: Number(row.updated_at) } : undefined;
+    const row = await db.selectFrom('course_drafts').select(['document', 'updated_at', 'revision']).where('context_id', '=', contextId).executeTakeFirst();
+    return row ? { document: JSON.parse(row.document) as unknown, updatedAt: Number(row.updated_at), revision: Number(row.revision) } : undefined;
   },
-  saveDraft: async (contextId, document, at, by) => {
-    const values = { context_id: contextId, document: JSON.stringify(document), updated_at: at, updated_by: by };
-    await db
-      .insertInto('course_drafts')
-      .values(values)
-      .onConflict((oc) => oc.column('context_id').doUpdateSet({ document: values.document, updated_at: at, updated_by: by }))
-      .execute();
+  saveDraft: async (contextId, document, at, by, read) => {
+    const text = JSON.stringify(document);
+    if (read === null) {
+      const r = await db
+        .insertInto('course_drafts')
+        .values({ context_id: contextId, document: text, updated_at: at, updated_by: by, revision: 1 })
+        .onConflict((oc) => oc.column('context_id').doNothing())
+        .executeTakeFirst();
+      return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+    }
+    const r = await db
+      .updateTable('course_drafts')
+      .set({ document: text, updated_at: at, updated_by: by, revision: read + 1 })
+      .where('context_id', '=', contextId)
+      .where('revision', '=', read)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
   },
-  deleteDraft: async (contextId) => {
-    await db.deleteFrom('course_drafts').where('context_id', '=', contextId).execute();
+  deleteDraft: async (contextId, revision) => {
+    let q = db.deleteFrom('course_drafts').where('context_id', '=', contextId);
+    if (revision !== undefined) q = q.where('revision', '=', revision);
+    await q.execute();
   },
   putMedia: async (m) => {
     await db
