@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { loadConfig, type Config } from '../../config/schema.js';
 import { compose, type Composition } from '../compose.js';
@@ -44,4 +45,23 @@ export async function withComposition(
   } finally {
     await c.close();
   }
+}
+
+/**
+ * The arguments of a CLI that takes only `[--context <context-id>]` and `--help`: the chosen context (undefined for
+ * every context), or the exit code when there is nothing to run (usage printed, or a bad argument reported).
+ */
+export function contextArgs(argv: string[], usage: string, out: Line, err: Line): { context: string | undefined } | number {
+  let args;
+  try {
+    args = parseArgs({ args: argv, options: { context: { type: 'string' }, help: { type: 'boolean' } }, allowPositionals: false });
+  } catch (e) {
+    err((e as Error).message);
+    return 1;
+  }
+  if (args.values.help) {
+    out(usage);
+    return 0;
+  }
+  return { context: args.values.context };
 }

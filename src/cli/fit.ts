@@ -3,8 +3,7 @@
  * (≥ 100 students with ≥ 5 responses) and new responses since its last fit, as the background job does.
  * Fitted parameters apply to new responses; learners' current progress is kept.
  */
-import { parseArgs } from 'node:util';
-import { isEntryPoint, withComposition } from './common.js';
+import { contextArgs, isEntryPoint, withComposition } from './common.js';
 import { AppError } from '../domain/errors.js';
 import { fitBktJob } from '../jobs/fitBkt.job.js';
 
@@ -15,19 +14,10 @@ export async function runFitCli(
   out: (line: string) => void = (l) => console.log(l),
   err: (line: string) => void = (l) => console.error(l),
 ): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({ args: argv, options: { context: { type: 'string' }, help: { type: 'boolean' } }, allowPositionals: false });
-  } catch (e) {
-    err((e as Error).message);
-    return 1;
-  }
-  if (args.values.help) {
-    out('Usage: npm run fit [-- --context <context-id>]');
-    return 0;
-  }
+  const args = contextArgs(argv, 'Usage: npm run fit [-- --context <context-id>]', out, err);
+  if (typeof args === 'number') return args;
   return withComposition(env, err, async (c) => {
-    const report = await fitBktJob.run(c.scheduleServices, args.values.context ? { contextId: args.values.context } : {});
+    const report = await fitBktJob.run(c.scheduleServices, args.context ? { contextId: args.context } : {});
     for (const o of report.outcomes) {
       if (o.status === 'fitted') {
         const p = o.params;

@@ -4,8 +4,7 @@
  * responses, then the grade standings LMS grades are computed from, queuing the grades that change in the outbox
  * (sent by the web or worker process). Deterministic: the result equals what the incremental updates produced.
  */
-import { parseArgs } from 'node:util';
-import { isEntryPoint, withComposition } from './common.js';
+import { contextArgs, isEntryPoint, withComposition } from './common.js';
 import { AppError } from '../domain/errors.js';
 
 /** Runs the CLI with `argv` (without node and script); returns the exit code. Exported for tests. */
@@ -15,19 +14,10 @@ export async function runRecomputeCli(
   out: (line: string) => void = (l) => console.log(l),
   err: (line: string) => void = (l) => console.error(l),
 ): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({ args: argv, options: { context: { type: 'string' }, help: { type: 'boolean' } }, allowPositionals: false });
-  } catch (e) {
-    err((e as Error).message);
-    return 1;
-  }
-  if (args.values.help) {
-    out('Usage: npm run recompute [-- --context <context-id>]');
-    return 0;
-  }
+  const args = contextArgs(argv, 'Usage: npm run recompute [-- --context <context-id>]', out, err);
+  if (typeof args === 'number') return args;
   return withComposition(env, err, async (c) => {
-    const contexts = args.values.context ? [args.values.context] : await c.repos.learners.contextsWithEvents();
+    const contexts = args.context ? [args.context] : await c.repos.learners.contextsWithEvents();
     if (contexts.length === 0) out('No responses yet: nothing to recompute.');
     for (const contextId of contexts) {
       const s = await c.recomputeWithGrades(contextId);

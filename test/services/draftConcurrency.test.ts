@@ -5,7 +5,8 @@ import { importCourse } from '../../src/services/importCourse.js';
 import { exportCourse } from '../../src/services/exportCourse.js';
 import { authoringRepo } from '../../src/store/authoringRepo.js';
 import { courseRepo } from '../../src/store/courseRepo.js';
-import { translator } from '../../src/i18n/index.js';
+import { render, translator } from '../../src/i18n/index.js';
+import type { MessageOrText } from '../../src/domain/message.js';
 import { openTestDb, type TestDb } from '../support/db.js';
 import { aContext, aCourseFile } from '../factories.engine.js';
 
@@ -85,8 +86,7 @@ describe('two instructors editing one course draft at once (revisions, migration
     });
     const refused = await saveItem(racing, { contextId: ctx, actor: 'me', original: null, form: question(1) }).catch((e: unknown) => e);
     expect(refused).toMatchObject({ code: 'ERR_CONFLICT' });
-    const said = (refused as { said?: { key: string } }).said;
-    expect(translator('en')(said?.key ?? 'missing')).toMatch(/Send the form again/);
+    expect(render(translator('en'), (refused as { said: MessageOrText }).said)).toMatch(/Send the form again/);
     // The colleague's saves (one before each try) all stay; this instructor's question was not saved.
     expect(n - 10).toBeGreaterThan(1);
     expect(await prompts(colleague, ctx)).toHaveLength(n - 10);

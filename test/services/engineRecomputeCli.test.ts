@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runFitCli } from '../../src/cli/fit.js';
 import { runRecomputeCli } from '../../src/cli/recompute.js';
 import { importCourse } from '../../src/services/importCourse.js';
 import { submitResponse } from '../../src/services/submitResponse.js';
@@ -54,5 +55,16 @@ describe('npm run recompute', () => {
     expect(await db.kysely.selectFrom('learner_objectives').select(['objective_id', 'p', 'state', 'data']).where('user_id', '=', user).orderBy('objective_id').execute()).toEqual(before);
     expect(await runRecomputeCli([], env, (l) => out.push(l), (l) => errs.push(l))).toBe(0);
     expect(await runRecomputeCli(['--bogus'], env, () => undefined, (l) => errs.push(l))).toBe(1);
+  });
+
+  it('recompute and fit print their usage for --help and refuse an unknown option, touching no database', async () => {
+    for (const run of [runRecomputeCli, runFitCli]) {
+      const out: string[] = [];
+      const errs: string[] = [];
+      expect(await run(['--help'], {}, (l) => out.push(l), (l) => errs.push(l))).toBe(0);
+      expect(out.join('\n')).toMatch(/^Usage: npm run (recompute|fit) \[-- --context <context-id>\]$/);
+      expect(await run(['--context'], {}, (l) => out.push(l), (l) => errs.push(l))).toBe(1);
+      expect(errs.join('\n')).toMatch(/--context/);
+    }
   });
 });
