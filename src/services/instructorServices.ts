@@ -5,30 +5,17 @@
 import type { Accommodations } from '../domain/release.js';
 import { writePyBktCsv } from '../domain/csv.js';
 import { loadCourse } from './engineModel.js';
-import type { Clock } from './ports.js';
-import type { AfterMasteryChange, CourseRepo, IdGenerator, LearnerStore } from './enginePorts.js';
-import { resetObjective, setAccommodations, unlockObjective, type InstructorActionResult } from './instructorActions.js';
-import { getInstructorDashboard, getStudentDetail, type AttentionRules, type InstructorDashboard, type RoleClassifier, type StudentDetail } from './instructorDashboard.js';
-import type { InstructorStore } from './instructorPorts.js';
+import { resetObjective, setAccommodations, unlockObjective, type InstructorActionDeps, type InstructorActionResult } from './instructorActions.js';
+import { getInstructorDashboard, getStudentDetail, type AttentionRules, type InstructorDashboard, type StudentDetail } from './instructorDashboard.js';
 import type { GradeLineItemRepo } from './servicePorts.js';
 import { studentGrades } from './studentGrades.js';
 import { getItemStatistics, type ItemStatistics } from './itemStatistics.js';
-import type { AuditLog } from './privacyPorts.js';
 
-/** Everything the instructor use-cases need. */
-export interface InstructorDeps {
-  courses: CourseRepo;
-  learners: LearnerStore;
-  instructor: InstructorStore;
-  clock: Clock;
-  ids: IdGenerator;
-  classifyRoles: RoleClassifier;
-  afterMasteryChange?: AfterMasteryChange;
+/** Everything the instructor use-cases need: the actions' dependencies, with the dashboard's attention rules and the gradebook. */
+export interface InstructorDeps extends InstructorActionDeps {
   attention?: Partial<AttentionRules>;
   /** The gradebook: when given, the student page shows each grade as the LMS holds it (src/services/studentGrades.ts). */
   grades?: GradeLineItemRepo;
-  /** Records overrides, resets and accommodations (docs/decisions/0019-privacy-audit-erasure.md). */
-  audit?: AuditLog;
 }
 
 /** The student page with each objective's grade replaced by the one the LMS holds, and how it is computed. */
