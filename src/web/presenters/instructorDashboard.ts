@@ -4,7 +4,7 @@
  */
 import type { ObjectiveState } from '../../domain/mastery.js';
 import { effectiveTimeLimit } from '../../domain/release.js';
-import { PROGRESS_LEVELS, type InstructorDashboard, type ProgressLevel, type StudentDetail } from '../../services/instructorDashboard.js';
+import { PROGRESS_LEVELS, type InstructorDashboard, type ProgressLevel, type RosterMemberDetail, type StudentDetail } from '../../services/instructorDashboard.js';
 import { render, type Translate } from '../../i18n/index.js';
 import { classProgressSvg, levelTimelineSvg, type LevelWords } from '../charts.js';
 import { graphSvg, levelsOf } from './authoring.js';
@@ -45,6 +45,8 @@ const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
 /** Link to a student's page. */
 export const studentHref = (userId: string) => `/instructor/students/${encodeURIComponent(userId)}`;
+/** Link to the page of a roster learner who never opened Masterly in the course (by their LMS user id). */
+export const rosterHref = (userSub: string) => `/instructor/roster/${encodeURIComponent(userSub)}`;
 
 /** Which students the grid shows, and in what order (query `show` and `sort` of GET /instructor). */
 export const DASHBOARD_FILTERS = ['all', 'attention', 'not_started'] as const;
@@ -86,7 +88,7 @@ export interface DashboardView {
   shownText: string;
   rows: {
     name: string;
-    /** The student page, or null for a roster learner who never opened Masterly (nothing to show yet). */
+    /** The student page, or for a roster learner who never opened Masterly here, their roster page (every row the service builds has one). */
     href: string | null;
     /** "Not started", "Inactive in the LMS", both, or null. */
     status: string | null;
@@ -189,7 +191,7 @@ export function presentDashboard(d: InstructorDashboard, t: Translate, options: 
     })),
     rows: onPage.map((s) => ({
       name: s.name,
-      href: s.started && s.userId !== null ? studentHref(s.userId) : null,
+      href: s.started && s.userId !== null ? studentHref(s.userId) : s.rosterSub !== null ? rosterHref(s.rosterSub) : null,
       status:
         [s.started ? null : t('instructor.dashboard.notStarted'), s.rosterStatus === 'inactive' || s.rosterStatus === 'deleted' ? t('instructor.dashboard.inactiveInLms') : null]
           .filter(Boolean)
@@ -359,5 +361,30 @@ export function presentStudent(
     csrf,
     notice,
     actionBase: studentHref(d.student.userId),
+  };
+}
+
+/** What views/instructor/roster-member.ejs renders. */
+export interface RosterMemberView {
+  courseTitle: string;
+  name: string;
+  /** Their status in the LMS, in words, and whether it is a warning (no longer active). */
+  status: string;
+  inactive: boolean;
+  /** What the instructor can do, in order. */
+  steps: string[];
+}
+
+/** Shapes the page of a roster learner who never opened Masterly; `linkTitle` is the title of the link the instructor came in by. */
+export function presentRosterMember(d: Extract<RosterMemberDetail, { started: false }>, t: Translate, linkTitle: string | null): RosterMemberView {
+  const { name, status } = d.member;
+  const inactive = status !== 'active';
+  const ask = linkTitle ? t('rosterMember.askLink', { name, link: linkTitle }) : t('rosterMember.ask', { name });
+  return {
+    courseTitle: d.course.title,
+    name,
+    status: t(`rosterMember.${status}`),
+    inactive,
+    steps: [...(inactive ? [t('rosterMember.checkEnrolment')] : []), ask, t('rosterMember.firstVisit')],
   };
 }
