@@ -1490,6 +1490,13 @@ export const en = {
     checkEnrolment: 'If they should still be taking the course, check their enrolment in the LMS first.',
     back: 'Back to the class dashboard',
   },
+  /** One student's level (the summary's column headings count students: 'Stuck' there is many; here it is one). */
+  studentLevel: {
+    mastered: 'Mastered',
+    practising: 'Practising',
+    stuck: 'Stuck',
+    notStarted: 'Not started',
+  },
 } as const;
 
 /** The shape every catalogue has (English is the reference). */

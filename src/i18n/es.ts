@@ -1471,4 +1471,10 @@ export const es: Translation<Catalogue> = {
     checkEnrolment: 'Si todavía debería estar cursando la asignatura, revisa primero su matrícula en el LMS.',
     back: 'Volver al panel de la clase',
   },
+  studentLevel: {
+    mastered: 'Dominado',
+    practising: 'Practicando',
+    stuck: 'Atascado',
+    notStarted: 'Sin empezar',
+  },
 };

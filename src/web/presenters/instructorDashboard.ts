@@ -31,11 +31,15 @@ const STATES: Record<ObjectiveState, Omit<StateLabel, 'label'>> = {
 /** The label of a state. */
 export const stateLabel = (s: ObjectiveState, t: Translate): StateLabel => ({ ...STATES[s], label: t(`instructor.state.${s}`) });
 
-/** Each level's name (the summary's column headings) and symbol (the grid's, for the state it stands for). */
+/** Each level's name for a class (the summary's column headings, counting students) and symbol (the grid's, for the state it stands for). */
 const LEVEL_WORDS = { mastered: ['colMastered', 'mastered'], practising: ['colPractising', 'practising'], stuck: ['colStuck', 'not_mastered'], notStarted: ['colNotStarted', 'available'] } as const;
-const levelWords = (t: Translate): LevelWords =>
-  Object.fromEntries(PROGRESS_LEVELS.map((l) => [l, { label: t(`instructor.dashboard.${LEVEL_WORDS[l][0]}`), symbol: STATES[LEVEL_WORDS[l][1]].icon }])) as LevelWords;
-const levelName = (t: Translate, l: ProgressLevel) => t(`instructor.dashboard.${LEVEL_WORDS[l][0]}`);
+/** A level's name for one student: Spanish says "Atascado" of one student, "Atascados" of a count of them. */
+const levelName = (t: Translate, l: ProgressLevel) => t(`studentLevel.${l}`);
+/** The key of a picture: of the class (`class`, the summary's headings) or of one student. */
+const levelWords = (t: Translate, of: 'class' | 'student'): LevelWords =>
+  Object.fromEntries(
+    PROGRESS_LEVELS.map((l) => [l, { label: of === 'class' ? t(`instructor.dashboard.${LEVEL_WORDS[l][0]}`) : levelName(t, l), symbol: STATES[LEVEL_WORDS[l][1]].icon }]),
+  ) as LevelWords;
 
 /** A probability as a whole percentage, written as the reader's locale writes it ("97%", "97 %"). */
 const pct = (t: Translate, p: number) => formatPercent(t, p);
@@ -155,7 +159,7 @@ export function presentDashboard(d: InstructorDashboard, t: Translate, options: 
       id: 'class-progress',
       title: t('pictures.classTitle'),
       desc: d.objectives.map((o) => t('pictures.classRow', { title: o.title, ...o.counts })).join(' '),
-      words: levelWords(t),
+      words: levelWords(t, 'class'),
       objectives: d.objectives,
     }),
     prerequisites: prerequisitesOf(d, t),
@@ -339,7 +343,7 @@ export function presentStudent(
           id: `timeline-${i + 1}`,
           title: t('pictures.timelineTitle', { title: tl.title }),
           desc: said.join('; '),
-          words: levelWords(t),
+          words: levelWords(t, 'student'),
           steps: tl.steps,
           end: d.now,
           startLabel: when(t, tl.steps[0]?.at ?? d.now),
