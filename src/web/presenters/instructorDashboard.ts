@@ -9,6 +9,7 @@ import { render, type Translate } from '../../i18n/index.js';
 import { classProgressSvg, levelTimelineSvg, type LevelWords } from '../charts.js';
 import { graphSvg, levelsOf } from './authoring.js';
 import { formatDateTime, formatPercent } from '../../i18n/format.js';
+import { LOCKED_SYMBOL } from './student.js';
 
 /** A state as the instructor pages show it. */
 export interface StateLabel {
@@ -18,7 +19,7 @@ export interface StateLabel {
 }
 
 const STATES: Record<ObjectiveState, Omit<StateLabel, 'label'>> = {
-  locked: { icon: '🔒', tone: 'locked' },
+  locked: { icon: LOCKED_SYMBOL, tone: 'locked' },
   available: { icon: '○', tone: 'ready' },
   practising: { icon: '◔', tone: 'active' },
   checking: { icon: '◑', tone: 'active' },
