@@ -1474,6 +1474,29 @@ export const en = {
   drafts: {
     busy: 'Other changes to this course were being saved at the same moment, so yours was not saved. Send the form again.',
   },
+  /** The page of a learner on the course's LMS roster who never opened Masterly here (GET /instructor/roster/:sub). */
+  rosterMember: {
+    title: '{{name}}: not started',
+    course: 'On the class list of {{course}} in the LMS.',
+    statusHeading: 'In the LMS',
+    active: 'Active in this course.',
+    inactive: 'No longer active in this course: the LMS lists them as inactive.',
+    deleted: 'No longer in this course: the LMS has removed them from it.',
+    notOpened: 'Has not opened Masterly in this course yet, so there are no answers, levels or grades to show.',
+    nextHeading: 'What to do',
+    askLink: 'Ask {{name}} to open “{{link}}” on the course page in the LMS: the same Masterly link you opened this page from.',
+    ask: 'Ask {{name}} to open the Masterly link on the course page in the LMS: the same link you opened this page from.',
+    firstVisit: 'Their first visit signs them in. From then on, their name on the class dashboard opens their page with their progress.',
+    checkEnrolment: 'If they should still be taking the course, check their enrolment in the LMS first.',
+    back: 'Back to the class dashboard',
+  },
+  /** One student's level (the summary's column headings count students: 'Stuck' there is many; here it is one). */
+  studentLevel: {
+    mastered: 'Mastered',
+    practising: 'Practising',
+    stuck: 'Stuck',
+    notStarted: 'Not started',
+  },
 } as const;
 
 /** The shape every catalogue has (English is the reference). */

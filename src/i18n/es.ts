@@ -1457,4 +1457,25 @@ export const es: Translation<Catalogue> = {
   drafts: {
     busy: 'En ese mismo momento se estaban guardando otros cambios de este curso, así que el tuyo no se guardó. Envía el formulario de nuevo.',
   },
+  rosterMember: {
+    title: '{{name}}: sin empezar',
+    course: 'En la lista de clase de {{course}} en el LMS.',
+    statusHeading: 'En el LMS',
+    active: 'Con matrícula activa en este curso.',
+    inactive: 'Su matrícula en este curso ya no está activa en el LMS.',
+    deleted: 'Ya no figura en este curso: el LMS ha dado de baja su matrícula.',
+    notOpened: 'Todavía no ha abierto Masterly en este curso, así que no hay respuestas, niveles ni calificaciones que mostrar.',
+    nextHeading: 'Qué hacer',
+    askLink: 'Pide a {{name}} que abra «{{link}}» en la página del curso en el LMS: el mismo enlace de Masterly desde el que abriste esta página.',
+    ask: 'Pide a {{name}} que abra el enlace de Masterly en la página del curso en el LMS: el mismo enlace desde el que abriste esta página.',
+    firstVisit: 'Con su primera visita queda dentro de Masterly. A partir de entonces, su nombre en el panel de la clase abre su página con su progreso.',
+    checkEnrolment: 'Si todavía debería estar cursando la asignatura, revisa primero su matrícula en el LMS.',
+    back: 'Volver al panel de la clase',
+  },
+  studentLevel: {
+    mastered: 'Dominado',
+    practising: 'Practicando',
+    stuck: 'Atascado',
+    notStarted: 'Sin empezar',
+  },
 };

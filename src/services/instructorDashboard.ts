@@ -14,7 +14,7 @@ import type { Explanation } from '../domain/explain.js';
 import type { Clock } from './ports.js';
 import type { CourseRepo, LearnerStore } from './enginePorts.js';
 import { loadCourse, POINTS_POSSIBLE, type LoadedCourse } from './engineModel.js';
-import type { CoursePerson, InstructorStore, RosterStatus } from './instructorPorts.js';
+import type { CoursePerson, InstructorStore, RosterOnlyMember, RosterStatus } from './instructorPorts.js';
 import { msg, type Message, type MessageOrText } from '../domain/message.js';
 
 /** Classifies LTI roles (src/lti/roles.ts `summariseRoles`, injected by main.ts). */
@@ -77,6 +77,8 @@ export interface DashboardStudent {
   started: boolean;
   /** Status in the NRPS roster (`inactive` / `deleted`: the LMS no longer lists them as active), or null when not on it. */
   rosterStatus: RosterStatus | null;
+  /** The LMS's user id of a roster learner who never launched here (their roster page), else null. */
+  rosterSub: string | null;
 }
 
 /** Why a student is listed under "Needs attention". */
@@ -185,6 +187,7 @@ const isStudent = (deps: InstructorDashboardDeps, p: CoursePerson): boolean => {
 };
 
 const displayName = (p: CoursePerson) => p.name || `Student ${p.userId.slice(0, 8)}`;
+const rosterName = (m: RosterOnlyMember) => m.name || `Student ${m.userSub.slice(0, 8)}`;
 
 const countLevels = (states: readonly ObjectiveState[]): Record<ProgressLevel, number> => {
   const counts: Record<ProgressLevel, number> = { mastered: 0, practising: 0, stuck: 0, notStarted: 0 };
@@ -219,6 +222,7 @@ export async function getInstructorDashboard(deps: InstructorDashboardDeps, inpu
       lastActivityAt: person.lastActivityAt,
       started: true,
       rosterStatus: person.rosterStatus,
+      rosterSub: null,
     };
   });
   // Learners on the NRPS roster who never opened Masterly here: "not started", with the state a first launch gives.
@@ -228,12 +232,13 @@ export async function getInstructorDashboard(deps: InstructorDashboardDeps, inpu
     .filter((m) => deps.classifyRoles(m.roles).isLearner)
     .map((m) => ({
       userId: m.userId,
-      name: m.name || `Student ${m.userSub.slice(0, 8)}`,
+      name: rosterName(m),
       cells: cfg.order.map((id) => cellOf(start.objectives[id] as ObjectiveProgress)),
       mastered: 0,
       lastActivityAt: null,
       started: false,
       rosterStatus: m.status,
+      rosterSub: m.userSub,
     }))
     .sort((a, b) => a.name.localeCompare(b.name));
 
@@ -392,4 +397,25 @@ export async function getStudentDetail(deps: InstructorDashboardDeps, input: { c
     now,
     accommodations: acc,
   };
+}
+
+/**
+ * A roster member's page: a learner on the course's NRPS roster, or where to go now that they opened Masterly here.
+ * `started: false`: they never launched in this course (nothing to show but who they are and their roster status).
+ */
+export type RosterMemberDetail =
+  | { started: true; userId: string }
+  | { started: false; course: { title: string }; member: { userSub: string; name: string; status: RosterStatus } };
+
+/**
+ * Finds a learner on this course's NRPS roster by their LMS user id (`sub`). Throws NotFound when this course's roster
+ * does not list them as a learner (another course's members included), or when they launched but are not a student.
+ */
+export async function getRosterMember(deps: InstructorDashboardDeps, input: { contextId: string; userSub: string }): Promise<RosterMemberDetail> {
+  const course = await loadCourse(deps, input.contextId);
+  const m = await deps.instructor.rosterMember(input.contextId, input.userSub);
+  if (!m) throw new NotFound('This student');
+  if (m.launched && m.userId !== null) return { started: true, userId: (await findStudent(deps, input.contextId, m.userId)).userId };
+  if (!deps.classifyRoles(m.roles).isLearner) throw new NotFound('This student');
+  return { started: false, course: { title: course.snapshot.settings.title }, member: { userSub: m.userSub, name: rosterName(m), status: m.status } };
 }

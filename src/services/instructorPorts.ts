@@ -44,6 +44,11 @@ export interface InstructorStore {
   people(contextId: string): Promise<CoursePerson[]>;
   /** Members of the context-wide NRPS roster who are not among {@link people} (they never launched into it). */
   rosterOnly(contextId: string): Promise<RosterOnlyMember[]>;
+  /**
+   * One member of the context-wide NRPS roster by their LMS user id, or null when this context's roster does not
+   * list them; `launched` when they are among {@link people} (they opened Masterly in this context since).
+   */
+  rosterMember(contextId: string, userSub: string): Promise<(RosterOnlyMember & { launched: boolean }) | null>;
   /** The newest explanation of each (user, objective) pair asked for; key `${userId}:${objectiveId}`. */
   latestExplanations(contextId: string, pairs: readonly { userId: string; objectiveId: string }[]): Promise<Map<string, Explanation>>;
   /** When each fitted objective of the context was fitted (epoch ms); objectives never fitted are absent. */

@@ -6,7 +6,7 @@ import type { Accommodations } from '../domain/release.js';
 import { writePyBktCsv } from '../domain/csv.js';
 import { loadCourse } from './engineModel.js';
 import { resetObjective, setAccommodations, unlockObjective, type InstructorActionDeps, type InstructorActionResult } from './instructorActions.js';
-import { getInstructorDashboard, getStudentDetail, type AttentionRules, type InstructorDashboard, type StudentDetail } from './instructorDashboard.js';
+import { getInstructorDashboard, getRosterMember, getStudentDetail, type AttentionRules, type RosterMemberDetail, type InstructorDashboard, type StudentDetail } from './instructorDashboard.js';
 import type { GradeLineItemRepo } from './servicePorts.js';
 import { studentGrades } from './studentGrades.js';
 import { getItemStatistics, type ItemStatistics } from './itemStatistics.js';
@@ -47,6 +47,8 @@ export interface ObjectiveActionInput {
 export interface InstructorServices {
   getInstructorDashboard(input: { contextId: string }): Promise<InstructorDashboard>;
   getStudentDetail(input: { contextId: string; userId: string }): Promise<StudentDetail>;
+  /** A learner on the course's roster who never opened Masterly here, or their users.id once they have. */
+  getRosterMember(input: { contextId: string; userSub: string }): Promise<RosterMemberDetail>;
   /** Sets a student's accommodations (an `accommodations_set` event); `actorUserId` is recorded with it. */
   setAccommodations(input: { contextId: string; userId: string; accommodations: unknown; actorUserId?: string }): Promise<Required<Accommodations>>;
   unlockObjective(input: ObjectiveActionInput): Promise<InstructorActionResult>;
@@ -70,6 +72,7 @@ export function buildInstructorServices(deps: InstructorDeps): InstructorService
   return {
     getInstructorDashboard: (input) => getInstructorDashboard(deps, input),
     getStudentDetail: (input) => studentDetailWithLmsGrades(deps, input),
+    getRosterMember: (input) => getRosterMember(deps, input),
     setAccommodations: (input) => setAccommodations(deps, input),
     unlockObjective: (input) => unlockObjective(deps, input),
     resetObjective: (input) => resetObjective(deps, input),

@@ -34,14 +34,19 @@ const nameOf = (u: { name: string | null; given_name: string | null; family_name
 const asStatus = (s: string): RosterStatus => (s === 'inactive' || s === 'deleted' ? s : 'active');
 
 /** The context-wide NRPS roster (scope ''), each member with their users.id on the context's platform when they have one. */
-async function rosterOf(db: Kysely<Database>, contextId: string) {
+function rosterQuery(db: Kysely<Database>, contextId: string) {
   return db
     .selectFrom('roster_members as m')
     .innerJoin('contexts as c', 'c.id', 'm.context_id')
     .leftJoin('users as u', (j) => j.onRef('u.platform_id', '=', 'c.platform_id').onRef('u.sub', '=', 'm.user_sub'))
     .select(['m.user_sub', 'm.name', 'm.given_name', 'm.family_name', 'm.email', 'm.roles', 'm.status', 'u.id as user_id'])
     .where('m.context_id', '=', contextId)
-    .where('m.scope', '=', '')
+    .where('m.scope', '=', '');
+}
+
+/** The whole context-wide roster, in name order. */
+async function rosterOf(db: Kysely<Database>, contextId: string) {
+  return rosterQuery(db, contextId)
     .orderBy('m.family_name')
     .orderBy('m.given_name')
     .orderBy('m.user_sub')
@@ -117,6 +122,17 @@ export const instructorStore = (db: Kysely<Database>): InstructorStore => ({
     return roster
       .filter((m) => m.user_id === null || !known.has(m.user_id))
       .map((m): RosterOnlyMember => ({ userSub: m.user_sub, userId: m.user_id, name: nameOf(m), roles: parseRoles(m.roles), status: asStatus(m.status) }));
+  },
+
+  rosterMember: async (contextId, userSub) => {
+    const m = await rosterQuery(db, contextId).where('m.user_sub', '=', userSub).executeTakeFirst();
+    if (!m) return null;
+    const uid = m.user_id;
+    const known =
+      uid !== null &&
+      ((await db.selectFrom('learners').select('user_id').where('context_id', '=', contextId).where('user_id', '=', uid).executeTakeFirst()) !== undefined ||
+        (await db.selectFrom('enrollments').select('user_id').where('context_id', '=', contextId).where('user_id', '=', uid).executeTakeFirst()) !== undefined);
+    return { userSub: m.user_sub, userId: uid, name: nameOf(m), roles: parseRoles(m.roles), status: asStatus(m.status), launched: known };
   },
 
   latestExplanations: async (contextId, pairs) => {

@@ -7,6 +7,7 @@ import { launchAs } from '../support/devplatform.js';
 import { ADMIN_TOKEN, startRig, type LaunchRig } from '../support/tool.js';
 import { studentAnswers } from '../e2e/studentAnswers.js';
 import { translator } from '../../src/i18n/index.js';
+import { buildAdvantage } from '../../src/advantage.js';
 
 /**
  * Every page a student, an instructor and an administrator sees (and the tool's own address), in English and in
@@ -26,6 +27,9 @@ describe.skipIf(skipBrowserTests())('every page at 1280 and 320 px, in English a
     const { browser: b } = await launchAs(rig.lms, rig.toolUrl, { userId: taught.id });
     const answer = studentAnswers(rig, b);
     for (const right of [true, false, false]) await answer(right);
+    // The course roster, so that the dashboard lists learners who never opened Masterly (each with their own page).
+    const ctx = await rig.tool.db.kysely.selectFrom('contexts').select('id').executeTakeFirstOrThrow();
+    await buildAdvantage({ db: rig.tool.db, signer: rig.tool.keys }).syncRoster({ contextId: ctx.id, full: true });
   });
   afterAll(async () => {
     await chromium?.close();
@@ -76,11 +80,13 @@ describe.skipIf(skipBrowserTests())('every page at 1280 and 320 px, in English a
     const { page } = await launchInCoursePage(chromium, rig.lms, rig.toolUrl, memberOf(rig.lms, 'Instructor', { locale: lang }), { locale: lang });
     await page.goto(`${rig.toolUrl}/instructor`);
     const student = (await page.locator('[data-testid="grid"] a[href^="/instructor/students/"]').first().getAttribute('href'))!;
+    const notStarted = (await page.locator('[data-testid="grid"] a[href^="/instructor/roster/"]').first().getAttribute('href'))!;
     const objective = await page.goto(`${rig.toolUrl}/instructor/author`).then(() => page.locator('a[href^="/instructor/author/objectives/"]').first().getAttribute('href'));
     for (const [name, path] of [
       ['instructor-dashboard', '/instructor'],
       ['instructor-student', student],
       ['instructor-student-privacy', `${student}/privacy`],
+      ['instructor-roster-member', notStarted],
       ['instructor-alerts', '/instructor/alerts'],
       ['instructor-items', '/instructor/items'],
       ['instructor-grades', '/instructor/grades'],

@@ -16,6 +16,7 @@ const dashboard = (n: number): InstructorDashboard =>
       lastActivityAt: 1_700_000_000_000 + i * 60_000,
       started: i % 10 !== 0,
       rosterStatus: null,
+      rosterSub: null,
     })),
     attention: [],
     rules: { wheelSpinOpportunities: 10, inactiveDays: 7, behindMedian: 2 },

@@ -145,6 +145,8 @@ describe('instructor dashboard over HTTP (launched from the LMS emulator)', () =
     const page = await (await instructorBrowser.get(`${toolUrl}/instructor/students/${learnerId}`)).text();
     const cId = await objectiveIdOf('C');
     expect(stateCell(page, cId)).toContain('Locked');
+    expect(stateCell(page, cId)).toContain('<span aria-hidden="true">⊘</span>');
+    expect(page).not.toMatch(/[\u{1F000}-\u{1FAFF}]/u);
     const res = await instructorBrowser.postForm(`${toolUrl}/instructor/students/${learnerId}/unlock`, { csrf: csrfOf(page), objectiveId: cId }, { origin: toolUrl });
     expect(res.status).toBe(303);
     const after = await (await instructorBrowser.follow(res)).text();

@@ -122,6 +122,22 @@ describe('instructor pictures over HTTP', () => {
     expect(html).toMatch(/<desc id="timeline-1-desc">[^<]*Now: Mastered<\/desc>/);
   });
 
+  it('names one student’s level in the singular in Spanish, and a count of students in the plural', async () => {
+    const instructorUser = rig.lms.users.find((u) => u.roles.includes(`${LIS}Instructor`))!;
+    rig.lms.devplatform.setMemberLocale(instructorUser.id, 'es');
+    const es = (await launchAs(rig.lms, rig.toolUrl, { userId: instructorUser.id })).browser;
+    rig.lms.devplatform.setMemberLocale(instructorUser.id, 'en');
+    const student = await (await es.get(`${rig.toolUrl}/instructor/students/${ids.stuck}`)).text();
+    expect(student).toContain('<html lang="es">');
+    expect(student).toMatch(/<desc id="timeline-1-desc">[^<]*Ahora: Atascado<\/desc>/);
+    const timelines = /data-testid="timelines">([\s\S]*?)<\/div>/.exec(student)?.[1] ?? '';
+    expect(timelines).toContain('Atascado');
+    expect(timelines).not.toContain('Atascados');
+    // The class picture counts students: there the plural is right.
+    const dashboard = await (await es.get(`${rig.toolUrl}/instructor`)).text();
+    expect(/<svg[^>]*id="class-progress"[\s\S]*?<\/svg>/.exec(dashboard)?.[0]).toContain('Atascados');
+  });
+
   it('says so when the student has started nothing', async () => {
     const fresh = await aLearner(rig.tool.db.kysely, contextId, 'Di Nothing');
     await rig.tool.db.kysely.insertInto('enrollments').values({ user_id: fresh, context_id: contextId, roles: JSON.stringify([`${LIS}Learner`]), last_launch_at: Date.now() }).execute();

@@ -52,6 +52,9 @@ describe('student pages over HTTP (launched from the LMS emulator, demo course)'
     expect(html).toContain('Fractions as parts of a whole');
     expect(html).toMatch(/Ready to start/);
     expect(html).toMatch(/Locked until you master Fractions as parts of a whole/);
+    // A text symbol, not the padlock emoji: Chromium without an emoji font (Debian's) draws an emoji as an empty box.
+    expect(html).toContain('<span class="badge badge-locked"><span aria-hidden="true">⊘</span> Locked</span>');
+    expect(html).not.toMatch(/[\u{1F000}-\u{1FAFF}]/u);
     // Levels, not probabilities (issue 13): the first objective is not started, locked ones show no level.
     expect(html).toMatch(/Your level: <strong>Not started<\/strong>/);
     expect(html).not.toMatch(/P\(mastery\)|probability/i);

@@ -4,11 +4,12 @@
  */
 import type { ObjectiveState } from '../../domain/mastery.js';
 import { effectiveTimeLimit } from '../../domain/release.js';
-import { PROGRESS_LEVELS, type InstructorDashboard, type ProgressLevel, type StudentDetail } from '../../services/instructorDashboard.js';
+import { PROGRESS_LEVELS, type InstructorDashboard, type ProgressLevel, type RosterMemberDetail, type StudentDetail } from '../../services/instructorDashboard.js';
 import { render, type Translate } from '../../i18n/index.js';
 import { classProgressSvg, levelTimelineSvg, type LevelWords } from '../charts.js';
 import { graphSvg, levelsOf } from './authoring.js';
 import { formatDateTime, formatPercent } from '../../i18n/format.js';
+import { LOCKED_SYMBOL } from './student.js';
 
 /** A state as the instructor pages show it. */
 export interface StateLabel {
@@ -18,7 +19,7 @@ export interface StateLabel {
 }
 
 const STATES: Record<ObjectiveState, Omit<StateLabel, 'label'>> = {
-  locked: { icon: '🔒', tone: 'locked' },
+  locked: { icon: LOCKED_SYMBOL, tone: 'locked' },
   available: { icon: '○', tone: 'ready' },
   practising: { icon: '◔', tone: 'active' },
   checking: { icon: '◑', tone: 'active' },
@@ -31,11 +32,15 @@ const STATES: Record<ObjectiveState, Omit<StateLabel, 'label'>> = {
 /** The label of a state. */
 export const stateLabel = (s: ObjectiveState, t: Translate): StateLabel => ({ ...STATES[s], label: t(`instructor.state.${s}`) });
 
-/** Each level's name (the summary's column headings) and symbol (the grid's, for the state it stands for). */
+/** Each level's name for a class (the summary's column headings, counting students) and symbol (the grid's, for the state it stands for). */
 const LEVEL_WORDS = { mastered: ['colMastered', 'mastered'], practising: ['colPractising', 'practising'], stuck: ['colStuck', 'not_mastered'], notStarted: ['colNotStarted', 'available'] } as const;
-const levelWords = (t: Translate): LevelWords =>
-  Object.fromEntries(PROGRESS_LEVELS.map((l) => [l, { label: t(`instructor.dashboard.${LEVEL_WORDS[l][0]}`), symbol: STATES[LEVEL_WORDS[l][1]].icon }])) as LevelWords;
-const levelName = (t: Translate, l: ProgressLevel) => t(`instructor.dashboard.${LEVEL_WORDS[l][0]}`);
+/** A level's name for one student: Spanish says "Atascado" of one student, "Atascados" of a count of them. */
+const levelName = (t: Translate, l: ProgressLevel) => t(`studentLevel.${l}`);
+/** The key of a picture: of the class (`class`, the summary's headings) or of one student. */
+const levelWords = (t: Translate, of: 'class' | 'student'): LevelWords =>
+  Object.fromEntries(
+    PROGRESS_LEVELS.map((l) => [l, { label: of === 'class' ? t(`instructor.dashboard.${LEVEL_WORDS[l][0]}`) : levelName(t, l), symbol: STATES[LEVEL_WORDS[l][1]].icon }]),
+  ) as LevelWords;
 
 /** A probability as a whole percentage, written as the reader's locale writes it ("97%", "97 %"). */
 const pct = (t: Translate, p: number) => formatPercent(t, p);
@@ -45,6 +50,8 @@ const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
 /** Link to a student's page. */
 export const studentHref = (userId: string) => `/instructor/students/${encodeURIComponent(userId)}`;
+/** Link to the page of a roster learner who never opened Masterly in the course (by their LMS user id). */
+export const rosterHref = (userSub: string) => `/instructor/roster/${encodeURIComponent(userSub)}`;
 
 /** Which students the grid shows, and in what order (query `show` and `sort` of GET /instructor). */
 export const DASHBOARD_FILTERS = ['all', 'attention', 'not_started'] as const;
@@ -86,7 +93,7 @@ export interface DashboardView {
   shownText: string;
   rows: {
     name: string;
-    /** The student page, or null for a roster learner who never opened Masterly (nothing to show yet). */
+    /** The student page, or for a roster learner who never opened Masterly here, their roster page (every row the service builds has one). */
     href: string | null;
     /** "Not started", "Inactive in the LMS", both, or null. */
     status: string | null;
@@ -153,7 +160,7 @@ export function presentDashboard(d: InstructorDashboard, t: Translate, options: 
       id: 'class-progress',
       title: t('pictures.classTitle'),
       desc: d.objectives.map((o) => t('pictures.classRow', { title: o.title, ...o.counts })).join(' '),
-      words: levelWords(t),
+      words: levelWords(t, 'class'),
       objectives: d.objectives,
     }),
     prerequisites: prerequisitesOf(d, t),
@@ -189,7 +196,7 @@ export function presentDashboard(d: InstructorDashboard, t: Translate, options: 
     })),
     rows: onPage.map((s) => ({
       name: s.name,
-      href: s.started && s.userId !== null ? studentHref(s.userId) : null,
+      href: s.started && s.userId !== null ? studentHref(s.userId) : s.rosterSub !== null ? rosterHref(s.rosterSub) : null,
       status:
         [s.started ? null : t('instructor.dashboard.notStarted'), s.rosterStatus === 'inactive' || s.rosterStatus === 'deleted' ? t('instructor.dashboard.inactiveInLms') : null]
           .filter(Boolean)
@@ -337,7 +344,7 @@ export function presentStudent(
           id: `timeline-${i + 1}`,
           title: t('pictures.timelineTitle', { title: tl.title }),
           desc: said.join('; '),
-          words: levelWords(t),
+          words: levelWords(t, 'student'),
           steps: tl.steps,
           end: d.now,
           startLabel: when(t, tl.steps[0]?.at ?? d.now),
@@ -359,5 +366,30 @@ export function presentStudent(
     csrf,
     notice,
     actionBase: studentHref(d.student.userId),
+  };
+}
+
+/** What views/instructor/roster-member.ejs renders. */
+export interface RosterMemberView {
+  courseTitle: string;
+  name: string;
+  /** Their status in the LMS, in words, and whether it is a warning (no longer active). */
+  status: string;
+  inactive: boolean;
+  /** What the instructor can do, in order. */
+  steps: string[];
+}
+
+/** Shapes the page of a roster learner who never opened Masterly; `linkTitle` is the title of the link the instructor came in by. */
+export function presentRosterMember(d: Extract<RosterMemberDetail, { started: false }>, t: Translate, linkTitle: string | null): RosterMemberView {
+  const { name, status } = d.member;
+  const inactive = status !== 'active';
+  const ask = linkTitle ? t('rosterMember.askLink', { name, link: linkTitle }) : t('rosterMember.ask', { name });
+  return {
+    courseTitle: d.course.title,
+    name,
+    status: t(`rosterMember.${status}`),
+    inactive,
+    steps: [...(inactive ? [t('rosterMember.checkEnrolment')] : []), ask, t('rosterMember.firstVisit')],
   };
 }

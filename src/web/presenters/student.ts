@@ -23,8 +23,14 @@ export interface Badge {
   tone: 'locked' | 'ready' | 'active' | 'done' | 'warn';
 }
 
+/**
+ * The symbol of a locked objective: ⊘ (an open circle, struck through: not open yet), a text symbol every system font
+ * set has. Not the padlock emoji, which needs an emoji font (Debian's Chromium without one draws an empty box).
+ */
+export const LOCKED_SYMBOL = '⊘';
+
 const BADGES: Record<ObjectiveState, Omit<Badge, 'label'>> = {
-  locked: { icon: '🔒', tone: 'locked' },
+  locked: { icon: LOCKED_SYMBOL, tone: 'locked' },
   available: { icon: '○', tone: 'ready' },
   practising: { icon: '◔', tone: 'active' },
   checking: { icon: '◑', tone: 'active' },

@@ -4,7 +4,7 @@ import { AppError, ValidationFailed } from '../../domain/errors.js';
 import type { InstructorServices } from '../../services/instructorServices.js';
 import { csrfToken, requireCsrf } from '../csrf.js';
 import { issueMessage, messageOf } from '../errors.js';
-import { dashboardOptions, presentDashboard, presentStudent, studentHref, type FieldError } from '../presenters/instructorDashboard.js';
+import { dashboardOptions, presentDashboard, presentRosterMember, presentStudent, studentHref, type FieldError } from '../presenters/instructorDashboard.js';
 import { presentItemStatistics } from '../presenters/itemStatistics.js';
 import { courseSessionOf, requireInstructor, requireSession, tOf, type SessionDeps } from '../session.js';
 import { noticeOf, withNotice } from '../notice.js';
@@ -17,6 +17,10 @@ export interface InstructorDashboardDeps extends SessionDeps {
 }
 
 const UserParam = z.string().min(1).max(100);
+/** An LMS user id (`sub`: at most 255 ASCII characters, LTI 1.3 §5.1.2). */
+const SubParam = z.string().min(1).max(255);
+/** The resource link the instructor's launch came by (its title names the link students open). */
+const LaunchLink = z.object({ title: z.string().trim().min(1).max(200) });
 const ObjectiveForm = z.object({ objectiveId: z.string().min(1).max(100) });
 const AccommodationsForm = z.object({
   thresholdOffset: z.string().max(20).optional(),
@@ -28,7 +32,8 @@ const AccommodationsForm = z.object({
 /**
  * Instructor-only pages: GET /instructor (students × objectives, summaries, who needs attention),
  * GET /instructor/responses.csv (the course's answers, pyBKT-style CSV),
- * GET /instructor/students/:userId (objectives, explanation history, accommodations) and its POST controls
+ * GET /instructor/roster/:sub (a learner on the course's LMS roster who never opened Masterly here; once they have,
+ * a redirect to their student page), GET /instructor/students/:userId (objectives, explanation history, accommodations) and its POST controls
  * …/accommodations, …/unlock, …/reset, each with the session's CSRF token (ERR_CSRF_INVALID otherwise). Learners get ERR_FORBIDDEN (403).
  */
 export function instructorDashboardRouter(deps: InstructorDashboardDeps): Router {
@@ -77,6 +82,20 @@ export function instructorDashboardRouter(deps: InstructorDashboardDeps): Router
     const page = presentStudent(await deps.services.getStudentDetail({ contextId, userId }), csrfToken(deps.cookieSecret, sessionId), noticeOf(deps.cookieSecret, req), tOf(res));
     res.setHeader('cache-control', 'no-store');
     res.render('instructor/student', { page, title: tOf(res)('instructor.student.title', { name: page.name }) });
+  });
+
+  router.get('/instructor/roster/:sub', ...session, async (req, res) => {
+    const s = courseSessionOf(res);
+    const t = tOf(res);
+    const sub = SubParam.safeParse(req.params.sub);
+    if (!sub.success) throw new ValidationFailed(t('instructor.student.badLink'));
+    const d = await deps.services.getRosterMember({ contextId: s.contextId, userSub: sub.data });
+    res.setHeader('cache-control', 'no-store');
+    // They opened Masterly here since the dashboard linked this page: their student page has their progress.
+    if (d.started) return res.redirect(303, studentHref(d.userId));
+    const link = LaunchLink.safeParse(s.claims.resourceLink);
+    const page = presentRosterMember(d, t, link.success ? link.data.title : null);
+    res.render('instructor/roster-member', { page, title: t('rosterMember.title', { name: page.name }) });
   });
 
   router.post('/instructor/students/:userId/accommodations', ...form, async (req, res) => {
