@@ -9,25 +9,13 @@ import { render, type Translate } from '../../i18n/index.js';
 import { classProgressSvg, levelTimelineSvg, type LevelWords } from '../charts.js';
 import { graphSvg, levelsOf } from './authoring.js';
 import { formatDateTime, formatPercent } from '../../i18n/format.js';
-import { LOCKED_SYMBOL } from './student.js';
+import { BADGES, type Badge } from './student.js';
 
-/** A state as the instructor pages show it. */
-export interface StateLabel {
-  label: string;
-  icon: string;
-  tone: 'locked' | 'ready' | 'active' | 'done' | 'warn';
-}
+/** A state as the instructor pages show it: label, symbol and tone, as a student's badge. */
+export type StateLabel = Badge;
 
-const STATES: Record<ObjectiveState, Omit<StateLabel, 'label'>> = {
-  locked: { icon: LOCKED_SYMBOL, tone: 'locked' },
-  available: { icon: '○', tone: 'ready' },
-  practising: { icon: '◔', tone: 'active' },
-  checking: { icon: '◑', tone: 'active' },
-  reteaching: { icon: '↺', tone: 'warn' },
-  mastered: { icon: '✓', tone: 'done' },
-  not_mastered: { icon: '⚠', tone: 'warn' },
-  needs_review: { icon: '!', tone: 'warn' },
-};
+/** The students' symbols, except that "not mastered" warns the instructor (⚠) where a student is shown the way on (→). */
+const STATES: Record<ObjectiveState, Omit<StateLabel, 'label'>> = { ...BADGES, not_mastered: { icon: '⚠', tone: 'warn' } };
 
 /** The label of a state. */
 export const stateLabel = (s: ObjectiveState, t: Translate): StateLabel => ({ ...STATES[s], label: t(`instructor.state.${s}`) });

@@ -27,9 +27,10 @@ export interface Badge {
  * The symbol of a locked objective: ⊘ (an open circle, struck through: not open yet), a text symbol every system font
  * set has. Not the padlock emoji, which needs an emoji font (Debian's Chromium without one draws an empty box).
  */
-export const LOCKED_SYMBOL = '⊘';
+const LOCKED_SYMBOL = '⊘';
 
-const BADGES: Record<ObjectiveState, Omit<Badge, 'label'>> = {
+/** Each state's symbol and tone on the student pages (the instructor pages start from these too). */
+export const BADGES: Record<ObjectiveState, Omit<Badge, 'label'>> = {
   locked: { icon: LOCKED_SYMBOL, tone: 'locked' },
   available: { icon: '○', tone: 'ready' },
   practising: { icon: '◔', tone: 'active' },
