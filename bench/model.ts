@@ -37,6 +37,8 @@ function memoryFitStore(sequences: Map<string, boolean[][]>, saved: Map<string, 
         refusedAt: null,
       })),
     responseSequences: async (objectiveId) => sequences.get(objectiveId) ?? [],
+    // The course model is fitted by the bench itself below (on the simulator's traces), not by the service.
+    courseSequences: async () => [],
     saveFittedParams: async (_c, objectiveId, params) => void saved.set(objectiveId, params),
     saveFitRefusal: async () => undefined,
   };

@@ -2,6 +2,7 @@
  * Ports of the instructor use-cases (dashboard, accommodations, overrides) and of background BKT fitting.
  * src/store/instructorRepo.ts implements them; only src/main.ts wires them.
  */
+import type { CourseSequence } from '../domain/fitItems.js';
 import type { BktParams, ObjectiveResponseKind } from '../domain/bkt.js';
 import type { Explanation } from '../domain/explain.js';
 import type { FitRefusal } from '../domain/fitBkt.js';
@@ -77,6 +78,12 @@ export interface FitStore {
   fitCandidates(contextId: string): Promise<FitCandidate[]>;
   /** Each student's responses on the objective (true = correct), oldest first, in log order. */
   responseSequences(objectiveId: string): Promise<boolean[][]>;
+  /**
+   * Each student's responses across the context's objectives, in log order (students in a stable order): the
+   * objective, item, correctness, time, and whether the response moved the student into reteaching — what the
+   * course-level learner model is fitted from (ADR 0027, ADR 0028).
+   */
+  courseSequences(contextId: string): Promise<CourseSequence[]>;
   /**
    * In ONE transaction: stores fitted parameters as the objective's current BKT parameters (bkt_fitted = 1,
    * bkt_fitted_at = at) and appends the course-wide `params_fitted` event to the context's log, so a replay

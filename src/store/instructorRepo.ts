@@ -4,6 +4,7 @@ import { isPostgres } from './dialectHelpers.js';
 import type { ObjectiveResponseKind } from '../domain/bkt.js';
 import type { Explanation } from '../domain/explain.js';
 import type { FitRefusal } from '../domain/fitBkt.js';
+import type { CourseResponse } from '../domain/fitItems.js';
 import type { ObjectiveProgress } from '../domain/projection.js';
 import type { LearnerProjection } from '../services/enginePorts.js';
 import type { CoursePerson, FitCandidate, FitStore, InstructorStore, RosterOnlyMember, RosterStatus } from '../services/instructorPorts.js';
@@ -230,6 +231,49 @@ export const fitStore = (db: Kysely<Database>): FitStore => ({
       seq.push(r.correct === 1);
     }
     if (seq.length) out.push(seq);
+    return out;
+  },
+
+  courseSequences: async (contextId) => {
+    const rows = await db
+      .selectFrom('responses as r')
+      .select(['r.user_id', 'r.objective_id', 'r.item_id', 'r.correct', 'r.occurred_at'])
+      .select((eb) =>
+        eb
+          .case()
+          .when(
+            eb.exists(
+              eb
+                .selectFrom('explanations as x')
+                .select('x.id')
+                .whereRef('x.context_id', '=', 'r.context_id')
+                .whereRef('x.user_id', '=', 'r.user_id')
+                .whereRef('x.objective_id', '=', 'r.objective_id')
+                .whereRef('x.event_id', '=', 'r.attempt_id')
+                .where('x.to_state', '=', 'reteaching')
+                .where('x.from_state', '<>', 'reteaching'),
+            ),
+          )
+          .then(1)
+          .else(0)
+          .end()
+          .as('reteach'),
+      )
+      .where('r.context_id', '=', contextId)
+      .where('r.type', '=', 'response')
+      .orderBy('r.user_id')
+      .orderBy('r.id')
+      .execute();
+    const out: CourseResponse[][] = [];
+    let user: string | null = null;
+    for (const r of rows) {
+      if (r.user_id === null || r.objective_id === null || r.item_id === null) continue;
+      if (r.user_id !== user) {
+        out.push([]);
+        user = r.user_id;
+      }
+      (out.at(-1) as CourseResponse[]).push({ objectiveId: r.objective_id, itemId: r.item_id, correct: r.correct === 1, at: Number(r.occurred_at), reteach: Number(r.reteach) === 1 });
+    }
     return out;
   },
 
