@@ -8,7 +8,7 @@
  * parameters), and the decision metrics of the product's rule beside "N correct in a row" on the same responses.
  */
 import type { BenchReport } from './run.js';
-import type { BktParams } from '../src/domain/bkt.js';
+import { DEFAULT_BKT, type BktParams } from '../src/domain/bkt.js';
 import { DEFAULT_LOOP_POLICY, type LoopPolicy } from '../src/domain/reteach.js';
 import { fitObjectiveParams } from '../src/services/fitObjectiveParams.js';
 import type { FitStore } from '../src/services/instructorPorts.js';
@@ -31,6 +31,7 @@ function memoryFitStore(sequences: Map<string, boolean[][]>, saved: Map<string, 
         objectiveId,
         contextId: 'bench',
         responseKind: 'multiple_choice' as const,
+        params: DEFAULT_BKT,
         sequenceLengths: seqs.map((s) => s.length),
         lastResponseAt: 1,
         fittedAt: null,
@@ -39,6 +40,8 @@ function memoryFitStore(sequences: Map<string, boolean[][]>, saved: Map<string, 
     responseSequences: async (objectiveId) => sequences.get(objectiveId) ?? [],
     // The course model is fitted by the bench itself below (on the simulator's traces), not by the service.
     courseSequences: async () => [],
+    saveCourseModel: async () => undefined,
+    courseModel: async () => null,
     saveFittedParams: async (_c, objectiveId, params) => void saved.set(objectiveId, params),
     saveFitRefusal: async () => undefined,
   };

@@ -2,10 +2,10 @@
  * Ports of the instructor use-cases (dashboard, accommodations, overrides) and of background BKT fitting.
  * src/store/instructorRepo.ts implements them; only src/main.ts wires them.
  */
-import type { CourseSequence } from '../domain/fitItems.js';
 import type { BktParams, ObjectiveResponseKind } from '../domain/bkt.js';
 import type { Explanation } from '../domain/explain.js';
 import type { FitRefusal } from '../domain/fitBkt.js';
+import type { CourseModelJson, CourseSequence } from '../domain/fitItems.js';
 import type { PyBktResponse } from '../domain/csv.js';
 import type { LearnerProjection } from './enginePorts.js';
 
@@ -64,6 +64,8 @@ export interface FitCandidate {
   sequenceLengths: number[];
   /** Epoch ms of the newest response on the objective, or null. */
   lastResponseAt: number | null;
+  /** The objective's BKT parameters in force (fitted, or the course file's). */
+  params: BktParams;
   /** Epoch ms of the last fit, or null when never fitted. */
   fittedAt: number | null;
   /** Epoch ms of the last refused fit (ADR 0013), or null; cleared by a successful fit. */
@@ -90,6 +92,13 @@ export interface FitStore {
    * traces later events with them. Waits for submissions in flight and holds new ones back until it commits.
    */
   saveFittedParams(contextId: string, objectiveId: string, params: BktParams, at: number): Promise<void>;
+  /**
+   * In ONE transaction: stores the course-level learner model with the course (learner_model, its time) and
+   * appends the course-wide `model_fitted` event carrying it to the context's log (ADR 0028).
+   */
+  saveCourseModel(contextId: string, model: CourseModelJson, at: number): Promise<void>;
+  /** The context's stored course-level learner model and when it was fitted, or null before the first fit. */
+  courseModel(contextId: string): Promise<{ model: CourseModelJson; fittedAt: number } | null>;
   /** Records a refused fit (the parameters stay as they are): shown to the instructor, refitted after new answers. */
   saveFitRefusal(objectiveId: string, code: FitRefusal, at: number): Promise<void>;
 }

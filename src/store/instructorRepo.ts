@@ -4,7 +4,7 @@ import { isPostgres } from './dialectHelpers.js';
 import type { ObjectiveResponseKind } from '../domain/bkt.js';
 import type { Explanation } from '../domain/explain.js';
 import type { FitRefusal } from '../domain/fitBkt.js';
-import type { CourseResponse } from '../domain/fitItems.js';
+import type { CourseModelJson, CourseResponse } from '../domain/fitItems.js';
 import type { ObjectiveProgress } from '../domain/projection.js';
 import type { LearnerProjection } from '../services/enginePorts.js';
 import type { CoursePerson, FitCandidate, FitStore, InstructorStore, RosterOnlyMember, RosterStatus } from '../services/instructorPorts.js';
@@ -173,7 +173,7 @@ export const fitStore = (db: Kysely<Database>): FitStore => ({
     const [objectives, counts] = await Promise.all([
       db
         .selectFrom('objectives')
-        .select(['id', 'context_id', 'response_kind', 'bkt_fitted', 'bkt_fitted_at', 'bkt_fit_refused_at'])
+        .select(['id', 'context_id', 'response_kind', 'bkt_prior', 'bkt_learn', 'bkt_guess', 'bkt_slip', 'bkt_forget', 'bkt_fitted', 'bkt_fitted_at', 'bkt_fit_refused_at'])
         .where('context_id', '=', contextId)
         .where('active', '=', 1)
         .orderBy('position')
@@ -201,6 +201,7 @@ export const fitStore = (db: Kysely<Database>): FitStore => ({
         objectiveId: o.id,
         contextId: o.context_id,
         responseKind: o.response_kind as ObjectiveResponseKind,
+        params: { prior: o.bkt_prior, learn: o.bkt_learn, guess: o.bkt_guess, slip: o.bkt_slip, forget: o.bkt_forget },
         sequenceLengths: lengths.get(o.id) ?? [],
         lastResponseAt: last.get(o.id) ?? null,
         fittedAt: o.bkt_fitted === 1 && o.bkt_fitted_at !== null ? Number(o.bkt_fitted_at) : null,
@@ -304,6 +305,24 @@ export const fitStore = (db: Kysely<Database>): FitStore => ({
         })
         .execute();
     }),
+
+  saveCourseModel: (contextId, model, at) =>
+    db.transaction().execute(async (trx) => {
+      // As saveFittedParams: submissions in flight finish first, so the event's place in the log is where it applies.
+      if (isPostgres(trx)) await sql`lock table learners in exclusive mode`.execute(trx);
+      const data = JSON.stringify(model);
+      await trx.updateTable('engine_courses').set({ learner_model: data, learner_model_fitted_at: at }).where('context_id', '=', contextId).execute();
+      await trx
+        .insertInto('responses')
+        .values({ attempt_id: `model:${randomUUID()}`, context_id: contextId, user_id: null, objective_id: null, type: 'model_fitted', item_id: null, correct: null, answer: null, phase: null, data, occurred_at: at })
+        .execute();
+    }),
+
+  courseModel: async (contextId) => {
+    const row = await db.selectFrom('engine_courses').select(['learner_model', 'learner_model_fitted_at']).where('context_id', '=', contextId).executeTakeFirst();
+    if (!row || row.learner_model === null || row.learner_model_fitted_at === null) return null;
+    return { model: JSON.parse(row.learner_model) as CourseModelJson, fittedAt: Number(row.learner_model_fitted_at) };
+  },
 
   saveFitRefusal: async (objectiveId, code, at) => {
     await db.updateTable('objectives').set({ bkt_fit_refused: code, bkt_fit_refused_at: at }).where('id', '=', objectiveId).execute();

@@ -5,6 +5,7 @@ import { mulberry32 } from '../../src/domain/random.js';
 import { fitBktJob } from '../../src/jobs/fitBkt.job.js';
 import { fitObjectiveParams } from '../../src/services/fitObjectiveParams.js';
 import { importCourse } from '../../src/services/importCourse.js';
+import { recomputeMastery } from '../../src/services/recomputeMastery.js';
 import { submitResponse } from '../../src/services/submitResponse.js';
 import { courseRepo } from '../../src/store/courseRepo.js';
 import { learnerStore } from '../../src/store/learnerRepo.js';
@@ -67,9 +68,36 @@ describe('background BKT fitting job (real store, responses through submitRespon
     expect(b!.bktFitted).toBe(false);
     expect(b!.bkt).toMatchObject({ prior: 0.2, learn: 0.15 });
 
-    // Nothing new since the fit: the next run leaves it alone.
+    // The course-level learner model (ADR 0028) is fitted over the fitted objective and stored with its log event.
+    expect(report.courseModels).toEqual([{ contextId: ctx, objectives: 1, learners: 120, items: 8 }]);
+    const stored = await fitStore(db.kysely).courseModel(ctx);
+    expect(stored?.model.objectives).toEqual({ [a!.id]: expect.objectContaining({ prior: expect.any(Number) }) });
+    const modelled = itemsOf('A').slice(0, 8).map((i) => stored!.model.items[i.id]);
+    for (const e of modelled) {
+      expect(e!.guess).toBeGreaterThan(0);
+      expect(e!.guess).toBeLessThan(0.3);
+      expect(e!.slip).toBeLessThan(0.3);
+    }
+    for (const c of Object.values(stored!.model.coef)) expect(c).toBeGreaterThanOrEqual(0);
+    const events = await db.kysely.selectFrom('responses').select(['type', 'data', 'occurred_at']).where('context_id', '=', ctx).where('type', '=', 'model_fitted').execute();
+    expect(events).toHaveLength(1);
+    expect(JSON.parse(events[0]!.data!)).toEqual(stored!.model);
+    expect(Number(events[0]!.occurred_at)).toBe(stored!.fittedAt);
+
+    // Nothing new since the fit: the next run leaves it alone, course model included.
     const again = await fitBktJob.run(services, {});
     expect(again.outcomes.find((o) => o.objectiveId === a!.id)?.status).toBe('up_to_date');
+    expect(again.courseModels.find((m) => m.contextId === ctx)).toBeUndefined();
+    expect((await fitStore(db.kysely).courseModel(ctx))?.fittedAt).toBe(stored!.fittedAt);
+
+    // Stored, not used yet: a replay of the log (with the model_fitted event in it) reproduces the stored projection
+    // of every answered objective (unanswered ones start from the prior in force whenever they are read, ADR 0010).
+    const projection = () =>
+      db.kysely.selectFrom('learner_objectives').select(['user_id', 'objective_id', 'p', 'state', 'responses']).where('context_id', '=', ctx).where('responses', '>', 0).orderBy('user_id').orderBy('objective_id').execute();
+    const before = await projection();
+    expect(before.length).toBeGreaterThanOrEqual(150);
+    await recomputeMastery(engine(), { contextId: ctx });
+    expect(await projection()).toEqual(before);
 
     // New evidence is traced with the fitted parameters.
     const newcomer = await aLearner(db.kysely, ctx, 'Newcomer');

@@ -18,6 +18,9 @@ export interface EngineCoursesTable {
   check_time_limit_minutes: Generated<number | null>;
   /** Bumped by every write of the course's content (import): compiled-course caches compare it. */
   content_version: Generated<number>;
+  /** The course-level learner model (JSON CourseModelJson, ADR 0028), null until fitted. */
+  learner_model: Generated<string | null>;
+  learner_model_fitted_at: Generated<number | null>;
 }
 
 /** objectives: a learning objective of a context, with its BKT parameters (defaults until fitted). */
