@@ -13,7 +13,8 @@ import { DEFAULT_LOOP_POLICY, type LoopPolicy } from '../src/domain/reteach.js';
 import { fitObjectiveParams } from '../src/services/fitObjectiveParams.js';
 import type { FitStore } from '../src/services/instructorPorts.js';
 import { auc, nextResponsePredictions } from './lib/engineSim.js';
-import { fitCourseModel, walkMixture, type CourseSequence } from '../src/domain/fitItems.js';
+import { courseModelToJson, fitCourseModel, walkMixture, type CourseSequence } from '../src/domain/fitItems.js';
+import { applyEvent } from '../src/domain/projection.js';
 import { decisionMetrics, fmtParams, makeWorld, nInARow, productConfig, productDecision, simulateCohort, type DecisionMetrics, type PairTrace } from './lib/simulator.js';
 
 const SEEDS = [1, 2, 3];
@@ -67,7 +68,8 @@ export async function run(): Promise<BenchReport> {
   const started = Date.now();
   const notes: string[] = [];
   const heldOut: PairTrace[] = [];
-  const aucs = { oracle: [] as number[], product: [] as number[], bktOnly: [] as number[], defaults: [] as number[] };
+  const heldOutModel: PairTrace[] = [];
+  const aucs = { oracle: [] as number[], product: [] as number[], bktOnly: [] as number[], defaults: [] as number[], withModel: [] as number[], oracleModel: [] as number[] };
   const stageAucs = new Map<string, number[]>();
   for (const seed of SEEDS) {
     const world = makeWorld(seed);
@@ -99,9 +101,17 @@ export async function run(): Promise<BenchReport> {
       list.push(auc(scores, heldLabels));
       stageAucs.set(stage.name, list);
     }
+    // The product's projection with the course model applied by its `model_fitted` event (ADR 0028), on held-out
+    // learners drawn from the same random stream: its predictions and its mastery decisions.
+    applyEvent(train.state, { type: 'model_fitted', id: `model-${seed}`, model: courseModelToJson(course.model), at: Date.UTC(2026, 0, 1) }, cfg);
+    const testModel = simulateCohort(world, cfg, { learners: LEARNERS - Math.round(LEARNERS * 0.8), length: LENGTH, seed: seed * 1000 + 2, idPrefix: 'test' }, train.state);
+    heldOutModel.push(...testModel.pairs);
+    const modelLabels = testModel.pairs.flatMap((p) => p.correct);
+    aucs.oracleModel.push(auc(testModel.pairs.flatMap((p) => p.oracle), modelLabels));
+    aucs.withModel.push(auc(testModel.pairs.flatMap((p) => p.product), modelLabels));
     const m = course.model;
     const gapOf = (list: number[] | undefined) => ((aucs.oracle.at(-1) ?? 0) - (list?.at(-1) ?? 0)).toFixed(4);
-    notes.push(`seed ${seed} course model: ability ${JSON.stringify(m.coef)}, reteach ${m.reteach}, forgetting/day ${m.forgetPerDay}; gap ${gapOf([...stageAucs.values()].at(-1))} (product ${gapOf(aucs.product)})`);
+    notes.push(`seed ${seed} course model: ability ${JSON.stringify(m.coef)}, reteach ${m.reteach}, forgetting/day ${m.forgetPerDay}; gap ${gapOf([...stageAucs.values()].at(-1))} (product ${gapOf(aucs.product)}; projection with the model ${((aucs.oracleModel.at(-1) ?? 0) - (aucs.withModel.at(-1) ?? 0)).toFixed(4)})`);
   }
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const oracle = mean(aucs.oracle), product = mean(aucs.product);
@@ -114,6 +124,21 @@ export async function run(): Promise<BenchReport> {
   ];
   // ADR 0027: the course model is measured here, not yet used by the product (its storage and projection are not built).
   for (const [name, list] of stageAucs) figures.push({ name: `AUC gap, course model (bench only) ${name}`, value: oracle - mean(list), unit: '' });
+  figures.push({ name: 'AUC gap, projection with the course model (model_fitted applied)', value: mean(aucs.oracleModel) - mean(aucs.withModel), unit: '' });
+  const withModel = decisionMetrics(heldOutModel, productDecision);
+  figures.push(
+    { name: 'with the course model: false mastery', value: pct(withModel.falseMastery), unit: '%' },
+    { name: 'with the course model: learned but never declared', value: pct(withModel.learnedNeverDeclared), unit: '%' },
+    { name: 'with the course model: flagged but learned when flagged', value: pct(withModel.stuckButLearned), unit: '% flagged' },
+    { name: 'with the course model: median over-practice', value: withModel.medianOverPractice, unit: 'responses' },
+    { name: 'with the course model: responses if known from start', value: withModel.medianResponsesIfKnownFromStart, unit: 'median' },
+  );
+  let beatenModel = 0;
+  for (const n of [3, 4, 5]) {
+    const r = decisionMetrics(heldOutModel, (p) => nInARow(p.correct, n));
+    if (r.falseMastery < withModel.falseMastery && r.medianOverPractice < withModel.medianOverPractice) beatenModel++;
+  }
+  figures.push({ name: 'with the course model: N-in-a-row rules beating it on both', value: beatenModel, unit: 'of 3' });
   const prod = decisionMetrics(heldOut, productDecision);
   const rules: [string, DecisionMetrics][] = [3, 4, 5].map((n) => [`${n}-in-a-row`, decisionMetrics(heldOut, (p) => nInARow(p.correct, n))]);
   figures.push(

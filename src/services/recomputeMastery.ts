@@ -39,6 +39,9 @@ export function toEngineEvent(e: LoggedEvent): EngineEvent | null {
       const params = ParamsPayload.safeParse(e.outcome);
       return objectiveId === null || !params.success ? null : { type: 'params_fitted', id: e.attemptId, objectiveId, params: params.data, at: e.occurredAt };
     }
+    case 'model_fitted':
+      // Stored with each fit, not applied yet: answers are still traced with BKT, and a replay must equal them (ADR 0028).
+      return null;
     case 'accommodations_set': {
       const acc = AccommodationsPayload.safeParse(e.outcome);
       return userId === null || !acc.success ? null : { type: 'accommodations_set', id: e.attemptId, studentId: userId, accommodations: acc.data, at: e.occurredAt };
