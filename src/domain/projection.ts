@@ -162,6 +162,8 @@ export interface EngineConfig {
   readonly moveOnUnlocksDependents?: boolean;
   /** Keep explanations in `state.explanations` (default true; the recompute benchmark turns it off). */
   readonly keepExplanations?: boolean;
+  /** The course-level learner model in force before the log's first event (`model_fitted` events change it); absent: BKT. */
+  readonly model?: CourseModelJson;
   /** How many recent items per student are remembered for "not seen recently"; default 20. */
   readonly recentWindow?: number;
 }
@@ -187,6 +189,8 @@ export interface CompiledConfig {
   readonly hasReleaseDates: boolean;
   /** Caps without accommodations. */
   readonly caps: { readonly cycles: number; readonly opportunities: number };
+  /** The course-level learner model in force before the log's first event (clamped), or null. */
+  readonly model: CourseModel | null;
 }
 
 /** Validates the config (DAG, θ, policy, item tags) and builds indexes. Throws ERR_OBJECTIVE_CYCLE or ERR_VALIDATION. */
@@ -224,7 +228,19 @@ export function compileConfig(config: EngineConfig): CompiledConfig {
     recentWindow: config.recentWindow ?? 20,
     hasReleaseDates: Object.keys(config.releaseDates ?? {}).length > 0,
     caps: effectiveCaps(config.policy ?? DEFAULT_LOOP_POLICY),
+    model: config.model ? clampModel(config.model, objectives) : null,
   };
+}
+
+/** A course model from its plain form, each objective's parameters clamped to its bounds; objectives not in the course dropped. */
+function clampModel(json: CourseModelJson, objectives: ReadonlyMap<string, Objective>): CourseModel {
+  const model = courseModelFromJson(json);
+  const params = new Map<string, BktParams>();
+  for (const [id, p] of model.params) {
+    const o = objectives.get(id);
+    if (o) params.set(id, clampBktParams(p, o.responseKind ?? 'open'));
+  }
+  return { ...model, params };
 }
 
 // ---------------------------------------------------------------- state
@@ -415,7 +431,7 @@ function ensureStudent(cfg: CompiledConfig, state: EngineState, studentId: strin
   let st = state.students.get(studentId);
   if (!st) {
     const objectives: Record<string, ObjectiveProgress> = {};
-    for (const id of cfg.order) objectives[id] = newObjectiveProgress(id, startingP(state, cfg, id, undefined));
+    for (const id of cfg.order) objectives[id] = newObjectiveProgress(id, startingP(state, cfg, id));
     const acc = cfg.source.accommodations?.[studentId];
     st = { studentId, applied: new Set(), ability: 0, objectives, overrides: new Set(), recentItems: [], accommodations: acc ? { ...acc } : null };
     state.students.set(studentId, st);
@@ -492,12 +508,15 @@ function modelParams(state: EngineState, objectiveId: string, theta: number): Bk
   return p === undefined ? undefined : guardedParams(p, theta);
 }
 
-/** P(mastery) of an objective nobody has answered on: the model's prior mixed over the learner's ability, else BKT's prior. */
-function startingP(state: EngineState, cfg: CompiledConfig, objectiveId: string, student: StudentState | undefined): number {
+/**
+ * P(mastery) of an objective not answered on yet: the model's prior mixed over the prior ability (not the learner's
+ * current weights, so the value a replay leaves and the one a restore sets agree), else BKT's prior.
+ */
+export function startingP(state: EngineState, cfg: CompiledConfig, objectiveId: string): number {
   const model = state.model;
   const p = model?.params.get(objectiveId);
   if (!model || !p) return paramsInForce(state, objectiveId, cfg).prior;
-  return mixtureKnown(student?.weights ?? priorAbility(), startNodes(p, model.coef));
+  return mixtureKnown(priorAbility(), startNodes(p, model.coef));
 }
 
 /**
@@ -736,17 +755,11 @@ function applyInternal(state: EngineState, event: EngineEvent, config: CompiledC
     state.courseApplied.add(event.id);
     if (event.at > state.clock) state.clock = event.at;
     if (event.type === 'model_fitted') {
-      const model = courseModelFromJson(event.model);
-      const params = new Map<string, BktParams>();
-      for (const [id, p] of model.params) {
-        const o = cfg.objectives.get(id);
-        if (o) params.set(id, clampBktParams(p, o.responseKind ?? 'open'));
-      }
-      state.model = { ...model, params };
+      state.model = clampModel(event.model, cfg.objectives);
       for (const st of state.students.values()) {
-        for (const id of params.keys()) {
+        for (const id of state.model.params.keys()) {
           const prog = st.objectives[id];
-          if (prog && prog.responses === 0) prog.p = startingP(state, cfg, id, st);
+          if (prog && prog.responses === 0) prog.p = startingP(state, cfg, id);
         }
       }
       return [];
@@ -758,7 +771,7 @@ function applyInternal(state: EngineState, event: EngineEvent, config: CompiledC
     // Fitted priors reach every learner (ADR 0010): objectives nobody has answered on yet start from the new prior.
     for (const st of state.students.values()) {
       const prog = st.objectives[objective.id];
-      if (prog && prog.responses === 0) prog.p = startingP(state, cfg, objective.id, st);
+      if (prog && prog.responses === 0) prog.p = startingP(state, cfg, objective.id);
     }
     return [];
   }
@@ -851,6 +864,7 @@ export function advanceClock(state: EngineState, studentId: string, now: number,
 export function project(events: Iterable<EngineEvent>, config: EngineConfig | CompiledConfig): EngineState {
   const cfg = isCompiled(config) ? config : compileConfig(config);
   const state = emptyState();
+  state.model = cfg.model;
   for (const e of events) applyInternal(state, e, cfg, cfg.keepExplanations);
   return state;
 }

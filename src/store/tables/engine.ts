@@ -130,6 +130,8 @@ export interface LearnersTable {
   recent_items: Generated<string>;
   /** Events applied to this learner's projection. */
   events: Generated<number>;
+  /** Under the course-level learner model (ADR 0028): JSON weights of the 9 ability nodes, null before. */
+  ability_weights: Generated<string | null>;
   updated_at: number;
 }
 
