@@ -8,12 +8,13 @@
  * parameters), and the decision metrics of the product's rule beside "N correct in a row" on the same responses.
  */
 import type { BenchReport } from './run.js';
-import type { BktParams } from '../src/domain/bkt.js';
+import { DEFAULT_BKT, type BktParams } from '../src/domain/bkt.js';
 import { DEFAULT_LOOP_POLICY, type LoopPolicy } from '../src/domain/reteach.js';
 import { fitObjectiveParams } from '../src/services/fitObjectiveParams.js';
 import type { FitStore } from '../src/services/instructorPorts.js';
 import { auc, nextResponsePredictions } from './lib/engineSim.js';
-import { fitCourseModel, walkMixture, type CourseSequence } from '../src/domain/fitItems.js';
+import { courseModelToJson, fitCourseModel, walkMixture, type CourseSequence } from '../src/domain/fitItems.js';
+import { applyEvent } from '../src/domain/projection.js';
 import { decisionMetrics, fmtParams, makeWorld, nInARow, productConfig, productDecision, simulateCohort, type DecisionMetrics, type PairTrace } from './lib/simulator.js';
 
 const SEEDS = [1, 2, 3];
@@ -31,12 +32,17 @@ function memoryFitStore(sequences: Map<string, boolean[][]>, saved: Map<string, 
         objectiveId,
         contextId: 'bench',
         responseKind: 'multiple_choice' as const,
+        params: DEFAULT_BKT,
         sequenceLengths: seqs.map((s) => s.length),
         lastResponseAt: 1,
         fittedAt: null,
         refusedAt: null,
       })),
     responseSequences: async (objectiveId) => sequences.get(objectiveId) ?? [],
+    // The course model is fitted by the bench itself below (on the simulator's traces), not by the service.
+    courseSequences: async () => [],
+    saveCourseModel: async () => undefined,
+    courseModel: async () => null,
     saveFittedParams: async (_c, objectiveId, params) => void saved.set(objectiveId, params),
     saveFitRefusal: async () => undefined,
   };
@@ -62,7 +68,8 @@ export async function run(): Promise<BenchReport> {
   const started = Date.now();
   const notes: string[] = [];
   const heldOut: PairTrace[] = [];
-  const aucs = { oracle: [] as number[], product: [] as number[], bktOnly: [] as number[], defaults: [] as number[] };
+  const heldOutModel: PairTrace[] = [];
+  const aucs = { oracle: [] as number[], product: [] as number[], bktOnly: [] as number[], defaults: [] as number[], withModel: [] as number[], oracleModel: [] as number[] };
   const stageAucs = new Map<string, number[]>();
   for (const seed of SEEDS) {
     const world = makeWorld(seed);
@@ -94,30 +101,49 @@ export async function run(): Promise<BenchReport> {
       list.push(auc(scores, heldLabels));
       stageAucs.set(stage.name, list);
     }
+    // The product: its projection with the course model applied by the `model_fitted` event its fit service appends
+    // (ADR 0028; the same fitCourseModel on the same sequences), on held-out learners drawn from the same random
+    // stream as the cohort above: its predictions and its mastery decisions.
+    applyEvent(train.state, { type: 'model_fitted', id: `model-${seed}`, model: courseModelToJson(course.model), at: Date.UTC(2026, 0, 1) }, cfg);
+    const testModel = simulateCohort(world, cfg, { learners: LEARNERS - Math.round(LEARNERS * 0.8), length: LENGTH, seed: seed * 1000 + 2, idPrefix: 'test' }, train.state);
+    heldOutModel.push(...testModel.pairs);
+    const modelLabels = testModel.pairs.flatMap((p) => p.correct);
+    aucs.oracleModel.push(auc(testModel.pairs.flatMap((p) => p.oracle), modelLabels));
+    aucs.withModel.push(auc(testModel.pairs.flatMap((p) => p.product), modelLabels));
     const m = course.model;
     const gapOf = (list: number[] | undefined) => ((aucs.oracle.at(-1) ?? 0) - (list?.at(-1) ?? 0)).toFixed(4);
-    notes.push(`seed ${seed} course model: ability ${JSON.stringify(m.coef)}, reteach ${m.reteach}, forgetting/day ${m.forgetPerDay}; gap ${gapOf([...stageAucs.values()].at(-1))} (product ${gapOf(aucs.product)})`);
+    const productGap = ((aucs.oracleModel.at(-1) ?? 0) - (aucs.withModel.at(-1) ?? 0)).toFixed(4);
+    notes.push(`seed ${seed} course model: ability ${JSON.stringify(m.coef)}, reteach ${m.reteach}, forgetting/day ${m.forgetPerDay}; product gap ${productGap} (model walked over the earlier cohort ${gapOf([...stageAucs.values()].at(-1))}; before the course model ${gapOf(aucs.product)})`);
   }
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const oracle = mean(aucs.oracle), product = mean(aucs.product);
+  // The product: fitted BKT per objective, then the course model its fit service stores (model_fitted, ADR 0028).
+  const oracle = mean(aucs.oracleModel), product = mean(aucs.withModel);
+  const before = mean(aucs.oracle) - mean(aucs.product);
   const figures: BenchReport['figures'] = [
     { name: 'AUC oracle (generating parameters)', value: oracle, unit: '' },
-    { name: 'AUC product (fitted, held out)', value: product, unit: '' },
-    { name: 'AUC product BKT alone (no Elo term)', value: mean(aucs.bktOnly), unit: '' },
-    { name: 'AUC product defaults, no fit', value: mean(aucs.defaults), unit: '' },
+    { name: 'AUC product (fitted, course model, held out)', value: product, unit: '' },
     { name: 'AUC gap oracle − product', value: oracle - product, unit: '', goal: { op: '<=', value: 0.01 } },
+    { name: 'AUC gap, BKT per objective + Elo (before the course model)', value: before, unit: '' },
+    { name: 'AUC, BKT alone (no Elo term, before the course model)', value: mean(aucs.bktOnly), unit: '' },
+    { name: 'AUC, defaults, no fit', value: mean(aucs.defaults), unit: '' },
   ];
-  // ADR 0027: the course model is measured here, not yet used by the product (its storage and projection are not built).
-  for (const [name, list] of stageAucs) figures.push({ name: `AUC gap, course model (bench only) ${name}`, value: oracle - mean(list), unit: '' });
-  const prod = decisionMetrics(heldOut, productDecision);
-  const rules: [string, DecisionMetrics][] = [3, 4, 5].map((n) => [`${n}-in-a-row`, decisionMetrics(heldOut, (p) => nInARow(p.correct, n))]);
+  // ADR 0027's stages, each fitted model walked over the held-out responses of the cohort traced before the model.
+  for (const [name, list] of stageAucs) figures.push({ name: `AUC gap, course model stage: ${name}`, value: mean(aucs.oracle) - mean(list), unit: '' });
+  const old = decisionMetrics(heldOut, productDecision);
+  figures.push(
+    { name: 'before the course model: false mastery', value: pct(old.falseMastery), unit: '%' },
+    { name: 'before the course model: learned but never declared', value: pct(old.learnedNeverDeclared), unit: '%' },
+    { name: 'before the course model: median over-practice', value: old.medianOverPractice, unit: 'responses' },
+  );
+  const prod = decisionMetrics(heldOutModel, productDecision);
+  const rules: [string, DecisionMetrics][] = [3, 4, 5].map((n) => [`${n}-in-a-row`, decisionMetrics(heldOutModel, (p) => nInARow(p.correct, n))]);
   figures.push(
     { name: 'product: declared mastered', value: pct(prod.declared), unit: '% pairs' },
     { name: 'product: false mastery', value: pct(prod.falseMastery), unit: '%', goal: { op: '<=', value: 1.5 } },
     { name: 'product: learned but never declared', value: pct(prod.learnedNeverDeclared), unit: '%', goal: { op: '<=', value: 2 } },
     { name: 'product: flagged (wheel-spinning or cap)', value: pct(prod.stuck), unit: '% pairs' },
     { name: 'product: flagged but learned when flagged', value: pct(prod.stuckButLearned), unit: '% flagged' },
-    { name: 'product: stuck (cap, may move on)', value: pct(heldOut.filter((p) => p.stuckAt >= 0).length / heldOut.length), unit: '% pairs' },
+    { name: 'product: stuck (cap, may move on)', value: pct(heldOutModel.filter((p) => p.stuckAt >= 0).length / heldOutModel.length), unit: '% pairs' },
     { name: 'product: median over-practice', value: prod.medianOverPractice, unit: 'responses', goal: { op: '<=', value: 3 } },
     { name: 'product: responses if known from start', value: prod.medianResponsesIfKnownFromStart, unit: 'median', goal: { op: '<=', value: 6 } },
   );
@@ -134,6 +160,6 @@ export async function run(): Promise<BenchReport> {
     }
   }
   figures.push({ name: 'N-in-a-row rules beating the product on both', value: beaten, unit: 'of 3', goal: { op: '<=', value: 0 } });
-  notes.push(`${SEEDS.length} seeds × ${LEARNERS} learners × ${LENGTH} responses × 3 objectives; held out ${heldOut.length} learner×objective pairs; ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  notes.push(`${SEEDS.length} seeds × ${LEARNERS} learners × ${LENGTH} responses × 3 objectives; held out ${heldOutModel.length} learner×objective pairs; ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return { title: 'model: held-out learners on a simulator that is not the model (issue 10)', figures, notes };
 }

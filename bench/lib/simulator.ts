@@ -12,9 +12,8 @@
  * generating parameter (not the hidden state) and filters exactly; the product sees only the responses.
  * Everything is seeded.
  */
-import { applyEvent, compileConfig, emptyState, paramsInForce, type CompiledConfig, type EngineConfig, type EngineState, type ObjectiveProgress } from '../../src/domain/projection.js';
-import { predictCorrect, predictWithElo, type BktParams } from '../../src/domain/bkt.js';
-import { expectedScore } from '../../src/domain/elo.js';
+import { applyEvent, compileConfig, emptyState, paramsInForce, predictResponse, type CompiledConfig, type EngineConfig, type EngineState, type ObjectiveProgress } from '../../src/domain/projection.js';
+import { predictCorrect, type BktParams } from '../../src/domain/bkt.js';
 import { mulberry32, uniform, type Rng } from '../../src/domain/random.js';
 
 const sig = (x: number) => 1 / (1 + Math.exp(-x));
@@ -99,7 +98,7 @@ export interface PairTrace {
   readonly known: boolean[];
   /** Oracle P(correct) before the response (all generating parameters known, hidden state filtered). */
   readonly oracle: number[];
-  /** The product's P(correct) before the response (BKT with its parameters in force, and the Elo term: `predictWithElo`). */
+  /** The product's P(correct) before the response (`predictResponse`: BKT with the Elo term, or the course model once fitted). */
   readonly product: number[];
   /** BKT's P(correct) alone before the response (for information). */
   readonly bkt: number[];
@@ -164,10 +163,9 @@ export function simulateCohort(world: SimWorld, config: CompiledConfig, opts: Co
         const before = student?.objectives[obj.id] as ObjectiveProgress | undefined;
         const pBefore = before ? before.p : paramsInForce(state, obj.id, config).prior;
         const stateBefore = before?.state;
-        const elo = expectedScore(student?.ability ?? 0, state.items.get(item.id)?.difficulty ?? 0, config.elo.scale);
         const bkt = predictCorrect(pBefore, paramsInForce(state, obj.id, config));
         tr.bkt.push(bkt);
-        tr.product.push(predictWithElo(bkt, elo));
+        tr.product.push(predictResponse(state, learnerId, item.id, at, config));
         const pc = belief * (1 - slip) + (1 - belief) * guess;
         tr.oracle.push(pc);
         tr.itemIds.push(item.id);

@@ -2,7 +2,7 @@
  * `npm run model -- <command>`: open evaluation of the learner model on pyBKT-style CSV
  * (`user_id, skill_name, correct, order_id`, optional `problem_id`, `timestamp`), with the product's own code.
  *
- *   fit     --data responses.csv --out params.json      fit BKT per skill (the fitting the product runs)
+ *   fit     --data responses.csv --out params.json      fit BKT per skill and the course model (the fitting the product runs)
  *   predict --params params.json --data … --out predictions.csv   order_id,user_id,skill_name,p_correct
  *   replay  --params params.json --data … --out states.csv        order_id,user_id,skill_name,p_mastery,state
  *   export  --context <contexts.id> --out responses.csv           a course's responses from the database
@@ -15,10 +15,10 @@ import { parseArgs } from 'node:util';
 import { isEntryPoint, withComposition, type Line } from './common.js';
 import { CsvError, toCsv } from './csv.js';
 import { ParamsFile, readResponses, writeResponses, type ResponseRow } from './responsesCsv.js';
-import { clampBktParams, DEFAULT_BKT, predictCorrect, predictWithElo, type BktParams, type ObjectiveResponseKind } from '../domain/bkt.js';
-import { expectedScore } from '../domain/elo.js';
+import { clampBktParams, DEFAULT_BKT, type BktParams, type ObjectiveResponseKind } from '../domain/bkt.js';
 import { DEFAULT_FIT_RULE, fitObjective, shouldFit } from '../domain/fitBkt.js';
-import { applyEvent, compileConfig, emptyState, paramsInForce, type ObjectiveProgress } from '../domain/projection.js';
+import { fitCourseModel, type CourseResponse } from '../domain/fitItems.js';
+import { applyEvent, compileConfig, emptyState, predictResponse, type ObjectiveProgress } from '../domain/projection.js';
 
 const USAGE = [
   'Usage: npm run model -- fit --data responses.csv --out params.json [--kind multiple_choice|open] [--seed N]',
@@ -94,8 +94,42 @@ export function fitSkills(rows: readonly ResponseRow[], kind: ObjectiveResponseK
         ? { params: clampBktParams(fit.params, kind), status: 'fitted', learners: seqs.length, responses }
         : { params: clampBktParams(DEFAULT_BKT, kind), status: 'default', reason: `fit refused: ${fit.reason}`, learners: seqs.length, responses };
   }
-  return { format: 'masterly-bkt-1', responseKind: kind, skills };
+  const file: ParamsFile = { format: 'masterly-bkt-1', responseKind: kind, skills };
+  const courseModel = fitSkillsModel(rows, file);
+  return courseModel ? { ...file, courseModel } : file;
 }
+
+/**
+ * The course-level learner model over the fitted skills (ADR 0028), as the product's fit service fits it: each
+ * user's rows in order, with the reteach starts the product's own replay with the fitted BKT gives.
+ */
+function fitSkillsModel(rows: readonly ResponseRow[], file: ParamsFile): ParamsFile['courseModel'] {
+  const fitted = new Map(Object.entries(file.skills).filter(([, s]) => s.status === 'fitted').map(([skill, s]) => [skill, { params: s.params, kind: file.responseKind }]));
+  if (!fitted.size) return undefined;
+  const replayed = replayRows(rows, file);
+  const lastState = new Map<string, string>();
+  const byUser = new Map<string, CourseResponse[]>();
+  replayed.forEach((x, i) => {
+    const key = `${x.row.userId}\u0000${x.row.skillName}`;
+    const reteach = x.state === 'reteaching' && lastState.get(key) !== 'reteaching';
+    lastState.set(key, x.state);
+    if (!fitted.has(x.row.skillName)) return;
+    let seq = byUser.get(x.row.userId);
+    if (!seq) byUser.set(x.row.userId, (seq = []));
+    seq.push({ objectiveId: x.row.skillName, itemId: itemKey(x.row.skillName, x.row.problemId), correct: x.row.correct, at: x.row.at ?? BASE + i * 60_000, reteach });
+  });
+  const m = fitCourseModel([...byUser.values()], fitted).model;
+  const items: Record<string, Record<string, { guess: number; slip: number }>> = {};
+  for (const [key, e] of [...m.items].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const [skill, problem] = JSON.parse(key) as [string, string];
+    (items[skill] ??= {})[problem] = e;
+  }
+  return { skills: Object.fromEntries(m.params), items, coef: m.coef, reteach: m.reteach ?? 0, forgetPerDay: m.forgetPerDay ?? 0 };
+}
+
+/** Rows without a timestamp are one minute apart from here. */
+const BASE = Date.UTC(2000, 0, 1);
+const itemKey = (skill: string, problem: string | null) => JSON.stringify([skill, problem ?? '']);
 
 /** One output row of {@link replayRows}. */
 export interface ReplayRow {
@@ -107,8 +141,8 @@ export interface ReplayRow {
 
 /**
  * Replays the rows through the product's projection (one objective per skill, no prerequisites): P(correct) before
- * each response (BKT with the Elo term for ability and item difficulty, `predictWithElo`) and the state after it.
- * Rows without a timestamp are one minute apart.
+ * each response (`predictResponse`: the course model when the file has one, else BKT with the Elo term) and the
+ * state after it. Rows without a timestamp are one minute apart.
  */
 export function replayRows(rows: readonly ResponseRow[], file: ParamsFile, warn: Line = () => undefined): ReplayRow[] {
   const skills = [...new Set(rows.map((r) => r.skillName))];
@@ -127,16 +161,21 @@ export function replayRows(rows: readonly ResponseRow[], file: ParamsFile, warn:
     keepExplanations: false,
   });
   const state = emptyState();
-  const base = Date.UTC(2000, 0, 1);
+  const cm = file.courseModel;
+  if (cm) {
+    // As the product after its fit: the model_fitted event, with the file's skills and problems as objective and item ids.
+    const objectives: Record<string, BktParams> = {};
+    const itemParams: Record<string, { guess: number; slip: number }> = {};
+    for (const [skill, p] of Object.entries(cm.skills)) if (objectiveOf.has(skill)) objectives[objectiveOf.get(skill) as string] = p;
+    for (const [skill, problems] of Object.entries(cm.items)) for (const [problem, e] of Object.entries(problems)) if (objectiveOf.has(skill)) itemParams[`${objectiveOf.get(skill)}:${problem}`] = e;
+    applyEvent(state, { type: 'model_fitted', id: 'model', model: { objectives, items: itemParams, coef: cm.coef, reteach: cm.reteach, forgetPerDay: cm.forgetPerDay }, at: BASE }, cfg);
+  }
   const out: ReplayRow[] = [];
   rows.forEach((r, i) => {
     const objectiveId = objectiveOf.get(r.skillName) as string;
-    const k = paramsInForce(state, objectiveId, cfg);
-    const student = state.students.get(r.userId);
-    const before = student?.objectives[objectiveId];
-    const elo = expectedScore(student?.ability ?? 0, state.items.get(itemOf(r))?.difficulty ?? 0, cfg.elo.scale);
-    const pCorrect = predictWithElo(predictCorrect(before ? before.p : k.prior, k), elo);
-    applyEvent(state, { type: 'response', id: `row${i}`, studentId: r.userId, itemId: itemOf(r), correct: r.correct, at: r.at ?? base + i * 60_000 }, cfg);
+    const at = r.at ?? BASE + i * 60_000;
+    const pCorrect = predictResponse(state, r.userId, itemOf(r), at, cfg);
+    applyEvent(state, { type: 'response', id: `row${i}`, studentId: r.userId, itemId: itemOf(r), correct: r.correct, at }, cfg);
     const prog = state.students.get(r.userId)?.objectives[objectiveId] as ObjectiveProgress;
     out.push({ row: r, pCorrect, pMastery: prog.p, state: prog.state });
   });
@@ -181,6 +220,8 @@ export async function runModelCli(argv: string[], env: NodeJS.ProcessEnv, out: L
           const p = s.params;
           out(`${skill}: ${s.status} (${s.learners} learners, ${s.responses} responses) L0 ${p.prior.toFixed(3)} T ${p.learn.toFixed(3)} G ${p.guess.toFixed(3)} S ${p.slip.toFixed(3)} F ${p.forget.toFixed(3)}${s.reason ? ` — ${s.reason}` : ''}`);
         }
+        const cm = file.courseModel;
+        if (cm) out(`course model over ${Object.keys(cm.skills).length} fitted skill(s): ability ${JSON.stringify(cm.coef)}, reteach ${cm.reteach}, forgetting/day ${cm.forgetPerDay}`);
         out(`wrote ${target}`);
         return 0;
       }

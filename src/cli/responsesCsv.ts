@@ -97,6 +97,19 @@ export const ParamsFile = z.object({
       responses: z.number().int().optional(),
     }),
   ),
+  /**
+   * The course-level learner model (ADR 0028) over the fitted skills, as the product's fit service stores it:
+   * skills' parameters under the model, guess/slip per skill and problem_id, ability coefficients, reteach, forgetting per day.
+   */
+  courseModel: z
+    .object({
+      skills: z.record(z.string(), Params),
+      items: z.record(z.string(), z.record(z.string(), z.object({ guess: z.number(), slip: z.number() }))),
+      coef: z.object({ prior: z.number(), learn: z.number(), guess: z.number(), slip: z.number() }),
+      reteach: z.number(),
+      forgetPerDay: z.number(),
+    })
+    .optional(),
 });
 export type ParamsFile = z.infer<typeof ParamsFile>;
 export type SkillParams = ParamsFile['skills'][string] & { params: BktParams };

@@ -256,3 +256,24 @@ export function fitCourseModel(
     ],
   };
 }
+
+/** A {@link CourseModel} as plain data (stored with the course and carried by the `model_fitted` event, ADR 0028). */
+export interface CourseModelJson {
+  /** Each objective's parameters under the model (not the objective's own BKT fit, which the projection still uses). */
+  readonly objectives: Readonly<Record<string, BktParams>>;
+  readonly items: Readonly<Record<string, ItemEmission>>;
+  readonly coef: AbilityCoef;
+  readonly reteach: number;
+  readonly forgetPerDay: number;
+}
+
+/** The plain-data form of a course model (keys sorted, so the same model is the same JSON). */
+export function courseModelToJson(m: CourseModel): CourseModelJson {
+  const sorted = <T>(map: ReadonlyMap<string, T>): Record<string, T> => Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return { objectives: sorted(m.params), items: sorted(m.items), coef: { ...m.coef }, reteach: m.reteach ?? 0, forgetPerDay: m.forgetPerDay ?? 0 };
+}
+
+/** A course model from its plain-data form. */
+export function courseModelFromJson(j: CourseModelJson): CourseModel {
+  return { params: new Map(Object.entries(j.objectives)), items: new Map(Object.entries(j.items)), coef: j.coef, reteach: j.reteach, forgetPerDay: j.forgetPerDay };
+}

@@ -69,8 +69,9 @@ export function predictMixture(w: readonly number[], nodes: readonly number[], p
 /**
  * One response: updates the ability weights `w` and the nodes' P(known) `nodes` in place (Bayes on the response,
  * then each node's learn/forget transition; `boost` is an extra chance to learn, e.g. when reteaching begins). Returns P(known) for the learner (the weighted mean of the nodes).
+ * `room`, when given, receives each node's chance of still being unlearned for {@link boostNodes}.
  */
-export function observeMixture(w: number[], nodes: number[], params: BktParams, item: ItemEmission | undefined, coef: AbilityCoef, correct: boolean, boost = 0): number {
+export function observeMixture(w: number[], nodes: number[], params: BktParams, item: ItemEmission | undefined, coef: AbilityCoef, correct: boolean, boost = 0, room?: number[]): number {
   const lt = logit(params.learn);
   let z = 0;
   for (let k = 0; k < nodes.length; k++) {
@@ -83,6 +84,7 @@ export function observeMixture(w: number[], nodes: number[], params: BktParams, 
     const base = coef.learn === 0 ? params.learn : sig(lt + coef.learn * a);
     const learn = boost > 0 ? 1 - (1 - base) * (1 - boost) : base;
     nodes[k] = post * (1 - params.forget) + (1 - post) * learn;
+    if (room) room[k] = (1 - post) * (1 - learn);
     w[k] = (w[k] as number) * like;
     z += w[k] as number;
   }
@@ -102,4 +104,20 @@ export function decayNodes(nodes: number[], ratePerDay: number, days: number): v
   if (ratePerDay <= 0 || days <= 0) return;
   const keep = Math.exp(-ratePerDay * days);
   for (let k = 0; k < nodes.length; k++) nodes[k] = (nodes[k] as number) * keep;
+}
+
+/**
+ * The extra chance to learn when the response turned out to begin reteaching (known only after the state machine
+ * ran): the same nodes as `observeMixture(…, boost)` would have given, from the `room` it recorded.
+ */
+export function boostNodes(nodes: number[], room: readonly number[], boost: number): void {
+  if (boost <= 0) return;
+  for (let k = 0; k < nodes.length; k++) nodes[k] = (nodes[k] as number) + (room[k] as number) * boost;
+}
+
+/** The learner's P(known) from the weights and nodes (their weighted mean). */
+export function mixtureKnown(w: readonly number[], nodes: readonly number[]): number {
+  let known = 0;
+  for (let k = 0; k < nodes.length; k++) known += (w[k] as number) * (nodes[k] as number);
+  return known;
 }

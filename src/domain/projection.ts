@@ -13,8 +13,10 @@
  * first event; the state holds what events changed since.
  */
 import { aggregateScores, type CalculationSettings } from './aggregation.js';
-import { clampBktParams, DEFAULT_BKT, updateMastery, type BktParams } from './bkt.js';
-import { DEFAULT_ELO, newItemStats, updateElo, type EloConfig, type ItemStats } from './elo.js';
+import { clampBktParams, DEFAULT_BKT, predictCorrect, predictWithElo, updateMastery, type BktParams } from './bkt.js';
+import { courseModelFromJson, type CourseModel, type CourseModelJson } from './fitItems.js';
+import { ABILITY_NODES, boostNodes, decayNodes, mixtureKnown, observeMixture, predictMixture, priorAbility, startNodes } from './learnerAbility.js';
+import { DEFAULT_ELO, expectedScore, newItemStats, updateElo, type EloConfig, type ItemStats } from './elo.js';
 import { ObjectiveLocked, ValidationFailed } from './errors.js';
 import { explanationMessage, type Evidence, type Explanation, type ExplanationKind, type ExplanationRule } from './explain.js';
 import { DEFAULT_THRESHOLD, effectiveThreshold, MIN_MASTERY_ITEMS, transition, validateThreshold, type ObjectiveState, type Trigger } from './mastery.js';
@@ -104,15 +106,27 @@ export interface CheckExpiredEvent {
   readonly objectiveId: string;
   readonly at: number;
 }
+/**
+ * Course-wide: the course-level learner model was fitted (ADR 0027, 0028). From here on, every student's responses
+ * and evidence on the objectives it covers are traced with it: P(mastery) is the ability mixture's, with item
+ * guess/slip, learning from reteach and forgetting per day. Students keep their current P (each node starts from
+ * it); objectives nobody has answered start from the model's prior. Carries no student.
+ */
+export interface ModelFittedEvent {
+  readonly type: 'model_fitted';
+  readonly id: string;
+  readonly model: CourseModelJson;
+  readonly at: number;
+}
 /** An event about one student. */
 export type StudentEvent = ResponseEvent | UnlockOverrideEvent | GradeLockedEvent | ResetEvent | EvidenceEvent | AccommodationsSetEvent | CheckExpiredEvent;
 /** An event about the whole course (applies to every student from its place in the log on). */
-export type CourseEvent = ParamsFittedEvent;
+export type CourseEvent = ParamsFittedEvent | ModelFittedEvent;
 /** Any event of the log. */
 export type EngineEvent = StudentEvent | CourseEvent;
 
 /** True for course-wide events (they carry no `studentId`). */
-export const isCourseEvent = (e: EngineEvent): e is CourseEvent => e.type === 'params_fitted';
+export const isCourseEvent = (e: EngineEvent): e is CourseEvent => e.type === 'params_fitted' || e.type === 'model_fitted';
 
 // ---------------------------------------------------------------- config
 
@@ -148,6 +162,8 @@ export interface EngineConfig {
   readonly moveOnUnlocksDependents?: boolean;
   /** Keep explanations in `state.explanations` (default true; the recompute benchmark turns it off). */
   readonly keepExplanations?: boolean;
+  /** The course-level learner model in force before the log's first event (`model_fitted` events change it); absent: BKT. */
+  readonly model?: CourseModelJson;
   /** How many recent items per student are remembered for "not seen recently"; default 20. */
   readonly recentWindow?: number;
 }
@@ -173,6 +189,8 @@ export interface CompiledConfig {
   readonly hasReleaseDates: boolean;
   /** Caps without accommodations. */
   readonly caps: { readonly cycles: number; readonly opportunities: number };
+  /** The course-level learner model in force before the log's first event (clamped), or null. */
+  readonly model: CourseModel | null;
 }
 
 /** Validates the config (DAG, θ, policy, item tags) and builds indexes. Throws ERR_OBJECTIVE_CYCLE or ERR_VALIDATION. */
@@ -210,7 +228,19 @@ export function compileConfig(config: EngineConfig): CompiledConfig {
     recentWindow: config.recentWindow ?? 20,
     hasReleaseDates: Object.keys(config.releaseDates ?? {}).length > 0,
     caps: effectiveCaps(config.policy ?? DEFAULT_LOOP_POLICY),
+    model: config.model ? clampModel(config.model, objectives) : null,
   };
+}
+
+/** A course model from its plain form, each objective's parameters clamped to its bounds; objectives not in the course dropped. */
+function clampModel(json: CourseModelJson, objectives: ReadonlyMap<string, Objective>): CourseModel {
+  const model = courseModelFromJson(json);
+  const params = new Map<string, BktParams>();
+  for (const [id, p] of model.params) {
+    const o = objectives.get(id);
+    if (o) params.set(id, clampBktParams(p, o.responseKind ?? 'open'));
+  }
+  return { ...model, params };
 }
 
 // ---------------------------------------------------------------- state
@@ -239,6 +269,10 @@ export interface ObjectiveProgress {
   guided: number;
   /** Flagged for the instructor: wheel-spinning or the cycle cap, without mastery. */
   stuck: boolean;
+  /** Under the course model (ADR 0028): P(known) at each ability node; absent before the model traced a response here. */
+  nodes?: number[];
+  /** Under the course model: time of the latest response or evidence here (epoch ms), for forgetting per day. */
+  lastAt?: number;
   /** Wrong answers in a row (struggle); absent in progress saved before it existed. */
   wrongStreak?: number;
   /** Highest P(mastery) since practice (or guided practice) began: the falling-estimate rule (ADR 0013); absent: none yet. */
@@ -261,6 +295,8 @@ export interface StudentState {
   /** Ids of this student's events already applied (idempotency; kept per student, which is cheaper than one global set). */
   readonly applied: Set<string>;
   ability: number;
+  /** Under the course model (ADR 0028): the posterior weight of each ability node; absent: the prior. */
+  weights?: number[];
   readonly objectives: Record<string, ObjectiveProgress>;
   readonly overrides: Set<string>;
   readonly recentItems: string[];
@@ -277,13 +313,15 @@ export interface EngineState {
   readonly params: Map<string, BktParams>;
   /** Ids of course-wide events already applied. */
   readonly courseApplied: Set<string>;
+  /** The course-level learner model in force (the latest `model_fitted`), or null: BKT per objective. */
+  model: CourseModel | null;
   /** Time of the latest event applied (epoch ms). */
   clock: number;
 }
 
 /** An empty projection. */
 export function emptyState(): EngineState {
-  return { students: new Map(), items: new Map(), explanations: [], params: new Map(), courseApplied: new Set(), clock: 0 };
+  return { students: new Map(), items: new Map(), explanations: [], params: new Map(), courseApplied: new Set(), model: null, clock: 0 };
 }
 
 /** The BKT parameters in force for an objective: the latest `params_fitted`, else the config's. */
@@ -331,6 +369,8 @@ interface Step {
   readonly collect: boolean;
   /** Set when something changed that may release objectives (a state change or an override). */
   dirty: boolean;
+  /** Under the course model: each traced objective's room to learn from this event (for the reteach boost). */
+  rooms?: Map<string, number[]>;
 }
 
 /** A student's progress on an objective of the course (every objective has one once the student exists). */
@@ -391,7 +431,7 @@ function ensureStudent(cfg: CompiledConfig, state: EngineState, studentId: strin
   let st = state.students.get(studentId);
   if (!st) {
     const objectives: Record<string, ObjectiveProgress> = {};
-    for (const id of cfg.order) objectives[id] = newObjectiveProgress(id, paramsInForce(state, id, cfg).prior);
+    for (const id of cfg.order) objectives[id] = newObjectiveProgress(id, startingP(state, cfg, id));
     const acc = cfg.source.accommodations?.[studentId];
     st = { studentId, applied: new Set(), ability: 0, objectives, overrides: new Set(), recentItems: [], accommodations: acc ? { ...acc } : null };
     state.students.set(studentId, st);
@@ -460,6 +500,77 @@ export function guardedParams(k: BktParams, theta: number): BktParams {
   return k.forget > max ? { ...k, forget: max } : k;
 }
 
+const DAY = 86_400_000;
+
+/** The course model's parameters for an objective (guarded as BKT's are), or undefined where BKT traces it. */
+function modelParams(state: EngineState, objectiveId: string, theta: number): BktParams | undefined {
+  const p = state.model?.params.get(objectiveId);
+  return p === undefined ? undefined : guardedParams(p, theta);
+}
+
+/**
+ * P(mastery) of an objective not answered on yet: the model's prior mixed over the prior ability (not the learner's
+ * current weights, so the value a replay leaves and the one a restore sets agree), else BKT's prior.
+ */
+export function startingP(state: EngineState, cfg: CompiledConfig, objectiveId: string): number {
+  const model = state.model;
+  const p = model?.params.get(objectiveId);
+  if (!model || !p) return paramsInForce(state, objectiveId, cfg).prior;
+  return mixtureKnown(priorAbility(), startNodes(p, model.coef));
+}
+
+/**
+ * One answer (or piece of evidence) on an objective: the new P(mastery). BKT with the objective's parameters, or,
+ * once the course model covers the objective (ADR 0028), the ability mixture: forgetting over the days since the
+ * objective's previous answer, then Bayes with the item's guess/slip and the learn/forget transition. Only the
+ * item's primary objective moves the learner's ability weights (one answer is one piece of evidence about them).
+ */
+function trace(s: Step, prog: ObjectiveProgress, itemId: string | undefined, correct: boolean, theta: number, primary: boolean): number {
+  const model = s.state.model;
+  const params = model ? modelParams(s.state, prog.objectiveId, theta) : undefined;
+  if (!model || !params) return updateMastery(prog.p, correct, guardedParams(paramsInForce(s.state, prog.objectiveId, s.cfg), theta));
+  // Answered before the model: every node continues from the learner's current P (history is not rewritten).
+  const nodes = (prog.nodes ??= prog.responses === 0 ? startNodes(params, model.coef) : ABILITY_NODES.map(() => prog.p));
+  if (prog.lastAt !== undefined && s.at > prog.lastAt) decayNodes(nodes, model.forgetPerDay ?? 0, (s.at - prog.lastAt) / DAY);
+  prog.lastAt = s.at;
+  const w = primary ? (s.student.weights ??= priorAbility()) : (s.student.weights ?? priorAbility()).slice();
+  const room: number[] = [];
+  const known = observeMixture(w, nodes, params, itemId === undefined ? undefined : model.items.get(itemId), model.coef, correct, 0, room);
+  (s.rooms ??= new Map()).set(prog.objectiveId, room);
+  return known;
+}
+
+/** The response began reteaching: under the course model, its extra chance to learn (fitted) applies to this transition. */
+function reteachBoost(s: Step, prog: ObjectiveProgress): void {
+  const model = s.state.model, room = s.rooms?.get(prog.objectiveId);
+  if (!model || !room || !prog.nodes || !(model.reteach ?? 0)) return;
+  boostNodes(prog.nodes, room, model.reteach ?? 0);
+  prog.p = mixtureKnown(s.student.weights ?? priorAbility(), prog.nodes);
+}
+
+/**
+ * The probability the student answers `itemId` right at `at`, before the answer is seen: the course model's
+ * mixture when it covers the item's primary objective, else BKT with the Elo term (what `npm run model -- predict`
+ * and the model bench report). Pure: the state is not changed.
+ */
+export function predictResponse(state: EngineState, studentId: string, itemId: string, at: number, cfg: CompiledConfig): number {
+  const student = state.students.get(studentId);
+  const objectiveId = cfg.items.get(itemId)?.objectiveIds[0];
+  if (objectiveId === undefined) return 0.5;
+  const prog = student?.objectives[objectiveId];
+  const theta = student ? thetaFor(cfg, student) : cfg.threshold;
+  const model = state.model;
+  const params = model ? modelParams(state, objectiveId, theta) : undefined;
+  if (!model || !params) {
+    const k = paramsInForce(state, objectiveId, cfg);
+    const elo = expectedScore(student?.ability ?? 0, state.items.get(itemId)?.difficulty ?? 0, cfg.elo.scale);
+    return predictWithElo(predictCorrect(prog ? prog.p : k.prior, k), elo);
+  }
+  const nodes = prog?.nodes ? prog.nodes.slice() : prog && prog.responses > 0 ? ABILITY_NODES.map(() => prog.p) : startNodes(params, model.coef);
+  if (prog?.lastAt !== undefined && at > prog.lastAt) decayNodes(nodes, model.forgetPerDay ?? 0, (at - prog.lastAt) / DAY);
+  return predictMixture(student?.weights ?? priorAbility(), nodes, params, model.items.get(itemId), model.coef);
+}
+
 /** Starts a check of `length` items (the policy's, or the short re-check after a reopen). */
 function beginCheck(s: Step, prog: ObjectiveProgress, kind: 'checking' | 'rechecking', length: number, ev: Evidence): void {
   move(s, prog, 'begin_check', kind, 'mastery_rule_met', { ...ev, checkLength: length });
@@ -509,12 +620,12 @@ function reteach(s: Step, prog: ObjectiveProgress, rule: 'struggling' | 'falling
  * n items passes on ≥ k right AND the mastery rule at its end; a failed one leads to reteach, and `maxCycles`
  * failed ones to "stuck". After a reopen, re-mastery takes a short re-check of `recheckLength` items, all right.
  */
-function respond(s: Step, prog: ObjectiveProgress, itemId: string, correct: boolean): void {
+function respond(s: Step, prog: ObjectiveProgress, itemId: string, correct: boolean, primary: boolean): void {
   const { cfg, student } = s;
   const policy = cfg.policy;
   const theta = thetaFor(cfg, student);
   const pBefore = prog.p;
-  prog.p = updateMastery(pBefore, correct, guardedParams(paramsInForce(s.state, prog.objectiveId, cfg), theta));
+  prog.p = trace(s, prog, itemId, correct, theta, primary);
   prog.responses++;
   prog.lastCorrect = correct;
   prog.wrongStreak = correct ? 0 : (prog.wrongStreak ?? 0) + 1;
@@ -599,7 +710,7 @@ function respond(s: Step, prog: ObjectiveProgress, itemId: string, correct: bool
 function observe(s: Step, prog: ObjectiveProgress, correct: boolean): void {
   const theta = thetaFor(s.cfg, s.student);
   const pBefore = prog.p;
-  prog.p = updateMastery(pBefore, correct, guardedParams(paramsInForce(s.state, prog.objectiveId, s.cfg), theta));
+  prog.p = trace(s, prog, undefined, correct, theta, true);
   prog.responses++;
   prog.lastCorrect = correct;
   const met = prog.p >= theta && prog.responses >= MIN_MASTERY_ITEMS && correct;
@@ -643,6 +754,16 @@ function applyInternal(state: EngineState, event: EngineEvent, config: CompiledC
     if (state.courseApplied.has(event.id)) return [];
     state.courseApplied.add(event.id);
     if (event.at > state.clock) state.clock = event.at;
+    if (event.type === 'model_fitted') {
+      state.model = clampModel(event.model, cfg.objectives);
+      for (const st of state.students.values()) {
+        for (const id of state.model.params.keys()) {
+          const prog = st.objectives[id];
+          if (prog && prog.responses === 0) prog.p = startingP(state, cfg, id);
+        }
+      }
+      return [];
+    }
     const objective = cfg.objectives.get(event.objectiveId);
     if (!objective) return [];
     const params = clampBktParams(event.params, objective.responseKind ?? 'open');
@@ -650,7 +771,7 @@ function applyInternal(state: EngineState, event: EngineEvent, config: CompiledC
     // Fitted priors reach every learner (ADR 0010): objectives nobody has answered on yet start from the new prior.
     for (const st of state.students.values()) {
       const prog = st.objectives[objective.id];
-      if (prog && prog.responses === 0) prog.p = params.prior;
+      if (prog && prog.responses === 0) prog.p = startingP(state, cfg, objective.id);
     }
     return [];
   }
@@ -675,7 +796,10 @@ function applyInternal(state: EngineState, event: EngineEvent, config: CompiledC
       if (primary && primary.state !== 'locked') student.ability = updateElo(student.ability, stats, event.correct, hadMastered, cfg.elo);
       for (const o of item.objectiveIds) {
         const prog = student.objectives[o];
-        if (prog) respond(s, prog, item.id, event.correct);
+        if (!prog) continue;
+        const was = prog.state;
+        respond(s, prog, item.id, event.correct, o === primaryId);
+        if (prog.state === 'reteaching' && was !== 'reteaching') reteachBoost(s, prog);
       }
       const recent = student.recentItems;
       recent.push(item.id);
@@ -740,6 +864,7 @@ export function advanceClock(state: EngineState, studentId: string, now: number,
 export function project(events: Iterable<EngineEvent>, config: EngineConfig | CompiledConfig): EngineState {
   const cfg = isCompiled(config) ? config : compileConfig(config);
   const state = emptyState();
+  state.model = cfg.model;
   for (const e of events) applyInternal(state, e, cfg, cfg.keepExplanations);
   return state;
 }

@@ -94,6 +94,7 @@ async function compileCourse(deps: { courses: CourseRepo; learners: LearnerStore
       calculation: { method: s.aggregation.method, weight: s.aggregation.weight, n: s.aggregation.n, masteryPoints: MASTERY_POINTS },
     },
     enrichmentObjectiveIds: ids.filter((id) => (content.get(id) ?? []).some((c) => c.kind === 'enrichment')),
+    ...(snapshot.learnerModel ? { model: snapshot.learnerModel } : {}),
   };
   const config = compileConfig(source);
   let replay: CompiledConfig | undefined;
@@ -106,6 +107,8 @@ async function compileCourse(deps: { courses: CourseRepo; learners: LearnerStore
         ...source,
         items: [...source.items, ...retired.map((it) => ({ id: it.id, objectiveIds: [it.objectiveId], difficulty: stats.get(it.id)?.initialDifficulty ?? 0 }))],
         params: Object.fromEntries(snapshot.objectives.map((o) => [o.id, o.bktAuthored])),
+        // As the parameters: a replay starts without the model; its `model_fitted` events apply it in place.
+        model: undefined,
       })),
     objectives: new Map(snapshot.objectives.map((o) => [o.id, o])),
     items: new Map(items.map((it) => [it.id, it])),

@@ -9,6 +9,7 @@ import type { BktParams, ObjectiveResponseKind } from '../domain/bkt.js';
 import type { CalculationMethod } from '../domain/aggregation.js';
 import type { ContentKind, Item } from '../domain/items.js';
 import type { ItemStats } from '../domain/elo.js';
+import type { CourseModelJson } from '../domain/fitItems.js';
 import type { Explanation } from '../domain/explain.js';
 import type { EngineEvent, EngineState, ObjectiveProgress } from '../domain/projection.js';
 import type { Accommodations } from '../domain/release.js';
@@ -89,6 +90,8 @@ export interface CourseSnapshot {
   courseVersion: number;
   /** The content version (bumped by every import) this snapshot was read at. */
   contentVersion: number;
+  /** The course-level learner model (ADR 0028) as of `courseVersion`, or null before the first fit. */
+  learnerModel: CourseModelJson | null;
 }
 
 /** What a compiled course depends on: both change rarely and are read with one small statement. */
@@ -203,6 +206,8 @@ export interface IdGenerator {
 /** One learner's slice of the projection in one context (the domain's StudentState, serialisable). */
 export interface LearnerProjection {
   ability: number;
+  /** Under the course-level learner model (ADR 0028): the ability weights; null before it traced an answer of theirs. */
+  weights?: number[] | null;
   overrides: string[];
   recentItems: string[];
   /** Events applied to it so far. */
@@ -277,7 +282,7 @@ export interface EngineTx {
   /** Reads and locks item statistics (missing items are absent from the map). */
   lockItemStats(itemIds: readonly string[]): Promise<Map<string, ItemStats>>;
   appendEvent(event: NewLoggedEvent): Promise<void>;
-  saveLearner(contextId: string, userId: string, learner: Pick<LearnerProjection, 'ability' | 'overrides' | 'recentItems' | 'events'>, at: number): Promise<void>;
+  saveLearner(contextId: string, userId: string, learner: Pick<LearnerProjection, 'ability' | 'overrides' | 'recentItems' | 'events' | 'weights'>, at: number): Promise<void>;
   /** Writes (replaces) the learner's accommodations read model (the event is appended separately). */
   saveAccommodations(contextId: string, userId: string, acc: Required<Accommodations>, at: number): Promise<void>;
   saveProgress(contextId: string, userId: string, progress: readonly ObjectiveProgress[], at: number): Promise<void>;

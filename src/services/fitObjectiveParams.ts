@@ -9,12 +9,17 @@
  * event at its place in the log, so it reproduces exactly that: earlier events with the earlier parameters.
  * An objective is refitted only when it has responses newer than its last fit or refused fit. A refused fit
  * (ADR 0010) keeps the parameters and is recorded with its reason for the instructor dashboard (ADR 0013).
+ *
+ * When a run fits an objective, the course-level learner model (ADR 0027) is fitted too, over every fitted objective
+ * of the context, and stored with a course-wide `model_fitted` event (ADR 0028). The projection does not use it yet:
+ * mastery is still traced with each objective's BKT parameters.
  */
 import { clampBktParams, type BktParams } from '../domain/bkt.js';
 import { DEFAULT_FIT_RULE, fitObjective, shouldFit, type FitRefusal, type FitRule } from '../domain/fitBkt.js';
+import { courseModelToJson, fitCourseModel } from '../domain/fitItems.js';
 import { deriveSeed } from '../domain/random.js';
 import type { Clock } from './ports.js';
-import type { FitStore } from './instructorPorts.js';
+import type { FitCandidate, FitStore } from './instructorPorts.js';
 
 /** What fitting needs. */
 export interface FitObjectiveParamsDeps {
@@ -33,10 +38,21 @@ export type FitOutcome =
   | { objectiveId: string; contextId: string; status: 'refused'; code: FitRefusal; reason: string; students: number }
   | { objectiveId: string; contextId: string; status: 'up_to_date' };
 
+/** A course-level learner model fitted in a run (ADR 0028). */
+export interface CourseModelOutcome {
+  contextId: string;
+  /** Fitted objectives it covers. */
+  objectives: number;
+  learners: number;
+  /** Items with their own guess/slip (enough responses). */
+  items: number;
+}
+
 /** A fitting run's report. */
 export interface FitReport {
   fitted: number;
   outcomes: FitOutcome[];
+  courseModels: CourseModelOutcome[];
   millis: number;
 }
 
@@ -53,8 +69,11 @@ export async function fitObjectiveParams(deps: FitObjectiveParamsDeps, input: { 
   const rule = deps.rule ?? DEFAULT_FIT_RULE;
   const contexts = input.contextId ? [input.contextId] : await deps.fits.contextsWithResponses();
   const outcomes: FitOutcome[] = [];
+  const courseModels: CourseModelOutcome[] = [];
   for (const contextId of contexts) {
-    for (const c of await deps.fits.fitCandidates(contextId)) {
+    const candidates = await deps.fits.fitCandidates(contextId);
+    const fittedNow = new Map<string, BktParams>();
+    for (const c of candidates) {
       const base = { objectiveId: c.objectiveId, contextId };
       if (!shouldFit(c.sequenceLengths, rule)) {
         outcomes.push({ ...base, status: 'not_enough_data', students: c.sequenceLengths.filter((n) => n >= rule.minResponses).length });
@@ -76,8 +95,35 @@ export async function fitObjectiveParams(deps: FitObjectiveParamsDeps, input: { 
       const params = clampBktParams(result.params, c.responseKind);
       const at = deps.clock.now();
       await deps.fits.saveFittedParams(contextId, c.objectiveId, params, at);
+      fittedNow.set(c.objectiveId, params);
       outcomes.push({ ...base, status: 'fitted', params, students: seqs.length, responses: fit.responses, logLikelihood: fit.logLikelihood });
     }
+    if (fittedNow.size) {
+      const model = await fitContextModel(deps, contextId, candidates, fittedNow);
+      if (model) courseModels.push(model);
+    }
   }
-  return { fitted: outcomes.filter((o) => o.status === 'fitted').length, outcomes, millis: deps.clock.now() - started };
+  return { fitted: outcomes.filter((o) => o.status === 'fitted').length, outcomes, courseModels, millis: deps.clock.now() - started };
+}
+
+/** Items with fewer responses keep their objective's guess/slip (as in fitItemEmissions). */
+const MIN_ITEM_RESPONSES = 30;
+
+/**
+ * The course-level learner model over the context's fitted objectives (ADR 0027), from every learner's course
+ * sequence, starting from each objective's BKT fit; stored with its `model_fitted` event. Deterministic.
+ */
+async function fitContextModel(deps: FitObjectiveParamsDeps, contextId: string, candidates: readonly FitCandidate[], fittedNow: ReadonlyMap<string, BktParams>): Promise<CourseModelOutcome | null> {
+  const objectives = new Map(
+    candidates
+      .filter((c) => fittedNow.has(c.objectiveId) || c.fittedAt !== null)
+      .map((c) => [c.objectiveId, { params: fittedNow.get(c.objectiveId) ?? c.params, kind: c.responseKind }] as const),
+  );
+  const learners = (await deps.fits.courseSequences(contextId)).map((s) => s.filter((r) => objectives.has(r.objectiveId))).filter((s) => s.length > 0);
+  if (!learners.length) return null;
+  const model = fitCourseModel(learners, objectives).model;
+  await deps.fits.saveCourseModel(contextId, courseModelToJson(model), deps.clock.now());
+  const counts = new Map<string, number>();
+  for (const s of learners) for (const r of s) counts.set(r.itemId, (counts.get(r.itemId) ?? 0) + 1);
+  return { contextId, objectives: objectives.size, learners: learners.length, items: [...counts.values()].filter((n) => n >= MIN_ITEM_RESPONSES).length };
 }

@@ -5,6 +5,7 @@
 import type { BktParams, ObjectiveResponseKind } from '../domain/bkt.js';
 import type { Explanation } from '../domain/explain.js';
 import type { FitRefusal } from '../domain/fitBkt.js';
+import type { CourseModelJson, CourseSequence } from '../domain/fitItems.js';
 import type { PyBktResponse } from '../domain/csv.js';
 import type { LearnerProjection } from './enginePorts.js';
 
@@ -68,6 +69,8 @@ export interface FitCandidate {
   sequenceLengths: number[];
   /** Epoch ms of the newest response on the objective, or null. */
   lastResponseAt: number | null;
+  /** The objective's BKT parameters in force (fitted, or the course file's). */
+  params: BktParams;
   /** Epoch ms of the last fit, or null when never fitted. */
   fittedAt: number | null;
   /** Epoch ms of the last refused fit (ADR 0013), or null; cleared by a successful fit. */
@@ -83,11 +86,24 @@ export interface FitStore {
   /** Each student's responses on the objective (true = correct), oldest first, in log order. */
   responseSequences(objectiveId: string): Promise<boolean[][]>;
   /**
+   * Each student's responses across the context's objectives, in log order (students in a stable order): the
+   * objective, item, correctness, time, and whether the response moved the student into reteaching — what the
+   * course-level learner model is fitted from (ADR 0027, ADR 0028).
+   */
+  courseSequences(contextId: string): Promise<CourseSequence[]>;
+  /**
    * In ONE transaction: stores fitted parameters as the objective's current BKT parameters (bkt_fitted = 1,
    * bkt_fitted_at = at) and appends the course-wide `params_fitted` event to the context's log, so a replay
    * traces later events with them. Waits for submissions in flight and holds new ones back until it commits.
    */
   saveFittedParams(contextId: string, objectiveId: string, params: BktParams, at: number): Promise<void>;
+  /**
+   * In ONE transaction: stores the course-level learner model with the course (learner_model, its time) and
+   * appends the course-wide `model_fitted` event carrying it to the context's log (ADR 0028).
+   */
+  saveCourseModel(contextId: string, model: CourseModelJson, at: number): Promise<void>;
+  /** The context's stored course-level learner model and when it was fitted, or null before the first fit. */
+  courseModel(contextId: string): Promise<{ model: CourseModelJson; fittedAt: number } | null>;
   /** Records a refused fit (the parameters stay as they are): shown to the instructor, refitted after new answers. */
   saveFitRefusal(objectiveId: string, code: FitRefusal, at: number): Promise<void>;
 }

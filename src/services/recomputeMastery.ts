@@ -30,6 +30,14 @@ const AccommodationsPayload = z.object({
   timeMultiplier: z.number().optional(),
 });
 const ParamsPayload = z.object({ prior: z.number(), learn: z.number(), guess: z.number(), slip: z.number(), forget: z.number() });
+/** The course-level learner model (ADR 0028) as the fit service logs it. */
+const ModelPayload = z.object({
+  objectives: z.record(z.string(), ParamsPayload),
+  items: z.record(z.string(), z.object({ guess: z.number(), slip: z.number() })),
+  coef: z.object({ prior: z.number(), learn: z.number(), guess: z.number(), slip: z.number() }),
+  reteach: z.number(),
+  forgetPerDay: z.number(),
+});
 
 /** The domain event of a log row (null for rows the domain does not know or that lack what their type needs). */
 export function toEngineEvent(e: LoggedEvent): EngineEvent | null {
@@ -38,6 +46,10 @@ export function toEngineEvent(e: LoggedEvent): EngineEvent | null {
     case 'params_fitted': {
       const params = ParamsPayload.safeParse(e.outcome);
       return objectiveId === null || !params.success ? null : { type: 'params_fitted', id: e.attemptId, objectiveId, params: params.data, at: e.occurredAt };
+    }
+    case 'model_fitted': {
+      const model = ModelPayload.safeParse(e.outcome);
+      return model.success ? { type: 'model_fitted', id: e.attemptId, model: model.data, at: e.occurredAt } : null;
     }
     case 'accommodations_set': {
       const acc = AccommodationsPayload.safeParse(e.outcome);

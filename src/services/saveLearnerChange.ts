@@ -38,7 +38,7 @@ export async function saveLearnerChange(
 ): Promise<void> {
   const cfg = course.config;
   const { student, learner } = c;
-  await tx.saveLearner(c.contextId, c.userId, { ability: student.ability, overrides: [...student.overrides], recentItems: student.recentItems, events: learner.events + 1 }, c.at);
+  await tx.saveLearner(c.contextId, c.userId, { ability: student.ability, weights: student.weights ?? null, overrides: [...student.overrides], recentItems: student.recentItems, events: learner.events + 1 }, c.at);
   const changed = cfg.order
     .map((id) => student.objectives[id] as ObjectiveProgress)
     .filter((p) => c.isNew || !sameProgress(learner.objectives.find((o) => o.objectiveId === p.objectiveId), p));

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { BktParams, ObjectiveResponseKind } from '../domain/bkt.js';
+import type { CourseModelJson } from '../domain/fitItems.js';
 import type { CalculationMethod } from '../domain/aggregation.js';
 import type { ContentKind, Item } from '../domain/items.js';
 import type {
@@ -362,6 +363,7 @@ export const courseRepo = (db: Kysely<Database>): CourseRepo => {
         objectives: rows.map((r) => toObjective(r, prereqs.get(r.id) ?? [])),
         courseVersion: version.courseVersion,
         contentVersion: version.contentVersion,
+        learnerModel: course.learner_model === null ? null : (JSON.parse(course.learner_model) as CourseModelJson),
       };
     },
 

@@ -4,6 +4,7 @@ import { isPostgres } from './dialectHelpers.js';
 import type { ObjectiveResponseKind } from '../domain/bkt.js';
 import type { Explanation } from '../domain/explain.js';
 import type { FitRefusal } from '../domain/fitBkt.js';
+import type { CourseModelJson, CourseResponse } from '../domain/fitItems.js';
 import type { ObjectiveProgress } from '../domain/projection.js';
 import type { LearnerProjection } from '../services/enginePorts.js';
 import type { CoursePerson, FitCandidate, FitStore, InstructorStore, RosterOnlyMember, RosterStatus } from '../services/instructorPorts.js';
@@ -188,7 +189,7 @@ export const fitStore = (db: Kysely<Database>): FitStore => ({
     const [objectives, counts] = await Promise.all([
       db
         .selectFrom('objectives')
-        .select(['id', 'context_id', 'response_kind', 'bkt_fitted', 'bkt_fitted_at', 'bkt_fit_refused_at'])
+        .select(['id', 'context_id', 'response_kind', 'bkt_prior', 'bkt_learn', 'bkt_guess', 'bkt_slip', 'bkt_forget', 'bkt_fitted', 'bkt_fitted_at', 'bkt_fit_refused_at'])
         .where('context_id', '=', contextId)
         .where('active', '=', 1)
         .orderBy('position')
@@ -216,6 +217,7 @@ export const fitStore = (db: Kysely<Database>): FitStore => ({
         objectiveId: o.id,
         contextId: o.context_id,
         responseKind: o.response_kind as ObjectiveResponseKind,
+        params: { prior: o.bkt_prior, learn: o.bkt_learn, guess: o.bkt_guess, slip: o.bkt_slip, forget: o.bkt_forget },
         sequenceLengths: lengths.get(o.id) ?? [],
         lastResponseAt: last.get(o.id) ?? null,
         fittedAt: o.bkt_fitted === 1 && o.bkt_fitted_at !== null ? Number(o.bkt_fitted_at) : null,
@@ -249,6 +251,49 @@ export const fitStore = (db: Kysely<Database>): FitStore => ({
     return out;
   },
 
+  courseSequences: async (contextId) => {
+    const rows = await db
+      .selectFrom('responses as r')
+      .select(['r.user_id', 'r.objective_id', 'r.item_id', 'r.correct', 'r.occurred_at'])
+      .select((eb) =>
+        eb
+          .case()
+          .when(
+            eb.exists(
+              eb
+                .selectFrom('explanations as x')
+                .select('x.id')
+                .whereRef('x.context_id', '=', 'r.context_id')
+                .whereRef('x.user_id', '=', 'r.user_id')
+                .whereRef('x.objective_id', '=', 'r.objective_id')
+                .whereRef('x.event_id', '=', 'r.attempt_id')
+                .where('x.to_state', '=', 'reteaching')
+                .where('x.from_state', '<>', 'reteaching'),
+            ),
+          )
+          .then(1)
+          .else(0)
+          .end()
+          .as('reteach'),
+      )
+      .where('r.context_id', '=', contextId)
+      .where('r.type', '=', 'response')
+      .orderBy('r.user_id')
+      .orderBy('r.id')
+      .execute();
+    const out: CourseResponse[][] = [];
+    let user: string | null = null;
+    for (const r of rows) {
+      if (r.user_id === null || r.objective_id === null || r.item_id === null) continue;
+      if (r.user_id !== user) {
+        out.push([]);
+        user = r.user_id;
+      }
+      (out.at(-1) as CourseResponse[]).push({ objectiveId: r.objective_id, itemId: r.item_id, correct: r.correct === 1, at: Number(r.occurred_at), reteach: Number(r.reteach) === 1 });
+    }
+    return out;
+  },
+
   saveFittedParams: (contextId, objectiveId, p, at) =>
     db.transaction().execute(async (trx) => {
       // Like a recompute: wait for submissions in flight and hold new ones back, so every response after the
@@ -276,6 +321,24 @@ export const fitStore = (db: Kysely<Database>): FitStore => ({
         })
         .execute();
     }),
+
+  saveCourseModel: (contextId, model, at) =>
+    db.transaction().execute(async (trx) => {
+      // As saveFittedParams: submissions in flight finish first, so the event's place in the log is where it applies.
+      if (isPostgres(trx)) await sql`lock table learners in exclusive mode`.execute(trx);
+      const data = JSON.stringify(model);
+      await trx.updateTable('engine_courses').set({ learner_model: data, learner_model_fitted_at: at }).where('context_id', '=', contextId).execute();
+      await trx
+        .insertInto('responses')
+        .values({ attempt_id: `model:${randomUUID()}`, context_id: contextId, user_id: null, objective_id: null, type: 'model_fitted', item_id: null, correct: null, answer: null, phase: null, data, occurred_at: at })
+        .execute();
+    }),
+
+  courseModel: async (contextId) => {
+    const row = await db.selectFrom('engine_courses').select(['learner_model', 'learner_model_fitted_at']).where('context_id', '=', contextId).executeTakeFirst();
+    if (!row || row.learner_model === null || row.learner_model_fitted_at === null) return null;
+    return { model: JSON.parse(row.learner_model) as CourseModelJson, fittedAt: Number(row.learner_model_fitted_at) };
+  },
 
   saveFitRefusal: async (objectiveId, code, at) => {
     await db.updateTable('objectives').set({ bkt_fit_refused: code, bkt_fit_refused_at: at }).where('id', '=', objectiveId).execute();

@@ -141,7 +141,7 @@ async function readLearnerWith(
     .selectFrom('learners as l')
     .leftJoin('accommodations as a', (j) => j.onRef('a.user_id', '=', 'l.user_id').onRef('a.context_id', '=', 'l.context_id'))
     .leftJoin('learner_objectives as o', (j) => j.onRef('o.user_id', '=', 'l.user_id').onRef('o.context_id', '=', 'l.context_id'))
-    .select(['l.ability', 'l.overrides', 'l.recent_items', 'l.events', 'o.data as objective_data'])
+    .select(['l.ability', 'l.ability_weights', 'l.overrides', 'l.recent_items', 'l.events', 'o.data as objective_data'])
     .select(['a.threshold_offset', 'a.extra_cycles', 'a.extra_opportunities', 'a.time_multiplier'])
     .select((eb) =>
       eb
@@ -222,6 +222,7 @@ async function readLearnerWith(
   }
   const learner: LearnerProjection = {
     ability: row.ability,
+    weights: row.ability_weights === null ? null : (JSON.parse(row.ability_weights) as number[]),
     overrides: JSON.parse(row.overrides) as string[],
     recentItems: JSON.parse(row.recent_items) as string[],
     events: row.events,
@@ -346,7 +347,7 @@ function engineTx(trx: Transaction<Database>, dialect: Dialect): EngineTx & { fl
         'learners',
         trx
           .updateTable('learners')
-          .set({ ability: l.ability, overrides: JSON.stringify(l.overrides), recent_items: JSON.stringify(l.recentItems), events: l.events, updated_at: at })
+          .set({ ability: l.ability, ability_weights: l.weights ? JSON.stringify(l.weights) : null, overrides: JSON.stringify(l.overrides), recent_items: JSON.stringify(l.recentItems), events: l.events, updated_at: at })
           .where('user_id', '=', userId)
           .where('context_id', '=', contextId),
       );
@@ -474,6 +475,7 @@ export const learnerStore = (db: Kysely<Database>, dialect: Dialect): LearnerSto
         user_id: s.studentId,
         context_id: contextId,
         ability: s.ability,
+        ability_weights: s.weights ? JSON.stringify(s.weights) : null,
         overrides: JSON.stringify([...s.overrides]),
         recent_items: JSON.stringify(s.recentItems),
         events: 0,

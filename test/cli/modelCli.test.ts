@@ -5,7 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runModelCli } from '../../src/cli/model.js';
 import { parseCsv, toCsv } from '../../src/cli/csv.js';
-import { predictCorrect } from '../../src/domain/bkt.js';
+import { clampBktParams } from '../../src/domain/bkt.js';
+import { predictMixture, priorAbility, startNodes } from '../../src/domain/learnerAbility.js';
 import { simulateBkt } from '../../src/domain/fitBkt.js';
 import { mulberry32 } from '../../src/domain/random.js';
 import { importCourse } from '../../src/services/importCourse.js';
@@ -59,8 +60,13 @@ describe('npm run model', () => {
     expect(pred[0]).toEqual(['order_id', 'user_id', 'skill_name', 'p_correct']);
     expect(pred).toHaveLength(n + 1);
     expect(pred[1]?.slice(0, 3)).toEqual(['1', 'u0', 'fractions, adding']);
-    // The first answer of a learner is predicted from the prior alone.
-    expect(Number(pred[1]?.[3])).toBeCloseTo(predictCorrect(p.params.prior, p.params), 5);
+    // The product's course model (ADR 0028) is fitted too: the first answer of a learner is predicted from its prior
+    // alone, mixed over ability, with the problem's own guess/slip.
+    const cm = params.courseModel;
+    expect(Object.keys(cm.skills).sort()).toEqual(['fractions, adding', 'say "ratio"']);
+    expect(Object.keys(cm.items['fractions, adding']).sort()).toEqual(['p0', 'p1', 'p2', 'p3']);
+    const k = clampBktParams(cm.skills['fractions, adding'], 'multiple_choice');
+    expect(Number(pred[1]?.[3])).toBeCloseTo(predictMixture(priorAbility(), startNodes(k, cm.coef), k, cm.items['fractions, adding'].p0, cm.coef), 5);
 
     expect((await run(['replay', '--params', at('params.json'), '--data', at('responses.csv'), '--out', at('states.csv')])).code).toBe(0);
     const states = records(at('states.csv'));

@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { updateMastery, validateBktParams } from '../../src/domain/bkt.js';
+import { clampBktParams, validateBktParams } from '../../src/domain/bkt.js';
+import { courseModelFromJson } from '../../src/domain/fitItems.js';
+import { mixtureKnown, observeMixture, priorAbility, startNodes } from '../../src/domain/learnerAbility.js';
 import { simulateBkt } from '../../src/domain/fitBkt.js';
 import { mulberry32 } from '../../src/domain/random.js';
 import { fitBktJob } from '../../src/jobs/fitBkt.job.js';
 import { fitObjectiveParams } from '../../src/services/fitObjectiveParams.js';
 import { importCourse } from '../../src/services/importCourse.js';
+import { recomputeMastery } from '../../src/services/recomputeMastery.js';
 import { submitResponse } from '../../src/services/submitResponse.js';
 import { courseRepo } from '../../src/store/courseRepo.js';
 import { learnerStore } from '../../src/store/learnerRepo.js';
@@ -67,16 +70,67 @@ describe('background BKT fitting job (real store, responses through submitRespon
     expect(b!.bktFitted).toBe(false);
     expect(b!.bkt).toMatchObject({ prior: 0.2, learn: 0.15 });
 
-    // Nothing new since the fit: the next run leaves it alone.
+    // The course-level learner model (ADR 0028) is fitted over the fitted objective and stored with its log event.
+    expect(report.courseModels).toEqual([{ contextId: ctx, objectives: 1, learners: 120, items: 8 }]);
+    const stored = await fitStore(db.kysely).courseModel(ctx);
+    expect(stored?.model.objectives).toEqual({ [a!.id]: expect.objectContaining({ prior: expect.any(Number) }) });
+    const modelled = itemsOf('A').slice(0, 8).map((i) => stored!.model.items[i.id]);
+    for (const e of modelled) {
+      expect(e!.guess).toBeGreaterThan(0);
+      expect(e!.guess).toBeLessThan(0.3);
+      expect(e!.slip).toBeLessThan(0.3);
+    }
+    for (const c of Object.values(stored!.model.coef)) expect(c).toBeGreaterThanOrEqual(0);
+    const events = await db.kysely.selectFrom('responses').select(['type', 'data', 'occurred_at']).where('context_id', '=', ctx).where('type', '=', 'model_fitted').execute();
+    expect(events).toHaveLength(1);
+    expect(JSON.parse(events[0]!.data!)).toEqual(stored!.model);
+    expect(Number(events[0]!.occurred_at)).toBe(stored!.fittedAt);
+
+    // Nothing new since the fit: the next run leaves it alone, course model included.
     const again = await fitBktJob.run(services, {});
     expect(again.outcomes.find((o) => o.objectiveId === a!.id)?.status).toBe('up_to_date');
+    expect(again.courseModels.find((m) => m.contextId === ctx)).toBeUndefined();
+    expect((await fitStore(db.kysely).courseModel(ctx))?.fittedAt).toBe(stored!.fittedAt);
 
-    // New evidence is traced with the fitted parameters.
+    // From the fit on, answers are traced with the course model: a newcomer starts from the model's prior mixed over
+    // ability, and their answer moves P as the mixture does.
     const newcomer = await aLearner(db.kysely, ctx, 'Newcomer');
     const item = itemsOf('A')[0]!;
+    const model = courseModelFromJson(stored!.model);
+    const k = clampBktParams(model.params.get(a!.id)!, a!.responseKind);
     const r = await submitResponse(engine(), { contextId: ctx, userId: newcomer, itemId: item.id, attemptId: 'newcomer-1', answer: rightAnswerFor(item.kind) });
-    expect(r.change.pBefore).toBeCloseTo(a!.bkt.prior, 9);
-    expect(r.change.pAfter).toBeCloseTo(updateMastery(a!.bkt.prior, true, a!.bkt), 9);
+    const nodes = startNodes(k, model.coef);
+    expect(r.change.pBefore).toBeCloseTo(mixtureKnown(priorAbility(), nodes), 9);
+    expect(r.change.pAfter).toBeCloseTo(observeMixture(priorAbility(), nodes, k, model.items.get(item.id), model.coef, true), 9);
+    const newcomerA = await db.kysely.selectFrom('learner_objectives').select('data').where('user_id', '=', newcomer).where('objective_id', '=', a!.id).executeTakeFirstOrThrow();
+    expect((JSON.parse(newcomerA.data) as { nodes?: number[] }).nodes).toHaveLength(9);
+    // A learner who answered before the fit continues from their P, and everyone's answers after it are replayed alike.
+    const veteran = (await db.kysely.selectFrom('learner_objectives').select('user_id').where('objective_id', '=', a!.id).where('responses', '>', 0).orderBy('user_id').executeTakeFirstOrThrow()).user_id;
+    for (const [n, right] of [true, false, true].entries()) {
+      const it = itemsOf('A')[n + 1]!;
+      await submitResponse(engine(), { contextId: ctx, userId: veteran, itemId: it.id, attemptId: `veteran-${n}`, answer: right ? rightAnswerFor(it.kind) : wrongAnswerFor(it.kind) });
+      await submitResponse(engine(), { contextId: ctx, userId: newcomer, itemId: it.id, attemptId: `newcomer-${n + 2}`, answer: right ? rightAnswerFor(it.kind) : wrongAnswerFor(it.kind) });
+    }
+    const weightsOf = async (u: string) => (await db.kysely.selectFrom('learners').select('ability_weights').where('user_id', '=', u).where('context_id', '=', ctx).executeTakeFirstOrThrow()).ability_weights;
+    expect(JSON.parse((await weightsOf(veteran))!)).toHaveLength(9);
+
+    // A replay of the log (params_fitted and model_fitted at their places) reproduces the stored projection of every
+    // answered objective, mixture state included (unanswered ones start from the prior in force whenever read, ADR 0010).
+    const projection = () =>
+      db.kysely
+        .selectFrom('learner_objectives as o')
+        .innerJoin('learners as l', (j) => j.onRef('l.user_id', '=', 'o.user_id').onRef('l.context_id', '=', 'o.context_id'))
+        .select(['o.user_id', 'o.objective_id', 'o.p', 'o.state', 'o.responses', 'o.data', 'l.ability_weights'])
+        .where('o.context_id', '=', ctx)
+        .where('o.responses', '>', 0)
+        .orderBy('o.user_id')
+        .orderBy('o.objective_id')
+        .execute();
+    const before = await projection();
+    expect(before.length).toBeGreaterThanOrEqual(151);
+    await recomputeMastery(engine(), { contextId: ctx });
+    const after = await projection();
+    expect(after.map((x) => ({ ...x, data: JSON.parse(x.data) as unknown }))).toEqual(before.map((x) => ({ ...x, data: JSON.parse(x.data) as unknown })));
   }, 120_000);
 
   it('refuses a degenerate fit, keeps the parameters, tells the instructor why in plain words, and waits for new answers', async () => {

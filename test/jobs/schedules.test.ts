@@ -13,7 +13,7 @@ function counting() {
     syncRoster: async () => (hit('rosterSync'), { contextId: 'ctx-1', mode: 'full', members: 0, pages: 0 }),
     contextsWithMaps: async () => (hit('lmsEvidence'), []),
     importLmsEvidence: async () => ({ columns: 0, results: 0, added: 0, unchanged: 0, ungraded: 0, waiting: 0, failedColumns: [] }),
-    fitObjectiveParams: async () => (hit('bktFitting'), { fitted: 0, outcomes: [], millis: 0 }),
+    fitObjectiveParams: async () => (hit('bktFitting'), { fitted: 0, outcomes: [], courseModels: [], millis: 0 }),
     purgeExpired: async () => (hit('purge'), { loginStates: 0, sessions: 0 }),
     sendAlertDigests: async () => (hit('alertDigest'), { sent: 0, failed: 0 }),
     purgeInactiveCourses: async () => (hit('retention'), { dryRun: false, before: 0, courses: [] }),

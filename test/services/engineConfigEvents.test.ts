@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { summariseRoles } from '../../src/lti/roles.js';
 import { mulberry32 } from '../../src/domain/random.js';
-import { updateMastery } from '../../src/domain/bkt.js';
+import { courseModelFromJson } from '../../src/domain/fitItems.js';
+import { mixtureKnown, observeMixture, priorAbility, startNodes } from '../../src/domain/learnerAbility.js';
 import { fitObjectiveParams } from '../../src/services/fitObjectiveParams.js';
 import { importCourse } from '../../src/services/importCourse.js';
 import { buildInstructorServices } from '../../src/services/instructorServices.js';
@@ -134,12 +135,17 @@ describe('settings as events: recompute equals the incremental projection', () =
     const events = await db.kysely.selectFrom('responses').select(['type', 'user_id', 'objective_id']).where('context_id', '=', ctx).where('type', '=', 'params_fitted').execute();
     expect(events).toEqual(expect.arrayContaining([{ type: 'params_fitted', user_id: null, objective_id: fitted.objectiveId }]));
 
-    // A newcomer starts from the fitted prior; everyone's later answers are traced with the fitted parameters.
+    // The fit also stored the course-level learner model (ADR 0028): a newcomer starts from its prior mixed over
+    // ability; everyone's later answers are traced with it.
+    const stored = await fitStore(db.kysely).courseModel(ctx);
+    const model = courseModelFromJson(stored!.model);
+    const k = model.params.get(fitted.objectiveId)!;
     const newcomer = await aLearner(db.kysely, ctx, 'Newcomer');
-    const key = items.find((i) => i.objectiveId === fitted.objectiveId)!.key;
-    const r = await answer(newcomer, key, true);
-    expect(r.change.pBefore).toBeCloseTo(fitted.params.prior, 9);
-    expect(r.change.pAfter).toBeCloseTo(updateMastery(fitted.params.prior, true, fitted.params), 9);
+    const item = items.find((i) => i.objectiveId === fitted.objectiveId)!;
+    const r = await answer(newcomer, item.key, true);
+    const nodes = startNodes(k, model.coef);
+    expect(r.change.pBefore).toBeCloseTo(mixtureKnown(priorAbility(), nodes), 9);
+    expect(r.change.pAfter).toBeCloseTo(observeMixture(priorAbility(), nodes, k, model.items.get(item.id), model.coef, true), 9);
     await randomRound([...users, newcomer], 60, 22);
 
     const incremental = await snapshot();

@@ -22,6 +22,7 @@ import * as m0024 from './0024_check_time_limit.js';
 import * as m0025 from './0025_course_language.js';
 import * as m0026 from './0026_student_goals.js';
 import * as m0027 from './0027_session_time_zone.js';
+import * as m0028 from './0028_course_learner_model.js';
 import * as m0031 from './0031_draft_revision.js';
 
 /** Every migration, in order. Names are permanent once released: add, never rename. */
@@ -49,5 +50,6 @@ export const migrations: Record<string, Migration> = {
   '0025_course_language': m0025,
   '0026_student_goals': m0026,
   '0027_session_time_zone': m0027,
+  '0028_course_learner_model': m0028,
   '0031_draft_revision': m0031,
 };

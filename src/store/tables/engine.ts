@@ -18,6 +18,9 @@ export interface EngineCoursesTable {
   check_time_limit_minutes: Generated<number | null>;
   /** Bumped by every write of the course's content (import): compiled-course caches compare it. */
   content_version: Generated<number>;
+  /** The course-level learner model (JSON CourseModelJson, ADR 0028), null until fitted. */
+  learner_model: Generated<string | null>;
+  learner_model_fitted_at: Generated<number | null>;
 }
 
 /** objectives: a learning objective of a context, with its BKT parameters (defaults until fitted). */
@@ -127,6 +130,8 @@ export interface LearnersTable {
   recent_items: Generated<string>;
   /** Events applied to this learner's projection. */
   events: Generated<number>;
+  /** Under the course-level learner model (ADR 0028): JSON weights of the 9 ability nodes, null before. */
+  ability_weights: Generated<string | null>;
   updated_at: number;
 }
 
