@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import { resolveSecrets, type Secrets } from '../config/secrets.js';
 import { configWarnings } from '../config/warnings.js';
+import { threadFits } from './jobs/fitThread.js';
 import { startSchedules, DEFAULT_EVERY, SCHEDULES, type RunningSchedules, type ScheduleName, type ScheduleServices } from './jobs/schedules.js';
 import { createToolKeyring } from './lti/keys.js';
 import { deepLinkingMessages } from './lti/deepLinking.js';
@@ -475,7 +476,8 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     staleRosters: (limit) => advantage.staleRosters(limit),
     importLmsEvidence: (input) => lmsEvidence.importLmsEvidence(input),
     contextsWithMaps: () => lmsEvidence.contextsWithMaps(),
-    fitObjectiveParams: (input) => fitObjectiveParams({ fits: repos.fits, clock }, input),
+    // On a worker thread: a web process running the schedule keeps answering while a course is fitted.
+    fitObjectiveParams: (input) => fitObjectiveParams({ fits: repos.fits, clock, compute: threadFits }, input),
     purgeExpired: (at) => services.purgeExpired(at),
     sendAlertDigests: () => alerts.sendAlertDigests(),
     purgeInactiveCourses: (i) => privacy.purgeInactiveCourses(i),

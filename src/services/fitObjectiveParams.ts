@@ -11,20 +11,38 @@
  * (ADR 0010) keeps the parameters and is recorded with its reason for the instructor dashboard (ADR 0013).
  *
  * When a run fits an objective, the course-level learner model (ADR 0027) is fitted too, over every fitted objective
- * of the context, and stored with a course-wide `model_fitted` event (ADR 0028). The projection does not use it yet:
- * mastery is still traced with each objective's BKT parameters.
+ * of the context, and stored with a course-wide `model_fitted` event; from then on the projection traces the
+ * course's learners with it (ADR 0028).
+ *
+ * The fits themselves are pure CPU (seconds to a minute for a large course): `compute` runs them, on a worker thread
+ * where the composition root wires src/jobs/fitThread.ts, so a web process running the schedule keeps answering.
  */
 import { clampBktParams, type BktParams } from '../domain/bkt.js';
-import { DEFAULT_FIT_RULE, fitObjective, shouldFit, type FitRefusal, type FitRule } from '../domain/fitBkt.js';
-import { courseModelToJson, fitCourseModel } from '../domain/fitItems.js';
+import type { ObjectiveResponseKind } from '../domain/bkt.js';
+import { DEFAULT_FIT_RULE, fitObjective, shouldFit, type FitOptions, type FitRefusal, type FitRule, type ObjectiveFit, type ResponseSequence } from '../domain/fitBkt.js';
+import { courseModelToJson, fitCourseModel, type CourseModelJson, type CourseSequence } from '../domain/fitItems.js';
 import { deriveSeed } from '../domain/random.js';
 import type { Clock } from './ports.js';
 import type { FitCandidate, FitStore } from './instructorPorts.js';
+
+/** The fits, pure functions of their inputs (structured-cloneable both ways, so they can run on another thread). */
+export interface FitComputations {
+  fitObjective(seqs: readonly ResponseSequence[], opts: Omit<FitOptions, 'fitForget'>): Promise<ObjectiveFit>;
+  fitCourseModel(learners: readonly CourseSequence[], objectives: ReadonlyMap<string, { params: BktParams; kind: ObjectiveResponseKind }>): Promise<CourseModelJson>;
+}
+
+/** The fits on the calling thread (tests, CLIs; a worker thread runs these same functions). */
+export const inThreadFits: FitComputations = {
+  fitObjective: async (seqs, opts) => fitObjective(seqs, opts),
+  fitCourseModel: async (learners, objectives) => courseModelToJson(fitCourseModel(learners, objectives).model),
+};
 
 /** What fitting needs. */
 export interface FitObjectiveParamsDeps {
   fits: FitStore;
   clock: Clock;
+  /** Where the fits run (default: this thread). */
+  compute?: FitComputations;
   /** Seed of the EM restarts (default 4242): the same log gives the same parameters. */
   seed?: number;
   rule?: FitRule;
@@ -85,7 +103,7 @@ export async function fitObjectiveParams(deps: FitObjectiveParamsDeps, input: { 
         continue;
       }
       const seqs = await deps.fits.responseSequences(c.objectiveId);
-      const result = fitObjective(seqs, { kind: c.responseKind, seed: deriveSeed(deps.seed ?? 4242, hash32(c.objectiveId)) });
+      const result = await (deps.compute ?? inThreadFits).fitObjective(seqs, { kind: c.responseKind, seed: deriveSeed(deps.seed ?? 4242, hash32(c.objectiveId)) });
       if (result.status === 'refused') {
         await deps.fits.saveFitRefusal(c.objectiveId, result.code, deps.clock.now());
         outcomes.push({ ...base, status: 'refused', code: result.code, reason: result.reason, students: seqs.length });
@@ -121,8 +139,8 @@ async function fitContextModel(deps: FitObjectiveParamsDeps, contextId: string, 
   );
   const learners = (await deps.fits.courseSequences(contextId)).map((s) => s.filter((r) => objectives.has(r.objectiveId))).filter((s) => s.length > 0);
   if (!learners.length) return null;
-  const model = fitCourseModel(learners, objectives).model;
-  await deps.fits.saveCourseModel(contextId, courseModelToJson(model), deps.clock.now());
+  const model = await (deps.compute ?? inThreadFits).fitCourseModel(learners, objectives);
+  await deps.fits.saveCourseModel(contextId, model, deps.clock.now());
   const counts = new Map<string, number>();
   for (const s of learners) for (const r of s) counts.set(r.itemId, (counts.get(r.itemId) ?? 0) + 1);
   return { contextId, objectives: objectives.size, learners: learners.length, items: [...counts.values()].filter((n) => n >= MIN_ITEM_RESPONSES).length };

@@ -5,6 +5,7 @@ import { mixtureKnown, observeMixture, priorAbility, startNodes } from '../../sr
 import { simulateBkt } from '../../src/domain/fitBkt.js';
 import { mulberry32 } from '../../src/domain/random.js';
 import { fitBktJob } from '../../src/jobs/fitBkt.job.js';
+import { threadFits } from '../../src/jobs/fitThread.js';
 import { fitObjectiveParams } from '../../src/services/fitObjectiveParams.js';
 import { importCourse } from '../../src/services/importCourse.js';
 import { recomputeMastery } from '../../src/services/recomputeMastery.js';
@@ -30,7 +31,8 @@ describe('background BKT fitting job (real store, responses through submitRespon
   });
   afterAll(async () => db?.close());
   const engine = () => ({ courses: courseRepo(db.kysely), learners: learnerStore(db.kysely, db.dialect), clock });
-  const services = { fitObjectiveParams: (i: { contextId?: string }) => fitObjectiveParams({ fits: fitStore(db.kysely), clock }, i) };
+  // As the composition root runs it: the fits on a worker thread.
+  const services = { fitObjectiveParams: (i: { contextId?: string }) => fitObjectiveParams({ fits: fitStore(db.kysely), clock, compute: threadFits }, i) };
 
   it('fits an objective with ≥ 100 students of ≥ 5 responses near the generating parameters, and leaves a sparse one alone', async () => {
     const ctx = await aContext(db.kysely);
