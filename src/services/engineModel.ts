@@ -175,7 +175,7 @@ export async function readCourseAndLearner(
   contextId: string,
   userId: string,
   now: number,
-  opts?: { latestMessages?: boolean },
+  opts?: { latestMessages?: boolean; sessionId?: string },
 ): Promise<{ course: LoadedCourse; view: LearnerView }> {
   const learner = await deps.learners.loadLearner(contextId, userId, opts);
   // A new learner (or a context without a course) falls through to the version check.

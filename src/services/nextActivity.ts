@@ -29,6 +29,8 @@ export interface NextActivityInput {
   objectiveId?: string;
   /** Go straight to an item (the student read the lesson or reteach page). */
   skipIntro?: boolean;
+  /** The student's launch session, checked with their read (SessionErased or SessionRequired when gone: LearnerStore.loadLearner). */
+  sessionId?: string;
 }
 
 /** An objective as activities name it. */
@@ -90,7 +92,10 @@ const pagesOf = (list: readonly StoredContent[], kind: StoredContent['kind']): C
  */
 export async function nextActivity(deps: NextActivityDeps, input: NextActivityInput): Promise<Activity> {
   const now = deps.clock.now();
-  const { course, view } = await readCourseAndLearner(deps, input.contextId, input.userId, now, { latestMessages: true });
+  const { course, view } = await readCourseAndLearner(deps, input.contextId, input.userId, now, {
+    latestMessages: true,
+    ...(input.sessionId === undefined ? {} : { sessionId: input.sessionId }),
+  });
   const cfg = course.config;
   const student = view.student;
   const ref = (id: string): ObjectiveRef => {

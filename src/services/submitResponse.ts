@@ -31,6 +31,8 @@ export interface SubmitResponseInput {
   itemId: string;
   attemptId: string;
   answer: ItemResponse;
+  /** The student's launch session, checked with the learner's lock (SessionErased or SessionRequired when gone: EngineTx.lockLearner). */
+  sessionId?: string;
 }
 
 /** A state change caused by the submission, with its explanation. */
@@ -104,7 +106,7 @@ async function submitWith(deps: SubmitResponseDeps, course: LoadedCourse, checke
   const submitted = await deps.learners.inTransaction(async (tx): Promise<SubmitResult | undefined> => {
     written = undefined;
     expired = undefined;
-    const learner = await tx.lockLearner(contextId, userId, at, { attemptId, itemIds: [stored.id] });
+    const learner = await tx.lockLearner(contextId, userId, at, { attemptId, itemIds: [stored.id], ...(input.sessionId === undefined ? {} : { sessionId: input.sessionId }) });
     // Under the learner's lock: a double submit (even one that committed while we waited) returns its first result.
     const seen = await replay(tx);
     if (seen) return seen;

@@ -63,6 +63,8 @@ const PracticeQuery = z.object({ objective: id.optional(), go: z.literal('1').op
 export function studentRouter(deps: StudentRoutesDeps): Router {
   const router = Router();
   const session: RequestHandler[] = [requireSession(deps), requireCourse];
+  // What students do all day: a kept session is not looked up, the learner's statements check it (they get the session id).
+  const checkedSession: RequestHandler[] = [requireSession(deps, { checkedByCaller: true }), requireCourse];
   // In demo mode the course is imported on first use.
   const course: RequestHandler = async (req, res, next) => {
     await deps.services.ensureCourse?.(courseSessionOf(res).contextId);
@@ -124,7 +126,7 @@ export function studentRouter(deps: StudentRoutesDeps): Router {
     render(res, 'student/history', { page: presentHistory(history, mine.badges, t), preview: who.preview, title: t('goals.history.title') });
   });
 
-  router.get('/student/practice', ...session, course, async (req: Request, res) => {
+  router.get('/student/practice', ...checkedSession, course, async (req: Request, res) => {
     const who = learner(res);
     const q = PracticeQuery.safeParse(req.query);
     if (!q.success) throw new ValidationFailed(tOf(res)('errors.badLink'));
@@ -133,6 +135,7 @@ export function studentRouter(deps: StudentRoutesDeps): Router {
       userId: who.userId,
       ...(q.data.objective ? { objectiveId: q.data.objective } : {}),
       skipIntro: q.data.go === '1',
+      sessionId: who.sessionId,
     });
     const page = presentActivity(activity, csrfToken(deps.cookieSecret, who.sessionId), tOf(res));
     // Ask how sure they are once, with the check's first question, unless they already said (a reload).
@@ -144,7 +147,7 @@ export function studentRouter(deps: StudentRoutesDeps): Router {
     render(res, 'student/activity', { page, confidence: ask ? confidenceChoices(tOf(res)) : null, preview: who.preview, title: page.heading });
   });
 
-  router.post('/student/answer', ...session, course, requireCsrf(deps.cookieSecret), async (req, res) => {
+  router.post('/student/answer', ...checkedSession, course, requireCsrf(deps.cookieSecret), async (req, res) => {
     const who = learner(res);
     const form = AnswerForm.safeParse(req.body ?? {});
     if (!form.success) {
@@ -157,6 +160,7 @@ export function studentRouter(deps: StudentRoutesDeps): Router {
         itemId: form.data.itemId,
         attemptId: form.data.attemptId,
         answer: form.data.answer ?? '',
+        sessionId: who.sessionId,
       })
       .catch((err: unknown) => {
         if (!(err instanceof CheckExpired)) throw err;
