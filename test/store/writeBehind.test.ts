@@ -13,7 +13,7 @@ describe('a unit of work\'s held-back writes', () => {
   it('sends rows queued for one upsert as one statement, a row queued again under its key replacing the first', async () => {
     let sent = 0;
     const counting: KyselyPlugin = { transformQuery: (a) => (sent++, a.node), transformResult: async (a) => a.result };
-    const key = (kid: string, status: string) => ({ kid, public_jwk: '{}', private_key_enc: 'x', status, created_at: 1 });
+    const key = (kid: string, status: 'next' | 'current') => ({ kid, public_jwk: '{}', private_key_enc: 'x', status, created_at: 1 });
     await db.kysely
       .withPlugin(counting)
       .transaction()
@@ -24,7 +24,7 @@ describe('a unit of work\'s held-back writes', () => {
             .insertInto('tool_keys')
             .values(rows)
             .onConflict((oc) => oc.column('kid').doUpdateSet((eb) => ({ status: eb.ref('excluded.status') })));
-        await unit.upsertRow('tool_keys', 'a', key('wb-a', 'first'), upsert);
+        await unit.upsertRow('tool_keys', 'a', key('wb-a', 'next'), upsert);
         await unit.upsertRow('tool_keys', 'b', key('wb-b', 'current'), upsert);
         await unit.upsertRow('tool_keys', 'a', key('wb-a', 'current'), upsert);
         expect(sent).toBe(0);
