@@ -219,6 +219,12 @@ export interface LearnerProjection {
    * stored progress (null: none yet); objectives without stored progress are absent.
    */
   latestMessages?: ReadonlyMap<string, MessageOrText | null>;
+  /**
+   * With `latestMessages`, and under `EngineTx.lockLearner`: for each objective with stored progress, the confidence
+   * the student said for their latest mastery check that has one (ADR 0024), read in the same statement so the
+   * practice page and the check's result need no statement of their own. Shown beside a check, never used by the engine.
+   */
+  latestConfidence?: ReadonlyMap<string, { checkStartedAt: number; confidence: string }>;
 }
 
 /** Event types of the log (the domain's EngineEvent types). */

@@ -9,6 +9,8 @@ import type { CourseCache } from './courseCache.js';
 import type { CourseItemKind, CourseRepo, IdGenerator, LearnerStore, StoredContent } from './enginePorts.js';
 import { readCourseAndLearner, type LoadedCourse } from './engineModel.js';
 import type { MessageOrText } from '../domain/message.js';
+import { isConfidence } from './checkConfidence.js';
+import type { Confidence } from './studentGoalPorts.js';
 
 /** What nextActivity needs (randomness for tie-breaks, ids for attempts: both injected). */
 export interface NextActivityDeps {
@@ -70,9 +72,10 @@ export type Activity =
       /**
        * Position in a mastery check (1-based), when in one; a timed check (ADR 0023) also has its limit after the
        * student's time multiplier (minutes) and the seconds left (0: time is up, the next answer is refused).
-       * `startedAt`: when the check began (epoch ms; what the student's confidence is kept by, ADR 0024).
+       * `startedAt`: when the check began (epoch ms; what the student's confidence is kept by, ADR 0024);
+       * `confidence`: what the student already said for this check (read with the learner; ADR 0024).
        */
-      check: { number: number; length: number; startedAt?: number; timed?: { minutes: number; secondsLeft: number } } | null;
+      check: { number: number; length: number; startedAt?: number; confidence?: Confidence; timed?: { minutes: number; secondsLeft: number } } | null;
       reason: MessageOrText | null;
     }
   | { kind: 'mastered'; objective: ObjectiveRef; pages: ContentPage[]; reason: MessageOrText | null; next: ObjectiveRef | null }
@@ -168,9 +171,16 @@ export async function nextActivity(deps: NextActivityDeps, input: NextActivityIn
     phase: pick.phase,
     item: { id: stored.id, kind: stored.kind, prompt: stored.prompt, choices: stored.choices },
     attemptId: deps.ids.newId(),
-    check: pick.phase === 'check' ? { number: (prog.check?.itemIds.length ?? 0) + 1, length: prog.check?.length ?? cfg.policy.checkLength, ...(prog.check?.startedAt !== undefined ? { startedAt: prog.check.startedAt } : {}), ...timedCheck(prog, course.snapshot.settings.checkTimeLimitMinutes, student.accommodations, now) } : null,
+    check: pick.phase === 'check' ? { number: (prog.check?.itemIds.length ?? 0) + 1, length: prog.check?.length ?? cfg.policy.checkLength, ...startedCheck(prog, view.latestConfidence?.get(prog.objectiveId)), ...timedCheck(prog, course.snapshot.settings.checkTimeLimitMinutes, student.accommodations, now) } : null,
     reason,
   };
+}
+
+/** When the check in progress began, and the confidence the student said for it (ADR 0024), when known. */
+function startedCheck(prog: ObjectiveProgress, said: { checkStartedAt: number; confidence: string } | undefined): { startedAt?: number; confidence?: Confidence } {
+  const startedAt = prog.check?.startedAt;
+  if (startedAt === undefined) return {};
+  return said && said.checkStartedAt === startedAt && isConfidence(said.confidence) ? { startedAt, confidence: said.confidence } : { startedAt };
 }
 
 /** The time of a timed check in progress (ADR 0023), or nothing for an untimed one. */

@@ -219,6 +219,32 @@ async function readLearnerWith(
         .limit(1)
         .as('latest_message'),
     )
+    // What the student said they were sure of before their latest check of each objective (ADR 0024; display only).
+    .$if(latestMessages || more !== undefined, (qb) =>
+      qb
+        .select((eb) =>
+          eb
+            .selectFrom('check_confidence as cc')
+            .select('cc.confidence')
+            .whereRef('cc.context_id', '=', 'l.context_id')
+            .whereRef('cc.user_id', '=', 'l.user_id')
+            .whereRef('cc.objective_id', '=', 'o.objective_id')
+            .orderBy('cc.check_started_at', 'desc')
+            .limit(1)
+            .as('said_confidence'),
+        )
+        .select((eb) =>
+          eb
+            .selectFrom('check_confidence as cc')
+            .select('cc.check_started_at')
+            .whereRef('cc.context_id', '=', 'l.context_id')
+            .whereRef('cc.user_id', '=', 'l.user_id')
+            .whereRef('cc.objective_id', '=', 'o.objective_id')
+            .orderBy('cc.check_started_at', 'desc')
+            .limit(1)
+            .as('said_check_started_at'),
+        ),
+    )
     .$if(session !== undefined, (qb) =>
       qb.select((eb) =>
         eb
@@ -234,9 +260,13 @@ async function readLearnerWith(
   if (!row) return undefined;
   const objectives: ObjectiveProgress[] = [];
   const messages = latestMessages ? new Map<string, MessageOrText | null>() : undefined;
+  const confidence = latestMessages || more ? new Map<string, { checkStartedAt: number; confidence: string }>() : undefined;
   for (const r of rows) {
     if (r.objective_data === null) continue;
     objectives.push(JSON.parse(r.objective_data) as ObjectiveProgress);
+    if (confidence && r.objective_id !== null && r.said_confidence !== null && r.said_confidence !== undefined && r.said_check_started_at !== null && r.said_check_started_at !== undefined) {
+      confidence.set(r.objective_id, { checkStartedAt: Number(r.said_check_started_at), confidence: r.said_confidence });
+    }
     if (messages && r.objective_id !== null) messages.set(r.objective_id, r.latest_message === null || r.latest_message === undefined ? null : decodeMessage(r.latest_message));
     if (more && r.objective_id !== null) {
       more.standings.set(
@@ -268,6 +298,7 @@ async function readLearnerWith(
     courseVersion: row.course_version === null || row.course_version === undefined ? 0 : Number(row.course_version),
     ...(row.content_version === null || row.content_version === undefined ? {} : { contentVersion: Number(row.content_version) }),
     ...(messages ? { latestMessages: messages } : {}),
+    ...(confidence ? { latestConfidence: confidence } : {}),
   };
   return { learner, attemptSeen: row.seen !== null && row.seen !== undefined };
 }

@@ -140,10 +140,8 @@ export function studentRouter(deps: StudentRoutesDeps): Router {
     const page = presentActivity(activity, csrfToken(deps.cookieSecret, who.sessionId), tOf(res));
     // Ask how sure they are once, with the check's first question, unless they already said (a reload).
     const check = activity.kind === 'item' ? activity.check : null;
-    const ask =
-      activity.kind === 'item' && check?.number === 1 && check.startedAt !== undefined
-        ? (await goals.confidence({ contextId: who.contextId, userId: who.userId, objectiveId: activity.objective.id, checkStartedAt: check.startedAt })) === undefined
-        : false;
+    // What they said is read with the learner (nextActivity), no statement of its own.
+    const ask = activity.kind === 'item' && check?.number === 1 && check.startedAt !== undefined && check.confidence === undefined;
     render(res, 'student/activity', { page, confidence: ask ? confidenceChoices(tOf(res)) : null, preview: who.preview, title: page.heading });
   });
 
@@ -177,10 +175,17 @@ export function studentRouter(deps: StudentRoutesDeps): Router {
     // Confidence is kept beside the check (never in the log): it changes no decision, grade or replay (ADR 0024).
     const check = result.check;
     const learnerObjective = { contextId: who.contextId, userId: who.userId, objectiveId: result.objectiveId };
-    if (check?.startedAt !== undefined && isConfidence(form.data.confidence)) {
-      await goals.saveConfidence({ ...learnerObjective, checkStartedAt: check.startedAt, confidence: form.data.confidence });
-    }
-    const said = check?.finished && check.startedAt !== undefined ? await goals.confidence({ ...learnerObjective, checkStartedAt: check.startedAt }) : undefined;
+    const posted = check?.startedAt !== undefined && isConfidence(form.data.confidence) ? form.data.confidence : undefined;
+    const saved = posted !== undefined && check?.startedAt !== undefined ? await goals.saveConfidence({ ...learnerObjective, checkStartedAt: check.startedAt, confidence: posted }) : false;
+    // What was said before this answer came with the learner's lock (result.confidence); a replayed answer, or one whose
+    // confidence was said meanwhile elsewhere (not saved now), reads it.
+    const readBack = result.replayed || (posted !== undefined && !saved && result.confidence === undefined);
+    const said =
+      check?.finished && check.startedAt !== undefined
+        ? readBack
+          ? await goals.confidence({ ...learnerObjective, checkStartedAt: check.startedAt })
+          : (result.confidence ?? (saved ? posted : undefined))
+        : undefined;
     const t = tOf(res);
     render(res, 'student/feedback', {
       page: presentFeedback(result, t),
