@@ -16,8 +16,12 @@
 import dns from 'node:dns';
 import net from 'node:net';
 import ipaddr from 'ipaddr.js';
-import { Agent, buildConnector, fetch as undiciFetch } from 'undici';
+import type * as Undici from 'undici';
+import type { Agent, buildConnector } from 'undici';
 import { LmsUrlUntrusted } from '../domain/errors.js';
+
+let undiciModule: Promise<typeof Undici> | undefined;
+const loadUndici = () => (undiciModule ??= import('undici'));
 
 /** One resolved address. */
 export interface ResolvedAddress {
@@ -120,7 +124,7 @@ export function createAddressGuard(opts: AddressPolicyOptions): AddressGuard {
   };
 
   /** The connection's own lookup: resolves, checks every address, and connects only to checked ones. */
-  const pinnedConnector = (allowed: ReadonlySet<string>): buildConnector.connector => {
+  const pinnedConnector = (build: typeof buildConnector, allowed: ReadonlySet<string>): buildConnector.connector => {
     const lookup: net.LookupFunction = (hostname, options, callback) => {
       resolve(hostname).then(
         (addresses) => {
@@ -137,7 +141,7 @@ export function createAddressGuard(opts: AddressPolicyOptions): AddressGuard {
         (err: NodeJS.ErrnoException) => callback(err, '', 0),
       );
     };
-    const base = buildConnector({ lookup });
+    const base = build({ lookup });
     return (o, callback) => {
       // Literal addresses skip DNS (and so the lookup above): check them here, redirects included.
       const host = bare(o.hostname);
@@ -175,13 +179,15 @@ export function createAddressGuard(opts: AddressPolicyOptions): AddressGuard {
 
   const pinnedFetch = (allowed: ReadonlySet<string>): typeof fetch =>
     (async (input: string | URL | Request, init?: RequestInit) => {
+      // undici (≈ 11 MB of RSS) is loaded with the first call to an LMS service, not at start: most processes make none for a while.
+      const undici = await loadUndici();
       const key = [...allowed].sort().join(',');
       let agent = agents.get(key);
       if (!agent) {
-        agent = new Agent({ connect: pinnedConnector(allowed) });
+        agent = new undici.Agent({ connect: pinnedConnector(undici.buildConnector, allowed) });
         agents.set(key, agent);
       }
-      return undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher: agent }) as unknown as Promise<Response>;
+      return undici.fetch(input as Parameters<typeof undici.fetch>[0], { ...(init as Parameters<typeof undici.fetch>[1]), dispatcher: agent }) as unknown as Promise<Response>;
     }) as typeof fetch;
 
   return {

@@ -228,7 +228,7 @@ export async function discardCourseImport(deps: CourseImportDeps, input: { conte
 /** The context's course in a format, or undefined when it has no content yet. */
 export async function exportCourseAs(deps: Pick<CourseImportDeps, 'courses'>, input: { contextId: string; format: CourseFormat }): Promise<(ExportedFile & { title: string }) | undefined> {
   const file = await exportCourse(deps, input.contextId);
-  return file && { ...writeCourseFile(input.format, file), title: file.course.title };
+  return file && { ...(await writeCourseFile(input.format, file)), title: file.course.title };
 }
 
 /** The import use-cases bound to their dependencies (built once by src/compose.ts). */

@@ -167,6 +167,8 @@ export interface LearnerView {
   itemStats: ReadonlyMap<string, ItemStats>;
   /** When asked for: each objective's newest explanation message, read with the learner (see LearnerProjection). */
   latestMessages?: ReadonlyMap<string, MessageOrText | null>;
+  /** Read with `latestMessages`: the confidence said before each objective's latest check (see LearnerProjection). */
+  latestConfidence?: LearnerProjection['latestConfidence'];
 }
 
 /**
@@ -178,14 +180,19 @@ export async function readCourseAndLearner(
   contextId: string,
   userId: string,
   now: number,
-  opts?: { latestMessages?: boolean },
+  opts?: { latestMessages?: boolean; sessionId?: string },
 ): Promise<{ course: LoadedCourse; view: LearnerView }> {
   const learner = await deps.learners.loadLearner(contextId, userId, opts);
   // A new learner (or a context without a course) falls through to the version check.
   const known = learner?.contentVersion !== undefined ? { contentVersion: learner.contentVersion, courseVersion: learner.courseVersion } : undefined;
   const course = await loadCourse(deps, contextId, known);
   const view = learnerView(course, userId, learner, now);
-  return { course, view: learner?.latestMessages ? { ...view, latestMessages: learner.latestMessages } : view };
+  return {
+    course,
+    view: learner?.latestMessages
+      ? { ...view, latestMessages: learner.latestMessages, ...(learner.latestConfidence ? { latestConfidence: learner.latestConfidence } : {}) }
+      : view,
+  };
 }
 
 /** A learner's projection with time-based release applied as of `now` (not saved). */

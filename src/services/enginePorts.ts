@@ -224,6 +224,12 @@ export interface LearnerProjection {
    * stored progress (null: none yet); objectives without stored progress are absent.
    */
   latestMessages?: ReadonlyMap<string, MessageOrText | null>;
+  /**
+   * With `latestMessages`, and under `EngineTx.lockLearner`: for each objective with stored progress, the confidence
+   * the student said for their latest mastery check that has one (ADR 0024), read in the same statement so the
+   * practice page and the check's result need no statement of their own. Shown beside a check, never used by the engine.
+   */
+  latestConfidence?: ReadonlyMap<string, { checkStartedAt: number; confidence: string }>;
 }
 
 /** Event types of the log (the domain's EngineEvent types). */
@@ -276,9 +282,11 @@ export interface EngineTx {
    * Reads the learner's projection and locks it until commit (creates an empty one when missing). `also` names what the
    * unit of work reads next, so the store may read it with the learner: whether `attemptId` is in the log (a
    * `findEvent` of it that finds nothing then costs nothing) and the statistics of `itemIds`, locked after the learner
-   * (a `lockItemStats` of them then costs nothing).
+   * (a `lockItemStats` of them then costs nothing). `sessionId`: the learner's launch session, checked in the same
+   * statements — when its row is gone nothing is created and SessionErased (the person was erased) or SessionRequired
+   * is thrown (a page served from a kept session copy relies on this: services/getSession.ts).
    */
-  lockLearner(contextId: string, userId: string, at: number, also?: { attemptId?: string; itemIds?: readonly string[] }): Promise<LearnerProjection>;
+  lockLearner(contextId: string, userId: string, at: number, also?: { attemptId?: string; itemIds?: readonly string[]; sessionId?: string }): Promise<LearnerProjection>;
   /** Reads and locks item statistics (missing items are absent from the map). */
   lockItemStats(itemIds: readonly string[]): Promise<Map<string, ItemStats>>;
   appendEvent(event: NewLoggedEvent): Promise<void>;
@@ -296,9 +304,10 @@ export interface LearnerStore {
   inTransaction<T>(fn: (tx: EngineTx) => Promise<T>): Promise<T>;
   /**
    * A learner's projection (not locked). `latestMessages`: also the message of each objective's newest explanation,
-   * read in the same statement (what a practice page shows as the reason for an activity).
+   * read in the same statement (what a practice page shows as the reason for an activity). `sessionId`: the learner's
+   * launch session, checked with the learner (as in `EngineTx.lockLearner`: SessionErased or SessionRequired when gone).
    */
-  loadLearner(contextId: string, userId: string, opts?: { latestMessages?: boolean }): Promise<LearnerProjection | undefined>;
+  loadLearner(contextId: string, userId: string, opts?: { latestMessages?: boolean; sessionId?: string }): Promise<LearnerProjection | undefined>;
   /** Statistics of every item of the context that has some. */
   itemStats(contextId: string): Promise<Map<string, StoredItemStats>>;
   /** A learner's explanations, newest first. */

@@ -1,6 +1,16 @@
 import { SessionErased } from '../domain/errors.js';
 import type { Clock, LaunchRepo, LaunchSession } from './ports.js';
 
+/** How a caller reads a session. */
+export interface GetSessionOptions {
+  /**
+   * The caller's own statements refuse a session whose row is gone (the learner statements of a practice page and an
+   * answer, given the session id: see `LearnerStore.loadLearner`), so a kept copy is served without the lookup by
+   * primary key: those pages cost no statement for their session.
+   */
+  checkedByCaller?: boolean;
+}
+
 /** Bounds of the session cache. */
 export interface SessionCacheOptions {
   /** Sessions kept (the least recently read go first). */
@@ -16,7 +26,8 @@ export interface SessionCacheOptions {
  * a kept copy is the row while the row exists; the lookup catches a row deleted by any process sharing the database
  * (an erasure, a removed platform), and a person erased with their session gets {@link SessionErased}, not a page
  * of someone who is no longer there. A kept copy is still refused once expired, dropped with `clear()` when this
- * process removes a platform, and read again after `maxAgeMs`.
+ * process removes a platform, and read again after `maxAgeMs`. A caller whose own statements make the same check
+ * (`checkedByCaller`) gets the kept copy without the lookup.
  */
 export function cachedSessions(deps: { launches: LaunchRepo; clock: Clock }, opts: SessionCacheOptions = {}) {
   const max = opts.maxSessions ?? 2000;
@@ -25,11 +36,12 @@ export function cachedSessions(deps: { launches: LaunchRepo; clock: Clock }, opt
   // Sessions found erased: their next pages say so too (the row is gone, so a fresh read could only say "ended").
   const erased = new Set<string>();
   return {
-    get: async (id: string): Promise<LaunchSession | undefined> => {
+    get: async (id: string, opts?: GetSessionOptions): Promise<LaunchSession | undefined> => {
       if (erased.has(id)) throw new SessionErased();
       const now = deps.clock.now();
       const hit = kept.get(id);
       if (hit && now - hit.readAt < maxAgeMs && hit.session.expiresAt > now) {
+        if (opts?.checkedByCaller) return hit.session;
         const state = await deps.launches.sessionState(id, hit.session.userId);
         if (state === 'live') return hit.session;
         kept.delete(id);

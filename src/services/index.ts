@@ -1,6 +1,6 @@
 import { addDeployment } from './addDeployment.js';
 import { completeLaunch, type AfterLaunchStep, type CompletedLaunch } from './completeLaunch.js';
-import { cachedSessions } from './getSession.js';
+import { cachedSessions, type GetSessionOptions } from './getSession.js';
 import { setSessionTimeZone } from './setSessionTimeZone.js';
 import { listPlatforms } from './listPlatforms.js';
 import { purgeExpired, type PurgeReport } from './purgeExpired.js';
@@ -48,7 +48,7 @@ export interface FoundationDeps {
 export interface FoundationServices {
   startLogin(params: LoginParams): Promise<LoginRedirect>;
   completeLaunch(input: LaunchInput): Promise<CompletedLaunch>;
-  getSession(id: string): Promise<LaunchSession | undefined>;
+  getSession(id: string, opts?: GetSessionOptions): Promise<LaunchSession | undefined>;
   /** Keeps the time zone the reader's browser reported on their session (ERR_TIME_ZONE_INVALID unless a real IANA zone). */
   setSessionTimeZone(sessionId: string, timeZone: unknown): Promise<void>;
   loginCookieName(state: string): string;

@@ -9,6 +9,8 @@ import type { CourseCache } from './courseCache.js';
 import type { CourseItemKind, CourseRepo, IdGenerator, LearnerStore, StoredContent } from './enginePorts.js';
 import { readCourseAndLearner, type LoadedCourse } from './engineModel.js';
 import type { MessageOrText } from '../domain/message.js';
+import { isConfidence } from './checkConfidence.js';
+import type { Confidence } from './studentGoalPorts.js';
 
 /** What nextActivity needs (randomness for tie-breaks, ids for attempts: both injected). */
 export interface NextActivityDeps {
@@ -29,6 +31,8 @@ export interface NextActivityInput {
   objectiveId?: string;
   /** Go straight to an item (the student read the lesson or reteach page). */
   skipIntro?: boolean;
+  /** The student's launch session, checked with their read (SessionErased or SessionRequired when gone: LearnerStore.loadLearner). */
+  sessionId?: string;
 }
 
 /** An objective as activities name it. */
@@ -68,9 +72,10 @@ export type Activity =
       /**
        * Position in a mastery check (1-based), when in one; a timed check (ADR 0023) also has its limit after the
        * student's time multiplier (minutes) and the seconds left (0: time is up, the next answer is refused).
-       * `startedAt`: when the check began (epoch ms; what the student's confidence is kept by, ADR 0024).
+       * `startedAt`: when the check began (epoch ms; what the student's confidence is kept by, ADR 0024);
+       * `confidence`: what the student already said for this check (read with the learner; ADR 0024).
        */
-      check: { number: number; length: number; startedAt?: number; timed?: { minutes: number; secondsLeft: number } } | null;
+      check: { number: number; length: number; startedAt?: number; confidence?: Confidence; timed?: { minutes: number; secondsLeft: number } } | null;
       reason: MessageOrText | null;
     }
   | { kind: 'mastered'; objective: ObjectiveRef; pages: ContentPage[]; reason: MessageOrText | null; next: ObjectiveRef | null }
@@ -90,7 +95,10 @@ const pagesOf = (list: readonly StoredContent[], kind: StoredContent['kind']): C
  */
 export async function nextActivity(deps: NextActivityDeps, input: NextActivityInput): Promise<Activity> {
   const now = deps.clock.now();
-  const { course, view } = await readCourseAndLearner(deps, input.contextId, input.userId, now, { latestMessages: true });
+  const { course, view } = await readCourseAndLearner(deps, input.contextId, input.userId, now, {
+    latestMessages: true,
+    ...(input.sessionId === undefined ? {} : { sessionId: input.sessionId }),
+  });
   const cfg = course.config;
   const student = view.student;
   const ref = (id: string): ObjectiveRef => {
@@ -163,9 +171,16 @@ export async function nextActivity(deps: NextActivityDeps, input: NextActivityIn
     phase: pick.phase,
     item: { id: stored.id, kind: stored.kind, prompt: stored.prompt, choices: stored.choices },
     attemptId: deps.ids.newId(),
-    check: pick.phase === 'check' ? { number: (prog.check?.itemIds.length ?? 0) + 1, length: prog.check?.length ?? cfg.policy.checkLength, ...(prog.check?.startedAt !== undefined ? { startedAt: prog.check.startedAt } : {}), ...timedCheck(prog, course.snapshot.settings.checkTimeLimitMinutes, student.accommodations, now) } : null,
+    check: pick.phase === 'check' ? { number: (prog.check?.itemIds.length ?? 0) + 1, length: prog.check?.length ?? cfg.policy.checkLength, ...startedCheck(prog, view.latestConfidence?.get(prog.objectiveId)), ...timedCheck(prog, course.snapshot.settings.checkTimeLimitMinutes, student.accommodations, now) } : null,
     reason,
   };
+}
+
+/** When the check in progress began, and the confidence the student said for it (ADR 0024), when known. */
+function startedCheck(prog: ObjectiveProgress, said: { checkStartedAt: number; confidence: string } | undefined): { startedAt?: number; confidence?: Confidence } {
+  const startedAt = prog.check?.startedAt;
+  if (startedAt === undefined) return {};
+  return said && said.checkStartedAt === startedAt && isConfidence(said.confidence) ? { startedAt, confidence: said.confidence } : { startedAt };
 }
 
 /** The time of a timed check in progress (ADR 0023), or nothing for an untimed one. */

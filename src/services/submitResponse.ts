@@ -8,11 +8,13 @@ import { checkDeadline } from '../domain/release.js';
 import { phaseOf, type SelectionPhase } from '../domain/selection.js';
 import type { Clock } from './ports.js';
 import type { CourseCache } from './courseCache.js';
-import type { AfterMasteryChange, CourseRepo, EngineTx, LearnerStore } from './enginePorts.js';
+import type { AfterMasteryChange, CourseRepo, EngineTx, LearnerProjection, LearnerStore } from './enginePorts.js';
 import { assertCourseCurrent, StaleCourse, withCurrentCourse, type LoadedCourse } from './engineModel.js';
 import { saveLearnerChange } from './saveLearnerChange.js';
 import type { MessageOrText } from '../domain/message.js';
 import { msg } from '../domain/message.js';
+import { isConfidence } from './checkConfidence.js';
+import type { Confidence } from './studentGoalPorts.js';
 
 /** What submitResponse needs. `afterMasteryChange` runs inside the same transaction (the grade outbox hooks in here). */
 export interface SubmitResponseDeps {
@@ -31,6 +33,8 @@ export interface SubmitResponseInput {
   itemId: string;
   attemptId: string;
   answer: ItemResponse;
+  /** The student's launch session, checked with the learner's lock (SessionErased or SessionRequired when gone: EngineTx.lockLearner). */
+  sessionId?: string;
 }
 
 /** A state change caused by the submission, with its explanation. */
@@ -66,6 +70,11 @@ export interface SubmitResult {
   unlocked: { objectiveId: string; title: string; message: MessageOrText }[];
   /** True when this attempt had been submitted before and nothing changed now. */
   replayed: boolean;
+  /**
+   * Not replayed, in a check: what the student had said they were sure of before this check (ADR 0024), read with the
+   * learner's lock (absent: nothing said). Never in the log: it changes no decision.
+   */
+  confidence?: Confidence;
 }
 
 const fromOutcome = (outcome: unknown): SubmitResult => ({ ...(outcome as SubmitResult), replayed: true });
@@ -101,10 +110,12 @@ async function submitWith(deps: SubmitResponseDeps, course: LoadedCourse, checke
 
   let written: { stats: ItemStats; flags: string[] } | undefined;
   let expired: string | undefined;
+  let said: LearnerProjection['latestConfidence'];
   const submitted = await deps.learners.inTransaction(async (tx): Promise<SubmitResult | undefined> => {
     written = undefined;
     expired = undefined;
-    const learner = await tx.lockLearner(contextId, userId, at, { attemptId, itemIds: [stored.id] });
+    const learner = await tx.lockLearner(contextId, userId, at, { attemptId, itemIds: [stored.id], ...(input.sessionId === undefined ? {} : { sessionId: input.sessionId }) });
+    said = learner.latestConfidence;
     // Under the learner's lock: a double submit (even one that committed while we waited) returns its first result.
     const seen = await replay(tx);
     if (seen) return seen;
@@ -216,5 +227,7 @@ async function submitWith(deps: SubmitResponseDeps, course: LoadedCourse, checke
   // Committed: the (possibly cached) course selects the next items with this item's new difficulty.
   if (written) course.stats.set(stored.id, { ...written.stats, itemId: stored.id, flags: written.flags });
   if (expired !== undefined || !submitted) throw new CheckExpired(expired ?? stored.objectiveId);
-  return submitted;
+  const startedAt = submitted.check?.startedAt;
+  const confidence = !submitted.replayed && startedAt !== undefined ? said?.get(stored.objectiveId) : undefined;
+  return confidence && confidence.checkStartedAt === startedAt && isConfidence(confidence.confidence) ? { ...submitted, confidence: confidence.confidence } : submitted;
 }

@@ -217,6 +217,22 @@ const findSessionStatement = (db: Kysely<Database>) =>
   );
 
 /**
+ * Whether session `id` is still stored ('live'), gone with its person still there ('gone', e.g. expired and purged) or
+ * gone with its person ('erased'), in one statement; run on `db` (or a transaction of it).
+ */
+export function sessionStateOf(db: Kysely<Database>) {
+  const statement = prepare<'id' | 'userId', { session: number | string; person: number | string }>((p) =>
+    sql<{ session: number | string; person: number | string }>`select
+      (select count(*) from launch_sessions where id = ${p('id')}) as session,
+      (select count(*) from users where id = ${p('userId')}) as person`.compile(db),
+  );
+  return async (on: Kysely<Database>, id: string, userId: string): Promise<'live' | 'gone' | 'erased'> => {
+    const row = (await statement.run(on, { id, userId })).rows[0];
+    return Number(row?.session ?? 0) > 0 ? 'live' : Number(row?.person ?? 0) > 0 ? 'gone' : 'erased';
+  };
+}
+
+/**
  * Launch storage. On PostgreSQL `record` is ONE statement (a data-modifying CTE upserting user, context and
  * enrollment and inserting the session), so a complete launch stays within the statement budget; on SQLite it
  * is a short transaction (SQLite has no data-modifying CTEs, and an embedded round trip costs microseconds).
@@ -226,11 +242,7 @@ export const launchRepo = (db: Kysely<Database>, dialect: Dialect): LaunchRepo =
   const pg = dialect === 'postgres' ? { withContext: pgRecordStatement(db, true), noContext: pgRecordStatement(db, false) } : undefined;
   const lite = dialect === 'postgres' ? undefined : sqliteRecordStatements(db);
   const findSession = findSessionStatement(db);
-  const sessionStateStatement = prepare<'id' | 'userId', { session: number | string; person: number | string }>((p) =>
-    sql<{ session: number | string; person: number | string }>`select
-      (select count(*) from launch_sessions where id = ${p('id')}) as session,
-      (select count(*) from users where id = ${p('userId')}) as person`.compile(db),
-  );
+  const sessionStateStatement = sessionStateOf(db);
   return {
     record: async (r) => {
       const v = recordValues(r);
@@ -256,10 +268,7 @@ export const launchRepo = (db: Kysely<Database>, dialect: Dialect): LaunchRepo =
       });
     },
 
-    sessionState: async (id, userId) => {
-      const row = (await sessionStateStatement.run(db, { id, userId })).rows[0];
-      return Number(row?.session ?? 0) > 0 ? 'live' : Number(row?.person ?? 0) > 0 ? 'gone' : 'erased';
-    },
+    sessionState: (id, userId) => sessionStateStatement(db, id, userId),
     findSession: async (id, at) => {
       const row = (await findSession.run(db, { id, at })).rows[0];
       if (!row) return undefined;

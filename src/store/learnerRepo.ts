@@ -14,6 +14,8 @@ import type {
   StoredItemStats,
 } from '../services/enginePorts.js';
 import type { Dialect } from './db.js';
+import { SessionErased, SessionRequired } from '../domain/errors.js';
+import { sessionStateOf } from './launchRepo.js';
 import { markEvidenceSeen } from './lmsEvidenceRepo.js';
 import { toPolicy } from './gradebookRepo.js';
 import { gradeTx, standingKey, type KnownGradeContexts, type KnownStandings } from './outboxRepo.js';
@@ -122,13 +124,35 @@ const toAccommodations = (r: { threshold_offset: number; extra_cycles: number; e
  * takes the lock first (see lockLearner), because a row lock waited for in the same statement would pair the
  * learner's new row with their objectives as they were before the other transaction committed.
  */
-async function readLearner(db: Kysely<Database>, contextId: string, userId: string, latestMessages = false): Promise<LearnerProjection | undefined> {
-  return (await readLearnerWith(db, contextId, userId, undefined, latestMessages))?.learner;
+async function readLearner(db: Kysely<Database>, contextId: string, userId: string, latestMessages = false, session?: SessionCheck): Promise<LearnerProjection | undefined> {
+  return (await readLearnerWith(db, contextId, userId, undefined, latestMessages, session))?.learner;
+}
+
+/** A launch session to check with the learner's read (see `LearnerStore.loadLearner`), and how to tell why it is gone. */
+interface SessionCheck {
+  id: string;
+  state: ReturnType<typeof sessionStateOf>;
+}
+
+/**
+ * Throws when the session checked with a learner's read is gone. Its column says whether the session row was there;
+ * without a learner row (a new learner, or one erased with their person) a second statement tells which.
+ */
+async function assertSessionLive(db: Kysely<Database>, session: SessionCheck, userId: string, row: { session_live?: unknown } | undefined) {
+  // A learner row read in the same statement means the person is still there (erasure deletes both in one transaction).
+  if (row) {
+    if (Number(row.session_live ?? 0) > 0) return;
+    throw new SessionRequired();
+  }
+  const state = await session.state(db, session.id, userId);
+  if (state === 'erased') throw new SessionErased();
+  if (state === 'gone') throw new SessionRequired();
 }
 
 /**
  * {@link readLearner}, and under a learner's lock what the unit of work reads next in the same statement: whether
- * `attemptId` is in the log already, and the learner's standings in the gradebook (into `standings`).
+ * `attemptId` is in the log already, and the learner's standings in the gradebook (into `standings`). With `session`,
+ * whether that launch session is still stored, in the same statement (throws SessionErased or SessionRequired if not).
  */
 async function readLearnerWith(
   db: Kysely<Database>,
@@ -136,6 +160,7 @@ async function readLearnerWith(
   userId: string,
   more?: { attemptId: string | undefined; standings: KnownStandings; gradeContexts: KnownGradeContexts },
   latestMessages = false,
+  session?: SessionCheck,
 ): Promise<{ learner: LearnerProjection; attemptSeen: boolean } | undefined> {
   const base = db
     .selectFrom('learners as l')
@@ -193,15 +218,55 @@ async function readLearnerWith(
         .orderBy('x.id', 'desc')
         .limit(1)
         .as('latest_message'),
+    )
+    // What the student said they were sure of before their latest check of each objective (ADR 0024; display only).
+    .$if(latestMessages || more !== undefined, (qb) =>
+      qb
+        .select((eb) =>
+          eb
+            .selectFrom('check_confidence as cc')
+            .select('cc.confidence')
+            .whereRef('cc.context_id', '=', 'l.context_id')
+            .whereRef('cc.user_id', '=', 'l.user_id')
+            .whereRef('cc.objective_id', '=', 'o.objective_id')
+            .orderBy('cc.check_started_at', 'desc')
+            .limit(1)
+            .as('said_confidence'),
+        )
+        .select((eb) =>
+          eb
+            .selectFrom('check_confidence as cc')
+            .select('cc.check_started_at')
+            .whereRef('cc.context_id', '=', 'l.context_id')
+            .whereRef('cc.user_id', '=', 'l.user_id')
+            .whereRef('cc.objective_id', '=', 'o.objective_id')
+            .orderBy('cc.check_started_at', 'desc')
+            .limit(1)
+            .as('said_check_started_at'),
+        ),
+    )
+    .$if(session !== undefined, (qb) =>
+      qb.select((eb) =>
+        eb
+          .selectFrom('launch_sessions as ls')
+          .select((e) => e.fn.countAll<number | string>().as('n'))
+          .where('ls.id', '=', session?.id ?? '')
+          .as('session_live'),
+      ),
     );
   const rows = await q.execute();
   const row = rows[0];
+  if (session) await assertSessionLive(db, session, userId, row);
   if (!row) return undefined;
   const objectives: ObjectiveProgress[] = [];
   const messages = latestMessages ? new Map<string, MessageOrText | null>() : undefined;
+  const confidence = latestMessages || more ? new Map<string, { checkStartedAt: number; confidence: string }>() : undefined;
   for (const r of rows) {
     if (r.objective_data === null) continue;
     objectives.push(JSON.parse(r.objective_data) as ObjectiveProgress);
+    if (confidence && r.objective_id !== null && r.said_confidence !== null && r.said_confidence !== undefined && r.said_check_started_at !== null && r.said_check_started_at !== undefined) {
+      confidence.set(r.objective_id, { checkStartedAt: Number(r.said_check_started_at), confidence: r.said_confidence });
+    }
     if (messages && r.objective_id !== null) messages.set(r.objective_id, r.latest_message === null || r.latest_message === undefined ? null : decodeMessage(r.latest_message));
     if (more && r.objective_id !== null) {
       more.standings.set(
@@ -234,6 +299,7 @@ async function readLearnerWith(
     courseVersion: row.course_version === null || row.course_version === undefined ? 0 : Number(row.course_version),
     ...(row.content_version === null || row.content_version === undefined ? {} : { contentVersion: Number(row.content_version) }),
     ...(messages ? { latestMessages: messages } : {}),
+    ...(confidence ? { latestConfidence: confidence } : {}),
   };
   return { learner, attemptSeen: row.seen !== null && row.seen !== undefined };
 }
@@ -257,7 +323,7 @@ function accommodationsUpsert(db: Kysely<Database>, contextId: string, userId: s
  * The unit of work over one transaction. Its writes wait in a {@link WriteBehind} (PostgreSQL: sent as one statement)
  * until a read needs them or `flush` (before commit); `flush` is not part of the port: the store calls it.
  */
-function engineTx(trx: Transaction<Database>, dialect: Dialect): EngineTx & { flush(): Promise<void> } {
+function engineTx(trx: Transaction<Database>, dialect: Dialect, sessionState?: SessionCheck['state']): EngineTx & { flush(): Promise<void> } {
   const lock = dialect === 'postgres';
   const unit = new WriteBehind(trx, dialect);
   const standings: KnownStandings = new Map();
@@ -283,10 +349,21 @@ function engineTx(trx: Transaction<Database>, dialect: Dialect): EngineTx & { fl
       await unit.flush();
       // One upsert creates the learner or takes their row lock (waiting for a concurrent submission to commit);
       // the read that follows, a new statement, then sees everything that submission wrote.
-      const upsert = trx
-        .insertInto('learners')
-        .values({ user_id: userId, context_id: contextId, updated_at: at })
-        .onConflict((oc) => oc.columns(['user_id', 'context_id']).doUpdateSet({ updated_at: sql<number>`learners.updated_at` }));
+      // With a session to check: created only while that session is stored (its person erased: nothing is created).
+      const sessionId = also?.sessionId;
+      const insert = trx.insertInto('learners');
+      const upsert = (
+        sessionId === undefined
+          ? insert.values({ user_id: userId, context_id: contextId, updated_at: at })
+          : insert
+              .columns(['user_id', 'context_id', 'updated_at'])
+              .expression(
+                trx
+                  .selectFrom('launch_sessions')
+                  .select([sql<string>`cast(${userId} as text)`.as('user_id'), sql<string>`cast(${contextId} as text)`.as('context_id'), sql<number>`cast(${at} as bigint)`.as('updated_at')])
+                  .where('id', '=', sessionId),
+              )
+      ).onConflict((oc) => oc.columns(['user_id', 'context_id']).doUpdateSet({ updated_at: sql<number>`learners.updated_at` }));
       const itemIds = also?.itemIds ?? [];
       if (lock && itemIds.length) {
         // PostgreSQL: the item statistics are locked in the same statement, after the learner (the EXISTS is a one-time
@@ -304,7 +381,11 @@ function engineTx(trx: Transaction<Database>, dialect: Dialect): EngineTx & { fl
         for (const id of itemIds) lockedStats.set(id, undefined);
         for (const r of rows) lockedStats.set(r.item_id, toStats(r));
       } else await upsert.execute();
-      const read = (await readLearnerWith(trx, contextId, userId, { attemptId: also?.attemptId, standings, gradeContexts })) as { learner: LearnerProjection; attemptSeen: boolean };
+      const session = sessionId !== undefined && sessionState ? { id: sessionId, state: sessionState } : undefined;
+      const read = (await readLearnerWith(trx, contextId, userId, { attemptId: also?.attemptId, standings, gradeContexts }, false, session)) as {
+        learner: LearnerProjection;
+        attemptSeen: boolean;
+      };
       if (also?.attemptId !== undefined && !read.attemptSeen) unseen.add(also.attemptId);
       return read.learner;
     },
@@ -396,116 +477,120 @@ function engineTx(trx: Transaction<Database>, dialect: Dialect): EngineTx & { fl
 }
 
 /** The event log and learner projection store (PostgreSQL row locks serialise one learner's submissions). */
-export const learnerStore = (db: Kysely<Database>, dialect: Dialect): LearnerStore => ({
-  inTransaction: (fn) =>
-    db.transaction().execute(async (trx) => {
-      const tx = engineTx(trx, dialect);
-      const result = await fn(tx);
-      await tx.flush();
-      return result;
-    }),
+export const learnerStore = (db: Kysely<Database>, dialect: Dialect): LearnerStore => {
+  const sessionState = sessionStateOf(db);
+  return {
+    inTransaction: (fn) =>
+      db.transaction().execute(async (trx) => {
+        const tx = engineTx(trx, dialect, sessionState);
+        const result = await fn(tx);
+        await tx.flush();
+        return result;
+      }),
 
-  loadLearner: (contextId, userId, opts) => readLearner(db, contextId, userId, opts?.latestMessages ?? false),
+    loadLearner: (contextId, userId, opts) =>
+      readLearner(db, contextId, userId, opts?.latestMessages ?? false, opts?.sessionId === undefined ? undefined : { id: opts.sessionId, state: sessionState }),
 
-  itemStats: async (contextId) => {
-    const rows = await db
-      .selectFrom('item_stats as s')
-      .innerJoin('items as i', 'i.id', 's.item_id')
-      .selectAll('s')
-      .where('i.context_id', '=', contextId)
-      .execute();
-    return new Map<string, StoredItemStats>(
-      rows.map((r) => [r.item_id, { ...toStats(r), itemId: r.item_id, flags: r.flag_reason ? r.flag_reason.split(',') : [] }]),
-    );
-  },
-
-  listExplanations: async (contextId, userId, opts = {}) => {
-    let q = db.selectFrom('explanations').selectAll().where('context_id', '=', contextId).where('user_id', '=', userId);
-    if (opts.objectiveId) q = q.where('objective_id', '=', opts.objectiveId);
-    return (await q.orderBy('id', 'desc').limit(opts.limit ?? 200).execute()).map(toExplanation);
-  },
-
-  accommodations: async (contextId) => {
-    const rows = await db.selectFrom('accommodations').selectAll().where('context_id', '=', contextId).execute();
-    const out: Record<string, Accommodations> = {};
-    for (const r of rows) out[r.user_id] = toAccommodations(r);
-    return out;
-  },
-
-  eventsAfter: async (contextId, afterLogId, limit) =>
-    (
-      await db
-        .selectFrom('responses')
-        .selectAll()
-        .where('context_id', '=', contextId)
-        .where('id', '>', afterLogId)
-        .orderBy('id')
-        .limit(limit)
-        .execute()
-    ).map(toEvent),
-
-  contextsWithEvents: async () =>
-    (await db.selectFrom('responses').select('context_id').distinct().orderBy('context_id').execute()).map((r) => r.context_id),
-
-  rebuildProjection: (contextId, replay, itemIds, flagsOf, now) =>
-    db.transaction().execute(async (trx) => {
-      // Every submission starts by upserting + locking its learners row, then writes the log. Taking the learners
-      // table in EXCLUSIVE mode first (same order, so no deadlock) waits for submissions in flight and holds new
-      // ones back (reads go on) until we commit: the replay sees every event the projection will claim to include.
-      if (dialect === 'postgres') await sql`lock table learners in exclusive mode`.execute(trx);
-      const readPage = async (afterLogId: number, limit: number) =>
-        (
-          await trx.selectFrom('responses').selectAll().where('context_id', '=', contextId).where('id', '>', afterLogId).orderBy('id').limit(limit).execute()
-        ).map(toEvent);
-      const state: EngineState = await replay(readPage);
-      const at = now();
-      await trx.deleteFrom('explanations').where('context_id', '=', contextId).execute();
-      await trx.deleteFrom('learner_objectives').where('context_id', '=', contextId).execute();
-      await trx.deleteFrom('learners').where('context_id', '=', contextId).execute();
-      // Item statistics go back to their authored difficulty, then take the replayed values.
-      for (const part of chunks(itemIds)) {
-        await trx
-          .updateTable('item_stats')
-          .set((eb) => ({ difficulty: eb.ref('initial_difficulty'), n: 0, correct: 0, mastered_n: 0, mastered_correct: 0, flagged: 0, flag_reason: null, updated_at: at }))
-          .where('item_id', 'in', part)
-          .execute();
-      }
-      const tx = engineTx(trx, 'sqlite');
-      const learnerRows = [...state.students.values()].map((s) => ({
-        user_id: s.studentId,
-        context_id: contextId,
-        ability: s.ability,
-        ability_weights: s.weights ? JSON.stringify(s.weights) : null,
-        overrides: JSON.stringify([...s.overrides]),
-        recent_items: JSON.stringify(s.recentItems),
-        events: 0,
-        updated_at: at,
-      }));
-      const eventCounts = new Map<string, number>();
-      // Count events per learner so `events` matches the incremental path.
-      const counts = await trx
-        .selectFrom('responses')
-        .select(['user_id', (eb) => eb.fn.countAll<number>().as('n')])
-        .where('context_id', '=', contextId)
-        .groupBy('user_id')
+    itemStats: async (contextId) => {
+      const rows = await db
+        .selectFrom('item_stats as s')
+        .innerJoin('items as i', 'i.id', 's.item_id')
+        .selectAll('s')
+        .where('i.context_id', '=', contextId)
         .execute();
-      for (const c of counts) if (c.user_id !== null) eventCounts.set(c.user_id, Number(c.n));
-      for (const part of chunks(learnerRows)) {
-        await trx.insertInto('learners').values(part.map((r) => ({ ...r, events: eventCounts.get(r.user_id) ?? 0 }))).execute();
-      }
-      for (const s of state.students.values()) await tx.saveProgress(contextId, s.studentId, Object.values(s.objectives), at);
-      for (const [itemId, stats] of state.items) await tx.saveItemStats(itemId, stats, flagsOf(stats), at);
-      await tx.addExplanations(contextId, state.explanations);
-      await tx.flush();
-      // The accommodations read model is the fold's too (the latest accommodations_set per learner).
-      await trx.deleteFrom('accommodations').where('context_id', '=', contextId).execute();
-      for (const s of state.students.values()) {
-        const a = s.accommodations;
-        if (a) {
-          const full = { thresholdOffset: a.thresholdOffset ?? 0, extraCycles: a.extraCycles ?? 0, extraOpportunities: a.extraOpportunities ?? 0, timeMultiplier: a.timeMultiplier ?? 1 };
-          await accommodationsUpsert(trx, contextId, s.studentId, full, at).execute();
+      return new Map<string, StoredItemStats>(
+        rows.map((r) => [r.item_id, { ...toStats(r), itemId: r.item_id, flags: r.flag_reason ? r.flag_reason.split(',') : [] }]),
+      );
+    },
+
+    listExplanations: async (contextId, userId, opts = {}) => {
+      let q = db.selectFrom('explanations').selectAll().where('context_id', '=', contextId).where('user_id', '=', userId);
+      if (opts.objectiveId) q = q.where('objective_id', '=', opts.objectiveId);
+      return (await q.orderBy('id', 'desc').limit(opts.limit ?? 200).execute()).map(toExplanation);
+    },
+
+    accommodations: async (contextId) => {
+      const rows = await db.selectFrom('accommodations').selectAll().where('context_id', '=', contextId).execute();
+      const out: Record<string, Accommodations> = {};
+      for (const r of rows) out[r.user_id] = toAccommodations(r);
+      return out;
+    },
+
+    eventsAfter: async (contextId, afterLogId, limit) =>
+      (
+        await db
+          .selectFrom('responses')
+          .selectAll()
+          .where('context_id', '=', contextId)
+          .where('id', '>', afterLogId)
+          .orderBy('id')
+          .limit(limit)
+          .execute()
+      ).map(toEvent),
+
+    contextsWithEvents: async () =>
+      (await db.selectFrom('responses').select('context_id').distinct().orderBy('context_id').execute()).map((r) => r.context_id),
+
+    rebuildProjection: (contextId, replay, itemIds, flagsOf, now) =>
+      db.transaction().execute(async (trx) => {
+        // Every submission starts by upserting + locking its learners row, then writes the log. Taking the learners
+        // table in EXCLUSIVE mode first (same order, so no deadlock) waits for submissions in flight and holds new
+        // ones back (reads go on) until we commit: the replay sees every event the projection will claim to include.
+        if (dialect === 'postgres') await sql`lock table learners in exclusive mode`.execute(trx);
+        const readPage = async (afterLogId: number, limit: number) =>
+          (
+            await trx.selectFrom('responses').selectAll().where('context_id', '=', contextId).where('id', '>', afterLogId).orderBy('id').limit(limit).execute()
+          ).map(toEvent);
+        const state: EngineState = await replay(readPage);
+        const at = now();
+        await trx.deleteFrom('explanations').where('context_id', '=', contextId).execute();
+        await trx.deleteFrom('learner_objectives').where('context_id', '=', contextId).execute();
+        await trx.deleteFrom('learners').where('context_id', '=', contextId).execute();
+        // Item statistics go back to their authored difficulty, then take the replayed values.
+        for (const part of chunks(itemIds)) {
+          await trx
+            .updateTable('item_stats')
+            .set((eb) => ({ difficulty: eb.ref('initial_difficulty'), n: 0, correct: 0, mastered_n: 0, mastered_correct: 0, flagged: 0, flag_reason: null, updated_at: at }))
+            .where('item_id', 'in', part)
+            .execute();
         }
-      }
-      return state;
-    }),
-});
+        const tx = engineTx(trx, 'sqlite');
+        const learnerRows = [...state.students.values()].map((s) => ({
+          user_id: s.studentId,
+          context_id: contextId,
+          ability: s.ability,
+          ability_weights: s.weights ? JSON.stringify(s.weights) : null,
+          overrides: JSON.stringify([...s.overrides]),
+          recent_items: JSON.stringify(s.recentItems),
+          events: 0,
+          updated_at: at,
+        }));
+        const eventCounts = new Map<string, number>();
+        // Count events per learner so `events` matches the incremental path.
+        const counts = await trx
+          .selectFrom('responses')
+          .select(['user_id', (eb) => eb.fn.countAll<number>().as('n')])
+          .where('context_id', '=', contextId)
+          .groupBy('user_id')
+          .execute();
+        for (const c of counts) if (c.user_id !== null) eventCounts.set(c.user_id, Number(c.n));
+        for (const part of chunks(learnerRows)) {
+          await trx.insertInto('learners').values(part.map((r) => ({ ...r, events: eventCounts.get(r.user_id) ?? 0 }))).execute();
+        }
+        for (const s of state.students.values()) await tx.saveProgress(contextId, s.studentId, Object.values(s.objectives), at);
+        for (const [itemId, stats] of state.items) await tx.saveItemStats(itemId, stats, flagsOf(stats), at);
+        await tx.addExplanations(contextId, state.explanations);
+        await tx.flush();
+        // The accommodations read model is the fold's too (the latest accommodations_set per learner).
+        await trx.deleteFrom('accommodations').where('context_id', '=', contextId).execute();
+        for (const s of state.students.values()) {
+          const a = s.accommodations;
+          if (a) {
+            const full = { thresholdOffset: a.thresholdOffset ?? 0, extraCycles: a.extraCycles ?? 0, extraOpportunities: a.extraOpportunities ?? 0, timeMultiplier: a.timeMultiplier ?? 1 };
+            await accommodationsUpsert(trx, contextId, s.studentId, full, at).execute();
+          }
+        }
+        return state;
+      }),
+  };
+};

@@ -135,21 +135,22 @@ export function gradeTx(db: Kysely<Database>, unit?: WriteBehind, known: KnownSt
         mastered_at: masteredAt,
       };
       known.set(key, row);
-      await write(
-        'grade_objective_states',
+      const upsert = (rows: (typeof row)[]) =>
         db
           .insertInto('grade_objective_states')
-          .values(row)
+          .values(rows)
           .onConflict((oc) =>
-            oc.columns(['context_id', 'user_id', 'objective_id']).doUpdateSet({
-              p: row.p,
-              state: row.state,
-              history_json: row.history_json,
-              occurred_at: row.occurred_at,
-              mastered_at: row.mastered_at,
-            }),
-          ),
-      );
+            oc.columns(['context_id', 'user_id', 'objective_id']).doUpdateSet((eb) => ({
+              p: eb.ref('excluded.p'),
+              state: eb.ref('excluded.state'),
+              history_json: eb.ref('excluded.history_json'),
+              occurred_at: eb.ref('excluded.occurred_at'),
+              mastered_at: eb.ref('excluded.mastered_at'),
+            })),
+          );
+      // In a unit of work, the standings one answer changes go in one upsert with its other writes.
+      if (unit) await unit.upsertRow('grade_objective_states', key, row, upsert);
+      else await upsert([row]).execute();
     },
     policy: async (contextId) => (await gradeContext(contextId)).policy,
     activitiesWith: async (contextId, objectiveId): Promise<GradeActivity[]> =>

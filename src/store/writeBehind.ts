@@ -14,7 +14,7 @@ type Write = Compilable & OperationNodeSource & { execute(): Promise<unknown> };
  * not SQL size, is what an answer costs on a loaded server (each round trip is a socket write and a wake-up).
  */
 export class WriteBehind {
-  private pending: { table: string; query: Write }[] = [];
+  private pending: ({ table: string; query: Write } | { table: string; rows: Map<string, unknown>; build: (rows: unknown[]) => Write })[] = [];
 
   constructor(
     private readonly trx: Kysely<Database>,
@@ -27,6 +27,21 @@ export class WriteBehind {
     this.pending.push({ table, query });
   }
 
+  /**
+   * Queues `row` for one upsert of `table` that `build` makes of every row queued for it until it is sent (so two
+   * objectives' standings changed by one answer are one write, not a flush between two); a row with the same `key`
+   * replaces the queued one (a multi-row upsert may not change one row twice). `build` must upsert from `excluded`.
+   */
+  async upsertRow<R>(table: keyof Database, key: string, row: R, build: (rows: R[]) => Write): Promise<void> {
+    const queued = this.pending.find((p) => p.table === table);
+    if (queued && 'rows' in queued) {
+      queued.rows.set(key, row);
+      return;
+    }
+    if (queued) await this.flush();
+    this.pending.push({ table, rows: new Map([[key, row]]), build: build as (rows: unknown[]) => Write });
+  }
+
   /** Sends pending writes to any of `tables` (and everything queued with them) before a read of those tables. */
   async before(...tables: (keyof Database)[]): Promise<void> {
     if (this.pending.some((p) => tables.includes(p.table as keyof Database))) await this.flush();
@@ -34,9 +49,10 @@ export class WriteBehind {
 
   /** Sends every pending write. */
   async flush(): Promise<void> {
-    const writes = this.pending;
-    if (!writes.length) return;
+    const pending = this.pending;
+    if (!pending.length) return;
     this.pending = [];
+    const writes = pending.map((p) => ('rows' in p ? { table: p.table, query: p.build([...p.rows.values()]) } : p));
     if (this.dialect !== 'postgres' || writes.length === 1) {
       for (const w of writes) await w.query.execute();
       return;

@@ -11,11 +11,18 @@
 import MarkdownIt from 'markdown-it';
 import type StateInline from 'markdown-it/lib/rules_inline/state_inline.mjs';
 import type StateBlock from 'markdown-it/lib/rules_block/state_block.mjs';
+import { createRequire } from 'node:module';
 import sanitizeHtml from 'sanitize-html';
-import temml from 'temml';
+import type Temml from 'temml';
 import { asciiDiagramToSvg } from './diagrams.js';
 
 const MAX_TEX = 4000;
+
+// temml (≈ 1 MB of source, a few MB of RSS) is loaded with the first TeX rendered, not at start: many courses have
+// none. Its CommonJS build, so that rendering stays synchronous.
+const requireHere = createRequire(import.meta.url);
+let temmlModule: typeof Temml | undefined;
+const temml = (): typeof Temml => (temmlModule ??= requireHere('temml') as typeof Temml);
 
 const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
@@ -23,7 +30,7 @@ const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g,
 export function renderTex(tex: string, display: boolean): string {
   if (tex.length > MAX_TEX) return `<code class="tex-error">${escapeHtml(tex.slice(0, 200))}…</code>`;
   try {
-    return temml.renderToString(tex, { displayMode: display, throwOnError: true, trust: false, maxExpand: 200 });
+    return temml().renderToString(tex, { displayMode: display, throwOnError: true, trust: false, maxExpand: 200 });
   } catch {
     return `<code class="tex-error">${escapeHtml(tex)}</code>`;
   }

@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { AppError, SessionRequired } from '../domain/errors.js';
 import type { LaunchSession } from '../services/ports.js';
+import type { GetSessionOptions } from '../services/getSession.js';
 import { SESSION_COOKIE, unsignValue } from './cookies.js';
 import { launchLocale, translator, type Translate } from '../i18n/index.js';
 import { timeZoneOf } from '../domain/timeZone.js';
@@ -8,7 +9,7 @@ import { csrfToken } from './csrf.js';
 
 /** What the session middleware needs. */
 export interface SessionDeps {
-  getSession(id: string): Promise<LaunchSession | undefined>;
+  getSession(id: string, opts?: GetSessionOptions): Promise<LaunchSession | undefined>;
   cookieSecret: string;
 }
 
@@ -58,12 +59,15 @@ export const localeOf = (s: LaunchSession): unknown => launchLocale(s.claims);
 export const readerTimeZone = (s: LaunchSession): string | undefined =>
   s.timeZone ?? timeZoneOf((s.claims.custom as Record<string, unknown> | undefined)?.canvas_user_timezone);
 
-/** Loads the launch session into res.locals.session (and its messages into res.locals.t), or fails with ERR_SESSION_REQUIRED. */
-export function requireSession(deps: SessionDeps): RequestHandler {
+/**
+ * Loads the launch session into res.locals.session (and its messages into res.locals.t), or fails with ERR_SESSION_REQUIRED.
+ * `checkedByCaller`: the route's own statements refuse a session that is gone (see {@link GetSessionOptions}).
+ */
+export function requireSession(deps: SessionDeps, opts?: GetSessionOptions): RequestHandler {
   return async (req, res, next) => {
     try {
       const carried = readSession(req, deps.cookieSecret);
-      const session = carried ? await deps.getSession(carried.id) : undefined;
+      const session = carried ? await deps.getSession(carried.id, opts) : undefined;
       if (!session) throw new SessionRequired();
       res.locals.session = session;
       // Token mode: the page carries the token on (views/partials/head.ejs renders it for public/session.js).

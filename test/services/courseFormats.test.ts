@@ -141,7 +141,7 @@ describe('native JSON', () => {
 describe('round trips: export → import keeps items, answers, feedback and objective grouping', () => {
   it.each(FORMATS)('%s', async (format) => {
     const course = aRichCourse();
-    const exported = writeCourseFile(format, course);
+    const exported = await writeCourseFile(format, course);
     const { file, report } = await convert(format, exported.body);
     expect(report.filter((r) => r.status === 'skipped')).toEqual([]);
     expect(essence(file)).toEqual(essence(course));

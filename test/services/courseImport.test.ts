@@ -21,7 +21,7 @@ describe('staged course imports', () => {
   afterAll(async () => db?.close());
 
   const stageRich = async (contextId: string, format: 'native' | 'gift' = 'native') =>
-    s.stageCourseImport({ contextId, filename: `c.${format === 'native' ? 'json' : 'gift'}`, source: Readable.from([writeCourseFile(format, aRichCourse()).body]) });
+    s.stageCourseImport({ contextId, filename: `c.${format === 'native' ? 'json' : 'gift'}`, source: Readable.from([(await writeCourseFile(format, aRichCourse())).body]) });
   const active = async (contextId: string) =>
     db.kysely.selectFrom('items').select('key').where('context_id', '=', contextId).where('active', '=', 1 as never).orderBy('key').execute();
 
@@ -103,7 +103,7 @@ describe('staged imports are kept two weeks', () => {
       let now = 1_700_000_000_000;
       const s = buildCourseImportServices({ imports: courseImportRepo(db.kysely), courses: courseRepo(db.kysely), clock: { now: () => now }, ids: { newId: randomUUID } });
       const ctx = await aContext(db.kysely);
-      const stage = () => s.stageCourseImport({ contextId: ctx, filename: 'c.json', source: Readable.from([writeCourseFile('native', aRichCourse()).body]) });
+      const stage = async () => s.stageCourseImport({ contextId: ctx, filename: 'c.json', source: Readable.from([(await writeCourseFile('native', aRichCourse())).body]) });
       const old = await stage();
       now += 15 * 24 * 3600_000;
       const fresh = await stage();

@@ -32,6 +32,18 @@ describe('launch sessions read by pages', () => {
     expect(first?.id).toBe(id);
   });
 
+  it('serves a kept session without its lookup to a caller that checks it with its own statements', async () => {
+    const p = await aPlatform(db.kysely);
+    const id = await aLaunchSession(db, p.id, { at: now, expiresAt: now + 3600_000 });
+    let lookups = 0;
+    const sessions = cachedSessions({ launches: { ...launches, sessionState: (i, u) => (lookups++, launches.sessionState(i, u)) }, clock });
+    const first = await sessions.get(id);
+    expect(await sessions.get(id, { checkedByCaller: true })).toEqual(first);
+    expect(lookups).toBe(0);
+    await sessions.get(id);
+    expect(lookups).toBe(1);
+  });
+
   it('refuses a kept session once it expired, and reads a kept one again after a minute', async () => {
     const p = await aPlatform(db.kysely);
     const id = await aLaunchSession(db, p.id, { at: now, expiresAt: now + 90_000 });

@@ -1,14 +1,12 @@
 /**
  * Course formats: each is a pure converter to and from a `masterly-course/1` file (src/services/importCourse.ts),
  * so every upload, the CLI and the bench go through the same code and the same final check (planCourseImport).
+ * Each format's module (and its parser: yauzl, gift-pegjs, …) is loaded when a file in that format is first read or
+ * written, not at start: imports and exports are rare next to what students do all day.
  */
 import { ImportRejected } from '../../domain/errors.js';
 import type { CourseFile } from '../importCourse.js';
-import { readCartridge, writeCartridge } from './cartridge.js';
-import { readCsvCourse, writeCsvCourse } from './csvFormat.js';
 import { readAllText, type Conversion, type CourseFormat } from './draft.js';
-import { readGift, writeGift } from './gift.js';
-import { readMoodleXml, writeMoodleXml } from './moodleXml.js';
 
 export { FORMATS, type Conversion, type CourseFormat, type ItemReport } from './draft.js';
 
@@ -49,13 +47,13 @@ function readNative(text: string): Conversion {
 export async function convertCourseFile(format: CourseFormat, source: AsyncIterable<Buffer | string>, opts: ConvertOptions): Promise<Conversion> {
   switch (format) {
     case 'moodle':
-      return readMoodleXml(source, opts);
+      return (await import('./moodleXml.js')).readMoodleXml(source, opts);
     case 'cartridge':
-      return readCartridge(source, opts);
+      return (await import('./cartridge.js')).readCartridge(source, opts);
     case 'gift':
-      return readGift(await readAllText(source), opts);
+      return (await import('./gift.js')).readGift(await readAllText(source), opts);
     case 'csv':
-      return readCsvCourse(await readAllText(source), opts);
+      return (await import('./csvFormat.js')).readCsvCourse(await readAllText(source), opts);
     case 'native':
       return readNative(await readAllText(source));
   }
@@ -69,17 +67,17 @@ export interface ExportedFile {
 }
 
 /** Writes a course in a format. */
-export function writeCourseFile(format: CourseFormat, file: CourseFile): ExportedFile {
+export async function writeCourseFile(format: CourseFormat, file: CourseFile): Promise<ExportedFile> {
   switch (format) {
     case 'moodle':
-      return { body: Buffer.from(writeMoodleXml(file)), contentType: 'application/xml; charset=utf-8', extension: 'xml' };
+      return { body: Buffer.from((await import('./moodleXml.js')).writeMoodleXml(file)), contentType: 'application/xml; charset=utf-8', extension: 'xml' };
     case 'gift':
-      return { body: Buffer.from(writeGift(file)), contentType: 'text/plain; charset=utf-8', extension: 'gift.txt' };
+      return { body: Buffer.from((await import('./gift.js')).writeGift(file)), contentType: 'text/plain; charset=utf-8', extension: 'gift.txt' };
     case 'csv':
-      return { body: Buffer.from(writeCsvCourse(file)), contentType: 'text/csv; charset=utf-8', extension: 'csv' };
+      return { body: Buffer.from((await import('./csvFormat.js')).writeCsvCourse(file)), contentType: 'text/csv; charset=utf-8', extension: 'csv' };
     case 'native':
       return { body: Buffer.from(`${JSON.stringify(file, null, 2)}\n`), contentType: 'application/json; charset=utf-8', extension: 'json' };
     case 'cartridge':
-      return { body: writeCartridge(file), contentType: 'application/zip', extension: 'imscc' };
+      return { body: (await import('./cartridge.js')).writeCartridge(file), contentType: 'application/zip', extension: 'imscc' };
   }
 }

@@ -63,6 +63,8 @@ const PracticeQuery = z.object({ objective: id.optional(), go: z.literal('1').op
 export function studentRouter(deps: StudentRoutesDeps): Router {
   const router = Router();
   const session: RequestHandler[] = [requireSession(deps), requireCourse];
+  // What students do all day: a kept session is not looked up, the learner's statements check it (they get the session id).
+  const checkedSession: RequestHandler[] = [requireSession(deps, { checkedByCaller: true }), requireCourse];
   // In demo mode the course is imported on first use.
   const course: RequestHandler = async (req, res, next) => {
     await deps.services.ensureCourse?.(courseSessionOf(res).contextId);
@@ -124,7 +126,7 @@ export function studentRouter(deps: StudentRoutesDeps): Router {
     render(res, 'student/history', { page: presentHistory(history, mine.badges, t), preview: who.preview, title: t('goals.history.title') });
   });
 
-  router.get('/student/practice', ...session, course, async (req: Request, res) => {
+  router.get('/student/practice', ...checkedSession, course, async (req: Request, res) => {
     const who = learner(res);
     const q = PracticeQuery.safeParse(req.query);
     if (!q.success) throw new ValidationFailed(tOf(res)('errors.badLink'));
@@ -133,18 +135,17 @@ export function studentRouter(deps: StudentRoutesDeps): Router {
       userId: who.userId,
       ...(q.data.objective ? { objectiveId: q.data.objective } : {}),
       skipIntro: q.data.go === '1',
+      sessionId: who.sessionId,
     });
     const page = presentActivity(activity, csrfToken(deps.cookieSecret, who.sessionId), tOf(res));
     // Ask how sure they are once, with the check's first question, unless they already said (a reload).
     const check = activity.kind === 'item' ? activity.check : null;
-    const ask =
-      activity.kind === 'item' && check?.number === 1 && check.startedAt !== undefined
-        ? (await goals.confidence({ contextId: who.contextId, userId: who.userId, objectiveId: activity.objective.id, checkStartedAt: check.startedAt })) === undefined
-        : false;
+    // What they said is read with the learner (nextActivity), no statement of its own.
+    const ask = activity.kind === 'item' && check?.number === 1 && check.startedAt !== undefined && check.confidence === undefined;
     render(res, 'student/activity', { page, confidence: ask ? confidenceChoices(tOf(res)) : null, preview: who.preview, title: page.heading });
   });
 
-  router.post('/student/answer', ...session, course, requireCsrf(deps.cookieSecret), async (req, res) => {
+  router.post('/student/answer', ...checkedSession, course, requireCsrf(deps.cookieSecret), async (req, res) => {
     const who = learner(res);
     const form = AnswerForm.safeParse(req.body ?? {});
     if (!form.success) {
@@ -157,6 +158,7 @@ export function studentRouter(deps: StudentRoutesDeps): Router {
         itemId: form.data.itemId,
         attemptId: form.data.attemptId,
         answer: form.data.answer ?? '',
+        sessionId: who.sessionId,
       })
       .catch((err: unknown) => {
         if (!(err instanceof CheckExpired)) throw err;
@@ -173,10 +175,17 @@ export function studentRouter(deps: StudentRoutesDeps): Router {
     // Confidence is kept beside the check (never in the log): it changes no decision, grade or replay (ADR 0024).
     const check = result.check;
     const learnerObjective = { contextId: who.contextId, userId: who.userId, objectiveId: result.objectiveId };
-    if (check?.startedAt !== undefined && isConfidence(form.data.confidence)) {
-      await goals.saveConfidence({ ...learnerObjective, checkStartedAt: check.startedAt, confidence: form.data.confidence });
-    }
-    const said = check?.finished && check.startedAt !== undefined ? await goals.confidence({ ...learnerObjective, checkStartedAt: check.startedAt }) : undefined;
+    const posted = check?.startedAt !== undefined && isConfidence(form.data.confidence) ? form.data.confidence : undefined;
+    const saved = posted !== undefined && check?.startedAt !== undefined ? await goals.saveConfidence({ ...learnerObjective, checkStartedAt: check.startedAt, confidence: posted }) : false;
+    // What was said before this answer came with the learner's lock (result.confidence); a replayed answer, or one whose
+    // confidence was said meanwhile elsewhere (not saved now), reads it.
+    const readBack = result.replayed || (posted !== undefined && !saved && result.confidence === undefined);
+    const said =
+      check?.finished && check.startedAt !== undefined
+        ? readBack
+          ? await goals.confidence({ ...learnerObjective, checkStartedAt: check.startedAt })
+          : (result.confidence ?? (saved ? posted : undefined))
+        : undefined;
     const t = tOf(res);
     render(res, 'student/feedback', {
       page: presentFeedback(result, t),
