@@ -40,8 +40,6 @@ export const DIALECT_INDEPENDENT = [
   'test/web/studentLanguage.test.ts',
 ];
 
-const ON_POSTGRES = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? '');
-
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
@@ -52,11 +50,9 @@ export default defineConfig({
     // own tool, database and emulator), and importing the app's graph once per worker instead of once per file cut
     // 33 HTTP/service files from 171 s to 62 s on the loaded 2-core CI machine.
     isolate: false,
-    // At least 2 workers on SQLite: vitest's default (cores - 1) is 1 on the 2-core CI machine, where the browser
-    // suites leave a core waiting on Chromium and the tool (8 browser and 30 service files: 400 s with 1 worker, 263 s
-    // with 2). On PostgreSQL the default stays: files running side by side there sometimes fail a migration with
-    // "schema does not exist" (3F000) while another file drops its schema, a race to fix before adding workers.
-    ...(ON_POSTGRES ? {} : { maxWorkers: Math.max(2, os.availableParallelism() - 1) }),
+    // At least 2 workers: vitest's default (cores - 1) is 1 on the 2-core CI machine, where the browser suites leave
+    // a core waiting on Chromium and the tool (8 browser and 30 service files: 400 s with 1 worker, 263 s with 2).
+    maxWorkers: Math.max(2, os.availableParallelism() - 1),
     // Generous: a guard against hangs, not a speed check (browser tests on a loaded 2-core machine took > 30 s).
     testTimeout: 90_000,
     hookTimeout: 120_000,
