@@ -198,7 +198,12 @@ export async function migrate(db: Db): Promise<void> {
     // Kysely looks for its bookkeeping tables in every schema; name ours, or a parallel test's schema hides them.
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  let { error, results } = await migrator.migrateToLatest();
+  // Kysely finds its bookkeeping tables by listing the tables of EVERY schema (pg_get_serial_sequence on each): a
+  // schema someone else drops meanwhile (a parallel test file's) fails that listing with 3F000 before anything ran.
+  for (let retry = 0; retry < 5 && (error as { code?: unknown } | undefined)?.code === '3F000' && !results?.length; retry++) {
+    ({ error, results } = await migrator.migrateToLatest());
+  }
   const failed = results?.find((r) => r.status === 'Error');
   if (error) {
     throw new Error(`database migration ${failed?.migrationName ?? ''} failed`, { cause: error });

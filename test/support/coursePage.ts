@@ -88,22 +88,28 @@ export interface Focused {
   checked: boolean;
   /** Whether a focus indicator is drawn: a computed outline or box-shadow that is not none. */
   indicated: boolean;
+  /** Set when the focus is on an iframe whose document did not come in 15 s (the element described is the iframe). */
+  frameNeverCame?: boolean;
 }
 
 /** Describes the element that has the keyboard focus, inside whichever frame holds it. */
 export async function focusedElement(page: Page): Promise<Focused> {
   let frame: Frame = page.mainFrame();
+  // An iframe with the focus whose document never came (looked for 150 × 100 ms): named in the error below.
+  let frameNeverCame = false;
   for (let depth = 0, waited = 0; depth < 3; depth++) {
     const handle = await frame.evaluateHandle(() => (globalThis as unknown as { document: { activeElement: unknown } }).document.activeElement);
     const el = handle.asElement();
     const isFrame = el !== null && (await el.evaluate((e) => (e as unknown as { tagName: string }).tagName)) === 'IFRAME';
     const inner = isFrame ? await el.contentFrame() : null;
+    // The frame's document is being replaced (a link or form followed in it): look again once it is there. Up to
+    // 15 s: under CI load (load average ~20) a replacement once took longer than the 3 s this used to wait.
     if (isFrame && !inner && waited++ < 150) {
-      // The frame's document is being replaced (a link or form followed in it): look again once it is there.
       await page.waitForTimeout(100);
       depth--;
       continue;
     }
+    frameNeverCame = isFrame && !inner;
     if (!inner) break;
     frame = inner;
   }
@@ -128,7 +134,7 @@ export async function focusedElement(page: Page): Promise<Focused> {
     };
   });
   if (!seen) throw new Error(`nothing has the focus in ${frame.url()}`);
-  return { frameUrl: frame.url(), ...seen };
+  return { frameUrl: frame.url(), ...seen, ...(frameNeverCame ? { frameNeverCame } : {}) };
 }
 
 /** Where the sweep keeps its screenshots: SCREENSHOT_DIR, else artifacts/screenshots in the checkout. */
@@ -156,6 +162,7 @@ export async function tabTo(page: Page, target: FocusTarget, opts: { back?: bool
     await page.keyboard.press(opts.back ? 'Shift+Tab' : 'Tab');
     const f = await focusedElement(page);
     stops.push(f);
+    if (f.frameNeverCame) throw new Error(`waited 15 s for the document of the focused <iframe id="${f.id}"> in ${f.frameUrl}; the frame never came`);
     // The body has the focus when Tab left the last control of the page (a browser's own controls come next).
     if (!f.indicated && f.tag !== 'body') throw new Error(`no visible focus indicator on <${f.tag} id="${f.id}"> "${f.text}" in ${f.frameUrl}`);
     if (matches(f)) return stops;
