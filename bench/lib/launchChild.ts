@@ -19,6 +19,8 @@ export interface ToolStats {
   external: number;
   /** CPU time the process has used since start (user + system), in microseconds. */
   cpuMicros: number;
+  /** The system (kernel) part of cpuMicros: socket writes and reads to the database and clients, mostly. */
+  systemMicros: number;
 }
 
 type Reply = { type: 'ready' } | { type: 'error'; message: string } | ({ type: 'stats' } & ToolStats);
@@ -109,8 +111,8 @@ export class ToolProcess {
 
   /** Statement count and memory, as the child sees them. */
   async stats(): Promise<ToolStats> {
-    const { statements, rss, heapUsed, heapTotal, external, cpuMicros } = await this.ask({ type: 'stats' }, 'stats', 30_000);
-    return { statements, rss, heapUsed, heapTotal, external, cpuMicros };
+    const { statements, rss, heapUsed, heapTotal, external, cpuMicros, systemMicros } = await this.ask({ type: 'stats' }, 'stats', 30_000);
+    return { statements, rss, heapUsed, heapTotal, external, cpuMicros, systemMicros };
   }
 
   /** Resident set size from /proc (Linux), without disturbing the child's event loop; undefined elsewhere. */

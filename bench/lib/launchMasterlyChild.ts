@@ -4,7 +4,7 @@
  * `registerPlatform` service, and answers the bench over IPC (no bench-only routes in the app).
  *
  * IPC in:  { type: 'setup', env, platform } · { type: 'stats' } · { type: 'stop' }
- * IPC out: { type: 'ready' } · { type: 'error', message } · { type: 'stats', statements, rss, heapUsed, heapTotal, external, cpuMicros }
+ * IPC out: { type: 'ready' } · { type: 'error', message } · { type: 'stats', statements, rss, heapUsed, heapTotal, external, cpuMicros, systemMicros }
  */
 import { writeFileSync } from 'node:fs';
 import { pino } from 'pino';
@@ -69,7 +69,7 @@ process.on('message', (raw: unknown) => {
   } else if (msg.type === 'stats') {
     const m = process.memoryUsage();
     const c = process.cpuUsage();
-    reply({ type: 'stats', statements, rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, cpuMicros: c.user + c.system });
+    reply({ type: 'stats', statements, rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, cpuMicros: c.user + c.system, systemMicros: c.system });
   } else {
     if (statementLog) {
       const lines = [...bySql].sort((a, b) => b[1] - a[1]).map(([q, n]) => `${n}\t${q.replace(/\s+/g, ' ')}`);
