@@ -129,13 +129,17 @@ export function translator(locale?: unknown, timeZone?: string): Translate {
   let t = translators.get(key);
   if (!t) {
     const fixed = messages.getFixedT(lang);
-    // A message without values never changes (the catalogues are fixed at start): looked up once, not on every use
-    // (pages ask for dozens; i18next's lookup was 6 % of the CPU of a practice page + answer).
-    const plain = new Map<string, string>();
+    // A message depends only on its key and values (the catalogues and formatters are fixed at start): pages ask for
+    // the same ones over and over, and i18next's lookup and interpolation were 6 % of the CPU of a practice page +
+    // answer. Up to 2,000 are kept, the oldest going first (values that vary per learner, like a name, pass through).
+    const kept = new Map<string, string>();
     const lookUp = (k: MessageKey, vars?: MessageVars): string => {
-      if (vars !== undefined) return fixed(k, vars) as string;
-      let m = plain.get(k);
-      if (m === undefined) plain.set(k, (m = fixed(k) as string));
+      const id = vars === undefined ? k : `${k}\u0000${JSON.stringify(vars)}`;
+      let m = kept.get(id);
+      if (m !== undefined) return m;
+      m = fixed(k, vars) as string;
+      if (kept.size >= 2000) kept.delete(kept.keys().next().value as string);
+      kept.set(id, m);
       return m;
     };
     t = Object.assign(lookUp, timeZone ? { lang, timeZone } : { lang });
