@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Frame, Page } from 'playwright-core';
-import { launchChromium, skipBrowserTests } from '../support/chromium.js';
-import { focusedElement, launchButtonName, memberOf, pressAndLoad, tabTo, type Focused } from '../support/coursePage.js';
+import { describe, expect, it } from 'vitest';
+import type { Frame, Page } from 'playwright-core';
+import { skipBrowserTests } from '../support/chromium.js';
+import { focusedElement, launchButtonName, memberOf, pressAndLoad, browserRigForSuite, tabTo, type Focused } from '../support/coursePage.js';
 import { launchAs } from '../support/devplatform.js';
-import { startRig, type LaunchRig } from '../support/tool.js';
 import { studentAnswers } from '../e2e/studentAnswers.js';
 import { translator, type Translate } from '../../src/i18n/index.js';
 
@@ -15,16 +14,7 @@ import { translator, type Translate } from '../../src/i18n/index.js';
  * 320 px in Spanish.
  */
 describe.skipIf(skipBrowserTests())('keyboard-only paths', () => {
-  let rig: LaunchRig;
-  let chromium: Browser;
-  beforeAll(async () => {
-    rig = await startRig('generic', { env: { DEMO: 'true' }, gradeWorker: false });
-    chromium = await launchChromium();
-  });
-  afterAll(async () => {
-    await chromium?.close();
-    await rig?.close();
-  });
+  const rig = browserRigForSuite({ env: { DEMO: 'true' }, gradeWorker: false });
 
   const toolFrameUrl = () => `${rig.toolUrl}/`;
   const inTool = (f: Focused) => f.frameUrl.startsWith(toolFrameUrl());
@@ -40,7 +30,7 @@ describe.skipIf(skipBrowserTests())('keyboard-only paths', () => {
 
   /** Opens the course page, tabs to the person's launch button, presses Enter and tabs into the tool's frame. */
   async function launchByKeyboard(name: string, width: number, locale: string): Promise<{ page: Page; frame: Frame }> {
-    const context = await chromium.newContext({ viewport: { width, height: 800 }, locale });
+    const context = await rig.chromium.newContext({ viewport: { width, height: 800 }, locale });
     const page = await context.newPage();
     await page.goto(rig.lms.url);
     await tabTo(page, (f) => f.text === launchButtonName(name), { max: 40 });

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Frame, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Frame, Page } from 'playwright-core';
 import { axeViolations } from '../support/axe.js';
-import { launchChromium, skipBrowserTests } from '../support/chromium.js';
-import { startRig, type LaunchRig } from '../support/tool.js';
+import { skipBrowserTests } from '../support/chromium.js';
+import { browserRigForSuite } from '../support/coursePage.js';
 
 /**
  * A student in a real browser, inside the emulated LMS's iframe (ADR 0024): sets a goal (a past day is refused beside
@@ -11,16 +11,7 @@ import { startRig, type LaunchRig } from '../support/tool.js';
  * and each fits 320 px without sideways scrolling.
  */
 describe.skipIf(skipBrowserTests())('goals, confidence and badges in a browser', () => {
-  let rig: LaunchRig;
-  let chromium: Browser;
-  beforeAll(async () => {
-    rig = await startRig('generic', { env: { DEMO: 'true' }, gradeWorker: false });
-    chromium = await launchChromium();
-  });
-  afterAll(async () => {
-    await chromium?.close();
-    await rig?.close();
-  });
+  const rig = browserRigForSuite({ env: { DEMO: 'true' }, gradeWorker: false });
 
   const toolFrame = async (page: Page): Promise<Frame> => {
     for (let i = 0; i < 100; i++) {
@@ -47,7 +38,7 @@ describe.skipIf(skipBrowserTests())('goals, confidence and badges in a browser',
 
   it('sets a goal, answers a check with a confidence, and sees it beside the result, the badge and the history', async () => {
     const student = rig.lms.users.find((u) => u.roles.some((r) => r.endsWith('#Learner')) && u.name.includes(' '))!;
-    const page = await chromium.newPage();
+    const page = await rig.chromium.newPage();
     await page.goto(rig.lms.url);
     await page.getByRole('button', { name: `Launch Masterly as ${student.name}` }).click();
     let frame = await toolFrame(page);

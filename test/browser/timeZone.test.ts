@@ -1,27 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, skipBrowserTests } from '../support/chromium.js';
-import { startRig, type LaunchRig } from '../support/tool.js';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { skipBrowserTests } from '../support/chromium.js';
+import { browserRigForSuite } from '../support/coursePage.js';
 
 /**
  * The reader's time zone (docs/decisions/0029-reader-time-zone.md) in a real browser whose zone is Asia/Kolkata: the
  * first instructor page shows UTC, named, and public/timeZone.js reports the zone; the next pages show local times.
  */
 describe.skipIf(skipBrowserTests())('times in the browser’s time zone', () => {
-  let rig: LaunchRig;
-  let chromium: Browser;
-  beforeAll(async () => {
-    rig = await startRig('generic', { env: { DEMO: 'true' }, gradeWorker: false });
-    chromium = await launchChromium();
-  });
-  afterAll(async () => {
-    await chromium?.close();
-    await rig?.close();
-  });
+  const rig = browserRigForSuite({ env: { DEMO: 'true' }, gradeWorker: false });
 
   const launched = async (role: 'Learner' | 'Instructor', timezoneId: string, opts: { noReport?: boolean } = {}): Promise<Page> => {
     const person = rig.lms.users.find((u) => u.roles.some((r) => r.endsWith(`#${role}`)) && u.name.includes(' '))!;
-    const context = await chromium.newContext({ timezoneId });
+    const context = await rig.chromium.newContext({ timezoneId });
     if (opts.noReport) await context.route('**/session/time-zone', (route) => route.abort());
     const page = await context.newPage();
     await page.goto(rig.lms.url);
@@ -45,7 +36,7 @@ describe.skipIf(skipBrowserTests())('times in the browser’s time zone', () => 
     await student.context().close();
 
     // The first page of the launch (the dashboard, in the LMS’s frame) carries the question; the script answers it.
-    const page = await (await chromium.newContext({ timezoneId: 'Asia/Kolkata' })).newPage();
+    const page = await (await rig.chromium.newContext({ timezoneId: 'Asia/Kolkata' })).newPage();
     const reported = page.waitForResponse((r) => r.url() === `${rig.toolUrl}/session/time-zone`);
     const instructor = rig.lms.users.find((u) => u.roles.some((r) => r.endsWith('#Instructor')) && u.name.includes(' '))!;
     await page.goto(rig.lms.url);

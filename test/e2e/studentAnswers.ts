@@ -8,7 +8,7 @@ import { parseForm, type TestBrowser } from '../support/devplatform.js';
 import type { LaunchRig } from '../support/tool.js';
 
 /** Answers the next item right or wrong as the launched student `b`. */
-export function studentAnswers(rig: LaunchRig, b: TestBrowser): (right: boolean) => Promise<void> {
+export function studentAnswers(rig: Pick<LaunchRig, 'tool' | 'toolUrl'>, b: TestBrowser): (right: boolean) => Promise<void> {
   async function nextItem(): Promise<Record<string, string>> {
     const url = `${rig.toolUrl}/student/practice`;
     let html = await (await b.get(url)).text();

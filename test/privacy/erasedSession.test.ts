@@ -3,53 +3,28 @@
  * minute): their next request, in the process that erased them and in another one sharing the database, gets the
  * "your data was erased, open Masterly again from your course" page — not an internal error — and writes nothing.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { start, type Running } from '../../src/main.js';
 import { en } from '../../src/i18n/en.js';
 import { launchAs, parseForm, startTestLms, type TestBrowser, type TestLms } from '../support/devplatform.js';
 import { onPostgres } from '../support/db.js';
-import { ADMIN_TOKEN, errorOf, freePort, testConfig } from '../support/tool.js';
+import { ADMIN_TOKEN, errorOf, startTwoProcesses, type TwoProcesses } from '../support/tool.js';
 
 describe(`an erased student's kept session (${onPostgres() ? 'PostgreSQL' : 'SQLite file'}, two processes)`, () => {
-  const dir = path.join(os.tmpdir(), `masterly-erased-${randomBytes(4).toString('hex')}`);
-  const pgSchema = onPostgres() ? `t_${randomBytes(6).toString('hex')}` : undefined;
-  const tools: { running: Running; url: string }[] = [];
+  let two: TwoProcesses;
   let lms: TestLms;
   beforeAll(async () => {
-    const shared = {
-      DEMO: 'true',
-      COOKIE_SECRET: randomBytes(32).toString('base64url'),
-      KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      ...(onPostgres() ? {} : { DATABASE_URL: `sqlite:${dir}/shared.db` }),
-    };
-    for (let i = 0; i < 2; i++) {
-      const port = await freePort();
-      const config = testConfig(port, { ...shared, DATA_DIR: dir });
-      const running = await start(config, pino({ level: 'silent' }), { gradeWorker: false, bktFitting: false, ...(pgSchema ? { pgSchema } : {}) });
-      tools.push({ running, url: `http://localhost:${port}` });
-      // Registered before the second process starts (each process caches the registry for a minute).
-      if (i === 0) {
-        lms = await startTestLms({ toolUrl: `http://localhost:${port}` });
-        await running.services.registerPlatform(lms.registration());
-      }
-    }
+    // The emulator is registered with the first process, before the second starts (each caches the registry).
+    two = await startTwoProcesses({
+      env: { DEMO: 'true' },
+      first: async (p) => {
+        lms = await startTestLms({ toolUrl: p.url });
+        await p.running.services.registerPlatform(lms.registration());
+      },
+    });
   });
   afterAll(async () => {
     await lms?.close();
-    for (const t of tools) await t.running.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-    if (pgSchema) {
-      const c = new pg.Client({ connectionString: process.env.DATABASE_URL as string });
-      await c.connect();
-      await c.query(`DROP SCHEMA IF EXISTS ${pgSchema} CASCADE`);
-      await c.end();
-    }
+    await two?.close();
   });
 
   /** The question form of a practice page in process `url`, as the student's browser. */
@@ -68,7 +43,7 @@ describe(`an erased student's kept session (${onPostgres() ? 'PostgreSQL' : 'SQL
   };
 
   it('gets the "data erased, open Masterly again from your course" page in both processes, and nothing is written again', async () => {
-    const [a, b] = tools as [(typeof tools)[0], (typeof tools)[0]];
+    const [a, b] = two.processes;
     const people = lms.devplatform.users;
     const chloe = people.find((p) => p.name === 'Chloé Dubois')!;
     const { browser: student } = await launchAs(lms, a.url, { userId: chloe.id });

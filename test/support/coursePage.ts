@@ -1,12 +1,55 @@
 /**
- * Browser helpers shared by the browser tests: a person launched from the emulator's course page (the tool in its
- * iframe, as in an LMS), what the keyboard focus is on (through frames), sideways scroll, and screenshots kept as CI
- * artifacts.
+ * Browser helpers shared by the browser tests: a tool and emulator with Chromium beside them, a person launched from
+ * the emulator's course page (the tool in its iframe, as in an LMS), what the keyboard focus is on (through frames),
+ * sideways scroll, and screenshots kept as CI artifacts.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { launchChromium } from './chromium.js';
 import type { TestLms } from './devplatform.js';
+import { startRig, type LaunchRig } from './tool.js';
+
+/** A tool and an emulator registered with it ({@link LaunchRig} without `close`), and headless Chromium beside them. */
+export interface BrowserRig extends Omit<LaunchRig, 'close'> {
+  chromium: Browser;
+}
+
+/**
+ * For a describe block: starts a generic rig (`startRig`'s options) and Chromium before its tests, and closes the
+ * browser, then the rig, after them. What it returns stands for them from the first test on.
+ */
+export function browserRigForSuite(opts: Parameters<typeof startRig>[1] = {}): BrowserRig {
+  let rig: LaunchRig | undefined;
+  let chromium: Browser | undefined;
+  beforeAll(async () => {
+    rig = await startRig('generic', opts);
+    chromium = await launchChromium();
+  });
+  afterAll(async () => {
+    await chromium?.close();
+    await rig?.close();
+  });
+  const started = <T>(it: T | undefined): T => {
+    if (it === undefined) throw new Error('the browser rig starts in beforeAll; use it in tests and hooks only');
+    return it;
+  };
+  return {
+    get tool() {
+      return started(rig).tool;
+    },
+    get lms() {
+      return started(rig).lms;
+    },
+    get toolUrl() {
+      return started(rig).toolUrl;
+    },
+    get chromium() {
+      return started(chromium);
+    },
+  };
+}
 
 /** The context role a seeded emulator member has. */
 export type CourseRole = 'Learner' | 'Instructor';
@@ -92,24 +135,32 @@ export interface Focused {
   frameNeverCame?: boolean;
 }
 
-/** Describes the element that has the keyboard focus, inside whichever frame holds it. */
+/**
+ * Describes the element that has the keyboard focus, inside whichever frame holds it. Focus on an `<iframe>` element
+ * is read again every 100 ms: while the frame's document is being replaced (a link or form followed in it), up to 15 s
+ * (under CI load a replacement once took longer than the 3 s this used to wait), then described with `frameNeverCame`;
+ * while it rests on the element itself on its way into the frame's document (seen under CI load, twice, in the LMS's
+ * launch frame), up to 2 s, then the `<iframe>` element is described.
+ */
 export async function focusedElement(page: Page): Promise<Focused> {
+  for (let waited = 0, rested = 0; ; ) {
+    const f = await readFocus(page);
+    const again = f.frameNeverCame ? waited++ < 150 : f.tag === 'iframe' && rested++ < 20;
+    if (!again) return f;
+    await page.waitForTimeout(100);
+  }
+}
+
+/** One reading of {@link focusedElement}, without waiting: `frameNeverCame` is set when the focused iframe has no document now. */
+async function readFocus(page: Page): Promise<Focused> {
   let frame: Frame = page.mainFrame();
-  // An iframe with the focus whose document never came (looked for 150 × 100 ms): named in the error below.
-  let frameNeverCame = false;
-  for (let depth = 0, waited = 0; depth < 3; depth++) {
+  let noDocument = false;
+  for (let depth = 0; depth < 3; depth++) {
     const handle = await frame.evaluateHandle(() => (globalThis as unknown as { document: { activeElement: unknown } }).document.activeElement);
     const el = handle.asElement();
     const isFrame = el !== null && (await el.evaluate((e) => (e as unknown as { tagName: string }).tagName)) === 'IFRAME';
     const inner = isFrame ? await el.contentFrame() : null;
-    // The frame's document is being replaced (a link or form followed in it): look again once it is there. Up to
-    // 15 s: under CI load (load average ~20) a replacement once took longer than the 3 s this used to wait.
-    if (isFrame && !inner && waited++ < 150) {
-      await page.waitForTimeout(100);
-      depth--;
-      continue;
-    }
-    frameNeverCame = isFrame && !inner;
+    noDocument = isFrame && !inner;
     if (!inner) break;
     frame = inner;
   }
@@ -134,7 +185,7 @@ export async function focusedElement(page: Page): Promise<Focused> {
     };
   });
   if (!seen) throw new Error(`nothing has the focus in ${frame.url()}`);
-  return { frameUrl: frame.url(), ...seen, ...(frameNeverCame ? { frameNeverCame } : {}) };
+  return { frameUrl: frame.url(), ...seen, ...(noDocument ? { frameNeverCame: true } : {}) };
 }
 
 /** Where the sweep keeps its screenshots: SCREENSHOT_DIR, else artifacts/screenshots in the checkout. */
@@ -160,17 +211,12 @@ export async function tabTo(page: Page, target: FocusTarget, opts: { back?: bool
   const stops: Focused[] = [];
   for (let i = 0; i < (opts.max ?? 60); i++) {
     await page.keyboard.press(opts.back ? 'Shift+Tab' : 'Tab');
-    let f = await focusedElement(page);
-    // Focus entering a frame can rest a moment on the <iframe> element itself (seen under CI load, twice, in the
-    // LMS's launch frame): read it again until it is inside; an iframe that keeps it is a pass-through stop, like body.
-    for (let settle = 0; settle < 20 && f.tag === 'iframe' && !f.frameNeverCame; settle++) {
-      await page.waitForTimeout(100);
-      f = await focusedElement(page);
-    }
+    const f = await focusedElement(page);
     stops.push(f);
     if (f.frameNeverCame) throw new Error(`waited 15 s for the document of the focused <iframe id="${f.id}"> in ${f.frameUrl}; the frame never came`);
     // The body has the focus when Tab left the last control of the page (a browser's own controls come next); an
-    // iframe element holds it only on the way into its document.
+    // iframe element that kept it for focusedElement's 2 s holds it only on the way into its document (a pass-through
+    // stop, like body).
     if (!f.indicated && f.tag !== 'body' && f.tag !== 'iframe') throw new Error(`no visible focus indicator on <${f.tag} id="${f.id}"> "${f.text}" in ${f.frameUrl}`);
     if (matches(f)) return stops;
   }

@@ -5,6 +5,17 @@ import { migrate, openDb, type Db } from '../../src/store/db.js';
 /** True when the suite runs against PostgreSQL (CI's second pass sets DATABASE_URL). */
 export const onPostgres = (): boolean => /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? '');
 
+/** Drops a test's PostgreSQL schema and everything in it. */
+export async function dropSchema(databaseUrl: string, schema: string): Promise<void> {
+  const c = new pg.Client({ connectionString: databaseUrl });
+  await c.connect();
+  try {
+    await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  } finally {
+    await c.end();
+  }
+}
+
 /** A fresh, migrated database for one test file: SQLite in memory, or a new PostgreSQL schema. */
 export interface TestDb extends Db {
   /** The URL and schema to open a second connection to the same data (e.g. another app process). */
@@ -24,13 +35,7 @@ export async function openTestDb(): Promise<TestDb> {
       pgSchema,
       close: async () => {
         await db.close();
-        const c = new pg.Client({ connectionString: url });
-        await c.connect();
-        try {
-          await c.query(`DROP SCHEMA IF EXISTS ${pgSchema} CASCADE`);
-        } finally {
-          await c.end();
-        }
+        await dropSchema(url, pgSchema);
       },
     };
   }

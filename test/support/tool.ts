@@ -2,16 +2,16 @@
  * The shared test harness: a real tool (start()) on its own database, the LMS emulator registered with it, and
  * helpers to log in, read error pages and count sessions. Every layer's HTTP tests use it.
  */
+import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { pino, type Logger } from 'pino';
 import { loadConfig, type Config } from '../../config/schema.js';
 import { start, type Running, type StartOptions } from '../../src/main.js';
 import { browser, startTestLms, type TestBrowser, type TestLms } from './devplatform.js';
-import { onPostgres } from './db.js';
+import { dropSchema, onPostgres } from './db.js';
 import { dialectOf } from '../../src/store/db.js';
 
 /** A free TCP port on localhost (the tool must know its BASE_URL before it starts). */
@@ -66,17 +66,57 @@ export async function startTestTool(opts: StartOptions & { env?: Record<string, 
     config,
     close: async () => {
       await running.close();
-      if (pgSchema) {
-        const c = new pg.Client({ connectionString: config.DATABASE_URL });
-        await c.connect();
-        try {
-          await c.query(`DROP SCHEMA IF EXISTS ${pgSchema} CASCADE`);
-        } finally {
-          await c.end();
-        }
-      }
+      if (pgSchema) await dropSchema(config.DATABASE_URL, pgSchema);
     },
   };
+}
+
+/** One app process of {@link startTwoProcesses}: what start() returned, and its base URL. */
+export interface AppProcess {
+  running: Running;
+  url: string;
+}
+
+/** What {@link startTwoProcesses} started. */
+export interface TwoProcesses {
+  processes: [AppProcess, AppProcess];
+  close(): Promise<void>;
+}
+
+/**
+ * Two app processes (as two replicas) on one database: a SQLite file in a fresh temporary folder (also their DATA_DIR),
+ * or a fresh schema of DATABASE_URL's PostgreSQL. They share `env` and their cookie and key secrets. `first` runs
+ * once the first process is up and before the second starts: register a platform there, as each process caches the
+ * registry for a minute. `close` closes both and removes the folder and the schema.
+ */
+export async function startTwoProcesses(opts: { env?: Record<string, string>; first?: (p: AppProcess) => Promise<unknown> } = {}): Promise<TwoProcesses> {
+  const dir = path.join(os.tmpdir(), `masterly-two-${randomBytes(4).toString('hex')}`);
+  const pgSchema = onPostgres() ? `t_${randomBytes(6).toString('hex')}` : undefined;
+  const shared = {
+    ...opts.env,
+    COOKIE_SECRET: randomBytes(32).toString('base64url'),
+    KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    ...(onPostgres() ? {} : { DATABASE_URL: `sqlite:${dir}/shared.db` }),
+  };
+  const processes: AppProcess[] = [];
+  const close = async () => {
+    for (const p of processes) await p.running.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+    if (pgSchema) await dropSchema(process.env.DATABASE_URL as string, pgSchema);
+  };
+  try {
+    for (let i = 0; i < 2; i++) {
+      const port = await freePort();
+      const config = testConfig(port, { ...shared, DATA_DIR: dir });
+      const running = await start(config, pino({ level: 'silent' }), { gradeWorker: false, bktFitting: false, ...(pgSchema ? { pgSchema } : {}) });
+      processes.push({ running, url: `http://localhost:${port}` });
+      if (i === 0) await opts.first?.(processes[0]!);
+    }
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return { processes: processes as [AppProcess, AppProcess], close };
 }
 
 /** The tool plus an LMS emulator registered with it. */
