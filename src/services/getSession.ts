@@ -55,7 +55,9 @@ export function cachedSessions(deps: { launches: LaunchRepo; clock: Clock }, opt
       if (hit) kept.delete(id);
       const session = await deps.launches.findSession(id, now);
       if (session) {
-        kept.set(id, { session, readAt: now });
+        // "No content yet" is true only of this read: the kept copy does not say it.
+        const { courseHasContent, ...rest } = session;
+        kept.set(id, { session: courseHasContent ? session : rest, readAt: now });
         if (kept.size > max) {
           const oldest = kept.keys().next().value;
           if (oldest !== undefined) kept.delete(oldest);

@@ -266,6 +266,11 @@ export interface LaunchSession {
   expiresAt: number;
   /** The reader's IANA time zone as the browser reported it (ADR 0029); null until then. */
   timeZone?: string | null;
+  /**
+   * Whether the course had content when this session was read from the database; absent on a copy kept in memory
+   * unless true (content, once there, is never removed whole; its absence may end at any moment).
+   */
+  courseHasContent?: boolean;
 }
 
 /** Storage of launches: people, courses, enrollments and sessions. */

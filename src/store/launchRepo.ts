@@ -182,9 +182,13 @@ interface SessionRow {
   lti_context_id: string | null;
   label: string | null;
   title: string | null;
+  has_content: number | null;
 }
 
-/** The session read on every page: session, user and course in one SELECT. */
+/**
+ * The session read on every page: session, user and course in one SELECT, and whether the course has content (the
+ * first page after a launch then needs no statement of its own to choose between the course and its set-up).
+ */
 const findSessionStatement = (db: Kysely<Database>) =>
   prepare<'id' | 'at', SessionRow>((p) =>
     db
@@ -211,6 +215,7 @@ const findSessionStatement = (db: Kysely<Database>) =>
         'c.label',
         'c.title',
       ])
+      .select((eb) => eb.selectFrom('objectives as o').select(sql<number>`1`.as('one')).whereRef('o.context_id', '=', 's.context_id').where('o.active', '=', 1).limit(1).as('has_content'))
       .where('s.id', '=', p('id'))
       .where('s.expires_at', '>', p('at'))
       .compile(),
@@ -288,6 +293,7 @@ export const launchRepo = (db: Kysely<Database>, dialect: Dialect): LaunchRepo =
         createdAt: Number(row.created_at),
         expiresAt: Number(row.expires_at),
         timeZone: row.time_zone,
+        courseHasContent: row.context_id !== null && row.has_content !== null,
       };
       return session;
     },

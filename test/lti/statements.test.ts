@@ -25,6 +25,10 @@ describe('database statements per launch', () => {
     if (process.env.SHOW_SQL) console.log(statements.join("\n"));
     if (onPostgres()) expect(count).toBeLessThanOrEqual(4);
     else expect(count).toBeLessThanOrEqual(7); // SQLite: the launch upserts run as separate statements in one transaction
+    // The course has no content yet: the session's read says so, and the learner's page needs no read of its own.
+    expect(await response.clone().text()).toMatch(/is not ready yet/);
+    expect(statements.filter((s) => /from "objectives"/i.test(s) && !/launch_sessions/i.test(s))).toEqual([]);
+    if (onPostgres()) expect(statements.filter((s) => !/^(begin|commit)$/i.test(s))).toHaveLength(4);
     expect(statements.filter((s) => /^insert into "login_states"/i.test(s))).toHaveLength(1);
     expect(statements.filter((s) => /^update "login_states"/i.test(s))).toHaveLength(1);
   });
