@@ -1,4 +1,4 @@
-import { sql, type ExpressionBuilder, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { sql, type CompiledQuery, type ExpressionBuilder, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { ItemStats } from '../domain/elo.js';
 import type { Explanation, ExplanationKind, ExplanationRule, Evidence } from '../domain/explain.js';
 import type { ObjectiveState } from '../domain/mastery.js';
@@ -20,7 +20,7 @@ import { markEvidenceSeen } from './lmsEvidenceRepo.js';
 import { toPolicy } from './gradebookRepo.js';
 import { gradeTx, standingKey, type KnownGradeContexts, type KnownStandings } from './outboxRepo.js';
 import { WriteBehind } from './writeBehind.js';
-import { prepare } from './prepared.js';
+import { paramRows, preparedOn, rowValues } from './prepared.js';
 import type { Database } from './schema.js';
 import type { ExplanationsTable, ItemStatsTable, ResponsesTable } from './tables/engine.js';
 import { decodeMessage, encodeMessage, type MessageOrText } from '../domain/message.js';
@@ -97,6 +97,79 @@ const explanationRow = (contextId: string, e: Explanation) => ({
   message: encodeMessage(e.message),
   at: e.at,
 });
+
+/** The columns of a row builder's rows, every one of them (a column left out fails the typecheck). */
+const columnsOf =
+  <R>() =>
+  <const C extends readonly (keyof R & string)[]>(columns: C & ([Exclude<keyof R, C[number]>] extends [never] ? unknown : never)): C =>
+    columns;
+
+const responseRow = (e: NewLoggedEvent) => ({
+  attempt_id: e.attemptId,
+  context_id: e.contextId,
+  user_id: e.userId,
+  objective_id: e.objectiveId,
+  type: e.type,
+  item_id: e.itemId,
+  correct: e.correct === null ? null : e.correct ? 1 : 0,
+  answer: e.answer === null || e.answer === undefined ? null : JSON.stringify(e.answer),
+  phase: e.phase,
+  data: e.outcome === null || e.outcome === undefined ? null : JSON.stringify(e.outcome),
+  occurred_at: e.occurredAt,
+});
+
+const RESPONSE_COLUMNS = columnsOf<ReturnType<typeof responseRow>>()(['attempt_id', 'context_id', 'user_id', 'objective_id', 'type', 'item_id', 'correct', 'answer', 'phase', 'data', 'occurred_at']);
+const STATS_COLUMNS = columnsOf<ReturnType<typeof statsRow>>()(['item_id', 'difficulty', 'initial_difficulty', 'n', 'correct', 'mastered_n', 'mastered_correct', 'flagged', 'flag_reason', 'updated_at']);
+const PROGRESS_COLUMNS = columnsOf<ReturnType<typeof progressRow>>()(['user_id', 'objective_id', 'context_id', 'p', 'state', 'responses', 'cycles', 'stuck', 'last_check_item_ids', 'locked_grade', 'data', 'updated_at']);
+const EXPLANATION_COLUMNS = columnsOf<ReturnType<typeof explanationRow>>()(['context_id', 'user_id', 'objective_id', 'event_id', 'kind', 'rule', 'from_state', 'to_state', 'evidence', 'message', 'at']);
+
+/**
+ * An answer's writes, compiled once per dialect (and row count) and bound to its values: building and compiling them
+ * with the query builder on every answer was most of the query builder's share of an answer's CPU.
+ */
+const writes = {
+  response: (db: Kysely<Database>, e: NewLoggedEvent) =>
+    preparedOn(db, 'responses+1', (p) => db.insertInto('responses').values(paramRows(p, RESPONSE_COLUMNS, 1)).compile()).bind(rowValues([responseRow(e)])),
+  stats: (db: Kysely<Database>, row: ReturnType<typeof statsRow>) =>
+    preparedOn(db, 'item_stats+1', (p) =>
+      db
+        .insertInto('item_stats')
+        .values(paramRows(p, STATS_COLUMNS, 1))
+        .onConflict((oc) => oc.column('item_id').doUpdateSet((eb) => Object.fromEntries(STATS_COLUMNS.filter((c) => c !== 'item_id').map((c) => [c, eb.ref(`excluded.${c}`)]))))
+        .compile(),
+    ).bind(rowValues([row])),
+  progress: (db: Kysely<Database>, rows: readonly ReturnType<typeof progressRow>[]) =>
+    preparedOn(db, `learner_objectives+${rows.length}`, (p) =>
+      db
+        .insertInto('learner_objectives')
+        .values(paramRows(p, PROGRESS_COLUMNS, rows.length))
+        .onConflict((oc) =>
+          oc.columns(['user_id', 'objective_id']).doUpdateSet((eb) => ({
+            p: eb.ref('excluded.p'),
+            state: eb.ref('excluded.state'),
+            responses: eb.ref('excluded.responses'),
+            cycles: eb.ref('excluded.cycles'),
+            stuck: eb.ref('excluded.stuck'),
+            last_check_item_ids: eb.ref('excluded.last_check_item_ids'),
+            locked_grade: eb.ref('excluded.locked_grade'),
+            data: eb.ref('excluded.data'),
+            updated_at: eb.ref('excluded.updated_at'),
+          })),
+        )
+        .compile(),
+    ).bind(rowValues(rows)),
+  explanations: (db: Kysely<Database>, rows: readonly ReturnType<typeof explanationRow>[]) =>
+    preparedOn(db, `explanations+${rows.length}`, (p) => db.insertInto('explanations').values(paramRows(p, EXPLANATION_COLUMNS, rows.length)).compile()).bind(rowValues(rows)),
+  learner: (db: Kysely<Database>, values: Record<'ability' | 'weights' | 'overrides' | 'recentItems' | 'events' | 'at' | 'userId' | 'contextId', unknown>) =>
+    preparedOn(db, 'learners.save', (p: (name: keyof typeof values) => never) =>
+      db
+        .updateTable('learners')
+        .set({ ability: p('ability'), ability_weights: p('weights'), overrides: p('overrides'), recent_items: p('recentItems'), events: p('events'), updated_at: p('at') })
+        .where('user_id', '=', p('userId'))
+        .where('context_id', '=', p('contextId'))
+        .compile(),
+    ).bind(values),
+};
 
 /** An explanations row as the domain's Explanation. */
 export const toExplanation = (r: Selectable<ExplanationsTable>): Explanation => ({
@@ -175,9 +248,12 @@ const latestConfidence = <C extends 'confidence' | 'check_started_at'>(eb: Expre
 
 type LearnerReadFrom = Database & { l: Database['learners']; o: Database['learner_objectives'] };
 
-/** The learner's read in one statement, for one shape; its values are bound by name when it runs. */
-const learnerReadStatement = (db: Kysely<Database>, s: LearnerReadShape) =>
-  prepare((p: (name: 'contextId' | 'userId' | 'attemptId' | 'sessionId') => never) =>
+/**
+ * The learner's read in one statement, compiled once per shape and dialect (a practice page and an answer built and
+ * compiled this 60-column statement every time: 8 % of the tool's CPU per page + answer); values bound when it runs.
+ */
+const learnerRead = (db: Kysely<Database>, s: LearnerReadShape) =>
+  preparedOn(db, `learner-read:${Number(s.more)}${Number(s.attempt)}${Number(s.latestMessages)}${Number(s.session)}`, (p: (name: 'contextId' | 'userId' | 'attemptId' | 'sessionId') => never) =>
     db
       .selectFrom('learners as l')
       .leftJoin('accommodations as a', (j) => j.onRef('a.user_id', '=', 'l.user_id').onRef('a.context_id', '=', 'l.context_id'))
@@ -246,21 +322,6 @@ const learnerReadStatement = (db: Kysely<Database>, s: LearnerReadShape) =>
       )
       .compile(),
   );
-
-/**
- * The learner's read for a shape, compiled once per shape and dialect (a practice page and an answer built and
- * compiled this 60-column statement every time: 8 % of the tool's CPU per page + answer).
- */
-const learnerReads = new WeakMap<object, Map<number, ReturnType<typeof learnerReadStatement>>>();
-function learnerRead(db: Kysely<Database>, s: LearnerReadShape): ReturnType<typeof learnerReadStatement> {
-  const adapter = db.getExecutor().adapter;
-  let byShape = learnerReads.get(adapter);
-  if (!byShape) learnerReads.set(adapter, (byShape = new Map()));
-  const key = (s.more ? 1 : 0) | (s.attempt ? 2 : 0) | (s.latestMessages ? 4 : 0) | (s.session ? 8 : 0);
-  let statement = byShape.get(key);
-  if (!statement) byShape.set(key, (statement = learnerReadStatement(db, s)));
-  return statement;
-}
 
 /**
  * {@link readLearner}, and under a learner's lock what the unit of work reads next in the same statement: whether
@@ -343,6 +404,47 @@ function accommodationsUpsert(db: Kysely<Database>, contextId: string, userId: s
 }
 
 /**
+ * The statement that creates a learner or takes their row lock (waiting for a concurrent submission to commit); the
+ * read that follows, a new statement, then sees everything that submission wrote. With a session to check
+ * (`checked`), the learner is created only while that session is stored (its person erased: nothing is created).
+ * With `items` (PostgreSQL), the item statistics `item.0`… are locked in the same statement, after the learner (the
+ * EXISTS is a one-time filter run before any item row is locked: the lock order of every unit of work and of
+ * rebuildProjection); a row lock waited for returns the row as the other transaction committed it. Compiled once per
+ * shape and dialect.
+ */
+function lockStatement(db: Kysely<Database>, checked: boolean, items: number) {
+  return preparedOn(db, `learner-lock:${Number(checked)}:${items}`, (p: (name: string) => never) => {
+    const insert = db.insertInto('learners');
+    const upsert = (
+      checked
+        ? insert
+            .columns(['user_id', 'context_id', 'updated_at'])
+            .expression(
+              db
+                .selectFrom('launch_sessions')
+                .select([sql<string>`cast(${p('userId')} as text)`.as('user_id'), sql<string>`cast(${p('contextId')} as text)`.as('context_id'), sql<number>`cast(${p('at')} as bigint)`.as('updated_at')])
+                .where('id', '=', p('sessionId')),
+            )
+        : insert.values({ user_id: p('userId'), context_id: p('contextId'), updated_at: p('at') })
+    ).onConflict((oc) => oc.columns(['user_id', 'context_id']).doUpdateSet({ updated_at: sql<number>`learners.updated_at` }));
+    if (!items) return upsert.compile() as CompiledQuery<Selectable<ItemStatsTable>>;
+    return db
+      .with('l', () => upsert.returning('learners.user_id'))
+      .selectFrom('item_stats')
+      .selectAll()
+      .where(
+        'item_id',
+        'in',
+        Array.from({ length: items }, (_, i) => p(`item.${i}`)),
+      )
+      .where((eb) => eb.exists(eb.selectFrom('l').select('l.user_id')))
+      .orderBy('item_id')
+      .forUpdate()
+      .compile();
+  });
+}
+
+/**
  * The unit of work over one transaction. Its writes wait in a {@link WriteBehind} (PostgreSQL: sent as one statement)
  * until a read needs them or `flush` (before commit); `flush` is not part of the port: the store calls it.
  */
@@ -370,40 +472,14 @@ function engineTx(trx: Transaction<Database>, dialect: Dialect, sessionState?: S
     },
     lockLearner: async (contextId, userId, at, also) => {
       await unit.flush();
-      // One upsert creates the learner or takes their row lock (waiting for a concurrent submission to commit);
-      // the read that follows, a new statement, then sees everything that submission wrote.
-      // With a session to check: created only while that session is stored (its person erased: nothing is created).
+      // The learner's lock (and, on PostgreSQL, the item statistics'), then their read: see lockStatement.
       const sessionId = also?.sessionId;
-      const insert = trx.insertInto('learners');
-      const upsert = (
-        sessionId === undefined
-          ? insert.values({ user_id: userId, context_id: contextId, updated_at: at })
-          : insert
-              .columns(['user_id', 'context_id', 'updated_at'])
-              .expression(
-                trx
-                  .selectFrom('launch_sessions')
-                  .select([sql<string>`cast(${userId} as text)`.as('user_id'), sql<string>`cast(${contextId} as text)`.as('context_id'), sql<number>`cast(${at} as bigint)`.as('updated_at')])
-                  .where('id', '=', sessionId),
-              )
-      ).onConflict((oc) => oc.columns(['user_id', 'context_id']).doUpdateSet({ updated_at: sql<number>`learners.updated_at` }));
-      const itemIds = also?.itemIds ?? [];
-      if (lock && itemIds.length) {
-        // PostgreSQL: the item statistics are locked in the same statement, after the learner (the EXISTS is a one-time
-        // filter run before any item row is locked: the lock order of every unit of work and of rebuildProjection).
-        // A row lock waited for returns the row as the other transaction committed it.
-        const rows = await trx
-          .with('l', () => upsert.returning('learners.user_id'))
-          .selectFrom('item_stats')
-          .selectAll()
-          .where('item_id', 'in', [...itemIds])
-          .where((eb) => eb.exists(eb.selectFrom('l').select('l.user_id')))
-          .orderBy('item_id')
-          .forUpdate()
-          .execute();
+      const itemIds = lock ? (also?.itemIds ?? []) : [];
+      const rows = (await lockStatement(trx, sessionId !== undefined, itemIds.length).run(trx, { userId, contextId, at, sessionId, ...Object.fromEntries(itemIds.map((id, i) => [`item.${i}`, id])) })).rows;
+      if (itemIds.length) {
         for (const id of itemIds) lockedStats.set(id, undefined);
         for (const r of rows) lockedStats.set(r.item_id, toStats(r));
-      } else await upsert.execute();
+      }
       const session = sessionId !== undefined && sessionState ? { id: sessionId, state: sessionState } : undefined;
       const read = (await readLearnerWith(trx, contextId, userId, { attemptId: also?.attemptId, standings, gradeContexts }, false, session)) as {
         learner: LearnerProjection;
@@ -429,70 +505,25 @@ function engineTx(trx: Transaction<Database>, dialect: Dialect, sessionState?: S
     },
     appendEvent: async (e: NewLoggedEvent) => {
       unseen.delete(e.attemptId);
-      await unit.write(
-        'responses',
-        trx.insertInto('responses').values({
-          attempt_id: e.attemptId,
-          context_id: e.contextId,
-          user_id: e.userId,
-          objective_id: e.objectiveId,
-          type: e.type,
-          item_id: e.itemId,
-          correct: e.correct === null ? null : e.correct ? 1 : 0,
-          answer: e.answer === null || e.answer === undefined ? null : JSON.stringify(e.answer),
-          phase: e.phase,
-          data: e.outcome === null || e.outcome === undefined ? null : JSON.stringify(e.outcome),
-          occurred_at: e.occurredAt,
-        }),
-      );
+      await unit.write('responses', writes.response(trx, e));
     },
     saveLearner: async (contextId, userId, l, at) => {
-      await unit.write(
-        'learners',
-        trx
-          .updateTable('learners')
-          .set({ ability: l.ability, ability_weights: l.weights ? JSON.stringify(l.weights) : null, overrides: JSON.stringify(l.overrides), recent_items: JSON.stringify(l.recentItems), events: l.events, updated_at: at })
-          .where('user_id', '=', userId)
-          .where('context_id', '=', contextId),
-      );
+      const values = { ability: l.ability, weights: l.weights ? JSON.stringify(l.weights) : null, overrides: JSON.stringify(l.overrides), recentItems: JSON.stringify(l.recentItems), events: l.events, at, userId, contextId };
+      await unit.write('learners', writes.learner(trx, values));
     },
     saveProgress: async (contextId, userId, progress, at) => {
       for (const part of chunks(progress)) {
-        if (part.length === 0) continue;
-        const upsert = trx
-          .insertInto('learner_objectives')
-          .values(part.map((p) => progressRow(contextId, userId, p, at)))
-          .onConflict((oc) =>
-            oc.columns(['user_id', 'objective_id']).doUpdateSet((eb) => ({
-              p: eb.ref('excluded.p'),
-              state: eb.ref('excluded.state'),
-              responses: eb.ref('excluded.responses'),
-              cycles: eb.ref('excluded.cycles'),
-              stuck: eb.ref('excluded.stuck'),
-              last_check_item_ids: eb.ref('excluded.last_check_item_ids'),
-              locked_grade: eb.ref('excluded.locked_grade'),
-              data: eb.ref('excluded.data'),
-              updated_at: eb.ref('excluded.updated_at'),
-            })),
-          );
-        await unit.write('learner_objectives', upsert);
+        if (part.length) await unit.write('learner_objectives', writes.progress(trx, part.map((p) => progressRow(contextId, userId, p, at))));
       }
     },
     saveAccommodations: (contextId, userId, acc, at) => unit.write('accommodations', accommodationsUpsert(trx, contextId, userId, acc, at)),
     saveItemStats: async (itemId, stats, flags, at) => {
       lockedStats.delete(itemId);
-      const row = statsRow(itemId, stats, flags, at);
-      await unit.write(
-        'item_stats',
-        trx
-          .insertInto('item_stats')
-          .values(row)
-          .onConflict((oc) => oc.column('item_id').doUpdateSet({ ...row, item_id: undefined })),
-      );
+      await unit.write('item_stats', writes.stats(trx, statsRow(itemId, stats, flags, at)));
     },
     addExplanations: async (contextId, explanations) => {
       for (const part of chunks(explanations)) {
-        if (part.length) await unit.write('explanations', trx.insertInto('explanations').values(part.map((e) => explanationRow(contextId, e))));
+        if (part.length) await unit.write('explanations', writes.explanations(trx, part.map((e) => explanationRow(contextId, e))));
       }
     },
   };

@@ -12,7 +12,7 @@ import type {
 } from '../services/servicePorts.js';
 import type { Dialect } from './db.js';
 import { toPolicy } from './gradebookRepo.js';
-import type { WriteBehind } from './writeBehind.js';
+import { sendWrite, type WriteBehind } from './writeBehind.js';
 import type { Database } from './schema.js';
 
 /** How many P(mastery) values a standing keeps for Canvas-parity roll-ups. */
@@ -90,7 +90,7 @@ export function gradeTx(db: Kysely<Database>, unit?: WriteBehind, known: KnownSt
   const before = async (...tables: (keyof Database)[]) => unit?.before(...tables);
   const write = async (table: keyof Database, q: Parameters<WriteBehind['write']>[1]) => {
     if (unit) await unit.write(table, q);
-    else await q.execute();
+    else await sendWrite(db, q);
   };
   // The policy, language and activities of a context, read once per unit of work in one statement (or with the learner).
   const gradeContext = (contextId: string) => {

@@ -1,9 +1,17 @@
-import { sql, type Compilable, type Kysely, type OperationNodeSource } from 'kysely';
+import { CompiledQuery, type Compilable, type Kysely, type OperationNodeSource } from 'kysely';
 import type { Dialect } from './db.js';
 import type { Database } from './schema.js';
 
-/** A write statement built on the unit of work's transaction (insert, update or upsert; its result is not used). */
-type Write = Compilable & OperationNodeSource & { execute(): Promise<unknown> };
+/**
+ * A write statement (insert, update or upsert; its result is not used): built on the unit of work's transaction, or
+ * already compiled with its values bound (a prepared statement's `bind`).
+ */
+type Write = (Compilable & OperationNodeSource) | CompiledQuery;
+
+const compiledOf = (w: Write): CompiledQuery => ('compile' in w ? w.compile() : w);
+
+/** Sends one write now (outside a unit of work). */
+export const sendWrite = (db: Kysely<Database>, w: Write): Promise<unknown> => db.executeQuery(compiledOf(w));
 
 /**
  * The writes of one unit of work (an answer, LMS evidence, an instructor action), held back and sent together: on
@@ -52,11 +60,18 @@ export class WriteBehind {
     const pending = this.pending;
     if (!pending.length) return;
     this.pending = [];
-    const writes = pending.map((p) => ('rows' in p ? { table: p.table, query: p.build([...p.rows.values()]) } : p));
+    const writes = pending.map((p) => compiledOf('rows' in p ? p.build([...p.rows.values()]) : p.query));
     if (this.dialect !== 'postgres' || writes.length === 1) {
-      for (const w of writes) await w.query.execute();
+      for (const w of writes) await this.trx.executeQuery(w);
       return;
     }
-    await sql`with ${sql.join(writes.map((w, i) => sql`${sql.ref(`w${i}`)} as (${w.query})`))} select 1`.execute(this.trx);
+    // One statement: each write a CTE, its parameters renumbered after those of the writes before it.
+    const parameters: unknown[] = [];
+    const parts = writes.map((w, i) => {
+      const offset = parameters.length;
+      parameters.push(...w.parameters);
+      return `"w${i}" as (${offset ? w.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`) : w.sql})`;
+    });
+    await this.trx.executeQuery(CompiledQuery.raw(`with ${parts.join(', ')} select 1`, parameters));
   }
 }
