@@ -858,6 +858,19 @@ export function advanceClock(state: EngineState, studentId: string, now: number,
 }
 
 /**
+ * A copy of `state` to apply the release rules to for one student (see {@link advanceClock}) without changing the
+ * state itself: that student is cloned and the explanations copied; the course-wide parts (item statistics,
+ * parameters, the course model) are shared, as the clock touches none of them. A whole clone copied the fitted course
+ * model, every item's parameters, on every answer.
+ */
+export function probeOf(state: EngineState, studentId: string): EngineState {
+  const students = new Map<string, StudentState>();
+  const student = state.students.get(studentId);
+  if (student) students.set(studentId, structuredClone(student));
+  return { ...state, students, explanations: [...state.explanations] };
+}
+
+/**
  * Rebuilds the projection from the log: a deterministic fold of {@link applyEvent}.
  * Events are applied in the given order (the log's append order).
  */

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { Conflict, NotFound, ValidationFailed } from '../domain/errors.js';
 import type { ObjectiveState } from '../domain/mastery.js';
-import { advanceClock, applyEvent, type ObjectiveProgress } from '../domain/projection.js';
+import { advanceClock, applyEvent, probeOf, type ObjectiveProgress } from '../domain/projection.js';
 import { restoreState } from '../domain/learnerSnapshot.js';
 import type { Accommodations } from '../domain/release.js';
 import type { Clock } from './ports.js';
@@ -137,7 +137,7 @@ function appendInstructorEvent(
       const isNew = learner.events === 0 && learner.objectives.length === 0;
       const state = restoreState(cfg, userId, isNew ? undefined : learner, new Map());
       // The state as of now (release dates applied), to check the action makes sense and to report changes.
-      const probe = structuredClone(state);
+      const probe = probeOf(state, userId);
       advanceClock(probe, userId, at, cfg);
       const current = objectiveId === null ? undefined : (probe.students.get(userId)?.objectives[objectiveId] as ObjectiveProgress);
       if (action.type === 'unlock_override' && current?.state !== 'locked') throw new Conflict(`${title} is already unlocked for this student.`, msg('errors.alreadyUnlocked', { title }));

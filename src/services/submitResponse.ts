@@ -3,7 +3,7 @@ import { CheckExpired, Conflict, NotFound, ValidationFailed } from '../domain/er
 import { checkAnswer, isGenericFeedback, type ItemResponse } from '../domain/items.js';
 import { restoreState } from '../domain/learnerSnapshot.js';
 import type { ObjectiveState } from '../domain/mastery.js';
-import { advanceClock, applyEvent, assertCanAnswer, type ObjectiveProgress } from '../domain/projection.js';
+import { advanceClock, applyEvent, assertCanAnswer, probeOf, type ObjectiveProgress } from '../domain/projection.js';
 import { checkDeadline } from '../domain/release.js';
 import { phaseOf, type SelectionPhase } from '../domain/selection.js';
 import type { Clock } from './ports.js';
@@ -128,7 +128,7 @@ async function submitWith(deps: SubmitResponseDeps, course: LoadedCourse, checke
     const state = restoreState(cfg, userId, isNew ? undefined : learner, stats);
 
     // Release rules as of now (the event applies them too); refuse locked objectives and reused check items.
-    const probe = structuredClone(state);
+    const probe = probeOf(state, userId);
     advanceClock(probe, userId, at, cfg);
     assertCanAnswer(probe, userId, stored.objectiveId, cfg);
     const probeProg = probe.students.get(userId)?.objectives[stored.objectiveId];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { advanceClock, applyEvent, assertCanAnswer, compileConfig, emptyState, project, reportedGrade, type EngineEvent } from '../../src/domain/projection.js';
+import { advanceClock, applyEvent, assertCanAnswer, compileConfig, emptyState, probeOf, project, reportedGrade, type EngineEvent } from '../../src/domain/projection.js';
 import { DEFAULT_LOOP_POLICY, type LoopPolicy } from '../../src/domain/reteach.js';
 import { DAY, fractionsCourse, responder, T0 } from './fixtures.js';
 import { render, translator } from '../../src/i18n/index.js';
@@ -97,6 +97,20 @@ describe('release rules', () => {
     const ex = advanceClock(st, 's1', T0 + 2 * DAY, c);
     expect(ex.map((e) => [e.objectiveId, e.rule])).toEqual([['mul', 'release_date']]);
     expect(st.students.get('s1')?.objectives.mul?.state).toBe('available');
+  });
+  it('tries the release rules on a probe without changing the state, sharing its course-wide parts', () => {
+    const c = compileConfig(fractionsCourse({ releaseDates: { mul: T0 + 2 * DAY } }));
+    const st = project([responder().answer('eq-0', true), { type: 'unlock_override', id: 'o1', studentId: 's2', objectiveId: 'add', at: T0 }], c);
+    const probe = probeOf(st, 's1');
+    advanceClock(probe, 's1', T0 + 2 * DAY, c);
+    expect(probe.students.get('s1')?.objectives.mul?.state).toBe('available');
+    expect(st.students.get('s1')?.objectives.mul?.state).toBe('locked');
+    expect(probe.students.has('s2')).toBe(false);
+    expect(probe.items).toBe(st.items);
+    expect(probe.params).toBe(st.params);
+    // A learner not in the state yet is created in the probe only.
+    advanceClock(probeOf(st, 's3'), 's3', T0, c);
+    expect(st.students.has('s3')).toBe(false);
   });
   it('a weak prerequisite found later reopens it as needs_review and marks its dependents', () => {
     const r = responder();
