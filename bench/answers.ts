@@ -13,7 +13,7 @@
  * stand-alone workers): the figures are the request path's; draining grades is the passback bench's.
  * Settings: BENCH_DATABASE_URL (a PostgreSQL server; the bench recreates database masterly_answers_<checkout> on it;
  * default postgres://postgres@127.0.0.1:5432/postgres), BENCH_SECONDS (measured seconds per phase, 20),
- * BENCH_WARMUP_SECONDS (10; paced), BENCH_WARMUP_CYCLES (8 per student; closed loop), BENCH_CORRECT (0.6), BENCH_ONLY (closed | paced), BENCH_CPU_PROF (profile dir),
+ * BENCH_WARMUP_SECONDS (10; the closed loop warms up with students of its own), BENCH_CORRECT (0.6), BENCH_ONLY (closed | paced), BENCH_CPU_PROF (profile dir),
  * BENCH_STATEMENTS (a file: each SQL statement the tool sent and how often, written when it stops).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -36,7 +36,6 @@ const SETTINGS = {
   thinkMs: num(env.BENCH_THINK_MS, 2000),
   seconds: num(env.BENCH_SECONDS, 20),
   warmupSeconds: num(env.BENCH_WARMUP_SECONDS, 10),
-  warmupCycles: num(env.BENCH_WARMUP_CYCLES, 8),
   correct: num(env.BENCH_CORRECT, 0.6),
   only: env.BENCH_ONLY,
 };
@@ -163,17 +162,17 @@ async function setUp(n: number) {
 }
 
 /**
- * Students practise until `until` (performance.now()) or, for a warm-up, `maxCycles` cycles each; each cycle is a page
- * and, when it shows an item, an answer. The demo course is short (about 60 answers to the end at 60 % right), so a
- * closed loop on an idle machine finishes it in seconds: warm-ups are counted in cycles, and a measured closed loop
- * stops when the first student reaches the end, so every measured second has all students answering.
+ * `students` practise until `until` (performance.now()); each cycle is a page and, when it shows an item, an answer.
+ * The demo course is short (about 60 answers to its end at 60 % right), so a closed loop on an idle machine finishes
+ * it in seconds: it warms up with students of its own, and its measurement stops when the first student reaches the
+ * end, so every measured second has all students answering.
  */
 async function practise(
   setup: Awaited<ReturnType<typeof setUp>>,
+  students: readonly Student[],
   until: number,
   thinkMs: number,
   record: PhaseResult | undefined,
-  maxCycles = Infinity,
 ): Promise<void> {
   const agent = keepAliveAgent();
   const base = new URL(setup.toolUrl);
@@ -183,7 +182,7 @@ async function practise(
   let stopped = false;
   const one = async (s: Student, offset: number) => {
     if (thinkMs) await sleep(offset);
-    for (let n = 0; n < maxCycles && !stopped && performance.now() < until; n++) {
+    while (!stopped && performance.now() < until) {
       try {
         if ((await cycle(s)) === 'done') {
           if (!thinkMs) stopped = true;
@@ -235,15 +234,18 @@ async function practise(
     }
     return 'next';
   };
-  await Promise.all(setup.students.map((s, i) => one(s, thinkMs ? (i * thinkMs) / setup.students.length : 0)));
+  await Promise.all(students.map((s, i) => one(s, thinkMs ? (i * thinkMs) / students.length : 0)));
   agent.destroy();
 }
 
 async function phase(n: number, thinkMs: number): Promise<PhaseResult> {
-  const setup = await setUp(n);
+  // A closed loop warms up with n students of its own (until they finish the course or the warm-up ends).
+  const closed = thinkMs === 0;
+  const setup = await setUp(closed ? 2 * n : n);
+  const [warming, measured] = closed ? [setup.students.slice(0, n), setup.students.slice(n)] : [setup.students, setup.students];
   try {
     const child = setup.tool.process;
-    await practise(setup, performance.now() + SETTINGS.warmupSeconds * 1000, thinkMs, undefined, thinkMs ? Infinity : SETTINGS.warmupCycles);
+    await practise(setup, warming, performance.now() + SETTINGS.warmupSeconds * 1000, thinkMs, undefined);
     const idle0 = await child.stats();
     await sleep(2000);
     const idle1 = await child.stats();
@@ -251,7 +253,7 @@ async function phase(n: number, thinkMs: number): Promise<PhaseResult> {
     const result: PhaseResult = { cycles: [], answers: 0, otherPages: 0, failures: new Map(), wallMs: 0, cpuMs: 0, systemMs: 0, statements: 0, idlePerSecond };
     const before: ToolStats = await child.stats();
     const t0 = performance.now();
-    await practise(setup, t0 + SETTINGS.seconds * 1000, thinkMs, result);
+    await practise(setup, measured, t0 + SETTINGS.seconds * 1000, thinkMs, result);
     result.wallMs = performance.now() - t0;
     const after = await child.stats();
     result.cpuMs = (after.cpuMicros - before.cpuMicros) / 1000;

@@ -123,6 +123,10 @@ const STATS_COLUMNS = columnsOf<ReturnType<typeof statsRow>>()(['item_id', 'diff
 const PROGRESS_COLUMNS = columnsOf<ReturnType<typeof progressRow>>()(['user_id', 'objective_id', 'context_id', 'p', 'state', 'responses', 'cycles', 'stuck', 'last_check_item_ids', 'locked_grade', 'data', 'updated_at']);
 const EXPLANATION_COLUMNS = columnsOf<ReturnType<typeof explanationRow>>()(['context_id', 'user_id', 'objective_id', 'event_id', 'kind', 'rule', 'from_state', 'to_state', 'evidence', 'message', 'at']);
 
+/** An upsert's update: every column but `keys` set from the row that conflicted (`excluded.<column>`). */
+const excluded = <C extends string>(eb: { ref: (r: `excluded.${NoInfer<C>}`) => unknown }, columns: readonly C[], keys: readonly NoInfer<C>[]) =>
+  Object.fromEntries(columns.filter((c) => !keys.includes(c)).map((c) => [c, eb.ref(`excluded.${c}`)]));
+
 /**
  * An answer's writes, compiled once per dialect (and row count) and bound to its values: building and compiling them
  * with the query builder on every answer was most of the query builder's share of an answer's CPU.
@@ -135,7 +139,7 @@ const writes = {
       db
         .insertInto('item_stats')
         .values(paramRows(p, STATS_COLUMNS, 1))
-        .onConflict((oc) => oc.column('item_id').doUpdateSet((eb) => Object.fromEntries(STATS_COLUMNS.filter((c) => c !== 'item_id').map((c) => [c, eb.ref(`excluded.${c}`)]))))
+        .onConflict((oc) => oc.column('item_id').doUpdateSet((eb) => excluded(eb, STATS_COLUMNS, ['item_id'])))
         .compile(),
     ).bind(rowValues([row])),
   progress: (db: Kysely<Database>, rows: readonly ReturnType<typeof progressRow>[]) =>
@@ -144,17 +148,7 @@ const writes = {
         .insertInto('learner_objectives')
         .values(paramRows(p, PROGRESS_COLUMNS, rows.length))
         .onConflict((oc) =>
-          oc.columns(['user_id', 'objective_id']).doUpdateSet((eb) => ({
-            p: eb.ref('excluded.p'),
-            state: eb.ref('excluded.state'),
-            responses: eb.ref('excluded.responses'),
-            cycles: eb.ref('excluded.cycles'),
-            stuck: eb.ref('excluded.stuck'),
-            last_check_item_ids: eb.ref('excluded.last_check_item_ids'),
-            locked_grade: eb.ref('excluded.locked_grade'),
-            data: eb.ref('excluded.data'),
-            updated_at: eb.ref('excluded.updated_at'),
-          })),
+          oc.columns(['user_id', 'objective_id']).doUpdateSet((eb) => excluded(eb, PROGRESS_COLUMNS, ['user_id', 'objective_id', 'context_id'])),
         )
         .compile(),
     ).bind(rowValues(rows)),
