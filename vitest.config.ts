@@ -39,10 +39,27 @@ export const DIALECT_INDEPENDENT = [
   'test/web/studentLanguage.test.ts',
 ];
 
+/**
+ * Suites that drive Chromium. CI runs them apart (TEST_PART=browser), after the others (TEST_PART=headless), which it
+ * runs on both dialects side by side: focus and frame timings in a browser are the tests a loaded machine breaks.
+ * A file that starts Chromium must be listed here (test/build/testParts.test.ts checks).
+ */
+export const BROWSER = [
+  'test/browser/**',
+  'test/build/ciBrowser.test.ts',
+  'test/e2e/*Browser*',
+  'test/web/*Browser*',
+  'test/web/*Axe*',
+  'test/privacy/privacyPages.test.ts',
+  'test/web/timedChecks.test.ts',
+];
+
+const part = process.env.TEST_PART;
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    exclude: [...configDefaults.exclude, ...(process.env.DIALECT_ONLY === 'true' ? DIALECT_INDEPENDENT : [])],
+    include: part === 'browser' ? BROWSER.map((g) => (g.endsWith('**') ? `${g}/*.test.ts` : g)) : ['test/**/*.test.ts'],
+    exclude: [...configDefaults.exclude, ...(process.env.DIALECT_ONLY === 'true' ? DIALECT_INDEPENDENT : []), ...(part === 'headless' ? BROWSER : [])],
     // Each test file gets its own database (SQLite in memory, or a fresh PostgreSQL schema).
     pool: 'forks',
     // One worker, a fresh module graph per file (vitest's defaults on 2 cores). Tried on the 2-core CI machine: 2 workers
