@@ -35,6 +35,7 @@ export const DIALECT_INDEPENDENT = [
   'test/web/diagrams.test.ts',
   'test/web/errors.test.ts',
   'test/web/goalsPresenter.test.ts',
+  'test/web/metricsSwitch.test.ts',
   'test/web/requestLog.test.ts',
   'test/web/studentLanguage.test.ts',
 ];

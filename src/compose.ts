@@ -214,7 +214,7 @@ export async function compose(config: Config, logger: Logger, role: Role, option
   };
 
   // --- metrics (README "Metrics"): the outbox gauges are read when Prometheus scrapes ---
-  const metrics = createMetrics({ outbox: () => outboxStats(db.kysely), now: () => clock.now() });
+  const metrics = await createMetrics({ enabled: Boolean(config.METRICS_TOKEN), outbox: () => outboxStats(db.kysely), now: () => clock.now() });
 
   // --- LTI core, keys, grade passback and roster (LTI Advantage) ---
   const keys = createToolKeyring({ repo: repos.toolKeys, keyEncryptionKey: secrets.keyEncryptionKey, clock });
@@ -466,10 +466,10 @@ export async function compose(config: Config, logger: Logger, role: Role, option
     syncRoster: async (input) => {
       try {
         const r = await advantage.syncRoster(input);
-        metrics.rosterSyncs.inc({ result: 'ok' });
+        metrics.observeRosterSync(true);
         return r;
       } catch (err) {
-        metrics.rosterSyncs.inc({ result: 'failed' });
+        metrics.observeRosterSync(false);
         throw err;
       }
     },

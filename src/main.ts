@@ -64,7 +64,7 @@ export async function start(config: Config, logger: Logger = pino({ level: confi
     health: () => probeDb(c.db),
     frameAncestors: c.frameAncestors,
     // The request timer and /metrics exist only when a scraper can read them (METRICS_TOKEN).
-    ...(config.METRICS_TOKEN ? { metrics: { request: c.metrics, registry: c.metrics.registry, token: config.METRICS_TOKEN } } : {}),
+    ...(config.METRICS_TOKEN && c.metrics.served ? { metrics: { request: c.metrics.served, registry: c.metrics.served.registry, token: config.METRICS_TOKEN } } : {}),
     routers: webRouters({
       foundation: c.services,
       student: { ...c.engine, goals: c.studentGoals, ...(config.DEMO ? { ensureCourse: async (contextId: string) => void (await c.engine.ensureDemoCourse(contextId)) } : {}) },

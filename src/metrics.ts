@@ -4,9 +4,11 @@
  * request timer in src/web/metrics.ts (also launches and answers, by route and result), the LMS service client's
  * `observe` hook, the schedules' `observe` hook and the roster sync; the outbox gauges are read from the database
  * only when Prometheus scrapes. No process metrics (memory, CPU, GC): the container's exporter has them, and GC
- * observers would cost every process something. See README "Metrics".
+ * observers would cost every process something. Without METRICS_TOKEN nothing can read them: nothing is counted and
+ * prom-client is not loaded (about 4 MB of a process's memory). See README "Metrics".
  */
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+import type { RequestMetrics } from './web/metrics.js';
 
 /** The grade outbox as the gauges report it. */
 export interface OutboxStats {
@@ -15,11 +17,28 @@ export interface OutboxStats {
   oldestAt: number | null;
 }
 
-/** The metrics of one process. */
-export type Metrics = ReturnType<typeof createMetrics>;
+/** The metrics of one process: what `/metrics` serves (when it is on) and the hooks that count. */
+export interface Metrics {
+  /** The registry `/metrics` serves and the series the request timer feeds; absent when metrics are off. */
+  readonly served?: RequestMetrics & { registry: Registry };
+  /** The LMS service client's hook: one call's duration and status. */
+  observeLmsCall(ms: number, status: number | 'error'): void;
+  /** One NRPS roster sync and whether it succeeded. */
+  observeRosterSync(ok: boolean): void;
+  /** The schedules' hook: one tick of a schedule, and whether it succeeded. */
+  observeJob(job: string, ok: boolean): void;
+}
 
-/** Creates the registry and every series; `outbox` is read on scrape; `now` gives the age of the oldest grade. */
-export function createMetrics(opts: { outbox?: () => Promise<OutboxStats>; now?: () => number } = {}) {
+/** Metrics that count nothing: no scraper can read them (no METRICS_TOKEN), so prom-client is not even loaded. */
+const OFF: Metrics = { observeLmsCall: () => {}, observeRosterSync: () => {}, observeJob: () => {} };
+
+/**
+ * The registry and every series when `enabled` (METRICS_TOKEN is set), else {@link OFF}; `outbox` is read on scrape;
+ * `now` gives the age of the oldest grade.
+ */
+export async function createMetrics(opts: { enabled: boolean; outbox?: () => Promise<OutboxStats>; now?: () => number }): Promise<Metrics> {
+  if (!opts.enabled) return OFF;
+  const { Counter, Gauge, Histogram, Registry } = await import('prom-client');
   const registry = new Registry();
   const buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
   const http = new Histogram({
@@ -69,18 +88,13 @@ export function createMetrics(opts: { outbox?: () => Promise<OutboxStats>; now?:
     },
   });
   return {
-    registry,
-    http,
-    launches,
-    answers,
-    /** The LMS service client's hook: one call's duration and status. */
-    observeLmsCall: (ms: number, status: number | 'error') => {
+    served: { registry, http, launches, answers },
+    observeLmsCall: (ms, status) => {
       const s = String(status);
       lmsCalls.observe({ status: s }, ms / 1000);
       if (status === 'error' || status >= 400) lmsFailures.inc({ status: s });
     },
-    rosterSyncs,
-    /** The schedules' hook: one tick of a schedule, and whether it succeeded. */
-    observeJob: (job: string, ok: boolean) => jobRuns.inc({ job, result: ok ? 'ok' : 'failed' }),
+    observeRosterSync: (ok) => rosterSyncs.inc({ result: ok ? 'ok' : 'failed' }),
+    observeJob: (job, ok) => jobRuns.inc({ job, result: ok ? 'ok' : 'failed' }),
   };
 }

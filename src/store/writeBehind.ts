@@ -65,7 +65,8 @@ export class WriteBehind {
       for (const w of writes) await this.trx.executeQuery(w);
       return;
     }
-    // One statement: each write a CTE, its parameters renumbered after those of the writes before it.
+    // One statement: each write a CTE, its parameters renumbered after those of the writes before it (the writes pass
+    // every value as a parameter, never as a literal, so a `$n` in their text is always a placeholder).
     const parameters: unknown[] = [];
     const parts = writes.map((w, i) => {
       const offset = parameters.length;
