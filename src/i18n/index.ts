@@ -120,6 +120,19 @@ function renderVar(t: Translate, v: MessageVar): string | number {
 const translators = new Map<string, Translate>();
 
 /**
+ * A language's messages by key and values. A message depends on nothing else (the catalogues and formatters are fixed
+ * at start; the reader's time zone formats dates outside them), and pages ask for the same ones over and over:
+ * i18next's lookup and interpolation were 6 % of the CPU of a practice page + answer. Up to 2,000 per language are
+ * kept, the oldest going first (values that vary per learner, like a name, pass through).
+ */
+const keptByLanguage = new Map<string, Map<string, string>>();
+function keptMessages(lang: string): Map<string, string> {
+  let kept = keptByLanguage.get(lang);
+  if (!kept) keptByLanguage.set(lang, (kept = new Map()));
+  return kept;
+}
+
+/**
  * The translator for a locale (the launch's `locale` claim; unknown locales get English) and, when known, the
  * reader's time zone (an IANA name already checked with `timeZoneOf`).
  */
@@ -129,10 +142,7 @@ export function translator(locale?: unknown, timeZone?: string): Translate {
   let t = translators.get(key);
   if (!t) {
     const fixed = messages.getFixedT(lang);
-    // A message depends only on its key and values (the catalogues and formatters are fixed at start): pages ask for
-    // the same ones over and over, and i18next's lookup and interpolation were 6 % of the CPU of a practice page +
-    // answer. Up to 2,000 are kept, the oldest going first (values that vary per learner, like a name, pass through).
-    const kept = new Map<string, string>();
+    const kept = keptMessages(lang);
     const lookUp = (k: MessageKey, vars?: MessageVars): string => {
       const id = vars === undefined ? k : `${k}\u0000${JSON.stringify(vars)}`;
       let m = kept.get(id);

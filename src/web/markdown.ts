@@ -158,12 +158,13 @@ const SANITIZE: sanitizeHtml.IOptions = {
 /**
  * Rendered HTML by source, kept for the texts a course shows over and over (an item's prompt and choices on every
  * practice page, its feedback after every answer): rendering and sanitising them again cost 6 % of the tool's CPU per
- * page + answer. The output depends on the source alone, so a cached entry is never stale; the least recently used
- * go first once `MAX` sources are held (a few MB at most: texts over 20,000 characters are not kept).
+ * page + answer. The output depends on the source alone, so a kept entry is never stale. The least recently used go
+ * first once the kept sources and pages pass 4 million characters (about 8 MB); a text over 20,000 is not kept.
  */
 function memoised(render: (src: string) => string): (src: string) => string {
-  const MAX = 5000;
+  const MAX_CHARS = 4_000_000;
   const cache = new Map<string, string>();
+  let chars = 0;
   return (src) => {
     const hit = cache.get(src);
     if (hit !== undefined) {
@@ -173,8 +174,13 @@ function memoised(render: (src: string) => string): (src: string) => string {
     }
     const html = render(src);
     if (src.length <= 20_000) {
-      if (cache.size >= MAX) cache.delete(cache.keys().next().value as string);
       cache.set(src, html);
+      chars += src.length + html.length;
+      for (const [oldest, page] of cache) {
+        if (chars <= MAX_CHARS) break;
+        cache.delete(oldest);
+        chars -= oldest.length + page.length;
+      }
     }
     return html;
   };
