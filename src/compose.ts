@@ -60,7 +60,7 @@ import { alertRepo } from './store/alertRepo.js';
 import { listAlerts, markAlertsRead, sendAlertDigests } from './services/instructorAlerts.js';
 import { smtpMailer } from './mail/smtpMailer.js';
 import { composeDigest } from './web/presenters/alerts.js';
-import { languageFor, launchLocale, translator } from './i18n/index.js';
+import { translator } from './i18n/index.js';
 import { buildCourseSetupServices } from './services/courseSetup.js';
 import { courseDirectory } from './store/courseDirectory.js';
 import { sampleUnits } from './store/sampleUnits.js';
@@ -324,13 +324,6 @@ export async function compose(config: Config, logger: Logger, role: Role, option
 
   // --- what runs after a launch, in order ---
   const afterLaunch: AfterLaunchStep[] = [
-    {
-      // The course's language (grade comments, alert e-mails) defaults to the locale of its first instructor launch.
-      name: 'course language',
-      run: async (done) => {
-        if (done.launch.isInstructor && done.contextId) await advantage.lineItems.adoptLanguage(done.contextId, languageFor(launchLocale(done.launch.extra)));
-      },
-    },
     {
       // Before answering: the page this launch redirects to must already allow the LMS page that frames it.
       name: 'learn the framing origin',

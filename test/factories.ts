@@ -53,6 +53,7 @@ export async function aLaunchSession(db: Db, platformId: string, times: { at: nu
     contextRowId: randomUUID(),
     at: times.at,
     expiresAt: times.expiresAt,
+    courseLanguage: null,
     launch: {
       platformId,
       deploymentId: '1',

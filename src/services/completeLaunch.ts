@@ -1,3 +1,4 @@
+import { languageFor, launchLocale } from '../i18n/index.js';
 import type { Clock, LaunchInput, LaunchRepo, LtiTool, VerifiedLaunch } from './ports.js';
 
 /** What completing a launch needs. */
@@ -47,6 +48,8 @@ export async function completeLaunch(deps: CompleteLaunchDeps, input: LaunchInpu
     launch,
     at,
     expiresAt,
+    // The course's language defaults to the locale of its first instructor launch (recorded with the launch).
+    courseLanguage: launch.isInstructor && launch.context ? languageFor(launchLocale(launch.extra)) : null,
   });
   const done = { ...recorded, expiresAt, launch };
   for (const step of deps.afterLaunch ?? []) {

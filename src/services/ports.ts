@@ -240,6 +240,11 @@ export interface LaunchRecord {
   launch: VerifiedLaunch;
   at: number;
   expiresAt: number;
+  /**
+   * An instructor's launch in a course: the language of its locale, which the course takes if it has none yet (grade
+   * comments, alert e-mails); null otherwise.
+   */
+  courseLanguage: string | null;
 }
 
 /** Row ids a recorded launch ended up with (existing user/context rows keep their ids). */

@@ -246,8 +246,6 @@ export interface GradeLineItemRepo {
   place(contextId: string, placement: Placement, now: number): Promise<boolean>;
   listActivities(contextId: string): Promise<GradeActivity[]>;
   savePolicy(policy: GradePolicy, now: number): Promise<void>;
-  /** Sets the course's language (grade comments, alert e-mails) unless it already has one. */
-  adoptLanguage(contextId: string, language: string): Promise<void>;
   getPolicy(contextId: string): Promise<GradePolicy>;
   /** Every learner with gradebook standings in the context, with their objectives. */
   standingUsers(contextId: string): Promise<{ userId: string; objectiveIds: string[] }[]>;

@@ -179,9 +179,6 @@ export function gradebookRepo(db: Kysely<Database>): GradeLineItemRepo {
         .execute();
       if (p.language) await db.updateTable('contexts').set({ language: p.language }).where('id', '=', p.contextId).execute();
     },
-    adoptLanguage: async (contextId, language) => {
-      await db.updateTable('contexts').set({ language }).where('id', '=', contextId).where('language', 'is', null).execute();
-    },
     getPolicy: (contextId) => readPolicy(db, contextId),
     standingUsers: async (contextId) => {
       const rows = await db.selectFrom('grade_objective_states').select(['user_id', 'objective_id']).where('context_id', '=', contextId).orderBy('user_id').execute();

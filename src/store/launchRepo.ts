@@ -41,6 +41,7 @@ const recordValues = (r: LaunchRecord) => {
     title: l.context?.title ?? null,
     agsJson: l.ags ? JSON.stringify(l.ags) : null,
     nrpsJson: l.nrps ? JSON.stringify(l.nrps) : null,
+    courseLanguage: r.courseLanguage,
     roles: JSON.stringify(l.roles),
     claims: JSON.stringify(claims),
     at: r.at,
@@ -68,11 +69,11 @@ const pgRecordStatement = (db: Kysely<Database>, withContext: boolean) =>
           returning user_id, context_id`;
     if (!withContext) return sql<Recorded>`with u as (${userCte}) ${session(sql`null`, sql`u`)}`.compile(db);
     return sql<Recorded>`with u as (${userCte}),
-          c as (insert into contexts (id, platform_id, context_id, label, title, ags_json, nrps_json, updated_at)
-            values (${p('contextRowId')}, ${p('platformId')}, ${p('contextId')}, ${p('label')}, ${p('title')}, ${p('agsJson')}, ${p('nrpsJson')}, ${p('at')})
+          c as (insert into contexts (id, platform_id, context_id, label, title, ags_json, nrps_json, language, updated_at)
+            values (${p('contextRowId')}, ${p('platformId')}, ${p('contextId')}, ${p('label')}, ${p('title')}, ${p('agsJson')}, ${p('nrpsJson')}, ${p('courseLanguage')}, ${p('at')})
             on conflict (platform_id, context_id) do update set label = excluded.label, title = excluded.title,
               ags_json = coalesce(excluded.ags_json, contexts.ags_json), nrps_json = coalesce(excluded.nrps_json, contexts.nrps_json),
-              updated_at = excluded.updated_at
+              language = coalesce(contexts.language, excluded.language), updated_at = excluded.updated_at
             returning id),
           e as (insert into enrollments (user_id, context_id, roles, last_launch_at)
             select u.id, c.id, ${p('roles')}, ${p('at')} from u, c
@@ -118,6 +119,7 @@ const sqliteRecordStatements = (db: Kysely<Database>) => ({
         title: p('title'),
         ags_json: p('agsJson'),
         nrps_json: p('nrpsJson'),
+        language: p('courseLanguage'),
         updated_at: p('at'),
       })
       .onConflict((oc) =>
@@ -126,6 +128,7 @@ const sqliteRecordStatements = (db: Kysely<Database>) => ({
           title: eb.ref('excluded.title'),
           ags_json: sql<string | null>`coalesce(excluded.ags_json, contexts.ags_json)`,
           nrps_json: sql<string | null>`coalesce(excluded.nrps_json, contexts.nrps_json)`,
+          language: sql<string | null>`coalesce(contexts.language, excluded.language)`,
           updated_at: eb.ref('excluded.updated_at'),
         })),
       )

@@ -32,4 +32,11 @@ describe('database statements per launch', () => {
     expect(statements.filter((s) => /^insert into "login_states"/i.test(s))).toHaveLength(1);
     expect(statements.filter((s) => /^update "login_states"/i.test(s))).toHaveLength(1);
   });
+
+  it("records the course's language with an instructor's launch, not in a statement of its own", async () => {
+    const userId = rig.lms.users.find((u) => u.roles.some((r) => r.endsWith('#Instructor')))?.id as string;
+    statements.length = 0;
+    await launchAs(rig.lms, rig.toolUrl, { userId });
+    expect(statements.filter((s) => /^update "contexts"/i.test(s))).toEqual([]);
+  });
 });
