@@ -73,7 +73,7 @@ interface ToolFigures {
   signMs: number;
   followedRedirect: boolean;
   phases: { login: number; post: number; landing: number };
-  /** Mean GETs after the id_token POST until the page (Masterly: 1, or 2 for an instructor of an empty course). */
+  /** Mean GETs after the id_token POST until the page (Masterly: 1). */
   landingGets: number;
 }
 
@@ -271,7 +271,7 @@ export async function run(): Promise<BenchReport> {
   const figures: BenchFigure[] = [];
   const notes: string[] = [
     `${SETTINGS.concurrency} launches in flight; per tool ${SETTINGS.warmup} warm-up launches (cap ${SETTINGS.warmupMs / 1000} s), then ${SETTINGS.count} measured (cap ${SETTINGS.maxMs / 1000} s) in ${SETTINGS.rounds} rounds alternating between the tools (only one tool under load at a time), then ${Math.min(200, SETTINGS.count)} at 1 in flight; each tool in its own process on a fresh PostgreSQL database.`,
-    'A complete launch = GET login initiation (302/303 to the platform) + POST id_token & state with the login cookies + GET of the redirects the tool answers (Masterly: 303 → the person\'s page with its session cookie — in the bench\'s courses, which have no content, a learner\'s "not set up yet" page at /student, an instructor\'s /instructor and its 303 on to /instructor/setup; ltijs: 302 → /?ltik=… → its onConnect page), the page must name the launch\'s course. Latency sums those round trips; the platform\'s RS256 signing (done after the nonce is known, in a signer child process of the bench, so it competes with neither the tool nor the bench\'s clients for an event loop) is excluded from latency but not from the rate (both tools pay it alike).',
+    'A complete launch = GET login initiation (302/303 to the platform) + POST id_token & state with the login cookies + GET of the redirects the tool answers (Masterly: 303 → the person\'s page with its session cookie — in the bench\'s courses, which have no content, a learner\'s "not set up yet" page at /student, an instructor\'s /instructor/setup; ltijs: 302 → /?ltik=… → its onConnect page), the page must name the launch\'s course. Latency sums those round trips; the platform\'s RS256 signing (done after the nonce is known, in a signer child process of the bench, so it competes with neither the tool nor the bench\'s clients for an event loop) is excluded from latency but not from the rate (both tools pay it alike).',
   ];
   const load0 = os.loadavg()[0] ?? 0;
   const platform = await startBenchPlatform();

@@ -341,7 +341,16 @@ export async function compose(config: Config, logger: Logger, role: Role, option
       },
     },
     ...(config.DEMO
-      ? [{ name: 'demo course', run: async (done: { contextId: string | null }) => void (done.contextId && (await engine.ensureDemoCourse(done.contextId))) }]
+      ? [
+          {
+            name: 'demo course',
+            run: async (done: { contextId: string | null; courseHasContent: boolean }) => {
+              if (!done.contextId) return;
+              await engine.ensureDemoCourse(done.contextId);
+              done.courseHasContent = true;
+            },
+          },
+        ]
       : []),
     {
       // The placement's own column (AGS `lineitem`) receives the activity grade; a new one is filled at once (ADR 0014).

@@ -4,8 +4,8 @@
  * A launch: GET the tool's login initiation URL → read the 302/303 to the platform's auth endpoint
  * (state, nonce, redirect_uri) and the tool's cookies → the platform signs an id_token for that nonce
  * → POST id_token + state (form) to redirect_uri with the cookies → follow the tool's post-launch
- * redirects with GET (Masterly: 303 → the person's page, /student or /instructor, and for an instructor of a course
- * without content on to /instructor/setup; ltijs: 302 → /?ltik=… → its onConnect handler) and require a 200 page
+ * redirects with GET (Masterly: 303 → the person's page, /student or /instructor, or for an instructor of a course
+ * without content /instructor/setup; ltijs: 302 → /?ltik=… → its onConnect handler) and require a 200 page
  * that names the launch's course.
  *
  * @see https://www.imsglobal.org/spec/security/v1p0/#openid_connect_launch_flow

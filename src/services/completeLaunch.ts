@@ -29,6 +29,11 @@ export interface CompletedLaunch {
   /** Our row ids for the user and the course (null without a context), for follow-up work without another query. */
   userId: string;
   contextId: string | null;
+  /**
+   * Whether the course has content: as the launch's record found it, and set by a step that adds content (the demo
+   * course). The launch lands course staff of a course without content on its set-up page.
+   */
+  courseHasContent: boolean;
   expiresAt: number;
   launch: VerifiedLaunch;
 }

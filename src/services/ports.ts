@@ -252,6 +252,8 @@ export interface RecordedLaunch {
   sessionId: string;
   userId: string;
   contextId: string | null;
+  /** Whether the course had content when the launch was recorded (false without a course). */
+  courseHasContent: boolean;
 }
 
 /** A live launch session, as pages need it. */

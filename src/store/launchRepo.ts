@@ -49,7 +49,7 @@ const recordValues = (r: LaunchRecord) => {
   };
 };
 type RecordParam = keyof ReturnType<typeof recordValues>;
-type Recorded = { user_id: string; context_id: string | null };
+type Recorded = { user_id: string; context_id: string | null; has_content?: boolean | null };
 
 /**
  * PostgreSQL: the whole launch as ONE statement, a data-modifying CTE upserting user, context (when the launch has
@@ -66,7 +66,7 @@ const pgRecordStatement = (db: Kysely<Database>, withContext: boolean) =>
       sql`insert into launch_sessions (id, user_id, context_id, platform_id, deployment_id, roles, claims, created_at, expires_at)
           select ${p('sessionId')}, u.id, ${contextExpr}, ${p('platformId')}, ${p('deploymentId')}, ${p('roles')}, ${p('claims')}, ${p('at')}, ${p('expiresAt')}
           from ${from}
-          returning user_id, context_id`;
+          returning user_id, context_id${withContext ? sql`, exists (select 1 from objectives o where o.context_id = launch_sessions.context_id and o.active = 1) as has_content` : sql``}`;
     if (!withContext) return sql<Recorded>`with u as (${userCte}) ${session(sql`null`, sql`u`)}`.compile(db);
     return sql<Recorded>`with u as (${userCte}),
           c as (insert into contexts (id, platform_id, context_id, label, title, ags_json, nrps_json, language, updated_at)
@@ -146,6 +146,9 @@ const sqliteRecordStatements = (db: Kysely<Database>) => ({
         })),
       )
       .compile(),
+  ),
+  hasContent: prepare<'contextRowIdStored', { id: string }>((p) =>
+    db.selectFrom('objectives').select('id').where('context_id', '=', p('contextRowIdStored')).where('active', '=', 1).limit(1).compile(),
   ),
   session: prepare<RecordParam | 'userRowId' | 'contextRowIdStored', never>((p) =>
     db
@@ -258,7 +261,7 @@ export const launchRepo = (db: Kysely<Database>, dialect: Dialect): LaunchRepo =
       if (pg) {
         const row = (await (hasContext ? pg.withContext : pg.noContext).run(db, v)).rows[0];
         if (!row) throw new Error('launch was not recorded');
-        return { sessionId: r.sessionId, userId: row.user_id, contextId: hasContext ? row.context_id : null };
+        return { sessionId: r.sessionId, userId: row.user_id, contextId: hasContext ? row.context_id : null, courseHasContent: row.has_content === true };
       }
       const stmts = lite as ReturnType<typeof sqliteRecordStatements>;
       return db.transaction().execute(async (tx) => {
@@ -272,7 +275,8 @@ export const launchRepo = (db: Kysely<Database>, dialect: Dialect): LaunchRepo =
           await stmts.enrollment.run(tx, { ...v, userRowId: user.id, contextRowIdStored: ctx.id });
         }
         await stmts.session.run(tx, { ...v, userRowId: user.id, contextRowIdStored: contextId });
-        return { sessionId: r.sessionId, userId: user.id, contextId };
+        const courseHasContent = contextId !== null && (await stmts.hasContent.run(tx, { contextRowIdStored: contextId })).rows.length > 0;
+        return { sessionId: r.sessionId, userId: user.id, contextId, courseHasContent };
       });
     },
 

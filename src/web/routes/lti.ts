@@ -128,7 +128,7 @@ export function ltiRouter(deps: LtiRoutesDeps): Router {
       if (state) res.clearCookie(deps.services.loginCookieName(state), { ...crossSiteCookie(0), maxAge: undefined });
       // The cookie lives no longer than the session row (both SESSION_TTL_SECONDS from now).
       res.cookie(SESSION_COOKIE, session, crossSiteCookie(deps.sessionTtlSeconds));
-      redirectTo(res, 303, landingPath(done.launch, deps.audienceOf));
+      redirectTo(res, 303, landingPath(done, deps.audienceOf));
       return;
     }
     // No third-party cookies: a partitioned cookie (CHIPS) where the browser keeps one, else the page carries the
@@ -137,7 +137,7 @@ export function ltiRouter(deps: LtiRoutesDeps): Router {
     // This page becomes the tool's pages in token mode: the strict frame-ancestors, with the LMS page's origin this
     // launch has just taught us.
     securityHeadersOf(res)?.refresh(res);
-    res.render('lti/session-start', { title: tOf(res)('cookieless.openingTitle'), landing: landingPath(done.launch, deps.audienceOf), sessionToken: session });
+    res.render('lti/session-start', { title: tOf(res)('cookieless.openingTitle'), landing: landingPath(done, deps.audienceOf), sessionToken: session });
   });
 
   // Whether the session cookie came back (204) or the page must carry its token (401): asked once after a cookie-less launch.
