@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { BktParams, ObjectiveResponseKind } from '../domain/bkt.js';
 import type { CourseModelJson } from '../domain/fitItems.js';
 import type { CalculationMethod } from '../domain/aggregation.js';
@@ -28,6 +28,14 @@ const chunks = <T>(xs: readonly T[]): T[][] => {
   for (let i = 0; i < xs.length; i += CHUNK) out.push(xs.slice(i, i + CHUNK));
   return out;
 };
+
+/**
+ * Whether the course with row id `contextId` (a value, a parameter or a column reference) has content, as an SQL
+ * boolean (PostgreSQL true/false, SQLite 1/0): it has an active objective. The one definition of a course that is set
+ * up, for course set-up, the launch's record and the session's read.
+ */
+export const courseHasContentSql = (contextId: unknown): RawBuilder<boolean | number> =>
+  sql<boolean | number>`exists (select 1 from objectives where objectives.context_id = ${contextId} and objectives.active = 1)`;
 
 /** items.payload → the domain item (answer included) and what pages may show. */
 export function toStoredItem(row: Selectable<ItemsTable>): StoredItem {
@@ -320,9 +328,7 @@ export const courseRepo = (db: Kysely<Database>): CourseRepo => {
         return summary;
       }),
 
-    hasObjectives: async (contextId) =>
-      (await db.selectFrom('objectives').select('id').where('context_id', '=', contextId).where('active', '=', 1).limit(1).executeTakeFirst()) !==
-      undefined,
+    hasObjectives: async (contextId) => Boolean((await db.selectNoFrom(courseHasContentSql(contextId).as('has')).executeTakeFirst())?.has),
 
     snapshot: async (contextId): Promise<CourseSnapshot | undefined> => {
       // The versions are read BEFORE what they version: a fit or import committing between these statements

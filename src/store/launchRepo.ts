@@ -3,6 +3,7 @@ import type { LaunchRecord, LaunchRepo, LaunchSession } from '../services/ports.
 import type { Database } from './schema.js';
 import type { Dialect } from './db.js';
 import { prepare } from './prepared.js';
+import { courseHasContentSql } from './courseRepo.js';
 
 /** What the session row keeps of the launch (pages read it; the cookie carries only the id). */
 interface SessionClaims {
@@ -49,7 +50,7 @@ const recordValues = (r: LaunchRecord) => {
   };
 };
 type RecordParam = keyof ReturnType<typeof recordValues>;
-type Recorded = { user_id: string; context_id: string | null; has_content?: boolean | null };
+type Recorded = { user_id: string; context_id: string | null; has_content?: boolean | number };
 
 /**
  * PostgreSQL: the whole launch as ONE statement, a data-modifying CTE upserting user, context (when the launch has
@@ -66,7 +67,7 @@ const pgRecordStatement = (db: Kysely<Database>, withContext: boolean) =>
       sql`insert into launch_sessions (id, user_id, context_id, platform_id, deployment_id, roles, claims, created_at, expires_at)
           select ${p('sessionId')}, u.id, ${contextExpr}, ${p('platformId')}, ${p('deploymentId')}, ${p('roles')}, ${p('claims')}, ${p('at')}, ${p('expiresAt')}
           from ${from}
-          returning user_id, context_id${withContext ? sql`, exists (select 1 from objectives o where o.context_id = launch_sessions.context_id and o.active = 1) as has_content` : sql``}`;
+          returning user_id, context_id${withContext ? sql`, ${courseHasContentSql(sql.ref('launch_sessions.context_id'))} as has_content` : sql``}`;
     if (!withContext) return sql<Recorded>`with u as (${userCte}) ${session(sql`null`, sql`u`)}`.compile(db);
     return sql<Recorded>`with u as (${userCte}),
           c as (insert into contexts (id, platform_id, context_id, label, title, ags_json, nrps_json, language, updated_at)
@@ -147,9 +148,7 @@ const sqliteRecordStatements = (db: Kysely<Database>) => ({
       )
       .compile(),
   ),
-  hasContent: prepare<'contextRowIdStored', { id: string }>((p) =>
-    db.selectFrom('objectives').select('id').where('context_id', '=', p('contextRowIdStored')).where('active', '=', 1).limit(1).compile(),
-  ),
+  hasContent: prepare<'contextRowIdStored', { has: boolean | number }>((p) => db.selectNoFrom(courseHasContentSql(p('contextRowIdStored')).as('has')).compile()),
   session: prepare<RecordParam | 'userRowId' | 'contextRowIdStored', never>((p) =>
     db
       .insertInto('launch_sessions')
@@ -188,7 +187,7 @@ interface SessionRow {
   lti_context_id: string | null;
   label: string | null;
   title: string | null;
-  has_content: number | null;
+  has_content: boolean | number;
 }
 
 /**
@@ -221,7 +220,7 @@ const findSessionStatement = (db: Kysely<Database>) =>
         'c.label',
         'c.title',
       ])
-      .select((eb) => eb.selectFrom('objectives as o').select(sql<number>`1`.as('one')).whereRef('o.context_id', '=', 's.context_id').where('o.active', '=', 1).limit(1).as('has_content'))
+      .select(courseHasContentSql(sql.ref('s.context_id')).as('has_content'))
       .where('s.id', '=', p('id'))
       .where('s.expires_at', '>', p('at'))
       .compile(),
@@ -261,7 +260,7 @@ export const launchRepo = (db: Kysely<Database>, dialect: Dialect): LaunchRepo =
       if (pg) {
         const row = (await (hasContext ? pg.withContext : pg.noContext).run(db, v)).rows[0];
         if (!row) throw new Error('launch was not recorded');
-        return { sessionId: r.sessionId, userId: row.user_id, contextId: hasContext ? row.context_id : null, courseHasContent: row.has_content === true };
+        return { sessionId: r.sessionId, userId: row.user_id, contextId: hasContext ? row.context_id : null, courseHasContent: Boolean(row.has_content) };
       }
       const stmts = lite as ReturnType<typeof sqliteRecordStatements>;
       return db.transaction().execute(async (tx) => {
@@ -275,7 +274,7 @@ export const launchRepo = (db: Kysely<Database>, dialect: Dialect): LaunchRepo =
           await stmts.enrollment.run(tx, { ...v, userRowId: user.id, contextRowIdStored: ctx.id });
         }
         await stmts.session.run(tx, { ...v, userRowId: user.id, contextRowIdStored: contextId });
-        const courseHasContent = contextId !== null && (await stmts.hasContent.run(tx, { contextRowIdStored: contextId })).rows.length > 0;
+        const courseHasContent = contextId !== null && Boolean((await stmts.hasContent.run(tx, { contextRowIdStored: contextId })).rows[0]?.has);
         return { sessionId: r.sessionId, userId: user.id, contextId, courseHasContent };
       });
     },
@@ -300,7 +299,7 @@ export const launchRepo = (db: Kysely<Database>, dialect: Dialect): LaunchRepo =
         createdAt: Number(row.created_at),
         expiresAt: Number(row.expires_at),
         timeZone: row.time_zone,
-        courseHasContent: row.context_id !== null && row.has_content !== null,
+        courseHasContent: row.context_id !== null && Boolean(row.has_content),
       };
       return session;
     },

@@ -469,7 +469,7 @@ function engineTx(trx: Transaction<Database>, dialect: Dialect, sessionState?: S
       // The learner's lock (and, on PostgreSQL, the item statistics'), then their read: see lockStatement.
       const sessionId = also?.sessionId;
       const itemIds = lock ? (also?.itemIds ?? []) : [];
-      const rows = (await lockStatement(trx, sessionId !== undefined, itemIds.length).run(trx, { userId, contextId, at, sessionId, ...Object.fromEntries(itemIds.map((id, i) => [`item.${i}`, id])) })).rows;
+      const rows = (await lockStatement(trx, sessionId !== undefined, itemIds.length).run(trx, { userId, contextId, at, sessionId, ...rowValues(itemIds.map((item) => ({ item }))) })).rows;
       if (itemIds.length) {
         for (const id of itemIds) lockedStats.set(id, undefined);
         for (const r of rows) lockedStats.set(r.item_id, toStats(r));
