@@ -11,6 +11,7 @@ import { metricsRouter, requestMetrics, type RequestMetrics } from './metrics.js
 import type { Registry } from 'prom-client';
 import { NotFound } from '../domain/errors.js';
 import { projectPath } from '../projectRoot.js';
+import { viewEngine } from './views.js';
 
 /** What the web layer needs; main.ts (or a test) builds it. */
 export interface AppDeps {
@@ -37,7 +38,11 @@ export function createApp(deps: AppDeps): Express {
   const { config, logger } = deps;
   const app = express();
   app.disable('x-powered-by');
+  // No ETag: pages are per-person and not stored (`no-store`), so a hash of every body would never be used (static
+  // files keep theirs: express.static sets its own).
+  app.set('etag', false);
   app.set('trust proxy', /^\d+$/.test(config.TRUST_PROXY) ? Number(config.TRUST_PROXY) : config.TRUST_PROXY);
+  app.engine('ejs', viewEngine());
   app.set('view engine', 'ejs');
   app.set('views', VIEWS_DIR);
   app.locals.t = translator(); // English until a session says otherwise (requireSession sets res.locals.t)
