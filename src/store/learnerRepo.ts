@@ -20,7 +20,7 @@ import { markEvidenceSeen } from './lmsEvidenceRepo.js';
 import { toPolicy } from './gradebookRepo.js';
 import { gradeTx, standingKey, type KnownGradeContexts, type KnownStandings } from './outboxRepo.js';
 import { WriteBehind } from './writeBehind.js';
-import { paramRows, preparedOn, rowValues } from './prepared.js';
+import { columnsOf, excluded, paramRows, preparedOn, rowValues } from './prepared.js';
 import type { Database } from './schema.js';
 import type { ExplanationsTable, ItemStatsTable, ResponsesTable } from './tables/engine.js';
 import { decodeMessage, encodeMessage, type MessageOrText } from '../domain/message.js';
@@ -98,12 +98,6 @@ const explanationRow = (contextId: string, e: Explanation) => ({
   at: e.at,
 });
 
-/** The columns of a row builder's rows, every one of them (a column left out fails the typecheck). */
-const columnsOf =
-  <R>() =>
-  <const C extends readonly (keyof R & string)[]>(columns: C & ([Exclude<keyof R, C[number]>] extends [never] ? unknown : never)): C =>
-    columns;
-
 const responseRow = (e: NewLoggedEvent) => ({
   attempt_id: e.attemptId,
   context_id: e.contextId,
@@ -122,10 +116,6 @@ const RESPONSE_COLUMNS = columnsOf<ReturnType<typeof responseRow>>()(['attempt_i
 const STATS_COLUMNS = columnsOf<ReturnType<typeof statsRow>>()(['item_id', 'difficulty', 'initial_difficulty', 'n', 'correct', 'mastered_n', 'mastered_correct', 'flagged', 'flag_reason', 'updated_at']);
 const PROGRESS_COLUMNS = columnsOf<ReturnType<typeof progressRow>>()(['user_id', 'objective_id', 'context_id', 'p', 'state', 'responses', 'cycles', 'stuck', 'last_check_item_ids', 'locked_grade', 'data', 'updated_at']);
 const EXPLANATION_COLUMNS = columnsOf<ReturnType<typeof explanationRow>>()(['context_id', 'user_id', 'objective_id', 'event_id', 'kind', 'rule', 'from_state', 'to_state', 'evidence', 'message', 'at']);
-
-/** An upsert's update: every column but `keys` set from the row that conflicted (`excluded.<column>`). */
-const excluded = <C extends string>(eb: { ref: (r: `excluded.${NoInfer<C>}`) => unknown }, columns: readonly C[], keys: readonly NoInfer<C>[]) =>
-  Object.fromEntries(columns.filter((c) => !keys.includes(c)).map((c) => [c, eb.ref(`excluded.${c}`)]));
 
 /**
  * An answer's writes, compiled once per dialect (and row count) and bound to its values: building and compiling them

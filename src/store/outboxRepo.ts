@@ -13,6 +13,7 @@ import type {
 import type { Dialect } from './db.js';
 import { toPolicy } from './gradebookRepo.js';
 import { sendWrite, type WriteBehind } from './writeBehind.js';
+import { columnsOf, excluded, paramRows, preparedOn, rowValues } from './prepared.js';
 import type { Database } from './schema.js';
 
 /** How many P(mastery) values a standing keeps for Canvas-parity roll-ups. */
@@ -84,6 +85,30 @@ async function readGradeContext(db: Kysely<Database>, contextId: string, before:
   return { policy: toPolicy(contextId, chosen, r?.language ?? null), activities };
 }
 
+/** A learner's standing on an objective, as saveStanding writes it (due_closed_at is left as it is). */
+type StandingRow = {
+  context_id: string;
+  user_id: string;
+  objective_id: string;
+  p: number;
+  state: string;
+  history_json: string;
+  occurred_at: number;
+  mastered_at: number | null;
+};
+const STANDING_COLUMNS = columnsOf<StandingRow>()(['context_id', 'user_id', 'objective_id', 'p', 'state', 'history_json', 'occurred_at', 'mastered_at']);
+const STANDING_KEYS = ['context_id', 'user_id', 'objective_id'] as const;
+
+/** The upsert of learners' standings, compiled once per dialect and row count (it runs with most answers). */
+const upsertStandings = (db: Kysely<Database>, rows: readonly StandingRow[]) =>
+  preparedOn(db, `grade_objective_states+${rows.length}`, (p) =>
+    db
+      .insertInto('grade_objective_states')
+      .values(paramRows(p, STANDING_COLUMNS, rows.length))
+      .onConflict((oc) => oc.columns(STANDING_KEYS).doUpdateSet((eb) => excluded(eb, STANDING_COLUMNS, STANDING_KEYS)))
+      .compile(),
+  ).bind(rowValues(rows));
+
 /** Gradebook writes bound to one transaction (the unit of work's `grades`, built by src/store/learnerRepo.ts). */
 export function gradeTx(db: Kysely<Database>, unit?: WriteBehind, known: KnownStandings = new Map(), contexts: KnownGradeContexts = new Map()): GradeTx {
   // In a unit of work, writes wait to be sent with the others (see WriteBehind) and reads send what they depend on.
@@ -135,22 +160,9 @@ export function gradeTx(db: Kysely<Database>, unit?: WriteBehind, known: KnownSt
         mastered_at: masteredAt,
       };
       known.set(key, row);
-      const upsert = (rows: (typeof row)[]) =>
-        db
-          .insertInto('grade_objective_states')
-          .values(rows)
-          .onConflict((oc) =>
-            oc.columns(['context_id', 'user_id', 'objective_id']).doUpdateSet((eb) => ({
-              p: eb.ref('excluded.p'),
-              state: eb.ref('excluded.state'),
-              history_json: eb.ref('excluded.history_json'),
-              occurred_at: eb.ref('excluded.occurred_at'),
-              mastered_at: eb.ref('excluded.mastered_at'),
-            })),
-          );
       // In a unit of work, the standings one answer changes go in one upsert with its other writes.
-      if (unit) await unit.upsertRow('grade_objective_states', key, row, upsert);
-      else await upsert([row]).execute();
+      if (unit) await unit.upsertRow('grade_objective_states', key, row, (rows) => upsertStandings(db, rows));
+      else await sendWrite(db, upsertStandings(db, [row]));
     },
     policy: async (contextId) => (await gradeContext(contextId)).policy,
     activitiesWith: async (contextId, objectiveId): Promise<GradeActivity[]> =>

@@ -79,3 +79,13 @@ export function paramRows<C extends string>(param: (name: string) => never, colu
     return row;
   });
 }
+
+/** The columns of a row builder's rows, every one of them (a column left out fails the typecheck). */
+export const columnsOf =
+  <R>() =>
+  <const C extends readonly (keyof R & string)[]>(columns: C & ([Exclude<keyof R, C[number]>] extends [never] ? unknown : never)): C =>
+    columns;
+
+/** An upsert's update: every column but `keys` set from the row that conflicted (`excluded.<column>`). */
+export const excluded = <C extends string>(eb: { ref: (r: `excluded.${NoInfer<C>}`) => unknown }, columns: readonly C[], keys: readonly NoInfer<C>[]) =>
+  Object.fromEntries(columns.filter((c) => !keys.includes(c)).map((c) => [c, eb.ref(`excluded.${c}`)]));
