@@ -16,7 +16,8 @@
  * Settings: BENCH_DATABASE_URL (a PostgreSQL server; the bench recreates database masterly_answers_<checkout> on it;
  * default postgres://postgres@127.0.0.1:5432/postgres), BENCH_SECONDS (measured seconds per phase, 20),
  * BENCH_WARMUP_SECONDS (10; the closed loop warms up with students of its own), BENCH_CORRECT (0.6), BENCH_ONLY (closed | paced), BENCH_CPU_PROF (profile dir),
- * BENCH_STATEMENTS (a file: each SQL statement the tool sent and how often, written when it stops).
+ * BENCH_STATEMENTS (a file: each SQL statement the tool sent and how often, written when it stops), BENCH_FLOOR=0 (skip the
+ * stack floor: each phase's rate again against Express + EJS + pg doing nothing but the same requests and statements).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import os from 'node:os';
@@ -27,6 +28,8 @@ import { startMasterlyChild } from './lib/launchMasterly.js';
 import { CookieJar, keepAliveAgent, send } from './lib/launchHttp.js';
 import { mean, percentile } from './lib/launchDriver.js';
 import { scrapeMetrics, type Scraped } from './lib/metricsScrape.js';
+import { startScriptNodeFlags } from './lib/launchMasterly.js';
+import { startStackFloor } from './lib/stackFloor.js';
 import { launchAs, startTestLms, type TestLms } from '../test/support/devplatform.js';
 
 const env = process.env;
@@ -77,6 +80,9 @@ interface PhaseResult {
   firstStatements?: number;
   /** What /metrics said at the end (BENCH_METRICS=1). */
   metrics?: Scraped;
+  /** Bytes of the pages and feedback the tool answered with, and how many (the floor's pages are made as long). */
+  bodyBytes: number;
+  bodies: number;
 }
 
 /** Figures from /metrics after a phase: which of the series issue 15 lists are there, and answers counted. */
@@ -165,6 +171,24 @@ async function setUp(n: number) {
   };
 }
 
+type SetUp = Awaited<ReturnType<typeof setUp>>;
+
+/**
+ * The stack floor (bench/lib/stackFloor.ts) with `n` students holding a session each: the same requests and
+ * statements per page + answer as Masterly, pages as long as Masterly's (`pageBytes`), no application work.
+ */
+async function setUpFloor(n: number, pageBytes: number): Promise<SetUp> {
+  const floor = await startStackFloor({ adminUrl: SETTINGS.serverUrl, pageBytes, nodeFlags: startScriptNodeFlags() });
+  const made = await fetch(`${floor.baseUrl}/sessions?n=${n}`, { method: 'POST' });
+  const ids = (await made.json()) as string[];
+  const students = ids.map((id, i) => {
+    const jar = new CookieJar();
+    jar.take([`floor_session=${id}`]);
+    return { name: `floor student ${i}`, jar };
+  });
+  return { tool: { process: floor.process, baseUrl: floor.baseUrl, runtime: 'tsx', nodeFlags: [] }, toolUrl: floor.baseUrl, students, keys: new Map(), close: () => floor.process.stop() };
+}
+
 /**
  * `students` practise until `until` (performance.now()); each cycle is a page and, when it shows an item, an answer.
  * The demo course is short (about 60 answers to its end at 60 % right), so a closed loop on an idle machine finishes
@@ -172,7 +196,7 @@ async function setUp(n: number) {
  * end, so every measured second has all students answering.
  */
 async function practise(
-  setup: Awaited<ReturnType<typeof setUp>>,
+  setup: SetUp,
   students: readonly Student[],
   until: number,
   thinkMs: number,
@@ -204,6 +228,10 @@ async function practise(
     const t0 = performance.now();
     const page = await send(agent, 'GET', new URL('/student/practice?go=1', base), s.jar.header());
     const pageMs = performance.now() - t0;
+    if (record) {
+      record.bodyBytes += page.body.length;
+      record.bodies++;
+    }
     if (page.status !== 200) {
       fail(`page HTTP ${page.status}`);
       await sleep(100);
@@ -232,6 +260,10 @@ async function practise(
       form.toString(),
     );
     const answerMs = performance.now() - t1;
+    if (record) {
+      record.bodyBytes += answer.body.length;
+      record.bodies++;
+    }
     if (answer.status !== 200) fail(`answer HTTP ${answer.status} ${answer.body.replace(/\s+/g, ' ').slice(0, 120)}`);
     else if (record) {
       record.answers++;
@@ -243,10 +275,10 @@ async function practise(
   agent.destroy();
 }
 
-async function phase(n: number, thinkMs: number): Promise<PhaseResult> {
+async function phase(n: number, thinkMs: number, make: (students: number) => Promise<SetUp> = setUp): Promise<PhaseResult> {
   // A closed loop warms up with n students of its own (until they finish the course or the warm-up ends).
   const closed = thinkMs === 0;
-  const setup = await setUp(closed ? 2 * n : n);
+  const setup = await make(closed ? 2 * n : n);
   const [warming, measured] = closed ? [setup.students.slice(0, n), setup.students.slice(n)] : [setup.students, setup.students];
   try {
     const child = setup.tool.process;
@@ -262,7 +294,7 @@ async function phase(n: number, thinkMs: number): Promise<PhaseResult> {
     await sleep(2000);
     const idle1 = await child.stats();
     const idlePerSecond = (idle1.statements - idle0.statements) / 2;
-    const result: PhaseResult = { cycles: [], answers: 0, otherPages: 0, failures: new Map(), wallMs: 0, cpuMs: 0, systemMs: 0, statements: 0, idlePerSecond, ...(firstStatements === undefined ? {} : { firstStatements }) };
+    const result: PhaseResult = { cycles: [], answers: 0, otherPages: 0, failures: new Map(), wallMs: 0, cpuMs: 0, systemMs: 0, statements: 0, bodyBytes: 0, bodies: 0, idlePerSecond, ...(firstStatements === undefined ? {} : { firstStatements }) };
     const before: ToolStats = await child.stats();
     const t0 = performance.now();
     await practise(setup, measured, t0 + SETTINGS.seconds * 1000, thinkMs, result);
@@ -280,6 +312,29 @@ async function phase(n: number, thinkMs: number): Promise<PhaseResult> {
 }
 
 const round = (v: number, digits = 1) => Math.round(v * 10 ** digits) / 10 ** digits;
+
+/**
+ * The stack floor (BENCH_FLOOR=0 skips it) at the rate Masterly answered in `tool`'s phase: its CPU per page + answer,
+ * and Masterly's as a multiple of it. CPU per request falls as a server gets busier (more requests per event-loop turn
+ * and per socket read), so the floor is paced to Masterly's rate — 200 students, each thinking 200 / rate seconds —
+ * rather than run flat out. Pages are as long as Masterly's were.
+ */
+async function floorFigures(label: string, tool: PhaseResult, notes: string[]): Promise<BenchFigure[]> {
+  if (env.BENCH_FLOOR === '0' || tool.answers === 0) return [];
+  const pageBytes = Math.round(tool.bodyBytes / Math.max(1, tool.bodies));
+  const rate = tool.answers / (tool.wallMs / 1000);
+  const n = 200;
+  const thinkMs = Math.round((n * 1000) / rate);
+  const floor = await phase(n, thinkMs, (students) => setUpFloor(students, pageBytes));
+  const per = Math.max(1, floor.answers);
+  const cpu = floor.cpuMs / per;
+  const failed = [...floor.failures.values()].reduce((a, b) => a + b, 0);
+  notes.push(`stack floor at the rate of the ${label} phase (${n} students thinking ${thinkMs} ms): ${floor.answers} answers in ${round(floor.wallMs / 1000, 2)} s, pages of ${pageBytes} bytes (Masterly's mean), ${failed} failed requests; CPU ${round(floor.cpuMs)} ms (${round(floor.systemMs)} ms in the kernel), ${round(floor.statements)} statements.`);
+  return [
+    { name: `stack floor CPU per page + answer (${label})`, value: round(cpu, 2), unit: 'ms' },
+    { name: `tool CPU ÷ stack floor (${label})`, value: round(tool.cpuMs / Math.max(1, tool.answers) / cpu, 2), unit: '×' },
+  ];
+}
 
 /** Runs the answers benchmark; see the module comment. */
 export async function run(): Promise<BenchReport> {
@@ -308,6 +363,7 @@ export async function run(): Promise<BenchReport> {
       ...(r.firstStatements === undefined ? [] : [{ name: "DB statements of a student's first page + answer (once)", value: round(r.firstStatements, 2), unit: 'stmt' }]),
       { name: 'failed requests (closed loop)', value: [...r.failures.values()].reduce((a, b) => a + b, 0), unit: 'request', goal: { op: '<=', value: 0 } },
       ...metricsFigures('closed loop', r),
+      ...(await floorFigures('closed loop', r, notes)),
     );
   }
   if (SETTINGS.only !== 'closed') {
@@ -322,12 +378,13 @@ export async function run(): Promise<BenchReport> {
       { name: 'DB statements per page + answer (paced)', value: round(r.statements / per, 2), unit: 'stmt' },
       { name: 'failed requests (paced)', value: [...r.failures.values()].reduce((a, b) => a + b, 0), unit: 'request', goal: { op: '<=', value: 0 } },
       ...metricsFigures('paced', r),
+      ...(await floorFigures('paced', r, notes)),
     );
   }
   const cores = os.availableParallelism();
   const load1 = os.loadavg()[0] ?? 0;
   notes.unshift(
-    `Built tool (tsc output), NODE_ENV=production, DEMO=true (demo course imported at the first launch), IN_PROCESS_WORKER=false, PostgreSQL; students launched through the LMS emulator (in the bench process), then practising over keep-alive HTTP; ${SETTINGS.warmupSeconds} s warm-up, ${SETTINGS.seconds} s measured per phase; right answers with probability ${SETTINGS.correct}.`,
+    `Built tool (tsc output), NODE_ENV=production, DEMO=true (demo course imported at the first launch), IN_PROCESS_WORKER=false, PostgreSQL; students launched through the LMS emulator (in the bench process), then practising over keep-alive HTTP; ${SETTINGS.warmupSeconds} s warm-up, ${SETTINGS.seconds} s measured per phase; right answers with probability ${SETTINGS.correct}. The stack floor (bench/lib/stackFloor.ts) is Express 5 + cookie-parser + the urlencoded parser + EJS + pg answering the same requests with the same statements (2 per request) and pages as long as Masterly's at Masterly's rate, doing nothing else: no CPU goal can be met below it on this stack.`,
     `Machine: ${cores} cores; 1-min load average ${round(load0, 2)} before, ${round(load1, 2)} after${Math.max(load0, load1) > cores ? ' (other work was running: rates and latencies are pessimistic; CPU and statements per answer are the steadier figures)' : ''}.`,
   );
   return { title: 'Answering: students practising over HTTP (PostgreSQL)', figures, notes };

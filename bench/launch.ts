@@ -14,7 +14,8 @@
  * (measured rounds per tool, alternating between the tools, default 2), BENCH_ONLY (masterly | ltijs),
  * BENCH_CPU_PROF (a directory: V8 CPU profiles of the tools), BENCH_LOG_LEVEL (Masterly's, default warn),
  * BENCH_NODE_FLAGS (extra Node flags for both tools), BENCH_VERBOSE=1 (show the tools' output), BENCH_METRICS=1
- * (Masterly with METRICS_TOKEN set: the request timer and /metrics on).
+ * (Masterly with METRICS_TOKEN set: the request timer and /metrics on), BENCH_FLOOR=0 (skip the stack floor: Express +
+ * EJS + pg + jose doing a learner launch's requests and statements and nothing else, bench/lib/stackFloor.ts).
  * The ltijs peer needs its own install: `cd bench/peers/ltijs && npm install` (done here with `npm ci` if missing).
  */
 import os from 'node:os';
@@ -24,8 +25,9 @@ import { keepAliveAgent } from './lib/launchHttp.js';
 import { launchOnce, mean, percentile, runLoad, type LoadResult } from './lib/launchDriver.js';
 import { startBenchPlatform, type BenchPlatform } from './lib/launchPlatform.js';
 import { startLtijs, type StartedTool } from './lib/launchLtijs.js';
+import { startStackFloor } from './lib/stackFloor.js';
 import type { ToolStats } from './lib/launchChild.js';
-import { startMasterly, type StartedMasterly } from './lib/launchMasterly.js';
+import { startMasterly, startScriptNodeFlags, type StartedMasterly } from './lib/launchMasterly.js';
 import { scrapeMetrics, type Scraped } from './lib/metricsScrape.js';
 
 const env = process.env;
@@ -107,6 +109,8 @@ class ToolRun {
   private backgroundPerSecond = 0;
   private roundStatements = 0;
   private roundCpuMicros = 0;
+  /** Mean length of the pages the warm-up's launches ended on. */
+  pageBytes = 0;
 
   private constructor(
     readonly label: string,
@@ -125,6 +129,7 @@ class ToolRun {
       if (warm.completed === 0) {
         throw new Error(`${label}: no warm-up launch completed: ${[...warm.errors.keys()][0] ?? 'no launch started'}`);
       }
+      run.pageBytes = Math.round(mean(warm.timings.map((t) => t.pageBytes)));
       await sleep(1000);
       run.idle = await child.stats();
       run.rssIdle = child.rssFromProc() ?? run.idle.rss;
@@ -278,6 +283,7 @@ export async function run(): Promise<BenchReport> {
   const runs: ToolRun[] = [];
   let masterly: ToolFigures | undefined;
   let ltijs: ToolFigures | undefined;
+  let floor: ToolFigures | undefined;
   let masterlyStarted: StartedMasterly | undefined;
   let scraped: Scraped | undefined;
   try {
@@ -306,6 +312,16 @@ export async function run(): Promise<BenchReport> {
         notes.push(`ltijs could not be measured: ${(err as Error).message.slice(0, 1500)}`);
       }
     }
+    // The stack floor (bench/lib/stackFloor.ts): the same 3 requests and 4 statements as Masterly's learner launch,
+    // landing on a page as long as Masterly's, with no application work (BENCH_FLOOR=0 skips it).
+    const masterlyRun = runs.find((r) => r.label === 'Masterly');
+    if (masterlyRun && env.BENCH_FLOOR !== '0') {
+      try {
+        runs.push(await ToolRun.prepare('stack floor', platform, () => startStackFloor({ adminUrl: SETTINGS.adminUrl, pageBytes: masterlyRun.pageBytes, nodeFlags: startScriptNodeFlags(), platform })));
+      } catch (err) {
+        notes.push(`The stack floor could not be measured: ${(err as Error).message.slice(0, 1500)}`);
+      }
+    }
     const perRound = Math.ceil(SETTINGS.count / SETTINGS.rounds);
     for (let r = 0; r < SETTINGS.rounds; r++) {
       for (const run of runs) await run.round(perRound, SETTINGS.maxMs / SETTINGS.rounds);
@@ -315,7 +331,8 @@ export async function run(): Promise<BenchReport> {
     for (const run of runs) {
       const figures = await run.finish();
       if (run.label === 'Masterly') masterly = figures;
-      else ltijs = figures;
+      else if (run.label === 'ltijs') ltijs = figures;
+      else floor = figures;
     }
   } finally {
     for (const run of runs) await run.stop();
@@ -336,6 +353,20 @@ export async function run(): Promise<BenchReport> {
   if (ltijs) {
     figures.push(...figuresOf('ltijs 5.9.9', ltijs, false));
     notes.push(...notesOf('ltijs', ltijs));
+  }
+  if (floor) {
+    const floorRun = runs.find((r) => r.label === 'stack floor');
+    figures.push(
+      { name: 'stack floor launches/s', value: round(floor.rate), unit: 'launch/s' },
+      { name: 'stack floor tool CPU per launch', value: round(floor.toolCpuMs, 2), unit: 'ms' },
+      { name: 'stack floor failed launches', value: floor.load.failed, unit: 'launch', goal: { op: '<=', value: 0 } },
+    );
+    if (masterly) figures.push({ name: 'Masterly CPU per launch ÷ stack floor', value: round(masterly.toolCpuMs / floor.toolCpuMs, 2), unit: '×' });
+    if (ltijs) figures.push({ name: 'ltijs CPU per launch ÷ stack floor (the most a tool on this stack can beat ltijs by)', value: round(ltijs.toolCpuMs / floor.toolCpuMs, 2), unit: '×' });
+    notes.push(
+      `The stack floor (bench/lib/stackFloor.ts): Express 5 + cookie-parser + the urlencoded parser + EJS + pg + jose (the id_token verified against the platform's JWKS, cached), doing a learner launch's 3 requests and 4 statements (state stored, state taken back, session stored, session read) and landing on a page of ${floorRun?.pageBytes ?? 0} bytes (Masterly's: ${runs.find((r) => r.label === 'Masterly')?.pageBytes ?? 0}), with no application work. ${floor.load.completed} launches; statements per launch ${round(floor.statementsPerLaunch, 2)}.`,
+    );
+    for (const [reason, n] of floor.load.errors) notes.push(`stack floor failure ×${n}: ${reason}`);
   }
   const cores = os.availableParallelism();
   const load1 = os.loadavg()[0] ?? 0;

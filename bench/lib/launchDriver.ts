@@ -36,6 +36,8 @@ export interface LaunchTiming {
   followedRedirect: boolean;
   /** GETs after the id_token POST until the page (0 when the POST answered with the page). */
   landingGets: number;
+  /** Length of the page the launch ended on. */
+  pageBytes: number;
 }
 
 /** Raised for a launch that did not complete, with a short reason used to group failures. */
@@ -126,7 +128,7 @@ export async function launchOnce(
     throw new LaunchFailed(followedRedirect ? 'landing' : 'launch', `HTTP ${page.status} ${page.body.replace(/\s+/g, ' ').slice(0, 160)}`);
   }
   if (!page.body.includes(subject.contextTitle)) throw new LaunchFailed('landing', 'the post-launch page does not name the launch\'s course');
-  return { toolMs: loginMs + postMs + landingMs, loginMs, postMs, landingMs, signMs, followedRedirect, landingGets };
+  return { toolMs: loginMs + postMs + landingMs, loginMs, postMs, landingMs, signMs, followedRedirect, landingGets, pageBytes: page.body.length };
 }
 
 /** Figures of one load run. */

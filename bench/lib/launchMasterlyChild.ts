@@ -11,6 +11,7 @@ import { pino } from 'pino';
 import { z } from 'zod';
 import { loadConfig } from '../../config/schema.js';
 import { start, type Running } from '../../src/main.js';
+import { answerBench } from './toolChildIpc.js';
 
 const Setup = z.object({
   type: z.literal('setup'),
@@ -24,17 +25,12 @@ const Setup = z.object({
     jwksUrl: z.string(),
   }),
 });
-const Message = z.union([Setup, z.object({ type: z.enum(['stats', 'stop']) })]);
 
 let statements = 0;
 let running: Running | undefined;
 /** BENCH_STATEMENTS=<file>: how often each statement was sent, written there when the tool stops (most frequent first). */
 const statementLog = process.env.BENCH_STATEMENTS;
 const bySql = new Map<string, number>();
-
-const reply = (msg: object) => {
-  process.send?.(msg);
-};
 
 async function setup(msg: z.infer<typeof Setup>): Promise<void> {
   const config = loadConfig(msg.env);
@@ -57,26 +53,15 @@ async function setup(msg: z.infer<typeof Setup>): Promise<void> {
   });
 }
 
-process.on('message', (raw: unknown) => {
-  const parsed = Message.safeParse(raw);
-  if (!parsed.success) return;
-  const msg = parsed.data;
-  if (msg.type === 'setup') {
-    setup(msg).then(
-      () => reply({ type: 'ready' }),
-      (err: unknown) => reply({ type: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
-    );
-  } else if (msg.type === 'stats') {
-    const m = process.memoryUsage();
-    const c = process.cpuUsage();
-    reply({ type: 'stats', statements, rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, cpuMicros: c.user + c.system, systemMicros: c.system });
-  } else {
+answerBench({
+  setupSchema: Setup,
+  setup,
+  statements: () => statements,
+  stop: async () => {
     if (statementLog) {
       const lines = [...bySql].sort((a, b) => b[1] - a[1]).map(([q, n]) => `${n}\t${q.replace(/\s+/g, ' ')}`);
       writeFileSync(statementLog, `${lines.join('\n')}\n`);
     }
-    const closing = running ? running.close() : Promise.resolve();
-    closing.finally(() => process.exit(0)).catch(() => process.exit(1));
-  }
+    await running?.close();
+  },
 });
-process.on('disconnect', () => process.exit(0));
