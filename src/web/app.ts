@@ -38,8 +38,8 @@ export function createApp(deps: AppDeps): Express {
   const { config, logger } = deps;
   const app = express();
   app.disable('x-powered-by');
-  // No ETag: pages are per-person and not stored (`no-store`), so a hash of every body would never be used (static
-  // files keep theirs: express.static sets its own).
+  // No ETag: pages are per person and rendered afresh on every request, so a 304 would save bytes but no work, while
+  // hashing every body costs CPU on every response (static files keep theirs: express.static sets its own).
   app.set('etag', false);
   app.set('trust proxy', /^\d+$/.test(config.TRUST_PROXY) ? Number(config.TRUST_PROXY) : config.TRUST_PROXY);
   app.engine('ejs', viewEngine());

@@ -10,7 +10,7 @@ type Done = (err: Error | null, html?: string) => void;
 /**
  * Express's view engine for `.ejs`: EJS templates, compiled once and with each include resolved once per including
  * file while Express's view cache is on (production). EJS's own `include` looks the file up on disk (`existsSync`)
- * and copies its options on every include of every render: 4 % of a practice page and answer's CPU (ADR 0030).
+ * and copies its options on every include of every render: 4–5 % of a practice page and answer's CPU (ADR 0031).
  * Without the view cache (development, tests) every render reads and compiles afresh, so edits show at once, and
  * compiled templates keep EJS's line tracking for error messages; production templates leave it out.
  */
