@@ -23,7 +23,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import os from 'node:os';
 import pg from 'pg';
 import type { BenchFigure, BenchReport } from './run.js';
-import { benchNamespace, freePort, recreateDatabase, type ToolStats } from './lib/launchChild.js';
+import { benchNamespace, freePort, recreateDatabase, type ToolProcess, type ToolStats } from './lib/launchChild.js';
 import { startMasterlyChild } from './lib/launchMasterly.js';
 import { CookieJar, keepAliveAgent, send } from './lib/launchHttp.js';
 import { mean, percentile } from './lib/launchDriver.js';
@@ -127,7 +127,7 @@ async function answerKeys(databaseUrl: string): Promise<Map<string, AnswerKey>> 
 }
 
 /** A fresh tool (own database, emulator registered) with `n` students launched through the emulator. */
-async function setUp(n: number) {
+async function setUp(n: number): Promise<SetUp> {
   const databaseUrl = await recreateDatabase(SETTINGS.serverUrl, `masterly_answers_${benchNamespace}`);
   const port = await freePort();
   const toolUrl = `http://localhost:${port}`;
@@ -171,7 +171,14 @@ async function setUp(n: number) {
   };
 }
 
-type SetUp = Awaited<ReturnType<typeof setUp>>;
+/** A tool under test with its students: Masterly (setUp) or the stack floor (setUpFloor). */
+interface SetUp {
+  tool: { process: ToolProcess; baseUrl: string; metricsToken?: string };
+  toolUrl: string;
+  students: Student[];
+  keys: Map<string, AnswerKey>;
+  close: () => Promise<void>;
+}
 
 /**
  * The stack floor (bench/lib/stackFloor.ts) with `n` students holding a session each: the same requests and
@@ -186,7 +193,7 @@ async function setUpFloor(n: number, pageBytes: number): Promise<SetUp> {
     jar.take([`floor_session=${id}`]);
     return { name: `floor student ${i}`, jar };
   });
-  return { tool: { process: floor.process, baseUrl: floor.baseUrl, runtime: 'tsx', nodeFlags: [] }, toolUrl: floor.baseUrl, students, keys: new Map(), close: () => floor.process.stop() };
+  return { tool: floor, toolUrl: floor.baseUrl, students, keys: new Map(), close: () => floor.process.stop() };
 }
 
 /**

@@ -15,6 +15,7 @@ import { toPolicy } from './gradebookRepo.js';
 import { sendWrite, type WriteBehind } from './writeBehind.js';
 import { columnsOf, excluded, paramRows, preparedOn, rowValues } from './prepared.js';
 import type { Database } from './schema.js';
+import type { GradeObjectiveStatesTable } from './tables/services.js';
 
 /** How many P(mastery) values a standing keeps for Canvas-parity roll-ups. */
 const HISTORY = 50;
@@ -86,16 +87,7 @@ async function readGradeContext(db: Kysely<Database>, contextId: string, before:
 }
 
 /** A learner's standing on an objective, as saveStanding writes it (due_closed_at is left as it is). */
-type StandingRow = {
-  context_id: string;
-  user_id: string;
-  objective_id: string;
-  p: number;
-  state: string;
-  history_json: string;
-  occurred_at: number;
-  mastered_at: number | null;
-};
+type StandingRow = Omit<GradeObjectiveStatesTable, 'due_closed_at'>;
 const STANDING_COLUMNS = columnsOf<StandingRow>()(['context_id', 'user_id', 'objective_id', 'p', 'state', 'history_json', 'occurred_at', 'mastered_at']);
 const STANDING_KEYS = ['context_id', 'user_id', 'objective_id'] as const;
 
